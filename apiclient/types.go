@@ -1,0 +1,212 @@
+package apiclient
+
+// This file holds the FunctionGraph v2 wire model as the client sees it.
+// JSON tags follow huaweicloud-sdk-go-v3 services/functiongraph/v2/model.
+
+// FuncVpc is a function's VPC attachment.
+type FuncVpc struct {
+	VpcID          string   `json:"vpc_id"`
+	SubnetID       string   `json:"subnet_id"`
+	VpcName        string   `json:"vpc_name,omitempty"`
+	SubnetName     string   `json:"subnet_name,omitempty"`
+	Cidr           string   `json:"cidr,omitempty"`
+	Gateway        string   `json:"gateway,omitempty"`
+	SecurityGroups []string `json:"security_groups,omitempty"`
+	IsSafety       *bool    `json:"is_safety,omitempty"`
+}
+
+// FuncMount is one file system mount.
+type FuncMount struct {
+	MountType      string `json:"mount_type"`
+	MountResource  string `json:"mount_resource"`
+	MountSharePath string `json:"mount_share_path,omitempty"`
+	LocalMountPath string `json:"local_mount_path"`
+	Status         string `json:"status,omitempty"`
+}
+
+// MountUser is the user a mount is accessed as.
+type MountUser struct {
+	UserID      int `json:"user_id"`
+	UserGroupID int `json:"user_group_id"`
+}
+
+// MountConfig is a function's file system configuration.
+type MountConfig struct {
+	MountUser  *MountUser  `json:"mount_user,omitempty"`
+	FuncMounts []FuncMount `json:"func_mounts"`
+}
+
+// LogConfig names the LTS group and stream a function logs to.
+type LogConfig struct {
+	GroupID    string `json:"group_id,omitempty"`
+	GroupName  string `json:"group_name,omitempty"`
+	StreamID   string `json:"stream_id,omitempty"`
+	StreamName string `json:"stream_name,omitempty"`
+}
+
+// StrategyConfig holds the concurrency settings.
+type StrategyConfig struct {
+	Concurrency   *int `json:"concurrency,omitempty"`
+	ConcurrentNum *int `json:"concurrent_num,omitempty"`
+}
+
+// FuncCode is inline or base64 package code; on reads, Link is a download URL.
+type FuncCode struct {
+	File string `json:"file,omitempty"`
+	Link string `json:"link,omitempty"`
+}
+
+// Function is the function model returned by create, get config and update config.
+type Function struct {
+	FuncURN            string          `json:"func_urn,omitempty"`
+	FuncName           string          `json:"func_name"`
+	DomainID           string          `json:"domain_id,omitempty"`
+	Namespace          string          `json:"namespace,omitempty"`
+	ProjectName        string          `json:"project_name,omitempty"`
+	Package            string          `json:"package"`
+	Runtime            string          `json:"runtime"`
+	Timeout            int             `json:"timeout"`
+	Handler            string          `json:"handler"`
+	MemorySize         int             `json:"memory_size"`
+	CPU                int             `json:"cpu,omitempty"`
+	CodeType           string          `json:"code_type,omitempty"`
+	CodeURL            string          `json:"code_url,omitempty"`
+	CodeFilename       string          `json:"code_filename,omitempty"`
+	CodeSize           int64           `json:"code_size,omitempty"`
+	DomainNames        string          `json:"domain_names,omitempty"`
+	UserData           string          `json:"user_data,omitempty"`
+	EncryptedUserData  string          `json:"encrypted_user_data,omitempty"`
+	Digest             string          `json:"digest,omitempty"`
+	Version            string          `json:"version,omitempty"`
+	ImageName          string          `json:"image_name,omitempty"`
+	Xrole              string          `json:"xrole,omitempty"`
+	AppXrole           string          `json:"app_xrole,omitempty"`
+	Description        string          `json:"description,omitempty"`
+	LastModified       string          `json:"last_modified,omitempty"`
+	FuncVpc            *FuncVpc        `json:"func_vpc,omitempty"`
+	MountConfig        *MountConfig    `json:"mount_config,omitempty"`
+	StrategyConfig     *StrategyConfig `json:"strategy_config,omitempty"`
+	DependVersionList  []string        `json:"depend_version_list,omitempty"`
+	InitializerHandler string          `json:"initializer_handler,omitempty"`
+	InitializerTimeout int             `json:"initializer_timeout,omitempty"`
+	PreStopHandler     string          `json:"pre_stop_handler,omitempty"`
+	PreStopTimeout     int             `json:"pre_stop_timeout,omitempty"`
+	EnableLtsLog       *bool           `json:"enable_lts_log,omitempty"`
+	LogConfig          *LogConfig      `json:"log_config,omitempty"`
+	LogGroupID         string          `json:"log_group_id,omitempty"`
+	LogStreamID        string          `json:"log_stream_id,omitempty"`
+	Type               string          `json:"type,omitempty"`
+	EphemeralStorage   int             `json:"ephemeral_storage,omitempty"`
+	MaxInstanceNum     string          `json:"max_instance_num,omitempty"`
+	FuncCode           *FuncCode       `json:"func_code,omitempty"`
+}
+
+// CreateRequest is the body of POST /functions. Code is sent as FuncCode.File
+// (base64) or CodeURL; the client streams a package from CodeFile when set.
+type CreateRequest struct {
+	FuncName          string       `json:"func_name"`
+	Package           string       `json:"package"`
+	Runtime           string       `json:"runtime"`
+	Timeout           int          `json:"timeout"`
+	Handler           string       `json:"handler"`
+	MemorySize        int          `json:"memory_size"`
+	CodeType          string       `json:"code_type"`
+	CodeURL           string       `json:"code_url,omitempty"`
+	CodeFilename      string       `json:"code_filename,omitempty"`
+	FuncCode          *FuncCode    `json:"func_code,omitempty"`
+	Type              string       `json:"type,omitempty"`
+	UserData          string       `json:"user_data,omitempty"`
+	EncryptedUserData string       `json:"encrypted_user_data,omitempty"`
+	Xrole             string       `json:"xrole,omitempty"`
+	AppXrole          string       `json:"app_xrole,omitempty"`
+	Description       string       `json:"description,omitempty"`
+	FuncVpc           *FuncVpc     `json:"func_vpc,omitempty"`
+	MountConfig       *MountConfig `json:"mount_config,omitempty"`
+	LogConfig         *LogConfig   `json:"log_config,omitempty"`
+	DependVersionList []string     `json:"depend_version_list,omitempty"`
+
+	// CodeFile, when set, is a local package streamed as func_code.file.
+	CodeFile string `json:"-"`
+}
+
+// UpdateCodeRequest is the body of PUT /functions/{urn}/code.
+type UpdateCodeRequest struct {
+	CodeType          string    `json:"code_type"`
+	CodeURL           string    `json:"code_url,omitempty"`
+	CodeFilename      string    `json:"code_filename,omitempty"`
+	FuncCode          *FuncCode `json:"func_code,omitempty"`
+	DependVersionList []string  `json:"depend_version_list,omitempty"`
+
+	// CodeFile, when set, is a local package streamed as func_code.file.
+	CodeFile string `json:"-"`
+}
+
+// Code is the response of get code and update code.
+type Code struct {
+	FuncURN           string    `json:"func_urn,omitempty"`
+	FuncName          string    `json:"func_name,omitempty"`
+	Runtime           string    `json:"runtime,omitempty"`
+	CodeType          string    `json:"code_type,omitempty"`
+	CodeURL           string    `json:"code_url,omitempty"`
+	CodeFilename      string    `json:"code_filename,omitempty"`
+	CodeSize          int64     `json:"code_size,omitempty"`
+	Digest            string    `json:"digest,omitempty"`
+	LastModified      string    `json:"last_modified,omitempty"`
+	FuncCode          *FuncCode `json:"func_code,omitempty"`
+	DependVersionList []string  `json:"depend_version_list,omitempty"`
+}
+
+// UpdateConfigRequest is the body of PUT /functions/{urn}/config, a full
+// replace: func_name, runtime, timeout, handler and memory_size are required.
+type UpdateConfigRequest struct {
+	FuncName           string          `json:"func_name"`
+	Runtime            string          `json:"runtime"`
+	Timeout            int             `json:"timeout"`
+	Handler            string          `json:"handler"`
+	MemorySize         int             `json:"memory_size"`
+	UserData           string          `json:"user_data,omitempty"`
+	EncryptedUserData  string          `json:"encrypted_user_data,omitempty"`
+	Xrole              string          `json:"xrole,omitempty"`
+	AppXrole           string          `json:"app_xrole,omitempty"`
+	Description        string          `json:"description,omitempty"`
+	FuncVpc            *FuncVpc        `json:"func_vpc,omitempty"`
+	MountConfig        *MountConfig    `json:"mount_config,omitempty"`
+	StrategyConfig     *StrategyConfig `json:"strategy_config,omitempty"`
+	InitializerHandler string          `json:"initializer_handler,omitempty"`
+	InitializerTimeout int             `json:"initializer_timeout,omitempty"`
+	PreStopHandler     string          `json:"pre_stop_handler,omitempty"`
+	PreStopTimeout     int             `json:"pre_stop_timeout,omitempty"`
+	EnableLtsLog       *bool           `json:"enable_lts_log,omitempty"`
+	LogConfig          *LogConfig      `json:"log_config,omitempty"`
+	EphemeralStorage   int             `json:"ephemeral_storage,omitempty"`
+	DomainNames        string          `json:"domain_names,omitempty"`
+}
+
+// PublishRequest is the body of POST /functions/{urn}/versions.
+type PublishRequest struct {
+	Version     string `json:"version,omitempty"`
+	Description string `json:"description,omitempty"`
+	Digest      string `json:"digest,omitempty"`
+}
+
+// Version is one entry of a function's versions (the publish response is a Function).
+type Version struct {
+	FuncURN      string `json:"func_urn"`
+	FuncName     string `json:"func_name,omitempty"`
+	Version      string `json:"version"`
+	Description  string `json:"version_description,omitempty"`
+	Digest       string `json:"digest,omitempty"`
+	CodeSize     int64  `json:"code_size,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+}
+
+// Alias is a function alias; AdditionalVersionWeights maps a version to a
+// percentage of traffic sent to it instead of Version.
+type Alias struct {
+	Name                     string         `json:"name"`
+	Version                  string         `json:"version"`
+	Description              string         `json:"description,omitempty"`
+	LastModified             string         `json:"last_modified,omitempty"`
+	AliasURN                 string         `json:"alias_urn,omitempty"`
+	AdditionalVersionWeights map[string]int `json:"additional_version_weights,omitempty"`
+}
