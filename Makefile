@@ -1,0 +1,29 @@
+# fgsdeploy: build, test, lint, bench.
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+
+.PHONY: build test lint bench soak fuzz clean
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/fgsdeploy .
+
+# test is what CI runs (.ci/run): vet, then every test with the race detector.
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi
+	$(GO) vet ./...
+
+# bench measures; it never fails on a figure. See docs/benchmarks.md.
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@if [ -x bench/run.sh ]; then bench/run.sh; fi
+
+soak:
+	FGSDEPLOY_SOAK=long $(GO) test -race -count=1 -run Soak -timeout 30m ./applier/
+
+clean:
+	rm -rf bin
