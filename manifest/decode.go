@@ -1,0 +1,627 @@
+package manifest
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// decoder reads one function's merged node, recording every problem.
+type decoder struct {
+	el   *errorList
+	in   *interp
+	path string
+}
+
+func (d *decoder) errAt(n *yaml.Node, path, format string, args ...any) {
+	d.el.add(n.Line, n.Column, path, format, args...)
+}
+
+func (d *decoder) str(n *yaml.Node, path string) string {
+	n = resolveAlias(n)
+	if n.Kind == yaml.ScalarNode {
+		switch n.ShortTag() {
+		case "!!int", "!!float", "!!bool":
+			if !strings.Contains(path, "environment.") {
+				d.errAt(n, path, "must be a string, got %s (quote it)", kindName(n))
+				return ""
+			}
+		}
+	}
+	return d.in.scalar(n, path)
+}
+
+func (d *decoder) strPtr(n *yaml.Node, path string) *string {
+	s := d.str(n, path)
+	return &s
+}
+
+// integer reads an int; interpolated strings that hold an int are accepted.
+func (d *decoder) integer(n *yaml.Node, path string) (int, bool) {
+	n = resolveAlias(n)
+	if n.Kind != yaml.ScalarNode {
+		d.errAt(n, path, "must be a whole number, got %s", kindName(n))
+		return 0, false
+	}
+	raw := n.Value
+	if n.ShortTag() == "!!str" {
+		if !strings.Contains(raw, "${") {
+			d.errAt(n, path, "must be a whole number, got %q", truncate(raw, 40))
+			return 0, false
+		}
+		v, err := Interpolate(raw, d.in.lookup)
+		if err != nil {
+			d.errAt(n, path, "%v", err)
+			return 0, false
+		}
+		raw = v
+	} else if n.ShortTag() != "!!int" {
+		d.errAt(n, path, "must be a whole number, got %s", kindName(n))
+		return 0, false
+	}
+	v, err := strconv.Atoi(strings.TrimSpace(raw))
+	if err != nil {
+		d.errAt(n, path, "must be a whole number, got %q", truncate(raw, 40))
+		return 0, false
+	}
+	return v, true
+}
+
+func (d *decoder) intPtr(n *yaml.Node, path string, lo, hi int) *int {
+	v, ok := d.integer(n, path)
+	if !ok {
+		return nil
+	}
+	if v < lo || v > hi {
+		d.errAt(n, path, "%d is out of range (%d to %d)", v, lo, hi)
+	}
+	return &v
+}
+
+// mapping iterates a map node's pairs; a null is an empty map.
+func (d *decoder) mapping(n *yaml.Node, path string, fn func(k, v *yaml.Node)) bool {
+	n = resolveAlias(n)
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return true
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errAt(n, path, "must be a map, got %s", kindName(n))
+		return false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		fn(n.Content[i], resolveAlias(n.Content[i+1]))
+	}
+	return true
+}
+
+func (d *decoder) list(n *yaml.Node, path string) []string {
+	n = resolveAlias(n)
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return []string{}
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.errAt(n, path, "must be a list, got %s", kindName(n))
+		return nil
+	}
+	out := []string{}
+	for i, c := range n.Content {
+		out = append(out, d.str(c, fmt.Sprintf("%s[%d]", path, i)))
+	}
+	return out
+}
+
+func (d *decoder) unknown(k *yaml.Node, path string, allowed shape) {
+	d.errAt(k, join(path, k.Value), "unknown key (allowed: %s)", strings.Join(keysOf(allowed), ", "))
+}
+
+var (
+	funcNameRe  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,59}$`)
+	packageRe   = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	envKeyRe    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
+	versionRe   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_.-]{0,40}[A-Za-z0-9])?$`)
+	aliasRe     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,62}$`)
+	regionRe    = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
+	projectIDRe = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
+	dottedRe    = regexp.MustCompile(`^[A-Za-z0-9_\-/.]*[A-Za-z0-9_\-]\.[A-Za-z_$][A-Za-z0-9_$]*$`)
+)
+
+// Runtimes are FunctionGraph's runtime names (the SDK's create request enum).
+var Runtimes = []string{
+	"Java8", "Java11", "Java17", "Java21",
+	"Node.js6.10", "Node.js8.10", "Node.js10.16", "Node.js12.13", "Node.js14.18", "Node.js16.17", "Node.js18.15", "Node.js20.15",
+	"Python2.7", "Python3.6", "Python3.9", "Python3.10", "Python3.12",
+	"Go1.x", "C#(.NET Core 2.1)", "C#(.NET Core 3.1)", "C#(.NET Core 6.0)",
+	"Custom", "Custom Image", "http", "PHP7.3", "Cangjie1.0",
+}
+
+// MemorySizes are the memory sizes FunctionGraph accepts, in MB.
+var MemorySizes = []int{128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096}
+
+// Limits from fgs-api.md.
+const (
+	maxEnvKeys    = 20
+	maxEnvBytes   = 4096
+	maxAliases    = 10
+	maxDescLength = 512
+)
+
+func validRuntime(r string) bool {
+	for _, x := range Runtimes {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// validateHandler applies the handler format of the runtime's family.
+func validateHandler(runtime, h string) string {
+	if h == "" {
+		return "is required"
+	}
+	switch {
+	case strings.HasPrefix(runtime, "Python"), strings.HasPrefix(runtime, "Node.js"), strings.HasPrefix(runtime, "PHP"):
+		if !dottedRe.MatchString(h) {
+			return fmt.Sprintf("%q is not a valid handler for %s: want FILE.FUNCTION, e.g. index.handler", truncate(h, 60), runtime)
+		}
+	case strings.HasPrefix(runtime, "Java"):
+		if !strings.Contains(h, ".") {
+			return fmt.Sprintf("%q is not a valid handler for %s: want package.Class.method (or package.Class::method)", truncate(h, 60), runtime)
+		}
+	case strings.HasPrefix(runtime, "C#"):
+		if strings.Count(h, "::") != 2 {
+			return fmt.Sprintf("%q is not a valid handler for %s: want Assembly::Namespace.Class::Method", truncate(h, 60), runtime)
+		}
+	case runtime == "Custom Image":
+		if h != "-" {
+			return "must be \"-\" for Custom Image functions"
+		}
+	}
+	if len(h) > 128 {
+		return "is longer than 128 characters"
+	}
+	return ""
+}
+
+func validateRegion(el *errorList, n *yaml.Node, v string) {
+	if v != "" && !regionRe.MatchString(v) {
+		el.add(n.Line, n.Column, "region", "%q is not a region name (e.g. cn-north-4)", truncate(v, 40))
+	}
+}
+
+func validateProjectID(el *errorList, n *yaml.Node, v string) {
+	if v != "" && !projectIDRe.MatchString(v) {
+		el.add(n.Line, n.Column, "project_id", "must be 32 hexadecimal characters")
+	}
+}
+
+func memoryList() string {
+	return fmt.Sprintf("%d, %d, ... %d", MemorySizes[0], MemorySizes[1], MemorySizes[len(MemorySizes)-1])
+}
+
+// decodeFunction decodes and validates one function; nil when it has errors.
+func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir string) *Function {
+	before := len(el.errs)
+	d := &decoder{el: el, in: in, path: path}
+	f := &Function{Name: key.Value, Line: key.Line, Package: "default"}
+	if !funcNameRe.MatchString(f.Name) {
+		d.errAt(key, path, "%q is not a valid function name: 1 to 60 letters, digits, _ or -, starting with a letter", truncate(f.Name, 70))
+	}
+	nodes := map[string]*yaml.Node{}
+	d.mapping(n, path, func(k, v *yaml.Node) {
+		p := join(path, k.Value)
+		nodes[k.Value] = v
+		switch k.Value {
+		case "package":
+			f.Package = d.str(v, p)
+			if !packageRe.MatchString(f.Package) {
+				d.errAt(v, p, "%q is not a valid package name: 1 to 64 letters, digits, _ or -", truncate(f.Package, 70))
+			}
+		case "runtime":
+			f.Runtime = d.str(v, p)
+			if !validRuntime(f.Runtime) {
+				d.errAt(v, p, "%q is not a FunctionGraph runtime (%s)", truncate(f.Runtime, 40), strings.Join(Runtimes, ", "))
+			}
+		case "handler":
+			f.Handler = d.str(v, p)
+		case "memory_size":
+			if m, ok := d.integer(v, p); ok {
+				f.MemorySize = &m
+				valid := false
+				for _, s := range MemorySizes {
+					valid = valid || s == m
+				}
+				if !valid {
+					d.errAt(v, p, "%d is not a valid size (%s)", m, memoryList())
+				}
+			}
+		case "timeout":
+			f.Timeout = d.intPtr(v, p, 3, 259200)
+		case "description":
+			f.Description = d.strPtr(v, p)
+			if len(*f.Description) > maxDescLength {
+				d.errAt(v, p, "is %d characters long; at most %d", len(*f.Description), maxDescLength)
+			}
+		case "initializer_handler":
+			f.InitializerHandler = d.strPtr(v, p)
+		case "initializer_timeout":
+			f.InitializerTimeout = d.intPtr(v, p, 1, 300)
+		case "pre_stop_handler":
+			f.PreStopHandler = d.strPtr(v, p)
+		case "pre_stop_timeout":
+			f.PreStopTimeout = d.intPtr(v, p, 0, 90)
+		case "environment":
+			f.Environment = d.env(v, p, false)
+		case "encrypted_environment":
+			f.EncryptedEnvironment = d.env(v, p, true)
+		case "xrole":
+			f.Xrole = d.strPtr(v, p)
+		case "app_xrole":
+			f.AppXrole = d.strPtr(v, p)
+		case "func_vpc":
+			f.FuncVpc = d.vpc(v, p)
+		case "mount_config":
+			f.MountConfig = d.mounts(v, p)
+		case "log_config":
+			f.LogConfig = d.logConfig(v, p)
+		case "concurrent_num":
+			f.ConcurrentNum = d.intPtr(v, p, 1, 1000)
+		case "ephemeral_storage":
+			f.EphemeralStorage = d.intPtr(v, p, 512, 10240)
+		case "max_instances":
+			f.MaxInstances = d.intPtr(v, p, -1, 1000)
+		case "dependencies":
+			f.Dependencies = d.list(v, p)
+			for i, u := range f.Dependencies {
+				if !strings.HasPrefix(u, "urn:fss:") {
+					d.errAt(resolveAlias(v).Content[i], fmt.Sprintf("%s[%d]", p, i), "%q is not a dependency version URN (urn:fss:...)", truncate(u, 60))
+				}
+			}
+		case "code":
+			f.Code = d.code(k, v, p, dir)
+		case "publish":
+			f.Publish = d.publish(v, p)
+		case "aliases":
+			f.Aliases = d.aliases(v, p)
+		default:
+			d.unknown(k, path, functionSchema)
+		}
+	})
+	if _, ok := nodes["runtime"]; !ok {
+		d.errAt(key, join(path, "runtime"), "is required (e.g. Python3.10, Node.js18.15)")
+	}
+	if hn, ok := nodes["handler"]; !ok {
+		d.errAt(key, join(path, "handler"), "is required (e.g. index.handler)")
+	} else if f.Runtime != "" && validRuntime(f.Runtime) {
+		if msg := validateHandler(f.Runtime, f.Handler); msg != "" {
+			d.errAt(hn, join(path, "handler"), "%s", msg)
+		}
+	}
+	if _, ok := nodes["code"]; !ok {
+		d.errAt(key, join(path, "code"), "is required: code: {path: ./src} or code: {obs_url: https://...}")
+	}
+	if f.InitializerTimeout != nil && (f.InitializerHandler == nil || *f.InitializerHandler == "") {
+		d.errAt(nodes["initializer_timeout"], join(path, "initializer_timeout"), "needs initializer_handler")
+	}
+	if f.PreStopTimeout != nil && (f.PreStopHandler == nil || *f.PreStopHandler == "") {
+		d.errAt(nodes["pre_stop_timeout"], join(path, "pre_stop_timeout"), "needs pre_stop_handler")
+	}
+	if n := len(f.Environment) + len(f.EncryptedEnvironment); f.Environment != nil && f.EncryptedEnvironment != nil && n > maxEnvKeys {
+		d.errAt(nodes["encrypted_environment"], join(path, "encrypted_environment"), "environment and encrypted_environment have %d keys together; FunctionGraph allows %d", n, maxEnvKeys)
+	}
+	for name, a := range f.Aliases {
+		if a.Version == "$published" && f.Publish == nil {
+			an := nodes["aliases"]
+			if i := mapIndex(an, name); i >= 0 {
+				an = an.Content[i]
+			}
+			d.errAt(an, join(path, "aliases."+name+".version"), "$published needs a publish: section")
+		}
+	}
+	if len(el.errs) > before {
+		return nil
+	}
+	return f
+}
+
+// env decodes an environment map. Values of encrypted maps never appear in
+// messages.
+func (d *decoder) env(n *yaml.Node, path string, secret bool) map[string]string {
+	out := map[string]string{}
+	ok := d.mapping(n, path, func(k, v *yaml.Node) {
+		p := join(path, k.Value)
+		if !envKeyRe.MatchString(k.Value) {
+			d.errAt(k, p, "%q is not a valid variable name: letters, digits, _, . or -, not starting with a digit", truncate(k.Value, 60))
+		}
+		if v.Kind != yaml.ScalarNode {
+			d.errAt(v, p, "must be a single value, got %s", kindName(v))
+			return
+		}
+		val, err := Interpolate(v.Value, d.in.lookup)
+		if err != nil {
+			d.errAt(v, p, "%v", err)
+			return
+		}
+		if v.ShortTag() == "!!null" {
+			val = ""
+		}
+		out[k.Value] = val
+	})
+	if !ok {
+		return nil
+	}
+	if len(out) > maxEnvKeys {
+		d.errAt(n, path, "has %d keys; FunctionGraph allows %d", len(out), maxEnvKeys)
+	}
+	if b, _ := json.Marshal(out); len(b) > maxEnvBytes {
+		d.errAt(n, path, "is %d bytes as JSON; FunctionGraph allows %d", len(b), maxEnvBytes)
+	}
+	_ = secret // values are never formatted into messages, secret or not
+	return out
+}
+
+var vpcShape = functionSchema["func_vpc"]
+
+func (d *decoder) vpc(n *yaml.Node, path string) *FuncVpc {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return nil
+	}
+	v := &FuncVpc{}
+	seen := map[string]bool{}
+	d.mapping(n, path, func(k, x *yaml.Node) {
+		p := join(path, k.Value)
+		seen[k.Value] = true
+		switch k.Value {
+		case "vpc_id":
+			v.VpcID = d.str(x, p)
+		case "subnet_id":
+			v.SubnetID = d.str(x, p)
+		case "security_groups":
+			v.SecurityGroups = d.list(x, p)
+		default:
+			d.unknown(k, path, vpcShape)
+		}
+	})
+	for _, req := range []string{"vpc_id", "subnet_id"} {
+		if !seen[req] {
+			d.errAt(n, join(path, req), "is required")
+		}
+	}
+	return v
+}
+
+func (d *decoder) mounts(n *yaml.Node, path string) *MountConfig {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return nil
+	}
+	m := &MountConfig{}
+	d.mapping(n, path, func(k, x *yaml.Node) {
+		p := join(path, k.Value)
+		switch k.Value {
+		case "mount_user":
+			u := &MountUser{}
+			d.mapping(x, p, func(k2, y *yaml.Node) {
+				p2 := join(p, k2.Value)
+				switch k2.Value {
+				case "user_id":
+					u.UserID, _ = d.integer(y, p2)
+				case "user_group_id":
+					u.UserGroupID, _ = d.integer(y, p2)
+				default:
+					d.unknown(k2, p, functionSchema["mount_config"]["mount_user"])
+				}
+			})
+			m.MountUser = u
+		case "func_mounts":
+			x = resolveAlias(x)
+			if x.Kind != yaml.SequenceNode {
+				d.errAt(x, p, "must be a list, got %s", kindName(x))
+				return
+			}
+			for i, item := range x.Content {
+				ip := fmt.Sprintf("%s[%d]", p, i)
+				fm := FuncMount{}
+				d.mapping(item, ip, func(k2, y *yaml.Node) {
+					p2 := join(ip, k2.Value)
+					switch k2.Value {
+					case "mount_type":
+						fm.MountType = d.str(y, p2)
+					case "mount_resource":
+						fm.MountResource = d.str(y, p2)
+					case "mount_share_path":
+						fm.MountSharePath = d.str(y, p2)
+					case "local_mount_path":
+						fm.LocalMountPath = d.str(y, p2)
+						if !strings.HasPrefix(fm.LocalMountPath, "/") {
+							d.errAt(y, p2, "must be an absolute path")
+						}
+					default:
+						d.unknown(k2, ip, shape{"mount_type": nil, "mount_resource": nil, "mount_share_path": nil, "local_mount_path": nil})
+					}
+				})
+				if fm.MountType == "" || fm.MountResource == "" || fm.LocalMountPath == "" {
+					d.errAt(item, ip, "needs mount_type, mount_resource and local_mount_path")
+				}
+				m.FuncMounts = append(m.FuncMounts, fm)
+			}
+		default:
+			d.unknown(k, path, functionSchema["mount_config"])
+		}
+	})
+	return m
+}
+
+func (d *decoder) logConfig(n *yaml.Node, path string) *LogConfig {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return nil
+	}
+	l := &LogConfig{}
+	d.mapping(n, path, func(k, x *yaml.Node) {
+		p := join(path, k.Value)
+		switch k.Value {
+		case "group_id":
+			l.GroupID = d.str(x, p)
+		case "stream_id":
+			l.StreamID = d.str(x, p)
+		default:
+			d.unknown(k, path, functionSchema["log_config"])
+		}
+	})
+	if l.GroupID == "" || l.StreamID == "" {
+		d.errAt(n, path, "needs group_id and stream_id")
+	}
+	return l
+}
+
+func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
+	var c Code
+	var pathNode, urlNode *yaml.Node
+	d.mapping(n, path, func(k, x *yaml.Node) {
+		p := join(path, k.Value)
+		switch k.Value {
+		case "path":
+			c.Path, pathNode = d.str(x, p), x
+		case "obs_url":
+			c.ObsURL, urlNode = d.str(x, p), x
+		default:
+			d.unknown(k, path, functionSchema["code"])
+		}
+	})
+	switch {
+	case pathNode != nil && urlNode != nil:
+		d.errAt(urlNode, path, "give exactly one of path and obs_url, not both")
+		return c
+	case pathNode == nil && urlNode == nil:
+		d.errAt(n, path, "needs path (a directory, .zip or .jar) or obs_url")
+		return c
+	case urlNode != nil:
+		if !strings.HasPrefix(c.ObsURL, "https://") || len(c.ObsURL) <= len("https://") {
+			d.errAt(urlNode, join(path, "obs_url"), "must be an https:// URL of the package in OBS")
+		}
+		return c
+	}
+	p := join(path, "path")
+	if c.Path == "" {
+		d.errAt(pathNode, p, "is empty")
+		return c
+	}
+	full := c.Path
+	if !filepath.IsAbs(full) {
+		full = filepath.Join(dir, full)
+	}
+	full = filepath.Clean(full)
+	c.Path = full
+	fi, err := os.Stat(full)
+	if err != nil {
+		d.errAt(pathNode, p, "%s does not exist", rel(dir, full))
+		return c
+	}
+	realDir, err1 := filepath.EvalSymlinks(dir)
+	realPath, err2 := filepath.EvalSymlinks(full)
+	if err1 != nil || err2 != nil || !inside(realDir, realPath) {
+		d.errAt(pathNode, p, "%s is outside the project directory", rel(dir, full))
+		return c
+	}
+	switch {
+	case fi.IsDir():
+	case fi.Mode().IsRegular():
+		ext := strings.ToLower(filepath.Ext(full))
+		if ext != ".zip" && ext != ".jar" {
+			d.errAt(pathNode, p, "%s is a file; want a directory, a .zip or a .jar", rel(dir, full))
+		}
+		c.IsArchive = true
+	default:
+		d.errAt(pathNode, p, "%s is not a directory or a file", rel(dir, full))
+	}
+	return c
+}
+
+func inside(dir, p string) bool {
+	r, err := filepath.Rel(dir, p)
+	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
+}
+
+func rel(dir, p string) string {
+	if r, err := filepath.Rel(dir, p); err == nil {
+		return r
+	}
+	return p
+}
+
+func (d *decoder) publish(n *yaml.Node, path string) *Publish {
+	p := &Publish{}
+	d.mapping(n, path, func(k, x *yaml.Node) {
+		kp := join(path, k.Value)
+		switch k.Value {
+		case "version":
+			p.Version = d.str(x, kp)
+			if p.Version != "" && !versionRe.MatchString(p.Version) {
+				d.errAt(x, kp, "%q is not a valid version name: 1 to 42 letters, digits, _, . or -, starting and ending with a letter or digit", truncate(p.Version, 60))
+			}
+			if p.Version == "latest" {
+				d.errAt(x, kp, "latest is FunctionGraph's unpublished version and cannot be published")
+			}
+		case "description":
+			p.Description = d.str(x, kp)
+			if len(p.Description) > maxDescLength {
+				d.errAt(x, kp, "is %d characters long; at most %d", len(p.Description), maxDescLength)
+			}
+		case "keep":
+			if v := d.intPtr(x, kp, 0, 1000); v != nil {
+				p.Keep = *v
+			}
+		default:
+			d.unknown(k, path, functionSchema["publish"])
+		}
+	})
+	return p
+}
+
+func (d *decoder) aliases(n *yaml.Node, path string) map[string]Alias {
+	out := map[string]Alias{}
+	d.mapping(n, path, func(k, x *yaml.Node) {
+		ap := join(path, k.Value)
+		if !aliasRe.MatchString(k.Value) {
+			d.errAt(k, ap, "%q is not a valid alias name: 1 to 63 letters, digits, _ or -, starting with a letter", truncate(k.Value, 70))
+		}
+		a := Alias{}
+		var versionNode, canaryNode *yaml.Node
+		d.mapping(x, ap, func(k2, y *yaml.Node) {
+			p2 := join(ap, k2.Value)
+			switch k2.Value {
+			case "version":
+				a.Version, versionNode = d.str(y, p2), y
+			case "canary":
+				canaryNode = y
+				if v := d.intPtr(y, p2, 1, 99); v != nil {
+					a.Canary = *v
+				}
+			case "description":
+				a.Description = d.str(y, p2)
+			default:
+				d.unknown(k2, ap, functionSchema["aliases"]["*"])
+			}
+		})
+		switch {
+		case versionNode == nil:
+			d.errAt(x, join(ap, "version"), "is required ($published, latest or a version name)")
+		case a.Version == "$published", a.Version == "latest":
+		case !versionRe.MatchString(a.Version):
+			d.errAt(versionNode, join(ap, "version"), "%q is not $published, latest or a valid version name", truncate(a.Version, 60))
+		}
+		if canaryNode != nil && a.Version == "latest" {
+			d.errAt(canaryNode, join(ap, "canary"), "a canary needs a published version, not latest")
+		}
+		out[k.Value] = a
+	})
+	if len(out) > maxAliases {
+		d.errAt(n, path, "has %d aliases; FunctionGraph allows %d per function", len(out), maxAliases)
+	}
+	return out
+}

@@ -1,0 +1,414 @@
+package manifest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Options tune Load.
+type Options struct {
+	// Env selects an environments overlay ("" = none).
+	Env string
+	// Lookup resolves ${VAR}; nil means no variable is set. The package
+	// never reads the process environment itself.
+	Lookup func(string) (string, bool)
+}
+
+// Load reads the manifest at path, interpolates ${VAR}, applies the
+// selected overlay and defaults, decodes strictly and validates every
+// field. Manifest problems come back all at once as a *multierror.Error
+// whose errors are *Error, sorted by position.
+func Load(path string, opts Options) (*Project, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	return parse(path, filepath.Dir(abs), data, opts)
+}
+
+// parse does Load's work on bytes; dir is where relative code paths start.
+func parse(file, dir string, data []byte, opts Options) (*Project, error) {
+	el := &errorList{file: file}
+	root, ok := readDocument(el, data)
+	if !ok {
+		return nil, el.err()
+	}
+	top := topLevel(el, root)
+	if top.functions == nil {
+		if len(el.errs) == 0 {
+			el.add(root.Line, root.Column, "functions", "is required: declare at least one function")
+		}
+		return nil, el.err()
+	}
+
+	// Environments: every one is checked for structure; the selected one is
+	// merged over the base.
+	envNames := []string{}
+	var selected *yaml.Node
+	if top.environments != nil {
+		for i := 0; i+1 < len(top.environments.Content); i += 2 {
+			k, v := top.environments.Content[i], top.environments.Content[i+1]
+			envNames = append(envNames, k.Value)
+			checkShape(el, v, "environments."+k.Value, overlaySchema)
+			if k.Value == opts.Env {
+				selected = v
+			}
+		}
+	}
+	if opts.Env != "" && selected == nil {
+		sort.Strings(envNames)
+		msg := "no environments are declared"
+		if len(envNames) > 0 {
+			msg = "declared: " + strings.Join(envNames, ", ")
+		}
+		line, col := 1, 1
+		if top.environments != nil {
+			line, col = top.environmentsKey.Line, top.environmentsKey.Column
+		}
+		el.add(line, col, "environments", "environment %q is not declared (%s)", opts.Env, msg)
+		return nil, el.err()
+	}
+	if selected != nil && selected.Kind == yaml.MappingNode {
+		applyOverlay(el, &top, selected, "environments."+opts.Env)
+	}
+
+	p := &Project{File: file, Dir: dir, Env: opts.Env}
+	in := &interp{lookup: opts.Lookup, el: el}
+	if top.region != nil {
+		p.Region = in.scalar(top.region, "region")
+		validateRegion(el, top.region, p.Region)
+	}
+	if top.projectID != nil {
+		p.ProjectID = in.scalar(top.projectID, "project_id")
+		validateProjectID(el, top.projectID, p.ProjectID)
+	}
+	if top.defaults != nil {
+		checkShape(el, top.defaults, "defaults", functionSchema)
+	}
+	if top.functions.Kind != yaml.MappingNode {
+		el.add(top.functions.Line, top.functions.Column, "functions", "must be a map of function name to function, got %s", kindName(top.functions))
+		return nil, el.err()
+	}
+	if len(top.functions.Content) == 0 {
+		el.add(top.functions.Line, top.functions.Column, "functions", "is empty: declare at least one function")
+	}
+	for i := 0; i+1 < len(top.functions.Content); i += 2 {
+		k, v := top.functions.Content[i], top.functions.Content[i+1]
+		path := "functions." + k.Value
+		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+			v = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: v.Line, Column: v.Column}
+		}
+		if v.Kind != yaml.MappingNode {
+			el.add(v.Line, v.Column, path, "must be a map of settings, got %s", kindName(v))
+			continue
+		}
+		merged := v
+		if top.defaults != nil && top.defaults.Kind == yaml.MappingNode {
+			merged = mergeNodes(cloneNode(top.defaults), v)
+		}
+		f := decodeFunction(el, in, k, merged, path, dir)
+		if f != nil {
+			p.Functions = append(p.Functions, f)
+		}
+	}
+	if err := el.err(); err != nil {
+		return nil, err
+	}
+	sort.Slice(p.Functions, func(i, j int) bool { return p.Functions[i].Name < p.Functions[j].Name })
+	return p, nil
+}
+
+// readDocument parses exactly one YAML document whose root is a map.
+func readDocument(el *errorList, data []byte) (*yaml.Node, bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			el.add(1, 1, "", "the manifest is empty: declare functions")
+			return nil, false
+		}
+		line, msg := yamlErrorLine(err)
+		el.add(line, 1, "", "%s", msg)
+		return nil, false
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		el.add(extra.Line, extra.Column, "", "only one YAML document is allowed (found a second after ---)")
+		return nil, false
+	} else if !errors.Is(err, io.EOF) {
+		line, msg := yamlErrorLine(err)
+		el.add(line, 1, "", "%s", msg)
+		return nil, false
+	}
+	if len(doc.Content) == 0 {
+		el.add(1, 1, "", "the manifest is empty: declare functions")
+		return nil, false
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		el.add(root.Line, root.Column, "", "the manifest must be a map with a functions key, got %s", kindName(root))
+		return nil, false
+	}
+	checkDuplicates(el, root, "")
+	return root, true
+}
+
+// yamlErrorLine extracts the line from a yaml.v3 syntax error.
+func yamlErrorLine(err error) (int, string) {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	var line int
+	if _, scanErr := fmt.Sscanf(msg, "line %d:", &line); scanErr == nil {
+		if i := strings.Index(msg, ":"); i >= 0 {
+			msg = strings.TrimSpace(msg[i+1:])
+		}
+	}
+	return line, "invalid YAML: " + msg
+}
+
+// checkDuplicates reports a key that appears twice in one map, anywhere.
+func checkDuplicates(el *errorList, n *yaml.Node, path string) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		seen := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if first, dup := seen[k.Value]; dup {
+				el.add(k.Line, k.Column, join(path, k.Value), "duplicate key (first at line %d)", first.Line)
+			} else {
+				seen[k.Value] = k
+			}
+			checkDuplicates(el, n.Content[i+1], join(path, k.Value))
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			checkDuplicates(el, c, fmt.Sprintf("%s[%d]", path, i))
+		}
+	}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a map"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return "nothing"
+		case "!!int":
+			return "a number"
+		case "!!float":
+			return "a number"
+		case "!!bool":
+			return "a boolean"
+		}
+		return "a string"
+	}
+	return "something else"
+}
+
+type topNodes struct {
+	region, projectID, defaults, functions, environments *yaml.Node
+	environmentsKey                                      *yaml.Node
+}
+
+func topLevel(el *errorList, root *yaml.Node) topNodes {
+	var t topNodes
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		v = resolveAlias(v)
+		switch k.Value {
+		case "region":
+			t.region = v
+		case "project_id":
+			t.projectID = v
+		case "defaults":
+			if v.Kind != yaml.MappingNode {
+				el.add(v.Line, v.Column, "defaults", "must be a map of function settings, got %s", kindName(v))
+				continue
+			}
+			t.defaults = v
+		case "functions":
+			t.functions = v
+		case "environments":
+			if v.Kind != yaml.MappingNode {
+				el.add(v.Line, v.Column, "environments", "must be a map of environment name to overlay, got %s", kindName(v))
+				continue
+			}
+			t.environments, t.environmentsKey = v, k
+		default:
+			el.add(k.Line, k.Column, k.Value, "unknown key (allowed: region, project_id, defaults, functions, environments)")
+		}
+	}
+	return t
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+// applyOverlay merges an environment over the base nodes. A function the
+// base does not declare is an error: a typo would otherwise deploy a new
+// function in one environment only.
+func applyOverlay(el *errorList, t *topNodes, ov *yaml.Node, path string) {
+	for i := 0; i+1 < len(ov.Content); i += 2 {
+		k, v := ov.Content[i], resolveAlias(ov.Content[i+1])
+		switch k.Value {
+		case "region":
+			t.region = v
+		case "project_id":
+			t.projectID = v
+		case "defaults":
+			if v.Kind != yaml.MappingNode {
+				continue // reported by checkShape
+			}
+			if t.defaults == nil {
+				t.defaults = v
+			} else {
+				t.defaults = mergeNodes(cloneNode(t.defaults), v)
+			}
+		case "functions":
+			if v.Kind != yaml.MappingNode || t.functions == nil || t.functions.Kind != yaml.MappingNode {
+				continue
+			}
+			base := cloneNode(t.functions)
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				fk, fv := v.Content[j], v.Content[j+1]
+				idx := mapIndex(base, fk.Value)
+				if idx < 0 {
+					el.add(fk.Line, fk.Column, path+".functions."+fk.Value, "function %q is not declared in the base functions", fk.Value)
+					continue
+				}
+				base.Content[idx+1] = mergeNodes(cloneNode(base.Content[idx+1]), fv)
+			}
+			t.functions = base
+		}
+	}
+}
+
+func mapIndex(m *yaml.Node, key string) int {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// mergeNodes deep-merges over into base (modified and returned): maps merge
+// key by key, anything else is replaced by over's node (so positions point
+// at the overlay).
+func mergeNodes(base, over *yaml.Node) *yaml.Node {
+	base, over = resolveAlias(base), resolveAlias(over)
+	if base.Kind != yaml.MappingNode || over.Kind != yaml.MappingNode {
+		return over
+	}
+	for i := 0; i+1 < len(over.Content); i += 2 {
+		k, v := over.Content[i], over.Content[i+1]
+		if idx := mapIndex(base, k.Value); idx >= 0 {
+			base.Content[idx+1] = mergeNodes(cloneNode(base.Content[idx+1]), v)
+		} else {
+			base.Content = append(base.Content, k, v)
+		}
+	}
+	return base
+}
+
+// cloneNode copies a node tree so merges never alter shared nodes.
+func cloneNode(n *yaml.Node) *yaml.Node {
+	n = resolveAlias(n)
+	if n == nil {
+		return nil
+	}
+	c := *n
+	if len(n.Content) > 0 {
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, x := range n.Content {
+			c.Content[i] = cloneNode(x)
+		}
+	}
+	return &c
+}
+
+// shape describes the keys allowed at each level, for overlays and
+// defaults that are checked without being decoded.
+type shape map[string]shape
+
+var functionSchema = shape{
+	"package": nil, "runtime": nil, "handler": nil, "memory_size": nil, "timeout": nil, "description": nil,
+	"initializer_handler": nil, "initializer_timeout": nil, "pre_stop_handler": nil, "pre_stop_timeout": nil,
+	"environment": {"*": nil}, "encrypted_environment": {"*": nil}, "xrole": nil, "app_xrole": nil,
+	"func_vpc":     {"vpc_id": nil, "subnet_id": nil, "security_groups": nil},
+	"mount_config": {"mount_user": {"user_id": nil, "user_group_id": nil}, "func_mounts": nil},
+	"log_config":   {"group_id": nil, "stream_id": nil},
+	"concurrent_num": nil, "ephemeral_storage": nil, "max_instances": nil, "dependencies": nil,
+	"code":    {"path": nil, "obs_url": nil},
+	"publish": {"version": nil, "description": nil, "keep": nil},
+	"aliases": {"*": {"version": nil, "canary": nil, "description": nil}},
+}
+
+var overlaySchema = shape{
+	"region": nil, "project_id": nil, "defaults": functionSchema,
+	"functions": {"*": functionSchema},
+}
+
+// checkShape reports unknown keys and maps where scalars belong.
+func checkShape(el *errorList, n *yaml.Node, path string, s shape) {
+	n = resolveAlias(n)
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		el.add(n.Line, n.Column, path, "must be a map, got %s", kindName(n))
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		sub, ok := s[k.Value]
+		if !ok {
+			sub, ok = s["*"]
+		}
+		if !ok {
+			el.add(k.Line, k.Column, join(path, k.Value), "unknown key (allowed: %s)", strings.Join(keysOf(s), ", "))
+			continue
+		}
+		if sub != nil {
+			checkShape(el, v, join(path, k.Value), sub)
+		}
+	}
+}
+
+func keysOf(s shape) []string {
+	out := make([]string, 0, len(s))
+	for k := range s {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,180 @@
+package manifest
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/go-multierror"
+)
+
+// Project is a loaded, interpolated, overlaid and validated manifest.
+type Project struct {
+	File      string // the manifest path as the user gave it
+	Dir       string // absolute directory of the manifest; code paths are relative to it
+	Env       string // the selected environments overlay, or ""
+	Region    string
+	ProjectID string
+	Functions []*Function // sorted by Name
+}
+
+// Function is one declared function. A nil pointer, map or slice means the
+// manifest does not manage that field (the live value is kept), except
+// FuncVpc, MountConfig and LogConfig, whose nil turns the feature off.
+type Function struct {
+	Name                 string
+	Line                 int // line of the function's key
+	Package              string
+	Runtime              string
+	Handler              string
+	MemorySize           *int
+	Timeout              *int
+	Description          *string
+	InitializerHandler   *string
+	InitializerTimeout   *int
+	PreStopHandler       *string
+	PreStopTimeout       *int
+	Environment          map[string]string
+	EncryptedEnvironment map[string]string // secret: never printed
+	Xrole                *string
+	AppXrole             *string
+	FuncVpc              *FuncVpc
+	MountConfig          *MountConfig
+	LogConfig            *LogConfig
+	ConcurrentNum        *int
+	EphemeralStorage     *int
+	MaxInstances         *int
+	Dependencies         []string
+	Code                 Code
+	Publish              *Publish
+	Aliases              map[string]Alias
+}
+
+// FuncVpc is a VPC attachment.
+type FuncVpc struct {
+	VpcID          string
+	SubnetID       string
+	SecurityGroups []string
+}
+
+// MountConfig is a set of file system mounts.
+type MountConfig struct {
+	MountUser  *MountUser
+	FuncMounts []FuncMount
+}
+
+// MountUser is the user and group mounts are accessed as.
+type MountUser struct {
+	UserID      int
+	UserGroupID int
+}
+
+// FuncMount is one mount.
+type FuncMount struct {
+	MountType      string
+	MountResource  string
+	MountSharePath string
+	LocalMountPath string
+}
+
+// LogConfig names an LTS log group and stream.
+type LogConfig struct {
+	GroupID  string
+	StreamID string
+}
+
+// Code is where a function's code comes from: exactly one of Path and ObsURL.
+type Code struct {
+	Path      string // absolute and clean; "" when ObsURL is used
+	ObsURL    string
+	IsArchive bool // Path is a .zip or .jar used as is
+}
+
+// Publish asks for a version to be published after changes.
+type Publish struct {
+	Version     string // "" = the server's default name
+	Description string
+	Keep        int // 0 = never prune
+}
+
+// Alias is a declared alias. Version is "$published", "latest" or a name.
+type Alias struct {
+	Version     string
+	Canary      int // percent of traffic to Version while the rest stays; 0 = none
+	Description string
+}
+
+// Error is one problem in a manifest, at a position.
+type Error struct {
+	File string
+	Line int
+	Col  int
+	Path string
+	Msg  string
+}
+
+// Error formats the problem as FILE:LINE:COL: PATH: MESSAGE.
+func (e *Error) Error() string {
+	if e.Path == "" {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s: %s", e.File, e.Line, e.Col, e.Path, e.Msg)
+}
+
+// errorList collects positioned errors.
+type errorList struct {
+	file string
+	errs []*Error
+}
+
+func (l *errorList) add(line, col int, path, format string, args ...any) {
+	if line <= 0 {
+		line = 1
+	}
+	if col <= 0 {
+		col = 1
+	}
+	l.errs = append(l.errs, &Error{File: l.file, Line: line, Col: col, Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// err returns a *multierror.Error of *Error sorted by position, or nil.
+func (l *errorList) err() error {
+	if len(l.errs) == 0 {
+		return nil
+	}
+	// The same problem can be found twice (an overlay is checked on its own
+	// and again once merged); report each position once.
+	seen := map[[2]int]map[string]bool{}
+	uniq := l.errs[:0]
+	for _, e := range l.errs {
+		k := [2]int{e.Line, e.Col}
+		if seen[k] == nil {
+			seen[k] = map[string]bool{}
+		}
+		if !seen[k][e.Path] {
+			seen[k][e.Path] = true
+			uniq = append(uniq, e)
+		}
+	}
+	l.errs = uniq
+	sort.SliceStable(l.errs, func(i, j int) bool {
+		a, b := l.errs[i], l.errs[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	m := &multierror.Error{ErrorFormat: joinLines}
+	for _, e := range l.errs {
+		m.Errors = append(m.Errors, e)
+	}
+	return m
+}
+
+func joinLines(es []error) string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}
