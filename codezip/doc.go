@@ -1,0 +1,37 @@
+// Package codezip turns a code directory into a deterministic zip and its
+// SHA-512 digest, the value FunctionGraph reports as a function's digest.
+//
+// The zip's bytes depend only on the relative paths, the file contents and
+// the executable bit:
+//   - entries are regular files only (no directory entries: empty
+//     directories are not packaged), sorted by their slash-separated path;
+//   - every entry has the same timestamp, 1980-01-01 00:00:00 (the DOS
+//     epoch), and no extra fields (no extended timestamps, no uid/gid);
+//   - modes are 0644, or 0755 when any execute bit is set;
+//   - entries are deflated with github.com/klauspost/compress/flate at
+//     level 5, the library version pinned in go.mod; no archive comment.
+//
+// Changing any of these settings, or the flate library version, changes
+// every digest and so makes every function plan a code update once.
+//
+// Ignore rules: .git, .hg, .svn, .fgsdeploy, .DS_Store and .fgsignore
+// files are never packaged, nor the paths in Options.Exclude (the caller
+// passes the manifest and its .fgsdeploy folder). A .fgsignore file in the
+// code directory or any folder below it adds gitignore patterns for that
+// folder (negation with !, ** globs, a trailing / for folders only,
+// patterns anchored with a leading /), as git's own .gitignore files do,
+// using go-git's gitignore matcher.
+//
+// Symlinks are followed and packaged as the content they point at (zip has
+// no portable symlink that FunctionGraph would restore). A link that
+// resolves outside Options.Root is an error, as is a cycle of directory
+// links. Sockets, devices and pipes are errors.
+//
+// A .zip or .jar given as the code path is used as is: its digest is the
+// SHA-512 of its bytes.
+//
+// Files are compressed in parallel (one worker per CPU by default) and the
+// zip is streamed to a temporary file while it is hashed; at most two
+// compressed entries per worker wait in memory, and entries over 1 MiB
+// wait in temporary files, so memory does not grow with the package.
+package codezip
