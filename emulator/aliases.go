@@ -1,0 +1,153 @@
+package emulator
+
+import (
+	"sort"
+)
+
+type aliasBody struct {
+	Name        string         `json:"name"`
+	Version     string         `json:"version"`
+	Description string         `json:"description"`
+	Weights     map[string]int `json:"additional_version_weights"`
+	Strategy    map[string]any `json:"additional_version_strategy"`
+}
+
+func (s *Server) aliasModel(f *function, a *alias) map[string]any {
+	m := map[string]any{"name": a.Name, "version": a.Version, "description": a.Description,
+		"last_modified": a.LastModified, "alias_urn": s.urnOf(f, "!"+a.Name)}
+	if len(a.Weights) > 0 {
+		m["additional_version_weights"] = a.Weights
+	}
+	if len(a.Strategy) > 0 {
+		m["additional_version_strategy"] = a.Strategy
+	}
+	return m
+}
+
+func (s *Server) fnOf(u urn) (*function, *apiError) {
+	f, _, _, e := s.lookup(urn{region: u.region, project: u.project, pkg: u.pkg, name: u.name})
+	return f, e
+}
+
+// checkAlias applies the alias rules: the versions exist, weights and
+// strategy are exclusive, weights are 1 to 100 in total below 100.
+func checkAlias(f *function, b *aliasBody) *apiError {
+	exists := func(v string) bool {
+		_, ok := f.Published[v]
+		return ok || v == "latest"
+	}
+	if b.Version == "" {
+		return errf(400, "FSS.1015", "version is required")
+	}
+	if !exists(b.Version) {
+		return errf(404, "FSS.1052", "version %s not found", b.Version)
+	}
+	if len(b.Weights) > 0 && len(b.Strategy) > 0 {
+		return errf(400, "FSS.1091", "additional_version_weights and additional_version_strategy are exclusive")
+	}
+	total := 0
+	for v, w := range b.Weights {
+		if !exists(v) {
+			return errf(404, "FSS.1052", "version %s not found", v)
+		}
+		if v == b.Version {
+			return errf(400, "FSS.1092", "the additional version %s is the alias's own version", v)
+		}
+		if w < 0 || w > 100 {
+			return errf(400, "FSS.1093", "weight %d of version %s is out of range", w, v)
+		}
+		total += w
+	}
+	if total >= 100 && len(b.Weights) > 0 {
+		return errf(400, "FSS.1093", "additional weights add up to %d; they must stay below 100", total)
+	}
+	return nil
+}
+
+func (s *Server) listAliases(u urn) response {
+	f, e := s.fnOf(u)
+	if e != nil {
+		return fail(e)
+	}
+	names := make([]string, 0, len(f.Aliases))
+	for n := range f.Aliases {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	list := []map[string]any{} // a bare JSON array, as FunctionGraph returns
+	for _, n := range names {
+		list = append(list, s.aliasModel(f, f.Aliases[n]))
+	}
+	return ok(list)
+}
+
+func (s *Server) getAlias(u urn, name string) response {
+	f, e := s.fnOf(u)
+	if e != nil {
+		return fail(e)
+	}
+	a := f.Aliases[name]
+	if a == nil {
+		return fail(errf(404, "FSS.1053", "alias %s not found", name))
+	}
+	return ok(s.aliasModel(f, a))
+}
+
+func (s *Server) createAlias(u urn, body []byte) response {
+	f, e := s.fnOf(u)
+	if e != nil {
+		return fail(e)
+	}
+	var b aliasBody
+	if e := decodeJSON(body, &b); e != nil {
+		return fail(e)
+	}
+	if !aliasRe.MatchString(b.Name) {
+		return fail(errf(400, "FSS.1014", "invalid alias name %q", b.Name))
+	}
+	if _, exists := f.Aliases[b.Name]; exists {
+		return fail(errf(409, "FSS.1063", "alias %s already exists", b.Name))
+	}
+	if len(f.Aliases) >= maxAliases {
+		return fail(errf(400, "FSS.1043", "the function already has %d aliases", maxAliases))
+	}
+	if e := checkAlias(f, &b); e != nil {
+		return fail(e)
+	}
+	a := &alias{Name: b.Name, Version: b.Version, Description: b.Description, Weights: b.Weights, Strategy: b.Strategy, LastModified: s.now()}
+	f.Aliases[b.Name] = a
+	return ok(s.aliasModel(f, a))
+}
+
+func (s *Server) updateAlias(u urn, name string, body []byte) response {
+	f, e := s.fnOf(u)
+	if e != nil {
+		return fail(e)
+	}
+	a := f.Aliases[name]
+	if a == nil {
+		return fail(errf(404, "FSS.1053", "alias %s not found", name))
+	}
+	var b aliasBody
+	if e := decodeJSON(body, &b); e != nil {
+		return fail(e)
+	}
+	b.Name = name
+	if e := checkAlias(f, &b); e != nil {
+		return fail(e)
+	}
+	a.Version, a.Description, a.Weights, a.Strategy, a.LastModified = b.Version, b.Description, b.Weights, b.Strategy, s.now()
+	return ok(s.aliasModel(f, a))
+}
+
+func (s *Server) deleteAlias(u urn, name string) response {
+	f, e := s.fnOf(u)
+	if e != nil {
+		return fail(e)
+	}
+	if f.Aliases[name] == nil {
+		return fail(errf(404, "FSS.1053", "alias %s not found", name))
+	}
+	delete(f.Aliases, name)
+	return noContent()
+}

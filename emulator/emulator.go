@@ -1,0 +1,464 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure an emulator.
+type Options struct {
+	AccessKey, SecretKey string // signature credentials
+	Token                string // also accept X-Auth-Token equal to this when non-empty
+	ProjectID            string // the only valid project id
+	Region               string
+	StateDir             string        // "" = in memory; else persisted with atomic writes
+	Latency              time.Duration // added to every request
+	FaultRate            float64       // fraction of requests that fail: 429, 500 or a dropped connection
+	Seed                 int64         // makes fault injection deterministic
+	// FaultAfterEffect makes injected 500s and dropped connections happen
+	// after the request took effect, as a real service can fail after
+	// applying a change. 429s are always decided before (throttling means
+	// the request was not forwarded).
+	FaultAfterEffect bool
+	// RetryAfter is the Retry-After of injected 429s; 0 means 1 second.
+	// A negative value sends "Retry-After: 0".
+	RetryAfter time.Duration
+	VersionCap int // versions per function, latest included; 0 = 20
+	// NotFoundTrap makes a missing function come back as 401 FSS.0401 on
+	// config reads, as FunctionGraph sometimes does (fgs-api.md §3).
+	NotFoundTrap bool
+	Now          func() time.Time                 // nil = time.Now
+	Logf         func(format string, args ...any) // request log; never logs credentials or code
+}
+
+// Stats counts what the emulator saw, for tests.
+type Stats struct {
+	Requests  map[string]int // by "METHOD route"
+	Publishes map[string]int // by function "package/name"
+	Faults    int
+}
+
+// Server is the emulator, an http.Handler.
+type Server struct {
+	opts  Options
+	store *store
+
+	mu    sync.Mutex
+	st    *state
+	blobs map[string][]byte // in-memory mode only
+	stats Stats
+
+	faultMu   sync.Mutex
+	faultRate float64
+	rng       *rand.Rand
+
+	reqSeq atomic.Int64
+}
+
+// New makes an emulator, loading state from Options.StateDir if present.
+func New(opts Options) (*Server, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.VersionCap <= 0 {
+		opts.VersionCap = 20
+	}
+	if opts.Region == "" {
+		opts.Region = "cn-north-4"
+	}
+	s := &Server{opts: opts, blobs: map[string][]byte{}, faultRate: opts.FaultRate, rng: rand.New(rand.NewSource(opts.Seed))}
+	if opts.StateDir != "" {
+		s.store = &store{dir: opts.StateDir}
+	}
+	st, err := s.store.load()
+	if err != nil {
+		return nil, err
+	}
+	s.st = st
+	s.stats = Stats{Requests: map[string]int{}, Publishes: map[string]int{}}
+	return s, nil
+}
+
+// Close persists the state.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.store.save(s.st)
+}
+
+// SetFaultRate changes the fraction of failing requests.
+func (s *Server) SetFaultRate(f float64) {
+	s.faultMu.Lock()
+	s.faultRate = f
+	s.faultMu.Unlock()
+}
+
+// Stats returns a copy of the counters.
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := Stats{Requests: map[string]int{}, Publishes: map[string]int{}, Faults: s.stats.Faults}
+	for k, v := range s.stats.Requests {
+		c.Requests[k] = v
+	}
+	for k, v := range s.stats.Publishes {
+		c.Publishes[k] = v
+	}
+	return c
+}
+
+// Running is an emulator listening on a port.
+type Running struct {
+	URL    string
+	Server *Server
+	http   *http.Server
+	ln     net.Listener
+}
+
+// Start listens on addr and serves until Close.
+func Start(addr string, opts Options) (*Running, error) {
+	srv, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	r := &Running{URL: "http://" + ln.Addr().String(), Server: srv, ln: ln,
+		http: &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}}
+	go r.http.Serve(ln)
+	return r, nil
+}
+
+// Close stops serving and persists the state.
+func (r *Running) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	r.http.Shutdown(ctx)
+	return r.Server.Close()
+}
+
+// Run serves on addr until ctx is done, printing "listening on URL" first.
+func Run(ctx context.Context, addr string, opts Options, stdout io.Writer) error {
+	r, err := Start(addr, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "listening on %s\n", r.URL)
+	<-ctx.Done()
+	return r.Close()
+}
+
+// apiError is an error response.
+type apiError struct {
+	status int
+	code   string
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.msg }
+
+func errf(status int, code, format string, args ...any) *apiError {
+	return &apiError{status, code, fmt.Sprintf(format, args...)}
+}
+
+// response is what a handler produced; it is written after any injected
+// fault has been decided.
+type response struct {
+	status int
+	body   any // nil = no body
+	err    *apiError
+}
+
+func ok(body any) response      { return response{status: 200, body: body} }
+func fail(e *apiError) response { return response{err: e} }
+func noContent() response       { return response{status: 204} }
+func (r response) failed() bool { return r.err != nil }
+
+type faultKind int
+
+const (
+	noFault faultKind = iota
+	fault429
+	fault500
+	faultDrop
+)
+
+func (s *Server) drawFault() faultKind {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	if s.faultRate <= 0 {
+		return noFault
+	}
+	if s.rng.Float64() >= s.faultRate {
+		return noFault
+	}
+	switch x := s.rng.Float64(); {
+	case x < 0.5:
+		return fault429
+	case x < 0.8:
+		return fault500
+	default:
+		return faultDrop
+	}
+}
+
+// ServeHTTP handles one request: latency, fault injection, authentication,
+// routing, and the response with a request id.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := fmt.Sprintf("emu-%08d", s.reqSeq.Add(1))
+	w.Header().Set("X-Request-Id", reqID)
+	if s.opts.Latency > 0 {
+		select {
+		case <-time.After(s.opts.Latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if strings.HasPrefix(r.URL.Path, "/_emulator/code/") {
+		s.serveBlob(w, strings.TrimPrefix(r.URL.Path, "/_emulator/code/"))
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return
+	}
+	route := routeName(r)
+	fault := s.drawFault()
+	s.mu.Lock()
+	s.stats.Requests[r.Method+" "+route]++
+	if fault != noFault {
+		s.stats.Faults++
+	}
+	s.mu.Unlock()
+	if fault == fault429 {
+		s.write(w, r, reqID, fail(s.throttle(w)))
+		return
+	}
+	if fault != noFault && !s.opts.FaultAfterEffect {
+		s.injure(w, r, reqID, fault)
+		return
+	}
+	resp := s.handle(r, body, reqID)
+	if fault != noFault {
+		s.injure(w, r, reqID, fault)
+		return
+	}
+	s.write(w, r, reqID, resp)
+}
+
+func (s *Server) throttle(w http.ResponseWriter) *apiError {
+	ra := s.opts.RetryAfter
+	secs := 1
+	switch {
+	case ra < 0:
+		secs = 0
+	case ra > 0:
+		secs = int((ra + time.Second - 1) / time.Second)
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	if s.reqSeq.Load()%2 == 0 {
+		return errf(429, "APIG.0308", "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 second")
+	}
+	return errf(429, "FSS.0429", "Too many requests, please retry later")
+}
+
+func (s *Server) injure(w http.ResponseWriter, r *http.Request, reqID string, f faultKind) {
+	if f == faultDrop {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+	}
+	s.write(w, r, reqID, fail(errf(500, "FSS.0500", "Internal error")))
+}
+
+func (s *Server) write(w http.ResponseWriter, r *http.Request, reqID string, resp response) {
+	status := resp.status
+	var body any = resp.body
+	if resp.err != nil {
+		status = resp.err.status
+		body = map[string]string{"error_code": resp.err.code, "error_msg": resp.err.msg, "request_id": reqID}
+	}
+	if s.opts.Logf != nil {
+		s.opts.Logf("%s %s -> %d", r.Method, r.URL.Path, status)
+	}
+	if body == nil {
+		w.WriteHeader(status)
+		return
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		status, b = 500, []byte(`{"error_code":"FSS.0500","error_msg":"encode response"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// routeName names a request's route for Stats without its identifiers.
+func routeName(r *http.Request) string {
+	p := r.URL.Path
+	if strings.HasPrefix(p, "/v3/projects") {
+		return "projects"
+	}
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	if len(parts) < 4 {
+		return p
+	}
+	rest := parts[3:]
+	switch {
+	case len(rest) == 1:
+		return rest[0]
+	case len(rest) == 2:
+		return "function"
+	case len(rest) >= 3:
+		return strings.Join(append([]string{"function"}, rest[2:]...), "/")
+	}
+	return p
+}
+
+func (s *Server) serveBlob(w http.ResponseWriter, digest string) {
+	s.mu.Lock()
+	b, err := s.store.getBlob(digest, s.blobs)
+	s.mu.Unlock()
+	if err != nil {
+		http.Error(w, "no such object", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Write(b)
+}
+
+// authenticate checks the token or the signature, and the project id.
+func (s *Server) authenticate(r *http.Request, body []byte) *apiError {
+	if tok := r.Header.Get("X-Auth-Token"); tok != "" {
+		if s.opts.Token == "" || tok != s.opts.Token {
+			return errf(401, "APIG.0301", "Incorrect IAM authentication information: token is invalid")
+		}
+		return nil
+	}
+	if r.Header.Get("Authorization") == "" {
+		return errf(401, "APIG.0301", "Incorrect IAM authentication information: no Authorization or X-Auth-Token header")
+	}
+	if err := verify(r, body, s.opts.AccessKey, s.opts.SecretKey, s.opts.Now()); err != nil {
+		return errf(401, "APIG.0301", "%s", err.Error())
+	}
+	return nil
+}
+
+func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
+	if e := s.authenticate(r, body); e != nil {
+		return fail(e)
+	}
+	path := r.URL.Path
+	if path == "/v3/projects" && r.Method == http.MethodGet {
+		return s.projects(r)
+	}
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" || parts[3] != "functions" {
+		return fail(errf(404, "FSS.0404", "no such API: %s %s", r.Method, path))
+	}
+	if parts[1] != s.opts.ProjectID {
+		return fail(errf(403, "FSS.0403", "the project id in the path does not match these credentials"))
+	}
+	if h := r.Header.Get("X-Project-Id"); h != "" && h != s.opts.ProjectID {
+		return fail(errf(403, "FSS.0403", "X-Project-Id does not match these credentials"))
+	}
+	rest := parts[4:]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(rest) == 0 {
+		switch r.Method {
+		case http.MethodGet:
+			return s.listFunctions(r)
+		case http.MethodPost:
+			return s.mutate(s.createFunction(body))
+		}
+		return fail(errf(405, "FSS.0405", "method not allowed"))
+	}
+	u, e := parseURN(rest[0])
+	if e != nil {
+		return fail(e)
+	}
+	if u.region != s.opts.Region || u.project != s.opts.ProjectID {
+		return fail(errf(400, "FSS.1309", "the URN's region or project does not match"))
+	}
+	sub := strings.Join(rest[1:], "/")
+	switch {
+	case sub == "" && r.Method == http.MethodDelete:
+		return s.mutate(s.deleteFunctionOrVersion(u))
+	case sub == "config" && r.Method == http.MethodGet:
+		return s.getConfig(u)
+	case sub == "config" && r.Method == http.MethodPut:
+		return s.mutate(s.updateConfig(u, body))
+	case sub == "code" && r.Method == http.MethodGet:
+		return s.getCode(r, u)
+	case sub == "code" && r.Method == http.MethodPut:
+		return s.mutate(s.updateCode(u, body))
+	case sub == "config-max-instance" && r.Method == http.MethodPut:
+		return s.mutate(s.maxInstances(u, body))
+	case sub == "versions" && r.Method == http.MethodPost:
+		return s.mutate(s.publish(u, body))
+	case sub == "versions" && r.Method == http.MethodGet:
+		return s.listVersions(u)
+	case sub == "aliases" && r.Method == http.MethodGet:
+		return s.listAliases(u)
+	case sub == "aliases" && r.Method == http.MethodPost:
+		return s.mutate(s.createAlias(u, body))
+	case strings.HasPrefix(sub, "aliases/") && len(rest) == 3:
+		name := rest[2]
+		switch r.Method {
+		case http.MethodGet:
+			return s.getAlias(u, name)
+		case http.MethodPut:
+			return s.mutate(s.updateAlias(u, name, body))
+		case http.MethodDelete:
+			return s.mutate(s.deleteAlias(u, name))
+		}
+	}
+	return fail(errf(404, "FSS.0404", "no such API: %s %s", r.Method, path))
+}
+
+// mutate persists the state after a successful change. Called with s.mu held.
+func (s *Server) mutate(resp response) response {
+	if resp.failed() {
+		return resp
+	}
+	if err := s.store.save(s.st); err != nil {
+		return fail(errf(500, "FSS.0500", "persist state: %v", err))
+	}
+	return resp
+}
+
+func (s *Server) projects(r *http.Request) response {
+	name := r.URL.Query().Get("name")
+	list := []map[string]any{}
+	if name == "" || name == s.opts.Region {
+		list = append(list, map[string]any{"id": s.opts.ProjectID, "name": s.opts.Region, "enabled": true, "domain_id": "emulator-domain"})
+	}
+	return ok(map[string]any{"projects": list, "links": map[string]any{"self": r.URL.String()}})
+}
+
+// decodeJSON reads a request body strictly enough to catch bad JSON.
+func decodeJSON(body []byte, v any) *apiError {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		return errf(400, "FSS.0406", "the request body is not valid JSON: %v", err)
+	}
+	return nil
+}

@@ -1,0 +1,586 @@
+package emulator
+
+import (
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// urn is a parsed function URN.
+type urn struct {
+	region, project, pkg, name string
+	version                    string // "" = latest
+	alias                      string
+}
+
+func (u urn) key() string { return fnKey(u.pkg, u.name) }
+
+// parseURN reads urn:fss:{region}:{pid}:function:{package}:{name}[:{version}|:!{alias}].
+func parseURN(s string) (urn, *apiError) {
+	parts := strings.Split(s, ":")
+	if len(parts) < 7 || len(parts) > 8 || parts[0] != "urn" || parts[1] != "fss" || parts[4] != "function" {
+		return urn{}, errf(400, "FSS.1309", "invalid function URN %q", trunc(s))
+	}
+	u := urn{region: parts[2], project: parts[3], pkg: parts[5], name: parts[6]}
+	if u.region == "" || u.project == "" || u.pkg == "" || u.name == "" {
+		return urn{}, errf(400, "FSS.1309", "invalid function URN %q", trunc(s))
+	}
+	if len(parts) == 8 {
+		q := parts[7]
+		switch {
+		case strings.HasPrefix(q, "!"):
+			u.alias = q[1:]
+			if u.alias == "" {
+				return urn{}, errf(400, "FSS.1309", "invalid function URN %q: empty alias", trunc(s))
+			}
+		case q == "":
+			return urn{}, errf(400, "FSS.1309", "invalid function URN %q: empty qualifier", trunc(s))
+		case q != "latest":
+			u.version = q
+		}
+	}
+	return u, nil
+}
+
+func trunc(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "..."
+	}
+	return s
+}
+
+func (s *Server) urnOf(f *function, qualifier string) string {
+	return fmt.Sprintf("urn:fss:%s:%s:function:%s:%s:%s", s.opts.Region, s.opts.ProjectID, f.Package, f.Name, qualifier)
+}
+
+func (s *Server) now() string {
+	s.st.Seq++
+	return s.opts.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00")
+}
+
+var (
+	nameRe    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,59}$`)
+	pkgRe     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	versionRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_.-]{0,40}[A-Za-z0-9])?$`)
+	aliasRe   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,62}$`)
+)
+
+var runtimes = map[string]bool{
+	"Java8": true, "Java11": true, "Java17": true, "Java21": true,
+	"Node.js6.10": true, "Node.js8.10": true, "Node.js10.16": true, "Node.js12.13": true, "Node.js14.18": true,
+	"Node.js16.17": true, "Node.js18.15": true, "Node.js20.15": true,
+	"Python2.7": true, "Python3.6": true, "Python3.9": true, "Python3.10": true, "Python3.12": true,
+	"Go1.x": true, "C#(.NET Core 2.1)": true, "C#(.NET Core 3.1)": true, "C#(.NET Core 6.0)": true,
+	"Custom": true, "Custom Image": true, "http": true, "PHP7.3": true, "Cangjie1.0": true,
+}
+
+var memorySizes = map[int]bool{128: true, 256: true, 512: true, 768: true, 1024: true, 1280: true, 1536: true,
+	1792: true, 2048: true, 2560: true, 3072: true, 3584: true, 4096: true, 8192: true, 10240: true}
+
+const (
+	maxZipBytes    = 50 << 20 // FSS.1071
+	maxInlineBytes = 10 << 10 // FSS.1072
+	maxAliases     = 10
+)
+
+// validateConfig applies FunctionGraph's rules to a config.
+func validateConfig(c *config) *apiError {
+	switch {
+	case !runtimes[c.Runtime]:
+		return errf(400, "FSS.1005", "invalid runtime %q", c.Runtime)
+	case c.Handler == "":
+		return errf(400, "FSS.1003", "handler is required")
+	case !memorySizes[c.MemorySize]:
+		return errf(400, "FSS.1007", "invalid memory_size %d", c.MemorySize)
+	case c.Timeout < 3 || c.Timeout > 259200:
+		return errf(400, "FSS.1008", "timeout %d is out of range (3 to 259200)", c.Timeout)
+	}
+	for _, ud := range []string{c.UserData, c.EncryptedUserData} {
+		if ud == "" {
+			continue
+		}
+		var m map[string]string
+		if err := json.Unmarshal([]byte(ud), &m); err != nil {
+			return errf(400, "FSS.1009", "user data must be a JSON object of strings")
+		}
+		if len(m) > 20 {
+			return errf(400, "FSS.1017", "user data has %d keys; at most 20", len(m))
+		}
+		if len(ud) > 4096 {
+			return errf(400, "FSS.1009", "user data is %d bytes; at most 4096", len(ud))
+		}
+	}
+	if s := c.StrategyConfig; s != nil && s.ConcurrentNum != nil && (*s.ConcurrentNum < -1 || *s.ConcurrentNum > 1000) {
+		return errf(400, "FSS.1026", "concurrent_num %d is out of range", *s.ConcurrentNum)
+	}
+	if v := c.FuncVpc; v != nil && (v.VpcID == "" || v.SubnetID == "") {
+		return errf(400, "FSS.0400", "func_vpc needs vpc_id and subnet_id")
+	}
+	return nil
+}
+
+// codeBody is the code part of create and update-code bodies.
+type codeBody struct {
+	CodeType     string `json:"code_type"`
+	CodeURL      string `json:"code_url"`
+	CodeFilename string `json:"code_filename"`
+	FuncCode     *struct {
+		File string `json:"file"`
+	} `json:"func_code"`
+	DependVersionList []string `json:"depend_version_list"`
+}
+
+// readCode validates and stores the code of a create or update-code body.
+func (s *Server) readCode(b codeBody) (code, *apiError) {
+	c := code{CodeType: b.CodeType, CodeURL: b.CodeURL, CodeFilename: b.CodeFilename, DependVersionList: b.DependVersionList}
+	var data []byte
+	switch b.CodeType {
+	case "inline", "zip", "jar":
+		if b.FuncCode == nil || b.FuncCode.File == "" {
+			return code{}, errf(400, "FSS.1011", "func_code.file is required for code_type %s", b.CodeType)
+		}
+		var err error
+		data, err = base64.StdEncoding.DecodeString(b.FuncCode.File)
+		if err != nil {
+			return code{}, errf(400, "FSS.1012", "func_code.file is not valid base64")
+		}
+		if b.CodeType == "inline" && len(data) > maxInlineBytes {
+			return code{}, errf(400, "FSS.1072", "inline code is %d bytes; at most %d", len(data), maxInlineBytes)
+		}
+		if b.CodeType != "inline" {
+			if len(data) > maxZipBytes {
+				return code{}, errf(400, "FSS.1071", "the package is %d bytes; at most %d for a direct upload: use OBS", len(data), maxZipBytes)
+			}
+			if b.CodeFilename == "" {
+				return code{}, errf(400, "FSS.1011", "code_filename is required for code_type %s", b.CodeType)
+			}
+		}
+	case "obs":
+		if !strings.HasPrefix(b.CodeURL, "https://") {
+			return code{}, errf(400, "FSS.1011", "code_url must be an https URL for code_type obs")
+		}
+		// There is no object store here: the emulator "downloads" the URL
+		// as its own bytes, so the digest changes exactly when the URL does.
+		data = []byte(b.CodeURL)
+	default:
+		return code{}, errf(400, "FSS.1006", "invalid code_type %q", b.CodeType)
+	}
+	sum := sha512.Sum512(data)
+	c.Digest = hex.EncodeToString(sum[:])
+	c.CodeSize = int64(len(data))
+	if err := s.store.putBlob(c.Digest, data, s.blobs); err != nil {
+		return code{}, errf(500, "FSS.0500", "store code: %v", err)
+	}
+	return c, nil
+}
+
+type createBody struct {
+	FuncName string `json:"func_name"`
+	Package  string `json:"package"`
+	config
+	codeBody
+}
+
+func (s *Server) createFunction(body []byte) response {
+	var b createBody
+	if e := decodeJSON(body, &b); e != nil {
+		return fail(e)
+	}
+	switch {
+	case !nameRe.MatchString(b.FuncName):
+		return fail(errf(400, "FSS.1002", "invalid func_name %q", b.FuncName))
+	case !pkgRe.MatchString(b.Package):
+		return fail(errf(400, "FSS.0400", "invalid package %q", b.Package))
+	}
+	if e := validateConfig(&b.config); e != nil {
+		return fail(e)
+	}
+	key := fnKey(b.Package, b.FuncName)
+	if _, exists := s.st.Functions[key]; exists {
+		return fail(errf(409, "FSS.1061", "function %s already exists", b.FuncName))
+	}
+	c, e := s.readCode(b.codeBody)
+	if e != nil {
+		return fail(e)
+	}
+	cfg := b.config
+	if cfg.Type == "" {
+		cfg.Type = "v2"
+	}
+	// Create ignores what FunctionGraph sets only through an update
+	// (fgs-api.md §6): initializer, concurrency, storage, pre-stop.
+	cfg.InitializerHandler, cfg.InitializerTimeout = "", 0
+	cfg.PreStopHandler, cfg.PreStopTimeout = "", 0
+	cfg.StrategyConfig = &strategyConfig{Concurrency: intp(400), ConcurrentNum: intp(1)}
+	cfg.EphemeralStorage = 512
+	f := &function{Name: b.FuncName, Package: b.Package, Published: map[string]*snapshot{}, Aliases: map[string]*alias{},
+		MaxInstances: 400, Latest: snapshot{Config: cfg, Code: c}}
+	f.Created = s.now()
+	f.Latest.LastModified = f.Created
+	s.st.Functions[key] = f
+	return ok(s.model(f, &f.Latest, "latest"))
+}
+
+func intp(v int) *int { return &v }
+
+// model renders a snapshot as the API's function model. encrypted_user_data
+// is write-only and never returned.
+func (s *Server) model(f *function, sn *snapshot, qualifier string) map[string]any {
+	c := sn.Config
+	c.EncryptedUserData = ""
+	b, _ := json.Marshal(c)
+	m := map[string]any{}
+	json.Unmarshal(b, &m)
+	m["func_urn"] = s.urnOf(f, qualifier)
+	m["func_name"] = f.Name
+	m["package"] = f.Package
+	m["domain_id"] = "emulator-domain"
+	m["namespace"] = s.opts.ProjectID
+	m["project_name"] = s.opts.Region
+	m["code_type"] = sn.Code.CodeType
+	m["code_url"] = sn.Code.CodeURL
+	m["code_filename"] = sn.Code.CodeFilename
+	m["code_size"] = sn.Code.CodeSize
+	m["digest"] = sn.Code.Digest
+	m["version"] = qualifier
+	m["last_modified"] = sn.LastModified
+	m["max_instance_num"] = strconv.Itoa(f.MaxInstances)
+	if len(sn.Code.DependVersionList) > 0 {
+		m["depend_version_list"] = sn.Code.DependVersionList
+	}
+	if lc := c.LogConfig; lc != nil {
+		m["log_group_id"] = lc.GroupID
+		m["log_stream_id"] = lc.StreamID
+	}
+	if qualifier != "latest" {
+		m["version_description"] = sn.Description
+	}
+	return m
+}
+
+// lookup finds a function and the snapshot a URN qualifies.
+func (s *Server) lookup(u urn) (*function, *snapshot, string, *apiError) {
+	f := s.st.Functions[u.key()]
+	if f == nil {
+		if s.opts.NotFoundTrap {
+			return nil, nil, "", errf(401, "FSS.0401", "function %s not found", u.name)
+		}
+		return nil, nil, "", errf(404, "FSS.1051", "function %s not found", u.name)
+	}
+	v := u.version
+	if u.alias != "" {
+		a := f.Aliases[u.alias]
+		if a == nil {
+			return nil, nil, "", errf(404, "FSS.1053", "alias %s not found", u.alias)
+		}
+		v = a.Version
+	}
+	if v == "" || v == "latest" {
+		return f, &f.Latest, "latest", nil
+	}
+	sn := f.Published[v]
+	if sn == nil {
+		return nil, nil, "", errf(404, "FSS.1052", "version %s not found", v)
+	}
+	return f, sn, v, nil
+}
+
+func (s *Server) listFunctions(r *http.Request) response {
+	q := r.URL.Query()
+	marker, _ := strconv.Atoi(q.Get("marker"))
+	max, _ := strconv.Atoi(q.Get("maxitems"))
+	if max <= 0 || max > 400 {
+		max = 400
+	}
+	keys := make([]string, 0, len(s.st.Functions))
+	for k, f := range s.st.Functions {
+		if p := q.Get("package_name"); p != "" && f.Package != p {
+			continue
+		}
+		if n := q.Get("func_name"); n != "" && f.Name != n {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	list := []map[string]any{}
+	end := min(marker+max, len(keys))
+	for i := marker; i < end; i++ {
+		f := s.st.Functions[keys[i]]
+		list = append(list, s.model(f, &f.Latest, "latest"))
+	}
+	if marker > len(keys) {
+		end = len(keys)
+	}
+	return ok(map[string]any{"functions": list, "next_marker": end, "count": len(keys)})
+}
+
+func (s *Server) getConfig(u urn) response {
+	f, sn, q, e := s.lookup(u)
+	if e != nil {
+		return fail(e)
+	}
+	return ok(s.model(f, sn, q))
+}
+
+func (s *Server) getCode(r *http.Request, u urn) response {
+	f, sn, q, e := s.lookup(u)
+	if e != nil {
+		return fail(e)
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	m := map[string]any{
+		"func_urn": s.urnOf(f, q), "func_name": f.Name, "runtime": sn.Config.Runtime,
+		"code_type": sn.Code.CodeType, "code_url": sn.Code.CodeURL, "code_filename": sn.Code.CodeFilename,
+		"code_size": sn.Code.CodeSize, "digest": sn.Code.Digest, "last_modified": sn.LastModified,
+		"func_code": map[string]string{"link": fmt.Sprintf("%s://%s/_emulator/code/%s", scheme, r.Host, sn.Code.Digest)},
+	}
+	if len(sn.Code.DependVersionList) > 0 {
+		m["depend_version_list"] = sn.Code.DependVersionList
+	}
+	return ok(m)
+}
+
+// latestOnly rejects writes to a published version or an alias.
+func latestOnly(u urn) *apiError {
+	if u.version != "" || u.alias != "" {
+		return errf(400, "FSS.0400", "only latest can be changed; versions are immutable")
+	}
+	return nil
+}
+
+func (s *Server) updateCode(u urn, body []byte) response {
+	if e := latestOnly(u); e != nil {
+		return fail(e)
+	}
+	f, _, _, e := s.lookup(u)
+	if e != nil {
+		return fail(e)
+	}
+	var b codeBody
+	if e := decodeJSON(body, &b); e != nil {
+		return fail(e)
+	}
+	c, e := s.readCode(b)
+	if e != nil {
+		return fail(e)
+	}
+	f.Latest.Code = c
+	f.Latest.LastModified = s.now()
+	return ok(map[string]any{
+		"func_urn": s.urnOf(f, "latest"), "func_name": f.Name, "runtime": f.Latest.Config.Runtime,
+		"code_type": c.CodeType, "code_url": c.CodeURL, "code_filename": c.CodeFilename, "code_size": c.CodeSize,
+		"digest": c.Digest, "last_modified": f.Latest.LastModified, "depend_version_list": c.DependVersionList,
+	})
+}
+
+type updateConfigBody struct {
+	FuncName *string `json:"func_name"`
+	config
+}
+
+func (s *Server) updateConfig(u urn, body []byte) response {
+	if e := latestOnly(u); e != nil {
+		return fail(e)
+	}
+	f, _, _, e := s.lookup(u)
+	if e != nil {
+		return fail(e)
+	}
+	var present map[string]json.RawMessage
+	if err := json.Unmarshal(body, &present); err != nil {
+		return fail(errf(400, "FSS.0406", "the request body is not valid JSON: %v", err))
+	}
+	for _, req := range []string{"func_name", "runtime", "timeout", "handler", "memory_size"} {
+		if _, ok := present[req]; !ok {
+			return fail(errf(400, "FSS.0400", "%s is required", req))
+		}
+	}
+	var b updateConfigBody
+	if e := decodeJSON(body, &b); e != nil {
+		return fail(e)
+	}
+	if *b.FuncName != f.Name {
+		return fail(errf(400, "FSS.1002", "func_name cannot change (%s)", f.Name))
+	}
+	if b.Runtime != f.Latest.Config.Runtime {
+		return fail(errf(400, "FSS.1005", "runtime cannot change in place (%s)", f.Latest.Config.Runtime))
+	}
+	if e := validateConfig(&b.config); e != nil {
+		return fail(e)
+	}
+	// A full replace (fgs-api.md §2): what the body leaves out is cleared,
+	// except what only other APIs set and the write-only secrets, which
+	// are kept when absent.
+	next := b.config
+	next.Type = f.Latest.Config.Type
+	if _, sent := present["encrypted_user_data"]; !sent {
+		next.EncryptedUserData = f.Latest.Config.EncryptedUserData
+	}
+	if next.StrategyConfig == nil {
+		next.StrategyConfig = &strategyConfig{ConcurrentNum: intp(1)}
+	}
+	if next.StrategyConfig.Concurrency == nil {
+		next.StrategyConfig.Concurrency = f.Latest.Config.StrategyConfig.Concurrency
+	}
+	if next.StrategyConfig.ConcurrentNum == nil || *next.StrategyConfig.ConcurrentNum <= 0 {
+		next.StrategyConfig.ConcurrentNum = intp(1)
+	}
+	if next.EphemeralStorage == 0 {
+		next.EphemeralStorage = 512
+	}
+	if next.InitializerHandler == "" {
+		next.InitializerTimeout = 0
+	}
+	if next.PreStopHandler == "" {
+		next.PreStopTimeout = 0
+	}
+	if next.EnableLtsLog != nil && !*next.EnableLtsLog {
+		next.LogConfig = nil
+	}
+	f.Latest.Config = next
+	f.Latest.LastModified = s.now()
+	return ok(s.model(f, &f.Latest, "latest"))
+}
+
+func (s *Server) maxInstances(u urn, body []byte) response {
+	if e := latestOnly(u); e != nil {
+		return fail(e)
+	}
+	f, _, _, e := s.lookup(u)
+	if e != nil {
+		return fail(e)
+	}
+	var b struct {
+		MaxInstanceNum *int `json:"max_instance_num"`
+	}
+	if e := decodeJSON(body, &b); e != nil {
+		return fail(e)
+	}
+	if b.MaxInstanceNum == nil || *b.MaxInstanceNum < -1 || *b.MaxInstanceNum > 1000 {
+		return fail(errf(400, "FSS.1026", "max_instance_num must be -1 (unlimited), 0 (disabled) or up to 1000"))
+	}
+	f.MaxInstances = *b.MaxInstanceNum
+	f.Latest.LastModified = s.now()
+	return ok(s.model(f, &f.Latest, "latest"))
+}
+
+// fingerprint identifies a snapshot's code and config, to tell whether
+// latest changed since the newest version.
+func fingerprint(sn *snapshot) string {
+	b, _ := json.Marshal(struct {
+		C config
+		D string
+		L []string
+	}{sn.Config, sn.Code.Digest, sn.Code.DependVersionList})
+	sum := sha512.Sum512(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+func (s *Server) publish(u urn, body []byte) response {
+	if e := latestOnly(u); e != nil {
+		return fail(e)
+	}
+	f, _, _, e := s.lookup(u)
+	if e != nil {
+		return fail(e)
+	}
+	var b struct {
+		Version     string `json:"version"`
+		Description string `json:"description"`
+		Digest      string `json:"digest"`
+	}
+	if len(body) > 0 {
+		if e := decodeJSON(body, &b); e != nil {
+			return fail(e)
+		}
+	}
+	if n := len(f.Versions); n > 0 && fingerprint(f.Published[f.Versions[n-1]]) == fingerprint(&f.Latest) {
+		return fail(errf(400, "FSS.1016", "the function has not changed since version %s", f.Versions[n-1]))
+	}
+	if b.Digest != "" && b.Digest != f.Latest.Code.Digest {
+		return fail(errf(400, "FSS.0428", "digest %s does not match the code of latest", trunc(b.Digest)))
+	}
+	name := b.Version
+	if name == "" {
+		name = "v" + s.opts.Now().UTC().Format("20060102-150405")
+	}
+	if name == "latest" || !versionRe.MatchString(name) {
+		return fail(errf(400, "FSS.1015", "invalid version name %q", name))
+	}
+	if _, exists := f.Published[name]; exists {
+		return fail(errf(409, "FSS.1062", "version %s already exists", name))
+	}
+	if len(f.Versions)+1 >= s.opts.VersionCap {
+		return fail(errf(400, "FSS.1015", "the function has %d versions including latest, the maximum", len(f.Versions)+1))
+	}
+	sn := f.Latest
+	sn.Description = b.Description
+	sn.LastModified = s.now()
+	f.Published[name] = &sn
+	f.Versions = append(f.Versions, name)
+	s.stats.Publishes[u.key()]++
+	return ok(s.model(f, &sn, name))
+}
+
+func (s *Server) listVersions(u urn) response {
+	f, _, _, e := s.lookup(urn{region: u.region, project: u.project, pkg: u.pkg, name: u.name})
+	if e != nil {
+		return fail(e)
+	}
+	entry := func(sn *snapshot, q string) map[string]any {
+		return map[string]any{"func_urn": s.urnOf(f, q), "func_name": f.Name, "version": q, "digest": sn.Code.Digest,
+			"code_size": sn.Code.CodeSize, "last_modified": sn.LastModified, "version_description": sn.Description,
+			"runtime": sn.Config.Runtime, "memory_size": sn.Config.MemorySize, "handler": sn.Config.Handler}
+	}
+	list := []map[string]any{entry(&f.Latest, "latest")}
+	for _, v := range f.Versions {
+		list = append(list, entry(f.Published[v], v))
+	}
+	return ok(map[string]any{"versions": list, "next_marker": len(list), "count": len(list)})
+}
+
+func (s *Server) deleteFunctionOrVersion(u urn) response {
+	if u.alias != "" {
+		return fail(errf(400, "FSS.0400", "delete an alias through its aliases API"))
+	}
+	f, _, _, e := s.lookup(urn{region: u.region, project: u.project, pkg: u.pkg, name: u.name})
+	if e != nil {
+		return fail(e)
+	}
+	if u.version == "" {
+		delete(s.st.Functions, u.key())
+		return noContent()
+	}
+	if _, exists := f.Published[u.version]; !exists {
+		return fail(errf(404, "FSS.1052", "version %s not found", u.version))
+	}
+	for _, a := range f.Aliases {
+		if _, weighted := a.Weights[u.version]; weighted {
+			return fail(errf(400, "FSS.1094", "version %s is an additional version of alias %s", u.version, a.Name))
+		}
+	}
+	delete(f.Published, u.version)
+	for i, v := range f.Versions {
+		if v == u.version {
+			f.Versions = append(f.Versions[:i], f.Versions[i+1:]...)
+			break
+		}
+	}
+	for name, a := range f.Aliases {
+		if a.Version == u.version {
+			delete(f.Aliases, name) // deleting a version deletes its aliases
+		}
+	}
+	return noContent()
+}
