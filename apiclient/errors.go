@@ -1,0 +1,103 @@
+package apiclient
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// ErrNotFound is matched (errors.Is) by an *APIError that means the
+// function, version or alias does not exist.
+var ErrNotFound = errors.New("not found")
+
+// APIError is an error response of FunctionGraph or its API gateway.
+type APIError struct {
+	StatusCode int
+	Code       string // error_code, e.g. FSS.1051 or APIG.0308
+	Message    string // error_msg
+	RequestID  string
+	Method     string
+	Path       string
+}
+
+func (e *APIError) Error() string {
+	code := e.Code
+	if code == "" {
+		code = http.StatusText(e.StatusCode)
+	}
+	s := fmt.Sprintf("%s (%d): %s", code, e.StatusCode, strings.TrimSpace(e.Message))
+	if e.RequestID != "" {
+		s += " (request id " + e.RequestID + ")"
+	}
+	return s
+}
+
+// Is makes errors.Is(err, ErrNotFound) true for not-found answers. They are
+// decided by error code, not status: FSS.1051 function, FSS.1052 version,
+// FSS.1053 alias, and FunctionGraph's traps (fgs-api.md §3), 401 FSS.0401
+// and 500 FSS.0500 whose message says the thing does not exist.
+func (e *APIError) Is(target error) bool {
+	if target != ErrNotFound {
+		return false
+	}
+	switch e.Code {
+	case "FSS.1051", "FSS.1052", "FSS.1053":
+		return true
+	case "FSS.0401", "FSS.0500":
+		m := strings.ToLower(e.Message)
+		return strings.Contains(m, "not found") || strings.Contains(m, "not exist")
+	}
+	return false
+}
+
+// Throttled reports whether the request was refused for its rate, before
+// it was forwarded (so repeating it is always safe).
+func (e *APIError) Throttled() bool {
+	switch e.Code {
+	case "FSS.0429", "APIG.0308", "APIGW.0308":
+		return true
+	}
+	return e.StatusCode == http.StatusTooManyRequests
+}
+
+// IsNotFound reports whether err means "does not exist".
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// parseError reads FunctionGraph's {"error_code","error_msg","request_id"}
+// body, the gateway's variants, or anything else.
+func parseError(status int, body []byte, headerID string) *APIError {
+	e := &APIError{StatusCode: status, RequestID: headerID}
+	var m map[string]any
+	if json.Unmarshal(body, &m) == nil {
+		if inner, ok := m["error"].(map[string]any); ok { // {"error":{"code","message"}}
+			m = inner
+		}
+		e.Code = firstString(m, "error_code", "code", "errorCode")
+		e.Message = firstString(m, "error_msg", "message", "msg", "errorMsg")
+		if id := firstString(m, "request_id", "requestId"); id != "" && e.RequestID == "" {
+			e.RequestID = id
+		}
+	}
+	if e.Message == "" {
+		msg := strings.TrimSpace(string(body))
+		if len(msg) > 200 {
+			msg = msg[:200] + "…"
+		}
+		if msg == "" {
+			msg = http.StatusText(status)
+		}
+		e.Message = msg
+	}
+	return e
+}
+
+func firstString(m map[string]any, keys ...string) string {
+	for _, k := range keys {
+		if s, ok := m[k].(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}
