@@ -1,0 +1,532 @@
+package planner
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/go-multierror"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/codezip"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+)
+
+// API is what planning reads from FunctionGraph. It never writes.
+type API interface {
+	FunctionURN(pkg, name string) string
+	GetConfig(ctx context.Context, urn string) (*apiclient.Function, error)
+	ListVersions(ctx context.Context, urn string) ([]apiclient.Version, error)
+	ListAliases(ctx context.Context, urn string) ([]apiclient.Alias, error)
+}
+
+var _ API = (*apiclient.Client)(nil)
+
+// Options tune Compute.
+type Options struct {
+	// Parallelism bounds concurrent reads and packaging; 0 means 8.
+	Parallelism int
+	// Targets narrows the plan to these function names; empty means all.
+	Targets []string
+	// TempDir is where packages are built; "" means the system default.
+	TempDir string
+	// Salt keys the secrets fingerprints; nil means a fresh random salt.
+	// A saved plan passes its own salt back when it is applied.
+	Salt []byte
+	// Rand is the randomness source for a fresh salt; nil means crypto/rand.
+	Rand io.Reader
+	// VersionCap is FunctionGraph's limit on versions per function, latest
+	// included; 0 means DefaultVersionCap.
+	VersionCap int
+}
+
+// Compute reads the live state of every selected function, builds its code
+// package and returns the ordered plan. It changes nothing remotely. On
+// error the returned plan is nil and temporary packages are removed.
+func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options) (*Plan, error) {
+	fns, err := selectFunctions(proj, opts.Targets)
+	if err != nil {
+		return nil, err
+	}
+	salt := opts.Salt
+	if salt == nil {
+		salt = make([]byte, 16)
+		r := opts.Rand
+		if r == nil {
+			r = rand.Reader
+		}
+		if _, err := io.ReadFull(r, salt); err != nil {
+			return nil, fmt.Errorf("make plan salt: %w", err)
+		}
+	}
+	par := opts.Parallelism
+	if par <= 0 {
+		par = 8
+	}
+	pk := &packager{proj: proj, tempDir: opts.TempDir, built: map[string]*pkgResult{}}
+	plan := &Plan{Manifest: proj.File, Env: proj.Env, Region: proj.Region, ProjectID: proj.ProjectID, Salt: salt}
+	plan.Functions = make([]*FunctionPlan, len(fns))
+
+	var (
+		mu   sync.Mutex
+		errs *multierror.Error
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, par)
+	)
+	for i, f := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				mu.Lock()
+				errs = multierror.Append(errs, fmt.Errorf("plan %s: %w", f.Name, ctx.Err()))
+				mu.Unlock()
+				return
+			}
+			defer func() { <-sem }()
+			fp, err := planFunction(ctx, api, pk, f, salt, opts.VersionCap)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = multierror.Append(errs, err)
+				return
+			}
+			plan.Functions[i] = fp
+		}()
+	}
+	wg.Wait()
+	if err := errs.ErrorOrNil(); err != nil {
+		pk.close()
+		return nil, sortedErrors(errs)
+	}
+	sortFunctions(plan.Functions)
+	return plan, nil
+}
+
+// sortedErrors makes a multi-error's order deterministic.
+func sortedErrors(m *multierror.Error) error {
+	sort.SliceStable(m.Errors, func(i, j int) bool { return m.Errors[i].Error() < m.Errors[j].Error() })
+	m.ErrorFormat = func(es []error) string {
+		s := make([]string, len(es))
+		for i, e := range es {
+			s[i] = e.Error()
+		}
+		return strings.Join(s, "\n")
+	}
+	return m
+}
+
+func selectFunctions(proj *manifest.Project, targets []string) ([]*manifest.Function, error) {
+	if len(targets) == 0 {
+		return proj.Functions, nil
+	}
+	byName := map[string]*manifest.Function{}
+	for _, f := range proj.Functions {
+		byName[f.Name] = f
+	}
+	var out []*manifest.Function
+	seen := map[string]bool{}
+	for _, t := range targets {
+		f, ok := byName[t]
+		if !ok {
+			names := make([]string, 0, len(byName))
+			for n := range byName {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			return nil, fmt.Errorf("target %q is not a function of %s (functions: %s)", t, proj.File, strings.Join(names, ", "))
+		}
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// packager builds each code path once, however many functions share it.
+type packager struct {
+	proj    *manifest.Project
+	tempDir string
+	mu      sync.Mutex
+	built   map[string]*pkgResult
+}
+
+type pkgResult struct {
+	once sync.Once
+	res  *codezip.Result
+	err  error
+}
+
+func (p *packager) build(ctx context.Context, path string) (*codezip.Result, error) {
+	p.mu.Lock()
+	r, ok := p.built[path]
+	if !ok {
+		r = &pkgResult{}
+		p.built[path] = r
+	}
+	p.mu.Unlock()
+	r.once.Do(func() {
+		r.res, r.err = codezip.Build(ctx, path, codezip.Options{
+			Root:    p.proj.Dir,
+			Exclude: []string{absManifest(p.proj), filepath.Join(p.proj.Dir, ".fgsdeploy")},
+			TempDir: p.tempDir,
+		})
+	})
+	return r.res, r.err
+}
+
+func (p *packager) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, r := range p.built {
+		if r.res != nil {
+			r.res.Close()
+		}
+	}
+}
+
+func absManifest(proj *manifest.Project) string {
+	if filepath.IsAbs(proj.File) {
+		return proj.File
+	}
+	return filepath.Join(proj.Dir, filepath.Base(proj.File))
+}
+
+// Package builds the code package of f (nil for obs code). The caller
+// closes the result.
+func Package(ctx context.Context, proj *manifest.Project, f *manifest.Function, tempDir string) (*codezip.Result, error) {
+	if f.Code.Path == "" {
+		return nil, nil
+	}
+	pk := &packager{proj: proj, tempDir: tempDir, built: map[string]*pkgResult{}}
+	return pk.build(ctx, f.Code.Path)
+}
+
+func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Function, salt []byte, versionCap int) (*FunctionPlan, error) {
+	fp := &FunctionPlan{Name: f.Name, Package: f.Package, URN: api.FunctionURN(f.Package, f.Name), Desired: f}
+	if f.Code.Path != "" {
+		res, err := pk.build(ctx, f.Code.Path)
+		if err != nil {
+			return nil, fmt.Errorf("package %s: %w", f.Name, err)
+		}
+		if err := res.CheckUploadLimit(); err != nil {
+			return nil, fmt.Errorf("package %s: %w", f.Name, err)
+		}
+		fp.Archive = res
+		fp.Digest = res.Digest
+	}
+	if len(f.Environment) > 0 {
+		if _, bad := f.Environment[FingerprintKey]; bad {
+			return nil, fmt.Errorf("%s: environment key %s is reserved for fgsdeploy's secrets fingerprint", f.Name, FingerprintKey)
+		}
+	}
+	if f.EncryptedEnvironment != nil && len(f.Environment)+1 > 20 {
+		return nil, fmt.Errorf("%s: environment has %d keys; with encrypted_environment fgsdeploy adds %s, and FunctionGraph allows 20", f.Name, len(f.Environment), FingerprintKey)
+	}
+
+	live, err := api.GetConfig(ctx, fp.URN)
+	switch {
+	case apiclient.IsNotFound(err):
+		live = nil
+	case err != nil:
+		return nil, fmt.Errorf("read %s: %w", f.Name, err)
+	}
+	fp.Live = live
+	st := &versionState{aliases: map[string]apiclient.Alias{}}
+	in := releaseInputs{digest: fp.Digest}
+	if live == nil {
+		planCreate(fp, f, salt)
+		in.config = fp.ConfigReq
+		if in.config == nil {
+			in.config = createConfig(fp.CreateReq)
+		}
+	} else {
+		if err := planUpdate(fp, f, live, salt); err != nil {
+			return nil, err
+		}
+		if f.Code.Path == "" && fp.CodeReq == nil {
+			in.digest = live.Digest
+		}
+		in.config = fp.ConfigReq
+		if in.config == nil {
+			in.config = liveConfig(live)
+		}
+		if f.Publish != nil || len(f.Aliases) > 0 {
+			if st, err = readVersionState(ctx, api, fp.URN); err != nil {
+				return nil, fmt.Errorf("read %s: %w", f.Name, err)
+			}
+			fp.Pre.Release = st.fingerprint()
+		}
+	}
+	in.newestConfig = func(version string) (*apiclient.Function, error) {
+		cfg, err := api.GetConfig(ctx, fp.URN+":"+version)
+		if err != nil {
+			return nil, fmt.Errorf("read %s version %s: %w", f.Name, version, err)
+		}
+		return cfg, nil
+	}
+	if err := planRelease(fp, f, st, in, versionCap); err != nil {
+		return nil, err
+	}
+	if len(fp.Steps) > 0 {
+		fp.Action = Update
+		if live == nil {
+			fp.Action = Create
+		}
+	}
+	fp.DesiredFingerprint = desiredFingerprint(fp)
+	return fp, nil
+}
+
+// secretsFingerprint returns the fingerprint to store for f's secrets and
+// whether they differ from what the live function holds.
+func secretsFingerprint(f *manifest.Function, liveEnv map[string]string, salt []byte) (string, bool) {
+	if f.EncryptedEnvironment == nil {
+		return "", false
+	}
+	if stored, ok := liveEnv[FingerprintKey]; ok && fingerprintMatches(stored, f.EncryptedEnvironment) {
+		return stored, false
+	}
+	return fingerprintWithSalt(f.EncryptedEnvironment, functionSalt(salt, f.Name)), true
+}
+
+func codeType(f *manifest.Function) string {
+	switch {
+	case f.Code.ObsURL != "":
+		return "obs"
+	case strings.EqualFold(filepath.Ext(f.Code.Path), ".jar"):
+		return "jar"
+	}
+	return "zip"
+}
+
+func codeFilename(f *manifest.Function) string {
+	if f.Code.ObsURL != "" {
+		return ""
+	}
+	if f.Code.IsArchive {
+		return filepath.Base(f.Code.Path)
+	}
+	return f.Name + ".zip"
+}
+
+func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) {
+	fp.Action = Create
+	secretsFP, _ := secretsFingerprint(f, nil, salt)
+	req := &apiclient.CreateRequest{
+		FuncName:     f.Name,
+		Package:      f.Package,
+		Runtime:      f.Runtime,
+		Handler:      f.Handler,
+		MemorySize:   DefaultMemorySize,
+		Timeout:      DefaultTimeout,
+		CodeType:     codeType(f),
+		CodeURL:      f.Code.ObsURL,
+		CodeFilename: codeFilename(f),
+		Type:         "v2",
+		CodeFile:     "",
+	}
+	if fp.Archive != nil {
+		req.CodeFile = fp.Archive.Path
+	}
+	setInt(&req.MemorySize, f.MemorySize)
+	setInt(&req.Timeout, f.Timeout)
+	setStr(&req.Description, f.Description)
+	setStr(&req.Xrole, f.Xrole)
+	setStr(&req.AppXrole, f.AppXrole)
+	req.DependVersionList = sortedCopy(f.Dependencies)
+	// Everything else (environment, secrets, VPC, mounts, logs, initializer,
+	// concurrency, storage) goes through one config update right after
+	// create: create ignores several of these fields (fgs-api.md §6).
+	base := createConfig(req)
+	want := wantConfig(base, f, secretsFP)
+	fp.CreateReq = req
+	if !sameConfig(base, want) {
+		fp.ConfigReq = want
+	}
+	fp.MaxInstances = f.MaxInstances
+
+	var ch []Change
+	addC := func(field string, v any) {
+		if !isEmpty(v) {
+			ch = append(ch, Change{Action: Create, Field: field, After: v})
+		}
+	}
+	addC("package", req.Package)
+	addC("runtime", req.Runtime)
+	addC("handler", req.Handler)
+	addC("memory_size", req.MemorySize)
+	addC("timeout", req.Timeout)
+	addC("description", req.Description)
+	addC("xrole", req.Xrole)
+	addC("app_xrole", req.AppXrole)
+	addC("code_type", req.CodeType)
+	if fp.Digest != "" {
+		addC("code.digest", fp.Digest)
+		addC("code.size", fp.Archive.Size)
+	}
+	addC("code.obs_url", req.CodeURL)
+	addC("dependencies", req.DependVersionList)
+	for _, c := range configChanges(base, want, f.EncryptedEnvironment != nil) {
+		if c.Sensitive {
+			c.Before = nil
+		}
+		c.Action = Create
+		ch = append(ch, c)
+	}
+	if fp.MaxInstances != nil {
+		addC("max_instances", *fp.MaxInstances)
+	}
+	fp.Steps = []Step{{Type: StepCreate, Changes: ch}}
+}
+
+func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function, salt []byte) error {
+	if live.Runtime != f.Runtime {
+		return fmt.Errorf("%s: runtime cannot change in place (live %s, declared %s): delete the function or give it another name", f.Name, live.Runtime, f.Runtime)
+	}
+	fp.Pre = Precondition{Exists: true, Digest: live.Digest, LastModified: live.LastModified, ConfigFingerprint: configFingerprint(live)}
+
+	// Code.
+	var code []Change
+	wantType := codeType(f)
+	switch {
+	case f.Code.ObsURL != "":
+		if live.CodeType != "obs" || live.CodeURL != f.Code.ObsURL {
+			code = append(code, Change{Action: Update, Field: "code.obs_url", Before: live.CodeURL, After: f.Code.ObsURL})
+		}
+	case live.Digest != fp.Digest:
+		code = append(code, Change{Action: Update, Field: "code.digest", Before: live.Digest, After: fp.Digest})
+	}
+	deps := sortedCopy(live.DependVersionList)
+	if f.Dependencies != nil {
+		want := sortedCopy(f.Dependencies)
+		if strings.Join(want, "\n") != strings.Join(deps, "\n") {
+			code = append(code, Change{Action: Update, Field: "dependencies", Before: deps, After: want})
+		}
+		deps = want
+	}
+	if len(code) > 0 {
+		req := &apiclient.UpdateCodeRequest{CodeType: wantType, CodeURL: f.Code.ObsURL, CodeFilename: codeFilename(f), DependVersionList: deps}
+		if fp.Archive != nil {
+			req.CodeFile = fp.Archive.Path
+		}
+		fp.CodeReq = req
+		fp.Steps = append(fp.Steps, Step{Type: StepCode, Changes: code})
+	}
+
+	// Config.
+	base := liveConfig(live)
+	secretsFP, secretsChanged := secretsFingerprint(f, parseEnv(base.UserData), salt)
+	want := wantConfig(base, f, secretsFP)
+	if secretsChanged || !sameConfig(base, want) {
+		if ch := configChanges(base, want, secretsChanged); len(ch) > 0 {
+			fp.ConfigReq = want
+			fp.Steps = append(fp.Steps, Step{Type: StepConfig, Changes: ch})
+		}
+	}
+
+	// Max instances.
+	if f.MaxInstances != nil {
+		n, known := liveMaxInstances(live)
+		if !known || n != *f.MaxInstances {
+			var before any
+			if known {
+				before = n
+			}
+			fp.MaxInstances = f.MaxInstances
+			fp.Steps = append(fp.Steps, Step{Type: StepMaxInstances, Changes: []Change{{Action: Update, Field: "max_instances", Before: before, After: *f.MaxInstances}}})
+		}
+	}
+	return nil
+}
+
+// createConfig is the config a function has right after create.
+func createConfig(req *apiclient.CreateRequest) *apiclient.UpdateConfigRequest {
+	return &apiclient.UpdateConfigRequest{FuncName: req.FuncName, Runtime: req.Runtime, Timeout: req.Timeout,
+		Handler: req.Handler, MemorySize: req.MemorySize, Description: req.Description, Xrole: req.Xrole, AppXrole: req.AppXrole}
+}
+
+// sameConfig compares two config bodies on everything but the
+// write-only secrets, which are compared through their fingerprint.
+func sameConfig(a, b *apiclient.UpdateConfigRequest) bool {
+	x, y := *a, *b
+	x.EncryptedUserData, y.EncryptedUserData = "", ""
+	bx, _ := json.Marshal(x)
+	by, _ := json.Marshal(y)
+	return string(bx) == string(by)
+}
+
+// configFingerprint hashes the normalised live config, so a saved plan can
+// tell whether the function's config moved since planning.
+func configFingerprint(live *apiclient.Function) string {
+	c := liveConfig(live)
+	b, _ := json.Marshal(struct {
+		C   *apiclient.UpdateConfigRequest
+		Max string
+		Dep []string
+	}{c, live.MaxInstanceNum, sortedCopy(live.DependVersionList)})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// desiredFingerprint hashes every request apply would send, without secret
+// values (they are covered by their fingerprint in user_data) or file paths.
+func desiredFingerprint(fp *FunctionPlan) string {
+	type view struct {
+		Create  *apiclient.CreateRequest
+		Code    *apiclient.UpdateCodeRequest
+		Config  *apiclient.UpdateConfigRequest
+		Max     *int
+		Digest  string
+		Publish *apiclient.PublishRequest
+		Aliases []AliasOp
+		Prune   []string
+	}
+	v := view{Max: fp.MaxInstances, Digest: fp.Digest, Publish: fp.PublishReq, Aliases: fp.AliasOps, Prune: fp.Prune}
+	if fp.CreateReq != nil {
+		c := *fp.CreateReq
+		c.EncryptedUserData, c.CodeFile = "", ""
+		v.Create = &c
+	}
+	if fp.CodeReq != nil {
+		c := *fp.CodeReq
+		c.CodeFile = ""
+		v.Code = &c
+	}
+	if fp.ConfigReq != nil {
+		c := *fp.ConfigReq
+		c.EncryptedUserData = ""
+		v.Config = &c
+	}
+	b, _ := json.Marshal(v)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// PostCreateConfig returns the config update to send right after the
+// function was created, computed against the model create returned, or
+// nil when create already set everything.
+func (f *FunctionPlan) PostCreateConfig(created *apiclient.Function) *apiclient.UpdateConfigRequest {
+	if f.ConfigReq == nil {
+		return nil
+	}
+	base := liveConfig(created)
+	want := *f.ConfigReq
+	want.DomainNames = base.DomainNames
+	return &want
+}
+
+// ErrStale marks a saved-plan function whose live state moved since planning.
+var ErrStale = errors.New("stale")

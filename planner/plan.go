@@ -1,0 +1,229 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/codezip"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+)
+
+// Action is what a plan does to one function. Its values are the symbols
+// users see in a text plan.
+type Action rune
+
+// The actions. NoOp is the zero value: a function that is already as declared.
+const (
+	NoOp   Action = 0
+	Create Action = '+'
+	Update Action = '~'
+	Delete Action = '-'
+)
+
+// String returns the action's name as used in JSON plans.
+func (a Action) String() string {
+	switch a {
+	case NoOp:
+		return "noop"
+	case Create:
+		return "create"
+	case Update:
+		return "update"
+	case Delete:
+		return "delete"
+	}
+	panic(fmt.Sprintf("planner: impossible action %d", rune(a)))
+}
+
+// Symbol returns the one-character mark of the action in text plans.
+func (a Action) Symbol() string {
+	if a == NoOp {
+		return " "
+	}
+	return string(rune(a))
+}
+
+// StepType is one kind of step. Steps of a function run in the order of
+// their types: create, code, config, max instances, publish, aliases, prune.
+type StepType int
+
+// The step types, in execution order. StepNone is the harmless zero value.
+const (
+	StepNone StepType = iota
+	StepCreate
+	StepCode
+	StepConfig
+	StepMaxInstances
+	StepPublish
+	StepAliases
+	StepPrune
+)
+
+var stepNames = [...]string{"none", "create", "code", "config", "max_instances", "publish", "aliases", "prune"}
+
+// String returns the step's name as used in JSON plans.
+func (s StepType) String() string {
+	if s < 0 || int(s) >= len(stepNames) {
+		panic(fmt.Sprintf("planner: impossible step type %d", int(s)))
+	}
+	return stepNames[s]
+}
+
+// parseStepType is the inverse of String.
+func parseStepType(s string) (StepType, bool) {
+	for i, n := range stepNames {
+		if n == s && i != 0 {
+			return StepType(i), true
+		}
+	}
+	return StepNone, false
+}
+
+// Change is one field's difference, for display only; what apply sends is
+// kept in the FunctionPlan's request bodies.
+//
+//	Action  Before            After
+//	Create  nil               the declared value
+//	Update  the live value    the declared value
+//	Delete  the live value    nil
+//
+// Sensitive values are never held: Before and After are the string
+// "(sensitive)" instead.
+type Change struct {
+	Action    Action
+	Field     string
+	Before    any
+	After     any
+	Sensitive bool
+}
+
+// Sensitive is what a secret value prints as, everywhere.
+const Sensitive = "(sensitive)"
+
+// Step is one API operation (or a group of them) of a function's plan.
+type Step struct {
+	Type    StepType
+	Changes []Change
+}
+
+// Precondition is the remote state a function was planned against. A saved
+// plan is refused for a function whose live state no longer matches.
+type Precondition struct {
+	Exists            bool   `json:"exists"`
+	Digest            string `json:"digest,omitempty"`
+	LastModified      string `json:"last_modified,omitempty"`
+	ConfigFingerprint string `json:"config_fingerprint,omitempty"`
+	// Release hashes the function's versions and aliases (when it manages them).
+	Release string `json:"release_fingerprint,omitempty"`
+}
+
+// FunctionPlan is the plan of one function: display steps, the
+// preconditions and, for apply, the request bodies to send.
+type FunctionPlan struct {
+	Name    string
+	Package string
+	URN     string
+	Action  Action
+	Steps   []Step
+	Pre     Precondition
+	// DesiredFingerprint summarises everything the manifest and the code
+	// declare (secrets only through a salted slow hash), so a saved plan can
+	// be refused when the project changed after planning.
+	DesiredFingerprint string
+
+	// What apply sends. Nil means no such request. These hold secret values
+	// (encrypted_user_data) and are never serialised.
+	Desired      *manifest.Function
+	Live         *apiclient.Function
+	CreateReq    *apiclient.CreateRequest
+	CodeReq      *apiclient.UpdateCodeRequest
+	ConfigReq    *apiclient.UpdateConfigRequest
+	MaxInstances *int
+	// Digest is the SHA-512 of the package apply uploads ("" for obs code).
+	Digest  string
+	Archive *codezip.Result
+	// PublishReq publishes a version after code and config are in place.
+	PublishReq *apiclient.PublishRequest
+	// Published is the version $published means: an existing version
+	// identical to latest, the name PublishReq asks for, or PendingVersion.
+	Published string
+	// AliasOps create or move aliases, after the publish.
+	AliasOps []AliasOp
+	// Prune lists the versions to delete, oldest first.
+	Prune []string
+}
+
+// Has reports whether the function's plan contains a step of type t.
+func (f *FunctionPlan) Has(t StepType) bool {
+	for _, s := range f.Steps {
+		if s.Type == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Plan is the ordered plan of a whole project.
+type Plan struct {
+	Manifest  string
+	Env       string
+	Region    string
+	ProjectID string
+	// Salt keys the fingerprints of secrets for this plan; it is not secret.
+	Salt      []byte
+	Functions []*FunctionPlan
+}
+
+// Summary counts functions by action.
+type Summary struct {
+	Create    int `json:"create"`
+	Update    int `json:"update"`
+	Unchanged int `json:"unchanged"`
+}
+
+// Summary counts the plan's functions by action.
+func (p *Plan) Summary() Summary {
+	var s Summary
+	for _, f := range p.Functions {
+		switch f.Action {
+		case Create:
+			s.Create++
+		case Update:
+			s.Update++
+		case NoOp:
+			s.Unchanged++
+		case Delete:
+		}
+	}
+	return s
+}
+
+// HasChanges reports whether applying the plan would change anything.
+func (p *Plan) HasChanges() bool {
+	for _, f := range p.Functions {
+		if f.Action != NoOp {
+			return true
+		}
+	}
+	return false
+}
+
+// Close removes the temporary packages the plan built.
+func (p *Plan) Close() error {
+	seen := map[*codezip.Result]bool{}
+	var first error
+	for _, f := range p.Functions {
+		if f.Archive != nil && !seen[f.Archive] {
+			seen[f.Archive] = true
+			if err := f.Archive.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+func sortFunctions(fs []*FunctionPlan) {
+	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
+}

@@ -1,0 +1,139 @@
+package planner
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func TestFingerprint(t *testing.T) {
+	secrets := map[string]string{"A": "1", "B": "two"}
+	salt := functionSalt([]byte("plan-salt"), "fn")
+	fp := fingerprintWithSalt(secrets, salt)
+	if !strings.HasPrefix(fp, "v1$") || strings.Contains(fp, "two") {
+		t.Fatalf("fingerprint %q: want v1$ and no plain value", fp)
+	}
+	if !fingerprintMatches(fp, secrets) {
+		t.Fatal("fingerprint does not match its own secrets")
+	}
+	if fingerprintMatches(fp, map[string]string{"A": "1", "B": "three"}) {
+		t.Fatal("fingerprint matches other secrets")
+	}
+	if fingerprintMatches(fp, map[string]string{"A": "1"}) {
+		t.Fatal("fingerprint matches a subset")
+	}
+	for _, bad := range []string{"", "v1", "v2$abc$def", "v1$!!$x", "v1$" + "YWJj" + "$x"} {
+		if fingerprintMatches(bad, secrets) {
+			t.Errorf("malformed fingerprint %q matched", bad)
+		}
+	}
+	// Same plan salt, same function: the same fingerprint (saved plans rely on it).
+	if fingerprintWithSalt(secrets, functionSalt([]byte("plan-salt"), "fn")) != fp {
+		t.Fatal("fingerprint is not deterministic for a salt")
+	}
+	if fingerprintWithSalt(secrets, functionSalt([]byte("plan-salt"), "other")) == fp {
+		t.Fatal("two functions share a salt")
+	}
+}
+
+func TestAliasDescription(t *testing.T) {
+	tests := []struct{ user, prev, want string }{
+		{"", "", ""},
+		{"", "v1", "fgsdeploy:previous=v1"},
+		{"production traffic", "v1.2-rc", "production traffic (fgsdeploy:previous=v1.2-rc)"},
+		{"production traffic", "", "production traffic"},
+	}
+	for _, tt := range tests {
+		got := AliasDescription(tt.user, tt.prev)
+		if got != tt.want {
+			t.Errorf("AliasDescription(%q, %q) = %q, want %q", tt.user, tt.prev, got, tt.want)
+		}
+		u, p := SplitAliasDescription(got)
+		if u != tt.user || p != tt.prev {
+			t.Errorf("SplitAliasDescription(%q) = %q, %q; want %q, %q", got, u, p, tt.user, tt.prev)
+		}
+	}
+}
+
+// A function read back right after it was written with the declared values
+// must plan as no change, whatever defaults the server filled in.
+func TestLiveEqualsDesiredIsNoChange(t *testing.T) {
+	f := &manifest.Function{
+		Name: "hello", Package: "default", Runtime: "Python3.10", Handler: "index.handler",
+		MemorySize: ptr(256), Timeout: ptr(30), Description: ptr("d"),
+		Environment:   map[string]string{"B": "2", "A": "1"},
+		FuncVpc:       &manifest.FuncVpc{VpcID: "vpc", SubnetID: "sub", SecurityGroups: []string{"sg2", "sg1"}},
+		ConcurrentNum: ptr(1),
+	}
+	live := &apiclient.Function{
+		FuncName: "hello", Package: "default", Runtime: "Python3.10", Handler: "index.handler",
+		MemorySize: 256, Timeout: 30, Description: "d", UserData: `{"A":"1","B":"2"}`,
+		FuncVpc:          &apiclient.FuncVpc{VpcID: "vpc", SubnetID: "sub", SecurityGroups: []string{"sg1", "sg2"}, VpcName: "n", Cidr: "10.0.0.0/8"},
+		StrategyConfig:   &apiclient.StrategyConfig{ConcurrentNum: ptr(-1)},
+		EphemeralStorage: 512, InitializerTimeout: 10, // no initializer handler: timeout is meaningless
+		EnableLtsLog: ptr(false),
+	}
+	base := liveConfig(live)
+	want := wantConfig(base, f, "")
+	if !sameConfig(base, want) {
+		t.Fatalf("spurious diff: %+v", configChanges(base, want, false))
+	}
+}
+
+func TestConfigChanges(t *testing.T) {
+	live := &apiclient.Function{FuncName: "f", Runtime: "Python3.10", Handler: "a.b", MemorySize: 128, Timeout: 3,
+		UserData:  `{"KEEP":"1","CHANGE":"old","DROP":"x","FGSDEPLOY_SECRETS_FP":"v1$x$y"}`,
+		LogConfig: &apiclient.LogConfig{GroupID: "g", StreamID: "s"}}
+	f := &manifest.Function{Name: "f", Runtime: "Python3.10", Handler: "a.b", MemorySize: ptr(512),
+		Environment: map[string]string{"KEEP": "1", "CHANGE": "new", "ADD": "y"}}
+	base := liveConfig(live)
+	want := wantConfig(base, f, "")
+	got := configChanges(base, want, false)
+	var lines []string
+	for _, c := range got {
+		lines = append(lines, string(c.Action.Symbol())+" "+c.Field)
+	}
+	wantLines := "~ memory_size|+ environment.ADD|~ environment.CHANGE|- environment.DROP|- log_config"
+	if s := strings.Join(lines, "|"); s != wantLines {
+		t.Fatalf("changes\n got %s\nwant %s", s, wantLines)
+	}
+	// The secrets fingerprint survives an environment change.
+	if !strings.Contains(want.UserData, FingerprintKey) {
+		t.Fatalf("fingerprint key dropped: %s", want.UserData)
+	}
+	if want.EnableLtsLog == nil || *want.EnableLtsLog {
+		t.Fatal("removing log_config must turn LTS logging off")
+	}
+}
+
+func TestTextRenderSensitiveAndMultiline(t *testing.T) {
+	p := &Plan{Functions: []*FunctionPlan{{
+		Name: "f", Action: Update,
+		Steps: []Step{{Type: StepConfig, Changes: []Change{
+			{Action: Update, Field: "description", Before: "one\ntwo\n", After: "one\nthree\n"},
+			{Action: Update, Field: "encrypted_environment", Before: Sensitive, After: Sensitive, Sensitive: true},
+		}}},
+	}, {Name: "g"}}}
+	var b bytes.Buffer
+	if err := (View{}).Text(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	want := `~ f (update)
+    update config:
+      ~ description:
+            one
+          - two
+          + three
+      ~ encrypted_environment: (sensitive) -> (sensitive)
+
+Plan: 0 to create, 1 to update, 1 unchanged.
+`
+	if b.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}

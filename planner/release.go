@@ -1,0 +1,361 @@
+package planner
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"sort"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+)
+
+// DefaultVersionCap is FunctionGraph's limit on versions per function,
+// latest included (fgs-api.md: the Constraints page says 20).
+const DefaultVersionCap = 20
+
+// Latest is the unpublished, mutable version.
+const Latest = "latest"
+
+// PendingVersion stands for the name FunctionGraph gives an unnamed publish;
+// apply replaces it with the published version's name.
+const PendingVersion = "(to be published)"
+
+// AliasOp is one alias to create or update.
+type AliasOp struct {
+	Create bool
+	Alias  apiclient.Alias
+}
+
+// previousRe finds fgsdeploy's record of an alias's previous version in the
+// alias description, where promote and rollback read it.
+var previousRe = regexp.MustCompile(`\s*\(?fgsdeploy:previous=([A-Za-z0-9_.-]+)\)?$`)
+
+// AliasDescription joins a user's description and the record of the
+// version the alias pointed at before.
+func AliasDescription(user, previous string) string {
+	if previous == "" {
+		return user
+	}
+	rec := "fgsdeploy:previous=" + previous
+	if user == "" {
+		return rec
+	}
+	return user + " (" + rec + ")"
+}
+
+// SplitAliasDescription returns the user's part of an alias description
+// and the recorded previous version ("" when none).
+func SplitAliasDescription(d string) (user, previous string) {
+	m := previousRe.FindStringSubmatchIndex(d)
+	if m == nil {
+		return d, ""
+	}
+	return d[:m[0]], d[m[2]:m[3]]
+}
+
+// versionState is what release planning knows about a live function.
+type versionState struct {
+	versions []apiclient.Version // published versions, newest first (latest excluded)
+	aliases  map[string]apiclient.Alias
+}
+
+func (s *versionState) find(name string) *apiclient.Version {
+	for i := range s.versions {
+		if s.versions[i].Version == name {
+			return &s.versions[i]
+		}
+	}
+	return nil
+}
+
+func readVersionState(ctx context.Context, api API, urn string) (*versionState, error) {
+	vs, err := api.ListVersions(ctx, urn)
+	if err != nil {
+		return nil, fmt.Errorf("list versions: %w", err)
+	}
+	as, err := api.ListAliases(ctx, urn)
+	if err != nil {
+		return nil, fmt.Errorf("list aliases: %w", err)
+	}
+	st := &versionState{aliases: map[string]apiclient.Alias{}}
+	for _, v := range vs {
+		if v.Version != Latest {
+			st.versions = append(st.versions, v)
+		}
+	}
+	sort.SliceStable(st.versions, func(i, j int) bool {
+		a, b := st.versions[i], st.versions[j]
+		if a.LastModified != b.LastModified {
+			return a.LastModified > b.LastModified
+		}
+		return a.Version > b.Version
+	})
+	for _, a := range as {
+		st.aliases[a.Name] = a
+	}
+	return st, nil
+}
+
+// fingerprint hashes versions and aliases for saved-plan preconditions.
+func (s *versionState) fingerprint() string {
+	type v struct{ Name, Digest string }
+	var vs []v
+	for _, x := range s.versions {
+		vs = append(vs, v{x.Version, x.Digest})
+	}
+	b, _ := json.Marshal(struct {
+		V []v
+		A map[string]apiclient.Alias
+	}{vs, s.aliases})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// referenced returns the versions any alias points at, wholly or by weight.
+func referenced(aliases map[string]apiclient.Alias) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range aliases {
+		out[a.Version] = true
+		for v := range a.AdditionalVersionWeights {
+			out[v] = true
+		}
+	}
+	return out
+}
+
+// releaseInputs is what planRelease needs from the code and config plan.
+type releaseInputs struct {
+	digest string                         // the code digest latest will have
+	config *apiclient.UpdateConfigRequest // the config latest will have
+	// newestConfig reads a published version's config (qualified URN).
+	newestConfig func(version string) (*apiclient.Function, error)
+}
+
+// planRelease adds the publish, alias and prune steps of f.
+func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in releaseInputs, versionCap int) error {
+	if versionCap <= 0 {
+		versionCap = DefaultVersionCap
+	}
+	published := ""
+	publishing := false
+	if p := f.Publish; p != nil {
+		// Is latest (after this plan) identical to an existing version?
+		same := func(v *apiclient.Version) (bool, error) {
+			if v == nil || v.Digest != in.digest {
+				return false, nil
+			}
+			cfg, err := in.newestConfig(v.Version)
+			if err != nil {
+				return false, err
+			}
+			return sameConfig(liveConfig(cfg), in.config), nil
+		}
+		if p.Version != "" {
+			if v := st.find(p.Version); v != nil {
+				ok, err := same(v)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return fmt.Errorf("%s: version %s already exists with other code or config: give this release another version name", f.Name, p.Version)
+				}
+				published = p.Version
+			}
+		}
+		if published == "" && len(st.versions) > 0 {
+			ok, err := same(&st.versions[0])
+			if err != nil {
+				return err
+			}
+			if ok {
+				if p.Version != "" {
+					return fmt.Errorf("%s: nothing changed since version %s, so FunctionGraph would refuse to publish %s (FSS.1016): change code or config, or set publish.version to %s", f.Name, st.versions[0].Version, p.Version, st.versions[0].Version)
+				}
+				published = st.versions[0].Version
+			}
+		}
+		if published == "" {
+			publishing = true
+			published = p.Version
+			if published == "" {
+				published = PendingVersion
+			}
+			fp.PublishReq = &apiclient.PublishRequest{Version: p.Version, Description: p.Description, Digest: in.digest}
+		}
+	}
+	fp.Published = published
+
+	// Aliases, in name order.
+	want := map[string]apiclient.Alias{}
+	for _, name := range sortedKeys(f.Aliases) {
+		a := f.Aliases[name]
+		target := a.Version
+		switch target {
+		case "$published":
+			if published == "" {
+				return fmt.Errorf("%s: alias %s points at $published but nothing is published (add publish:)", f.Name, name)
+			}
+			target = published
+		case Latest:
+		default:
+			if st.find(target) == nil && target != published {
+				return fmt.Errorf("%s: alias %s points at version %s, which does not exist", f.Name, name, target)
+			}
+		}
+		cur, exists := st.aliases[name]
+		userDesc, prev := "", ""
+		if exists {
+			userDesc, prev = SplitAliasDescription(cur.Description)
+		}
+		if a.Description != "" {
+			userDesc = a.Description
+		}
+		next := apiclient.Alias{Name: name, Version: target}
+		switch {
+		case !exists:
+		case a.Canary > 0 && target != Latest && cur.Version != target:
+			// Keep the stable version, send Canary% to the new one.
+			next.Version = cur.Version
+			next.AdditionalVersionWeights = map[string]int{target: a.Canary}
+		}
+		if exists && next.Version != cur.Version {
+			prev = cur.Version
+		}
+		next.Description = AliasDescription(userDesc, prev)
+		want[name] = next
+		if exists && aliasEqual(cur, next) {
+			continue
+		}
+		fp.AliasOps = append(fp.AliasOps, AliasOp{Create: !exists, Alias: next})
+	}
+	if len(fp.AliasOps) > 0 {
+		var ch []Change
+		for _, op := range fp.AliasOps {
+			after := aliasView(op.Alias)
+			if op.Create {
+				ch = append(ch, Change{Action: Create, Field: "alias." + op.Alias.Name, After: after})
+			} else {
+				ch = append(ch, Change{Action: Update, Field: "alias." + op.Alias.Name, Before: aliasView(st.aliases[op.Alias.Name]), After: after})
+			}
+		}
+		defer func() { fp.Steps = append(fp.Steps, Step{Type: StepAliases, Changes: ch}) }()
+	}
+
+	// Pruning and the version cap. Protected: whatever an alias references
+	// now or after this plan, and the version being published.
+	after := maps.Clone(st.aliases)
+	maps.Copy(after, want)
+	protect := referenced(after)
+	for k := range referenced(st.aliases) {
+		protect[k] = true
+	}
+	protect[published] = true
+	count := len(st.versions) // published versions after publishing
+	if publishing {
+		count++
+	}
+	var prune []string
+	candidates := func() []string { // oldest first
+		var out []string
+		for i := len(st.versions) - 1; i >= 0; i-- {
+			if v := st.versions[i].Version; !protect[v] {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	if f.Publish != nil && f.Publish.Keep > 0 && count > f.Publish.Keep {
+		c := candidates()
+		n := min(count-f.Publish.Keep, len(c))
+		prune = c[:n]
+	}
+	pruneFirst := false
+	if publishing && count+1 > versionCap { // +1 for latest
+		need := count + 1 - versionCap
+		if len(prune) < need {
+			if f.Publish.Keep == 0 {
+				return fmt.Errorf("%s: publishing would exceed FunctionGraph's cap of %d versions (latest included) and publish.keep is not set: set publish.keep or delete old versions", f.Name, versionCap)
+			}
+			return fmt.Errorf("%s: publishing would exceed FunctionGraph's cap of %d versions (latest included) and only %d old version%s can be pruned (the others are alias targets)", f.Name, versionCap, len(prune), plural(len(prune)))
+		}
+		pruneFirst = true
+	}
+	fp.Prune = prune
+	if len(prune) > 0 {
+		var ch []Change
+		for _, v := range prune {
+			ch = append(ch, Change{Action: Delete, Field: "version." + v, Before: v})
+		}
+		step := Step{Type: StepPrune, Changes: ch}
+		if pruneFirst {
+			// Room must be made before the publish; order is explicit.
+			fp.Steps = append(fp.Steps, step)
+		} else {
+			defer func() { fp.Steps = append(fp.Steps, step) }()
+		}
+	}
+	if publishing {
+		var ch []Change
+		name := published
+		ch = append(ch, Change{Action: Create, Field: "version", After: name})
+		if f.Publish.Description != "" {
+			ch = append(ch, Change{Action: Create, Field: "version.description", After: f.Publish.Description})
+		}
+		fp.Steps = append(fp.Steps, Step{Type: StepPublish, Changes: ch})
+	}
+	return nil
+}
+
+func aliasEqual(a, b apiclient.Alias) bool {
+	if a.Version != b.Version || a.Description != b.Description {
+		return false
+	}
+	return maps.Equal(nonZero(a.AdditionalVersionWeights), nonZero(b.AdditionalVersionWeights))
+}
+
+func nonZero(m map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range m {
+		if v != 0 {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func aliasView(a apiclient.Alias) any {
+	m := map[string]any{"version": a.Version}
+	if w := nonZero(a.AdditionalVersionWeights); len(w) > 0 {
+		m["weights"] = w
+	}
+	return m
+}
+
+// SetPublished records the name the publish step got from FunctionGraph
+// and points the alias operations that waited for it at that name.
+func (f *FunctionPlan) SetPublished(name string) {
+	old := f.Published
+	f.Published = name
+	for i := range f.AliasOps {
+		a := &f.AliasOps[i].Alias
+		if a.Version == old {
+			a.Version = name
+		}
+		if w, ok := a.AdditionalVersionWeights[old]; ok {
+			delete(a.AdditionalVersionWeights, old)
+			a.AdditionalVersionWeights[name] = w
+		}
+	}
+	var keep []string
+	for _, v := range f.Prune {
+		if v != name {
+			keep = append(keep, v)
+		}
+	}
+	f.Prune = keep
+}

@@ -1,0 +1,319 @@
+package planner
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+)
+
+// View renders a plan for people or machines. It holds presentation only:
+// what apply does is decided by the Plan.
+type View struct {
+	// Color enables ANSI colours (only on a terminal, never with NO_COLOR).
+	Color bool
+}
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiRed    = "\x1b[31m"
+	ansiBold   = "\x1b[1m"
+)
+
+func (v View) paint(a Action, s string) string {
+	if !v.Color {
+		return s
+	}
+	switch a {
+	case Create:
+		return ansiGreen + s + ansiReset
+	case Update:
+		return ansiYellow + s + ansiReset
+	case Delete:
+		return ansiRed + s + ansiReset
+	case NoOp:
+	}
+	return s
+}
+
+// Text writes the plan the way Terraform users read plans: one block per
+// changed function, one line per changed field, then a summary line.
+func (v View) Text(w io.Writer, p *Plan) error {
+	var b strings.Builder
+	for _, f := range p.Functions {
+		if f.Action == NoOp {
+			continue
+		}
+		fmt.Fprintf(&b, "%s %s (%s)\n", v.paint(f.Action, f.Action.Symbol()), f.Name, f.Action)
+		for _, s := range f.Steps {
+			fmt.Fprintf(&b, "    %s:\n", stepTitle(s.Type))
+			for _, c := range s.Changes {
+				v.writeChange(&b, c)
+			}
+		}
+		b.WriteString("\n")
+	}
+	s := p.Summary()
+	if !p.HasChanges() {
+		fmt.Fprintf(&b, "No changes. %d function%s up to date.\n", s.Unchanged, plural(s.Unchanged))
+	} else {
+		fmt.Fprintf(&b, "Plan: %d to create, %d to update, %d unchanged.\n", s.Create, s.Update, s.Unchanged)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func stepTitle(t StepType) string {
+	switch t {
+	case StepCreate:
+		return "create function"
+	case StepCode:
+		return "update code"
+	case StepConfig:
+		return "update config"
+	case StepMaxInstances:
+		return "update max instances"
+	case StepPublish:
+		return "publish version"
+	case StepAliases:
+		return "update aliases"
+	case StepPrune:
+		return "prune versions"
+	case StepNone:
+	}
+	panic(fmt.Sprintf("planner: impossible step type %d", int(t)))
+}
+
+func (v View) writeChange(b *strings.Builder, c Change) {
+	sym := v.paint(c.Action, c.Action.Symbol())
+	before, after := display(c.Field, c.Before, c.Sensitive), display(c.Field, c.After, c.Sensitive)
+	if !c.Sensitive && (strings.Contains(before, "\n") || strings.Contains(after, "\n")) {
+		fmt.Fprintf(b, "      %s %s:\n", sym, c.Field)
+		for _, l := range lineDiff(fmt.Sprint(orEmpty(c.Before)), fmt.Sprint(orEmpty(c.After))) {
+			fmt.Fprintf(b, "          %s\n", v.paint(l.action, l.action.Symbol()+" "+l.text))
+		}
+		return
+	}
+	switch c.Action {
+	case Create:
+		fmt.Fprintf(b, "      %s %s: %s\n", sym, c.Field, after)
+	case Delete:
+		fmt.Fprintf(b, "      %s %s: %s\n", sym, c.Field, before)
+	case Update, NoOp:
+		fmt.Fprintf(b, "      %s %s: %s -> %s\n", sym, c.Field, before, after)
+	}
+}
+
+func orEmpty(v any) any {
+	if v == nil {
+		return ""
+	}
+	return v
+}
+
+type diffLine struct {
+	action Action
+	text   string
+}
+
+// lineDiff diffs two multi-line values line by line.
+func lineDiff(a, b string) []diffLine {
+	if a != "" && !strings.HasSuffix(a, "\n") {
+		a += "\n"
+	}
+	if b != "" && !strings.HasSuffix(b, "\n") {
+		b += "\n"
+	}
+	dmp := diffmatchpatch.New()
+	ra, rb, lines := dmp.DiffLinesToRunes(a, b)
+	diffs := dmp.DiffCharsToLines(dmp.DiffMainRunes(ra, rb, false), lines)
+	var out []diffLine
+	for _, d := range diffs {
+		act := NoOp
+		switch d.Type {
+		case diffmatchpatch.DiffInsert:
+			act = Create
+		case diffmatchpatch.DiffDelete:
+			act = Delete
+		case diffmatchpatch.DiffEqual:
+		}
+		for _, l := range strings.SplitAfter(d.Text, "\n") {
+			if l == "" {
+				continue
+			}
+			out = append(out, diffLine{act, strings.TrimSuffix(l, "\n")})
+		}
+	}
+	return out
+}
+
+// display renders a value for text and Markdown: strings quoted, digests
+// shortened, maps as sorted JSON, secrets as (sensitive).
+func display(field string, v any, sensitive bool) string {
+	if sensitive {
+		return Sensitive
+	}
+	switch x := v.(type) {
+	case nil:
+		return "(none)"
+	case string:
+		if field == "code.digest" && len(x) > 16 {
+			return x[:16] + "…"
+		}
+		if strings.Contains(x, "\n") {
+			return x
+		}
+		return fmt.Sprintf("%q", x)
+	case int, int64:
+		return fmt.Sprint(x)
+	}
+	bs, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(bs)
+}
+
+// JSON plan types: the contract's `--format json` and the saved plan file
+// (which adds the fields apply re-checks).
+
+type jsonChange struct {
+	Field  string `json:"field"`
+	Action string `json:"action"`
+	Before any    `json:"before"`
+	After  any    `json:"after"`
+}
+
+type jsonStep struct {
+	Type    string       `json:"type"`
+	Changes []jsonChange `json:"changes"`
+}
+
+type jsonFunction struct {
+	Name               string        `json:"name"`
+	Package            string        `json:"package"`
+	URN                string        `json:"urn"`
+	Action             string        `json:"action"`
+	Steps              []jsonStep    `json:"steps"`
+	Preconditions      *Precondition `json:"preconditions,omitempty"`
+	DesiredFingerprint string        `json:"desired_fingerprint,omitempty"`
+}
+
+type jsonPlan struct {
+	FormatVersion string         `json:"format_version"`
+	Manifest      string         `json:"manifest,omitempty"`
+	Env           string         `json:"env,omitempty"`
+	Region        string         `json:"region,omitempty"`
+	ProjectID     string         `json:"project_id,omitempty"`
+	Salt          []byte         `json:"salt,omitempty"`
+	Functions     []jsonFunction `json:"functions"`
+	Summary       Summary        `json:"summary"`
+}
+
+func toJSON(p *Plan, saved bool) jsonPlan {
+	out := jsonPlan{FormatVersion: "1", Functions: []jsonFunction{}, Summary: p.Summary()}
+	if saved {
+		out.Manifest, out.Env, out.Region, out.ProjectID, out.Salt = p.Manifest, p.Env, p.Region, p.ProjectID, p.Salt
+	}
+	for _, f := range p.Functions {
+		jf := jsonFunction{Name: f.Name, Package: f.Package, URN: f.URN, Action: f.Action.String(), Steps: []jsonStep{}}
+		for _, s := range f.Steps {
+			js := jsonStep{Type: s.Type.String(), Changes: []jsonChange{}}
+			for _, c := range s.Changes {
+				jc := jsonChange{Field: c.Field, Action: c.Action.String(), Before: c.Before, After: c.After}
+				if c.Sensitive {
+					if c.Before != nil {
+						jc.Before = Sensitive
+					}
+					jc.After = Sensitive
+				}
+				js.Changes = append(js.Changes, jc)
+			}
+			jf.Steps = append(jf.Steps, js)
+		}
+		if saved {
+			pre := f.Pre
+			jf.Preconditions = &pre
+			jf.DesiredFingerprint = f.DesiredFingerprint
+		}
+		out.Functions = append(out.Functions, jf)
+	}
+	return out
+}
+
+// JSON writes the plan as the contract's JSON document.
+func (v View) JSON(w io.Writer, p *Plan) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(toJSON(p, false))
+}
+
+// Markdown writes the plan for a pull-request comment: the summary first,
+// then one collapsible section per changed function.
+func (v View) Markdown(w io.Writer, p *Plan) error {
+	var b strings.Builder
+	s := p.Summary()
+	b.WriteString("### fgsdeploy plan\n\n")
+	if !p.HasChanges() {
+		fmt.Fprintf(&b, "**No changes.** %d function%s up to date.\n", s.Unchanged, plural(s.Unchanged))
+	} else {
+		fmt.Fprintf(&b, "**Plan: %d to create, %d to update, %d unchanged.**\n", s.Create, s.Update, s.Unchanged)
+	}
+	for _, f := range p.Functions {
+		if f.Action == NoOp {
+			continue
+		}
+		var steps []string
+		for _, st := range f.Steps {
+			steps = append(steps, stepTitle(st.Type))
+		}
+		fmt.Fprintf(&b, "\n<details><summary><code>%s %s</code> (%s: %s)</summary>\n\n", f.Action.Symbol(), f.Name, f.Action, strings.Join(steps, ", "))
+		b.WriteString("| step | field | before | after |\n|---|---|---|---|\n")
+		for _, st := range f.Steps {
+			for _, c := range st.Changes {
+				before, after := "", display(c.Field, c.After, c.Sensitive)
+				if c.Action != Create {
+					before = display(c.Field, c.Before, c.Sensitive)
+				}
+				if c.Action == Delete {
+					after = ""
+				}
+				fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", st.Type, c.Field, mdCell(before), mdCell(after))
+			}
+		}
+		b.WriteString("\n</details>\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func mdCell(s string) string {
+	if s == "" {
+		return ""
+	}
+	s = strings.ReplaceAll(s, "|", "\\|")
+	s = strings.ReplaceAll(s, "\n", "<br>")
+	return "`" + strings.ReplaceAll(s, "`", "'") + "`"
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

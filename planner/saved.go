@@ -1,0 +1,157 @@
+package planner
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// A saved plan is the JSON plan plus what apply re-checks: per function the
+// remote preconditions and the fingerprint of the desired state, and the
+// salt the secrets fingerprints were made with. It holds no secret values
+// and no code bytes; apply rebuilds the requests from the manifest and the
+// code and refuses any function whose inputs or remote state moved.
+
+// Save writes p to path with mode 0600.
+func Save(path string, p *Plan) error {
+	b, err := json.MarshalIndent(toJSON(p, true), "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	b = append(b, '\n')
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".fgsplan-*")
+	if err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write plan: %w", err)
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write plan: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	return nil
+}
+
+// Saved is a plan file read back.
+type Saved struct {
+	Manifest  string
+	Env       string
+	Region    string
+	ProjectID string
+	Salt      []byte
+	Functions []SavedFunction
+}
+
+// SavedFunction is one function of a saved plan.
+type SavedFunction struct {
+	Name               string
+	Action             string
+	Steps              []StepType
+	Pre                Precondition
+	DesiredFingerprint string
+}
+
+// Targets returns the names of the saved plan's functions.
+func (s *Saved) Targets() []string {
+	out := make([]string, len(s.Functions))
+	for i, f := range s.Functions {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// LoadSaved reads a plan file written by Save.
+func LoadSaved(path string) (*Saved, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read plan: %w", err)
+	}
+	var jp jsonPlan
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	if err := dec.Decode(&jp); err != nil {
+		return nil, fmt.Errorf("read plan %s: %w", path, err)
+	}
+	if jp.FormatVersion != "1" {
+		return nil, fmt.Errorf("read plan %s: format_version %q is not supported (want \"1\")", path, jp.FormatVersion)
+	}
+	if len(jp.Salt) == 0 {
+		return nil, fmt.Errorf("read plan %s: not a saved plan (no salt): write one with plan --out", path)
+	}
+	s := &Saved{Manifest: jp.Manifest, Env: jp.Env, Region: jp.Region, ProjectID: jp.ProjectID, Salt: jp.Salt}
+	for _, f := range jp.Functions {
+		if f.Preconditions == nil || f.DesiredFingerprint == "" {
+			return nil, fmt.Errorf("read plan %s: function %s has no preconditions: write the plan with plan --out", path, f.Name)
+		}
+		sf := SavedFunction{Name: f.Name, Action: f.Action, Pre: *f.Preconditions, DesiredFingerprint: f.DesiredFingerprint}
+		for _, st := range f.Steps {
+			t, ok := parseStepType(st.Type)
+			if !ok {
+				return nil, fmt.Errorf("read plan %s: function %s: unknown step type %q", path, f.Name, st.Type)
+			}
+			sf.Steps = append(sf.Steps, t)
+		}
+		s.Functions = append(s.Functions, sf)
+	}
+	return s, nil
+}
+
+// StaleError says why a saved plan's function cannot be applied.
+type StaleError struct {
+	Name   string
+	Reason string
+}
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("%s: saved plan is stale: %s; run plan again", e.Name, e.Reason)
+}
+
+func (e *StaleError) Is(target error) bool { return target == ErrStale }
+
+// Check compares a plan made now, with the saved plan's salt, against the
+// saved plan. It returns the plan restricted to the functions that may be
+// applied and one *StaleError for each that may not (nothing of those is
+// to be changed).
+func (s *Saved) Check(fresh *Plan) (*Plan, []error) {
+	byName := map[string]*FunctionPlan{}
+	for _, f := range fresh.Functions {
+		byName[f.Name] = f
+	}
+	ok := &Plan{Manifest: fresh.Manifest, Env: fresh.Env, Region: fresh.Region, ProjectID: fresh.ProjectID, Salt: fresh.Salt}
+	var stale []error
+	for _, sf := range s.Functions {
+		f := byName[sf.Name]
+		switch {
+		case f == nil:
+			stale = append(stale, &StaleError{sf.Name, "the function is no longer in the manifest"})
+		case f.Pre.Exists != sf.Pre.Exists:
+			if sf.Pre.Exists {
+				stale = append(stale, &StaleError{sf.Name, "the function was deleted since the plan was made"})
+			} else {
+				stale = append(stale, &StaleError{sf.Name, "the function was created by someone else since the plan was made"})
+			}
+		case f.Pre.Digest != sf.Pre.Digest:
+			stale = append(stale, &StaleError{sf.Name, "its code changed remotely since the plan was made"})
+		case f.Pre.LastModified != sf.Pre.LastModified || f.Pre.ConfigFingerprint != sf.Pre.ConfigFingerprint:
+			stale = append(stale, &StaleError{sf.Name, "its config changed remotely since the plan was made"})
+		case f.Pre.Release != sf.Pre.Release:
+			stale = append(stale, &StaleError{sf.Name, "its versions or aliases changed remotely since the plan was made"})
+		case f.DesiredFingerprint != sf.DesiredFingerprint:
+			stale = append(stale, &StaleError{sf.Name, "the manifest, the environment or the code changed since the plan was made"})
+		default:
+			ok.Functions = append(ok.Functions, f)
+		}
+	}
+	return ok, stale
+}
