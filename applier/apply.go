@@ -1,0 +1,320 @@
+package applier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-multierror"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/planner"
+)
+
+// API is what apply calls on FunctionGraph.
+type API interface {
+	CreateFunction(ctx context.Context, req *apiclient.CreateRequest) (*apiclient.Function, error)
+	UpdateCode(ctx context.Context, urn string, req *apiclient.UpdateCodeRequest) (*apiclient.Code, error)
+	UpdateConfig(ctx context.Context, urn string, req *apiclient.UpdateConfigRequest) (*apiclient.Function, error)
+	UpdateMaxInstances(ctx context.Context, urn string, n int) error
+	PublishVersion(ctx context.Context, urn string, req *apiclient.PublishRequest) (*apiclient.Function, error)
+	DeleteVersion(ctx context.Context, urn, version string) error
+	CreateAlias(ctx context.Context, urn string, a *apiclient.Alias) (*apiclient.Alias, error)
+	UpdateAlias(ctx context.Context, urn string, a *apiclient.Alias) (*apiclient.Alias, error)
+}
+
+var _ API = (*apiclient.Client)(nil)
+
+// Options tune Apply.
+type Options struct {
+	// Parallelism bounds how many functions are applied at once; 0 means 8.
+	Parallelism int
+	// StepTimeout bounds one step once started. A started step is not
+	// cancelled by an interrupt (a half-sent update is worse than a
+	// finished one); it is cut off only by this timeout. 0 means 10 minutes.
+	StepTimeout time.Duration
+}
+
+// Outcome is how one function's apply ended.
+type Outcome int
+
+// The outcomes. Unchanged is the zero value: nothing to do.
+const (
+	Unchanged Outcome = iota
+	Applied
+	Failed
+	Interrupted // stopped by an interrupt before all its steps ran
+	Refused     // not attempted: a saved plan's precondition did not hold
+)
+
+// String names the outcome.
+func (o Outcome) String() string {
+	switch o {
+	case Unchanged:
+		return "unchanged"
+	case Applied:
+		return "applied"
+	case Failed:
+		return "failed"
+	case Interrupted:
+		return "interrupted"
+	case Refused:
+		return "refused"
+	}
+	panic(fmt.Sprintf("applier: impossible outcome %d", int(o)))
+}
+
+// FunctionReport is what happened to one function.
+type FunctionReport struct {
+	Name    string
+	Action  planner.Action
+	Outcome Outcome
+	Done    []planner.StepType // steps that completed
+	NotDone []planner.StepType // steps not run (after a failure or an interrupt)
+	Failed  planner.StepType   // the step that failed, if Outcome is Failed
+	Err     error
+}
+
+// Report is the result of Apply, one entry per function, sorted by name.
+type Report struct {
+	Functions []FunctionReport
+}
+
+// Refuse adds functions that were not attempted, with the reason.
+func (r *Report) Refuse(errs []error) {
+	for _, err := range errs {
+		name := ""
+		var se *planner.StaleError
+		if errors.As(err, &se) {
+			name = se.Name
+		}
+		r.Functions = append(r.Functions, FunctionReport{Name: name, Outcome: Refused, Err: err})
+	}
+	sort.SliceStable(r.Functions, func(i, j int) bool { return r.Functions[i].Name < r.Functions[j].Name })
+}
+
+// Err returns every failure, refusal and interruption, or nil.
+func (r *Report) Err() error {
+	var errs *multierror.Error
+	for _, f := range r.Functions {
+		if f.Err != nil {
+			errs = multierror.Append(errs, f.Err)
+		}
+	}
+	if errs == nil {
+		return nil
+	}
+	errs.ErrorFormat = func(es []error) string {
+		s := make([]string, len(es))
+		for i, e := range es {
+			s[i] = e.Error()
+		}
+		if len(s) == 1 {
+			return s[0]
+		}
+		return fmt.Sprintf("%d functions did not apply:\n  %s", len(s), strings.Join(s, "\n  "))
+	}
+	return errs
+}
+
+// Write prints the report: a line per function that was to change, then
+// a summary line.
+func (r *Report) Write(w io.Writer) error {
+	var b strings.Builder
+	var created, updated, unchanged, failed, notDone int
+	for _, f := range r.Functions {
+		switch f.Outcome {
+		case Unchanged:
+			unchanged++
+			continue
+		case Applied:
+			if f.Action == planner.Create {
+				created++
+				fmt.Fprintf(&b, "%s: created (%s)\n", f.Name, stepList(f.Done))
+			} else {
+				updated++
+				fmt.Fprintf(&b, "%s: updated %s\n", f.Name, stepList(f.Done))
+			}
+		case Failed:
+			failed++
+			fmt.Fprintf(&b, "%s: failed at %s: %v\n", f.Name, f.Failed, f.Err)
+			writeDoneNotDone(&b, f)
+		case Interrupted:
+			notDone++
+			fmt.Fprintf(&b, "%s: interrupted\n", f.Name)
+			writeDoneNotDone(&b, f)
+		case Refused:
+			notDone++
+			fmt.Fprintf(&b, "%s: refused: %v\n", f.Name, f.Err)
+		}
+	}
+	fmt.Fprintf(&b, "Apply: %d created, %d updated, %d unchanged, %d failed", created, updated, unchanged, failed)
+	if notDone > 0 {
+		fmt.Fprintf(&b, ", %d not applied", notDone)
+	}
+	b.WriteString(".\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeDoneNotDone(b *strings.Builder, f FunctionReport) {
+	if len(f.Done) > 0 {
+		fmt.Fprintf(b, "    done: %s\n", stepList(f.Done))
+	}
+	if len(f.NotDone) > 0 {
+		fmt.Fprintf(b, "    not done: %s\n", stepList(f.NotDone))
+	}
+}
+
+func stepList(s []planner.StepType) string {
+	names := make([]string, len(s))
+	for i, t := range s {
+		names[i] = t.String()
+	}
+	return strings.Join(names, ", ")
+}
+
+// Apply runs the plan: each function's steps in order, functions in
+// parallel. When ctx is cancelled no new step starts; steps in flight
+// finish (bounded by Options.StepTimeout) and the report says where each
+// function stopped. A re-run plans from the live state and converges.
+func Apply(ctx context.Context, api API, p *planner.Plan, opts Options) *Report {
+	par := opts.Parallelism
+	if par <= 0 {
+		par = 8
+	}
+	stepTimeout := opts.StepTimeout
+	if stepTimeout <= 0 {
+		stepTimeout = 10 * time.Minute
+	}
+	rep := &Report{Functions: make([]FunctionReport, len(p.Functions))}
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	for i, f := range p.Functions {
+		rep.Functions[i] = FunctionReport{Name: f.Name, Action: f.Action}
+		if f.Action == planner.NoOp {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fr := &rep.Functions[i]
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-ctx.Done():
+			}
+			applyFunction(ctx, api, f, stepTimeout, fr)
+		}()
+	}
+	wg.Wait()
+	return rep
+}
+
+func applyFunction(ctx context.Context, api API, f *planner.FunctionPlan, stepTimeout time.Duration, fr *FunctionReport) {
+	for i, st := range f.Steps {
+		if ctx.Err() != nil {
+			fr.Outcome = Interrupted
+			fr.Err = fmt.Errorf("%s: interrupted before %s", f.Name, st.Type)
+			for _, rest := range f.Steps[i:] {
+				fr.NotDone = append(fr.NotDone, rest.Type)
+			}
+			return
+		}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stepTimeout)
+		err := runStep(sctx, api, f, st.Type)
+		cancel()
+		if err != nil {
+			fr.Outcome = Failed
+			fr.Failed = st.Type
+			fr.Err = fmt.Errorf("%s: %s: %w", f.Name, st.Type, err)
+			for _, rest := range f.Steps[i+1:] {
+				fr.NotDone = append(fr.NotDone, rest.Type)
+			}
+			return
+		}
+		fr.Done = append(fr.Done, st.Type)
+	}
+	fr.Outcome = Applied
+}
+
+func runStep(ctx context.Context, api API, f *planner.FunctionPlan, t planner.StepType) error {
+	switch t {
+	case planner.StepCreate:
+		created, err := api.CreateFunction(ctx, f.CreateReq)
+		if err != nil {
+			return err
+		}
+		if err := checkDigest(f, created.Digest); err != nil {
+			return err
+		}
+		if req := f.PostCreateConfig(created); req != nil {
+			if _, err := api.UpdateConfig(ctx, f.URN, req); err != nil {
+				return fmt.Errorf("configure after create: %w", err)
+			}
+		}
+		if f.MaxInstances != nil {
+			if err := api.UpdateMaxInstances(ctx, f.URN, *f.MaxInstances); err != nil {
+				return fmt.Errorf("set max instances after create: %w", err)
+			}
+		}
+		return nil
+	case planner.StepCode:
+		code, err := api.UpdateCode(ctx, f.URN, f.CodeReq)
+		if err != nil {
+			return err
+		}
+		return checkDigest(f, code.Digest)
+	case planner.StepConfig:
+		_, err := api.UpdateConfig(ctx, f.URN, f.ConfigReq)
+		return err
+	case planner.StepMaxInstances:
+		return api.UpdateMaxInstances(ctx, f.URN, *f.MaxInstances)
+	case planner.StepPublish:
+		v, err := api.PublishVersion(ctx, f.URN, f.PublishReq)
+		if err != nil {
+			return err
+		}
+		if v.Version == "" {
+			return errors.New("publish returned no version name")
+		}
+		f.SetPublished(v.Version)
+		return checkDigest(f, v.Digest)
+	case planner.StepAliases:
+		for i := range f.AliasOps {
+			op := &f.AliasOps[i]
+			var err error
+			if op.Create {
+				_, err = api.CreateAlias(ctx, f.URN, &op.Alias)
+			} else {
+				_, err = api.UpdateAlias(ctx, f.URN, &op.Alias)
+			}
+			if err != nil {
+				return fmt.Errorf("alias %s: %w", op.Alias.Name, err)
+			}
+		}
+		return nil
+	case planner.StepPrune:
+		for _, v := range f.Prune {
+			if err := api.DeleteVersion(ctx, f.URN, v); err != nil && !apiclient.IsNotFound(err) {
+				return fmt.Errorf("delete version %s: %w", v, err)
+			}
+		}
+		return nil
+	case planner.StepNone:
+	}
+	panic(fmt.Sprintf("applier: impossible step %d", int(t)))
+}
+
+// checkDigest verifies that FunctionGraph stored exactly the planned package.
+func checkDigest(f *planner.FunctionPlan, got string) error {
+	if f.Digest == "" || got == f.Digest {
+		return nil
+	}
+	return fmt.Errorf("digest mismatch after upload: FunctionGraph reports %s, planned %s", got, f.Digest)
+}

@@ -1,0 +1,134 @@
+package applier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/planner"
+)
+
+// AliasAPI is what promote and rollback call.
+type AliasAPI interface {
+	GetAlias(ctx context.Context, urn, name string) (*apiclient.Alias, error)
+	UpdateAlias(ctx context.Context, urn string, a *apiclient.Alias) (*apiclient.Alias, error)
+	ListVersions(ctx context.Context, urn string) ([]apiclient.Version, error)
+}
+
+var _ AliasAPI = (*apiclient.Client)(nil)
+
+// AliasMove is what promote or rollback did to an alias.
+type AliasMove struct {
+	Alias  string
+	Before apiclient.Alias
+	After  apiclient.Alias
+}
+
+// Promote moves a canary alias wholly to its canary version. The version
+// it leaves is recorded as the alias's previous version, for rollback.
+func Promote(ctx context.Context, api AliasAPI, urn, alias string) (*AliasMove, error) {
+	cur, err := api.GetAlias(ctx, urn, alias)
+	if err != nil {
+		return nil, fmt.Errorf("read alias %s: %w", alias, err)
+	}
+	var canary []string
+	for v, w := range cur.AdditionalVersionWeights {
+		if w > 0 {
+			canary = append(canary, v)
+		}
+	}
+	sort.Strings(canary)
+	switch len(canary) {
+	case 0:
+		return nil, fmt.Errorf("alias %s has no canary version: it sends all traffic to %s", alias, cur.Version)
+	case 1:
+	default:
+		return nil, fmt.Errorf("alias %s sends traffic to several extra versions (%v): point it with rollback --to instead", alias, canary)
+	}
+	user, _ := planner.SplitAliasDescription(cur.Description)
+	next := apiclient.Alias{Name: alias, Version: canary[0], Description: planner.AliasDescription(user, cur.Version)}
+	return move(ctx, api, urn, cur, next)
+}
+
+// Rollback points an alias back. With to set, at that version. Otherwise a
+// canary in progress is called off (all traffic back on the stable
+// version); failing that, the alias returns to the version it pointed at
+// before fgsdeploy last moved it, as recorded in its description.
+func Rollback(ctx context.Context, api AliasAPI, urn, alias, to string) (*AliasMove, error) {
+	cur, err := api.GetAlias(ctx, urn, alias)
+	if err != nil {
+		return nil, fmt.Errorf("read alias %s: %w", alias, err)
+	}
+	user, prev := planner.SplitAliasDescription(cur.Description)
+	next := apiclient.Alias{Name: alias}
+	switch {
+	case to != "":
+		vs, err := api.ListVersions(ctx, urn)
+		if err != nil {
+			return nil, fmt.Errorf("list versions: %w", err)
+		}
+		found := false
+		for _, v := range vs {
+			found = found || v.Version == to
+		}
+		if !found {
+			return nil, fmt.Errorf("version %s does not exist", to)
+		}
+		next.Version = to
+		next.Description = planner.AliasDescription(user, cur.Version)
+	case len(nonZeroWeights(cur.AdditionalVersionWeights)) > 0:
+		next.Version = cur.Version
+		next.Description = cur.Description
+	case prev != "":
+		next.Version = prev
+		next.Description = planner.AliasDescription(user, cur.Version)
+	default:
+		return nil, ErrNoPrevious
+	}
+	if next.Version == cur.Version && len(nonZeroWeights(cur.AdditionalVersionWeights)) == 0 {
+		return nil, fmt.Errorf("alias %s already points at %s", alias, cur.Version)
+	}
+	return move(ctx, api, urn, cur, next)
+}
+
+// ErrNoPrevious means an alias has no recorded previous version.
+var ErrNoPrevious = errors.New("no previous version is recorded for this alias")
+
+func nonZeroWeights(m map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range m {
+		if v > 0 {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func move(ctx context.Context, api AliasAPI, urn string, cur *apiclient.Alias, next apiclient.Alias) (*AliasMove, error) {
+	if _, err := api.UpdateAlias(ctx, urn, &next); err != nil {
+		return nil, fmt.Errorf("update alias %s: %w", next.Name, err)
+	}
+	return &AliasMove{Alias: next.Name, Before: *cur, After: next}, nil
+}
+
+// Describe renders an alias's routing, e.g. "v1 (90%) + v2 (10%)".
+func Describe(a apiclient.Alias) string {
+	w := nonZeroWeights(a.AdditionalVersionWeights)
+	if len(w) == 0 {
+		return a.Version
+	}
+	total := 0
+	keys := make([]string, 0, len(w))
+	for k, v := range w {
+		total += v
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	s := fmt.Sprintf("%s (%d%%)", a.Version, 100-total)
+	for _, k := range keys {
+		s += fmt.Sprintf(" + %s (%d%%)", k, w[k])
+	}
+	return s
+}
