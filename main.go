@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -51,7 +52,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app := newApp(stdin, stdout, stderr)
-	err := app.RunContext(ctx, args)
+	err := app.RunContext(ctx, flagsFirst(app, args))
 	if err == nil {
 		return 0
 	}
@@ -100,5 +101,77 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,
 		ExitErrHandler:       func(*cli.Context, error) {},
+		Flags:                flags(commonFlags(), remoteFlags()),
+		Commands: []*cli.Command{
+			validateCmd(stdout),
+			packageCmd(stdout),
+			planCmd(stdout, stderr),
+			applyCmd(stdin, stdout, stderr),
+			versionsCmd(stdout, stderr),
+			promoteCmd(stdout, stderr),
+			rollbackCmd(stdout, stderr),
+			emulatorCmd(stdout),
+			completionCmd(stdout),
+		},
 	}
+}
+
+// flagsFirst moves a command's flags before its positional arguments, so
+// that "versions hello --format json" works: urfave/cli v2 stops parsing
+// flags at the first argument.
+func flagsFirst(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	takesValue := func(flags []cli.Flag, name string) (known, value bool) {
+		name = strings.TrimLeft(name, "-")
+		if i := strings.IndexByte(name, '='); i >= 0 {
+			return true, false
+		}
+		for _, f := range flags {
+			for _, n := range f.Names() {
+				if n == name {
+					_, isBool := f.(*cli.BoolFlag)
+					return true, !isBool
+				}
+			}
+		}
+		return false, false
+	}
+	// Find the command, skipping global flags and their values.
+	i := 1
+	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
+		if _, v := takesValue(app.Flags, args[i]); v {
+			i++
+		}
+		i++
+	}
+	if i >= len(args) {
+		return args
+	}
+	cmd := app.Command(args[i])
+	if cmd == nil {
+		return args
+	}
+	var flags, pos []string
+	rest := args[i+1:]
+	for j := 0; j < len(rest); j++ {
+		a := rest[j]
+		if a == "--" {
+			pos = append(pos, rest[j:]...)
+			break
+		}
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			flags = append(flags, a)
+			if _, v := takesValue(cmd.Flags, a); v && j+1 < len(rest) {
+				flags = append(flags, rest[j+1])
+				j++
+			}
+			continue
+		}
+		pos = append(pos, a)
+	}
+	out := append([]string(nil), args[:i+1]...)
+	out = append(out, flags...)
+	return append(out, pos...)
 }

@@ -2,10 +2,17 @@ package main
 
 import (
 	"flag"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/script")
@@ -23,6 +30,11 @@ func TestScripts(t *testing.T) {
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
 		Setup:         setupScript,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"emulator": cmdEmulator,
+			"filemode": cmdFilemode,
+			"mtimes":   cmdMtimes,
+		},
 	})
 }
 
@@ -31,9 +43,95 @@ func setupScript(env *testscript.Env) error {
 	for _, k := range []string{"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HW_ACCESS_KEY", "HW_SECRET_KEY",
 		"HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN", "HUAWEICLOUD_SDK_REGION",
 		"HW_REGION_NAME", "HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID", "FGSDEPLOY_ENDPOINT", "FGSDEPLOY_LOCAL",
-		"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"} {
+		"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "FGSDEPLOY_VERSION_CAP"} {
 		env.Setenv(k, "")
 	}
 	env.Setenv("NO_COLOR", "1")
 	return nil
+}
+
+// Credentials of the emulators the scenarios start; not secrets.
+const (
+	testAK      = "TESTACCESSKEY"
+	testSK      = "test-secret-key"
+	testProject = "0123456789abcdef0123456789abcdef"
+	testRegion  = "cn-north-4"
+)
+
+// cmdEmulator starts an emulator for the rest of the script and points
+// fgsdeploy at it through the environment:
+//
+//	emulator [fault-rate=F] [seed=N] [latency=D] [version-cap=N]
+func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! emulator")
+	}
+	opts := emulator.Options{AccessKey: testAK, SecretKey: testSK, ProjectID: testProject, Region: testRegion, Seed: 1}
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok {
+			ts.Fatalf("emulator: want key=value, got %q", a)
+		}
+		var err error
+		switch k {
+		case "fault-rate":
+			opts.FaultRate, err = strconv.ParseFloat(v, 64)
+		case "seed":
+			opts.Seed, err = strconv.ParseInt(v, 10, 64)
+		case "latency":
+			opts.Latency, err = time.ParseDuration(v)
+		case "version-cap":
+			opts.VersionCap, err = strconv.Atoi(v)
+		case "state":
+			opts.StateDir = ts.MkAbs(v)
+		default:
+			ts.Fatalf("emulator: unknown option %q", k)
+		}
+		ts.Check(err)
+	}
+	run, err := emulator.Start("127.0.0.1:0", opts)
+	ts.Check(err)
+	ts.Defer(func() { run.Close() })
+	ts.Setenv("FGSDEPLOY_ENDPOINT", run.URL)
+	ts.Setenv("HUAWEICLOUD_SDK_IAM_ENDPOINT", run.URL)
+	ts.Setenv("HUAWEICLOUD_SDK_AK", testAK)
+	ts.Setenv("HUAWEICLOUD_SDK_SK", testSK)
+	ts.Setenv("HUAWEICLOUD_SDK_REGION", testRegion)
+	ts.Setenv("HUAWEICLOUD_SDK_PROJECT_ID", testProject)
+	if opts.VersionCap > 0 {
+		ts.Setenv("FGSDEPLOY_VERSION_CAP", strconv.Itoa(opts.VersionCap))
+	}
+}
+
+// cmdFilemode checks a file's permission bits: filemode FILE 0600
+func cmdFilemode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: filemode FILE MODE")
+	}
+	fi, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	want, err := strconv.ParseUint(args[1], 8, 32)
+	ts.Check(err)
+	got := fi.Mode().Perm()
+	if (uint64(got) == want) == neg {
+		ts.Fatalf("%s has mode %#o, want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// cmdMtimes gives every file under DIR a different modification time:
+// mtimes DIR
+func cmdMtimes(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: mtimes DIR")
+	}
+	i := 0
+	err := filepath.WalkDir(ts.MkAbs(args[0]), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		i++
+		t := time.Date(2001+i, time.Month(i%12+1), i%28+1, i%24, i%60, i%60, 0, time.UTC)
+		return os.Chtimes(path, t, t)
+	})
+	ts.Check(err)
 }

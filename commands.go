@@ -1,0 +1,566 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/go-multierror"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/applier"
+	"github.com/fgsdeploy/fgsdeploy/codezip"
+	"github.com/fgsdeploy/fgsdeploy/emulator"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/planner"
+)
+
+// commonFlags are accepted before or after the command name.
+func commonFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "chdir", Aliases: []string{"C"}, Usage: "run as if started in `DIR`"},
+		&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: "function.yaml", Usage: "manifest `FILE`"},
+		&cli.StringFlag{Name: "env", Aliases: []string{"e"}, Usage: "apply the manifest's environments.`NAME` overlay"},
+		&cli.IntFlag{Name: "parallelism", Value: 8, Usage: "functions handled at once"},
+		&cli.BoolFlag{Name: "no-color", Usage: "no colours (also NO_COLOR)"},
+		&cli.BoolFlag{Name: "debug", Usage: "log API requests to stderr (credentials and secrets redacted)"},
+	}
+}
+
+// remoteFlags select the account and the endpoint.
+func remoteFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "region", Usage: "region, e.g. cn-north-4 (env HUAWEICLOUD_SDK_REGION, HW_REGION_NAME)"},
+		&cli.StringFlag{Name: "project-id", Usage: "project id (env HUAWEICLOUD_SDK_PROJECT_ID, HW_PROJECT_ID)"},
+		&cli.StringFlag{Name: "endpoint", Usage: "FunctionGraph endpoint `URL` (env FGSDEPLOY_ENDPOINT)"},
+		&cli.StringFlag{Name: "iam-endpoint", Usage: "IAM endpoint `URL` (env HUAWEICLOUD_SDK_IAM_ENDPOINT)"},
+		&cli.BoolFlag{Name: "local", Usage: "use the embedded FunctionGraph emulator, state in <project>/.fgsdeploy/local (env FGSDEPLOY_LOCAL=1)"},
+		&cli.IntFlag{Name: "version-cap", Usage: "FunctionGraph's versions per function, latest included (env FGSDEPLOY_VERSION_CAP; default 20)"},
+	}
+}
+
+// versionCap is the version cap the plan checks publishes against.
+func versionCap(c *cli.Context) (int, error) {
+	if n := integer(c, "version-cap"); n != 0 {
+		return n, nil
+	}
+	if v := env("FGSDEPLOY_VERSION_CAP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 2 {
+			return 0, fmt.Errorf("FGSDEPLOY_VERSION_CAP=%q: want a whole number of at least 2", v)
+		}
+		return n, nil
+	}
+	return 0, nil
+}
+
+func flags(groups ...[]cli.Flag) []cli.Flag {
+	var out []cli.Flag
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// lookup returns the value of a flag given after the command or, failing
+// that, before it.
+func lookup(c *cli.Context, name string) (*cli.Context, bool) {
+	for _, lc := range c.Lineage() {
+		if lc.IsSet(name) {
+			return lc, true
+		}
+	}
+	return c, false
+}
+
+func str(c *cli.Context, name string) string {
+	lc, _ := lookup(c, name)
+	return lc.String(name)
+}
+
+func boolean(c *cli.Context, name string) bool {
+	lc, _ := lookup(c, name)
+	return lc.Bool(name)
+}
+
+func integer(c *cli.Context, name string) int {
+	lc, _ := lookup(c, name)
+	return lc.Int(name)
+}
+
+// env is the process environment, read only here.
+func env(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// project loads the manifest named by the flags.
+func project(c *cli.Context) (*manifest.Project, error) {
+	if dir := str(c, "chdir"); dir != "" {
+		if err := os.Chdir(dir); err != nil {
+			return nil, fmt.Errorf("chdir: %w", err)
+		}
+	}
+	p, err := manifest.Load(str(c, "file"), manifest.Options{Env: str(c, "env"), Lookup: os.LookupEnv})
+	if err != nil {
+		annotate(err)
+		return nil, &exitError{code: 1, err: manifestError(err)}
+	}
+	return p, nil
+}
+
+// manifestError prints every manifest error on its own line after the
+// usual prefix.
+func manifestError(err error) error {
+	var me *multierror.Error
+	if errors.As(err, &me) && len(me.Errors) > 0 {
+		lines := make([]string, len(me.Errors))
+		for i, e := range me.Errors {
+			lines[i] = e.Error()
+		}
+		return fmt.Errorf("%s has %d error%s:\n%s", "manifest", len(lines), pluralS(len(lines)), strings.Join(lines, "\n"))
+	}
+	return err
+}
+
+func pluralS(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// annotate writes GitHub Actions annotations for manifest errors.
+func annotate(err error) {
+	if os.Getenv("GITHUB_ACTIONS") != "true" {
+		return
+	}
+	var me *multierror.Error
+	if !errors.As(err, &me) {
+		return
+	}
+	for _, e := range me.Errors {
+		var m *manifest.Error
+		if errors.As(e, &m) {
+			fmt.Fprintf(os.Stdout, "::error file=%s,line=%d,col=%d::%s: %s\n", m.File, m.Line, m.Col, m.Path, m.Msg)
+		}
+	}
+}
+
+// Well-known credentials of the embedded emulator: it listens on loopback only.
+const (
+	localAK      = "LOCALACCESSKEY"
+	localSK      = "local-secret-key-not-a-secret"
+	localProject = "0000000000000000000000000000000a"
+	localRegion  = "local-1"
+)
+
+// session is a connected API client, with the embedded emulator when --local.
+type session struct {
+	client *apiclient.Client
+	local  *emulator.Running
+}
+
+func (s *session) Close() {
+	if s.local != nil {
+		s.local.Close()
+	}
+}
+
+func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io.Writer) (*session, error) {
+	cfg := apiclient.Config{
+		Region:        firstNonEmpty(str(c, "region"), env("HUAWEICLOUD_SDK_REGION", "HW_REGION_NAME"), p.Region),
+		ProjectID:     firstNonEmpty(str(c, "project-id"), env("HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID"), p.ProjectID),
+		Endpoint:      firstNonEmpty(str(c, "endpoint"), env("FGSDEPLOY_ENDPOINT")),
+		IAMEndpoint:   firstNonEmpty(str(c, "iam-endpoint"), env("HUAWEICLOUD_SDK_IAM_ENDPOINT")),
+		AccessKey:     env("HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY"),
+		SecretKey:     env("HUAWEICLOUD_SDK_SK", "HW_SECRET_KEY"),
+		SecurityToken: env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN"),
+		AuthToken:     env("HW_AUTH_TOKEN"),
+		UserAgent:     "fgsdeploy/" + versionString(),
+	}
+	if boolean(c, "debug") {
+		cfg.Debug = stderr
+	}
+	s := &session{}
+	if boolean(c, "local") || env("FGSDEPLOY_LOCAL") == "1" {
+		run, err := emulator.Start("127.0.0.1:0", emulator.Options{
+			AccessKey: localAK, SecretKey: localSK, ProjectID: localProject, Region: localRegion,
+			StateDir: filepath.Join(p.Dir, ".fgsdeploy", "local"),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("start local emulator: %w", err)
+		}
+		s.local = run
+		cfg.Endpoint, cfg.IAMEndpoint = run.URL, run.URL
+		cfg.Region, cfg.ProjectID = localRegion, localProject
+		cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken, cfg.AuthToken = localAK, localSK, "", ""
+	}
+	if cfg.Region == "" {
+		s.Close()
+		return nil, withHint(errors.New("no region"), "set --region, HUAWEICLOUD_SDK_REGION or region: in the manifest, or try --local")
+	}
+	if cfg.AuthToken == "" && (cfg.AccessKey == "" || cfg.SecretKey == "") {
+		s.Close()
+		return nil, withHint(errors.New("no credentials"), "set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (or HW_AUTH_TOKEN), or try --local")
+	}
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = "https://functiongraph." + cfg.Region + ".myhuaweicloud.com"
+	}
+	if cfg.IAMEndpoint == "" {
+		cfg.IAMEndpoint = "https://iam." + cfg.Region + ".myhuaweicloud.com"
+	}
+	client, err := apiclient.New(cfg)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if _, err := client.ProjectID(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("resolve project id: %w", err)
+	}
+	s.client = client
+	return s, nil
+}
+
+func firstNonEmpty(v ...string) string {
+	for _, s := range v {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func useColor(c *cli.Context, w io.Writer) bool {
+	return !boolean(c, "no-color") && os.Getenv("NO_COLOR") == "" && isTerminal(w)
+}
+
+func validateCmd(stdout io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:  "validate",
+		Usage: "check the manifest and code paths offline",
+		Flags: commonFlags(),
+		Action: func(c *cli.Context) error {
+			p, err := project(c)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s: %d function%s valid\n", p.File, len(p.Functions), pluralS(len(p.Functions)))
+			return nil
+		},
+	}
+}
+
+func planCmd(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:  "plan",
+		Usage: "show what apply would change",
+		Flags: flags(commonFlags(), remoteFlags(), []cli.Flag{
+			&cli.StringFlag{Name: "out", Usage: "save the plan to `FILE` for apply"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "text, json or markdown"},
+			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 0 with no changes, 2 with changes, 1 on error"},
+			&cli.StringSliceFlag{Name: "target", Usage: "plan only function `NAME` (repeatable)"},
+		}),
+		Action: func(c *cli.Context) error {
+			format := c.String("format")
+			if format != "text" && format != "json" && format != "markdown" {
+				return fmt.Errorf("--format %q: want text, json or markdown", format)
+			}
+			p, err := project(c)
+			if err != nil {
+				return err
+			}
+			s, err := connect(c.Context, c, p, stderr)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			vc, err := versionCap(c)
+			if err != nil {
+				return err
+			}
+			pl, err := planner.Compute(c.Context, s.client, p, planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc})
+			if err != nil {
+				return err
+			}
+			defer pl.Close()
+			view := planner.View{Color: useColor(c, stdout)}
+			switch format {
+			case "json":
+				err = view.JSON(stdout, pl)
+			case "markdown":
+				err = view.Markdown(stdout, pl)
+			default:
+				err = view.Text(stdout, pl)
+			}
+			if err != nil {
+				return err
+			}
+			if err := stepSummary(pl); err != nil {
+				return err
+			}
+			if out := c.String("out"); out != "" {
+				if err := planner.Save(out, pl); err != nil {
+					return err
+				}
+				if format == "text" {
+					fmt.Fprintf(stdout, "Saved the plan to %s; apply it with: fgsdeploy apply %s\n", out, out)
+				}
+			}
+			if c.Bool("detailed-exitcode") && pl.HasChanges() {
+				return &exitError{code: 2}
+			}
+			return nil
+		},
+	}
+}
+
+// stepSummary appends the Markdown plan to $GITHUB_STEP_SUMMARY in GitHub Actions.
+func stepSummary(pl *planner.Plan) error {
+	path := os.Getenv("GITHUB_STEP_SUMMARY")
+	if os.Getenv("GITHUB_ACTIONS") != "true" || path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("write step summary: %w", err)
+	}
+	if err := (planner.View{}).Markdown(f, pl); err != nil {
+		f.Close()
+		return fmt.Errorf("write step summary: %w", err)
+	}
+	return f.Close()
+}
+
+func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "apply",
+		Usage:     "make the functions as declared (from a fresh plan or a saved one)",
+		ArgsUsage: "[PLANFILE]",
+		Flags: flags(commonFlags(), remoteFlags(), []cli.Flag{
+			&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking"},
+			&cli.StringSliceFlag{Name: "target", Usage: "apply only function `NAME` (repeatable)"},
+		}),
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 1 {
+				return fmt.Errorf("apply takes at most one plan file, got %d arguments", c.NArg())
+			}
+			var saved *planner.Saved
+			if c.NArg() == 1 {
+				var err error
+				if saved, err = planner.LoadSaved(c.Args().First()); err != nil {
+					return err
+				}
+				if !c.IsSet("env") && saved.Env != "" {
+					c.Set("env", saved.Env)
+				}
+			}
+			p, err := project(c)
+			if err != nil {
+				return err
+			}
+			if saved != nil && saved.Env != p.Env {
+				return fmt.Errorf("the plan was made for environment %q, not %q", saved.Env, p.Env)
+			}
+			s, err := connect(c.Context, c, p, stderr)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			vc, err := versionCap(c)
+			if err != nil {
+				return err
+			}
+			opts := planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc}
+			if saved != nil {
+				opts.Salt, opts.Targets = saved.Salt, saved.Targets()
+			}
+			pl, err := planner.Compute(c.Context, s.client, p, opts)
+			if err != nil {
+				return err
+			}
+			defer pl.Close()
+			var refused []error
+			if saved != nil {
+				pl, refused = saved.Check(pl)
+			}
+			view := planner.View{Color: useColor(c, stdout)}
+			if !pl.HasChanges() && len(refused) == 0 {
+				return view.Text(stdout, pl)
+			}
+			if saved == nil && !c.Bool("auto-approve") {
+				if err := view.Text(stdout, pl); err != nil {
+					return err
+				}
+				if err := confirm(stdin, stdout); err != nil {
+					return err
+				}
+			}
+			rep := applier.Apply(c.Context, s.client, pl, applier.Options{Parallelism: integer(c, "parallelism")})
+			rep.Refuse(refused)
+			if err := rep.Write(stdout); err != nil {
+				return err
+			}
+			if err := rep.Err(); err != nil {
+				if c.Context.Err() != nil {
+					return withHint(err, "interrupted: run apply again to finish; it plans from the live state")
+				}
+				return err
+			}
+			return nil
+		},
+	}
+}
+
+// confirm asks for "yes" on a terminal and refuses elsewhere.
+func confirm(stdin io.Reader, stdout io.Writer) error {
+	if !isTerminal(stdin) {
+		return withHint(errors.New("apply needs approval and stdin is not a terminal"), "pass --auto-approve, or apply a saved plan: fgsdeploy plan --out plan.json && fgsdeploy apply plan.json")
+	}
+	fmt.Fprint(stdout, "\nDo you want to apply these changes? Only 'yes' will be accepted: ")
+	var answer string
+	fmt.Fscanln(stdin, &answer)
+	if strings.TrimSpace(answer) != "yes" {
+		return &exitError{code: 1, err: errors.New("apply cancelled")}
+	}
+	return nil
+}
+
+func emulatorCmd(stdout io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:  "emulator",
+		Usage: "run the local FunctionGraph API server",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:0", Usage: "listen `ADDR`"},
+			&cli.StringFlag{Name: "state", Usage: "keep state in `DIR` (default: in memory)"},
+			&cli.StringFlag{Name: "access-key", Usage: "access key clients sign with"},
+			&cli.StringFlag{Name: "secret-key", Usage: "secret key clients sign with"},
+			&cli.StringFlag{Name: "token", Usage: "also accept X-Auth-Token equal to `TOKEN`"},
+			&cli.StringFlag{Name: "project-id", Value: localProject, Usage: "the project id"},
+			&cli.StringFlag{Name: "region", Value: localRegion, Usage: "the region"},
+			&cli.DurationFlag{Name: "latency", Usage: "added to every request"},
+			&cli.Float64Flag{Name: "fault-rate", Usage: "fraction of requests that fail (429, 500, dropped connection)"},
+			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the fault injection"},
+			&cli.IntFlag{Name: "version-cap", Usage: "versions per function including latest (default 20)"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.String("access-key") == "" && c.String("token") == "" {
+				return withHint(errors.New("no credentials for clients"), "pass --access-key and --secret-key, or --token")
+			}
+			if c.String("access-key") != "" && c.String("secret-key") == "" {
+				return errors.New("--access-key needs --secret-key")
+			}
+			if f := c.Float64("fault-rate"); f < 0 || f > 1 {
+				return fmt.Errorf("--fault-rate %v: want a fraction from 0 to 1", f)
+			}
+			return emulator.Run(c.Context, c.String("addr"), emulator.Options{
+				AccessKey: c.String("access-key"), SecretKey: c.String("secret-key"), Token: c.String("token"),
+				ProjectID: c.String("project-id"), Region: c.String("region"), StateDir: c.String("state"),
+				Latency: c.Duration("latency"), FaultRate: c.Float64("fault-rate"), Seed: c.Int64("seed"),
+				VersionCap: c.Int("version-cap"),
+			}, stdout)
+		},
+	}
+}
+
+func packageCmd(stdout io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:  "package",
+		Usage: "build each function's deterministic zip and print NAME  SHA512  BYTES",
+		Flags: flags(commonFlags(), []cli.Flag{
+			&cli.StringFlag{Name: "out", Usage: "also write each package to `DIR`/NAME.zip"},
+		}),
+		Action: func(c *cli.Context) error {
+			out := c.String("out")
+			if out != "" {
+				abs, err := filepath.Abs(out)
+				if err != nil {
+					return err
+				}
+				out = abs
+			}
+			p, err := project(c)
+			if err != nil {
+				return err
+			}
+			if out != "" {
+				if err := os.MkdirAll(out, 0o755); err != nil {
+					return fmt.Errorf("package: %w", err)
+				}
+			}
+			var errs *multierror.Error
+			for _, f := range p.Functions {
+				if f.Code.Path == "" {
+					fmt.Fprintf(stdout, "%s  -  -  (code from obs_url)\n", f.Name)
+					continue
+				}
+				res, err := planner.Package(c.Context, p, f, out)
+				if err != nil {
+					errs = multierror.Append(errs, fmt.Errorf("package %s: %w", f.Name, err))
+					continue
+				}
+				fmt.Fprintf(stdout, "%s  %s  %d\n", f.Name, res.Digest, res.Size)
+				if lerr := res.CheckUploadLimit(); lerr != nil {
+					errs = multierror.Append(errs, fmt.Errorf("package %s: %w", f.Name, lerr))
+				}
+				if out != "" {
+					if err := keepPackage(res, filepath.Join(out, f.Name+packageExt(f))); err != nil {
+						errs = multierror.Append(errs, err)
+					}
+				}
+				res.Close()
+			}
+			return errs.ErrorOrNil()
+		},
+	}
+}
+
+// keepPackage moves a built package (or copies a user's archive) to dst.
+func keepPackage(res *codezip.Result, dst string) error {
+	if res.Temporary {
+		if err := os.Rename(res.Path, dst); err != nil {
+			return fmt.Errorf("keep package: %w", err)
+		}
+		res.Path, res.Temporary = dst, false
+		return nil
+	}
+	src, err := os.Open(res.Path)
+	if err != nil {
+		return fmt.Errorf("keep package: %w", err)
+	}
+	defer src.Close()
+	w, err := os.Create(dst)
+	if err != nil {
+		return fmt.Errorf("keep package: %w", err)
+	}
+	if _, err := io.Copy(w, src); err != nil {
+		w.Close()
+		return fmt.Errorf("keep package: %w", err)
+	}
+	return w.Close()
+}
+
+func packageExt(f *manifest.Function) string {
+	if f.Code.IsArchive {
+		return strings.ToLower(filepath.Ext(f.Code.Path))
+	}
+	return ".zip"
+}

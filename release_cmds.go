@@ -1,0 +1,222 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/applier"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+)
+
+// functionArg connects and returns the URN of the function named by the
+// first argument (its package comes from the manifest).
+func functionArg(c *cli.Context, stderr io.Writer) (*session, *manifest.Function, string, error) {
+	if c.NArg() != 1 {
+		return nil, nil, "", fmt.Errorf("%s takes one function name, got %d arguments", c.Command.Name, c.NArg())
+	}
+	p, err := project(c)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	name := c.Args().First()
+	var fn *manifest.Function
+	for _, f := range p.Functions {
+		if f.Name == name {
+			fn = f
+		}
+	}
+	if fn == nil {
+		return nil, nil, "", fmt.Errorf("function %s is not in %s", name, p.File)
+	}
+	s, err := connect(c.Context, c, p, stderr)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return s, fn, s.client.FunctionURN(fn.Package, fn.Name), nil
+}
+
+// aliasArg picks the alias: --alias, or the function's only declared alias.
+func aliasArg(c *cli.Context, fn *manifest.Function) (string, error) {
+	if a := c.String("alias"); a != "" {
+		return a, nil
+	}
+	if len(fn.Aliases) == 1 {
+		for name := range fn.Aliases {
+			return name, nil
+		}
+	}
+	return "", fmt.Errorf("%s declares %d aliases: name one with --alias", fn.Name, len(fn.Aliases))
+}
+
+type versionJSON struct {
+	Version      string        `json:"version"`
+	Description  string        `json:"description,omitempty"`
+	Digest       string        `json:"digest"`
+	CodeSize     int64         `json:"code_size"`
+	LastModified string        `json:"last_modified"`
+	Aliases      []aliasWeight `json:"aliases"`
+}
+
+type aliasWeight struct {
+	Name   string `json:"name"`
+	Weight int    `json:"weight"`
+}
+
+func versionsCmd(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "versions",
+		Usage:     "list a function's versions and where its aliases point",
+		ArgsUsage: "NAME",
+		Flags:     flags(commonFlags(), remoteFlags(), []cli.Flag{&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"}}),
+		Action: func(c *cli.Context) error {
+			format := c.String("format")
+			if format != "text" && format != "json" {
+				return fmt.Errorf("--format %q: want text or json", format)
+			}
+			s, fn, urn, err := functionArg(c, stderr)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			vs, err := s.client.ListVersions(c.Context, urn)
+			if err != nil {
+				return fmt.Errorf("list versions of %s: %w", fn.Name, err)
+			}
+			as, err := s.client.ListAliases(c.Context, urn)
+			if err != nil {
+				return fmt.Errorf("list aliases of %s: %w", fn.Name, err)
+			}
+			sort.SliceStable(vs, func(i, j int) bool {
+				if (vs[i].Version == "latest") != (vs[j].Version == "latest") {
+					return vs[i].Version == "latest"
+				}
+				if vs[i].LastModified != vs[j].LastModified {
+					return vs[i].LastModified > vs[j].LastModified
+				}
+				return vs[i].Version > vs[j].Version
+			})
+			sort.Slice(as, func(i, j int) bool { return as[i].Name < as[j].Name })
+			weights := map[string][]aliasWeight{}
+			for _, a := range as {
+				extra := 0
+				for v, w := range a.AdditionalVersionWeights {
+					if w > 0 {
+						weights[v] = append(weights[v], aliasWeight{a.Name, w})
+						extra += w
+					}
+				}
+				weights[a.Version] = append(weights[a.Version], aliasWeight{a.Name, 100 - extra})
+			}
+			out := make([]versionJSON, 0, len(vs))
+			for _, v := range vs {
+				ws := weights[v.Version]
+				sort.Slice(ws, func(i, j int) bool { return ws[i].Name < ws[j].Name })
+				if ws == nil {
+					ws = []aliasWeight{}
+				}
+				out = append(out, versionJSON{v.Version, v.Description, v.Digest, v.CodeSize, v.LastModified, ws})
+			}
+			if format == "json" {
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(map[string]any{"function": fn.Name, "urn": urn, "versions": out, "aliases": aliasesJSON(as)})
+			}
+			tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "VERSION\tDIGEST\tSIZE\tLAST MODIFIED\tALIASES")
+			for _, v := range out {
+				var names []string
+				for _, w := range v.Aliases {
+					if w.Weight == 100 {
+						names = append(names, w.Name)
+					} else {
+						names = append(names, fmt.Sprintf("%s (%d%%)", w.Name, w.Weight))
+					}
+				}
+				d := v.Digest
+				if len(d) > 16 {
+					d = d[:16]
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", v.Version, d, v.CodeSize, v.LastModified, strings.Join(names, ", "))
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func aliasesJSON(as []apiclient.Alias) []map[string]any {
+	out := []map[string]any{}
+	for _, a := range as {
+		m := map[string]any{"name": a.Name, "version": a.Version}
+		if len(a.AdditionalVersionWeights) > 0 {
+			m["additional_version_weights"] = a.AdditionalVersionWeights
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func promoteCmd(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "promote",
+		Usage:     "move a canary alias wholly to its canary version",
+		ArgsUsage: "NAME",
+		Flags:     flags(commonFlags(), remoteFlags(), []cli.Flag{&cli.StringFlag{Name: "alias", Usage: "the alias `A` (default: the function's only alias)"}}),
+		Action: func(c *cli.Context) error {
+			s, fn, urn, err := functionArg(c, stderr)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			alias, err := aliasArg(c, fn)
+			if err != nil {
+				return err
+			}
+			m, err := applier.Promote(c.Context, s.client, urn, alias)
+			if err != nil {
+				return fmt.Errorf("promote %s: %w", fn.Name, err)
+			}
+			fmt.Fprintf(stdout, "%s: alias %s: %s -> %s\n", fn.Name, alias, applier.Describe(m.Before), applier.Describe(m.After))
+			return nil
+		},
+	}
+}
+
+func rollbackCmd(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "rollback",
+		Usage:     "point an alias back (default: the version it pointed at before)",
+		ArgsUsage: "NAME",
+		Flags: flags(commonFlags(), remoteFlags(), []cli.Flag{
+			&cli.StringFlag{Name: "alias", Usage: "the alias `A` (default: the function's only alias)"},
+			&cli.StringFlag{Name: "to", Usage: "point the alias at `VERSION`"},
+		}),
+		Action: func(c *cli.Context) error {
+			s, fn, urn, err := functionArg(c, stderr)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			alias, err := aliasArg(c, fn)
+			if err != nil {
+				return err
+			}
+			m, err := applier.Rollback(c.Context, s.client, urn, alias, c.String("to"))
+			if errors.Is(err, applier.ErrNoPrevious) {
+				return withHint(fmt.Errorf("rollback %s: alias %s: %w", fn.Name, alias, err), "name the version with --to (see: fgsdeploy versions %s)", fn.Name)
+			}
+			if err != nil {
+				return fmt.Errorf("rollback %s: %w", fn.Name, err)
+			}
+			fmt.Fprintf(stdout, "%s: alias %s: %s -> %s\n", fn.Name, alias, applier.Describe(m.Before), applier.Describe(m.After))
+			return nil
+		},
+	}
+}
