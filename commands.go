@@ -193,6 +193,13 @@ func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io
 	if boolean(c, "debug") {
 		cfg.Debug = stderr
 	}
+	if v := env("FGSDEPLOY_MAX_ATTEMPTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("FGSDEPLOY_MAX_ATTEMPTS=%q: want a whole number of at least 1", v)
+		}
+		cfg.Retry.MaxAttempts = n
+	}
 	s := &session{}
 	if boolean(c, "local") || env("FGSDEPLOY_LOCAL") == "1" {
 		run, err := emulator.Start("127.0.0.1:0", emulator.Options{

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,6 +34,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"emulator": cmdEmulator,
 			"filemode": cmdFilemode,
+			"faults":   cmdFaults,
 			"mtimes":   cmdMtimes,
 		},
 	})
@@ -43,7 +45,7 @@ func setupScript(env *testscript.Env) error {
 	for _, k := range []string{"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HW_ACCESS_KEY", "HW_SECRET_KEY",
 		"HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN", "HUAWEICLOUD_SDK_REGION",
 		"HW_REGION_NAME", "HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID", "FGSDEPLOY_ENDPOINT", "FGSDEPLOY_LOCAL",
-		"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "FGSDEPLOY_VERSION_CAP"} {
+		"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "FGSDEPLOY_VERSION_CAP", "FGSDEPLOY_MAX_ATTEMPTS"} {
 		env.Setenv(k, "")
 	}
 	env.Setenv("NO_COLOR", "1")
@@ -82,6 +84,13 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 			opts.Latency, err = time.ParseDuration(v)
 		case "version-cap":
 			opts.VersionCap, err = strconv.Atoi(v)
+		case "retry-after":
+			var d time.Duration
+			d, err = time.ParseDuration(v)
+			opts.RetryAfter = d
+			if d == 0 {
+				opts.RetryAfter = -1 // Retry-After: 0
+			}
 		case "state":
 			opts.StateDir = ts.MkAbs(v)
 		default:
@@ -91,7 +100,8 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	run, err := emulator.Start("127.0.0.1:0", opts)
 	ts.Check(err)
-	ts.Defer(func() { run.Close() })
+	running.Store(ts.Getenv("WORK"), run)
+	ts.Defer(func() { run.Close(); running.Delete(ts.Getenv("WORK")) })
 	ts.Setenv("FGSDEPLOY_ENDPOINT", run.URL)
 	ts.Setenv("HUAWEICLOUD_SDK_IAM_ENDPOINT", run.URL)
 	ts.Setenv("HUAWEICLOUD_SDK_AK", testAK)
@@ -101,6 +111,23 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	if opts.VersionCap > 0 {
 		ts.Setenv("FGSDEPLOY_VERSION_CAP", strconv.Itoa(opts.VersionCap))
 	}
+}
+
+// running holds each script's emulator, by its $WORK.
+var running sync.Map
+
+// cmdFaults changes the fault rate of the script's emulator: faults RATE
+func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: faults RATE")
+	}
+	r, ok := running.Load(ts.Getenv("WORK"))
+	if !ok {
+		ts.Fatalf("faults: no emulator started")
+	}
+	f, err := strconv.ParseFloat(args[0], 64)
+	ts.Check(err)
+	r.(*emulator.Running).Server.SetFaultRate(f)
 }
 
 // cmdFilemode checks a file's permission bits: filemode FILE 0600

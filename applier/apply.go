@@ -142,7 +142,11 @@ func (r *Report) Write(w io.Writer) error {
 			}
 		case Failed:
 			failed++
-			fmt.Fprintf(&b, "%s: failed at %s: %v\n", f.Name, f.Failed, f.Err)
+			cause := f.Err
+			if u := errors.Unwrap(cause); u != nil {
+				cause = u // f.Err repeats the name and step for Err()
+			}
+			fmt.Fprintf(&b, "%s: failed at %s: %v\n", f.Name, f.Failed, cause)
 			writeDoneNotDone(&b, f)
 		case Interrupted:
 			notDone++

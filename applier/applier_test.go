@@ -1,0 +1,225 @@
+package applier_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/applier"
+	"github.com/fgsdeploy/fgsdeploy/emulator"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/planner"
+)
+
+const pid = "0123456789abcdef0123456789abcdef"
+
+type rig struct {
+	srv    *emulator.Server
+	client *apiclient.Client
+	proj   *manifest.Project
+}
+
+// newRig writes a project of n functions (each publishing a version and
+// moving an alias) and connects a client to a fresh emulator.
+func newRig(t testing.TB, n int, eo emulator.Options) *rig {
+	t.Helper()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+	os.WriteFile(filepath.Join(dir, "src", "index.py"), []byte("def handler(e, c):\n    return 1\n"), 0o644)
+	var b strings.Builder
+	b.WriteString("defaults:\n  runtime: Python3.10\n  handler: index.handler\n  code: {path: ./src}\n  publish: {keep: 3}\n  aliases:\n    live: {version: $published}\nfunctions:\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "  fn%03d:\n    memory_size: %d\n    environment: {INDEX: \"%d\"}\n", i, []int{128, 256, 512}[i%3], i)
+	}
+	os.WriteFile(filepath.Join(dir, "function.yaml"), []byte(b.String()), 0o644)
+	proj, err := manifest.Load(filepath.Join(dir, "function.yaml"), manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eo.AccessKey, eo.SecretKey, eo.ProjectID, eo.Region = "AK", "SK", pid, "cn-north-4"
+	eo.RetryAfter = -1
+	srv, err := emulator.New(eo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	c, err := apiclient.New(apiclient.Config{Endpoint: hs.URL, Region: "cn-north-4", ProjectID: pid, AccessKey: "AK", SecretKey: "SK",
+		Retry: apiclient.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &rig{srv: srv, client: c, proj: proj}
+}
+
+func (r *rig) plan(t testing.TB) *planner.Plan {
+	t.Helper()
+	p, err := planner.Compute(context.Background(), r.client, r.proj, planner.Options{Parallelism: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+// An interrupt starts nothing new, lets started steps finish, says where
+// it stopped, and a re-run converges.
+func TestInterrupt(t *testing.T) {
+	r := newRig(t, 12, emulator.Options{Latency: 30 * time.Millisecond})
+	p := r.plan(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(150*time.Millisecond, cancel)
+	rep := applier.Apply(ctx, r.client, p, applier.Options{Parallelism: 2})
+	var interrupted, applied int
+	for _, f := range rep.Functions {
+		switch f.Outcome {
+		case applier.Interrupted:
+			interrupted++
+			if len(f.NotDone) == 0 {
+				t.Errorf("%s: interrupted with nothing left to do", f.Name)
+			}
+		case applier.Applied:
+			applied++
+		case applier.Failed:
+			t.Errorf("%s failed: %v", f.Name, f.Err)
+		}
+	}
+	if interrupted == 0 {
+		t.Fatalf("nothing was interrupted (applied %d)", applied)
+	}
+	var out bytes.Buffer
+	rep.Write(&out)
+	if !strings.Contains(out.String(), "interrupted") || rep.Err() == nil {
+		t.Fatalf("report:\n%s", out.String())
+	}
+
+	// Re-run: converges, and publishes no version twice.
+	rep = applier.Apply(context.Background(), r.client, r.plan(t), applier.Options{Parallelism: 4})
+	if err := rep.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if p := r.plan(t); p.HasChanges() {
+		var b bytes.Buffer
+		(planner.View{}).Text(&b, p)
+		t.Fatalf("not converged:\n%s", b.String())
+	}
+	for fn, n := range r.srv.Stats().Publishes {
+		if n != 1 {
+			t.Errorf("%s published %d times", fn, n)
+		}
+	}
+}
+
+// A failing function stops its own steps, not the others'.
+func TestPartialFailure(t *testing.T) {
+	r := newRig(t, 4, emulator.Options{})
+	p := r.plan(t)
+	// Make one function's config update fail at the server: a memory size
+	// the manifest would never allow.
+	for _, f := range p.Functions {
+		if f.Name == "fn001" {
+			f.CreateReq.MemorySize = 100
+		}
+	}
+	rep := applier.Apply(context.Background(), r.client, p, applier.Options{Parallelism: 4})
+	var out bytes.Buffer
+	rep.Write(&out)
+	if !strings.Contains(out.String(), "fn001: failed at create: FSS.1007") || !strings.Contains(out.String(), "Apply: 3 created, 0 updated, 0 unchanged, 1 failed.") {
+		t.Fatalf("report:\n%s", out.String())
+	}
+	if rep.Err() == nil || !strings.Contains(rep.Err().Error(), "fn001") {
+		t.Fatalf("err = %v", rep.Err())
+	}
+	for _, f := range rep.Functions {
+		if f.Name == "fn001" && (len(f.NotDone) != 2 || f.Outcome != applier.Failed) {
+			t.Fatalf("fn001: %+v", f)
+		}
+	}
+}
+
+// The digest FunctionGraph reports after an upload must be the planned one.
+func TestDigestMismatch(t *testing.T) {
+	r := newRig(t, 1, emulator.Options{})
+	p := r.plan(t)
+	p.Functions[0].Digest = strings.Repeat("0", 128)
+	rep := applier.Apply(context.Background(), r.client, p, applier.Options{})
+	if err := rep.Err(); err == nil || !strings.Contains(err.Error(), "digest mismatch") || !strings.Contains(err.Error(), strings.Repeat("0", 128)) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// Soak: many functions under a 20% fault rate; apply until done, then a
+// no-op plan, everything as declared, no version published twice.
+// FGSDEPLOY_SOAK=long (make soak) runs a longer one.
+func TestSoak(t *testing.T) {
+	n, rounds := 100, 8
+	if os.Getenv("FGSDEPLOY_SOAK") == "long" {
+		n, rounds = 400, 15
+	}
+	r := newRig(t, n, emulator.Options{FaultRate: 0.2, Seed: 11})
+	var applies atomic.Int32
+	done := false
+	for i := 0; i < rounds && !done; i++ {
+		p, err := planner.Compute(context.Background(), r.client, r.proj, planner.Options{Parallelism: 16})
+		if err != nil {
+			continue // a read failed past its retries: plan again
+		}
+		if !p.HasChanges() {
+			done = true
+			p.Close()
+			break
+		}
+		applies.Add(1)
+		applier.Apply(context.Background(), r.client, p, applier.Options{Parallelism: 16})
+		p.Close()
+	}
+	r.srv.SetFaultRate(0)
+	p := r.plan(t)
+	if p.HasChanges() {
+		t.Fatalf("not converged after %d applies: %+v", applies.Load(), p.Summary())
+	}
+	for _, f := range r.proj.Functions {
+		cfg, err := r.client.GetConfig(context.Background(), r.client.FunctionURN("default", f.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.MemorySize != *f.MemorySize || !strings.Contains(cfg.UserData, f.Environment["INDEX"]) || cfg.Digest != p.Functions[0].Digest {
+			t.Fatalf("%s not as declared: %+v", f.Name, cfg)
+		}
+	}
+	st := r.srv.Stats()
+	for _, f := range r.proj.Functions {
+		if got := st.Publishes["default/"+f.Name]; got != 1 {
+			t.Errorf("%s published %d times, want once", f.Name, got)
+		}
+	}
+	t.Logf("%d functions converged in %d applies; %d faults injected", n, applies.Load(), st.Faults)
+}
+
+func BenchmarkApply(b *testing.B) {
+	for _, par := range []int{1, 8, 32} {
+		b.Run(fmt.Sprintf("parallelism=%d", par), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				r := newRig(b, 200, emulator.Options{Latency: 50 * time.Millisecond})
+				b.StartTimer()
+				p, err := planner.Compute(context.Background(), r.client, r.proj, planner.Options{Parallelism: par})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := applier.Apply(context.Background(), r.client, p, applier.Options{Parallelism: par}).Err(); err != nil {
+					b.Fatal(err)
+				}
+				p.Close()
+			}
+		})
+	}
+}
