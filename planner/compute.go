@@ -352,8 +352,11 @@ func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) {
 	// create: create ignores several of these fields (fgs-api.md §6).
 	base := createConfig(req)
 	want := wantConfig(base, f, secretsFP)
+	// Environment and secrets go in the create itself; what create ignores
+	// follows in one config update.
+	req.UserData, req.EncryptedUserData = want.UserData, want.EncryptedUserData
 	fp.CreateReq = req
-	if !sameConfig(base, want) {
+	if !sameConfig(createConfig(req), want) {
 		fp.ConfigReq = want
 	}
 	fp.MaxInstances = f.MaxInstances
@@ -455,7 +458,8 @@ func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function
 // createConfig is the config a function has right after create.
 func createConfig(req *apiclient.CreateRequest) *apiclient.UpdateConfigRequest {
 	return &apiclient.UpdateConfigRequest{FuncName: req.FuncName, Runtime: req.Runtime, Timeout: req.Timeout,
-		Handler: req.Handler, MemorySize: req.MemorySize, Description: req.Description, Xrole: req.Xrole, AppXrole: req.AppXrole}
+		Handler: req.Handler, MemorySize: req.MemorySize, Description: req.Description, Xrole: req.Xrole, AppXrole: req.AppXrole,
+		UserData: req.UserData, EncryptedUserData: req.EncryptedUserData}
 }
 
 // sameConfig compares two config bodies on everything but the
