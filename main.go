@@ -112,6 +112,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			rollbackCmd(stdout, stderr),
 			emulatorCmd(stdout),
 			completionCmd(stdout),
+			schemaCmd(stdout),
+			initCmd(stdout, stderr),
 		},
 	}
 }

@@ -1,0 +1,264 @@
+package planner
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha512"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/codezip"
+)
+
+// ImportAPI is what Import reads.
+type ImportAPI interface {
+	FunctionURN(pkg, name string) string
+	GetConfig(ctx context.Context, urn string) (*apiclient.Function, error)
+	GetCode(ctx context.Context, urn string) (*apiclient.Code, error)
+}
+
+var _ ImportAPI = (*apiclient.Client)(nil)
+
+// Imported is the result of Import.
+type Imported struct {
+	Manifest []byte // function.yaml
+	CodePath string // where the code was written, relative to the project ("" for obs)
+	Note     string // what the user should know, or ""
+}
+
+// maxDownload bounds a code download (FunctionGraph's own limit is 50 MB
+// for direct uploads; OBS packages can be larger).
+const maxDownload = 512 << 20
+
+// Import reads a live function and writes, into dir, its code and returns
+// a manifest that plans as no change against it. The code link is fetched
+// with hc; when there is none, obs code stays an obs_url.
+func Import(ctx context.Context, api ImportAPI, hc *http.Client, pkg, name, dir string) (*Imported, error) {
+	urn := api.FunctionURN(pkg, name)
+	live, err := api.GetConfig(ctx, urn)
+	if apiclient.IsNotFound(err) {
+		return nil, fmt.Errorf("function %s does not exist in package %s", name, pkg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	code, err := api.GetCode(ctx, urn)
+	if err != nil {
+		return nil, fmt.Errorf("read code of %s: %w", name, err)
+	}
+	imp := &Imported{}
+	codeNode := map[string]string{}
+	switch {
+	case code.CodeType == "obs" && code.CodeURL != "":
+		codeNode["obs_url"] = code.CodeURL
+	case code.FuncCode != nil && code.FuncCode.Link != "":
+		p, note, err := downloadCode(ctx, hc, code, live, name, dir)
+		if err != nil {
+			return nil, err
+		}
+		codeNode["path"] = "./" + p
+		imp.CodePath, imp.Note = p, note
+	default:
+		return nil, fmt.Errorf("the code of %s has no download link and no OBS URL", name)
+	}
+	imp.Manifest = manifestYAML(live, pkg, name, codeNode)
+	return imp, nil
+}
+
+// downloadCode fetches the package, checks its digest and writes it as a
+// folder when fgsdeploy's deterministic zip of that folder has the same
+// digest; otherwise as the archive itself, so that the next plan is no
+// change either way.
+func downloadCode(ctx context.Context, hc *http.Client, code *apiclient.Code, live *apiclient.Function, name, dir string) (string, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, code.FuncCode.Link, nil)
+	if err != nil {
+		return "", "", err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", "", fmt.Errorf("download code of %s: %w", name, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", "", fmt.Errorf("download code of %s: %s", name, resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDownload+1))
+	if err != nil {
+		return "", "", fmt.Errorf("download code of %s: %w", name, err)
+	}
+	if len(data) > maxDownload {
+		return "", "", fmt.Errorf("download code of %s: larger than %d bytes", name, maxDownload)
+	}
+	sum := sha512.Sum512(data)
+	digest := hex.EncodeToString(sum[:])
+	if live.Digest != "" && digest != live.Digest {
+		return "", "", fmt.Errorf("download code of %s: digest %s does not match the function's %s", name, digest, live.Digest)
+	}
+	ext := ".zip"
+	if code.CodeType == "jar" {
+		ext = ".jar"
+	}
+	folder := filepath.Join(dir, name)
+	if _, err := os.Stat(folder); err == nil {
+		return "", "", fmt.Errorf("%s already exists: run init in an empty folder", folder)
+	}
+	if err := unzip(data, folder); err == nil {
+		res, err := codezip.Build(ctx, folder, codezip.Options{Root: dir})
+		if err == nil {
+			res.Close()
+			if res.Digest == digest {
+				return name, "", nil
+			}
+		}
+	}
+	archive := name + ext
+	if err := os.WriteFile(filepath.Join(dir, archive), data, 0o644); err != nil {
+		return "", "", err
+	}
+	note := fmt.Sprintf("the deployed package was not built by fgsdeploy, so function.yaml uses it as is (%s); its files are in %s/: point code.path there to deploy them (the first apply then uploads a new package)", archive, name)
+	if _, err := os.Stat(folder); err != nil {
+		note = fmt.Sprintf("the deployed package is used as is (%s)", archive)
+	}
+	return archive, note, nil
+}
+
+// unzip extracts a package, refusing entries that would land outside dir.
+func unzip(data []byte, dir string) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return err
+	}
+	for _, f := range zr.File {
+		clean := filepath.Clean(filepath.FromSlash(f.Name))
+		if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+			return fmt.Errorf("package entry %q escapes the folder", f.Name)
+		}
+		p := filepath.Join(dir, clean)
+		if f.FileInfo().IsDir() {
+			if err := os.MkdirAll(p, 0o755); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		mode := os.FileMode(0o644)
+		if f.Mode()&0o111 != 0 {
+			mode = 0o755
+		}
+		w, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode)
+		if err != nil {
+			rc.Close()
+			return err
+		}
+		_, err = io.Copy(w, io.LimitReader(rc, maxDownload))
+		rc.Close()
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// manifestYAML writes every managed field of a live function, in the
+// order of the manifest reference.
+func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]string) []byte {
+	fn := &yaml.Node{Kind: yaml.MappingNode}
+	add := func(key string, v any) {
+		var n yaml.Node
+		if err := n.Encode(v); err != nil {
+			panic(err) // plain values always encode
+		}
+		fn.Content = append(fn.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, &n)
+	}
+	c := liveConfig(live)
+	if pkg != "default" {
+		add("package", pkg)
+	}
+	add("runtime", c.Runtime)
+	add("handler", c.Handler)
+	add("memory_size", c.MemorySize)
+	add("timeout", c.Timeout)
+	if c.Description != "" {
+		add("description", c.Description)
+	}
+	if c.InitializerHandler != "" {
+		add("initializer_handler", c.InitializerHandler)
+		add("initializer_timeout", c.InitializerTimeout)
+	}
+	if c.PreStopHandler != "" {
+		add("pre_stop_handler", c.PreStopHandler)
+		add("pre_stop_timeout", c.PreStopTimeout)
+	}
+	env := parseEnv(c.UserData)
+	delete(env, FingerprintKey)
+	if len(env) > 0 {
+		add("environment", env)
+	}
+	if c.Xrole != "" {
+		add("xrole", c.Xrole)
+	}
+	if c.AppXrole != "" {
+		add("app_xrole", c.AppXrole)
+	}
+	if v := c.FuncVpc; v != nil {
+		m := map[string]any{"vpc_id": v.VpcID, "subnet_id": v.SubnetID}
+		if len(v.SecurityGroups) > 0 {
+			m["security_groups"] = v.SecurityGroups
+		}
+		add("func_vpc", m)
+	}
+	if m := mountView(c.MountConfig); m != nil {
+		add("mount_config", m)
+	}
+	if c.LogConfig != nil {
+		add("log_config", map[string]string{"group_id": c.LogConfig.GroupID, "stream_id": c.LogConfig.StreamID})
+	}
+	if n := concurrentView(c.StrategyConfig); n != 1 {
+		add("concurrent_num", n)
+	}
+	if c.EphemeralStorage != 0 && c.EphemeralStorage != 512 {
+		add("ephemeral_storage", c.EphemeralStorage)
+	}
+	if n, err := strconv.Atoi(live.MaxInstanceNum); err == nil {
+		add("max_instances", n)
+	}
+	if len(live.DependVersionList) > 0 {
+		add("dependencies", sortedCopy(live.DependVersionList))
+	}
+	add("code", code)
+	if len(fn.Content) > 0 {
+		last := fn.Content[len(fn.Content)-2]
+		last.HeadComment = "encrypted_environment: FunctionGraph never returns it; declare it here to manage it."
+	}
+	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+		{Kind: yaml.ScalarNode, Value: "functions"},
+		{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: name}, fn}},
+	}}
+	root.HeadComment = fmt.Sprintf("Written by fgsdeploy init from the live function %s.", name)
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
