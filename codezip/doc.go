@@ -9,7 +9,7 @@
 //     epoch), and no extra fields (no extended timestamps, no uid/gid);
 //   - modes are 0644, or 0755 when any execute bit is set;
 //   - entries are deflated with github.com/klauspost/compress/flate at
-//     level 5, the library version pinned in go.mod; no archive comment.
+//     level 6, the library version pinned in go.mod; no archive comment.
 //
 // Changing any of these settings, or the flate library version, changes
 // every digest and so makes every function plan a code update once.
