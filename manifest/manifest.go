@@ -142,8 +142,9 @@ func (l *errorList) err() error {
 	if len(l.errs) == 0 {
 		return nil
 	}
-	// The same problem can be found twice (an overlay is checked on its own
-	// and again once merged); report each position once.
+	// The same problem can be found more than once (an overlay is checked
+	// on its own and again once merged; a bad default is seen under every
+	// function): report each problem at a position once.
 	seen := map[[2]int]map[string]bool{}
 	uniq := l.errs[:0]
 	for _, e := range l.errs {
@@ -151,8 +152,8 @@ func (l *errorList) err() error {
 		if seen[k] == nil {
 			seen[k] = map[string]bool{}
 		}
-		if !seen[k][e.Path] {
-			seen[k][e.Path] = true
+		if !seen[k][e.Msg] {
+			seen[k][e.Msg] = true
 			uniq = append(uniq, e)
 		}
 	}

@@ -1,0 +1,353 @@
+package manifest
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/go-multierror"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+func lookup(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestInterpolate(t *testing.T) {
+	env := lookup(map[string]string{"SHA": "abc123", "EMPTY": "", "SECRET": "p4ss"})
+	tests := []struct{ in, want, err string }{
+		{"plain", "plain", ""},
+		{"v${SHA}", "vabc123", ""},
+		{"${MISSING:-dflt}", "dflt", ""},
+		{"${EMPTY:-dflt}", "dflt", ""},
+		{"${SHA:-dflt}", "abc123", ""},
+		{"${EMPTY}", "", ""},
+		{"$$HOME", "$HOME", ""},
+		{"$published", "$published", ""},
+		{"cost: 5$", "cost: 5$", ""},
+		{"${MISSING}", "", "variable MISSING is not set"},
+		{"${SHA", "", "unclosed ${"},
+		{"${1BAD}", "", "is not a variable name"},
+		{"${}", "", "is not a variable name"},
+		{"${A B}", "", "is not a variable name"},
+	}
+	for _, tt := range tests {
+		got, err := Interpolate(tt.in, env)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("Interpolate(%q) error %v, want %q", tt.in, err, tt.err)
+			}
+			if err != nil && strings.Contains(err.Error(), "p4ss") {
+				t.Errorf("error leaks a value: %v", err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("Interpolate(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+// load writes files into a temporary project and loads function.yaml.
+func load(t *testing.T, files map[string]string, opts Options) (*Project, []*Error) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(content), 0o644)
+	}
+	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+	p, err := Load(filepath.Join(dir, "function.yaml"), opts)
+	if err == nil {
+		return p, nil
+	}
+	var me *multierror.Error
+	if !errors.As(err, &me) {
+		t.Fatalf("error is not a *multierror.Error: %v", err)
+	}
+	var out []*Error
+	for _, e := range me.Errors {
+		var pe *Error
+		if !errors.As(e, &pe) || pe.Line < 1 || pe.Col < 1 {
+			t.Fatalf("bad error element %#v", e)
+		}
+		out = append(out, pe)
+	}
+	return nil, out
+}
+
+const base = "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n"
+
+// TestRules checks each rule with one extra line under the hello function.
+func TestRules(t *testing.T) {
+	tests := []struct {
+		line string // appended to the function; "" = valid as is
+		path string // the error's PATH; "" = valid
+		msg  string
+	}{
+		{"", "", ""},
+		{"memory_size: 256", "", ""},
+		{"memory_size: 100", "functions.hello.memory_size", "100 is not a valid size (128, 256, ... 4096)"},
+		{"memory_size: lots", "functions.hello.memory_size", "must be a whole number"},
+		{"timeout: 3", "", ""},
+		{"timeout: 2", "functions.hello.timeout", "out of range (3 to 259200)"},
+		{"timeout: 259201", "functions.hello.timeout", "out of range"},
+		{"description: " + strings.Repeat("x", 513), "functions.hello.description", "at most 512"},
+		{"initializer_timeout: 10", "functions.hello.initializer_timeout", "needs initializer_handler"},
+		{"initializer_handler: index.init\n    initializer_timeout: 301", "functions.hello.initializer_timeout", "out of range"},
+		{"pre_stop_handler: index.stop\n    pre_stop_timeout: 90", "", ""},
+		{"pre_stop_timeout: 5", "functions.hello.pre_stop_timeout", "needs pre_stop_handler"},
+		{"environment: {A: b, NUM: 1}", "", ""},
+		{"environment: {\"1A\": b}", "functions.hello.environment.1A", "not a valid variable name"},
+		{"environment: [a]", "functions.hello.environment", "must be a map"},
+		{"environment: {A: " + strings.Repeat("x", 4100) + "}", "functions.hello.environment", "bytes as JSON"},
+		{"concurrent_num: 0", "functions.hello.concurrent_num", "out of range (1 to 1000)"},
+		{"ephemeral_storage: 100", "functions.hello.ephemeral_storage", "out of range (512 to 10240)"},
+		{"max_instances: -1", "", ""},
+		{"max_instances: -2", "functions.hello.max_instances", "out of range"},
+		{"dependencies: [\"urn:fss:r:p:dependency:d:1\"]", "", ""},
+		{"dependencies: [\"nope\"]", "functions.hello.dependencies[0]", "not a dependency version URN"},
+		{"func_vpc: {vpc_id: v}", "functions.hello.func_vpc.subnet_id", "is required"},
+		{"log_config: {group_id: g}", "functions.hello.log_config", "needs group_id and stream_id"},
+		{"mount_config: {func_mounts: [{mount_type: sfs, mount_resource: r, local_mount_path: rel}]}", "functions.hello.mount_config.func_mounts[0].local_mount_path", "absolute"},
+		{"package: bad/pkg", "functions.hello.package", "not a valid package name"},
+		{"publish: {version: v1.2-rc}", "", ""},
+		{"publish: {version: -bad}", "functions.hello.publish.version", "not a valid version name"},
+		{"publish: {version: latest}", "functions.hello.publish.version", "cannot be published"},
+		{"publish: {keep: -1}", "functions.hello.publish.keep", "out of range"},
+		{"aliases: {live: {version: latest}}", "", ""},
+		{"aliases: {live: {version: $published}}", "functions.hello.aliases.live.version", "needs a publish: section"},
+		{"publish: {}\n    aliases: {live: {version: $published, canary: 10}}", "", ""},
+		{"aliases: {live: {version: latest, canary: 10}}", "functions.hello.aliases.live.canary", "not latest"},
+		{"publish: {}\n    aliases: {live: {version: $published, canary: 100}}", "functions.hello.aliases.live.canary", "out of range (1 to 99)"},
+		{"aliases: {1live: {version: latest}}", "functions.hello.aliases.1live", "not a valid alias name"},
+		{"aliases: {live: {}}", "functions.hello.aliases.live.version", "is required"},
+		{"colour: blue", "functions.hello.colour", "unknown key"},
+		{"handler: other", "functions.hello.handler", "duplicate key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			y := base
+			if tt.line != "" {
+				y += "    " + tt.line + "\n"
+			}
+			_, errs := load(t, map[string]string{"function.yaml": y}, Options{})
+			if tt.path == "" {
+				if len(errs) != 0 {
+					t.Fatalf("unexpected errors: %v", errs)
+				}
+				return
+			}
+			for _, e := range errs {
+				if e.Path == tt.path && strings.Contains(e.Msg, tt.msg) {
+					return
+				}
+			}
+			t.Fatalf("want %s: %s, got %v", tt.path, tt.msg, errs)
+		})
+	}
+}
+
+func TestHandlersByRuntime(t *testing.T) {
+	tests := []struct {
+		runtime, handler string
+		ok               bool
+	}{
+		{"Python3.10", "index.handler", true},
+		{"Python3.10", "pkg/mod.handler", true},
+		{"Python3.10", "handler", false},
+		{"Node.js18.15", "index.main", true},
+		{"Java17", "com.example.App.handle", true},
+		{"Java17", "handle", false},
+		{"C#(.NET Core 6.0)", "Asm::Ns.Class::Method", true},
+		{"C#(.NET Core 6.0)", "Ns.Class.Method", false},
+		{"Go1.x", "handler", true},
+		{"Custom", "bootstrap", true},
+		{"Custom Image", "-", true},
+		{"Custom Image", "x", false},
+	}
+	for _, tt := range tests {
+		if msg := validateHandler(tt.runtime, tt.handler); (msg == "") != tt.ok {
+			t.Errorf("%s %q: %q", tt.runtime, tt.handler, msg)
+		}
+	}
+}
+
+func TestCodePaths(t *testing.T) {
+	_, errs := load(t, map[string]string{"function.yaml": strings.Replace(base, "./src", "./app.zip", 1), "app.zip": "PK"}, Options{})
+	if len(errs) != 0 {
+		t.Fatalf("zip: %v", errs)
+	}
+	for _, tc := range []struct{ code, msg string }{
+		{"{path: ./missing}", "does not exist"},
+		{"{path: ./notes.txt}", "want a directory, a .zip or a .jar"},
+		{"{path: ..}", "outside the project"},
+		{"{path: ./link}", "outside the project"},
+		{"{path: ./src, obs_url: \"https://b.obs.example.com/x.zip\"}", "exactly one"},
+		{"{obs_url: \"http://b/x.zip\"}", "https://"},
+		{"{}", "needs path"},
+	} {
+		dir := t.TempDir()
+		os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+		os.WriteFile(filepath.Join(dir, "notes.txt"), nil, 0o644)
+		os.Symlink(t.TempDir(), filepath.Join(dir, "link"))
+		y := strings.Replace(base, "{path: ./src}", tc.code, 1)
+		os.WriteFile(filepath.Join(dir, "function.yaml"), []byte(y), 0o644)
+		_, err := Load(filepath.Join(dir, "function.yaml"), Options{})
+		if err == nil || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("code %s: %v, want %q", tc.code, err, tc.msg)
+		}
+	}
+}
+
+func TestOverlaysAndDefaults(t *testing.T) {
+	y := `defaults:
+  runtime: Python3.10
+  memory_size: 256
+  environment: {A: base, B: base}
+functions:
+  hello:
+    handler: index.handler
+    code: {path: ./src}
+    environment: {B: fn}
+environments:
+  prod:
+    region: cn-south-1
+    functions:
+      hello:
+        memory_size: 1024
+        environment: {A: prod}
+  staging:
+    functions:
+      hello:
+        timeout: ${UNSET_BUT_NOT_SELECTED}
+`
+	p, errs := load(t, map[string]string{"function.yaml": y}, Options{Env: "prod"})
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	f := p.Functions[0]
+	if p.Region != "cn-south-1" || *f.MemorySize != 1024 || f.Environment["A"] != "prod" || f.Environment["B"] != "fn" || f.Runtime != "Python3.10" {
+		t.Fatalf("merged: region %q %+v %v", p.Region, *f.MemorySize, f.Environment)
+	}
+	_, errs = load(t, map[string]string{"function.yaml": y}, Options{Env: "qa"})
+	if len(errs) != 1 || !strings.Contains(errs[0].Msg, "declared: prod, staging") {
+		t.Fatalf("unknown env: %v", errs)
+	}
+	bad := y + "  typo:\n    functions:\n      helo: {timeout: 5}\n    colour: red\n"
+	_, errs = load(t, map[string]string{"function.yaml": bad}, Options{Env: "typo"})
+	var msgs []string
+	for _, e := range errs {
+		msgs = append(msgs, e.Error())
+	}
+	all := strings.Join(msgs, "\n")
+	if !strings.Contains(all, ":23:7: environments.typo.functions.helo: function \"helo\" is not declared") || !strings.Contains(all, ":24:5: environments.typo.colour: unknown key") {
+		t.Fatalf("overlay errors:\n%s", all)
+	}
+}
+
+func TestDocumentShape(t *testing.T) {
+	for y, msg := range map[string]string{
+		"":                       "empty",
+		"- a\n- b\n":             "must be a map",
+		base + "---\n" + base:    "only one YAML document",
+		"region: cn-north-4\n":   "functions: is required",
+		"functions: {}\n":        "is empty",
+		"functions:\n  a: [1]\n": "must be a map of settings",
+		"functions: {a: {]\n":    "invalid YAML",
+		base + "colour: blue\n":  "unknown key (allowed: region, project_id, defaults, functions, environments)",
+		base + "region: Mars\n":  "not a region name",
+		base + "project_id: x\n": "32 hexadecimal",
+		"functions:\n  hello:\n    handler: a.b\n    code: {path: ./src}\n": "runtime: is required",
+	} {
+		_, errs := load(t, map[string]string{"function.yaml": y}, Options{})
+		var all []string
+		for _, e := range errs {
+			all = append(all, e.Error())
+		}
+		if !strings.Contains(strings.Join(all, "\n"), msg) {
+			t.Errorf("%q: %v, want %q", y, all, msg)
+		}
+	}
+}
+
+// Golden files: every error of a bad manifest, all at once.
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.yaml")
+	if len(files) == 0 {
+		t.Fatal("no golden manifests")
+	}
+	lineRe := regexp.MustCompile(`^[^:]+:\d+:\d+: `)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			_, err := Load(f, Options{Env: "prod", Lookup: lookup(map[string]string{"SECRET": "hunter2"})})
+			if err == nil {
+				t.Fatal("want errors")
+			}
+			got := err.Error() + "\n"
+			for _, l := range strings.Split(strings.TrimSpace(got), "\n") {
+				if !lineRe.MatchString(l) {
+					t.Errorf("line without FILE:LINE:COL: %q", l)
+				}
+			}
+			if strings.Contains(got, "hunter2") {
+				t.Error("a secret value leaked into an error")
+			}
+			golden := strings.TrimSuffix(f, ".yaml") + ".golden"
+			if *update {
+				os.WriteFile(golden, []byte(got), 0o644)
+			}
+			want, _ := os.ReadFile(golden)
+			if got != string(want) {
+				t.Fatalf("got\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(base))
+	f.Add([]byte("defaults: {runtime: Python3.10}\nfunctions: {a: {handler: a.b, code: {path: .}}}\nenvironments: {p: {functions: {a: {timeout: 9}}}}"))
+	f.Add([]byte("functions:\n  a: &x {handler: ${X:-a.b}}\n  b: *x\n"))
+	f.Add([]byte("functions: [1, 2]"))
+	f.Add([]byte("\x00\xff"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "function.yaml")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Skip()
+		}
+		_, err := Load(p, Options{Env: "p", Lookup: lookup(map[string]string{"X": "i.h"})})
+		if err == nil {
+			return
+		}
+		var me *multierror.Error
+		if !errors.As(err, &me) {
+			t.Fatalf("not a multierror: %v", err)
+		}
+		for _, e := range me.Errors {
+			var pe *Error
+			if !errors.As(e, &pe) || pe.Line < 1 || pe.Col < 1 {
+				t.Fatalf("bad element %#v", e)
+			}
+		}
+	})
+}
+
+func FuzzInterpolate(f *testing.F) {
+	for _, s := range []string{"", "plain", "${A}", "${A:-b}", "$$", "$x", "${", "${A:-${B}}", "x$"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, err := Interpolate(s, lookup(map[string]string{"A": "1"}))
+		if err == nil && !strings.Contains(s, "$") && out != s {
+			t.Fatalf("%q changed to %q without any $", s, out)
+		}
+	})
+}
