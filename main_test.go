@@ -35,6 +35,7 @@ func TestScripts(t *testing.T) {
 			"emulator": cmdEmulator,
 			"filemode": cmdFilemode,
 			"faults":   cmdFaults,
+			"waitreq":  cmdWaitRequests,
 			"mtimes":   cmdMtimes,
 		},
 	})
@@ -128,6 +129,33 @@ func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
 	f, err := strconv.ParseFloat(args[0], 64)
 	ts.Check(err)
 	r.(*emulator.Running).Server.SetFaultRate(f)
+}
+
+// cmdWaitRequests waits until the script's emulator has received at least
+// N requests, so a scenario can interrupt a command at a known point:
+// waitreq N
+func cmdWaitRequests(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitreq N")
+	}
+	n, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	r, ok := running.Load(ts.Getenv("WORK"))
+	if !ok {
+		ts.Fatalf("waitreq: no emulator started")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		total := 0
+		for _, c := range r.(*emulator.Running).Server.Stats().Requests {
+			total += c
+		}
+		if total >= n {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	ts.Fatalf("waitreq: fewer than %d requests after 30s", n)
 }
 
 // cmdFilemode checks a file's permission bits: filemode FILE 0600
