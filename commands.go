@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/go-multierror"
+	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
@@ -421,6 +423,10 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 					return err
 				}
 			}
+			if bar := uploadBar(stderr, pl); bar != nil {
+				s.client.SetUploadProgress(bar)
+				defer bar.Finish()
+			}
 			rep := applier.Apply(c.Context, s.client, pl, applier.Options{Parallelism: integer(c, "parallelism")})
 			rep.Refuse(refused)
 			if err := rep.Write(stdout); err != nil {
@@ -570,4 +576,31 @@ func packageExt(f *manifest.Function) string {
 		return strings.ToLower(filepath.Ext(f.Code.Path))
 	}
 	return ".zip"
+}
+
+// progressThreshold is the upload size from which a progress bar is shown.
+const progressThreshold = 4 << 20
+
+// uploadBar returns a progress bar for the plan's code uploads when stderr
+// is a terminal and there is more than a few MB to send; nil otherwise.
+func uploadBar(stderr io.Writer, pl *planner.Plan) *progressbar.ProgressBar {
+	if !isTerminal(stderr) {
+		return nil
+	}
+	var total int64
+	for _, f := range pl.Functions {
+		if f.Archive != nil && (f.CodeReq != nil || f.CreateReq != nil) {
+			total += f.Archive.Size
+		}
+	}
+	if total < progressThreshold {
+		return nil
+	}
+	return progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionSetDescription("uploading code"),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
 }

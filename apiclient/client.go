@@ -73,6 +73,7 @@ type Client struct {
 
 	mu        sync.Mutex
 	projectID string
+	progress  io.Writer
 	randMu    sync.Mutex
 	rnd       *rand.Rand
 	debugMu   sync.Mutex
@@ -140,6 +141,14 @@ func (c *Client) pid() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.projectID
+}
+
+// SetUploadProgress makes every code upload also write the package bytes
+// it sends to w (a progress bar); nil turns it off.
+func (c *Client) SetUploadProgress(w io.Writer) {
+	c.mu.Lock()
+	c.progress = w
+	c.mu.Unlock()
 }
 
 // FunctionURN returns the unqualified URN of a function. The project id
@@ -331,7 +340,10 @@ func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) 
 	var getBody func() (io.ReadCloser, error)
 	switch {
 	case k.file != "":
-		getBody = func() (io.ReadCloser, error) { return streamUpload(k.in, k.file) }
+		c.mu.Lock()
+		progress := c.progress
+		c.mu.Unlock()
+		getBody = func() (io.ReadCloser, error) { return streamUpload(k.in, k.file, progress) }
 		rc, err := getBody()
 		if err != nil {
 			return nil, err
@@ -377,7 +389,7 @@ func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) 
 // streamUpload returns the JSON body of in with func_code.file replaced by
 // the base64 of the file, produced while it is sent: the package is never
 // held whole in memory, as bytes or as base64.
-func streamUpload(in any, file string) (io.ReadCloser, error) {
+func streamUpload(in any, file string, progress io.Writer) (io.ReadCloser, error) {
 	b, err := json.Marshal(in)
 	if err != nil {
 		return nil, err
@@ -402,7 +414,11 @@ func streamUpload(in any, file string) (io.ReadCloser, error) {
 			return
 		}
 		enc := base64.NewEncoder(base64.StdEncoding, pw)
-		if _, err := io.Copy(enc, f); err != nil {
+		var src io.Reader = f
+		if progress != nil {
+			src = io.TeeReader(f, progress)
+		}
+		if _, err := io.Copy(enc, src); err != nil {
 			pw.CloseWithError(err)
 			return
 		}
