@@ -50,6 +50,18 @@ func setupScript(env *testscript.Env) error {
 		env.Setenv(k, "")
 	}
 	env.Setenv("NO_COLOR", "1")
+	// Every script can use a copy of the example projects, without any
+	// local emulator state a developer's own runs left in them.
+	dst := filepath.Join(env.WorkDir, "examples")
+	if err := os.CopyFS(dst, os.DirFS("examples")); err != nil {
+		return err
+	}
+	states, _ := filepath.Glob(filepath.Join(dst, "*", ".fgsdeploy"))
+	for _, s := range states {
+		if err := os.RemoveAll(s); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
