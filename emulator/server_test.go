@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
@@ -15,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -455,4 +458,28 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("a correct signature failed: %v", err)
 		}
 	})
+}
+
+// Run prints "listening on URL" first and serves until its context ends.
+func TestEmuRun(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, "127.0.0.1:0", Options{AccessKey: tAK, SecretKey: tSK, ProjectID: tPID, Region: tReg}, pw)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil || !regexp.MustCompile(`^listening on http://127\.0\.0\.1:\d+\n$`).MatchString(line) {
+		t.Fatalf("first line %q, %v", line, err)
+	}
+	resp, err := http.Get(strings.TrimSpace(strings.TrimPrefix(line, "listening on ")) + "/v2/" + tPID + "/fgs/functions")
+	if err != nil || resp.StatusCode != 401 {
+		t.Fatalf("unsigned request: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }
