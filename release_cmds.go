@@ -163,29 +163,40 @@ func aliasesJSON(as []apiclient.Alias) []map[string]any {
 	return out
 }
 
+// aliasAction connects, picks the alias and runs move, printing the alias's
+// routing before and after: the body of promote and rollback.
+func aliasAction(stdout, stderr io.Writer, verb string, move func(c *cli.Context, api *apiclient.Client, urn, alias string) (*applier.AliasMove, error)) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		s, fn, urn, err := functionArg(c, stderr)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		alias, err := aliasArg(c, fn)
+		if err != nil {
+			return err
+		}
+		m, err := move(c, s.client, urn, alias)
+		if errors.Is(err, applier.ErrNoPrevious) {
+			return withHint(fmt.Errorf("%s %s: alias %s: %w", verb, fn.Name, alias, err), "name the version with --to (see: fgsdeploy versions %s)", fn.Name)
+		}
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", verb, fn.Name, err)
+		}
+		fmt.Fprintf(stdout, "%s: alias %s: %s -> %s\n", fn.Name, alias, applier.Describe(m.Before), applier.Describe(m.After))
+		return nil
+	}
+}
+
 func promoteCmd(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "promote",
 		Usage:     "move a canary alias wholly to its canary version",
 		ArgsUsage: "NAME",
 		Flags:     flags(commonFlags(), remoteFlags(), []cli.Flag{&cli.StringFlag{Name: "alias", Usage: "the alias `A` (default: the function's only alias)"}}),
-		Action: func(c *cli.Context) error {
-			s, fn, urn, err := functionArg(c, stderr)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			alias, err := aliasArg(c, fn)
-			if err != nil {
-				return err
-			}
-			m, err := applier.Promote(c.Context, s.client, urn, alias)
-			if err != nil {
-				return fmt.Errorf("promote %s: %w", fn.Name, err)
-			}
-			fmt.Fprintf(stdout, "%s: alias %s: %s -> %s\n", fn.Name, alias, applier.Describe(m.Before), applier.Describe(m.After))
-			return nil
-		},
+		Action: aliasAction(stdout, stderr, "promote", func(c *cli.Context, api *apiclient.Client, urn, alias string) (*applier.AliasMove, error) {
+			return applier.Promote(c.Context, api, urn, alias)
+		}),
 	}
 }
 
@@ -198,25 +209,8 @@ func rollbackCmd(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "alias", Usage: "the alias `A` (default: the function's only alias)"},
 			&cli.StringFlag{Name: "to", Usage: "point the alias at `VERSION`"},
 		}),
-		Action: func(c *cli.Context) error {
-			s, fn, urn, err := functionArg(c, stderr)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			alias, err := aliasArg(c, fn)
-			if err != nil {
-				return err
-			}
-			m, err := applier.Rollback(c.Context, s.client, urn, alias, c.String("to"))
-			if errors.Is(err, applier.ErrNoPrevious) {
-				return withHint(fmt.Errorf("rollback %s: alias %s: %w", fn.Name, alias, err), "name the version with --to (see: fgsdeploy versions %s)", fn.Name)
-			}
-			if err != nil {
-				return fmt.Errorf("rollback %s: %w", fn.Name, err)
-			}
-			fmt.Fprintf(stdout, "%s: alias %s: %s -> %s\n", fn.Name, alias, applier.Describe(m.Before), applier.Describe(m.After))
-			return nil
-		},
+		Action: aliasAction(stdout, stderr, "rollback", func(c *cli.Context, api *apiclient.Client, urn, alias string) (*applier.AliasMove, error) {
+			return applier.Rollback(c.Context, api, urn, alias, c.String("to"))
+		}),
 	}
 }
