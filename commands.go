@@ -451,6 +451,7 @@ func confirm(stdin io.Reader, stdout io.Writer) error {
 	fmt.Fprint(stdout, "\nDo you want to apply these changes? Only 'yes' will be accepted: ")
 	var answer string
 	fmt.Fscanln(stdin, &answer)
+	fmt.Fprintln(stdout)
 	if strings.TrimSpace(answer) != "yes" {
 		return &exitError{code: 1, err: errors.New("apply cancelled")}
 	}
