@@ -154,8 +154,8 @@ func TestLifecycle(t *testing.T) {
 	if err := e.client.UpdateMaxInstances(ctx, urn, 10); err != nil {
 		t.Fatal(err)
 	}
-	if cfg, _ = e.client.GetConfig(ctx, urn); cfg.MaxInstanceNum != "10" {
-		t.Fatalf("max instances %q", cfg.MaxInstanceNum)
+	if cfg, _ = e.client.GetConfig(ctx, urn); cfg.StrategyConfig == nil || cfg.StrategyConfig.Concurrency == nil || *cfg.StrategyConfig.Concurrency != 10 {
+		t.Fatalf("max instances (strategy_config.concurrency) %+v", cfg.StrategyConfig)
 	}
 
 	// Versions and aliases.

@@ -17,6 +17,8 @@
 //     zip/jar over 50 MB is FSS.1071, inline over 10 KB FSS.1072. For obs
 //     code there is no object store: the URL itself is the "package", so
 //     the digest changes exactly when the URL does.
+//   - Maximum instances are reported as strategy_config.concurrency, as in
+//     the SDK's config model (which has no max_instance_num).
 //   - Create ignores initializer, pre-stop, concurrency and storage
 //     settings (set them with a config update, as with the real service).
 //   - PUT config is a full replace: func_name, runtime, timeout, handler

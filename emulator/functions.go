@@ -251,7 +251,6 @@ func (s *Server) model(f *function, sn *snapshot, qualifier string) map[string]a
 	m["digest"] = sn.Code.Digest
 	m["version"] = qualifier
 	m["last_modified"] = sn.LastModified
-	m["max_instance_num"] = strconv.Itoa(f.MaxInstances)
 	if len(sn.Code.DependVersionList) > 0 {
 		m["depend_version_list"] = sn.Code.DependVersionList
 	}
@@ -470,7 +469,12 @@ func (s *Server) maxInstances(u urn, body []byte) response {
 	if b.MaxInstanceNum == nil || *b.MaxInstanceNum < -1 || *b.MaxInstanceNum > 1000 {
 		return fail(errf(400, "FSS.1026", "max_instance_num must be -1 (unlimited), 0 (disabled) or up to 1000"))
 	}
+	// The SDK's config model reports the setting as strategy_config.concurrency.
 	f.MaxInstances = *b.MaxInstanceNum
+	if f.Latest.Config.StrategyConfig == nil {
+		f.Latest.Config.StrategyConfig = &strategyConfig{ConcurrentNum: intp(1)}
+	}
+	f.Latest.Config.StrategyConfig.Concurrency = intp(f.MaxInstances)
 	f.Latest.LastModified = s.now()
 	return ok(s.model(f, &f.Latest, "latest"))
 }

@@ -360,12 +360,17 @@ func concurrentView(s *apiclient.StrategyConfig) int {
 	return normConcurrentNum(s.ConcurrentNum)
 }
 
-// liveMaxInstances reads max_instance_num, which the API returns as a
-// string; ok is false when the live value is unknown.
+// liveMaxInstances reads the function's maximum instances: max_instance_num
+// where the API returns it (a string), else strategy_config.concurrency,
+// which the SDK's config model documents as the same setting. ok is false
+// when neither is there.
 func liveMaxInstances(live *apiclient.Function) (int, bool) {
-	if live.MaxInstanceNum == "" {
-		return 0, false
+	if live.MaxInstanceNum != "" {
+		n, err := strconv.Atoi(live.MaxInstanceNum)
+		return n, err == nil
 	}
-	n, err := strconv.Atoi(live.MaxInstanceNum)
-	return n, err == nil
+	if s := live.StrategyConfig; s != nil && s.Concurrency != nil {
+		return *s.Concurrency, true
+	}
+	return 0, false
 }

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -238,7 +237,7 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 	if c.EphemeralStorage != 0 && c.EphemeralStorage != 512 {
 		add("ephemeral_storage", c.EphemeralStorage)
 	}
-	if n, err := strconv.Atoi(live.MaxInstanceNum); err == nil {
+	if n, ok := liveMaxInstances(live); ok {
 		add("max_instances", n)
 	}
 	if len(live.DependVersionList) > 0 {
