@@ -22,14 +22,21 @@ import (
 const pid = "0123456789abcdef0123456789abcdef"
 
 type rig struct {
-	srv    *emulator.Server
-	client *apiclient.Client
-	proj   *manifest.Project
+	srv     *emulator.Server
+	client  *apiclient.Client // default retries
+	fragile *apiclient.Client // at most `attempts` per request, for apply in the soak
+	proj    *manifest.Project
 }
 
 // newRig writes a project of n functions (each publishing a version and
 // moving an alias) and connects a client to a fresh emulator.
 func newRig(t testing.TB, n int, eo emulator.Options) *rig {
+	return newRigAttempts(t, n, eo, 0)
+}
+
+// newRigAttempts is newRig with the client's attempts per request bounded
+// (0 = the default).
+func newRigAttempts(t testing.TB, n int, eo emulator.Options, attempts int) *rig {
 	t.Helper()
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
@@ -52,12 +59,15 @@ func newRig(t testing.TB, n int, eo emulator.Options) *rig {
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	c, err := apiclient.New(apiclient.Config{Endpoint: hs.URL, Region: "cn-north-4", ProjectID: pid, AccessKey: "AK", SecretKey: "SK",
-		Retry: apiclient.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
+	newClient := func(attempts int) *apiclient.Client {
+		c, err := apiclient.New(apiclient.Config{Endpoint: hs.URL, Region: "cn-north-4", ProjectID: pid, AccessKey: "AK", SecretKey: "SK",
+			Retry: apiclient.RetryPolicy{MaxAttempts: attempts, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
 	}
-	return &rig{srv: srv, client: c, proj: proj}
+	return &rig{srv: srv, client: newClient(0), fragile: newClient(attempts), proj: proj}
 }
 
 func (r *rig) plan(t testing.TB) *planner.Plan {
@@ -156,16 +166,20 @@ func TestDigestMismatch(t *testing.T) {
 	}
 }
 
-// Soak: many functions under a 20% fault rate; apply until done, then a
-// no-op plan, everything as declared, no version published twice.
+// Soak: many functions under a 20% fault rate, faults striking after the
+// change took effect. Plans read with the default
+// retries; applies write through a client allowed only two attempts per
+// request, so that failures get through: apply, re-apply until done, then
+// a no-op plan, everything as declared, no version published twice.
 // FGSDEPLOY_SOAK=long (make soak) runs a longer one.
 func TestSoak(t *testing.T) {
-	n, rounds := 100, 8
+	n, rounds := 100, 20
 	if os.Getenv("FGSDEPLOY_SOAK") == "long" {
-		n, rounds = 400, 15
+		n, rounds = 400, 40
 	}
-	r := newRig(t, n, emulator.Options{FaultRate: 0.2, Seed: 11})
+	r := newRigAttempts(t, n, emulator.Options{FaultRate: 0.2, Seed: 11, FaultAfterEffect: true}, 2)
 	var applies atomic.Int32
+	failedRounds := 0
 	done := false
 	for i := 0; i < rounds && !done; i++ {
 		p, err := planner.Compute(context.Background(), r.client, r.proj, planner.Options{Parallelism: 16})
@@ -178,7 +192,9 @@ func TestSoak(t *testing.T) {
 			break
 		}
 		applies.Add(1)
-		applier.Apply(context.Background(), r.client, p, applier.Options{Parallelism: 16})
+		if err := applier.Apply(context.Background(), r.fragile, p, applier.Options{Parallelism: 16}).Err(); err != nil {
+			failedRounds++
+		}
 		p.Close()
 	}
 	r.srv.SetFaultRate(0)
@@ -201,7 +217,7 @@ func TestSoak(t *testing.T) {
 			t.Errorf("%s published %d times, want once", f.Name, got)
 		}
 	}
-	t.Logf("%d functions converged in %d applies; %d faults injected", n, applies.Load(), st.Faults)
+	t.Logf("%d functions converged in %d applies (%d with failures); %d faults injected", n, applies.Load(), failedRounds, st.Faults)
 }
 
 func BenchmarkApply(b *testing.B) {
