@@ -306,7 +306,7 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 			if err != nil {
 				return err
 			}
-			pl, err := planner.Compute(c.Context, s.client, p, planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc})
+			pl, err := planner.Compute(c.Context, s.client, p, planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc, PackageProgress: packageBar(stderr)})
 			if err != nil {
 				return err
 			}
@@ -398,7 +398,7 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			if err != nil {
 				return err
 			}
-			opts := planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc}
+			opts := planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc, PackageProgress: packageBar(stderr)}
 			if saved != nil {
 				opts.Salt, opts.Targets = saved.Salt, saved.Targets()
 			}
@@ -495,7 +495,7 @@ func emulatorCmd(stdout io.Writer) *cli.Command {
 	}
 }
 
-func packageCmd(stdout io.Writer) *cli.Command {
+func packageCmd(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:  "package",
 		Usage: "build each function's deterministic zip and print NAME  SHA512  BYTES",
@@ -526,7 +526,7 @@ func packageCmd(stdout io.Writer) *cli.Command {
 					fmt.Fprintf(stdout, "%s  -  -  (code from obs_url)\n", f.Name)
 					continue
 				}
-				res, err := planner.Package(c.Context, p, f, out)
+				res, err := planner.Package(c.Context, p, f, out, packageBar(stderr))
 				if err != nil {
 					errs = multierror.Append(errs, fmt.Errorf("package %s: %w", f.Name, err))
 					continue
@@ -604,4 +604,24 @@ func uploadBar(stderr io.Writer, pl *planner.Plan) *progressbar.ProgressBar {
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)
+}
+
+// packageBar returns what shows a progress bar while a package of more
+// than a few MB is built, when stderr is a terminal; nil otherwise.
+func packageBar(stderr io.Writer) func(total int64) io.Writer {
+	if !isTerminal(stderr) {
+		return nil
+	}
+	return func(total int64) io.Writer {
+		if total < progressThreshold {
+			return nil
+		}
+		return progressbar.NewOptions64(total,
+			progressbar.OptionSetWriter(stderr),
+			progressbar.OptionSetDescription("packaging"),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
 }

@@ -104,7 +104,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Flags:                flags(commonFlags(), remoteFlags()),
 		Commands: []*cli.Command{
 			validateCmd(stdout),
-			packageCmd(stdout),
+			packageCmd(stdout, stderr),
 			planCmd(stdout, stderr),
 			applyCmd(stdin, stdout, stderr),
 			versionsCmd(stdout, stderr),

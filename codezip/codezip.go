@@ -50,6 +50,10 @@ type Options struct {
 	Exclude []string // absolute paths never packaged (the manifest, .fgsdeploy)
 	TempDir string   // where the temporary zip goes ("" = os.TempDir())
 	Workers int      // parallel compressors; 0 = runtime.NumCPU()
+	// Progress, when set, is called once the files are known with their
+	// total size; the writer it returns (nil for none) receives every byte
+	// read, from several goroutines at once.
+	Progress func(total int64) io.Writer
 }
 
 // Result is a built package.
@@ -118,6 +122,7 @@ type file struct {
 	name string // slash-separated, relative to the code directory
 	abs  string // where its bytes are read from (a symlink's target)
 	exec bool
+	size int64
 }
 
 // defaultIgnored are never packaged, whatever .fgsignore says.
@@ -226,7 +231,7 @@ func (c *collector) dir(real string, rel []string, patterns []gitignore.Pattern,
 				return err
 			}
 		case info.Mode().IsRegular():
-			c.files = append(c.files, file{name: relName, abs: target, exec: info.Mode()&0o111 != 0})
+			c.files = append(c.files, file{name: relName, abs: target, exec: info.Mode()&0o111 != 0, size: info.Size()})
 		default:
 			return fmt.Errorf("%s is not a regular file, directory or symlink (%s)", relName, info.Mode().Type())
 		}
@@ -274,6 +279,14 @@ func write(ctx context.Context, files []file, opts Options) (res *Result, err er
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
+	var progress io.Writer
+	if opts.Progress != nil {
+		var total int64
+		for _, f := range files {
+			total += f.size
+		}
+		progress = opts.Progress(total)
+	}
 	out, err := os.CreateTemp(opts.TempDir, ".fgsdeploy-*.zip")
 	if err != nil {
 		return nil, err
@@ -301,7 +314,7 @@ func write(ctx context.Context, files []file, opts Options) (res *Result, err er
 			zw, _ := flate.NewWriter(nil, compressionLevel)
 			copyBuf := make([]byte, 64<<10)
 			for i := range jobs {
-				slots[i] <- compressFile(files[i], zw, copyBuf, opts.TempDir)
+				slots[i] <- compressFile(files[i], zw, copyBuf, opts.TempDir, progress)
 			}
 		}()
 	}
@@ -407,7 +420,7 @@ func (w *countWriter) Write(p []byte) (int, error) {
 
 // compressFile deflates one file and fills its header. Everything in the
 // header is fixed except name, sizes, CRC and the exec bit.
-func compressFile(f file, zw *flate.Writer, copyBuf []byte, tempDir string) *compressed {
+func compressFile(f file, zw *flate.Writer, copyBuf []byte, tempDir string, progress io.Writer) *compressed {
 	c := &compressed{}
 	in, err := os.Open(f.abs)
 	if err != nil {
@@ -435,7 +448,11 @@ func compressFile(f file, zw *flate.Writer, copyBuf []byte, tempDir string) *com
 	cw := &countWriter{}
 	zw.Reset(io.MultiWriter(sink, cw))
 	crc := crc32.NewIEEE()
-	n, err := io.CopyBuffer(zw, io.TeeReader(in, crc), copyBuf)
+	var sum io.Writer = crc
+	if progress != nil {
+		sum = io.MultiWriter(crc, progress)
+	}
+	n, err := io.CopyBuffer(zw, io.TeeReader(in, sum), copyBuf)
 	if err == nil {
 		err = zw.Close()
 	}

@@ -47,6 +47,9 @@ type Options struct {
 	// VersionCap is FunctionGraph's limit on versions per function, latest
 	// included; 0 means DefaultVersionCap.
 	VersionCap int
+	// PackageProgress, when set, is handed to codezip for every package
+	// built (a progress bar on a terminal).
+	PackageProgress func(total int64) io.Writer
 }
 
 // Compute reads the live state of every selected function, builds its code
@@ -72,7 +75,7 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 	if par <= 0 {
 		par = 8
 	}
-	pk := &packager{proj: proj, tempDir: opts.TempDir, built: map[string]*pkgResult{}}
+	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{}}
 	plan := &Plan{Manifest: proj.File, Env: proj.Env, Region: proj.Region, ProjectID: proj.ProjectID, Salt: salt}
 	plan.Functions = make([]*FunctionPlan, len(fns))
 
@@ -157,10 +160,11 @@ func selectFunctions(proj *manifest.Project, targets []string) ([]*manifest.Func
 
 // packager builds each code path once, however many functions share it.
 type packager struct {
-	proj    *manifest.Project
-	tempDir string
-	mu      sync.Mutex
-	built   map[string]*pkgResult
+	proj     *manifest.Project
+	tempDir  string
+	progress func(total int64) io.Writer
+	mu       sync.Mutex
+	built    map[string]*pkgResult
 }
 
 type pkgResult struct {
@@ -179,9 +183,10 @@ func (p *packager) build(ctx context.Context, path string) (*codezip.Result, err
 	p.mu.Unlock()
 	r.once.Do(func() {
 		r.res, r.err = codezip.Build(ctx, path, codezip.Options{
-			Root:    p.proj.Dir,
-			Exclude: []string{absManifest(p.proj), filepath.Join(p.proj.Dir, ".fgsdeploy")},
-			TempDir: p.tempDir,
+			Root:     p.proj.Dir,
+			Exclude:  []string{absManifest(p.proj), filepath.Join(p.proj.Dir, ".fgsdeploy")},
+			TempDir:  p.tempDir,
+			Progress: p.progress,
 		})
 	})
 	return r.res, r.err
@@ -206,11 +211,11 @@ func absManifest(proj *manifest.Project) string {
 
 // Package builds the code package of f (nil for obs code). The caller
 // closes the result.
-func Package(ctx context.Context, proj *manifest.Project, f *manifest.Function, tempDir string) (*codezip.Result, error) {
+func Package(ctx context.Context, proj *manifest.Project, f *manifest.Function, tempDir string, progress func(total int64) io.Writer) (*codezip.Result, error) {
 	if f.Code.Path == "" {
 		return nil, nil
 	}
-	pk := &packager{proj: proj, tempDir: tempDir, built: map[string]*pkgResult{}}
+	pk := &packager{proj: proj, tempDir: tempDir, progress: progress, built: map[string]*pkgResult{}}
 	return pk.build(ctx, f.Code.Path)
 }
 
