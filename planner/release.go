@@ -233,6 +233,7 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 		}
 		fp.AliasOps = append(fp.AliasOps, AliasOp{Create: !exists, Alias: next})
 	}
+	var aliasStep *Step
 	if len(fp.AliasOps) > 0 {
 		var ch []Change
 		for _, op := range fp.AliasOps {
@@ -243,24 +244,26 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 				ch = append(ch, Change{Action: Update, Field: "alias." + op.Alias.Name, Before: aliasView(st.aliases[op.Alias.Name]), After: after})
 			}
 		}
-		defer func() { fp.Steps = append(fp.Steps, Step{Type: StepAliases, Changes: ch}) }()
+		aliasStep = &Step{Type: StepAliases, Changes: ch}
 	}
 
-	// Pruning and the version cap. Protected: whatever an alias references
-	// now or after this plan, and the version being published.
+	// Pruning and the version cap. Pruning runs after the alias step, so it
+	// protects what aliases reference once moved (wholly or by weight) and
+	// the version being published. When the cap forces pruning before the
+	// publish, the aliases have not moved yet: what they reference now is
+	// protected too (FunctionGraph refuses to delete a weighted version,
+	// FSS.1094, and deleting a target would delete the alias).
 	after := maps.Clone(st.aliases)
 	maps.Copy(after, want)
-	protect := referenced(after)
-	for k := range referenced(st.aliases) {
-		protect[k] = true
-	}
-	protect[published] = true
+	protectAfter := referenced(after)
+	protectAfter[published] = true
+	protectNow := maps.Clone(protectAfter)
+	maps.Copy(protectNow, referenced(st.aliases))
 	count := len(st.versions) // published versions after publishing
 	if publishing {
 		count++
 	}
-	var prune []string
-	candidates := func() []string { // oldest first
+	candidates := func(protect map[string]bool) []string { // oldest first
 		var out []string
 		for i := len(st.versions) - 1; i >= 0; i-- {
 			if v := st.versions[i].Version; !protect[v] {
@@ -269,44 +272,52 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 		}
 		return out
 	}
+	wantPrune := 0
 	if f.Publish != nil && f.Publish.Keep > 0 && count > f.Publish.Keep {
-		c := candidates()
-		n := min(count-f.Publish.Keep, len(c))
-		prune = c[:n]
+		wantPrune = count - f.Publish.Keep
 	}
-	pruneFirst := false
-	if publishing && count+1 > versionCap { // +1 for latest
+	pruneFirst := publishing && count+1 > versionCap // +1 for latest
+	var prune []string
+	if pruneFirst {
 		need := count + 1 - versionCap
-		if len(prune) < need {
-			if f.Publish.Keep == 0 {
-				return fmt.Errorf("%s: publishing would exceed FunctionGraph's cap of %d versions (latest included) and publish.keep is not set: set publish.keep or delete old versions", f.Name, versionCap)
-			}
-			return fmt.Errorf("%s: publishing would exceed FunctionGraph's cap of %d versions (latest included) and only %d old version%s can be pruned (the others are alias targets)", f.Name, versionCap, len(prune), plural(len(prune)))
+		c := candidates(protectNow)
+		if f.Publish.Keep == 0 {
+			return fmt.Errorf("%s: publishing would exceed FunctionGraph's cap of %d versions (latest included) and publish.keep is not set: set publish.keep or delete old versions", f.Name, versionCap)
 		}
-		pruneFirst = true
+		if len(c) < need {
+			return fmt.Errorf("%s: publishing would exceed FunctionGraph's cap of %d versions (latest included) and only %d old version%s can be pruned (the others are alias targets)", f.Name, versionCap, len(c), plural(len(c)))
+		}
+		prune = c[:min(max(need, wantPrune), len(c))]
+	} else if wantPrune > 0 {
+		c := candidates(protectAfter)
+		prune = c[:min(wantPrune, len(c))]
 	}
 	fp.Prune = prune
+
+	// The steps, in order: [prune to make room,] publish, aliases, prune.
+	var pruneStep *Step
 	if len(prune) > 0 {
 		var ch []Change
 		for _, v := range prune {
 			ch = append(ch, Change{Action: Delete, Field: "version." + v, Before: v})
 		}
-		step := Step{Type: StepPrune, Changes: ch}
-		if pruneFirst {
-			// Room must be made before the publish; order is explicit.
-			fp.Steps = append(fp.Steps, step)
-		} else {
-			defer func() { fp.Steps = append(fp.Steps, step) }()
-		}
+		pruneStep = &Step{Type: StepPrune, Changes: ch}
+	}
+	if pruneStep != nil && pruneFirst {
+		fp.Steps = append(fp.Steps, *pruneStep)
 	}
 	if publishing {
-		var ch []Change
-		name := published
-		ch = append(ch, Change{Action: Create, Field: "version", After: name})
+		ch := []Change{{Action: Create, Field: "version", After: published}}
 		if f.Publish.Description != "" {
 			ch = append(ch, Change{Action: Create, Field: "version.description", After: f.Publish.Description})
 		}
 		fp.Steps = append(fp.Steps, Step{Type: StepPublish, Changes: ch})
+	}
+	if aliasStep != nil {
+		fp.Steps = append(fp.Steps, *aliasStep)
+	}
+	if pruneStep != nil && !pruneFirst {
+		fp.Steps = append(fp.Steps, *pruneStep)
 	}
 	return nil
 }

@@ -1,0 +1,179 @@
+package planner_test
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/applier"
+	"github.com/fgsdeploy/fgsdeploy/emulator"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/planner"
+)
+
+const pid = "0123456789abcdef0123456789abcdef"
+
+// world is a project directory and an emulator, talked to over real HTTP.
+type world struct {
+	t      *testing.T
+	dir    string
+	client *apiclient.Client
+	cap    int
+}
+
+func newWorld(t *testing.T) *world {
+	srv, err := emulator.New(emulator.Options{AccessKey: "AK", SecretKey: "SK", ProjectID: pid, Region: "cn-north-4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	c, err := apiclient.New(apiclient.Config{Endpoint: hs.URL, Region: "cn-north-4", ProjectID: pid, AccessKey: "AK", SecretKey: "SK"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+	return &world{t: t, dir: dir, client: c}
+}
+
+// write sets the manifest and the code.
+func (w *world) write(manifestYAML, code string) {
+	os.WriteFile(filepath.Join(w.dir, "function.yaml"), []byte(manifestYAML), 0o644)
+	os.WriteFile(filepath.Join(w.dir, "src", "index.py"), []byte(code), 0o644)
+}
+
+func (w *world) plan() (*planner.Plan, error) {
+	proj, err := manifest.Load(filepath.Join(w.dir, "function.yaml"), manifest.Options{})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	p, err := planner.Compute(context.Background(), w.client, proj, planner.Options{VersionCap: w.cap})
+	if p != nil {
+		w.t.Cleanup(func() { p.Close() })
+	}
+	return p, err
+}
+
+func (w *world) apply() {
+	w.t.Helper()
+	p, err := w.plan()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := applier.Apply(context.Background(), w.client, p, applier.Options{}).Err(); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func text(p *planner.Plan) string {
+	var b bytes.Buffer
+	(planner.View{}).Text(&b, p)
+	return b.String()
+}
+
+const releaseYAML = `functions:
+  hello:
+    runtime: Python3.10
+    handler: index.handler
+    code: {path: ./src}
+    publish: {version: VERSION, keep: 1}
+    aliases:
+      live: {version: $published, canary: 10}
+`
+
+func release(v string) string { return strings.Replace(releaseYAML, "VERSION", v, 1) }
+
+// Pruning never deletes a version an alias references, wholly or by weight.
+func TestPruneKeepsAliasTargets(t *testing.T) {
+	w := newWorld(t)
+	w.write(release("v1"), "1")
+	w.apply()
+	w.write(release("v2"), "2") // live: v1 90%, v2 10%
+	w.apply()
+	w.write(release("v3"), "3") // live stays on v1 with v3 as canary; v2 unreferenced
+	p, err := w.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := p.Functions[0]
+	if strings.Join(f.Prune, ",") != "v2" {
+		t.Fatalf("prune %v, want [v2]\n%s", f.Prune, text(p))
+	}
+	if err := applier.Apply(context.Background(), w.client, p, applier.Options{}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := w.client.GetAlias(context.Background(), w.client.FunctionURN("default", "hello"), "live")
+	if err != nil || a.Version != "v1" || a.AdditionalVersionWeights["v3"] != 10 {
+		t.Fatalf("alias %+v %v", a, err)
+	}
+}
+
+// A named version that exists with other code is refused in the plan; one
+// equal to latest is reused, not published again.
+func TestNamedVersionRules(t *testing.T) {
+	w := newWorld(t)
+	w.write(release("v1"), "1")
+	w.apply()
+	p, err := w.plan()
+	if err != nil || p.HasChanges() {
+		t.Fatalf("re-plan: %v\n%s", err, text(p))
+	}
+	w.write(release("v1"), "changed")
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "version v1 already exists with other code or config") {
+		t.Fatalf("err = %v", err)
+	}
+	// Same code, new name: FunctionGraph would answer FSS.1016; the plan says so first.
+	w.write(release("v2"), "1")
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "FSS.1016") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// The version cap: pruning makes room first when it can; otherwise the plan fails.
+func TestVersionCap(t *testing.T) {
+	w := newWorld(t)
+	w.cap = 3
+	y := strings.Replace(release("v${V}"), "keep: 1", "keep: 0", 1)
+	noAlias := strings.Replace(y, "    aliases:\n      live: {version: $published, canary: 10}\n", "", 1)
+	for i, code := range []string{"1", "2"} {
+		w.write(strings.Replace(noAlias, "${V}", string(rune('1'+i)), 1), code)
+		w.apply()
+	}
+	w.write(strings.Replace(noAlias, "${V}", "3", 1), "3")
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "publish.keep is not set") {
+		t.Fatalf("err = %v", err)
+	}
+	w.write(strings.Replace(strings.Replace(noAlias, "${V}", "3", 1), "keep: 0", "keep: 2", 1), "3")
+	p, err := w.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := p.Functions[0]
+	var order []string
+	for _, s := range f.Steps {
+		order = append(order, s.Type.String())
+	}
+	if strings.Join(order, ",") != "code,prune,publish" || strings.Join(f.Prune, ",") != "v1" {
+		t.Fatalf("steps %v prune %v", order, f.Prune)
+	}
+	if err := applier.Apply(context.Background(), w.client, p, applier.Options{}).Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A changed runtime is a plan error naming the function.
+func TestRuntimeChange(t *testing.T) {
+	w := newWorld(t)
+	w.write(release("v1"), "1")
+	w.apply()
+	w.write(strings.Replace(release("v1"), "Python3.10", "Python3.12", 1), "1")
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "hello: runtime cannot change in place") {
+		t.Fatalf("err = %v", err)
+	}
+}
