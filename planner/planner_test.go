@@ -137,3 +137,17 @@ Plan: 0 to create, 1 to update, 1 unchanged.
 		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
+
+// Colour only when asked for (the CLI asks only on a terminal without NO_COLOR).
+func TestTextColour(t *testing.T) {
+	p := &Plan{Functions: []*FunctionPlan{{Name: "f", Action: Create, Steps: []Step{{Type: StepCreate, Changes: []Change{{Action: Create, Field: "runtime", After: "Python3.10"}}}}}}}
+	var plain, colour bytes.Buffer
+	(View{}).Text(&plain, p)
+	(View{Color: true}).Text(&colour, p)
+	if strings.Contains(plain.String(), "\x1b[") {
+		t.Fatalf("escape codes without colour:\n%q", plain.String())
+	}
+	if !strings.Contains(colour.String(), ansiGreen+"+"+ansiReset+" f (create)") {
+		t.Fatalf("no colour:\n%q", colour.String())
+	}
+}
