@@ -257,9 +257,9 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 		case "pre_stop_timeout":
 			f.PreStopTimeout = d.intPtr(v, p, 0, 90)
 		case "environment":
-			f.Environment = d.env(v, p, false)
+			f.Environment = d.env(v, p)
 		case "encrypted_environment":
-			f.EncryptedEnvironment = d.env(v, p, true)
+			f.EncryptedEnvironment = d.env(v, p)
 		case "xrole":
 			f.Xrole = d.strPtr(v, p)
 		case "app_xrole":
@@ -330,9 +330,9 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	return f
 }
 
-// env decodes an environment map. Values of encrypted maps never appear in
-// messages.
-func (d *decoder) env(n *yaml.Node, path string, secret bool) map[string]string {
+// env decodes an environment map. No value is ever formatted into a
+// message, so secrets (encrypted_environment) cannot leak through errors.
+func (d *decoder) env(n *yaml.Node, path string) map[string]string {
 	out := map[string]string{}
 	ok := d.mapping(n, path, func(k, v *yaml.Node) {
 		p := join(path, k.Value)
@@ -362,7 +362,6 @@ func (d *decoder) env(n *yaml.Node, path string, secret bool) map[string]string 
 	if b, _ := json.Marshal(out); len(b) > maxEnvBytes {
 		d.errAt(n, path, "is %d bytes as JSON; FunctionGraph allows %d", len(b), maxEnvBytes)
 	}
-	_ = secret // values are never formatted into messages, secret or not
 	return out
 }
 
