@@ -2,6 +2,8 @@ package planner
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -150,4 +152,48 @@ func TestTextColour(t *testing.T) {
 	if !strings.Contains(colour.String(), ansiGreen+"+"+ansiReset+" f (create)") {
 		t.Fatalf("no colour:\n%q", colour.String())
 	}
+}
+
+func FuzzLoadSaved(f *testing.F) {
+	f.Add([]byte(`{"format_version":"1","salt":"AAAAAAAAAAAAAAAAAAAAAA==","functions":[{"name":"a","action":"update","steps":[{"type":"code","changes":[]}],"preconditions":{"exists":true},"desired_fingerprint":"x"}]}`))
+	f.Add([]byte(`{"format_version":"2"}`))
+	f.Add([]byte(`{"format_version":"1","salt":"AA==","functions":[{"name":"a","steps":[{"type":"nope"}]}]}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "plan.json")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Skip()
+		}
+		s, err := LoadSaved(p)
+		if err != nil {
+			return
+		}
+		if len(s.Salt) == 0 {
+			t.Fatal("a saved plan without salt was accepted")
+		}
+		for _, f := range s.Functions {
+			for _, st := range f.Steps {
+				_ = st.String() // panics on an impossible step type
+			}
+		}
+	})
+}
+
+func FuzzParseEnv(f *testing.F) {
+	for _, s := range []string{``, `{}`, `{"A":"1","B":"2"}`, `{"A":1,"B":true,"C":null,"D":{"x":1}}`, `[1]`, `"x"`, `{"A":"1"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m := parseEnv(s)
+		// Round trip: what canonicalEnv writes parses back to the same map.
+		again := parseEnv(canonicalEnv(m))
+		if len(again) != len(m) {
+			t.Fatalf("%q: %v then %v", s, m, again)
+		}
+		for k, v := range m {
+			if again[k] != v {
+				t.Fatalf("%q: key %q %q then %q", s, k, v, again[k])
+			}
+		}
+	})
 }
