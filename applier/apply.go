@@ -22,6 +22,7 @@ type API interface {
 	UpdateCode(ctx context.Context, urn string, req *apiclient.UpdateCodeRequest) (*apiclient.Code, error)
 	UpdateConfig(ctx context.Context, urn string, req *apiclient.UpdateConfigRequest) (*apiclient.Function, error)
 	UpdateMaxInstances(ctx context.Context, urn string, n int) error
+	GetConfig(ctx context.Context, urn string) (*apiclient.Function, error)
 	PublishVersion(ctx context.Context, urn string, req *apiclient.PublishRequest) (*apiclient.Function, error)
 	DeleteVersion(ctx context.Context, urn, version string) error
 	CreateAlias(ctx context.Context, urn string, a *apiclient.Alias) (*apiclient.Alias, error)
@@ -280,6 +281,17 @@ func runStep(ctx context.Context, api API, f *planner.FunctionPlan, t planner.St
 	case planner.StepMaxInstances:
 		return api.UpdateMaxInstances(ctx, f.URN, *f.MaxInstances)
 	case planner.StepPublish:
+		// Pin the publish to the planned code: latest must hold exactly the
+		// planned package right before it is snapshotted.
+		if f.Digest != "" {
+			live, err := api.GetConfig(ctx, f.URN)
+			if err != nil {
+				return fmt.Errorf("check code before publishing: %w", err)
+			}
+			if live.Digest != f.Digest {
+				return fmt.Errorf("latest changed before publishing: FunctionGraph reports digest %s, planned %s; nothing was published", live.Digest, f.Digest)
+			}
+		}
 		v, err := api.PublishVersion(ctx, f.URN, f.PublishReq)
 		if err != nil {
 			return err

@@ -185,7 +185,10 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 			if published == "" {
 				published = PendingVersion
 			}
-			fp.PublishReq = &apiclient.PublishRequest{Version: p.Version, Description: p.Description, Digest: in.digest}
+			// The publish body's digest field is documented only as an "md5
+			// key" (SDK), so the SHA-512 is not sent there; apply checks the
+			// digest of latest right before publishing instead.
+			fp.PublishReq = &apiclient.PublishRequest{Version: p.Version, Description: p.Description}
 		}
 	}
 	fp.Published = published
