@@ -597,9 +597,14 @@ func uploadBar(stderr io.Writer, pl *planner.Plan) *progressbar.ProgressBar {
 	if total < progressThreshold {
 		return nil
 	}
+	return newBar(stderr, total, "uploading code")
+}
+
+// newBar is the byte-counting progress bar of uploads and packaging.
+func newBar(stderr io.Writer, total int64, what string) *progressbar.ProgressBar {
 	return progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(stderr),
-		progressbar.OptionSetDescription("uploading code"),
+		progressbar.OptionSetDescription(what),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
@@ -616,12 +621,6 @@ func packageBar(stderr io.Writer) func(total int64) io.Writer {
 		if total < progressThreshold {
 			return nil
 		}
-		return progressbar.NewOptions64(total,
-			progressbar.OptionSetWriter(stderr),
-			progressbar.OptionSetDescription("packaging"),
-			progressbar.OptionShowBytes(true),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-		)
+		return newBar(stderr, total, "packaging")
 	}
 }

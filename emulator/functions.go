@@ -350,19 +350,18 @@ func (s *Server) getCode(r *http.Request, u urn) response {
 	return ok(m)
 }
 
-// latestOnly rejects writes to a published version or an alias.
-func latestOnly(u urn) *apiError {
+// writable finds the function a write is for; only latest can be written,
+// published versions (and aliases) are immutable.
+func (s *Server) writable(u urn) (*function, *apiError) {
 	if u.version != "" || u.alias != "" {
-		return errf(400, "FSS.0400", "only latest can be changed; versions are immutable")
+		return nil, errf(400, "FSS.0400", "only latest can be changed; versions are immutable")
 	}
-	return nil
+	f, _, _, e := s.lookup(u)
+	return f, e
 }
 
 func (s *Server) updateCode(u urn, body []byte) response {
-	if e := latestOnly(u); e != nil {
-		return fail(e)
-	}
-	f, _, _, e := s.lookup(u)
+	f, e := s.writable(u)
 	if e != nil {
 		return fail(e)
 	}
@@ -389,10 +388,7 @@ type updateConfigBody struct {
 }
 
 func (s *Server) updateConfig(u urn, body []byte) response {
-	if e := latestOnly(u); e != nil {
-		return fail(e)
-	}
-	f, _, _, e := s.lookup(u)
+	f, e := s.writable(u)
 	if e != nil {
 		return fail(e)
 	}
@@ -453,10 +449,7 @@ func (s *Server) updateConfig(u urn, body []byte) response {
 }
 
 func (s *Server) maxInstances(u urn, body []byte) response {
-	if e := latestOnly(u); e != nil {
-		return fail(e)
-	}
-	f, _, _, e := s.lookup(u)
+	f, e := s.writable(u)
 	if e != nil {
 		return fail(e)
 	}
@@ -492,10 +485,7 @@ func fingerprint(sn *snapshot) string {
 }
 
 func (s *Server) publish(u urn, body []byte) response {
-	if e := latestOnly(u); e != nil {
-		return fail(e)
-	}
-	f, _, _, e := s.lookup(u)
+	f, e := s.writable(u)
 	if e != nil {
 		return fail(e)
 	}
