@@ -83,17 +83,16 @@ func readVersionState(ctx context.Context, api API, urn string) (*versionState, 
 		return nil, fmt.Errorf("list aliases: %w", err)
 	}
 	st := &versionState{aliases: map[string]apiclient.Alias{}}
-	for _, v := range vs {
-		if v.Version != Latest {
-			st.versions = append(st.versions, v)
+	// Newest first: by last_modified, and for versions published within
+	// the same timestamp, by their order in the list (publish order), never
+	// by name ("v10" sorts before "v9").
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i].Version != Latest {
+			st.versions = append(st.versions, vs[i])
 		}
 	}
 	sort.SliceStable(st.versions, func(i, j int) bool {
-		a, b := st.versions[i], st.versions[j]
-		if a.LastModified != b.LastModified {
-			return a.LastModified > b.LastModified
-		}
-		return a.Version > b.Version
+		return st.versions[i].LastModified > st.versions[j].LastModified
 	})
 	for _, a := range as {
 		st.aliases[a.Name] = a

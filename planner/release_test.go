@@ -3,11 +3,13 @@ package planner_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/applier"
@@ -27,7 +29,12 @@ type world struct {
 }
 
 func newWorld(t *testing.T) *world {
-	srv, err := emulator.New(emulator.Options{AccessKey: "AK", SecretKey: "SK", ProjectID: pid, Region: "cn-north-4"})
+	return newWorldWith(t, emulator.Options{})
+}
+
+func newWorldWith(t *testing.T, o emulator.Options) *world {
+	o.AccessKey, o.SecretKey, o.ProjectID, o.Region = "AK", "SK", pid, "cn-north-4"
+	srv, err := emulator.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,6 +181,25 @@ func TestRuntimeChange(t *testing.T) {
 	w.apply()
 	w.write(strings.Replace(release("v1"), "Python3.10", "Python3.12", 1), "1")
 	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "hello: runtime cannot change in place") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// Versions published within one timestamp are ordered by publish order,
+// not by name: v10 is newer than v9.
+func TestNewestVersionWithinOneTimestamp(t *testing.T) {
+	clock := time.Now().UTC().Truncate(time.Second)
+	w := newWorldWith(t, emulator.Options{Now: func() time.Time { return clock }})
+	noAlias := strings.Replace(release("VN"), "    aliases:\n      live: {version: $published, canary: 10}\n", "", 1)
+	noAlias = strings.Replace(noAlias, "keep: 1", "keep: 0", 1)
+	for i := 9; i <= 10; i++ {
+		w.write(strings.Replace(noAlias, "VN", fmt.Sprintf("v%d", i), 1), fmt.Sprint(i))
+		w.apply()
+	}
+	// Same code as v10 under a new name: nothing changed since the newest
+	// version, v10, so the plan refuses (FSS.1016) instead of publishing.
+	w.write(strings.Replace(noAlias, "VN", "v11", 1), "10")
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "nothing changed since version v10") {
 		t.Fatalf("err = %v", err)
 	}
 }
