@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -94,14 +95,14 @@ func versionsCmd(stdout, stderr io.Writer) *cli.Command {
 			if err != nil {
 				return fmt.Errorf("list aliases of %s: %w", fn.Name, err)
 			}
+			// latest first, then newest first; versions of one timestamp
+			// keep the API's (publish) order, reversed.
+			slices.Reverse(vs)
 			sort.SliceStable(vs, func(i, j int) bool {
 				if (vs[i].Version == "latest") != (vs[j].Version == "latest") {
 					return vs[i].Version == "latest"
 				}
-				if vs[i].LastModified != vs[j].LastModified {
-					return vs[i].LastModified > vs[j].LastModified
-				}
-				return vs[i].Version > vs[j].Version
+				return vs[i].LastModified > vs[j].LastModified
 			})
 			sort.Slice(as, func(i, j int) bool { return as[i].Name < as[j].Name })
 			weights := map[string][]aliasWeight{}
