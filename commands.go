@@ -415,12 +415,18 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			if !pl.HasChanges() && len(refused) == 0 {
 				return view.Text(stdout, pl)
 			}
-			if saved == nil && !c.Bool("auto-approve") {
+			if saved == nil {
+				// Show what is about to happen, with or without a prompt:
+				// a pipeline's log then says what each apply did.
 				if err := view.Text(stdout, pl); err != nil {
 					return err
 				}
-				if err := confirm(stdin, stdout); err != nil {
-					return err
+				if !c.Bool("auto-approve") {
+					if err := confirm(stdin, stdout); err != nil {
+						return err
+					}
+				} else {
+					fmt.Fprintln(stdout)
 				}
 			}
 			if bar := uploadBar(stderr, pl); bar != nil {
