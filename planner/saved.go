@@ -2,6 +2,7 @@ package planner
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -79,8 +80,17 @@ func LoadSaved(path string) (*Saved, error) {
 		return nil, fmt.Errorf("read plan: %w", err)
 	}
 	var jp jsonPlan
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	if err := dec.Decode(&jp); err != nil {
+	if err := json.Unmarshal(b, &jp); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			line, col := position(b, se.Offset)
+			return nil, fmt.Errorf("%s:%d:%d: not a plan file: %v", path, line, col, err)
+		case errors.As(err, &te):
+			line, col := position(b, te.Offset)
+			return nil, fmt.Errorf("%s:%d:%d: %s: not a plan file: %v", path, line, col, te.Field, err)
+		}
 		return nil, fmt.Errorf("read plan %s: %w", path, err)
 	}
 	if jp.FormatVersion != "1" {
@@ -105,6 +115,17 @@ func LoadSaved(path string) (*Saved, error) {
 		s.Functions = append(s.Functions, sf)
 	}
 	return s, nil
+}
+
+// position turns a byte offset into a 1-based line and column.
+func position(b []byte, off int64) (int, int) {
+	if off > int64(len(b)) {
+		off = int64(len(b))
+	}
+	before := b[:off]
+	line := 1 + strings.Count(string(before), "\n")
+	col := int(off) - strings.LastIndexByte(string(before), '\n')
+	return line, col
 }
 
 // StaleError says why a saved plan's function cannot be applied.
