@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -121,35 +122,47 @@ func (d *decoder) unknown(k *yaml.Node, path string, allowed shape) {
 }
 
 var (
-	funcNameRe  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,59}$`)
-	packageRe   = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-	envKeyRe    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
-	versionRe   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_.-]{0,40}[A-Za-z0-9])?$`)
-	aliasRe     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,62}$`)
-	regionRe    = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
-	projectIDRe = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
-	dottedRe    = regexp.MustCompile(`^[A-Za-z0-9_\-/.]*[A-Za-z0-9_\-]\.[A-Za-z_$][A-Za-z0-9_$]*$`)
+	funcNameRe      = regexp.MustCompile(`^[A-Za-z]([A-Za-z0-9_-]{0,58}[A-Za-z0-9])?$`)
+	funcNameStartRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+	packageRe       = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	envKeyRe        = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	versionRe       = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_.-]{0,40}[A-Za-z0-9])?$`)
+	aliasRe         = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,62}$`)
+	regionRe        = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
+	projectIDRe     = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
+	dottedRe        = regexp.MustCompile(`^[A-Za-z0-9_\-/.]*[A-Za-z0-9_\-]\.[A-Za-z_$][A-Za-z0-9_$]*$`)
 )
 
-// Runtimes are FunctionGraph's runtime names (the SDK's create request enum).
+// Runtimes are FunctionGraph's runtime names: the enum of the official Go
+// SDK's create-function request (huaweicloud-sdk-go-v3, 2026-03), plus the
+// versions Huawei's "Supported Runtimes" page lists that the SDK enum does
+// not have yet (Java21, Python3.12, Node.js20.15, Node.js22.18, C#(.NET
+// Core 8.0)), spelled the way the API spells their older siblings.
 var Runtimes = []string{
 	"Java8", "Java11", "Java17", "Java21",
-	"Node.js6.10", "Node.js8.10", "Node.js10.16", "Node.js12.13", "Node.js14.18", "Node.js16.17", "Node.js18.15", "Node.js20.15",
+	"Node.js6.10", "Node.js8.10", "Node.js10.16", "Node.js12.13", "Node.js14.18", "Node.js16.17", "Node.js18.15", "Node.js20.15", "Node.js22.18",
 	"Python2.7", "Python3.6", "Python3.9", "Python3.10", "Python3.12",
-	"Go1.x", "C#(.NET Core 2.1)", "C#(.NET Core 3.1)", "C#(.NET Core 6.0)",
-	"Custom", "Custom Image", "http", "PHP7.3", "Cangjie1.0",
+	"Go1.8", "Go1.x",
+	"C#(.NET Core 2.0)", "C#(.NET Core 2.1)", "C#(.NET Core 3.1)", "C#(.NET Core 6.0)", "C#(.NET Core 8.0)",
+	"PHP7.3", "PHP8.3", "Cangjie1.0",
+	"Custom", "Custom Image", "http",
 }
 
 // MemorySizes are the memory sizes FunctionGraph accepts, in MB.
 var MemorySizes = []int{128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096}
 
-// Limits from fgs-api.md.
+// Limits from fgs-api.md and the SDK's field documentation.
 const (
-	maxEnvKeys    = 20
+	maxEnvKeys    = 20 // user_data and encrypted_user_data each (FSS.1017)
 	maxEnvBytes   = 4096
 	maxAliases    = 10
 	maxDescLength = 512
 )
+
+// SecretsFingerprintKey is the environment key the planner writes next to
+// encrypted_environment (a salted fingerprint of the secrets). It is
+// reserved, and it counts toward the 20 keys of environment.
+const SecretsFingerprintKey = "FGSDEPLOY_SECRETS_FP"
 
 func validRuntime(r string) bool {
 	for _, x := range Runtimes {
@@ -164,6 +177,9 @@ func validRuntime(r string) bool {
 func validateHandler(runtime, h string) string {
 	if h == "" {
 		return "is required"
+	}
+	if strings.TrimSpace(h) != h {
+		return "must not start or end with spaces"
 	}
 	switch {
 	case strings.HasPrefix(runtime, "Python"), strings.HasPrefix(runtime, "Node.js"), strings.HasPrefix(runtime, "PHP"):
@@ -182,6 +198,9 @@ func validateHandler(runtime, h string) string {
 		if h != "-" {
 			return "must be \"-\" for Custom Image functions"
 		}
+	}
+	if strings.ContainsAny(h, " \t\n") {
+		return "must not contain spaces"
 	}
 	if len(h) > 128 {
 		return "is longer than 128 characters"
@@ -210,7 +229,11 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	before := len(el.errs)
 	d := &decoder{el: el, in: in, path: path}
 	f := &Function{Name: key.Value, Line: key.Line, Package: "default"}
-	if !funcNameRe.MatchString(f.Name) {
+	switch {
+	case funcNameRe.MatchString(f.Name):
+	case len(f.Name) <= 60 && funcNameStartRe.MatchString(f.Name):
+		d.errAt(key, path, "%q is not a valid function name: it must end with a letter or digit", truncate(f.Name, 70))
+	default:
 		d.errAt(key, path, "%q is not a valid function name: 1 to 60 letters, digits, _ or -, starting with a letter", truncate(f.Name, 70))
 	}
 	nodes := map[string]*yaml.Node{}
@@ -245,9 +268,7 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 			f.Timeout = d.intPtr(v, p, 3, 259200)
 		case "description":
 			f.Description = d.strPtr(v, p)
-			if len(*f.Description) > maxDescLength {
-				d.errAt(v, p, "is %d characters long; at most %d", len(*f.Description), maxDescLength)
-			}
+			d.maxLen(v, p, *f.Description)
 		case "initializer_handler":
 			f.InitializerHandler = d.strPtr(v, p)
 		case "initializer_timeout":
@@ -255,11 +276,11 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 		case "pre_stop_handler":
 			f.PreStopHandler = d.strPtr(v, p)
 		case "pre_stop_timeout":
-			f.PreStopTimeout = d.intPtr(v, p, 0, 90)
+			f.PreStopTimeout = d.intPtr(v, p, 1, 90)
 		case "environment":
-			f.Environment = d.env(v, p)
+			f.Environment = d.env(v, p, false)
 		case "encrypted_environment":
-			f.EncryptedEnvironment = d.env(v, p)
+			f.EncryptedEnvironment = d.env(v, p, true)
 		case "xrole":
 			f.Xrole = d.strPtr(v, p)
 		case "app_xrole":
@@ -312,8 +333,21 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	if f.PreStopTimeout != nil && (f.PreStopHandler == nil || *f.PreStopHandler == "") {
 		d.errAt(nodes["pre_stop_timeout"], join(path, "pre_stop_timeout"), "needs pre_stop_handler")
 	}
-	if n := len(f.Environment) + len(f.EncryptedEnvironment); f.Environment != nil && f.EncryptedEnvironment != nil && n > maxEnvKeys {
-		d.errAt(nodes["encrypted_environment"], join(path, "encrypted_environment"), "environment and encrypted_environment have %d keys together; FunctionGraph allows %d", n, maxEnvKeys)
+	if f.EncryptedEnvironment != nil && len(f.Environment) >= maxEnvKeys {
+		d.errAt(nodes["environment"], join(path, "environment"), "has %d keys; with encrypted_environment fgsdeploy adds %s, and FunctionGraph allows %d in all", len(f.Environment), SecretsFingerprintKey, maxEnvKeys)
+	}
+	for _, h := range []struct {
+		key string
+		val *string
+	}{{"initializer_handler", f.InitializerHandler}, {"pre_stop_handler", f.PreStopHandler}} {
+		if h.val == nil || f.Runtime == "" || !validRuntime(f.Runtime) {
+			continue
+		}
+		if *h.val == "" {
+			d.errAt(nodes[h.key], join(path, h.key), "is empty; remove the key instead")
+		} else if msg := validateHandler(f.Runtime, *h.val); msg != "" {
+			d.errAt(nodes[h.key], join(path, h.key), "%s", msg)
+		}
 	}
 	for name, a := range f.Aliases {
 		if a.Version == "$published" && f.Publish == nil {
@@ -332,12 +366,15 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 
 // env decodes an environment map. No value is ever formatted into a
 // message, so secrets (encrypted_environment) cannot leak through errors.
-func (d *decoder) env(n *yaml.Node, path string) map[string]string {
+func (d *decoder) env(n *yaml.Node, path string, secret bool) map[string]string {
 	out := map[string]string{}
 	ok := d.mapping(n, path, func(k, v *yaml.Node) {
 		p := join(path, k.Value)
 		if !envKeyRe.MatchString(k.Value) {
-			d.errAt(k, p, "%q is not a valid variable name: letters, digits, _, . or -, not starting with a digit", truncate(k.Value, 60))
+			d.errAt(k, p, "%q is not a valid variable name: letters, digits and _, starting with a letter", truncate(k.Value, 60))
+		}
+		if k.Value == SecretsFingerprintKey {
+			d.errAt(k, p, "is reserved: fgsdeploy keeps the fingerprint of encrypted_environment there")
 		}
 		if v.Kind != yaml.ScalarNode {
 			d.errAt(v, p, "must be a single value, got %s", kindName(v))
@@ -360,9 +397,21 @@ func (d *decoder) env(n *yaml.Node, path string) map[string]string {
 		d.errAt(n, path, "has %d keys; FunctionGraph allows %d", len(out), maxEnvKeys)
 	}
 	if b, _ := json.Marshal(out); len(b) > maxEnvBytes {
-		d.errAt(n, path, "is %d bytes as JSON; FunctionGraph allows %d", len(b), maxEnvBytes)
+		if secret {
+			// The exact size would tell how long the secrets are.
+			d.errAt(n, path, "is more than %d bytes as JSON, which FunctionGraph does not allow", maxEnvBytes)
+		} else {
+			d.errAt(n, path, "is %d bytes as JSON; FunctionGraph allows %d", len(b), maxEnvBytes)
+		}
 	}
 	return out
+}
+
+// maxLen reports a description longer than FunctionGraph allows.
+func (d *decoder) maxLen(n *yaml.Node, path, s string) {
+	if c := utf8.RuneCountInString(s); c > maxDescLength {
+		d.errAt(n, path, "is %d characters long; at most %d", c, maxDescLength)
+	}
 }
 
 var vpcShape = functionSchema["func_vpc"]
@@ -568,9 +617,7 @@ func (d *decoder) publish(n *yaml.Node, path string) *Publish {
 			}
 		case "description":
 			p.Description = d.str(x, kp)
-			if len(p.Description) > maxDescLength {
-				d.errAt(x, kp, "is %d characters long; at most %d", len(p.Description), maxDescLength)
-			}
+			d.maxLen(x, kp, p.Description)
 		case "keep":
 			if v := d.intPtr(x, kp, 0, 1000); v != nil {
 				p.Keep = *v
@@ -603,6 +650,7 @@ func (d *decoder) aliases(n *yaml.Node, path string) map[string]Alias {
 				}
 			case "description":
 				a.Description = d.str(y, p2)
+				d.maxLen(y, p2, a.Description)
 			default:
 				d.unknown(k2, ap, functionSchema["aliases"]["*"])
 			}

@@ -1,9 +1,9 @@
 package manifest
 
 import (
-	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -37,12 +37,14 @@ func Interpolate(s string, lookup func(string) (string, bool)) (string, error) {
 		}
 		end := strings.IndexByte(s[i+2:], '}')
 		if end < 0 {
-			return "", errors.New("unclosed ${ (write $$ for a literal $)")
+			return "", fmt.Errorf("unclosed ${ at character %d (write $$ for a literal $)", charIndex(s, i))
 		}
 		expr := s[i+2 : i+2+end]
 		name, def, hasDef := strings.Cut(expr, ":-")
 		if !validVarName(name) {
-			return "", fmt.Errorf("${%s}: %q is not a variable name (letters, digits and _, not starting with a digit)", truncate(expr, 40), truncate(name, 40))
+			// The text between the braces is not echoed: in
+			// encrypted_environment it may be the secret itself.
+			return "", fmt.Errorf("${...} at character %d does not start with a variable name (letters, digits and _, not starting with a digit; write $$ for a literal $)", charIndex(s, i))
 		}
 		v, ok := "", false
 		if lookup != nil {
@@ -58,6 +60,11 @@ func Interpolate(s string, lookup func(string) (string, bool)) (string, error) {
 		i += 2 + end + 1
 	}
 	return b.String(), nil
+}
+
+// charIndex is the 1-based character (not byte) position of byte i in s.
+func charIndex(s string, i int) int {
+	return utf8.RuneCountInString(s[:i]) + 1
 }
 
 func validVarName(s string) bool {

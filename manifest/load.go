@@ -157,6 +157,10 @@ func readDocument(el *errorList, data []byte) (*yaml.Node, bool) {
 		return nil, false
 	}
 	root := doc.Content[0]
+	if expandedSize(root, maxExpandedNodes, map[*yaml.Node]int{}) > maxExpandedNodes {
+		el.add(root.Line, root.Column, "", "the manifest expands to more than %d values through aliases (*name); write it out or use fewer aliases", maxExpandedNodes)
+		return nil, false
+	}
 	if root.Kind != yaml.MappingNode {
 		el.add(root.Line, root.Column, "", "the manifest must be a map with a functions key, got %s", kindName(root))
 		return nil, false
@@ -340,7 +344,10 @@ func mergeNodes(base, over *yaml.Node) *yaml.Node {
 	return base
 }
 
-// cloneNode copies a node tree so merges never alter shared nodes.
+// cloneNode copies a node and its list of children, not the children
+// themselves: mergeNodes clones each child before it changes it, so shared
+// nodes (YAML anchors, defaults) are never altered, and a document full of
+// aliases is never expanded.
 func cloneNode(n *yaml.Node) *yaml.Node {
 	n = resolveAlias(n)
 	if n == nil {
@@ -348,12 +355,42 @@ func cloneNode(n *yaml.Node) *yaml.Node {
 	}
 	c := *n
 	if len(n.Content) > 0 {
-		c.Content = make([]*yaml.Node, len(n.Content))
-		for i, x := range n.Content {
-			c.Content[i] = cloneNode(x)
-		}
+		c.Content = append([]*yaml.Node(nil), n.Content...)
 	}
 	return &c
+}
+
+// maxExpandedNodes bounds the size of a document once its aliases are
+// expanded. A manifest of a few hundred functions is far below it; a
+// "billion laughs" document is far above it.
+const maxExpandedNodes = 1_000_000
+
+// expandedSize counts the nodes of n with every alias expanded, stopping
+// once the count passes limit. Sizes are memoized per node, so the cost is
+// linear in the document, not in its expansion.
+func expandedSize(n *yaml.Node, limit int, memo map[*yaml.Node]int) int {
+	if n == nil {
+		return 0
+	}
+	if v, ok := memo[n]; ok {
+		return v
+	}
+	memo[n] = limit + 1 // a node that contains itself is over any limit
+	size := 1
+	if n.Kind == yaml.AliasNode {
+		size += expandedSize(n.Alias, limit, memo)
+	}
+	for _, c := range n.Content {
+		if size > limit {
+			break
+		}
+		size += expandedSize(c, limit, memo)
+	}
+	if size > limit {
+		size = limit + 1
+	}
+	memo[n] = size
+	return size
 }
 
 // shape describes the keys allowed at each level, for overlays and

@@ -3,6 +3,7 @@ package manifest
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -32,9 +33,10 @@ func TestInterpolate(t *testing.T) {
 		{"cost: 5$", "cost: 5$", ""},
 		{"${MISSING}", "", "variable MISSING is not set"},
 		{"${SHA", "", "unclosed ${"},
-		{"${1BAD}", "", "is not a variable name"},
-		{"${}", "", "is not a variable name"},
-		{"${A B}", "", "is not a variable name"},
+		{"${1BAD}", "", "does not start with a variable name"},
+		{"${}", "", "does not start with a variable name"},
+		{"${A B}", "", "does not start with a variable name"},
+		{"x${p4ss word}", "", "at character 2"},
 	}
 	for _, tt := range tests {
 		got, err := Interpolate(tt.in, env)
@@ -80,6 +82,15 @@ func load(t *testing.T, files map[string]string, opts Options) (*Project, []*Err
 		out = append(out, pe)
 	}
 	return nil, out
+}
+
+// envKeys is n flow-map entries K0: v, K1: v, ...
+func envKeys(n int) string {
+	var s []string
+	for i := range n {
+		s = append(s, fmt.Sprintf("K%d: v", i))
+	}
+	return strings.Join(s, ", ")
 }
 
 const base = "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n"
@@ -128,6 +139,25 @@ func TestRules(t *testing.T) {
 		{"publish: {}\n    aliases: {live: {version: $published, canary: 100}}", "functions.hello.aliases.live.canary", "out of range (1 to 99)"},
 		{"aliases: {1live: {version: latest}}", "functions.hello.aliases.1live", "not a valid alias name"},
 		{"aliases: {live: {}}", "functions.hello.aliases.live.version", "is required"},
+		{"pre_stop_handler: index.stop\n    pre_stop_timeout: 0", "functions.hello.pre_stop_timeout", "out of range (1 to 90)"},
+		{"pre_stop_handler: stop\n    pre_stop_timeout: 5", "functions.hello.pre_stop_handler", "not a valid handler"},
+		{"initializer_handler: index.init\n    initializer_timeout: 300", "", ""},
+		{"initializer_handler: init", "functions.hello.initializer_handler", "want FILE.FUNCTION"},
+		{"initializer_handler: \"\"", "functions.hello.initializer_handler", "is empty"},
+		{"handler: \"index.handler \"", "functions.hello.handler", "duplicate key"},
+		{"environment: {_A: b}", "functions.hello.environment._A", "starting with a letter"},
+		{"environment: {a.b: c}", "functions.hello.environment.a.b", "not a valid variable name"},
+		{"environment: {FGSDEPLOY_SECRETS_FP: x}", "functions.hello.environment.FGSDEPLOY_SECRETS_FP", "is reserved"},
+		{"environment: {" + envKeys(20) + "}", "", ""},
+		{"environment: {" + envKeys(21) + "}", "functions.hello.environment", "has 21 keys; FunctionGraph allows 20"},
+		{"environment: {" + envKeys(19) + "}\n    encrypted_environment: {" + envKeys(20) + "}", "", ""},
+		{"environment: {" + envKeys(20) + "}\n    encrypted_environment: {S: x}", "functions.hello.environment", "fgsdeploy adds FGSDEPLOY_SECRETS_FP"},
+		{"encrypted_environment: {A: " + strings.Repeat("x", 4100) + "}", "functions.hello.encrypted_environment", "more than 4096 bytes"},
+		{"description: " + strings.Repeat("é", 512), "", ""},
+		{"description: " + strings.Repeat("é", 513), "functions.hello.description", "513 characters long; at most 512"},
+		{"publish: {description: " + strings.Repeat("x", 513) + "}", "functions.hello.publish.description", "at most 512"},
+		{"aliases: {live: {version: latest, description: " + strings.Repeat("x", 513) + "}}", "functions.hello.aliases.live.description", "at most 512"},
+		{"runtime: PHP8.3", "functions.hello.runtime", "duplicate key"},
 		{"colour: blue", "functions.hello.colour", "unknown key"},
 		{"handler: other", "functions.hello.handler", "duplicate key"},
 	}
@@ -350,4 +380,43 @@ func FuzzInterpolate(f *testing.F) {
 			t.Fatalf("%q changed to %q without any $", s, out)
 		}
 	})
+}
+
+func TestNamesAndRuntimes(t *testing.T) {
+	for _, tt := range []struct {
+		name, msg string
+	}{
+		{"a", ""},
+		{"hello-world_2", ""},
+		{"A" + strings.Repeat("b", 59), ""},
+		{"A" + strings.Repeat("b", 60), "1 to 60 letters"},
+		{"hello-", "must end with a letter or digit"},
+		{"hello_", "must end with a letter or digit"},
+		{"9lives", "starting with a letter"},
+		{"he.llo", "starting with a letter"},
+	} {
+		y := strings.Replace(base, "hello:", tt.name+":", 1)
+		_, errs := load(t, map[string]string{"function.yaml": y}, Options{})
+		if tt.msg == "" {
+			if errs != nil {
+				t.Errorf("%s: %v", tt.name, errs)
+			}
+		} else if len(errs) != 1 || !strings.Contains(errs[0].Msg, tt.msg) {
+			t.Errorf("%s: %v, want %q", tt.name, errs, tt.msg)
+		}
+	}
+	for _, r := range append(Runtimes, "python3.10", "Python3.11", "Go", "") {
+		handler := "index.handler"
+		switch {
+		case strings.HasPrefix(r, "C#"):
+			handler = "Asm::Ns.Class::Method"
+		case r == "Custom Image":
+			handler = `"-"`
+		}
+		y := strings.NewReplacer("Python3.10", r, "index.handler", handler).Replace(base)
+		_, errs := load(t, map[string]string{"function.yaml": y}, Options{})
+		if validRuntime(r) != (errs == nil) {
+			t.Errorf("runtime %q: %v", r, errs)
+		}
+	}
 }
