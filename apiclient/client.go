@@ -184,11 +184,18 @@ func (c *Client) do(ctx context.Context, k call) error {
 			return nil
 		}
 		last = err
-		if !retry || attempt >= c.retry.MaxAttempts || ctx.Err() != nil {
+		if !retry || ctx.Err() != nil {
 			return last
 		}
 		d := c.backoff(attempt, after)
-		if time.Since(start)+d > c.retry.MaxElapsed {
+		if attempt >= c.retry.MaxAttempts || time.Since(start)+d > c.retry.MaxElapsed {
+			// Giving up: a POST that may have taken effect is looked for
+			// once more, so a success is not reported as a failure.
+			if k.recover != nil {
+				if done, rerr := k.recover(ctx); rerr == nil && done {
+					return nil
+				}
+			}
 			return last
 		}
 		if err := c.sleep(ctx, d); err != nil {

@@ -150,7 +150,16 @@ func (c *Client) PublishVersion(ctx context.Context, urn string, req *PublishReq
 		}
 		return false, nil
 	}
-	if err := c.do(ctx, k); err != nil {
+	sent := false
+	look := k.recover
+	k.recover = func(ctx context.Context) (bool, error) { sent = true; return look(ctx) }
+	err := c.do(ctx, k)
+	var ae *APIError
+	if sent && req.Version != "" && errors.As(err, &ae) && ae.Code == "FSS.1062" {
+		// A repeat found the name taken: the first send took effect.
+		return c.GetConfig(ctx, urn+":"+req.Version)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -126,3 +127,43 @@ func FuzzParseError(f *testing.F) {
 		_ = e.Throttled()
 	})
 }
+
+// FuzzCanonicalURI: never panics, is deterministic, ends in "/", uses only
+// unreserved bytes and uppercase %XX, and unescapes back to the path.
+func FuzzCanonicalURI(f *testing.F) {
+	f.Add("/v2/p/fgs/functions/urn:fss:r:p:function:default:f:!live/config")
+	f.Add("")
+	f.Add("//a//")
+	f.Add("/%41 ü~")
+	f.Fuzz(func(t *testing.T, path string) {
+		got := CanonicalURI(path)
+		if got != CanonicalURI(path) {
+			t.Fatal("not deterministic")
+		}
+		if !strings.HasSuffix(got, "/") {
+			t.Fatalf("%q does not end in /", got)
+		}
+		for i := 0; i < len(got); i++ {
+			c := got[i]
+			if c == '%' {
+				if i+2 >= len(got) || !isUpperHex(got[i+1]) || !isUpperHex(got[i+2]) {
+					t.Fatalf("bad escape in %q", got)
+				}
+				i += 2
+				continue
+			}
+			if c != '/' && shouldEscape(c) {
+				t.Fatalf("unescaped %q in %q", c, got)
+			}
+		}
+		back, err := url.PathUnescape(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back != path && back != path+"/" {
+			t.Fatalf("%q unescapes to %q", got, back)
+		}
+	})
+}
+
+func isUpperHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'A' && c <= 'F' }
