@@ -24,13 +24,36 @@ func (d *decoder) errAt(n *yaml.Node, path, format string, args ...any) {
 	d.el.add(n.Line, n.Column, path, format, args...)
 }
 
+// typeErr records that a value could not be read at all (wrong type,
+// failed interpolation); later complaints about the same value are noise
+// and are dropped (see errorList.addPrimary).
+func (d *decoder) typeErr(n *yaml.Node, path, format string, args ...any) {
+	d.el.addPrimary(n.Line, n.Column, path, format, args...)
+}
+
+// templated reports whether a scalar node's text uses ${VAR}.
+func templated(n *yaml.Node) bool {
+	n = resolveAlias(n)
+	return n != nil && n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${")
+}
+
+// quote shows a value in a message. A value that came out of ${VAR} is
+// shown as the manifest's text instead, never as the variable's value,
+// which may be a secret.
+func quote(n *yaml.Node, v string, max int) string {
+	if templated(n) {
+		return fmt.Sprintf("the value of %q", truncate(resolveAlias(n).Value, max))
+	}
+	return fmt.Sprintf("%q", truncate(v, max))
+}
+
 func (d *decoder) str(n *yaml.Node, path string) string {
 	n = resolveAlias(n)
 	if n.Kind == yaml.ScalarNode {
 		switch n.ShortTag() {
 		case "!!int", "!!float", "!!bool":
 			if !strings.Contains(path, "environment.") {
-				d.errAt(n, path, "must be a string, got %s (quote it)", kindName(n))
+				d.typeErr(n, path, "must be a string, got %s (quote it)", kindName(n))
 				return ""
 			}
 		}
@@ -47,28 +70,32 @@ func (d *decoder) strPtr(n *yaml.Node, path string) *string {
 func (d *decoder) integer(n *yaml.Node, path string) (int, bool) {
 	n = resolveAlias(n)
 	if n.Kind != yaml.ScalarNode {
-		d.errAt(n, path, "must be a whole number, got %s", kindName(n))
+		d.typeErr(n, path, "must be a whole number, got %s", kindName(n))
 		return 0, false
 	}
 	raw := n.Value
 	if n.ShortTag() == "!!str" {
 		if !strings.Contains(raw, "${") {
-			d.errAt(n, path, "must be a whole number, got %q", truncate(raw, 40))
+			if _, err := strconv.Atoi(strings.TrimSpace(raw)); err == nil {
+				d.typeErr(n, path, "must be a whole number, got the string %q (remove the quotes)", truncate(raw, 40))
+			} else {
+				d.typeErr(n, path, "must be a whole number, got %q", truncate(raw, 40))
+			}
 			return 0, false
 		}
 		v, err := Interpolate(raw, d.in.lookup)
 		if err != nil {
-			d.errAt(n, path, "%v", err)
+			d.typeErr(n, path, "%v", err)
 			return 0, false
 		}
 		raw = v
 	} else if n.ShortTag() != "!!int" {
-		d.errAt(n, path, "must be a whole number, got %s", kindName(n))
+		d.typeErr(n, path, "must be a whole number, got %s", kindName(n))
 		return 0, false
 	}
 	v, err := strconv.Atoi(strings.TrimSpace(raw))
 	if err != nil {
-		d.errAt(n, path, "must be a whole number, got %q", truncate(raw, 40))
+		d.typeErr(n, path, "must be a whole number, got %s", quote(n, raw, 40))
 		return 0, false
 	}
 	return v, true
@@ -92,7 +119,7 @@ func (d *decoder) mapping(n *yaml.Node, path string, fn func(k, v *yaml.Node)) b
 		return true
 	}
 	if n.Kind != yaml.MappingNode {
-		d.errAt(n, path, "must be a map, got %s", kindName(n))
+		d.typeErr(n, path, "must be a map, got %s", kindName(n))
 		return false
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -107,7 +134,7 @@ func (d *decoder) list(n *yaml.Node, path string) []string {
 		return []string{}
 	}
 	if n.Kind != yaml.SequenceNode {
-		d.errAt(n, path, "must be a list, got %s", kindName(n))
+		d.typeErr(n, path, "must be a list, got %s", kindName(n))
 		return nil
 	}
 	out := []string{}
@@ -174,7 +201,9 @@ func validRuntime(r string) bool {
 }
 
 // validateHandler applies the handler format of the runtime's family.
-func validateHandler(runtime, h string) string {
+//
+// shown is how the handler appears in messages (see quote).
+func validateHandler(runtime, h, shown string) string {
 	if h == "" {
 		return "is required"
 	}
@@ -184,15 +213,15 @@ func validateHandler(runtime, h string) string {
 	switch {
 	case strings.HasPrefix(runtime, "Python"), strings.HasPrefix(runtime, "Node.js"), strings.HasPrefix(runtime, "PHP"):
 		if !dottedRe.MatchString(h) {
-			return fmt.Sprintf("%q is not a valid handler for %s: want FILE.FUNCTION, e.g. index.handler", truncate(h, 60), runtime)
+			return fmt.Sprintf("%s is not a valid handler for %s: want FILE.FUNCTION, e.g. index.handler", shown, runtime)
 		}
 	case strings.HasPrefix(runtime, "Java"):
 		if !strings.Contains(h, ".") {
-			return fmt.Sprintf("%q is not a valid handler for %s: want package.Class.method (or package.Class::method)", truncate(h, 60), runtime)
+			return fmt.Sprintf("%s is not a valid handler for %s: want package.Class.method (or package.Class::method)", shown, runtime)
 		}
 	case strings.HasPrefix(runtime, "C#"):
 		if strings.Count(h, "::") != 2 {
-			return fmt.Sprintf("%q is not a valid handler for %s: want Assembly::Namespace.Class::Method", truncate(h, 60), runtime)
+			return fmt.Sprintf("%s is not a valid handler for %s: want Assembly::Namespace.Class::Method", shown, runtime)
 		}
 	case runtime == "Custom Image":
 		if h != "-" {
@@ -210,7 +239,7 @@ func validateHandler(runtime, h string) string {
 
 func validateRegion(el *errorList, n *yaml.Node, v string) {
 	if v != "" && !regionRe.MatchString(v) {
-		el.add(n.Line, n.Column, "region", "%q is not a region name (e.g. cn-north-4)", truncate(v, 40))
+		el.add(n.Line, n.Column, "region", "%s is not a region name (e.g. cn-north-4)", quote(n, v, 40))
 	}
 }
 
@@ -244,12 +273,12 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 		case "package":
 			f.Package = d.str(v, p)
 			if !packageRe.MatchString(f.Package) {
-				d.errAt(v, p, "%q is not a valid package name: 1 to 64 letters, digits, _ or -", truncate(f.Package, 70))
+				d.errAt(v, p, "%s is not a valid package name: 1 to 64 letters, digits, _ or -", quote(v, f.Package, 70))
 			}
 		case "runtime":
 			f.Runtime = d.str(v, p)
 			if !validRuntime(f.Runtime) {
-				d.errAt(v, p, "%q is not a FunctionGraph runtime (%s)", truncate(f.Runtime, 40), strings.Join(Runtimes, ", "))
+				d.errAt(v, p, "%s is not a FunctionGraph runtime (%s)", quote(v, f.Runtime, 40), strings.Join(Runtimes, ", "))
 			}
 		case "handler":
 			f.Handler = d.str(v, p)
@@ -301,7 +330,8 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 			f.Dependencies = d.list(v, p)
 			for i, u := range f.Dependencies {
 				if !strings.HasPrefix(u, "urn:fss:") {
-					d.errAt(resolveAlias(v).Content[i], fmt.Sprintf("%s[%d]", p, i), "%q is not a dependency version URN (urn:fss:...)", truncate(u, 60))
+					item := resolveAlias(v).Content[i]
+					d.errAt(item, fmt.Sprintf("%s[%d]", p, i), "%s is not a dependency version URN (urn:fss:...)", quote(item, u, 60))
 				}
 			}
 		case "code":
@@ -320,7 +350,7 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	if hn, ok := nodes["handler"]; !ok {
 		d.errAt(key, join(path, "handler"), "is required (e.g. index.handler)")
 	} else if f.Runtime != "" && validRuntime(f.Runtime) {
-		if msg := validateHandler(f.Runtime, f.Handler); msg != "" {
+		if msg := validateHandler(f.Runtime, f.Handler, quote(hn, f.Handler, 60)); msg != "" {
 			d.errAt(hn, join(path, "handler"), "%s", msg)
 		}
 	}
@@ -345,7 +375,7 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 		}
 		if *h.val == "" {
 			d.errAt(nodes[h.key], join(path, h.key), "is empty; remove the key instead")
-		} else if msg := validateHandler(f.Runtime, *h.val); msg != "" {
+		} else if msg := validateHandler(f.Runtime, *h.val, quote(nodes[h.key], *h.val, 60)); msg != "" {
 			d.errAt(nodes[h.key], join(path, h.key), "%s", msg)
 		}
 	}
@@ -377,12 +407,12 @@ func (d *decoder) env(n *yaml.Node, path string, secret bool) map[string]string 
 			d.errAt(k, p, "is reserved: fgsdeploy keeps the fingerprint of encrypted_environment there")
 		}
 		if v.Kind != yaml.ScalarNode {
-			d.errAt(v, p, "must be a single value, got %s", kindName(v))
+			d.typeErr(v, p, "must be a single value, got %s", kindName(v))
 			return
 		}
 		val, err := Interpolate(v.Value, d.in.lookup)
 		if err != nil {
-			d.errAt(v, p, "%v", err)
+			d.typeErr(v, p, "%v", err)
 			return
 		}
 		if v.ShortTag() == "!!null" {
@@ -469,7 +499,7 @@ func (d *decoder) mounts(n *yaml.Node, path string) *MountConfig {
 		case "func_mounts":
 			x = resolveAlias(x)
 			if x.Kind != yaml.SequenceNode {
-				d.errAt(x, p, "must be a list, got %s", kindName(x))
+				d.typeErr(x, p, "must be a list, got %s", kindName(x))
 				return
 			}
 			for i, item := range x.Content {
@@ -565,15 +595,19 @@ func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 	}
 	full = filepath.Clean(full)
 	c.Path = full
+	shown := rel(dir, full)
+	if templated(pathNode) {
+		shown = quote(pathNode, "", 60)
+	}
 	fi, err := os.Stat(full)
 	if err != nil {
-		d.errAt(pathNode, p, "%s does not exist", rel(dir, full))
+		d.errAt(pathNode, p, "%s does not exist", shown)
 		return c
 	}
 	realDir, err1 := filepath.EvalSymlinks(dir)
 	realPath, err2 := filepath.EvalSymlinks(full)
 	if err1 != nil || err2 != nil || !inside(realDir, realPath) {
-		d.errAt(pathNode, p, "%s is outside the project directory", rel(dir, full))
+		d.errAt(pathNode, p, "%s is outside the project directory", shown)
 		return c
 	}
 	switch {
@@ -581,11 +615,11 @@ func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 	case fi.Mode().IsRegular():
 		ext := strings.ToLower(filepath.Ext(full))
 		if ext != ".zip" && ext != ".jar" {
-			d.errAt(pathNode, p, "%s is a file; want a directory, a .zip or a .jar", rel(dir, full))
+			d.errAt(pathNode, p, "%s is a file; want a directory, a .zip or a .jar", shown)
 		}
 		c.IsArchive = true
 	default:
-		d.errAt(pathNode, p, "%s is not a directory or a file", rel(dir, full))
+		d.errAt(pathNode, p, "%s is not a directory or a file", shown)
 	}
 	return c
 }
@@ -610,7 +644,7 @@ func (d *decoder) publish(n *yaml.Node, path string) *Publish {
 		case "version":
 			p.Version = d.str(x, kp)
 			if p.Version != "" && !versionRe.MatchString(p.Version) {
-				d.errAt(x, kp, "%q is not a valid version name: 1 to 42 letters, digits, _, . or -, starting and ending with a letter or digit", truncate(p.Version, 60))
+				d.errAt(x, kp, "%s is not a valid version name: 1 to 42 letters, digits, _, . or -, starting and ending with a letter or digit", quote(x, p.Version, 60))
 			}
 			if p.Version == "latest" {
 				d.errAt(x, kp, "latest is FunctionGraph's unpublished version and cannot be published")
@@ -660,7 +694,7 @@ func (d *decoder) aliases(n *yaml.Node, path string) map[string]Alias {
 			d.errAt(x, join(ap, "version"), "is required ($published, latest or a version name)")
 		case a.Version == "$published", a.Version == "latest":
 		case !versionRe.MatchString(a.Version):
-			d.errAt(versionNode, join(ap, "version"), "%q is not $published, latest or a valid version name", truncate(a.Version, 60))
+			d.errAt(versionNode, join(ap, "version"), "%s is not $published, latest or a valid version name", quote(versionNode, a.Version, 60))
 		}
 		if canaryNode != nil && a.Version == "latest" {
 			d.errAt(canaryNode, join(ap, "canary"), "a canary needs a published version, not latest")

@@ -100,7 +100,7 @@ type interp struct {
 func (in *interp) scalar(n *yaml.Node, path string) string {
 	n = resolveAlias(n)
 	if n.Kind != yaml.ScalarNode {
-		in.el.add(n.Line, n.Column, path, "must be a single value, got %s", kindName(n))
+		in.el.addPrimary(n.Line, n.Column, path, "must be a single value, got %s", kindName(n))
 		return ""
 	}
 	if n.ShortTag() == "!!null" {
@@ -108,7 +108,7 @@ func (in *interp) scalar(n *yaml.Node, path string) string {
 	}
 	v, err := Interpolate(n.Value, in.lookup)
 	if err != nil {
-		in.el.add(n.Line, n.Column, path, "%v", err)
+		in.el.addPrimary(n.Line, n.Column, path, "%v", err)
 		return ""
 	}
 	return v

@@ -80,12 +80,34 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 		el.add(line, col, "environments", "environment %q is not declared (%s)", opts.Env, msg)
 		return nil, el.err()
 	}
+	if top.environments != nil {
+		for i := 0; i+1 < len(top.environments.Content); i += 2 {
+			k, v := top.environments.Content[i], resolveAlias(top.environments.Content[i+1])
+			if k.Value != opts.Env && v.Kind == yaml.MappingNode {
+				checkOverlay(el, top, v, "environments."+k.Value, dir)
+			}
+		}
+	}
 	if selected != nil && selected.Kind == yaml.MappingNode {
 		applyOverlay(el, &top, selected, "environments."+opts.Env)
 	}
 
-	p := &Project{File: file, Dir: dir, Env: opts.Env}
-	in := &interp{lookup: opts.Lookup, el: el}
+	p := build(el, &interp{lookup: opts.Lookup, el: el}, top, dir)
+	if p == nil {
+		return nil, el.err()
+	}
+	if err := el.err(); err != nil {
+		return nil, err
+	}
+	p.File, p.Dir, p.Env = file, dir, opts.Env
+	sort.Slice(p.Functions, func(i, j int) bool { return p.Functions[i].Name < p.Functions[j].Name })
+	return p, nil
+}
+
+// build interpolates, decodes and validates the merged top-level nodes,
+// recording every problem in el. It returns nil when functions is not a map.
+func build(el *errorList, in *interp, top topNodes, dir string) *Project {
+	p := &Project{}
 	if top.region != nil {
 		p.Region = in.scalar(top.region, "region")
 		validateRegion(el, top.region, p.Region)
@@ -99,15 +121,15 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 	}
 	if top.functions.Kind != yaml.MappingNode {
 		el.add(top.functions.Line, top.functions.Column, "functions", "must be a map of function name to function, got %s", kindName(top.functions))
-		return nil, el.err()
+		return nil
 	}
 	if len(top.functions.Content) == 0 {
 		el.add(top.functions.Line, top.functions.Column, "functions", "is empty: declare at least one function")
 	}
 	for i := 0; i+1 < len(top.functions.Content); i += 2 {
-		k, v := top.functions.Content[i], top.functions.Content[i+1]
+		k, v := top.functions.Content[i], resolveAlias(top.functions.Content[i+1])
 		path := "functions." + k.Value
-		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+		if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
 			v = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: v.Line, Column: v.Column}
 		}
 		if v.Kind != yaml.MappingNode {
@@ -118,17 +140,67 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 		if top.defaults != nil && top.defaults.Kind == yaml.MappingNode {
 			merged = mergeNodes(cloneNode(top.defaults), v)
 		}
-		f := decodeFunction(el, in, k, merged, path, dir)
-		if f != nil {
+		if f := decodeFunction(el, in, k, merged, path, dir); f != nil {
 			p.Functions = append(p.Functions, f)
 		}
 	}
-	if err := el.err(); err != nil {
-		return nil, err
-	}
-	sort.Slice(p.Functions, func(i, j int) bool { return p.Functions[i].Name < p.Functions[j].Name })
-	return p, nil
+	return p
 }
+
+// checkOverlay validates an environment that is not selected, without
+// interpolating it (its variables may only be set where it is used). The
+// overlay is merged over the base and decoded as if selected; the problems
+// found at the overlay's own nodes are kept, except value problems at nodes
+// that use ${VAR}, whose value is unknown here. Malformed ${ are reported.
+func checkOverlay(el *errorList, base topNodes, ov *yaml.Node, path, dir string) {
+	reported := map[[2]int]bool{}
+	for _, e := range el.errs {
+		reported[[2]int{e.Line, e.Col}] = true
+	}
+	own := map[[2]int]bool{}
+	templated := map[[2]int]bool{}
+	var walk func(n *yaml.Node, p string)
+	walk = func(n *yaml.Node, p string) {
+		pos := [2]int{n.Line, n.Column}
+		own[pos] = true
+		switch n.Kind {
+		case yaml.ScalarNode:
+			if strings.Contains(n.Value, "${") {
+				templated[pos] = true
+				if _, err := Interpolate(n.Value, anyValue); err != nil {
+					el.add(n.Line, n.Column, p, "%v", err)
+				}
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				walk(n.Content[i], join(p, n.Content[i].Value))
+				walk(n.Content[i+1], join(p, n.Content[i].Value))
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, fmt.Sprintf("%s[%d]", p, i))
+			}
+		}
+	}
+	walk(ov, path)
+	trial := &errorList{file: el.file}
+	applyOverlay(trial, &base, ov, path)
+	build(trial, &interp{lookup: anyValue, el: trial}, base, dir)
+	for _, e := range trial.errs {
+		pos := [2]int{e.Line, e.Col}
+		if !own[pos] || templated[pos] || reported[pos] {
+			continue
+		}
+		if !strings.HasPrefix(e.Path, "environments.") {
+			e.Path = join(path, e.Path)
+		}
+		el.errs = append(el.errs, e)
+	}
+}
+
+// anyValue is the lookup of environments that are checked but not used:
+// every variable is set and empty, so only malformed ${ are errors.
+func anyValue(string) (string, bool) { return "", true }
 
 // readDocument parses exactly one YAML document whose root is a map.
 func readDocument(el *errorList, data []byte) (*yaml.Node, bool) {

@@ -203,7 +203,7 @@ func TestHandlersByRuntime(t *testing.T) {
 		{"Custom Image", "x", false},
 	}
 	for _, tt := range tests {
-		if msg := validateHandler(tt.runtime, tt.handler); (msg == "") != tt.ok {
+		if msg := validateHandler(tt.runtime, tt.handler, tt.handler); (msg == "") != tt.ok {
 			t.Errorf("%s %q: %q", tt.runtime, tt.handler, msg)
 		}
 	}
@@ -316,7 +316,16 @@ func TestGolden(t *testing.T) {
 	lineRe := regexp.MustCompile(`^[^:]+:\d+:\d+: `)
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			_, err := Load(f, Options{Env: "prod", Lookup: lookup(map[string]string{"SECRET": "hunter2"})})
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A line "# env: NAME" selects an environment.
+			env := ""
+			if m := regexp.MustCompile(`(?m)^# env: (\S+)$`).FindSubmatch(data); m != nil {
+				env = string(m[1])
+			}
+			_, err = Load(f, Options{Env: env, Lookup: lookup(map[string]string{"SECRET": "hunter2", "EMPTY": ""})})
 			if err == nil {
 				t.Fatal("want errors")
 			}

@@ -125,8 +125,14 @@ func (e *Error) Error() string {
 type errorList struct {
 	file string
 	errs []*Error
+	// primary maps a position to the paths of the values there that could
+	// not be read (wrong type, failed interpolation).
+	primary map[[2]int][]string
 }
 
+// add records a problem, unless the value it is about could not be read
+// in the first place: "must be a map" makes "vpc_id is required" at the
+// same place noise, and an unset ${VAR} makes "\"\" is not a runtime" noise.
 func (l *errorList) add(line, col int, path, format string, args ...any) {
 	if line <= 0 {
 		line = 1
@@ -134,7 +140,29 @@ func (l *errorList) add(line, col int, path, format string, args ...any) {
 	if col <= 0 {
 		col = 1
 	}
+	for _, p := range l.primary[[2]int{line, col}] {
+		if path == p || strings.HasPrefix(path, p+".") {
+			return
+		}
+	}
 	l.errs = append(l.errs, &Error{File: l.file, Line: line, Col: col, Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// addPrimary records that the value at a position could not be read, and
+// why. Later problems with that value or below it are not reported.
+func (l *errorList) addPrimary(line, col int, path, format string, args ...any) {
+	l.add(line, col, path, format, args...)
+	if line <= 0 {
+		line = 1
+	}
+	if col <= 0 {
+		col = 1
+	}
+	if l.primary == nil {
+		l.primary = map[[2]int][]string{}
+	}
+	k := [2]int{line, col}
+	l.primary[k] = append(l.primary[k], path)
 }
 
 // err returns a *multierror.Error of *Error sorted by position, or nil.
