@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
@@ -15,10 +14,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -397,71 +394,6 @@ func TestCancel(t *testing.T) {
 	_, err := e.client.GetConfig(ctx, e.client.FunctionURN("default", "x"))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
-	}
-}
-
-// peakHeap samples the heap while fn runs.
-func peakHeap(fn func()) uint64 {
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	go func() {
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
-	}()
-	fn()
-	close(done)
-	return peak.Load()
-}
-
-// The 45 MB upload streams: the client's heap grows by far less than the
-// package. The server side here only hashes what it receives, so the
-// figure is the client's own.
-func TestUploadStreams(t *testing.T) {
-	if testing.Short() {
-		t.Skip("45 MB upload")
-	}
-	const size = 45 << 20
-	p := filepath.Join(t.TempDir(), "big.zip")
-	f, _ := os.Create(p)
-	io.CopyN(f, rand.Reader, size)
-	f.Close()
-	var received atomic.Int64
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n, _ := io.Copy(io.Discard, r.Body)
-		received.Store(n)
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"digest":"x"}`)
-	}))
-	defer hs.Close()
-	c, err := apiclient.New(apiclient.Config{Endpoint: hs.URL, Region: region, ProjectID: pid, AccessKey: ak, SecretKey: sk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	peak := peakHeap(func() {
-		if _, err := c.UpdateCode(context.Background(), c.FunctionURN("default", "big"), &apiclient.UpdateCodeRequest{CodeType: "zip", CodeFilename: "big.zip", CodeFile: p}); err != nil {
-			t.Error(err)
-		}
-	})
-	growth := int64(peak) - int64(base.HeapInuse)
-	t.Logf("45 MB upload: %d bytes sent, heap growth %.1f MB (package %.0f MB)", received.Load(), float64(growth)/(1<<20), float64(size)/(1<<20))
-	if received.Load() < size*4/3 {
-		t.Fatalf("sent %d bytes, want the base64 of %d", received.Load(), size)
-	}
-	if growth > size*3/2 {
-		t.Fatalf("heap grew by %d bytes uploading %d: not streaming", growth, size)
 	}
 }
 
