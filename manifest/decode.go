@@ -52,10 +52,8 @@ func (d *decoder) str(n *yaml.Node, path string) string {
 	if n.Kind == yaml.ScalarNode {
 		switch n.ShortTag() {
 		case "!!int", "!!float", "!!bool":
-			if !strings.Contains(path, "environment.") {
-				d.typeErr(n, path, "must be a string, got %s (quote it)", kindName(n))
-				return ""
-			}
+			d.typeErr(n, path, "must be a string, got %s (quote it)", kindName(n))
+			return ""
 		}
 	}
 	return d.in.scalar(n, path)
@@ -451,10 +449,10 @@ func (d *decoder) vpc(n *yaml.Node, path string) *FuncVpc {
 		return nil
 	}
 	v := &FuncVpc{}
-	seen := map[string]bool{}
+	seen := map[string]*yaml.Node{}
 	d.mapping(n, path, func(k, x *yaml.Node) {
 		p := join(path, k.Value)
-		seen[k.Value] = true
+		seen[k.Value] = x
 		switch k.Value {
 		case "vpc_id":
 			v.VpcID = d.str(x, p)
@@ -466,9 +464,14 @@ func (d *decoder) vpc(n *yaml.Node, path string) *FuncVpc {
 			d.unknown(k, path, vpcShape)
 		}
 	})
-	for _, req := range []string{"vpc_id", "subnet_id"} {
-		if !seen[req] {
-			d.errAt(n, join(path, req), "is required")
+	for _, req := range []struct {
+		key, val string
+	}{{"vpc_id", v.VpcID}, {"subnet_id", v.SubnetID}} {
+		switch x := seen[req.key]; {
+		case x == nil:
+			d.errAt(n, join(path, req.key), "is required")
+		case req.val == "":
+			d.errAt(x, join(path, req.key), "is empty")
 		}
 	}
 	return v

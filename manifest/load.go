@@ -63,7 +63,7 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 			envNames = append(envNames, k.Value)
 			checkShape(el, v, "environments."+k.Value, overlaySchema)
 			if k.Value == opts.Env {
-				selected = v
+				selected = resolveAlias(v)
 			}
 		}
 	}
@@ -138,7 +138,7 @@ func build(el *errorList, in *interp, top topNodes, dir string) *Project {
 		}
 		merged := v
 		if top.defaults != nil && top.defaults.Kind == yaml.MappingNode {
-			merged = mergeNodes(cloneNode(top.defaults), v)
+			merged = mergeFunction(top.defaults, v)
 		}
 		if f := decodeFunction(el, in, k, merged, path, dir); f != nil {
 			p.Functions = append(p.Functions, f)
@@ -367,7 +367,7 @@ func applyOverlay(el *errorList, t *topNodes, ov *yaml.Node, path string) {
 			if t.defaults == nil {
 				t.defaults = v
 			} else {
-				t.defaults = mergeNodes(cloneNode(t.defaults), v)
+				t.defaults = mergeFunction(t.defaults, v)
 			}
 		case "functions":
 			if v.Kind != yaml.MappingNode || t.functions == nil || t.functions.Kind != yaml.MappingNode {
@@ -381,7 +381,7 @@ func applyOverlay(el *errorList, t *topNodes, ov *yaml.Node, path string) {
 					el.add(fk.Line, fk.Column, path+".functions."+fk.Value, "function %q is not declared in the base functions", fk.Value)
 					continue
 				}
-				base.Content[idx+1] = mergeNodes(cloneNode(base.Content[idx+1]), fv)
+				base.Content[idx+1] = mergeFunction(base.Content[idx+1], fv)
 			}
 			t.functions = base
 		}
@@ -395,6 +395,38 @@ func mapIndex(m *yaml.Node, key string) int {
 		}
 	}
 	return -1
+}
+
+// mergeFunction merges the settings of a function (or defaults) over base
+// and returns the result; neither argument is modified. It is mergeNodes
+// with two exceptions at the function's own level: an overlay with no
+// settings (hello: with nothing after it) changes nothing, and code is
+// replaced as a unit, since path and obs_url are one choice.
+func mergeFunction(base, over *yaml.Node) *yaml.Node {
+	base, over = resolveAlias(base), resolveAlias(over)
+	if over.Kind == yaml.ScalarNode && over.ShortTag() == "!!null" {
+		return base
+	}
+	if base.Kind == yaml.ScalarNode && base.ShortTag() == "!!null" {
+		return over
+	}
+	if base.Kind != yaml.MappingNode || over.Kind != yaml.MappingNode {
+		return over
+	}
+	out := cloneNode(base)
+	for i := 0; i+1 < len(over.Content); i += 2 {
+		k, v := over.Content[i], over.Content[i+1]
+		idx := mapIndex(out, k.Value)
+		switch {
+		case idx < 0:
+			out.Content = append(out.Content, k, v)
+		case k.Value == "code":
+			out.Content[idx], out.Content[idx+1] = k, v
+		default:
+			out.Content[idx+1] = mergeNodes(cloneNode(out.Content[idx+1]), v)
+		}
+	}
+	return out
 }
 
 // mergeNodes deep-merges over into base (modified and returned): maps merge

@@ -356,18 +356,31 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("functions:\n  a: &x {handler: ${X:-a.b}}\n  b: *x\n"))
 	f.Add([]byte("functions: [1, 2]"))
 	f.Add([]byte("\x00\xff"))
+	f.Add([]byte("a: &a [1, 1, 1, 1]\nb: &b [*a, *a, *a, *a]\nc: &c [*b, *b, *b, *b]\nfunctions: {f: {dependencies: *c}}\n"))
+	f.Add([]byte("defaults: &d {runtime: Python3.10, aliases: {x: {version: latest}}}\nfunctions: {f: *d, g: {<<: *d, handler: a.b}}\n"))
+	f.Add([]byte("functions: {f: {runtime: Java17, handler: a.B::c, code: {obs_url: 'https://x'}, publish: {version: '${X}', keep: 3}, aliases: {live: {version: $published, canary: 5}}}}\nenvironments: {p: {region: cn-north-4, project_id: 0123456789abcdef0123456789abcdef, defaults: {timeout: 5}, functions: {f: {memory_size: 256}}}, q: {functions: {g: {}}, region: '${Y'}}\n"))
+	f.Add([]byte("functions:\n  f:\n    runtime: Python3.10\n    runtime: Python3.10\n---\nx: 1\n"))
+	f.Add([]byte("functions: {f: {environment: {A: 1, B: true, C: ~, D: [x]}, encrypted_environment: {K: '${X}'}, func_vpc: {vpc_id: v, subnet_id: s, security_groups: [g]}, mount_config: {mount_user: {user_id: 1, user_group_id: 1}, func_mounts: [{mount_type: sfs, mount_resource: r, local_mount_path: /m}]}, log_config: {group_id: g, stream_id: s}}}\n"))
+	// One directory per worker: the target is Load on a real file, and a
+	// fresh temporary directory per input would make the fuzzer crawl.
+	dir := f.TempDir()
+	p := filepath.Join(dir, "function.yaml")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		dir := t.TempDir()
-		p := filepath.Join(dir, "function.yaml")
 		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Skip()
+			t.Fatal(err)
 		}
-		_, err := Load(p, Options{Env: "p", Lookup: lookup(map[string]string{"X": "i.h"})})
+		proj, err := Load(p, Options{Env: "p", Lookup: lookup(map[string]string{"X": "i.h"})})
 		if err == nil {
+			if proj == nil || len(proj.Functions) == 0 {
+				t.Fatalf("no error and no functions: %+v", proj)
+			}
 			return
 		}
+		if proj != nil {
+			t.Fatalf("a project and an error: %v", err)
+		}
 		var me *multierror.Error
-		if !errors.As(err, &me) {
+		if !errors.As(err, &me) || len(me.Errors) == 0 {
 			t.Fatalf("not a multierror: %v", err)
 		}
 		for _, e := range me.Errors {
@@ -380,13 +393,28 @@ func FuzzLoad(f *testing.F) {
 }
 
 func FuzzInterpolate(f *testing.F) {
-	for _, s := range []string{"", "plain", "${A}", "${A:-b}", "$$", "$x", "${", "${A:-${B}}", "x$"} {
+	for _, s := range []string{"", "plain", "${A}", "${A:-b}", "$$", "$x", "${", "${A:-${B}}", "x$", "${S}", "${1x:-s3cr3t}", "p${s3cr3t", "${É}", "$$${A}$"} {
 		f.Add(s)
 	}
+	vars := map[string]string{"A": "1", "S": "s3cr3t"}
 	f.Fuzz(func(t *testing.T, s string) {
-		out, err := Interpolate(s, lookup(map[string]string{"A": "1"}))
+		out, err := Interpolate(s, lookup(vars))
 		if err == nil && !strings.Contains(s, "$") && out != s {
 			t.Fatalf("%q changed to %q without any $", s, out)
+		}
+		if err != nil {
+			if out != "" {
+				t.Fatalf("%q: output %q with error %v", s, out, err)
+			}
+			// Errors hold neither values nor the text of the input.
+			if strings.Contains(err.Error(), "s3cr3t") {
+				t.Fatalf("%q: error leaks: %v", s, err)
+			}
+			return
+		}
+		// Escaping every $ round-trips any text.
+		if back, err := Interpolate(strings.ReplaceAll(s, "$", "$$"), nil); err != nil || back != s {
+			t.Fatalf("escaped %q gave %q, %v", s, back, err)
 		}
 	})
 }
