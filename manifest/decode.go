@@ -31,6 +31,12 @@ func (d *decoder) typeErr(n *yaml.Node, path, format string, args ...any) {
 	d.el.addPrimary(n.Line, n.Column, path, format, args...)
 }
 
+// isNull reports whether n is an explicit null (~, null or nothing).
+func isNull(n *yaml.Node) bool {
+	n = resolveAlias(n)
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
 // templated reports whether a scalar node's text uses ${VAR}.
 func templated(n *yaml.Node) bool {
 	n = resolveAlias(n)
@@ -335,7 +341,9 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 		case "code":
 			f.Code = d.code(k, v, p, dir)
 		case "publish":
-			f.Publish = d.publish(v, p)
+			if !isNull(v) { // publish: ~ (e.g. in an overlay) turns publishing off
+				f.Publish = d.publish(v, p)
+			}
 		case "aliases":
 			f.Aliases = d.aliases(v, p)
 		default:

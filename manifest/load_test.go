@@ -158,6 +158,9 @@ func TestRules(t *testing.T) {
 		{"publish: {description: " + strings.Repeat("x", 513) + "}", "functions.hello.publish.description", "at most 512"},
 		{"aliases: {live: {version: latest, description: " + strings.Repeat("x", 513) + "}}", "functions.hello.aliases.live.description", "at most 512"},
 		{"runtime: PHP8.3", "functions.hello.runtime", "duplicate key"},
+		{"publish: ~\n    aliases: {live: {version: $published}}", "functions.hello.aliases.live.version", "needs a publish: section"},
+		{"func_vpc: ~\n    mount_config: ~\n    log_config: ~\n    environment: {}", "", ""},
+		{"handler: \"index.hand ler\"", "functions.hello.handler", "duplicate key"},
 		{"colour: blue", "functions.hello.colour", "unknown key"},
 		{"handler: other", "functions.hello.handler", "duplicate key"},
 	}
@@ -201,6 +204,11 @@ func TestHandlersByRuntime(t *testing.T) {
 		{"Custom", "bootstrap", true},
 		{"Custom Image", "-", true},
 		{"Custom Image", "x", false},
+		{"Java21", "com.example.App::handle", true},
+		{"Go1.x", "my handler", false},
+		{"Python3.12", " index.handler", false},
+		{"Cangjie1.0", "main", true},
+		{"http", strings.Repeat("b", 129), false},
 	}
 	for _, tt := range tests {
 		if msg := validateHandler(tt.runtime, tt.handler, tt.handler); (msg == "") != tt.ok {
