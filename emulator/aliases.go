@@ -25,12 +25,18 @@ func (s *Server) aliasModel(f *function, a *alias) map[string]any {
 }
 
 func (s *Server) fnOf(u urn) (*function, *apiError) {
-	f, _, _, e := s.lookup(urn{region: u.region, project: u.project, pkg: u.pkg, name: u.name})
+	f, _, _, e := s.lookup(u.bare())
 	return f, e
 }
 
-// checkAlias applies the alias rules: the versions exist, weights and
-// strategy are exclusive, weights are 1 to 100 in total below 100.
+// checkAlias applies the alias rules, with the codes of the API
+// reference's error table: the main version exists (404 FSS.1052); no
+// other alias uses it ("each version can be associated with only one
+// alias": 409 FSS.1066); weights and strategy are exclusive and name
+// existing versions (FSS.1091, "the additional version is invalid");
+// each weight is 1 to 99 and they add up to less than 100, so the main
+// version keeps some traffic (FSS.1092); an additional version is not the
+// main version (FSS.1093).
 func checkAlias(f *function, b *aliasBody) *apiError {
 	exists := func(v string) bool {
 		_, ok := f.Published[v]
@@ -42,24 +48,43 @@ func checkAlias(f *function, b *aliasBody) *apiError {
 	if !exists(b.Version) {
 		return errf(404, "FSS.1052", "version %s not found", b.Version)
 	}
+	for _, other := range f.Aliases {
+		if other.Name != b.Name && other.Version == b.Version {
+			return errf(409, "FSS.1066", "version %s is already in use by alias %s", b.Version, other.Name)
+		}
+	}
 	if len(b.Weights) > 0 && len(b.Strategy) > 0 {
 		return errf(400, "FSS.1091", "additional_version_weights and additional_version_strategy are exclusive")
 	}
-	total := 0
-	for v, w := range b.Weights {
+	additional := make([]string, 0, len(b.Weights)+len(b.Strategy))
+	for v := range b.Weights {
+		additional = append(additional, v)
+	}
+	for v := range b.Strategy {
+		additional = append(additional, v)
+	}
+	sort.Strings(additional)
+	for _, v := range additional {
 		if !exists(v) {
-			return errf(404, "FSS.1052", "version %s not found", v)
+			return errf(400, "FSS.1091", "the additional version %s does not exist", v)
 		}
 		if v == b.Version {
-			return errf(400, "FSS.1092", "the additional version %s is the alias's own version", v)
+			return errf(400, "FSS.1093", "the additional version %s is the alias's main version", v)
 		}
-		if w < 0 || w > 100 {
-			return errf(400, "FSS.1093", "weight %d of version %s is out of range", w, v)
+	}
+	total := 0
+	for _, v := range additional {
+		w, weighted := b.Weights[v]
+		if !weighted {
+			continue
+		}
+		if w < 1 || w > 99 {
+			return errf(400, "FSS.1092", "weight %d of version %s is out of range (1 to 99)", w, v)
 		}
 		total += w
 	}
-	if total >= 100 && len(b.Weights) > 0 {
-		return errf(400, "FSS.1093", "additional weights add up to %d; they must stay below 100", total)
+	if total >= 100 {
+		return errf(400, "FSS.1092", "additional weights add up to %d; they must stay below 100", total)
 	}
 	return nil
 }
@@ -109,12 +134,12 @@ func (s *Server) createAlias(u urn, body []byte) response {
 		return fail(errf(409, "FSS.1063", "alias %s already exists", b.Name))
 	}
 	if len(f.Aliases) >= maxAliases {
-		return fail(errf(400, "FSS.1043", "the function already has %d aliases", maxAliases))
+		return fail(errf(403, "FSS.1043", "the function already has %d aliases", maxAliases))
 	}
 	if e := checkAlias(f, &b); e != nil {
 		return fail(e)
 	}
-	a := &alias{Name: b.Name, Version: b.Version, Description: b.Description, Weights: b.Weights, Strategy: b.Strategy, LastModified: s.now()}
+	a := &alias{Name: b.Name, Version: b.Version, Description: b.Description, Weights: b.Weights, Strategy: b.Strategy, LastModified: s.aliasNow()}
 	f.Aliases[b.Name] = a
 	return ok(s.aliasModel(f, a))
 }
@@ -136,7 +161,7 @@ func (s *Server) updateAlias(u urn, name string, body []byte) response {
 	if e := checkAlias(f, &b); e != nil {
 		return fail(e)
 	}
-	a.Version, a.Description, a.Weights, a.Strategy, a.LastModified = b.Version, b.Description, b.Weights, b.Strategy, s.now()
+	a.Version, a.Description, a.Weights, a.Strategy, a.LastModified = b.Version, b.Description, b.Weights, b.Strategy, s.aliasNow()
 	return ok(s.aliasModel(f, a))
 }
 

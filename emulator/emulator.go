@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"math/rand"
 	"net"
 	"net/http"
+	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +37,10 @@ type Options struct {
 	// A negative value sends "Retry-After: 0".
 	RetryAfter time.Duration
 	VersionCap int // versions per function, latest included; 0 = 20
+	// FunctionCap is the most functions the project may hold (403
+	// FSS.1041 beyond it). 0 means no limit: the real quota is 400 by
+	// default but can be raised on request.
+	FunctionCap int
 	// NotFoundTrap makes a missing function come back as 401 FSS.0401 on
 	// config reads, as FunctionGraph sometimes does (fgs-api.md §3).
 	NotFoundTrap bool
@@ -150,17 +156,6 @@ func (r *Running) Close() error {
 	return r.Server.Close()
 }
 
-// Run serves on addr until ctx is done, printing "listening on URL" first.
-func Run(ctx context.Context, addr string, opts Options, stdout io.Writer) error {
-	r, err := Start(addr, opts)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "listening on %s\n", r.URL)
-	<-ctx.Done()
-	return r.Close()
-}
-
 // apiError is an error response.
 type apiError struct {
 	status int
@@ -191,11 +186,18 @@ type faultKind int
 
 const (
 	noFault faultKind = iota
-	fault429
+	fault429FSS
+	fault429APIG
 	fault500
 	faultDrop
 )
 
+// drawFault decides a request's fault from the generator seeded with
+// Options.Seed: one draw tells whether the request fails (below the fault
+// rate), and for a failing one a second draw picks the kind: half are
+// throttled (a quarter each FSS.0429 and APIG.0308), 30% are 500s and 20%
+// dropped connections. The same seed gives the same sequence for the same
+// sequence of requests.
 func (s *Server) drawFault() faultKind {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
@@ -205,10 +207,12 @@ func (s *Server) drawFault() faultKind {
 	if s.rng.Float64() >= s.faultRate {
 		return noFault
 	}
-	switch x := s.rng.Float64(); {
-	case x < 0.5:
-		return fault429
-	case x < 0.8:
+	switch y := s.rng.Float64(); {
+	case y < 0.25:
+		return fault429FSS
+	case y < 0.5:
+		return fault429APIG
+	case y < 0.8:
 		return fault500
 	default:
 		return faultDrop
@@ -228,11 +232,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if strings.HasPrefix(r.URL.Path, "/_emulator/code/") {
-		s.serveBlob(w, strings.TrimPrefix(r.URL.Path, "/_emulator/code/"))
-		return
-	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
+		s.serveBlob(w, r, reqID, strings.TrimPrefix(r.URL.Path, "/_emulator/code/"))
 		return
 	}
 	route := routeName(r)
@@ -243,15 +243,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.stats.Faults++
 	}
 	s.mu.Unlock()
-	if fault == fault429 {
-		s.write(w, r, reqID, fail(s.throttle(w)))
+	body, tooBig, err := readBody(w, r)
+	if err != nil {
+		return // the client went away
+	}
+	if fault == fault429FSS || fault == fault429APIG {
+		s.write(w, r, reqID, fail(s.throttle(w, fault)))
 		return
 	}
 	if fault != noFault && !s.opts.FaultAfterEffect {
 		s.injure(w, r, reqID, fault)
 		return
 	}
-	resp := s.handle(r, body, reqID)
+	var resp response
+	if tooBig {
+		resp = fail(errf(413, "FSS.0413", "the request body is larger than %d bytes", maxBody))
+	} else {
+		resp = s.handle(r, body, reqID)
+	}
 	if fault != noFault {
 		s.injure(w, r, reqID, fault)
 		return
@@ -259,7 +268,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.write(w, r, reqID, resp)
 }
 
-func (s *Server) throttle(w http.ResponseWriter) *apiError {
+// maxBody bounds a request body: a 50 MB package (FSS.1071) is about
+// 67 MB of base64, so anything beyond 80 MB cannot be a valid request.
+const maxBody = 80 << 20
+
+// readBody reads the whole body (the signature covers its SHA-256), sized
+// by Content-Length up front so a big upload is held once, not regrown.
+func readBody(w http.ResponseWriter, r *http.Request) (body []byte, tooBig bool, err error) {
+	if r.ContentLength > maxBody {
+		return nil, true, nil
+	}
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength) + 1)
+	}
+	_, err = buf.ReadFrom(http.MaxBytesReader(w, r.Body, maxBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, true, nil
+	}
+	return buf.Bytes(), false, err
+}
+
+func (s *Server) throttle(w http.ResponseWriter, kind faultKind) *apiError {
 	ra := s.opts.RetryAfter
 	secs := 1
 	switch {
@@ -269,7 +300,7 @@ func (s *Server) throttle(w http.ResponseWriter) *apiError {
 		secs = int((ra + time.Second - 1) / time.Second)
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	if s.reqSeq.Load()%2 == 0 {
+	if kind == fault429APIG {
 		return errf(429, "APIG.0308", "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 second")
 	}
 	return errf(429, "FSS.0429", "Too many requests, please retry later")
@@ -310,15 +341,16 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, reqID string, res
 	w.Write(b)
 }
 
-// routeName names a request's route for Stats without its identifiers.
+// routeName names a request's route for Stats without its identifiers:
+// "functions", "function", "function/config", "function/aliases/{name}".
 func routeName(r *http.Request) string {
 	p := r.URL.Path
 	if strings.HasPrefix(p, "/v3/projects") {
 		return "projects"
 	}
 	parts := strings.Split(strings.Trim(p, "/"), "/")
-	if len(parts) < 4 {
-		return p
+	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" {
+		return "unknown"
 	}
 	rest := parts[3:]
 	switch {
@@ -326,21 +358,36 @@ func routeName(r *http.Request) string {
 		return rest[0]
 	case len(rest) == 2:
 		return "function"
-	case len(rest) >= 3:
-		return strings.Join(append([]string{"function"}, rest[2:]...), "/")
+	case len(rest) == 3:
+		return "function/" + rest[2]
+	case len(rest) == 4 && rest[2] == "aliases":
+		return "function/aliases/{name}"
 	}
-	return p
+	return "unknown"
 }
 
-func (s *Server) serveBlob(w http.ResponseWriter, digest string) {
-	s.mu.Lock()
-	b, err := s.store.getBlob(digest, s.blobs)
-	s.mu.Unlock()
+var digestRe = regexp.MustCompile(`^[0-9a-f]{128}$`)
+
+// serveBlob answers a func_code.link: like an OBS pre-signed URL it needs
+// no signature, and it serves nothing but a stored package.
+func (s *Server) serveBlob(w http.ResponseWriter, r *http.Request, reqID, digest string) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		s.write(w, r, reqID, fail(errf(405, "FSS.0405", "method not allowed")))
+		return
+	}
+	var b []byte
+	err := os.ErrNotExist
+	if digestRe.MatchString(digest) {
+		s.mu.Lock()
+		b, err = s.store.getBlob(digest, s.blobs)
+		s.mu.Unlock()
+	}
 	if err != nil {
-		http.Error(w, "no such object", http.StatusNotFound)
+		s.write(w, r, reqID, fail(errf(404, "FSS.0404", "no such object")))
 		return
 	}
 	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
 }
 

@@ -573,10 +573,10 @@ func TestHTTPCreateGetUpdate(t *testing.T) {
 	wantErr(t, "bad runtime", c.do("POST", "/functions", bad), 400, "FSS.1005")
 	bad = eCreateBody(t, "bad", "x")
 	bad["func_code"] = map[string]string{"file": "!!not base64"}
-	wantErr(t, "bad base64", c.do("POST", "/functions", bad), 400, "FSS.1012")
+	wantErr(t, "bad base64", c.do("POST", "/functions", bad), 400, "FSS.1011")
 	bad = eCreateBody(t, "bad", "x")
 	bad["code_type"], bad["func_code"] = "inline", map[string]string{"file": base64.StdEncoding.EncodeToString(make([]byte, 10<<10+1))}
-	wantErr(t, "inline too big", c.do("POST", "/functions", bad), 400, "FSS.1072")
+	wantErr(t, "inline too big", c.do("POST", "/functions", bad), 413, "FSS.1072")
 
 	// GET config, bare and :latest.
 	for _, u := range []string{eURN("hello"), eURN("hello") + ":latest"} {
@@ -800,11 +800,14 @@ func TestHTTPAliases(t *testing.T) {
 	wantErr(t, "duplicate alias", c.do("POST", u+"/aliases", map[string]any{"name": "live", "version": "v1"}), 409, "FSS.1063")
 	wantErr(t, "bad alias name", c.do("POST", u+"/aliases", map[string]any{"name": "1abc", "version": "v1"}), 400, "FSS.1014")
 	wantErr(t, "alias to a missing version", c.do("POST", u+"/aliases", map[string]any{"name": "x", "version": "v9"}), 404, "FSS.1052")
-	wantErr(t, "weights to a missing version", c.do("POST", u+"/aliases", map[string]any{"name": "x", "version": "v1", "additional_version_weights": map[string]int{"v9": 5}}), 404, "FSS.1052")
-	wantErr(t, "weights of 100", c.do("POST", u+"/aliases", map[string]any{"name": "x", "version": "v1", "additional_version_weights": map[string]int{"v2": 60, "v3": 40}}), 400, "FSS.1093")
-	wantErr(t, "weights and strategy", c.do("POST", u+"/aliases", map[string]any{"name": "x", "version": "v1",
+	wantErr(t, "second alias on v1", c.do("POST", u+"/aliases", map[string]any{"name": "x", "version": "v1"}), 409, "FSS.1066")
+	wantErr(t, "weights to a missing version", c.do("POST", u+"/aliases", map[string]any{"name": "x", "version": "v3", "additional_version_weights": map[string]int{"v9": 5}}), 400, "FSS.1091")
+	wantErr(t, "weights of 100", c.do("POST", u+"/aliases", map[string]any{"name": "x", "version": "v3", "additional_version_weights": map[string]int{"v2": 60, "v1": 40}}), 400, "FSS.1092")
+	wantErr(t, "weight 0", c.do("POST", u+"/aliases", map[string]any{"name": "x", "version": "v3", "additional_version_weights": map[string]int{"v2": 0}}), 400, "FSS.1092")
+	wantErr(t, "weights to the main version", c.do("POST", u+"/aliases", map[string]any{"name": "x", "version": "v3", "additional_version_weights": map[string]int{"v3": 5}}), 400, "FSS.1093")
+	wantErr(t, "weights and strategy", c.do("POST", u+"/aliases", map[string]any{"name": "x", "version": "v3",
 		"additional_version_weights":  map[string]int{"v2": 5},
-		"additional_version_strategy": map[string]any{"v3": map[string]any{"combine_type": "and", "rules": []any{}}}}), 400, "FSS.1091")
+		"additional_version_strategy": map[string]any{"v1": map[string]any{"combine_type": "and", "rules": []any{}}}}), 400, "FSS.1091")
 
 	// Update, with additional_version_weights.
 	r = c.must(200, "PUT", u+"/aliases/live", map[string]any{"version": "v2", "additional_version_weights": map[string]int{"v3": 25}})
@@ -815,7 +818,7 @@ func TestHTTPAliases(t *testing.T) {
 	if m := r.obj(); m["version"] != "v2" || m["additional_version_weights"].(map[string]any)["v3"] != 25.0 || m["description"] != "" {
 		t.Errorf("alias after update: %s", r.raw)
 	}
-	wantErr(t, "update weights to a missing version", c.do("PUT", u+"/aliases/live", map[string]any{"version": "v2", "additional_version_weights": map[string]int{"v8": 1}}), 404, "FSS.1052")
+	wantErr(t, "update weights to a missing version", c.do("PUT", u+"/aliases/live", map[string]any{"version": "v2", "additional_version_weights": map[string]int{"v8": 1}}), 400, "FSS.1091")
 	wantErr(t, "update without version", c.do("PUT", u+"/aliases/live", map[string]any{}), 400, "FSS.1015")
 	wantErr(t, "update a missing alias", c.do("PUT", u+"/aliases/nope", map[string]any{"version": "v1"}), 404, "FSS.1053")
 
@@ -832,7 +835,7 @@ func TestHTTPAliases(t *testing.T) {
 
 	// A weighted version cannot be deleted; the alias's own version can,
 	// and takes the alias with it.
-	wantErr(t, "delete a canary's weighted version", c.do("DELETE", u+":v3", nil), 400, "FSS.1094")
+	wantErr(t, "delete a canary's weighted version", c.do("DELETE", u+":v3", nil), 403, "FSS.1094")
 	c.must(200, "POST", u+"/aliases", map[string]any{"name": "old", "version": "v1"})
 	c.must(204, "DELETE", u+":v1", nil)
 	wantErr(t, "alias of a deleted version", c.do("GET", u+"/aliases/old", nil), 404, "FSS.1053")
@@ -847,11 +850,14 @@ func TestHTTPAliases(t *testing.T) {
 	c.must(200, "PUT", u+"/aliases/live", map[string]any{"version": "v2"})
 	c.must(204, "DELETE", u+":v3", nil)
 
-	// At most 10 aliases.
+	// At most 10 aliases, each on a version of its own.
 	for i := len(c.must(200, "GET", u+"/aliases", nil).list()); i < 10; i++ {
-		c.must(200, "POST", u+"/aliases", map[string]any{"name": fmt.Sprintf("a%d", i), "version": "latest"})
+		v := fmt.Sprintf("w%d", i)
+		c.must(200, "PUT", u+"/code", eCodeBody(t, v))
+		c.must(200, "POST", u+"/versions", map[string]any{"version": v})
+		c.must(200, "POST", u+"/aliases", map[string]any{"name": fmt.Sprintf("a%d", i), "version": v})
 	}
-	wantErr(t, "11th alias", c.do("POST", u+"/aliases", map[string]any{"name": "eleventh", "version": "latest"}), 400, "FSS.1043")
+	wantErr(t, "11th alias", c.do("POST", u+"/aliases", map[string]any{"name": "eleventh", "version": "latest"}), 403, "FSS.1043")
 	if n := len(c.must(200, "GET", u+"/aliases", nil).list()); n != 10 {
 		t.Errorf("%d aliases", n)
 	}
@@ -1299,16 +1305,16 @@ func FuzzURNParts(f *testing.F) {
 	f.Add("urn:fss:r:p:function:a:b:!", "r:x", "p", "pkg", "name", "v1")
 	f.Fuzz(func(t *testing.T, raw, region, project, pkg, name, qual string) {
 		if u, err := parseURN(raw); err == nil {
-			if u.region == "" || u.project == "" || u.pkg == "" || u.name == "" || (u.version != "" && u.alias != "") || u.version == "latest" {
+			if u.region == "" || u.project == "" || u.pkg == "" || u.name == "" || (u.version != "" && u.alias != "") {
 				t.Fatalf("%q parsed as %+v", raw, u)
 			}
-			q := "latest"
+			q := ""
 			if u.alias != "" {
-				q = "!" + u.alias
+				q = ":!" + u.alias
 			} else if u.version != "" {
-				q = u.version
+				q = ":" + u.version
 			}
-			again, err := parseURN(fmt.Sprintf("urn:fss:%s:%s:function:%s:%s:%s", u.region, u.project, u.pkg, u.name, q))
+			again, err := parseURN(fmt.Sprintf("urn:fss:%s:%s:function:%s:%s%s", u.region, u.project, u.pkg, u.name, q))
 			if err != nil || again != u {
 				t.Fatalf("%q → %+v does not round-trip: %+v %v", raw, u, again, err)
 			}
@@ -1338,7 +1344,7 @@ func FuzzURNParts(f *testing.F) {
 		switch {
 		case strings.HasPrefix(qual, "!"):
 			want.alias = qual[1:]
-		case qual != "" && qual != "latest":
+		case qual != "": // ":latest" stays a qualifier: DELETE {urn}:latest is refused
 			want.version = qual
 		}
 		if err != nil || u != want {

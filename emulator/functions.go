@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
@@ -11,14 +12,22 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 )
 
 // urn is a parsed function URN.
 type urn struct {
 	region, project, pkg, name string
-	version                    string // "" = latest
+	version                    string // "" = unqualified; "latest" when named
 	alias                      string
 }
+
+// latest tells whether the URN names latest, qualified or not.
+func (u urn) latest() bool { return u.alias == "" && (u.version == "" || u.version == "latest") }
+
+// bare is the unqualified URN of the same function.
+func (u urn) bare() urn { return urn{region: u.region, project: u.project, pkg: u.pkg, name: u.name} }
 
 func (u urn) key() string { return fnKey(u.pkg, u.name) }
 
@@ -42,7 +51,7 @@ func parseURN(s string) (urn, *apiError) {
 			}
 		case q == "":
 			return urn{}, errf(400, "FSS.1309", "invalid function URN %q: empty qualifier", trunc(s))
-		case q != "latest":
+		default:
 			u.version = q
 		}
 	}
@@ -60,9 +69,21 @@ func (s *Server) urnOf(f *function, qualifier string) string {
 	return fmt.Sprintf("urn:fss:%s:%s:function:%s:%s:%s", s.opts.Region, s.opts.ProjectID, f.Package, f.Name, qualifier)
 }
 
+// chinaTime is the zone FunctionGraph writes its times in.
+var chinaTime = time.FixedZone("UTC+8", 8*3600)
+
+// now is a function or version's last_modified, in the format of the API
+// reference's examples: "2019-10-25 15:37:27", China time, whole seconds.
 func (s *Server) now() string {
 	s.st.Seq++
-	return s.opts.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00")
+	return s.opts.Now().In(chinaTime).Format("2006-01-02 15:04:05")
+}
+
+// aliasNow is an alias's last_modified, as the alias examples write it:
+// "2020-06-19T10:07:34+08:00".
+func (s *Server) aliasNow() string {
+	s.st.Seq++
+	return s.opts.Now().In(chinaTime).Format("2006-01-02T15:04:05-07:00")
 }
 
 var (
@@ -88,6 +109,8 @@ const (
 	maxZipBytes    = 50 << 20 // FSS.1071
 	maxInlineBytes = 10 << 10 // FSS.1072
 	maxAliases     = 10
+	maxUserData    = 4096 // FSS.1018; the Notes and Constraints page says 4,096 characters
+	maxDescription = 512  // FSS.1019
 )
 
 // validateConfig applies FunctionGraph's rules to a config.
@@ -113,9 +136,12 @@ func validateConfig(c *config) *apiError {
 		if len(m) > 20 {
 			return errf(400, "FSS.1017", "user data has %d keys; at most 20", len(m))
 		}
-		if len(ud) > 4096 {
-			return errf(400, "FSS.1009", "user data is %d bytes; at most 4096", len(ud))
+		if len(ud) > maxUserData {
+			return errf(400, "FSS.1018", "user data is %d bytes; at most %d", len(ud), maxUserData)
 		}
+	}
+	if utf8.RuneCountInString(c.Description) > maxDescription {
+		return errf(400, "FSS.1019", "description is %d characters; at most %d", utf8.RuneCountInString(c.Description), maxDescription)
 	}
 	if s := c.StrategyConfig; s != nil && s.ConcurrentNum != nil && (*s.ConcurrentNum < -1 || *s.ConcurrentNum > 1000) {
 		return errf(400, "FSS.1026", "concurrent_num %d is out of range", *s.ConcurrentNum)
@@ -132,9 +158,47 @@ type codeBody struct {
 	CodeURL      string `json:"code_url"`
 	CodeFilename string `json:"code_filename"`
 	FuncCode     *struct {
-		File string `json:"file"`
+		File packageFile `json:"file"`
 	} `json:"func_code"`
 	DependVersionList []string `json:"depend_version_list"`
+}
+
+// packageFile is func_code.file, decoded from base64 straight out of the
+// request bytes: json.Unmarshal hands UnmarshalJSON a slice of the body,
+// so a big upload is held as the body plus the decoded package, with no
+// intermediate string.
+type packageFile struct {
+	set  bool
+	data []byte
+	bad  bool // not a base64 string
+}
+
+func (f *packageFile) UnmarshalJSON(raw []byte) error {
+	if string(raw) == "null" {
+		return nil
+	}
+	f.set = true
+	if len(raw) < 2 || raw[0] != '"' {
+		f.bad = true
+		return nil
+	}
+	text := raw[1 : len(raw)-1]
+	if bytes.IndexByte(text, '\\') >= 0 { // escapes such as \/: take the slow path
+		var str string
+		if err := json.Unmarshal(raw, &str); err != nil {
+			f.bad = true
+			return nil
+		}
+		text = []byte(str)
+	}
+	buf := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
+	n, err := base64.StdEncoding.Decode(buf, text)
+	if err != nil {
+		f.bad = true
+		return nil
+	}
+	f.data = buf[:n]
+	return nil
 }
 
 // readCode validates and stores the code of a create or update-code body.
@@ -143,20 +207,22 @@ func (s *Server) readCode(b codeBody) (code, *apiError) {
 	var data []byte
 	switch b.CodeType {
 	case "inline", "zip", "jar":
-		if b.FuncCode == nil || b.FuncCode.File == "" {
-			return code{}, errf(400, "FSS.1011", "func_code.file is required for code_type %s", b.CodeType)
+		if b.FuncCode == nil || !b.FuncCode.File.set {
+			return code{}, errf(400, "FSS.1012", "func_code.file is required for code_type %s", b.CodeType)
 		}
-		var err error
-		data, err = base64.StdEncoding.DecodeString(b.FuncCode.File)
-		if err != nil {
-			return code{}, errf(400, "FSS.1012", "func_code.file is not valid base64")
+		if b.FuncCode.File.bad {
+			return code{}, errf(400, "FSS.1011", "func_code.file is not a base64 string")
+		}
+		data = b.FuncCode.File.data
+		if len(data) == 0 {
+			return code{}, errf(400, "FSS.1012", "func_code.file is empty")
 		}
 		if b.CodeType == "inline" && len(data) > maxInlineBytes {
-			return code{}, errf(400, "FSS.1072", "inline code is %d bytes; at most %d", len(data), maxInlineBytes)
+			return code{}, errf(413, "FSS.1072", "inline code is %d bytes; at most %d", len(data), maxInlineBytes)
 		}
 		if b.CodeType != "inline" {
 			if len(data) > maxZipBytes {
-				return code{}, errf(400, "FSS.1071", "the package is %d bytes; at most %d for a direct upload: use OBS", len(data), maxZipBytes)
+				return code{}, errf(413, "FSS.1071", "the package is %d bytes; at most %d for a direct upload: use OBS", len(data), maxZipBytes)
 			}
 			if b.CodeFilename == "" {
 				return code{}, errf(400, "FSS.1011", "code_filename is required for code_type %s", b.CodeType)
@@ -197,7 +263,7 @@ func (s *Server) createFunction(body []byte) response {
 	case !nameRe.MatchString(b.FuncName):
 		return fail(errf(400, "FSS.1002", "invalid func_name %q", b.FuncName))
 	case !pkgRe.MatchString(b.Package):
-		return fail(errf(400, "FSS.0400", "invalid package %q", b.Package))
+		return fail(errf(400, "FSS.1004", "invalid package %q", b.Package))
 	}
 	if e := validateConfig(&b.config); e != nil {
 		return fail(e)
@@ -205,6 +271,9 @@ func (s *Server) createFunction(body []byte) response {
 	key := fnKey(b.Package, b.FuncName)
 	if _, exists := s.st.Functions[key]; exists {
 		return fail(errf(409, "FSS.1061", "function %s already exists", b.FuncName))
+	}
+	if c := s.opts.FunctionCap; c > 0 && len(s.st.Functions) >= c {
+		return fail(errf(403, "FSS.1041", "the project already has %d functions, the maximum", c))
 	}
 	c, e := s.readCode(b.codeBody)
 	if e != nil {
@@ -254,6 +323,9 @@ func (s *Server) model(f *function, sn *snapshot, qualifier string) map[string]a
 	if len(sn.Code.DependVersionList) > 0 {
 		m["depend_version_list"] = sn.Code.DependVersionList
 	}
+	// The SDK's response models carry the LTS target only as
+	// log_group_id and log_stream_id, never as log_config.
+	delete(m, "log_config")
 	if lc := c.LogConfig; lc != nil {
 		m["log_group_id"] = lc.GroupID
 		m["log_stream_id"] = lc.StreamID
@@ -266,9 +338,15 @@ func (s *Server) model(f *function, sn *snapshot, qualifier string) map[string]a
 
 // lookup finds a function and the snapshot a URN qualifies.
 func (s *Server) lookup(u urn) (*function, *snapshot, string, *apiError) {
+	return s.lookupTrap(u, false)
+}
+
+// lookupTrap is lookup; with trap and Options.NotFoundTrap, a missing
+// function is 401 FSS.0401, as config reads sometimes answer.
+func (s *Server) lookupTrap(u urn, trap bool) (*function, *snapshot, string, *apiError) {
 	f := s.st.Functions[u.key()]
 	if f == nil {
-		if s.opts.NotFoundTrap {
+		if trap && s.opts.NotFoundTrap {
 			return nil, nil, "", errf(401, "FSS.0401", "function %s not found", u.name)
 		}
 		return nil, nil, "", errf(404, "FSS.1051", "function %s not found", u.name)
@@ -293,9 +371,19 @@ func (s *Server) lookup(u urn) (*function, *snapshot, string, *apiError) {
 
 func (s *Server) listFunctions(r *http.Request) response {
 	q := r.URL.Query()
-	marker, _ := strconv.Atoi(q.Get("marker"))
-	max, _ := strconv.Atoi(q.Get("maxitems"))
-	if max <= 0 || max > 400 {
+	marker, max := 0, 0
+	var err error
+	if v := q.Get("marker"); v != "" {
+		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
+			return fail(errf(400, "FSS.1001", "marker %q is not a non-negative integer", trunc(v)))
+		}
+	}
+	if v := q.Get("maxitems"); v != "" {
+		if max, err = strconv.Atoi(v); err != nil || max < 0 {
+			return fail(errf(400, "FSS.1001", "maxitems %q is not a non-negative integer", trunc(v)))
+		}
+	}
+	if max == 0 || max > 400 {
 		max = 400
 	}
 	keys := make([]string, 0, len(s.st.Functions))
@@ -310,19 +398,17 @@ func (s *Server) listFunctions(r *http.Request) response {
 	}
 	sort.Strings(keys)
 	list := []map[string]any{}
+	marker = min(marker, len(keys))
 	end := min(marker+max, len(keys))
 	for i := marker; i < end; i++ {
 		f := s.st.Functions[keys[i]]
 		list = append(list, s.model(f, &f.Latest, "latest"))
 	}
-	if marker > len(keys) {
-		end = len(keys)
-	}
 	return ok(map[string]any{"functions": list, "next_marker": end, "count": len(keys)})
 }
 
 func (s *Server) getConfig(u urn) response {
-	f, sn, q, e := s.lookup(u)
+	f, sn, q, e := s.lookupTrap(u, true)
 	if e != nil {
 		return fail(e)
 	}
@@ -353,7 +439,7 @@ func (s *Server) getCode(r *http.Request, u urn) response {
 // writable finds the function a write is for; only latest can be written,
 // published versions (and aliases) are immutable.
 func (s *Server) writable(u urn) (*function, *apiError) {
-	if u.version != "" || u.alias != "" {
+	if !u.latest() {
 		return nil, errf(400, "FSS.0400", "only latest can be changed; versions are immutable")
 	}
 	f, _, _, e := s.lookup(u)
@@ -404,6 +490,9 @@ func (s *Server) updateConfig(u urn, body []byte) response {
 	var b updateConfigBody
 	if e := decodeJSON(body, &b); e != nil {
 		return fail(e)
+	}
+	if b.FuncName == nil {
+		return fail(errf(400, "FSS.0400", "func_name is required"))
 	}
 	if *b.FuncName != f.Name {
 		return fail(errf(400, "FSS.1002", "func_name cannot change (%s)", f.Name))
@@ -518,7 +607,7 @@ func (s *Server) publish(u urn, body []byte) response {
 	if len(f.Versions)+1 >= s.opts.VersionCap {
 		return fail(errf(400, "FSS.1015", "the function has %d versions including latest, the maximum", len(f.Versions)+1))
 	}
-	sn := f.Latest
+	sn := f.Latest.clone() // a version shares nothing with latest
 	sn.Description = b.Description
 	sn.LastModified = s.now()
 	f.Published[name] = &sn
@@ -528,18 +617,15 @@ func (s *Server) publish(u urn, body []byte) response {
 }
 
 func (s *Server) listVersions(u urn) response {
-	f, _, _, e := s.lookup(urn{region: u.region, project: u.project, pkg: u.pkg, name: u.name})
+	f, _, _, e := s.lookup(u.bare())
 	if e != nil {
 		return fail(e)
 	}
-	entry := func(sn *snapshot, q string) map[string]any {
-		return map[string]any{"func_urn": s.urnOf(f, q), "func_name": f.Name, "version": q, "digest": sn.Code.Digest,
-			"code_size": sn.Code.CodeSize, "last_modified": sn.LastModified, "version_description": sn.Description,
-			"runtime": sn.Config.Runtime, "memory_size": sn.Config.MemorySize, "handler": sn.Config.Handler}
-	}
-	list := []map[string]any{entry(&f.Latest, "latest")}
+	// Each entry is the function model of that version (the SDK's
+	// ListFunctionVersionResult), latest first, then in publish order.
+	list := []map[string]any{s.model(f, &f.Latest, "latest")}
 	for _, v := range f.Versions {
-		list = append(list, entry(f.Published[v], v))
+		list = append(list, s.model(f, f.Published[v], v))
 	}
 	return ok(map[string]any{"versions": list, "next_marker": len(list), "count": len(list)})
 }
@@ -548,7 +634,7 @@ func (s *Server) deleteFunctionOrVersion(u urn) response {
 	if u.alias != "" {
 		return fail(errf(400, "FSS.0400", "delete an alias through its aliases API"))
 	}
-	f, _, _, e := s.lookup(urn{region: u.region, project: u.project, pkg: u.pkg, name: u.name})
+	f, _, _, e := s.lookup(u.bare())
 	if e != nil {
 		return fail(e)
 	}
@@ -556,12 +642,17 @@ func (s *Server) deleteFunctionOrVersion(u urn) response {
 		delete(s.st.Functions, u.key())
 		return noContent()
 	}
+	if u.version == "latest" {
+		return fail(errf(400, "FSS.1015", "latest cannot be deleted; delete the function with its unqualified URN"))
+	}
 	if _, exists := f.Published[u.version]; !exists {
 		return fail(errf(404, "FSS.1052", "version %s not found", u.version))
 	}
 	for _, a := range f.Aliases {
-		if _, weighted := a.Weights[u.version]; weighted {
-			return fail(errf(400, "FSS.1094", "version %s is an additional version of alias %s", u.version, a.Name))
+		_, weighted := a.Weights[u.version]
+		_, ruled := a.Strategy[u.version]
+		if weighted || ruled {
+			return fail(errf(403, "FSS.1094", "version %s is an additional version of alias %s", u.version, a.Name))
 		}
 	}
 	delete(f.Published, u.version)

@@ -93,6 +93,20 @@ type snapshot struct {
 	LastModified string `json:"last_modified"`
 }
 
+// clone is a deep copy: a published version must share no pointer, map
+// or slice with latest.
+func (sn *snapshot) clone() snapshot {
+	b, err := json.Marshal(sn)
+	if err != nil {
+		panic(err) // plain data always marshals
+	}
+	var c snapshot
+	if err := json.Unmarshal(b, &c); err != nil {
+		panic(err)
+	}
+	return c
+}
+
 type alias struct {
 	Name         string         `json:"name"`
 	Version      string         `json:"version"`

@@ -1,0 +1,23 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+// Run serves on addr until ctx is done. Its first line of stdout is
+// exactly "listening on http://HOST:PORT"; the state is persisted when it
+// returns.
+func Run(ctx context.Context, addr string, opts Options, stdout io.Writer) error {
+	r, err := Start(addr, opts)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(stdout, "listening on %s\n", r.URL); err != nil {
+		r.Close()
+		return err
+	}
+	<-ctx.Done()
+	return r.Close()
+}
