@@ -395,12 +395,12 @@ func (s *Server) serveBlob(w http.ResponseWriter, r *http.Request, reqID, digest
 func (s *Server) authenticate(r *http.Request, body []byte) *apiError {
 	if tok := r.Header.Get("X-Auth-Token"); tok != "" {
 		if s.opts.Token == "" || tok != s.opts.Token {
-			return errf(401, "APIG.0301", "Incorrect IAM authentication information: token is invalid")
+			return errf(401, "APIG.0301", "Incorrect IAM authentication information: decrypt token fail")
 		}
 		return nil
 	}
 	if r.Header.Get("Authorization") == "" {
-		return errf(401, "APIG.0301", "Incorrect IAM authentication information: no Authorization or X-Auth-Token header")
+		return errf(401, "APIG.0301", "Incorrect IAM authentication information: x-auth-token not found")
 	}
 	if err := verify(r, body, s.opts.AccessKey, s.opts.SecretKey, s.opts.Now()); err != nil {
 		return errf(401, "APIG.0301", "%s", err.Error())
@@ -418,7 +418,7 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" || parts[3] != "functions" {
-		return fail(errf(404, "FSS.0404", "no such API: %s %s", r.Method, path))
+		return fail(noSuchAPI(r))
 	}
 	if parts[1] != s.opts.ProjectID {
 		return fail(errf(403, "FSS.0403", "the project id in the path does not match these credentials"))
@@ -436,7 +436,7 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 		case http.MethodPost:
 			return s.mutate(s.createFunction(body))
 		}
-		return fail(errf(405, "FSS.0405", "method not allowed"))
+		return fail(noSuchAPI(r))
 	}
 	u, e := parseURN(rest[0])
 	if e != nil {
@@ -478,7 +478,13 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 			return s.mutate(s.deleteAlias(u, name))
 		}
 	}
-	return fail(errf(404, "FSS.0404", "no such API: %s %s", r.Method, path))
+	return fail(noSuchAPI(r))
+}
+
+// noSuchAPI is the gateway's answer to a method and path it does not
+// publish, a wrong method on a known path included.
+func noSuchAPI(r *http.Request) *apiError {
+	return errf(404, "APIG.0101", "The API does not exist or has not been published in the environment: %s %s", r.Method, r.URL.Path)
 }
 
 // mutate persists the state after a successful change. Called with s.mu held.
@@ -505,7 +511,7 @@ func (s *Server) projects(r *http.Request) response {
 func decodeJSON(body []byte, v any) *apiError {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
-		return errf(400, "FSS.0406", "the request body is not valid JSON: %v", err)
+		return errf(406, "FSS.0406", "the request body is not valid JSON: %v", err)
 	}
 	return nil
 }

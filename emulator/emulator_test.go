@@ -396,7 +396,7 @@ func TestHTTPSignatureVectors(t *testing.T) {
 			if r.err != nil || r.status == 401 {
 				t.Fatalf("documented signature refused over HTTP: %v", r)
 			}
-			want := "FSS.0404" // no such API, after authentication
+			want := "APIG.0101" // no such API, after authentication
 			if v.name == "derived" {
 				want = "FSS.1051" // the function does not exist
 			}
@@ -567,7 +567,7 @@ func TestHTTPCreateGetUpdate(t *testing.T) {
 		t.Errorf("create model: %s", r.raw)
 	}
 	wantErr(t, "duplicate", c.do("POST", "/functions", body), 409, "FSS.1061")
-	wantErr(t, "bad json", c.do("POST", "/functions", `{"func_name":`), 400, "FSS.0406")
+	wantErr(t, "bad json", c.do("POST", "/functions", `{"func_name":`), 406, "FSS.0406")
 	bad := eCreateBody(t, "bad", "x")
 	bad["runtime"] = "Cobol"
 	wantErr(t, "bad runtime", c.do("POST", "/functions", bad), 400, "FSS.1005")
@@ -725,7 +725,7 @@ func TestHTTPVersions(t *testing.T) {
 	wantErr(t, "duplicate name", c.do("POST", u+"/versions", map[string]any{"version": v1}), 409, "FSS.1062")
 	wantErr(t, "invalid name", c.do("POST", u+"/versions", map[string]any{"version": "-bad-"}), 400, "FSS.1015")
 	wantErr(t, "latest as a name", c.do("POST", u+"/versions", map[string]any{"version": "latest"}), 400, "FSS.1015")
-	wantErr(t, "digest mismatch", c.do("POST", u+"/versions", map[string]any{"version": "v2", "digest": eHexSHA512(nil)}), 400, "FSS.0428")
+	wantErr(t, "digest mismatch", c.do("POST", u+"/versions", map[string]any{"version": "v2", "digest": eHexSHA512(nil)}), 428, "FSS.0428")
 	c.must(200, "POST", u+"/versions", map[string]any{"version": "v2", "digest": eHexSHA512(eZip(t, "two"))})
 
 	// The cap counts latest: with 3, two versions are the maximum.
@@ -889,9 +889,9 @@ func TestHTTPNotFound(t *testing.T) {
 		{"GET", u + ":!nope/config", nil, 404, "FSS.1053"},
 		{"GET", "/functions/urn:fss:bad/config", nil, 400, "FSS.1309"},
 		{"GET", "/functions/urn:fss:cn-east-3:" + ePID + ":function:default:hello/config", nil, 400, "FSS.1309"},
-		{"GET", u + "/nonsense", nil, 404, "FSS.0404"},
-		{"GET", "/v2/" + ePID + "/other/functions", nil, 404, "FSS.0404"},
-		{"PATCH", "/functions", nil, 405, "FSS.0405"},
+		{"GET", u + "/nonsense", nil, 404, "APIG.0101"},
+		{"GET", "/v2/" + ePID + "/other/functions", nil, 404, "APIG.0101"},
+		{"PATCH", "/functions", nil, 404, "APIG.0101"},
 	} {
 		wantErr(t, tc.method+" "+tc.path, c.do(tc.method, tc.path, tc.body), tc.status, tc.code)
 	}

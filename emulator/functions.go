@@ -480,7 +480,7 @@ func (s *Server) updateConfig(u urn, body []byte) response {
 	}
 	var present map[string]json.RawMessage
 	if err := json.Unmarshal(body, &present); err != nil {
-		return fail(errf(400, "FSS.0406", "the request body is not valid JSON: %v", err))
+		return fail(errf(406, "FSS.0406", "the request body is not valid JSON: %v", err))
 	}
 	for _, req := range []string{"func_name", "runtime", "timeout", "handler", "memory_size"} {
 		if _, ok := present[req]; !ok {
@@ -592,7 +592,7 @@ func (s *Server) publish(u urn, body []byte) response {
 		return fail(errf(400, "FSS.1016", "the function has not changed since version %s", f.Versions[n-1]))
 	}
 	if b.Digest != "" && b.Digest != f.Latest.Code.Digest {
-		return fail(errf(400, "FSS.0428", "digest %s does not match the code of latest", trunc(b.Digest)))
+		return fail(errf(428, "FSS.0428", "digest %s does not match the code of latest", trunc(b.Digest)))
 	}
 	name := b.Version
 	if name == "" {

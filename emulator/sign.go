@@ -140,22 +140,22 @@ func verify(r *http.Request, body []byte, accessKey, secretKey string, now time.
 		return &authError{"Incorrect IAM authentication information: " + err.Error()}
 	}
 	if a.access != accessKey {
-		return &authError{"Incorrect IAM authentication information: unknown access key"}
+		return &authError{"Incorrect IAM authentication information: Get secretKey failed,ak:******,err:ak not exist"}
 	}
 	date := r.Header.Get("X-Sdk-Date")
 	t, err := time.Parse(sdkDateFormat, date)
 	if err != nil {
-		return &authError{"Incorrect IAM authentication information: X-Sdk-Date missing or malformed"}
+		return &authError{"Incorrect IAM authentication information: verify aksk signature fail, X-Sdk-Date is missing or not in the format 20060102T150405Z"}
 	}
 	if d := now.Sub(t); d > maxSkew || d < -maxSkew {
-		return &authError{"Incorrect IAM authentication information: the request time is more than 15 minutes off the server time"}
+		return &authError{"Incorrect IAM authentication information: verify aksk signature fail, X-Sdk-Date is more than 15 minutes off the server time"}
 	}
 	hasDate := false
 	for _, h := range a.signed {
 		hasDate = hasDate || strings.EqualFold(h, "x-sdk-date")
 	}
 	if !hasDate {
-		return &authError{"Incorrect IAM authentication information: x-sdk-date must be signed"}
+		return &authError{"Incorrect IAM authentication information: verify aksk signature fail, x-sdk-date is not among the signed headers"}
 	}
 	bodyHash := r.Header.Get("X-Sdk-Content-Sha256")
 	if bodyHash != "UNSIGNED-PAYLOAD" {
