@@ -256,6 +256,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var resp response
+	defer func() {
+		// A bug must not take the connection down with it: answer as
+		// the real service does when it fails inside.
+		if v := recover(); v != nil {
+			if s.opts.Logf != nil {
+				s.opts.Logf("%s %s: panic: %v", r.Method, r.URL.Path, v)
+			}
+			s.write(w, r, reqID, fail(errf(500, "FSS.0500", "internal error")))
+		}
+	}()
 	if tooBig {
 		resp = fail(errf(413, "FSS.0413", "the request body is larger than %d bytes", maxBody))
 	} else {

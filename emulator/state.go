@@ -151,6 +151,14 @@ func (s *store) load() (*state, error) {
 	if err := os.MkdirAll(filepath.Join(s.dir, "blobs"), 0o755); err != nil {
 		return nil, err
 	}
+	// Temporary files are what a crash mid-write leaves; the rename that
+	// would have published them never happened, so they are dropped.
+	for _, pat := range []string{filepath.Join(s.dir, ".*.tmp-*"), filepath.Join(s.dir, "blobs", ".*.tmp-*")} {
+		left, _ := filepath.Glob(pat)
+		for _, f := range left {
+			os.Remove(f)
+		}
+	}
 	b, err := os.ReadFile(filepath.Join(s.dir, stateFile))
 	if os.IsNotExist(err) {
 		return st, nil
