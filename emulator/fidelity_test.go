@@ -6,8 +6,8 @@ package emulator
 import (
 	"bytes"
 	"crypto/sha512"
-	"encoding/hex"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
