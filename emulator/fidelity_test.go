@@ -34,9 +34,14 @@ func TestEmuWireModels(t *testing.T) {
 	u := "/functions/" + urnOf("hello")
 	body := createBodyFor("hello", "one")
 	body["log_config"] = map[string]string{"group_id": "g1", "stream_id": "s1"}
+	body["func_vpc"] = map[string]string{"vpc_id": "vpc", "subnet_id": "subnet"}
+	body["initializer_handler"], body["initializer_timeout"] = "index.init", 5
 	st, m, _ := c.do("POST", "/functions", body)
 	if st != 200 || m["last_modified"] != "2026-01-02 11:04:05" || m["func_urn"] != urnOf("hello")+":latest" || m["version"] != "latest" || m["type"] != "v2" {
 		t.Fatalf("create: %d %v", st, m)
+	}
+	if m["func_vpc"] != nil || m["initializer_handler"] != nil {
+		t.Errorf("create applied what only a config update sets: %v", m)
 	}
 	cfg := map[string]any{"func_name": "hello", "runtime": "Python3.10", "handler": "index.handler", "memory_size": 256, "timeout": 30,
 		"enable_lts_log": true, "log_config": map[string]string{"group_id": "g1", "group_name": "G", "stream_id": "s1", "stream_name": "S"}}
@@ -314,5 +319,37 @@ func TestEmuUnpublishedAPIs(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 405 {
 		t.Errorf("POST to a code link: %d", resp.StatusCode)
+	}
+}
+
+// A client may sign content-length and x-security-token too (the SDK signs
+// every header but content-type and those with "_"); the emulator reads
+// content-length where net/http keeps it, and accepts any security token.
+func TestEmuSignedContentLength(t *testing.T) {
+	_, c := newEmu(t, Options{})
+	body := []byte(`{"func_name":"cl","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,"code_type":"inline","func_code":{"file":"cHJpbnQoMSk="}}`)
+	req, _ := http.NewRequest("POST", c.base+"/v2/"+tPID+"/fgs/functions", bytes.NewReader(body))
+	date := time.Now().UTC().Format(sdkDateFormat)
+	req.Header.Set("X-Sdk-Date", date)
+	req.Header.Set("X-Security-Token", "temporary-token")
+	req.Header.Set("Content-Type", "application/json")
+	signed := []string{"content-length", "host", "x-sdk-date", "x-security-token"}
+	cr := canonicalRequest("POST", req.URL.Path, nil, signed, func(n string) string {
+		switch n {
+		case "host":
+			return req.URL.Host
+		case "content-length":
+			return fmt.Sprint(len(body))
+		}
+		return req.Header.Get(n)
+	}, hexSHA256(body))
+	req.Header.Set("Authorization", "SDK-HMAC-SHA256 Access="+tAK+", SignedHeaders="+strings.Join(signed, ";")+", Signature="+signature(tSK, date, cr))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("signed content-length: %d", resp.StatusCode)
 	}
 }

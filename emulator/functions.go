@@ -284,7 +284,10 @@ func (s *Server) createFunction(body []byte) response {
 		cfg.Type = "v2"
 	}
 	// Create ignores what FunctionGraph sets only through an update
-	// (fgs-api.md §6): initializer, concurrency, storage, pre-stop.
+	// (fgs-api.md §6, from the Terraform provider, which follows a create
+	// with a config update for them): VPC, mounts, app agency,
+	// initializer, concurrency; and storage and pre-stop likewise.
+	cfg.FuncVpc, cfg.MountConfig, cfg.AppXrole = nil, nil, ""
 	cfg.InitializerHandler, cfg.InitializerTimeout = "", 0
 	cfg.PreStopHandler, cfg.PreStopTimeout = "", 0
 	cfg.StrategyConfig = &strategyConfig{Concurrency: intp(400), ConcurrentNum: intp(1)}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -163,8 +164,11 @@ func verify(r *http.Request, body []byte, accessKey, secretKey string, now time.
 		bodyHash = hex.EncodeToString(sum[:])
 	}
 	hv := func(name string) string {
-		if name == "host" {
+		switch {
+		case name == "host":
 			return r.Host
+		case name == "content-length" && r.ContentLength >= 0 && r.Header.Get(name) == "":
+			return strconv.FormatInt(r.ContentLength, 10) // net/http keeps it out of Header
 		}
 		return strings.Join(r.Header.Values(name), ",")
 	}
