@@ -353,3 +353,35 @@ func TestEmuSignedContentLength(t *testing.T) {
 		t.Fatalf("signed content-length: %d", resp.StatusCode)
 	}
 }
+
+// The URN may arrive with ":" raw or as %3A and "!" as %21; either way it
+// names the same alias, and the signature is over the unescaped path.
+func TestEmuEscapedURN(t *testing.T) {
+	_, c := newEmu(t, Options{})
+	u := "/functions/" + urnOf("hello")
+	c.do("POST", "/functions", createBodyFor("hello", "x"))
+	c.do("POST", u+"/versions", map[string]any{"version": "v1"})
+	if st, m, _ := c.do("POST", u+"/aliases", map[string]any{"name": "live", "version": "v1"}); st != 200 {
+		t.Fatalf("alias: %d %v", st, m)
+	}
+	for _, raw := range []string{
+		"urn:fss:" + tReg + ":" + tPID + ":function:default:hello:%21live",
+		strings.ReplaceAll("urn:fss:"+tReg+":"+tPID+":function:default:hello:", ":", "%3A") + "%21live",
+	} {
+		req, _ := http.NewRequest("GET", c.base+"/v2/"+tPID+"/fgs/functions/"+raw+"/config", nil)
+		date := time.Now().UTC().Format(sdkDateFormat)
+		req.Header.Set("X-Sdk-Date", date)
+		cr := canonicalRequest("GET", req.URL.Path, nil, []string{"x-sdk-date"}, req.Header.Get, hexSHA256(nil))
+		req.Header.Set("Authorization", "SDK-HMAC-SHA256 Access="+tAK+", SignedHeaders=x-sdk-date, Signature="+signature(tSK, date, cr))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		json.NewDecoder(resp.Body).Decode(&m)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || m["version"] != "v1" {
+			t.Errorf("%s: %d %v", raw, resp.StatusCode, m)
+		}
+	}
+}
