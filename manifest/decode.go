@@ -605,8 +605,8 @@ func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 		full = filepath.Join(dir, full)
 	}
 	full = filepath.Clean(full)
+	shown := c.Path // as written: the same text wherever the project sits
 	c.Path = full
-	shown := rel(dir, full)
 	if templated(pathNode) {
 		shown = quote(pathNode, "", 60)
 	}
@@ -640,13 +640,6 @@ func inside(dir, p string) bool {
 	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
 }
 
-func rel(dir, p string) string {
-	if r, err := filepath.Rel(dir, p); err == nil {
-		return r
-	}
-	return p
-}
-
 func (d *decoder) publish(n *yaml.Node, path string) *Publish {
 	p := &Publish{}
 	d.mapping(n, path, func(k, x *yaml.Node) {
@@ -676,6 +669,7 @@ func (d *decoder) publish(n *yaml.Node, path string) *Publish {
 
 func (d *decoder) aliases(n *yaml.Node, path string) map[string]Alias {
 	out := map[string]Alias{}
+	byVersion := map[string]string{} // version as written -> first alias on it
 	d.mapping(n, path, func(k, x *yaml.Node) {
 		ap := join(path, k.Value)
 		if !aliasRe.MatchString(k.Value) {
@@ -709,6 +703,15 @@ func (d *decoder) aliases(n *yaml.Node, path string) map[string]Alias {
 		}
 		if canaryNode != nil && a.Version == "latest" {
 			d.errAt(canaryNode, join(ap, "canary"), "a canary needs a published version, not latest")
+		}
+		// FunctionGraph gives a version at most one alias (FSS.1066). A
+		// canary alias ends up wholly on its version too, once promoted.
+		if versionNode != nil && a.Version != "" {
+			if first, ok := byVersion[a.Version]; ok && first != k.Value {
+				d.errAt(versionNode, join(ap, "version"), "alias %s already points at %s; FunctionGraph allows one alias per version (FSS.1066)", first, quote(versionNode, a.Version, 60))
+			} else {
+				byVersion[a.Version] = k.Value
+			}
 		}
 		out[k.Value] = a
 	})

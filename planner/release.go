@@ -9,6 +9,7 @@ import (
 	"maps"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
@@ -235,6 +236,13 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 		}
 		fp.AliasOps = append(fp.AliasOps, AliasOp{Create: !exists, Alias: next})
 	}
+	after := maps.Clone(st.aliases)
+	maps.Copy(after, want)
+	ops, err := orderAliasOps(f.Name, fp.AliasOps, st.aliases, after)
+	if err != nil {
+		return err
+	}
+	fp.AliasOps = ops
 	var aliasStep *Step
 	if len(fp.AliasOps) > 0 {
 		var ch []Change
@@ -255,8 +263,6 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 	// publish, the aliases have not moved yet: what they reference now is
 	// protected too (FunctionGraph refuses to delete a weighted version,
 	// FSS.1094, and deleting a target would delete the alias).
-	after := maps.Clone(st.aliases)
-	maps.Copy(after, want)
 	protectAfter := referenced(after)
 	protectAfter[published] = true
 	protectNow := maps.Clone(protectAfter)
@@ -322,6 +328,51 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 		fp.Steps = append(fp.Steps, *pruneStep)
 	}
 	return nil
+}
+
+// orderAliasOps checks FunctionGraph's rule of at most one alias per
+// version (FSS.1066) on the aliases as they will be after the plan, and
+// orders the moves so that each goes to a version no other alias holds at
+// that moment (an alias leaving a version moves before one arriving).
+// Aliases that trade versions cannot be moved that way: that is an error.
+func orderAliasOps(fn string, ops []AliasOp, now, after map[string]apiclient.Alias) ([]AliasOp, error) {
+	holder := map[string]string{}
+	for _, name := range sortedKeys(after) {
+		v := after[name].Version
+		if other, ok := holder[v]; ok {
+			return nil, fmt.Errorf("%s: aliases %s and %s would both point at version %s; FunctionGraph allows one alias per version (FSS.1066)", fn, other, name, v)
+		}
+		holder[v] = name
+	}
+	held := map[string]string{} // version -> alias, as the moves go on
+	for name, a := range now {
+		held[a.Version] = name
+	}
+	var out []AliasOp
+	pending := ops
+	for len(pending) > 0 {
+		var blocked []AliasOp
+		for _, op := range pending {
+			if h, ok := held[op.Alias.Version]; ok && h != op.Alias.Name {
+				blocked = append(blocked, op)
+				continue
+			}
+			if cur, ok := now[op.Alias.Name]; ok && held[cur.Version] == op.Alias.Name {
+				delete(held, cur.Version)
+			}
+			held[op.Alias.Version] = op.Alias.Name
+			out = append(out, op)
+		}
+		if len(blocked) == len(pending) {
+			var names []string
+			for _, op := range blocked {
+				names = append(names, op.Alias.Name)
+			}
+			return nil, fmt.Errorf("%s: aliases %s trade versions, and FunctionGraph allows one alias per version (FSS.1066) at every moment: point one of them at another version first", fn, strings.Join(names, ", "))
+		}
+		pending = blocked
+	}
+	return out, nil
 }
 
 func aliasEqual(a, b apiclient.Alias) bool {

@@ -203,3 +203,47 @@ func TestNewestVersionWithinOneTimestamp(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// FunctionGraph allows one alias per version (FSS.1066): an alias leaving
+// a version moves before one arriving on it; aliases that trade versions,
+// or would end on one version, are plan errors.
+func TestOneAliasPerVersion(t *testing.T) {
+	w := newWorld(t)
+	y := func(version, alpha, beta string) string {
+		s := "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n" +
+			"    publish: {version: " + version + "}\n    aliases:\n      alpha: {version: " + alpha + "}\n"
+		if beta != "" {
+			s += "      beta: {version: " + beta + "}\n"
+		}
+		return s
+	}
+	w.write(y("v1", "$published", ""), "1")
+	w.apply()
+	w.write(y("v2", "v1", "$published"), "2")
+	w.apply()
+	// alpha goes to v2, which beta leaves for v3: beta must move first.
+	w.write(y("v3", "v2", "$published"), "3")
+	p, err := w.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, op := range p.Functions[0].AliasOps {
+		order = append(order, op.Alias.Name+"->"+op.Alias.Version)
+	}
+	if strings.Join(order, ",") != "beta->v3,alpha->v2" {
+		t.Fatalf("alias order %v\n%s", order, text(p))
+	}
+	if err := applier.Apply(context.Background(), w.client, p, applier.Options{}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	w.write(y("v3", "v3", "v2"), "3")
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "aliases alpha, beta trade versions") {
+		t.Fatalf("swap: err = %v", err)
+	}
+	// beta is no longer declared, but it still holds v3.
+	w.write(y("v3", "$published", ""), "3")
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "aliases alpha and beta would both point at version v3") {
+		t.Fatalf("unmanaged holder: err = %v", err)
+	}
+}
