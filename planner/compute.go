@@ -232,15 +232,6 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		fp.Archive = res
 		fp.Digest = res.Digest
 	}
-	if len(f.Environment) > 0 {
-		if _, bad := f.Environment[FingerprintKey]; bad {
-			return nil, fmt.Errorf("%s: environment key %s is reserved for fgsdeploy's secrets fingerprint", f.Name, FingerprintKey)
-		}
-	}
-	if f.EncryptedEnvironment != nil && len(f.Environment)+1 > 20 {
-		return nil, fmt.Errorf("%s: environment has %d keys; with encrypted_environment fgsdeploy adds %s, and FunctionGraph allows 20", f.Name, len(f.Environment), FingerprintKey)
-	}
-
 	live, err := api.GetConfig(ctx, fp.URN)
 	switch {
 	case apiclient.IsNotFound(err):

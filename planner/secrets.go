@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strings"
+
+	"github.com/fgsdeploy/fgsdeploy/manifest"
 )
 
 // FingerprintKey is the user_data (environment) key under which fgsdeploy
@@ -27,8 +29,9 @@ import (
 // salted hash makes guessing a weak secret from it expensive. The key is
 // hidden from environment diffs and counts toward FunctionGraph's limit of
 // 20 environment keys. A secret changed outside fgsdeploy (console, API)
-// is not detected: the fingerprint still matches the manifest.
-const FingerprintKey = "FGSDEPLOY_SECRETS_FP"
+// is not detected: the fingerprint still matches the manifest. The manifest
+// loader reserves the key and counts it toward the limit.
+const FingerprintKey = manifest.SecretsFingerprintKey
 
 // fingerprintIterations is the PBKDF2 work factor of the v1 fingerprint.
 // Changing it changes every stored fingerprint; add a v2 instead.
