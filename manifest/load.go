@@ -254,20 +254,25 @@ func yamlErrorLine(err error) (int, string) {
 	return line, "invalid YAML: " + msg
 }
 
-// checkDuplicates reports a key that appears twice in one map, anywhere.
+// checkDuplicates reports a key that appears twice in one map, anywhere,
+// and drops the second pair, so that what follows decodes only the first
+// (one error for the duplicate, not more for the second's missing keys).
 func checkDuplicates(el *errorList, n *yaml.Node, path string) {
 	switch n.Kind {
 	case yaml.MappingNode:
 		seen := map[string]*yaml.Node{}
+		kept := n.Content[:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
+			k, v := n.Content[i], n.Content[i+1]
 			if first, dup := seen[k.Value]; dup {
 				el.add(k.Line, k.Column, join(path, k.Value), "duplicate key (first at line %d)", first.Line)
-			} else {
-				seen[k.Value] = k
+				continue
 			}
-			checkDuplicates(el, n.Content[i+1], join(path, k.Value))
+			seen[k.Value] = k
+			checkDuplicates(el, v, join(path, k.Value))
+			kept = append(kept, k, v)
 		}
+		n.Content = kept
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
 			checkDuplicates(el, c, fmt.Sprintf("%s[%d]", path, i))
