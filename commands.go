@@ -381,6 +381,9 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 				if !c.IsSet("env") && saved.Env != "" {
 					c.Set("env", saved.Env)
 				}
+				if !c.IsSet("file") && saved.Manifest != "" {
+					c.Set("file", saved.Manifest)
+				}
 			}
 			p, err := project(c)
 			if err != nil {
@@ -388,6 +391,9 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			}
 			if saved != nil && saved.Env != p.Env {
 				return fmt.Errorf("the plan was made for environment %q, not %q", saved.Env, p.Env)
+			}
+			if saved != nil && saved.Manifest != "" && filepath.Clean(saved.Manifest) != filepath.Clean(p.File) {
+				return fmt.Errorf("the plan was made from %s, not %s", saved.Manifest, p.File)
 			}
 			s, err := connect(c.Context, c, p, stderr)
 			if err != nil {

@@ -155,7 +155,12 @@ func (r *Report) Write(w io.Writer) error {
 			writeDoneNotDone(&b, f)
 		case Refused:
 			notDone++
-			fmt.Fprintf(&b, "%s: refused: %v\n", f.Name, f.Err)
+			var stale *planner.StaleError
+			if errors.As(f.Err, &stale) {
+				fmt.Fprintf(&b, "%s: refused: saved plan is stale: %s; run plan again\n", f.Name, stale.Reason)
+			} else {
+				fmt.Fprintf(&b, "%s: refused: %v\n", f.Name, f.Err)
+			}
 		}
 	}
 	fmt.Fprintf(&b, "Apply: %d created, %d updated, %d unchanged, %d failed", created, updated, unchanged, failed)

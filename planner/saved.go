@@ -160,7 +160,7 @@ func (s *Saved) Check(fresh *Plan) (*Plan, []error) {
 			if sf.Pre.Exists {
 				stale = append(stale, &StaleError{sf.Name, "the function was deleted since the plan was made"})
 			} else {
-				stale = append(stale, &StaleError{sf.Name, "the function was created by someone else since the plan was made"})
+				stale = append(stale, &StaleError{sf.Name, "the function was created since the plan was made (was this plan applied already?)"})
 			}
 		case f.Pre.Digest != sf.Pre.Digest:
 			stale = append(stale, &StaleError{sf.Name, "its code changed remotely since the plan was made"})
