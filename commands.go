@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -44,14 +45,17 @@ func remoteFlags() []cli.Flag {
 		&cli.StringFlag{Name: "endpoint", Usage: "FunctionGraph endpoint `URL` (env FGSDEPLOY_ENDPOINT)"},
 		&cli.StringFlag{Name: "iam-endpoint", Usage: "IAM endpoint `URL` (env HUAWEICLOUD_SDK_IAM_ENDPOINT)"},
 		&cli.BoolFlag{Name: "local", Usage: "use the embedded FunctionGraph emulator, state in <project>/.fgsdeploy/local (env FGSDEPLOY_LOCAL=1)"},
-		&cli.IntFlag{Name: "version-cap", Usage: "FunctionGraph's versions per function, latest included (env FGSDEPLOY_VERSION_CAP; default 20)"},
+		&cli.IntFlag{Name: "version-cap", Usage: "FunctionGraph's versions per function, latest included (env FGSDEPLOY_VERSION_CAP)", DefaultText: "20"},
 	}
 }
 
 // versionCap is the version cap the plan checks publishes against.
 func versionCap(c *cli.Context) (int, error) {
-	if n := integer(c, "version-cap"); n != 0 {
-		return n, nil
+	if _, set := lookup(c, "version-cap"); set {
+		if n := integer(c, "version-cap"); n >= 2 {
+			return n, nil
+		}
+		return 0, fmt.Errorf("--version-cap %d: want a whole number of at least 2", integer(c, "version-cap"))
 	}
 	if v := env("FGSDEPLOY_VERSION_CAP"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -92,6 +96,18 @@ func boolean(c *cli.Context, name string) bool {
 	return lc.Bool(name)
 }
 
+// checkFlags runs before every command: flag values that no command can
+// use are errors before anything is read or sent.
+func checkFlags(c *cli.Context) error {
+	if lc, set := lookup(c, "parallelism"); set && lc.Int("parallelism") < 1 {
+		return withHint(fmt.Errorf("--parallelism %d: want at least 1", lc.Int("parallelism")), "the default is 8")
+	}
+	if _, err := versionCap(c); err != nil {
+		return err
+	}
+	return nil
+}
+
 func integer(c *cli.Context, name string) int {
 	lc, _ := lookup(c, name)
 	return lc.Int(name)
@@ -115,6 +131,9 @@ func project(c *cli.Context) (*manifest.Project, error) {
 		}
 	}
 	p, err := manifest.Load(str(c, "file"), manifest.Options{Env: str(c, "env"), Lookup: os.LookupEnv})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, withHint(err, "run fgsdeploy in the project directory, or point at it with -C DIR or -f FILE; fgsdeploy init NAME writes a manifest from a deployed function")
+	}
 	if err != nil {
 		annotate(err)
 		return nil, &exitError{code: 1, err: manifestError(err)}

@@ -91,7 +91,7 @@ func printError(w io.Writer, err error) {
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:                 "fgsdeploy",
 		Usage:                "declarative deployments for Huawei Cloud FunctionGraph",
 		Version:              versionString(),
@@ -116,6 +116,22 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			initCmd(stdout, stderr),
 		},
 	}
+	// A wrong flag is one error line and a pointer to the help, not the
+	// whole help text.
+	app.OnUsageError = usageError
+	for _, cmd := range app.Commands {
+		cmd.OnUsageError = usageError
+		cmd.Before = checkFlags
+	}
+	return app
+}
+
+func usageError(c *cli.Context, err error, _ bool) error {
+	name := "fgsdeploy"
+	if c.Command != nil && c.Command.Name != "" && c.Command.Name != name {
+		name += " " + c.Command.Name
+	}
+	return withHint(err, "%s --help lists the flags", name)
 }
 
 // flagsFirst moves a command's flags before its positional arguments, so
