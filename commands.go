@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,8 +103,12 @@ func checkFlags(c *cli.Context) error {
 	if lc, set := lookup(c, "parallelism"); set && lc.Int("parallelism") < 1 {
 		return withHint(fmt.Errorf("--parallelism %d: want at least 1", lc.Int("parallelism")), "the default is 8")
 	}
-	if _, err := versionCap(c); err != nil {
-		return err
+	for _, f := range c.Command.Flags {
+		if slices.Contains(f.Names(), "version-cap") {
+			if _, err := versionCap(c); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
