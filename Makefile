@@ -22,6 +22,16 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	@if [ -x bench/run.sh ]; then bench/run.sh; fi
 
+# fuzz runs every fuzz target for FUZZTIME each (the seeds also run in make test).
+FUZZTIME ?= 30s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
 soak:
 	FGSDEPLOY_SOAK=long $(GO) test -race -count=1 -run Soak -timeout 30m ./applier/
 

@@ -188,6 +188,9 @@ const (
 	maxEnvBytes   = 4096
 	maxAliases    = 10
 	maxDescLength = 512
+	// maxAliasDescLength leaves room for " (fgsdeploy:previous=" + a
+	// version name of up to 42 characters + ")".
+	maxAliasDescLength = maxDescLength - len(" (fgsdeploy:previous=)") - 42
 )
 
 // SecretsFingerprintKey is the environment key the planner writes next to
@@ -689,7 +692,11 @@ func (d *decoder) aliases(n *yaml.Node, path string) map[string]Alias {
 				}
 			case "description":
 				a.Description = d.str(y, p2)
-				d.maxLen(y, p2, a.Description)
+				// fgsdeploy appends " (fgsdeploy:previous=VERSION)" when it
+				// moves the alias; the whole must fit FunctionGraph's 512.
+				if c := utf8.RuneCountInString(a.Description); c > maxAliasDescLength {
+					d.errAt(y, p2, "is %d characters long; at most %d (fgsdeploy appends the previous version to it, and FunctionGraph allows %d)", c, maxAliasDescLength, maxDescLength)
+				}
 			default:
 				d.unknown(k2, ap, functionSchema["aliases"]["*"])
 			}

@@ -156,7 +156,7 @@ func TestRules(t *testing.T) {
 		{"description: " + strings.Repeat("é", 512), "", ""},
 		{"description: " + strings.Repeat("é", 513), "functions.hello.description", "513 characters long; at most 512"},
 		{"publish: {description: " + strings.Repeat("x", 513) + "}", "functions.hello.publish.description", "at most 512"},
-		{"aliases: {live: {version: latest, description: " + strings.Repeat("x", 513) + "}}", "functions.hello.aliases.live.description", "at most 512"},
+		{"aliases: {live: {version: latest, description: " + strings.Repeat("x", 513) + "}}", "functions.hello.aliases.live.description", "at most 448"},
 		{"runtime: PHP8.3", "functions.hello.runtime", "duplicate key"},
 		{"publish: ~\n    aliases: {live: {version: $published}}", "functions.hello.aliases.live.version", "needs a publish: section"},
 		{"func_vpc: ~\n    mount_config: ~\n    log_config: ~\n    environment: {}", "", ""},

@@ -350,6 +350,8 @@ func TestFunctionRules(t *testing.T) {
 		{"aliases: {live: {version: latest}, beta: {version: latest}}", p + "aliases.beta.version", "one alias per version"},
 		{"publish: {}\n    aliases: {live: {version: $published, canary: 10}, beta: {version: $published}}", p + "aliases.beta.version", "alias live already points at"},
 		{"aliases: {live: {version: v1}, beta: {version: v2}}", "", ""},
+		{"aliases: {live: {version: v1, description: " + strings.Repeat("d", 448) + "}}", "", ""},
+		{"aliases: {live: {version: v1, description: " + strings.Repeat("d", 449) + "}}", p + "aliases.live.description", "is 449 characters long; at most 448 (fgsdeploy appends the previous version to it, and FunctionGraph allows 512)"},
 		{"publish: {}\n    aliases: {live: {version: $published, canary: 0}}", p + "aliases.live.canary", "0 is out of range (1 to 99)"},
 		{"publish: {}\n    aliases: {live: {version: $published, canary: 100}}", p + "aliases.live.canary", "100 is out of range (1 to 99)"},
 		{"aliases: {live: {}}", p + "aliases.live.version", "is required ($published, latest or a version name)"},
