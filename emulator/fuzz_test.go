@@ -33,7 +33,7 @@ var fuzzRoutes = []struct{ method, path string }{
 func FuzzRequestBodies(f *testing.F) {
 	seeds := []string{
 		`{}`, `null`, `[]`, `"x"`, `{"func_name":null}`,
-		`{"func_name":"g","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,"code_type":"zip","code_filename":"c.zip","func_code":{"file":"` + base64.StdEncoding.EncodeToString([]byte("PK\x05\x06" + strings.Repeat("\x00", 18))) + `"}}`,
+		`{"func_name":"g","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,"code_type":"zip","code_filename":"c.zip","func_code":{"file":"` + base64.StdEncoding.EncodeToString([]byte("PK\x05\x06"+strings.Repeat("\x00", 18))) + `"}}`,
 		`{"func_name":"f","runtime":"Python3.10","handler":"i.h","memory_size":256,"timeout":30,"user_data":"{\"a\":\"b\"}","strategy_config":{"concurrency":-1}}`,
 		`{"func_name":"f","runtime":"Python3.10","handler":"i.h","memory_size":256,"timeout":30,"user_data":"not json"}`,
 		`{"code_type":"zip","code_filename":"c.zip","func_code":{"file":"!!!"}}`,
