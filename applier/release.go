@@ -15,6 +15,7 @@ type AliasAPI interface {
 	GetAlias(ctx context.Context, urn, name string) (*apiclient.Alias, error)
 	UpdateAlias(ctx context.Context, urn string, a *apiclient.Alias) (*apiclient.Alias, error)
 	ListVersions(ctx context.Context, urn string) ([]apiclient.Version, error)
+	ListAliases(ctx context.Context, urn string) ([]apiclient.Alias, error)
 }
 
 var _ AliasAPI = (*apiclient.Client)(nil)
@@ -107,6 +108,19 @@ func nonZeroWeights(m map[string]int) map[string]int {
 }
 
 func move(ctx context.Context, api AliasAPI, urn string, cur *apiclient.Alias, next apiclient.Alias) (*AliasMove, error) {
+	// FunctionGraph allows one alias per version (FSS.1066): name the
+	// alias in the way rather than let the update fail.
+	if next.Version != cur.Version {
+		all, err := api.ListAliases(ctx, urn)
+		if err != nil {
+			return nil, fmt.Errorf("list aliases: %w", err)
+		}
+		for _, a := range all {
+			if a.Name != next.Name && a.Version == next.Version {
+				return nil, fmt.Errorf("version %s already has alias %s, and FunctionGraph allows one alias per version (FSS.1066): move %s first", next.Version, a.Name, a.Name)
+			}
+		}
+	}
 	if _, err := api.UpdateAlias(ctx, urn, &next); err != nil {
 		return nil, fmt.Errorf("update alias %s: %w", next.Name, err)
 	}
