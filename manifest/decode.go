@@ -712,8 +712,9 @@ func (d *decoder) aliases(n *yaml.Node, path string) map[string]Alias {
 			d.errAt(canaryNode, join(ap, "canary"), "a canary needs a published version, not latest")
 		}
 		// FunctionGraph gives a version at most one alias (FSS.1066). A
-		// canary alias ends up wholly on its version too, once promoted.
-		if versionNode != nil && a.Version != "" {
+		// canary alias keeps its current version as its main one, so
+		// whether it clashes depends on the live state: the plan checks.
+		if versionNode != nil && a.Version != "" && canaryNode == nil {
 			if first, ok := byVersion[a.Version]; ok && first != k.Value {
 				d.errAt(versionNode, join(ap, "version"), "alias %s already points at %s; FunctionGraph allows one alias per version (FSS.1066)", first, quote(versionNode, a.Version, 60))
 			} else {
