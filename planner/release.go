@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -63,6 +64,17 @@ func SplitAliasDescription(d string) (user, previous string) {
 type versionState struct {
 	versions []apiclient.Version // published versions, newest first (latest excluded)
 	aliases  map[string]apiclient.Alias
+}
+
+// newestOtherThan is the newest published version that is not v ("" if
+// none).
+func (s *versionState) newestOtherThan(v string) string {
+	for _, x := range s.versions {
+		if x.Version != v {
+			return x.Version
+		}
+	}
+	return ""
 }
 
 func (s *versionState) find(name string) *apiclient.Version {
@@ -195,6 +207,7 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 
 	// Aliases, in name order.
 	want := map[string]apiclient.Alias{}
+	var firstCanary []string // new canary aliases with no version to keep
 	for _, name := range sortedKeys(f.Aliases) {
 		a := f.Aliases[name]
 		target := a.Version
@@ -220,6 +233,16 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 		}
 		next := apiclient.Alias{Name: name, Version: target}
 		switch {
+		case !exists && a.Canary > 0 && target != Latest:
+			// A new canary alias keeps the newest other version, as an
+			// existing one keeps its current version; with none, it
+			// starts wholly on the target.
+			if prev := st.newestOtherThan(target); prev != "" {
+				next.Version = prev
+				next.AdditionalVersionWeights = map[string]int{target: a.Canary}
+			} else {
+				firstCanary = append(firstCanary, name)
+			}
 		case !exists:
 		case a.Canary > 0 && target != Latest && cur.Version != target:
 			// Keep the stable version, send Canary% to the new one.
@@ -239,6 +262,14 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 	after := maps.Clone(st.aliases)
 	maps.Copy(after, want)
 	ops, err := orderAliasOps(f.Name, fp.AliasOps, st.aliases, after)
+	var clash *aliasClash
+	if errors.As(err, &clash) {
+		for _, n := range firstCanary {
+			if n == clash.a || n == clash.b {
+				clash.hint = fmt.Sprintf(": %s is a new canary alias and there is no earlier version for it to keep, so it would start wholly on %s; add it after the first release", n, clash.version)
+			}
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -340,7 +371,7 @@ func orderAliasOps(fn string, ops []AliasOp, now, after map[string]apiclient.Ali
 	for _, name := range sortedKeys(after) {
 		v := after[name].Version
 		if other, ok := holder[v]; ok {
-			return nil, fmt.Errorf("%s: aliases %s and %s would both point at version %s; FunctionGraph allows one alias per version (FSS.1066)", fn, other, name, v)
+			return nil, &aliasClash{fn: fn, a: other, b: name, version: v}
 		}
 		holder[v] = name
 	}
@@ -373,6 +404,16 @@ func orderAliasOps(fn string, ops []AliasOp, now, after map[string]apiclient.Ali
 		pending = blocked
 	}
 	return out, nil
+}
+
+// aliasClash is two aliases that would end on one version.
+type aliasClash struct {
+	fn, a, b, version string
+	hint              string
+}
+
+func (e *aliasClash) Error() string {
+	return fmt.Sprintf("%s: aliases %s and %s would both point at version %s; FunctionGraph allows one alias per version (FSS.1066)%s", e.fn, e.a, e.b, e.version, e.hint)
 }
 
 func aliasEqual(a, b apiclient.Alias) bool {

@@ -247,3 +247,33 @@ func TestOneAliasPerVersion(t *testing.T) {
 		t.Fatalf("unmanaged holder: err = %v", err)
 	}
 }
+
+// A new canary alias keeps the newest other version, as an existing one
+// keeps its current version; with no other version it would start wholly
+// on the target, which another alias may hold: a plan error with a hint.
+func TestNewCanaryAlias(t *testing.T) {
+	w := newWorld(t)
+	y := func(version string, canary bool) string {
+		s := "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n" +
+			"    publish: {version: " + version + "}\n    aliases:\n      live: {version: $published}\n"
+		if canary {
+			s += "      canary: {version: $published, canary: 10}\n"
+		}
+		return s
+	}
+	w.write(y("v1", true), "1")
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "canary is a new canary alias and there is no earlier version for it to keep") {
+		t.Fatalf("err = %v", err)
+	}
+	w.write(y("v1", false), "1")
+	w.apply()
+	w.write(y("v2", true), "2")
+	w.apply()
+	a, err := w.client.GetAlias(context.Background(), w.client.FunctionURN("default", "hello"), "canary")
+	if err != nil || a.Version != "v1" || a.AdditionalVersionWeights["v2"] != 10 {
+		t.Fatalf("canary %+v %v", a, err)
+	}
+	if p, err := w.plan(); err != nil || p.HasChanges() {
+		t.Fatalf("re-plan: %v\n%s", err, text(p))
+	}
+}
