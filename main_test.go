@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"flag"
+	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -37,6 +41,7 @@ func TestScripts(t *testing.T) {
 			"faults":   cmdFaults,
 			"waitreq":  cmdWaitRequests,
 			"mtimes":   cmdMtimes,
+			"emuproc":  cmdEmulatorProcess,
 		},
 	})
 }
@@ -128,6 +133,90 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 
 // running holds each script's emulator, by its $WORK.
 var running sync.Map
+
+// procs holds each script's emulator process, by its $WORK.
+var procs sync.Map
+
+// cmdEmulatorProcess runs "fgsdeploy emulator" as a process of its own, the
+// way outside scripts run it, and points fgsdeploy at it:
+//
+//	emuproc start [state=DIR]   wait for "listening on URL", its first line
+//	emuproc stop                SIGTERM; it must exit 0 within 10 s
+func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: emuproc start [state=DIR] | emuproc stop")
+	}
+	work := ts.Getenv("WORK")
+	switch args[0] {
+	case "start":
+		bin, err := exec.LookPath("fgsdeploy")
+		ts.Check(err)
+		argv := []string{"emulator", "--addr", "127.0.0.1:0", "--access-key", testAK, "--secret-key", testSK,
+			"--project-id", testProject, "--region", testRegion}
+		for _, a := range args[1:] {
+			k, v, _ := strings.Cut(a, "=")
+			if k != "state" {
+				ts.Fatalf("emuproc: unknown option %q", a)
+			}
+			argv = append(argv, "--state", ts.MkAbs(v))
+		}
+		cmd := exec.Command(bin, argv...)
+		cmd.Dir = work
+		out, err := cmd.StdoutPipe()
+		ts.Check(err)
+		ts.Check(cmd.Start())
+		procs.Store(work, cmd)
+		ts.Defer(func() {
+			if _, ok := procs.LoadAndDelete(work); ok {
+				cmd.Process.Kill()
+				cmd.Wait()
+			}
+		})
+		first := make(chan string, 1)
+		go func() {
+			sc := bufio.NewScanner(out)
+			if sc.Scan() {
+				first <- sc.Text()
+			}
+			close(first)
+			io.Copy(io.Discard, out)
+		}()
+		var line string
+		select {
+		case line = <-first:
+		case <-time.After(10 * time.Second):
+			ts.Fatalf("emuproc: no first line after 10s")
+		}
+		url, ok := strings.CutPrefix(line, "listening on ")
+		if !ok || !strings.HasPrefix(url, "http://127.0.0.1:") {
+			ts.Fatalf("emuproc: first line %q, want \"listening on http://127.0.0.1:PORT\"", line)
+		}
+		for k, v := range map[string]string{"FGSDEPLOY_ENDPOINT": url, "HUAWEICLOUD_SDK_IAM_ENDPOINT": url,
+			"HUAWEICLOUD_SDK_AK": testAK, "HUAWEICLOUD_SDK_SK": testSK, "HUAWEICLOUD_SDK_REGION": testRegion} {
+			ts.Setenv(k, v)
+		}
+	case "stop":
+		v, ok := procs.LoadAndDelete(work)
+		if !ok {
+			ts.Fatalf("emuproc stop: none started")
+		}
+		cmd := v.(*exec.Cmd)
+		ts.Check(cmd.Process.Signal(syscall.SIGTERM))
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				ts.Fatalf("emuproc stop: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			ts.Fatalf("emuproc stop: still running 10s after SIGTERM")
+		}
+	default:
+		ts.Fatalf("usage: emuproc start [state=DIR] | emuproc stop")
+	}
+}
 
 // cmdFaults changes the fault rate of the script's emulator: faults RATE
 func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
