@@ -140,11 +140,11 @@ var procs sync.Map
 // cmdEmulatorProcess runs "fgsdeploy emulator" as a process of its own, the
 // way outside scripts run it, and points fgsdeploy at it:
 //
-//	emuproc start [state=DIR]   wait for "listening on URL", its first line
+//	emuproc start [state=DIR] [token=T]   wait for "listening on URL", its first line
 //	emuproc stop                SIGTERM; it must exit 0 within 10 s
 func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
-		ts.Fatalf("usage: emuproc start [state=DIR] | emuproc stop")
+		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] | emuproc stop")
 	}
 	work := ts.Getenv("WORK")
 	switch args[0] {
@@ -154,11 +154,14 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 		argv := []string{"emulator", "--addr", "127.0.0.1:0", "--access-key", testAK, "--secret-key", testSK,
 			"--project-id", testProject, "--region", testRegion}
 		for _, a := range args[1:] {
-			k, v, _ := strings.Cut(a, "=")
-			if k != "state" {
+			switch k, v, _ := strings.Cut(a, "="); k {
+			case "state":
+				argv = append(argv, "--state", ts.MkAbs(v))
+			case "token":
+				argv = append(argv, "--token", v)
+			default:
 				ts.Fatalf("emuproc: unknown option %q", a)
 			}
-			argv = append(argv, "--state", ts.MkAbs(v))
 		}
 		cmd := exec.Command(bin, argv...)
 		cmd.Dir = work
@@ -214,7 +217,7 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("emuproc stop: still running 10s after SIGTERM")
 		}
 	default:
-		ts.Fatalf("usage: emuproc start [state=DIR] | emuproc stop")
+		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] | emuproc stop")
 	}
 }
 
