@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"flag"
 	"io"
@@ -42,6 +43,7 @@ func TestScripts(t *testing.T) {
 			"waitreq":  cmdWaitRequests,
 			"mtimes":   cmdMtimes,
 			"emuproc":  cmdEmulatorProcess,
+			"mkzip":    cmdMkzip,
 		},
 	})
 }
@@ -275,6 +277,28 @@ func cmdFilemode(ts *testscript.TestScript, neg bool, args []string) {
 	if (uint64(got) == want) == neg {
 		ts.Fatalf("%s has mode %#o, want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
 	}
+}
+
+// cmdMkzip writes a zip the way ordinary tools do (the files' own mtimes,
+// archive/zip's defaults), which fgsdeploy's deterministic packaging does
+// not reproduce: mkzip OUT FILE...
+func cmdMkzip(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: mkzip OUT FILE...")
+	}
+	out, err := os.Create(ts.MkAbs(args[0]))
+	ts.Check(err)
+	zw := zip.NewWriter(out)
+	for _, name := range args[1:] {
+		data, err := os.ReadFile(ts.MkAbs(name))
+		ts.Check(err)
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: filepath.Base(name), Method: zip.Deflate, Modified: time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)})
+		ts.Check(err)
+		_, err = w.Write(data)
+		ts.Check(err)
+	}
+	ts.Check(zw.Close())
+	ts.Check(out.Close())
 }
 
 // cmdMtimes gives every file under DIR a different modification time:
