@@ -467,8 +467,12 @@ func compressFile(f file, zw *flate.Writer, copyBuf []byte, tempDir string, prog
 		CRC32:              crc.Sum32(),
 		CompressedSize64:   uint64(cw.n),
 		UncompressedSize64: uint64(n),
-		ModifiedDate:       dosDate,
-		ModifiedTime:       dosTime,
+		// The MS-DOS fields, not Modified: Modified would also write an
+		// extended-timestamp extra field, and the package has none.
+		//lint:ignore SA1019 deliberate, see above
+		ModifiedDate: dosDate,
+		//lint:ignore SA1019 deliberate, see above
+		ModifiedTime: dosTime,
 	}
 	for _, r := range f.name {
 		if r >= 0x80 {

@@ -48,7 +48,9 @@ func TestEmuWireModels(t *testing.T) {
 	if st, m, _ = c.do("PUT", u+"/config", cfg); st != 200 {
 		t.Fatalf("config: %d %v", st, m)
 	}
-	st, m, _ = c.do("GET", u+"/config", nil)
+	if st, m, _ = c.do("GET", u+"/config", nil); st != 200 {
+		t.Fatalf("get config: %d %v", st, m)
+	}
 	if _, has := m["log_config"]; has || m["log_group_id"] != "g1" || m["log_stream_id"] != "s1" || m["enable_lts_log"] != true {
 		t.Errorf("GET config shows the log target as the SDK's model does (log_group_id, log_stream_id only): %v", m)
 	}
