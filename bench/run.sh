@@ -34,3 +34,4 @@ awk -v a="$fw" -v b="$zw" -v c="$fs" -v d="$zs" 'BEGIN {printf "time ratio %.2f 
 echo
 echo "## Plan and apply against the emulator"
 go run ./bench/applybench -functions 200 -latency 50ms -parallelism 1,8,32
+go run ./bench/applybench -functions 200 -latency 50ms -parallelism 8,32 -release

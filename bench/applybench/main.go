@@ -2,7 +2,12 @@
 // emulator with added latency, at several parallelism levels, and compares
 // the wall time with the ideal requests × latency / parallelism.
 //
-//	go run ./bench/applybench [-functions 200] [-latency 50ms] [-parallelism 1,8,32]
+//	go run ./bench/applybench [-functions 200] [-latency 50ms] [-parallelism 1,8,32] [-release]
+//
+// -release gives every function a publish and an alias, so the plan also
+// reads versions and aliases and the apply publishes and moves the alias.
+// The replan phase is the plan right after the apply: no changes, the
+// check a pre-merge pipeline runs most.
 package main
 
 import (
@@ -27,6 +32,7 @@ func main() {
 	n := flag.Int("functions", 200, "functions in the project")
 	latency := flag.Duration("latency", 50*time.Millisecond, "emulator latency per request")
 	pars := flag.String("parallelism", "1,8,32", "comma-separated parallelism levels")
+	release := flag.Bool("release", false, "publish a version and point an alias at it in every function")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "applybench-")
@@ -40,6 +46,9 @@ func main() {
 	b.WriteString("defaults:\n  runtime: Python3.10\n  handler: index.handler\n  code: {path: ./src}\nfunctions:\n")
 	for i := 0; i < *n; i++ {
 		fmt.Fprintf(&b, "  fn%04d:\n    memory_size: 256\n    environment: {INDEX: \"%d\"}\n", i, i)
+		if *release {
+			b.WriteString("    publish: {version: v1}\n    aliases: {live: {version: $published}}\n")
+		}
 	}
 	os.WriteFile(filepath.Join(dir, "function.yaml"), []byte(b.String()), 0o644)
 	proj, err := manifest.Load(filepath.Join(dir, "function.yaml"), manifest.Options{})
@@ -47,7 +56,11 @@ func main() {
 		log.Fatal(err)
 	}
 
-	fmt.Printf("%d functions, emulator latency %s\n", *n, *latency)
+	what := ""
+	if *release {
+		what = ", each with publish and an alias"
+	}
+	fmt.Printf("%d functions%s, emulator latency %s\n", *n, what, *latency)
 	fmt.Printf("%-12s %-6s %9s %10s %10s %8s\n", "parallelism", "phase", "requests", "wall", "ideal", "ratio")
 	for _, ps := range strings.Split(*pars, ",") {
 		par, err := strconv.Atoi(ps)
@@ -85,7 +98,18 @@ func main() {
 		if err := applier.Apply(ctx, c, p, applier.Options{Parallelism: par}).Err(); err != nil {
 			log.Fatal(err)
 		}
-		report("apply", count()-planReqs, time.Since(t1))
+		applied := count()
+		report("apply", applied-planReqs, time.Since(t1))
+		p.Close()
+		t2 := time.Now()
+		p, err = planner.Compute(ctx, c, proj, planner.Options{Parallelism: par})
+		if err != nil {
+			log.Fatal(err)
+		}
+		if p.HasChanges() {
+			log.Fatal("the plan after apply is not empty")
+		}
+		report("replan", count()-applied, time.Since(t2))
 		p.Close()
 		run.Close()
 	}
