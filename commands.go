@@ -431,6 +431,17 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			opts := planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc, PackageProgress: packageBar(stderr)}
 			if saved != nil {
 				opts.Salt, opts.Targets = saved.Salt, saved.Targets()
+				err := saved.SameTarget(func(name string) string {
+					for _, f := range p.Functions {
+						if f.Name == name {
+							return s.client.FunctionURN(f.Package, f.Name)
+						}
+					}
+					return ""
+				})
+				if err != nil {
+					return err
+				}
 			}
 			pl, err := planner.Compute(c.Context, s.client, p, opts)
 			if err != nil {

@@ -58,6 +58,7 @@ type Saved struct {
 // SavedFunction is one function of a saved plan.
 type SavedFunction struct {
 	Name               string
+	URN                string // region, project and package it was planned for
 	Action             string
 	Steps              []StepType
 	Pre                Precondition
@@ -104,7 +105,7 @@ func LoadSaved(path string) (*Saved, error) {
 		if f.Preconditions == nil || f.DesiredFingerprint == "" {
 			return nil, fmt.Errorf("read plan %s: function %s has no preconditions: write the plan with plan --out", path, f.Name)
 		}
-		sf := SavedFunction{Name: f.Name, Action: f.Action, Pre: *f.Preconditions, DesiredFingerprint: f.DesiredFingerprint}
+		sf := SavedFunction{Name: f.Name, URN: f.URN, Action: f.Action, Pre: *f.Preconditions, DesiredFingerprint: f.DesiredFingerprint}
 		for _, st := range f.Steps {
 			t, ok := parseStepType(st.Type)
 			if !ok {
@@ -139,6 +140,20 @@ func (e *StaleError) Error() string {
 }
 
 func (e *StaleError) Is(target error) bool { return target == ErrStale }
+
+// SameTarget refuses a saved plan made for another region, project or
+// package than this run targets (urnOf gives a function's URN now, "" if
+// it is not in the manifest). Checked before anything is read: the
+// preconditions would otherwise read as "created since" or "deleted
+// since", which is not what happened.
+func (s *Saved) SameTarget(urnOf func(name string) string) error {
+	for _, sf := range s.Functions {
+		if now := urnOf(sf.Name); sf.URN != "" && now != "" && now != sf.URN {
+			return fmt.Errorf("the plan was made for %s, and this run targets %s: check the region, the project and the package", sf.URN, now)
+		}
+	}
+	return nil
+}
 
 // Check compares a plan made now, with the saved plan's salt, against the
 // saved plan. It returns the plan restricted to the functions that may be
