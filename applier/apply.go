@@ -78,7 +78,10 @@ type FunctionReport struct {
 	Done    []planner.StepType // steps that completed
 	NotDone []planner.StepType // steps not run (after a failure or an interrupt)
 	Failed  planner.StepType   // the step that failed, if Outcome is Failed
-	Err     error
+	// Published is the version the publish step made, by the name
+	// FunctionGraph gave it ("" when nothing was published).
+	Published string
+	Err       error
 }
 
 // Report is the result of Apply, one entry per function, sorted by name.
@@ -136,10 +139,10 @@ func (r *Report) Write(w io.Writer) error {
 		case Applied:
 			if f.Action == planner.Create {
 				created++
-				fmt.Fprintf(&b, "%s: created (%s)\n", f.Name, stepList(f.Done))
+				fmt.Fprintf(&b, "%s: created (%s)\n", f.Name, f.doneList())
 			} else {
 				updated++
-				fmt.Fprintf(&b, "%s: updated %s\n", f.Name, stepList(f.Done))
+				fmt.Fprintf(&b, "%s: updated %s\n", f.Name, f.doneList())
 			}
 		case Failed:
 			failed++
@@ -174,11 +177,24 @@ func (r *Report) Write(w io.Writer) error {
 
 func writeDoneNotDone(b *strings.Builder, f FunctionReport) {
 	if len(f.Done) > 0 {
-		fmt.Fprintf(b, "    done: %s\n", stepList(f.Done))
+		fmt.Fprintf(b, "    done: %s\n", f.doneList())
 	}
 	if len(f.NotDone) > 0 {
 		fmt.Fprintf(b, "    not done: %s\n", stepList(f.NotDone))
 	}
+}
+
+// doneList names the steps done, the publish with its version: a
+// release pipeline's log then says which version it made.
+func (f FunctionReport) doneList() string {
+	names := make([]string, len(f.Done))
+	for i, t := range f.Done {
+		names[i] = t.String()
+		if t == planner.StepPublish && f.Published != "" {
+			names[i] += " " + f.Published
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 func stepList(s []planner.StepType) string {
@@ -249,6 +265,9 @@ func applyFunction(ctx context.Context, api API, f *planner.FunctionPlan, stepTi
 			return
 		}
 		fr.Done = append(fr.Done, st.Type)
+		if st.Type == planner.StepPublish {
+			fr.Published = f.Published
+		}
 	}
 	fr.Outcome = Applied
 }
