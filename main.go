@@ -49,8 +49,10 @@ func main() {
 
 // run is the whole program; it returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stopSignals := interrupts(cancel, stderr, os.Exit)
+	defer stopSignals()
 	app := newApp(stdin, stdout, stderr)
 	err := app.RunContext(ctx, flagsFirst(app, args))
 	if err == nil {
@@ -67,6 +69,36 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	printError(stderr, err)
 	return code
+}
+
+// interrupts turns the first SIGINT or SIGTERM into a cancelled context:
+// nothing new starts and the steps in flight finish, which can take a
+// while (an upload). A second one exits at once, as in Terraform, for
+// whoever would rather lose the steps in flight than wait.
+func interrupts(cancel context.CancelFunc, stderr io.Writer, exit func(int)) (stop func()) {
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ch:
+		case <-done:
+			return
+		}
+		cancel()
+		fmt.Fprintln(stderr, "fgsdeploy: interrupted: finishing what is in flight; interrupt again to stop at once")
+		select {
+		case <-ch:
+		case <-done:
+			return
+		}
+		fmt.Fprintln(stderr, "fgsdeploy: interrupted twice: stopping now; steps in flight may be half done, so run plan to see where things are")
+		exit(130)
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
 }
 
 // hinted is an error with a hint for the user.
