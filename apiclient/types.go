@@ -1,5 +1,10 @@
 package apiclient
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
 // This file holds the FunctionGraph v2 wire model as the client sees it.
 // JSON tags follow huaweicloud-sdk-go-v3 services/functiongraph/v2/model.
 
@@ -99,6 +104,46 @@ type Function struct {
 	EphemeralStorage   int             `json:"ephemeral_storage,omitempty"`
 	MaxInstanceNum     string          `json:"max_instance_num,omitempty"`
 	FuncCode           *FuncCode       `json:"func_code,omitempty"`
+
+	// Unmanaged holds the UnmanagedConfigFields the response carried, as
+	// sent, for a config update to send back.
+	Unmanaged map[string]json.RawMessage `json:"-"`
+}
+
+// UnmanagedConfigFields are the fields of the SDK's update-config body
+// that GET config also returns and fgsdeploy does not manage (dynamic
+// memory, GPU, custom image, the KMS key of user_data, ...). A config
+// update is a full replace, so they are read with the live config and sent
+// back unchanged; otherwise an update would reset them.
+var UnmanagedConfigFields = []string{"custom_image", "enable_auth_in_header", "enable_class_isolation",
+	"enable_dynamic_memory", "enterprise_project_id", "gpu_memory", "gpu_type", "heartbeat_handler",
+	"is_stateful_function", "lts_custom_tag", "network_controller", "peering_cidr",
+	"user_data_encrypt_kms_key_id"}
+
+// UnmarshalJSON decodes the model and keeps the unmanaged fields.
+func (f *Function) UnmarshalJSON(b []byte) error {
+	type plain Function
+	if err := json.Unmarshal(b, (*plain)(f)); err != nil {
+		return err
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return err
+	}
+	f.Unmanaged = nil
+	for _, k := range UnmanagedConfigFields {
+		if v, ok := all[k]; ok && string(v) != "null" {
+			if f.Unmanaged == nil {
+				f.Unmanaged = map[string]json.RawMessage{}
+			}
+			var c bytes.Buffer
+			if err := json.Compact(&c, v); err != nil {
+				return err
+			}
+			f.Unmanaged[k] = c.Bytes()
+		}
+	}
+	return nil
 }
 
 // CreateRequest is the body of POST /functions. Code is sent as FuncCode.File
@@ -180,6 +225,29 @@ type UpdateConfigRequest struct {
 	LogConfig          *LogConfig      `json:"log_config,omitempty"`
 	EphemeralStorage   int             `json:"ephemeral_storage,omitempty"`
 	DomainNames        string          `json:"domain_names,omitempty"`
+
+	// Unmanaged are fields sent as they are (from Function.Unmanaged);
+	// a field of the struct above wins over one here.
+	Unmanaged map[string]json.RawMessage `json:"-"`
+}
+
+// MarshalJSON writes the body with the unmanaged fields added.
+func (r UpdateConfigRequest) MarshalJSON() ([]byte, error) {
+	type plain UpdateConfigRequest
+	b, err := json.Marshal(plain(r))
+	if err != nil || len(r.Unmanaged) == 0 {
+		return b, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range r.Unmanaged {
+		if _, set := m[k]; !set {
+			m[k] = v
+		}
+	}
+	return json.Marshal(m)
 }
 
 // PublishRequest is the body of POST /functions/{urn}/versions.

@@ -58,6 +58,11 @@
 //     except encrypted_user_data, which is kept when absent: it cannot be
 //     read back, so a client could not re-send it (a choice; the service's
 //     behaviour is undocumented). enable_lts_log false drops log_config.
+//   - Config fields of the SDK's update body that GET config returns but
+//     the emulator does not interpret (dynamic memory, GPU, custom image,
+//     heartbeat handler, the KMS key of user_data, ...: otherConfigFields)
+//     are stored as sent, returned, snapshotted by versions, and replaced
+//     by a config update like every other field.
 //   - Maximum instances (-1 to 1000, else FSS.1026) are reported as
 //     strategy_config.concurrency, as in the SDK's config model (which has
 //     no max_instance_num).

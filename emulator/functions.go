@@ -293,7 +293,7 @@ func (s *Server) createFunction(body []byte) response {
 	cfg.StrategyConfig = &strategyConfig{Concurrency: intp(400), ConcurrentNum: intp(1)}
 	cfg.EphemeralStorage = 512
 	f := &function{Name: b.FuncName, Package: b.Package, Published: map[string]*snapshot{}, Aliases: map[string]*alias{},
-		MaxInstances: 400, Latest: snapshot{Config: cfg, Code: c}}
+		MaxInstances: 400, Latest: snapshot{Config: cfg, Code: c, Other: otherConfig(body)}}
 	f.Created = s.now()
 	f.Latest.LastModified = f.Created
 	s.st.Functions[key] = f
@@ -301,6 +301,36 @@ func (s *Server) createFunction(body []byte) response {
 }
 
 func intp(v int) *int { return &v }
+
+// otherConfigFields are the fields of the SDK's update-config body that
+// GET config also returns and the emulator keeps without interpreting
+// them (dynamic memory, GPU, custom image, KMS key of user_data, ...).
+// Create takes them, a config update replaces them like every other field
+// (absent means cleared), versions snapshot them, GET config returns them.
+var otherConfigFields = []string{"custom_image", "enable_auth_in_header", "enable_class_isolation",
+	"enable_dynamic_memory", "enterprise_project_id", "gpu_memory", "gpu_type", "heartbeat_handler",
+	"is_stateful_function", "lts_custom_tag", "network_controller", "peering_cidr",
+	"user_data_encrypt_kms_key_id"}
+
+// otherConfig picks otherConfigFields out of a request body.
+func otherConfig(body []byte) map[string]json.RawMessage {
+	var all map[string]json.RawMessage
+	if json.Unmarshal(body, &all) != nil {
+		return nil
+	}
+	var out map[string]json.RawMessage
+	for _, k := range otherConfigFields {
+		if v, ok := all[k]; ok && string(v) != "null" {
+			if out == nil {
+				out = map[string]json.RawMessage{}
+			}
+			var c bytes.Buffer
+			json.Compact(&c, v)
+			out[k] = c.Bytes()
+		}
+	}
+	return out
+}
 
 // model renders a snapshot as the API's function model. encrypted_user_data
 // is write-only and never returned.
@@ -310,6 +340,9 @@ func (s *Server) model(f *function, sn *snapshot, qualifier string) map[string]a
 	b, _ := json.Marshal(c)
 	m := map[string]any{}
 	json.Unmarshal(b, &m)
+	for k, v := range sn.Other {
+		m[k] = v
+	}
 	m["func_urn"] = s.urnOf(f, qualifier)
 	m["func_name"] = f.Name
 	m["package"] = f.Package
@@ -536,6 +569,7 @@ func (s *Server) updateConfig(u urn, body []byte) response {
 		next.LogConfig = nil
 	}
 	f.Latest.Config = next
+	f.Latest.Other = otherConfig(body)
 	f.Latest.LastModified = s.now()
 	return ok(s.model(f, &f.Latest, "latest"))
 }
@@ -569,9 +603,10 @@ func (s *Server) maxInstances(u urn, body []byte) response {
 func fingerprint(sn *snapshot) string {
 	b, _ := json.Marshal(struct {
 		C config
+		O map[string]json.RawMessage
 		D string
 		L []string
-	}{sn.Config, sn.Code.Digest, sn.Code.DependVersionList})
+	}{sn.Config, sn.Other, sn.Code.Digest, sn.Code.DependVersionList})
 	sum := sha512.Sum512(b)
 	return hex.EncodeToString(sum[:16])
 }

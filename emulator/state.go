@@ -87,10 +87,13 @@ type code struct {
 
 // snapshot is latest, or a published version.
 type snapshot struct {
-	Config       config `json:"config"`
-	Code         code   `json:"code"`
-	Description  string `json:"version_description,omitempty"`
-	LastModified string `json:"last_modified"`
+	Config config `json:"config"`
+	// Other holds config fields FunctionGraph stores and returns that the
+	// emulator does not interpret (otherConfigFields), as sent.
+	Other        map[string]json.RawMessage `json:"other_config,omitempty"`
+	Code         code                       `json:"code"`
+	Description  string                     `json:"version_description,omitempty"`
+	LastModified string                     `json:"last_modified"`
 }
 
 // clone is a deep copy: a published version must share no pointer, map

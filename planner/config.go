@@ -38,6 +38,7 @@ func liveConfig(live *apiclient.Function) *apiclient.UpdateConfigRequest {
 		PreStopTimeout:     live.PreStopTimeout,
 		EphemeralStorage:   live.EphemeralStorage,
 		DomainNames:        live.DomainNames,
+		Unmanaged:          live.Unmanaged, // sent back as they are
 	}
 	if c.InitializerHandler == "" {
 		c.InitializerTimeout = 0

@@ -3,6 +3,7 @@ package planner_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -275,5 +276,39 @@ func TestNewCanaryAlias(t *testing.T) {
 	}
 	if p, err := w.plan(); err != nil || p.HasChanges() {
 		t.Fatalf("re-plan: %v\n%s", err, text(p))
+	}
+}
+
+// Config fields fgsdeploy does not manage (dynamic memory, a heartbeat
+// handler, ...) survive a config update, which is a full replace.
+func TestUnmanagedFieldsSurviveConfigUpdate(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	y := "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    memory_size: MEM\n    code: {path: ./src}\n"
+	w.write(strings.Replace(y, "MEM", "256", 1), "1")
+	w.apply()
+	urn := w.client.FunctionURN("default", "hello")
+	live, err := w.client.GetConfig(ctx, urn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Someone turns on dynamic memory and a heartbeat in the console.
+	req := &apiclient.UpdateConfigRequest{FuncName: live.FuncName, Runtime: live.Runtime, Timeout: live.Timeout, Handler: live.Handler,
+		MemorySize: live.MemorySize, UserData: live.UserData,
+		Unmanaged: map[string]json.RawMessage{"enable_dynamic_memory": json.RawMessage(`true`), "heartbeat_handler": json.RawMessage(`"index.beat"`)}}
+	if _, err := w.client.UpdateConfig(ctx, urn, req); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := w.plan(); err != nil || p.HasChanges() {
+		t.Fatalf("unmanaged fields made a diff: %v\n%s", err, text(p))
+	}
+	w.write(strings.Replace(y, "MEM", "512", 1), "1")
+	w.apply()
+	live, err = w.client.GetConfig(ctx, urn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live.MemorySize != 512 || string(live.Unmanaged["enable_dynamic_memory"]) != "true" || string(live.Unmanaged["heartbeat_handler"]) != `"index.beat"` {
+		t.Fatalf("after the update: memory %d, unmanaged %s", live.MemorySize, live.Unmanaged)
 	}
 }

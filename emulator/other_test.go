@@ -1,0 +1,56 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+// Config fields the emulator keeps without interpreting them are created,
+// replaced by a config update like every other field (absent: cleared),
+// snapshotted by versions and returned by GET config.
+func TestOtherConfigFields(t *testing.T) {
+	srv, err := New(Options{ProjectID: ePID, Region: eRegion, Token: eToken, Now: func() time.Time { return eClock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	base := "/v2/" + ePID + "/fgs/functions"
+	urn := "urn:fss:" + eRegion + ":" + ePID + ":function:default:f"
+	do := func(method, path, body string) map[string]any {
+		t.Helper()
+		req := httptest.NewRequest(method, "http://fgs.test"+path, bytes.NewReader([]byte(body)))
+		req.Header.Set("X-Auth-Token", eToken)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body)
+		}
+		var m map[string]any
+		json.Unmarshal(rec.Body.Bytes(), &m)
+		return m
+	}
+	zip := base64.StdEncoding.EncodeToString(eZip(t, "1"))
+	m := do("POST", base, `{"func_name":"f","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,
+		"code_type":"zip","code_filename":"c.zip","func_code":{"file":"`+zip+`"},"enable_dynamic_memory":true,"not_a_field":1}`)
+	if m["enable_dynamic_memory"] != true || m["not_a_field"] != nil {
+		t.Fatalf("create: %v", m)
+	}
+	cfg := `{"func_name":"f","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3`
+	do("PUT", base+"/"+urn+"/config", cfg+`,"enable_dynamic_memory":true,"heartbeat_handler":"index.beat","gpu_memory":1024}`)
+	do("POST", base+"/"+urn+"/versions", `{"version":"v1"}`)
+	do("PUT", base+"/"+urn+"/config", cfg+`}`)
+	m = do("GET", base+"/"+urn+"/config", "")
+	for _, k := range []string{"enable_dynamic_memory", "heartbeat_handler", "gpu_memory"} {
+		if _, has := m[k]; has {
+			t.Errorf("latest still has %s after a config update without it: %v", k, m[k])
+		}
+	}
+	m = do("GET", base+"/"+urn+":v1/config", "")
+	if m["enable_dynamic_memory"] != true || m["heartbeat_handler"] != "index.beat" || m["gpu_memory"] != float64(1024) {
+		t.Errorf("v1 lost its settings: %v", m)
+	}
+}
