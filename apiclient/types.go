@@ -104,6 +104,9 @@ type Function struct {
 	EphemeralStorage   int             `json:"ephemeral_storage,omitempty"`
 	MaxInstanceNum     string          `json:"max_instance_num,omitempty"`
 	FuncCode           *FuncCode       `json:"func_code,omitempty"`
+	// CodeEncryptKmsKeyID is the KMS key the code is encrypted with; a
+	// code update sends it back.
+	CodeEncryptKmsKeyID string `json:"code_encrypt_kms_key_id,omitempty"`
 
 	// Unmanaged holds the UnmanagedConfigFields the response carried, as
 	// sent, for a config update to send back.
@@ -176,11 +179,12 @@ type CreateRequest struct {
 
 // UpdateCodeRequest is the body of PUT /functions/{urn}/code.
 type UpdateCodeRequest struct {
-	CodeType          string    `json:"code_type"`
-	CodeURL           string    `json:"code_url,omitempty"`
-	CodeFilename      string    `json:"code_filename,omitempty"`
-	FuncCode          *FuncCode `json:"func_code,omitempty"`
-	DependVersionList []string  `json:"depend_version_list,omitempty"`
+	CodeType            string    `json:"code_type"`
+	CodeURL             string    `json:"code_url,omitempty"`
+	CodeFilename        string    `json:"code_filename,omitempty"`
+	FuncCode            *FuncCode `json:"func_code,omitempty"`
+	DependVersionList   []string  `json:"depend_version_list,omitempty"`
+	CodeEncryptKmsKeyID string    `json:"code_encrypt_kms_key_id,omitempty"`
 
 	// CodeFile, when set, is a local package streamed as func_code.file.
 	CodeFile string `json:"-"`

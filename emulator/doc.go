@@ -42,6 +42,8 @@
 //     only a config update sets (fgs-api.md §6). type defaults to v2.
 //   - Bad JSON is 406 FSS.0406, as the error table lists it.
 //   - digest is hex SHA-512 of the decoded package, code_size its length.
+//     code_encrypt_kms_key_id is stored with the code (a code update
+//     without it clears it) and returned; the bytes stay plain.
 //     A missing func_code.file is FSS.1012, one that is not base64 FSS.1011;
 //     zip/jar over 50 MB is 413 FSS.1071, inline over 10 KB 413 FSS.1072; a
 //     body over 80 MB is 413 FSS.0413. func_code.file is decoded straight

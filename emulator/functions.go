@@ -161,6 +161,9 @@ type codeBody struct {
 		File packageFile `json:"file"`
 	} `json:"func_code"`
 	DependVersionList []string `json:"depend_version_list"`
+	// CodeEncryptKmsKeyID is the KMS key the code is encrypted with; the
+	// emulator stores it (the bytes stay plain) and returns it.
+	CodeEncryptKmsKeyID string `json:"code_encrypt_kms_key_id"`
 }
 
 // packageFile is func_code.file, decoded from base64 straight out of the
@@ -203,7 +206,8 @@ func (f *packageFile) UnmarshalJSON(raw []byte) error {
 
 // readCode validates and stores the code of a create or update-code body.
 func (s *Server) readCode(b codeBody) (code, *apiError) {
-	c := code{CodeType: b.CodeType, CodeURL: b.CodeURL, CodeFilename: b.CodeFilename, DependVersionList: b.DependVersionList}
+	c := code{CodeType: b.CodeType, CodeURL: b.CodeURL, CodeFilename: b.CodeFilename, DependVersionList: b.DependVersionList,
+		CodeEncryptKmsKeyID: b.CodeEncryptKmsKeyID}
 	var data []byte
 	switch b.CodeType {
 	case "inline", "zip", "jar":
@@ -358,6 +362,9 @@ func (s *Server) model(f *function, sn *snapshot, qualifier string) map[string]a
 	m["last_modified"] = sn.LastModified
 	if len(sn.Code.DependVersionList) > 0 {
 		m["depend_version_list"] = sn.Code.DependVersionList
+	}
+	if sn.Code.CodeEncryptKmsKeyID != "" {
+		m["code_encrypt_kms_key_id"] = sn.Code.CodeEncryptKmsKeyID
 	}
 	// The SDK's response models carry the LTS target only as
 	// log_group_id and log_stream_id, never as log_config.

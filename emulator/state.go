@@ -77,12 +77,13 @@ type config struct {
 
 // code is a version's code.
 type code struct {
-	CodeType          string   `json:"code_type"`
-	CodeURL           string   `json:"code_url,omitempty"`
-	CodeFilename      string   `json:"code_filename,omitempty"`
-	CodeSize          int64    `json:"code_size"`
-	Digest            string   `json:"digest"`
-	DependVersionList []string `json:"depend_version_list,omitempty"`
+	CodeType            string   `json:"code_type"`
+	CodeURL             string   `json:"code_url,omitempty"`
+	CodeFilename        string   `json:"code_filename,omitempty"`
+	CodeSize            int64    `json:"code_size"`
+	Digest              string   `json:"digest"`
+	DependVersionList   []string `json:"depend_version_list,omitempty"`
+	CodeEncryptKmsKeyID string   `json:"code_encrypt_kms_key_id,omitempty"`
 }
 
 // snapshot is latest, or a published version.

@@ -417,7 +417,8 @@ func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function
 		deps = want
 	}
 	if len(code) > 0 {
-		req := &apiclient.UpdateCodeRequest{CodeType: wantType, CodeURL: f.Code.ObsURL, CodeFilename: codeFilename(f), DependVersionList: deps}
+		req := &apiclient.UpdateCodeRequest{CodeType: wantType, CodeURL: f.Code.ObsURL, CodeFilename: codeFilename(f), DependVersionList: deps,
+			CodeEncryptKmsKeyID: live.CodeEncryptKmsKeyID} // not managed: kept
 		if fp.Archive != nil {
 			req.CodeFile = fp.Archive.Path
 		}

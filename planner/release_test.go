@@ -14,6 +14,7 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/applier"
+	"github.com/fgsdeploy/fgsdeploy/codezip"
 	"github.com/fgsdeploy/fgsdeploy/emulator"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/planner"
@@ -310,5 +311,30 @@ func TestUnmanagedFieldsSurviveConfigUpdate(t *testing.T) {
 	}
 	if live.MemorySize != 512 || string(live.Unmanaged["enable_dynamic_memory"]) != "true" || string(live.Unmanaged["heartbeat_handler"]) != `"index.beat"` {
 		t.Fatalf("after the update: memory %d, unmanaged %s", live.MemorySize, live.Unmanaged)
+	}
+}
+
+// The KMS key that encrypts a function's code is not managed: a code
+// update sends it back.
+func TestCodeKMSKeyKept(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	y := "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n"
+	w.write(y, "1")
+	w.apply()
+	urn := w.client.FunctionURN("default", "hello")
+	res, err := codezip.Build(ctx, filepath.Join(w.dir, "src"), codezip.Options{Root: w.dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	if _, err := w.client.UpdateCode(ctx, urn, &apiclient.UpdateCodeRequest{CodeType: "zip", CodeFilename: "c.zip", CodeFile: res.Path, CodeEncryptKmsKeyID: "kms-key-1"}); err != nil {
+		t.Fatal(err)
+	}
+	w.write(y, "2")
+	w.apply()
+	live, err := w.client.GetConfig(ctx, urn)
+	if err != nil || live.CodeEncryptKmsKeyID != "kms-key-1" {
+		t.Fatalf("after a code update: key %q, %v", live.CodeEncryptKmsKeyID, err)
 	}
 }
