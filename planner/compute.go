@@ -464,6 +464,10 @@ func createConfig(req *apiclient.CreateRequest) *apiclient.UpdateConfigRequest {
 func sameConfig(a, b *apiclient.UpdateConfigRequest) bool {
 	x, y := *a, *b
 	x.EncryptedUserData, y.EncryptedUserData = "", ""
+	// Only managed fields: if a version and latest differed only in a
+	// field fgsdeploy does not manage (or in how the service reports it),
+	// a publish could meet FSS.1016.
+	x.Unmanaged, y.Unmanaged = nil, nil
 	bx, _ := json.Marshal(x)
 	by, _ := json.Marshal(y)
 	return string(bx) == string(by)
