@@ -219,23 +219,30 @@ func Apply(ctx context.Context, api API, p *planner.Plan, opts Options) *Report 
 		stepTimeout = 10 * time.Minute
 	}
 	rep := &Report{Functions: make([]FunctionReport, len(p.Functions))}
-	sem := make(chan struct{}, par)
-	var wg sync.WaitGroup
 	for i, f := range p.Functions {
 		rep.Functions[i] = FunctionReport{Name: f.Name, Action: f.Action}
-		if f.Action == planner.NoOp {
-			continue
+	}
+	// par workers take the functions in the plan's (name) order, so that
+	// with --parallelism 1 a run is the same sequence of requests every
+	// time. Once ctx is done, each remaining function is reported as
+	// interrupted without a request.
+	queue := make(chan int)
+	go func() {
+		defer close(queue)
+		for i, f := range p.Functions {
+			if f.Action != planner.NoOp {
+				queue <- i
+			}
 		}
+	}()
+	var wg sync.WaitGroup
+	for range par {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			fr := &rep.Functions[i]
-			select {
-			case sem <- struct{}{}:
-				defer func() { <-sem }()
-			case <-ctx.Done():
+			for i := range queue {
+				applyFunction(ctx, api, p.Functions[i], stepTimeout, &rep.Functions[i])
 			}
-			applyFunction(ctx, api, f, stepTimeout, fr)
 		}()
 	}
 	wg.Wait()

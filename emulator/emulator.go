@@ -319,7 +319,15 @@ func (s *Server) throttle(w http.ResponseWriter, kind faultKind) *apiError {
 func (s *Server) injure(w http.ResponseWriter, r *http.Request, reqID string, f faultKind) {
 	if f == faultDrop {
 		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
+			if conn, buf, err := hj.Hijack(); err == nil {
+				// The connection breaks a few bytes into the response.
+				// With no byte at all, Go's transport would re-send an
+				// idempotent request on a reused connection by itself,
+				// unseen by the client's retry count, and the sequence
+				// of draws (hence a seeded run) would vary from run to
+				// run.
+				buf.WriteString("HTTP/1.1 5")
+				buf.Flush()
 				conn.Close()
 				return
 			}

@@ -83,29 +83,37 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 		mu   sync.Mutex
 		errs *multierror.Error
 		wg   sync.WaitGroup
-		sem  = make(chan struct{}, par)
 	)
-	for i, f := range fns {
+	// par workers take the functions in name order: with parallelism 1 a
+	// plan is the same sequence of requests every time.
+	queue := make(chan int)
+	go func() {
+		defer close(queue)
+		for i := range fns {
+			queue <- i
+		}
+	}()
+	for range par {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
+			for i := range queue {
+				f := fns[i]
+				var fp *FunctionPlan
+				err := ctx.Err()
+				if err != nil {
+					err = fmt.Errorf("plan %s: %w", f.Name, err)
+				} else {
+					fp, err = planFunction(ctx, api, pk, f, salt, opts.VersionCap)
+				}
 				mu.Lock()
-				errs = multierror.Append(errs, fmt.Errorf("plan %s: %w", f.Name, ctx.Err()))
+				if err != nil {
+					errs = multierror.Append(errs, err)
+				} else {
+					plan.Functions[i] = fp
+				}
 				mu.Unlock()
-				return
 			}
-			defer func() { <-sem }()
-			fp, err := planFunction(ctx, api, pk, f, salt, opts.VersionCap)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = multierror.Append(errs, err)
-				return
-			}
-			plan.Functions[i] = fp
 		}()
 	}
 	wg.Wait()
