@@ -78,6 +78,8 @@
 //   - The function list pages with marker (an offset) and maxitems (0 or
 //     over 400 means 400); anything but a non-negative integer is FSS.1001.
 //   - Not found: 404 FSS.1051 function, FSS.1052 version, FSS.1053 alias.
+//     With Options.ConfigWithoutDependencies GET config leaves out
+//     depend_version_list (GET code keeps it), as older API versions do.
 //     With Options.NotFoundTrap a missing function is 401 FSS.0401 on GET
 //     config, as FunctionGraph sometimes answers (fgs-api.md §3).
 //   - GET code returns func_code.link, an unauthenticated URL on the same

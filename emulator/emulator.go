@@ -44,8 +44,12 @@ type Options struct {
 	// NotFoundTrap makes a missing function come back as 401 FSS.0401 on
 	// config reads, as FunctionGraph sometimes does (fgs-api.md §3).
 	NotFoundTrap bool
-	Now          func() time.Time                 // nil = time.Now
-	Logf         func(format string, args ...any) // request log; never logs credentials or code
+	// ConfigWithoutDependencies leaves depend_version_list out of GET
+	// config, as API versions before the SDK's current model answer; GET
+	// code still has it.
+	ConfigWithoutDependencies bool
+	Now                       func() time.Time                 // nil = time.Now
+	Logf                      func(format string, args ...any) // request log; never logs credentials or code
 }
 
 // Stats counts what the emulator saw, for tests.

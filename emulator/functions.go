@@ -455,7 +455,11 @@ func (s *Server) getConfig(u urn) response {
 	if e != nil {
 		return fail(e)
 	}
-	return ok(s.model(f, sn, q))
+	m := s.model(f, sn, q)
+	if s.opts.ConfigWithoutDependencies {
+		delete(m, "depend_version_list")
+	}
+	return ok(m)
 }
 
 func (s *Server) getCode(r *http.Request, u urn) response {

@@ -27,6 +27,7 @@ type API interface {
 	GetConfig(ctx context.Context, urn string) (*apiclient.Function, error)
 	ListVersions(ctx context.Context, urn string) ([]apiclient.Version, error)
 	ListAliases(ctx context.Context, urn string) ([]apiclient.Alias, error)
+	GetCode(ctx context.Context, urn string) (*apiclient.Code, error)
 }
 
 var _ API = (*apiclient.Client)(nil)
@@ -257,6 +258,18 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 			in.config = createConfig(fp.CreateReq)
 		}
 	} else {
+		// The dependencies a code update must send: GET config carries
+		// them in current API versions, GET code in all of them. Only
+		// when config shows none and they matter is code read too.
+		codeChanges := (f.Code.ObsURL != "" && (live.CodeType != "obs" || live.CodeURL != f.Code.ObsURL)) ||
+			(f.Code.Path != "" && live.Digest != fp.Digest)
+		if len(live.DependVersionList) == 0 && (f.Dependencies != nil || codeChanges) {
+			code, err := api.GetCode(ctx, fp.URN)
+			if err != nil {
+				return nil, fmt.Errorf("read code of %s: %w", f.Name, err)
+			}
+			live.DependVersionList = code.DependVersionList
+		}
 		if err := planUpdate(fp, f, live, salt); err != nil {
 			return nil, err
 		}

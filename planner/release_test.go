@@ -338,3 +338,24 @@ func TestCodeKMSKeyKept(t *testing.T) {
 		t.Fatalf("after a code update: key %q, %v", live.CodeEncryptKmsKeyID, err)
 	}
 }
+
+// Where GET config does not carry depend_version_list (older API
+// versions), GET code is read instead: declared dependencies plan as no
+// change after an apply, and a code update keeps undeclared ones.
+func TestDependenciesFromCode(t *testing.T) {
+	ctx := context.Background()
+	w := newWorldWith(t, emulator.Options{ConfigWithoutDependencies: true})
+	y := "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n"
+	deps := "    dependencies: [\"urn:fss:cn-north-4:" + pid + ":dependency:default:numpy:1\"]\n"
+	w.write(y+deps, "1")
+	w.apply()
+	if p, err := w.plan(); err != nil || p.HasChanges() {
+		t.Fatalf("re-plan: %v\n%s", err, text(p))
+	}
+	w.write(y, "2") // dependencies no longer managed; the code changes
+	w.apply()
+	code, err := w.client.GetCode(ctx, w.client.FunctionURN("default", "hello"))
+	if err != nil || len(code.DependVersionList) != 1 {
+		t.Fatalf("after a code update: %v, %v", code.DependVersionList, err)
+	}
+}
