@@ -273,3 +273,25 @@ func aliasBody(a *Alias) any {
 		AdditionalVersionWeights map[string]int `json:"additional_version_weights"`
 	}{a.Name, a.Version, a.Description, w}
 }
+
+// ListTriggers lists the triggers of a function version or alias (a
+// qualified URN; the bare URN means latest). Deleting a version deletes
+// its triggers, so pruning reads them first.
+func (c *Client) ListTriggers(ctx context.Context, urn string) ([]Trigger, error) {
+	var out []Trigger
+	if err := c.do(ctx, call{method: "GET", path: "/triggers/" + urn, out: &out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CreateTrigger adds a trigger to a function version or alias. It is a
+// POST with no way to check for its effect, so it is not repeated after a
+// failure that may have taken effect.
+func (c *Client) CreateTrigger(ctx context.Context, urn string, req *CreateTriggerRequest) (*Trigger, error) {
+	out := &Trigger{}
+	if err := c.do(ctx, call{method: "POST", path: "/triggers/" + urn, in: req, out: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

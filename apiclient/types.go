@@ -282,3 +282,22 @@ type Alias struct {
 	AliasURN                 string         `json:"alias_urn,omitempty"`
 	AdditionalVersionWeights map[string]int `json:"additional_version_weights,omitempty"`
 }
+
+// Trigger is one trigger of a function version or alias.
+type Trigger struct {
+	ID            string          `json:"trigger_id"`
+	TypeCode      string          `json:"trigger_type_code"`
+	Status        string          `json:"trigger_status,omitempty"`
+	EventTypeCode string          `json:"event_type_code,omitempty"`
+	EventData     json.RawMessage `json:"event_data,omitempty"`
+	Created       string          `json:"created_time,omitempty"`
+	LastUpdated   string          `json:"last_updated_time,omitempty"`
+}
+
+// CreateTriggerRequest is the body of POST /triggers/{function_urn}.
+type CreateTriggerRequest struct {
+	TypeCode      string          `json:"trigger_type_code"`
+	Status        string          `json:"trigger_status,omitempty"`
+	EventTypeCode string          `json:"event_type_code,omitempty"`
+	EventData     json.RawMessage `json:"event_data"`
+}

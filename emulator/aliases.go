@@ -173,6 +173,9 @@ func (s *Server) deleteAlias(u urn, name string) response {
 	if f.Aliases[name] == nil {
 		return fail(errf(404, "FSS.1053", "alias %s not found", name))
 	}
+	if n := len(f.Triggers["!"+name]); n > 0 {
+		return fail(errf(400, "FSS.1154", "alias %s has %d trigger(s): delete them first", name, n))
+	}
 	delete(f.Aliases, name)
 	return noContent()
 }

@@ -141,10 +141,21 @@
 // applied, as a real service can fail after applying. A panic in a handler
 // is answered as 500 FSS.0500.
 //
+// # Triggers
+//
+// GET and POST /triggers/{function_urn} list (a bare JSON array) and
+// create triggers of latest, a version or an alias (trigger_type_code from
+// the SDK's enum, event_data an object; FSS.1052/1053 for a version or
+// alias that does not exist). They are stored, never fired. Deleting a
+// version deletes its triggers and those of the aliases deleted with it;
+// an alias with triggers cannot be deleted (400 FSS.1154; the status is a
+// choice).
+//
 // # Not emulated
 //
-// Triggers (and FSS.1154), async invoke config, reserved instances,
-// lts-log-detail, tags, dependencies as resources, custom images (code_type
+// Firing triggers, updating or deleting them, async invoke config,
+// reserved instances, lts-log-detail, tags, dependencies as resources,
+// custom images (code_type
 // Custom-Image-Swr is FSS.1006 here), invocation, the AK lock-out after failed
 // signatures, and quotas on total code size (FSS.1042).
 package emulator

@@ -376,6 +376,8 @@ func routeName(r *http.Request) string {
 	}
 	rest := parts[3:]
 	switch {
+	case rest[0] == "triggers":
+		return "triggers"
 	case len(rest) == 1:
 		return rest[0]
 	case len(rest) == 2:
@@ -439,7 +441,7 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 		return s.projects(r)
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
-	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" || parts[3] != "functions" {
+	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" || (parts[3] != "functions" && parts[3] != "triggers") {
 		return fail(noSuchAPI(r))
 	}
 	if parts[1] != s.opts.ProjectID {
@@ -451,6 +453,9 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 	rest := parts[4:]
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if parts[3] == "triggers" {
+		return s.handleTriggers(r, rest, body)
+	}
 	if len(rest) == 0 {
 		switch r.Method {
 		case http.MethodGet:
@@ -499,6 +504,27 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 		case http.MethodDelete:
 			return s.mutate(s.deleteAlias(u, name))
 		}
+	}
+	return fail(noSuchAPI(r))
+}
+
+// handleTriggers routes /triggers/{function_urn}: list and create.
+func (s *Server) handleTriggers(r *http.Request, rest []string, body []byte) response {
+	if len(rest) != 1 {
+		return fail(noSuchAPI(r))
+	}
+	u, e := parseURN(rest[0])
+	if e != nil {
+		return fail(e)
+	}
+	if u.region != s.opts.Region || u.project != s.opts.ProjectID {
+		return fail(errf(400, "FSS.1309", "the URN's region or project does not match"))
+	}
+	switch r.Method {
+	case http.MethodGet:
+		return s.listTriggers(u)
+	case http.MethodPost:
+		return s.mutate(s.createTrigger(u, body))
 	}
 	return fail(noSuchAPI(r))
 }

@@ -711,9 +711,13 @@ func (s *Server) deleteFunctionOrVersion(u urn) response {
 			break
 		}
 	}
+	// Deleting a version deletes its aliases and its triggers, and the
+	// triggers of those aliases.
+	delete(f.Triggers, u.version)
 	for name, a := range f.Aliases {
 		if a.Version == u.version {
-			delete(f.Aliases, name) // deleting a version deletes its aliases
+			delete(f.Aliases, name)
+			delete(f.Triggers, "!"+name)
 		}
 	}
 	return noContent()

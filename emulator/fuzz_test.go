@@ -15,15 +15,16 @@ import (
 // fuzzRoutes are the writes a client can send a body to; {F} is the
 // function's URN, {A} an alias name taken from the fuzz input.
 var fuzzRoutes = []struct{ method, path string }{
-	{http.MethodPost, ""},
-	{http.MethodPut, "/{F}/config"},
-	{http.MethodPut, "/{F}/code"},
-	{http.MethodPut, "/{F}/config-max-instance"},
-	{http.MethodPost, "/{F}/versions"},
-	{http.MethodPost, "/{F}/aliases"},
-	{http.MethodPut, "/{F}/aliases/{A}"},
-	{http.MethodDelete, "/{F}:{A}"},
-	{http.MethodDelete, "/{F}/aliases/{A}"},
+	{http.MethodPost, "/functions"},
+	{http.MethodPut, "/functions/{F}/config"},
+	{http.MethodPut, "/functions/{F}/code"},
+	{http.MethodPut, "/functions/{F}/config-max-instance"},
+	{http.MethodPost, "/functions/{F}/versions"},
+	{http.MethodPost, "/functions/{F}/aliases"},
+	{http.MethodPut, "/functions/{F}/aliases/{A}"},
+	{http.MethodDelete, "/functions/{F}:{A}"},
+	{http.MethodDelete, "/functions/{F}/aliases/{A}"},
+	{http.MethodPost, "/triggers/{F}:{A}"},
 }
 
 // FuzzRequestBodies sends arbitrary bodies to every write route of a
@@ -45,6 +46,7 @@ func FuzzRequestBodies(f *testing.F) {
 		`{"name":"a2","version":"latest","additional_version_strategy":{"v1":{"combine_type":"and","rules":[null]}}}`,
 		`{"version":"v1","additional_version_weights":{"latest":-1,"v1":200}}`,
 		`{"name":"a2","version":"v1","additional_version_weights":null,"additional_version_strategy":{"v1":null}}`,
+		`{"trigger_type_code":"TIMER","event_data":{"name":"t"}}`, `{"trigger_type_code":"APIG","trigger_status":"DISABLED","event_data":{}}`,
 	}
 	for i, s := range seeds {
 		for r := range fuzzRoutes {
@@ -62,7 +64,8 @@ func FuzzRequestBodies(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer srv.Close()
-		base := "/v2/" + ePID + "/fgs/functions"
+		root := "/v2/" + ePID + "/fgs"
+		base := root + "/functions"
 		urn := "urn:fss:" + eRegion + ":" + ePID + ":function:default:f"
 		do := func(method, path string, body []byte) *httptest.ResponseRecorder {
 			req := httptest.NewRequest(method, "http://fgs.test"+path, bytes.NewReader(body))
@@ -107,10 +110,11 @@ func FuzzRequestBodies(f *testing.F) {
 				}
 			}
 		}
-		check(rt.method+" "+path, do(rt.method, base+path, body))
+		check(rt.method+" "+path, do(rt.method, root+path, body))
 		// Whatever happened, the state reads back.
 		for _, p := range []string{"", "/" + urn + "/config", "/" + urn + "/versions", "/" + urn + "/aliases", "/" + urn + ":v1/config", "/" + urn + "/code"} {
 			check("GET "+p, do("GET", base+p, nil))
 		}
+		check("GET triggers", do("GET", root+"/triggers/"+urn+":v1", nil))
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -52,5 +53,51 @@ func TestOtherConfigFields(t *testing.T) {
 	m = do("GET", base+"/"+urn+":v1/config", "")
 	if m["enable_dynamic_memory"] != true || m["heartbeat_handler"] != "index.beat" || m["gpu_memory"] != float64(1024) {
 		t.Errorf("v1 lost its settings: %v", m)
+	}
+}
+
+// Triggers are stored per version or alias, listed as a bare array, go
+// with their version, and keep their alias from being deleted (FSS.1154).
+func TestTriggers(t *testing.T) {
+	srv, err := New(Options{ProjectID: ePID, Region: eRegion, Token: eToken, Now: func() time.Time { return eClock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	do := func(method, path, body string) (int, string) {
+		req := httptest.NewRequest(method, "http://fgs.test/v2/"+ePID+"/fgs"+path, bytes.NewReader([]byte(body)))
+		req.Header.Set("X-Auth-Token", eToken)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	urn := "urn:fss:" + eRegion + ":" + ePID + ":function:default:f"
+	zip := base64.StdEncoding.EncodeToString(eZip(t, "1"))
+	steps := []struct {
+		method, path, body string
+		status             int
+		want               string
+	}{
+		{"POST", "/functions", `{"func_name":"f","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,"code_type":"zip","code_filename":"c.zip","func_code":{"file":"` + zip + `"}}`, 200, ""},
+		{"POST", "/functions/" + urn + "/versions", `{"version":"v1"}`, 200, ""},
+		{"POST", "/functions/" + urn + "/aliases", `{"name":"live","version":"v1"}`, 200, ""},
+		{"GET", "/triggers/" + urn + ":v1", "", 200, `[]`},
+		{"POST", "/triggers/" + urn + ":v1", `{"trigger_type_code":"TIMER","event_data":{"name":"t","schedule_type":"Rate","schedule":"1m"}}`, 200, `"trigger_status":"ACTIVE"`},
+		{"POST", "/triggers/" + urn + ":!live", `{"trigger_type_code":"APIG","event_data":{"name":"api"}}`, 200, `"trigger_type_code":"APIG"`},
+		{"POST", "/triggers/" + urn + ":v1", `{"trigger_type_code":"PIGEON","event_data":{}}`, 400, `invalid trigger_type_code`},
+		{"POST", "/triggers/" + urn + ":v1", `{"trigger_type_code":"TIMER"}`, 400, `event_data is required`},
+		{"GET", "/triggers/" + urn + ":v9", "", 404, `FSS.1052`},
+		{"GET", "/triggers/" + urn + ":v1", "", 200, `"trigger_type_code":"TIMER"`},
+		{"DELETE", "/functions/" + urn + "/aliases/live", "", 400, `FSS.1154`},
+		{"DELETE", "/functions/" + urn + ":v1", "", 204, ""},
+		{"GET", "/triggers/" + urn + ":v1", "", 404, `FSS.1052`},
+		{"POST", "/functions/" + urn + "/versions", `{"version":"v1"}`, 200, ""},
+		{"GET", "/triggers/" + urn + ":v1", "", 200, `[]`},
+	}
+	for _, st := range steps {
+		code, body := do(st.method, st.path, st.body)
+		if code != st.status || !strings.Contains(body, st.want) {
+			t.Fatalf("%s %s: %d %s; want %d with %q", st.method, st.path, code, body, st.status, st.want)
+		}
 	}
 }

@@ -129,6 +129,8 @@ type function struct {
 	Aliases      map[string]*alias    `json:"aliases"`
 	MaxInstances int                  `json:"max_instances"`
 	Created      string               `json:"created"`
+	// Triggers by qualifier: "latest", a version, or "!" + an alias.
+	Triggers map[string][]*trigger `json:"triggers,omitempty"`
 }
 
 // state is everything the emulator keeps.

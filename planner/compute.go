@@ -28,6 +28,7 @@ type API interface {
 	ListVersions(ctx context.Context, urn string) ([]apiclient.Version, error)
 	ListAliases(ctx context.Context, urn string) ([]apiclient.Alias, error)
 	GetCode(ctx context.Context, urn string) (*apiclient.Code, error)
+	ListTriggers(ctx context.Context, urn string) ([]apiclient.Trigger, error)
 }
 
 var _ API = (*apiclient.Client)(nil)
@@ -286,6 +287,13 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 			}
 			fp.Pre.Release = st.fingerprint()
 		}
+	}
+	in.triggers = func(version string) (int, error) {
+		ts, err := api.ListTriggers(ctx, fp.URN+":"+version)
+		if err != nil {
+			return 0, fmt.Errorf("read triggers of %s version %s: %w", f.Name, version, err)
+		}
+		return len(ts), nil
 	}
 	in.newestConfig = func(version string) (*apiclient.Function, error) {
 		cfg, err := api.GetConfig(ctx, fp.URN+":"+version)

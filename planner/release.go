@@ -146,6 +146,8 @@ type releaseInputs struct {
 	config *apiclient.UpdateConfigRequest // the config latest will have
 	// newestConfig reads a published version's config (qualified URN).
 	newestConfig func(version string) (*apiclient.Function, error)
+	// triggers counts a published version's triggers.
+	triggers func(version string) (int, error)
 }
 
 // planRelease adds the publish, alias and prune steps of f.
@@ -302,14 +304,31 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 	if publishing {
 		count++
 	}
-	candidates := func(protect map[string]bool) []string { // oldest first
+	// candidates are up to n versions that may go, oldest first: not
+	// protected, and without triggers (deleting a version deletes its
+	// triggers, which fgsdeploy does not manage). Triggers are read only
+	// for versions that would otherwise go.
+	withTriggers := 0
+	candidates := func(protect map[string]bool, n int) ([]string, error) {
 		var out []string
-		for i := len(st.versions) - 1; i >= 0; i-- {
-			if v := st.versions[i].Version; !protect[v] {
-				out = append(out, v)
+		for i := len(st.versions) - 1; i >= 0 && len(out) < n; i-- {
+			v := st.versions[i].Version
+			if protect[v] {
+				continue
 			}
+			if in.triggers != nil {
+				nt, err := in.triggers(v)
+				if err != nil {
+					return nil, err
+				}
+				if nt > 0 {
+					withTriggers++
+					continue
+				}
+			}
+			out = append(out, v)
 		}
-		return out
+		return out, nil
 	}
 	wantPrune := 0
 	if f.Publish != nil && f.Publish.Keep > 0 && count > f.Publish.Keep {
@@ -319,17 +338,27 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 	var prune []string
 	if pruneFirst {
 		need := count + 1 - versionCap
-		c := candidates(protectNow)
 		if f.Publish.Keep == 0 {
 			return fmt.Errorf("%s: publishing would exceed FunctionGraph's cap of %d versions (latest included) and publish.keep is not set: set publish.keep or delete old versions", f.Name, versionCap)
 		}
-		if len(c) < need {
-			return fmt.Errorf("%s: publishing would exceed FunctionGraph's cap of %d versions (latest included) and only %d old version%s can be pruned (the others are alias targets)", f.Name, versionCap, len(c), plural(len(c)))
+		c, err := candidates(protectNow, max(need, wantPrune))
+		if err != nil {
+			return err
 		}
-		prune = c[:min(max(need, wantPrune), len(c))]
+		if len(c) < need {
+			why := "the others are alias targets"
+			if withTriggers > 0 {
+				why = fmt.Sprintf("the others are alias targets or have triggers (%d with triggers)", withTriggers)
+			}
+			return fmt.Errorf("%s: publishing would exceed FunctionGraph's cap of %d versions (latest included) and only %d old version%s can be pruned (%s)", f.Name, versionCap, len(c), plural(len(c)), why)
+		}
+		prune = c
 	} else if wantPrune > 0 {
-		c := candidates(protectAfter)
-		prune = c[:min(wantPrune, len(c))]
+		c, err := candidates(protectAfter, wantPrune)
+		if err != nil {
+			return err
+		}
+		prune = c
 	}
 	fp.Prune = prune
 

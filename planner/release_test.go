@@ -359,3 +359,43 @@ func TestDependenciesFromCode(t *testing.T) {
 		t.Fatalf("after a code update: %v, %v", code.DependVersionList, err)
 	}
 }
+
+// Deleting a version deletes its triggers, so pruning keeps a version that
+// has one, and says so when that leaves no room under the version cap.
+func TestPruneKeepsVersionsWithTriggers(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	y := func(v string, keep int) string {
+		return fmt.Sprintf("functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n    publish: {version: %s, keep: %d}\n", v, keep)
+	}
+	w.write(y("v1", 0), "1")
+	w.apply()
+	urn := w.client.FunctionURN("default", "hello")
+	if _, err := w.client.CreateTrigger(ctx, urn+":v1", &apiclient.CreateTriggerRequest{TypeCode: "TIMER",
+		EventData: json.RawMessage(`{"name":"every-minute","schedule_type":"Rate","schedule":"1m"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	w.write(y("v2", 0), "2")
+	w.apply()
+	w.write(y("v3", 1), "3")
+	p, err := w.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.Functions[0].Prune, ","); got != "v2" {
+		t.Fatalf("prune %q, want v2 (v1 has a trigger)\n%s", got, text(p))
+	}
+	if err := applier.Apply(ctx, w.client, p, applier.Options{}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if ts, err := w.client.ListTriggers(ctx, urn+":v1"); err != nil || len(ts) != 1 {
+		t.Fatalf("v1's triggers: %v, %v", ts, err)
+	}
+	// With a cap of 2 (latest and one version) the next publish needs v1
+	// and v3 gone; v1 cannot go.
+	w.cap = 2
+	w.write(y("v4", 1), "4")
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "or have triggers (1 with triggers)") {
+		t.Fatalf("err = %v", err)
+	}
+}
