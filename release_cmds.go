@@ -68,7 +68,8 @@ type versionJSON struct {
 
 type aliasWeight struct {
 	Name   string `json:"name"`
-	Weight int    `json:"weight"`
+	Weight int    `json:"weight"`            // percent; 0 with ByRule
+	ByRule bool   `json:"by_rule,omitempty"` // routed by request rules, not by weight
 }
 
 func versionsCmd(stdout, stderr io.Writer) *cli.Command {
@@ -110,11 +111,14 @@ func versionsCmd(stdout, stderr io.Writer) *cli.Command {
 				extra := 0
 				for v, w := range a.AdditionalVersionWeights {
 					if w > 0 {
-						weights[v] = append(weights[v], aliasWeight{a.Name, w})
+						weights[v] = append(weights[v], aliasWeight{Name: a.Name, Weight: w})
 						extra += w
 					}
 				}
-				weights[a.Version] = append(weights[a.Version], aliasWeight{a.Name, 100 - extra})
+				for v := range a.AdditionalVersionStrategy {
+					weights[v] = append(weights[v], aliasWeight{Name: a.Name, ByRule: true})
+				}
+				weights[a.Version] = append(weights[a.Version], aliasWeight{Name: a.Name, Weight: 100 - extra})
 			}
 			out := make([]versionJSON, 0, len(vs))
 			for _, v := range vs {
@@ -135,9 +139,12 @@ func versionsCmd(stdout, stderr io.Writer) *cli.Command {
 			for _, v := range out {
 				var names []string
 				for _, w := range v.Aliases {
-					if w.Weight == 100 {
+					switch {
+					case w.ByRule:
+						names = append(names, w.Name+" (by rule)")
+					case w.Weight == 100:
 						names = append(names, w.Name)
-					} else {
+					default:
 						names = append(names, fmt.Sprintf("%s (%d%%)", w.Name, w.Weight))
 					}
 				}
@@ -158,6 +165,9 @@ func aliasesJSON(as []apiclient.Alias) []map[string]any {
 		m := map[string]any{"name": a.Name, "version": a.Version}
 		if len(a.AdditionalVersionWeights) > 0 {
 			m["additional_version_weights"] = a.AdditionalVersionWeights
+		}
+		if len(a.AdditionalVersionStrategy) > 0 {
+			m["additional_version_strategy"] = a.AdditionalVersionStrategy
 		}
 		out = append(out, m)
 	}

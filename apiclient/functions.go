@@ -259,19 +259,21 @@ func (c *Client) DeleteAlias(ctx context.Context, urn, name string) error {
 	return c.do(ctx, call{method: "DELETE", path: fnPath(urn, "/aliases/"+name)})
 }
 
-// aliasBody is what create and update send: weights always present, so an
-// update without weights clears them.
+// aliasBody is what create and update send: the routing always present
+// (weights, or rules), so an update replaces it.
 func aliasBody(a *Alias) any {
-	w := a.AdditionalVersionWeights
-	if w == nil {
-		w = map[string]int{}
+	body := map[string]any{"name": a.Name, "version": a.Version, "description": a.Description}
+	switch {
+	case len(a.AdditionalVersionStrategy) > 0:
+		// Weights and rules are exclusive (FSS.1091): rules only.
+		body["additional_version_strategy"] = a.AdditionalVersionStrategy
+	case a.AdditionalVersionWeights != nil:
+		body["additional_version_weights"] = a.AdditionalVersionWeights
+	default:
+		// An empty map, not nothing: an alias update replaces the routing.
+		body["additional_version_weights"] = map[string]int{}
 	}
-	return struct {
-		Name                     string         `json:"name"`
-		Version                  string         `json:"version"`
-		Description              string         `json:"description"`
-		AdditionalVersionWeights map[string]int `json:"additional_version_weights"`
-	}{a.Name, a.Version, a.Description, w}
+	return body
 }
 
 // ListTriggers lists the triggers of a function version or alias (a

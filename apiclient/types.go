@@ -281,6 +281,11 @@ type Alias struct {
 	LastModified             string         `json:"last_modified,omitempty"`
 	AliasURN                 string         `json:"alias_urn,omitempty"`
 	AdditionalVersionWeights map[string]int `json:"additional_version_weights,omitempty"`
+	// AdditionalVersionStrategy routes by request rules (header or cookie)
+	// instead of weights: version -> {combine_type, rules}. fgsdeploy
+	// does not write rules; it reads them so that a plan shows when a move
+	// would drop them.
+	AdditionalVersionStrategy map[string]json.RawMessage `json:"additional_version_strategy,omitempty"`
 }
 
 // Trigger is one trigger of a function version or alias.

@@ -40,6 +40,9 @@ func Promote(ctx context.Context, api AliasAPI, urn, alias string) (*AliasMove, 
 			canary = append(canary, v)
 		}
 	}
+	for v := range cur.AdditionalVersionStrategy {
+		canary = append(canary, v) // routed by request rules
+	}
 	sort.Strings(canary)
 	switch len(canary) {
 	case 0:
@@ -79,7 +82,7 @@ func Rollback(ctx context.Context, api AliasAPI, urn, alias, to string) (*AliasM
 		}
 		next.Version = to
 		next.Description = planner.AliasDescription(user, cur.Version)
-	case len(nonZeroWeights(cur.AdditionalVersionWeights)) > 0:
+	case len(nonZeroWeights(cur.AdditionalVersionWeights)) > 0 || len(cur.AdditionalVersionStrategy) > 0:
 		next.Version = cur.Version
 		next.Description = cur.Description
 	case prev != "":
@@ -88,7 +91,7 @@ func Rollback(ctx context.Context, api AliasAPI, urn, alias, to string) (*AliasM
 	default:
 		return nil, ErrNoPrevious
 	}
-	if next.Version == cur.Version && len(nonZeroWeights(cur.AdditionalVersionWeights)) == 0 {
+	if next.Version == cur.Version && len(nonZeroWeights(cur.AdditionalVersionWeights)) == 0 && len(cur.AdditionalVersionStrategy) == 0 {
 		return nil, fmt.Errorf("alias %s already points at %s", alias, cur.Version)
 	}
 	return move(ctx, api, urn, cur, next)
@@ -127,11 +130,21 @@ func move(ctx context.Context, api AliasAPI, urn string, cur *apiclient.Alias, n
 	return &AliasMove{Alias: next.Name, Before: *cur, After: next}, nil
 }
 
-// Describe renders an alias's routing, e.g. "v1 (90%) + v2 (10%)".
+// Describe renders an alias's routing, e.g. "v1 (90%) + v2 (10%)", or
+// "v1 + v2 (by rule)" for rule-based routing.
 func Describe(a apiclient.Alias) string {
 	w := nonZeroWeights(a.AdditionalVersionWeights)
 	if len(w) == 0 {
-		return a.Version
+		s := a.Version
+		rules := make([]string, 0, len(a.AdditionalVersionStrategy))
+		for v := range a.AdditionalVersionStrategy {
+			rules = append(rules, v)
+		}
+		sort.Strings(rules)
+		for _, v := range rules {
+			s += " + " + v + " (by rule)"
+		}
+		return s
 	}
 	total := 0
 	keys := make([]string, 0, len(w))

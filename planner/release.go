@@ -128,12 +128,16 @@ func (s *versionState) fingerprint() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// referenced returns the versions any alias points at, wholly or by weight.
+// referenced returns the versions any alias points at, wholly, by weight
+// or by rule.
 func referenced(aliases map[string]apiclient.Alias) map[string]bool {
 	out := map[string]bool{}
 	for _, a := range aliases {
 		out[a.Version] = true
 		for v := range a.AdditionalVersionWeights {
+			out[v] = true
+		}
+		for v := range a.AdditionalVersionStrategy {
 			out[v] = true
 		}
 	}
@@ -445,9 +449,19 @@ func (e *aliasClash) Error() string {
 	return fmt.Sprintf("%s: aliases %s and %s would both point at version %s; FunctionGraph allows one alias per version (FSS.1066)%s", e.fn, e.a, e.b, e.version, e.hint)
 }
 
+// aliasEqual compares what fgsdeploy writes of an alias. Rule-based
+// routing (additional_version_strategy) is never written, so an alias
+// that has rules differs from any alias fgsdeploy would write.
 func aliasEqual(a, b apiclient.Alias) bool {
 	if a.Version != b.Version || a.Description != b.Description {
 		return false
+	}
+	if len(a.AdditionalVersionStrategy) > 0 || len(b.AdditionalVersionStrategy) > 0 {
+		ja, _ := json.Marshal(a.AdditionalVersionStrategy)
+		jb, _ := json.Marshal(b.AdditionalVersionStrategy)
+		if string(ja) != string(jb) {
+			return false
+		}
 	}
 	return maps.Equal(nonZero(a.AdditionalVersionWeights), nonZero(b.AdditionalVersionWeights))
 }
@@ -466,6 +480,9 @@ func aliasView(a apiclient.Alias) any {
 	m := map[string]any{"version": a.Version}
 	if w := nonZero(a.AdditionalVersionWeights); len(w) > 0 {
 		m["weights"] = w
+	}
+	if len(a.AdditionalVersionStrategy) > 0 {
+		m["rules_to"] = sortedKeys(a.AdditionalVersionStrategy) // versions routed by request rules
 	}
 	return m
 }

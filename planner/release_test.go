@@ -399,3 +399,46 @@ func TestPruneKeepsVersionsWithTriggers(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A version an alias routes to by request rules (additional_version_
+// strategy) is referenced like a weighted one: never pruned. A managed
+// alias that has rules shows their removal in the plan.
+func TestRuleRoutedVersions(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	y := func(v string, keep int, alias string) string {
+		return fmt.Sprintf("functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n    publish: {version: %s, keep: %d}\n%s", v, keep, alias)
+	}
+	w.write(y("v1", 0, ""), "1")
+	w.apply()
+	w.write(y("v2", 0, ""), "2")
+	w.apply()
+	urn := w.client.FunctionURN("default", "hello")
+	rules := map[string]json.RawMessage{"v2": json.RawMessage(`{"combine_type":"and","rules":[{"rule_type":"Header","param":"x-beta","op":"=","value":"1"}]}`)}
+	if _, err := w.client.CreateAlias(ctx, urn, &apiclient.Alias{Name: "beta", Version: "v1", AdditionalVersionStrategy: rules}); err != nil {
+		t.Fatal(err)
+	}
+	w.write(y("v3", 1, ""), "3")
+	p, err := w.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Functions[0].Prune) != 0 {
+		t.Fatalf("prune %v: v1 and v2 are beta's, by version and by rule\n%s", p.Functions[0].Prune, text(p))
+	}
+	if err := applier.Apply(ctx, w.client, p, applier.Options{}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	// Managed, beta is declared without rules: the plan says they go.
+	w.write(y("v3", 0, "    aliases:\n      beta: {version: v1}\n"), "3")
+	p, err = w.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := text(p); !strings.Contains(out, `~ alias.beta: {"rules_to":["v2"],"version":"v1"} -> {"version":"v1"}`) {
+		t.Fatalf("plan:\n%s", out)
+	}
+	if got := applier.Describe(apiclient.Alias{Version: "v1", AdditionalVersionStrategy: rules}); got != "v1 + v2 (by rule)" {
+		t.Fatalf("Describe: %q", got)
+	}
+}
