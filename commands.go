@@ -463,7 +463,7 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 					return err
 				}
 				if !c.Bool("auto-approve") {
-					if err := confirm(stdin, stdout); err != nil {
+					if err := confirm(c.Context, stdin, stdout); err != nil {
 						return err
 					}
 				} else {
@@ -491,13 +491,22 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 }
 
 // confirm asks for "yes" on a terminal and refuses elsewhere.
-func confirm(stdin io.Reader, stdout io.Writer) error {
+func confirm(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
 	if !isTerminal(stdin) {
 		return withHint(errors.New("apply needs approval and stdin is not a terminal"), "pass --auto-approve, or apply a saved plan: fgsdeploy plan --out plan.json && fgsdeploy apply plan.json")
 	}
 	fmt.Fprint(stdout, "\nDo you want to apply these changes? Only 'yes' will be accepted: ")
+	answered := make(chan string, 1)
+	go func() { // a read of a terminal cannot be cancelled: Ctrl-C leaves it behind
+		var answer string
+		fmt.Fscanln(stdin, &answer)
+		answered <- answer
+	}()
 	var answer string
-	fmt.Fscanln(stdin, &answer)
+	select {
+	case answer = <-answered:
+	case <-ctx.Done():
+	}
 	fmt.Fprintln(stdout)
 	if strings.TrimSpace(answer) != "yes" {
 		return &exitError{code: 1, err: errors.New("apply cancelled")}
