@@ -14,6 +14,8 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
 )
 
 // version is set by the Makefile through -ldflags; module build info is the fallback.
@@ -117,9 +119,31 @@ func withHint(err error, format string, args ...any) error {
 func printError(w io.Writer, err error) {
 	fmt.Fprintf(w, "fgsdeploy: error: %v\n", err)
 	var h *hinted
-	if errors.As(err, &h) && h.hint != "" {
+	var ae *apiclient.APIError
+	switch {
+	case errors.As(err, &h) && h.hint != "":
 		fmt.Fprintf(w, "fgsdeploy: hint: %s\n", h.hint)
+	case errors.As(err, &ae):
+		if hint := apiHint(ae); hint != "" {
+			fmt.Fprintf(w, "fgsdeploy: hint: %s\n", hint)
+		}
 	}
+}
+
+// apiHint says what to do about the API errors people meet first;
+// docs/troubleshooting.md has the rest.
+func apiHint(e *apiclient.APIError) string {
+	switch {
+	case e.Code == "APIG.0301" || e.Code == "APIG.0303" || (e.StatusCode == 401 && e.Code != "FSS.0401"):
+		return "the credentials were refused: check HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (temporary keys also need HUAWEICLOUD_SDK_SECURITY_TOKEN), and that this machine's clock is right"
+	case e.Code == "FSS.0403" || e.StatusCode == 403 && strings.HasPrefix(e.Code, "APIG."):
+		return "these credentials may not do this in this project: check --project-id and the IAM user's FunctionGraph permissions"
+	case e.Code == "FSS.1309":
+		return "the URN does not match the region or project of the endpoint: check --region, --project-id and --endpoint"
+	case e.Throttled():
+		return "still throttled after the retries: lower --parallelism, or try again later"
+	}
+	return ""
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
