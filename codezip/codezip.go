@@ -20,6 +20,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/klauspost/compress/flate"
+	"golang.org/x/sync/semaphore"
 )
 
 // MaxDirectUpload is FunctionGraph's limit on a zip or jar sent in the
@@ -39,6 +40,14 @@ const (
 	dosTime = 0
 	// Big files are compressed into temporary files, small ones in memory.
 	spillThreshold = 1 << 20
+	// aheadBytes bounds what compressed entries may wait in memory for
+	// their turn in the zip (an entry counts its size up to
+	// spillThreshold), and aheadEntries how many may wait. Workers run
+	// ahead of the writer, so a big file being compressed on one core
+	// does not leave the others idle; memory stays bounded whatever the
+	// tree.
+	aheadBytes   = 8 << 20
+	aheadEntries = 64
 )
 
 // ErrTooLarge marks a package over MaxDirectUpload.
@@ -271,9 +280,9 @@ type compressed struct {
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // write compresses the files on all workers and streams the zip, in name
-// order, into a temporary file while hashing it. At most 2×workers
-// compressed entries wait in memory (big ones wait on disk), so memory does
-// not grow with the package.
+// order, into a temporary file while hashing it. At most aheadEntries
+// compressed entries and aheadBytes wait in memory (big ones wait on
+// disk), so memory does not grow with the package.
 func write(ctx context.Context, files []file, opts Options) (res *Result, err error) {
 	workers := opts.Workers
 	if workers <= 0 {
@@ -304,7 +313,9 @@ func write(ctx context.Context, files []file, opts Options) (res *Result, err er
 	for i := range slots {
 		slots[i] = make(chan *compressed, 1)
 	}
-	window := make(chan struct{}, 2*workers)
+	window := make(chan struct{}, aheadEntries)
+	budget := semaphore.NewWeighted(aheadBytes)
+	weight := func(i int) int64 { return min(max(files[i].size, 1), spillThreshold) }
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -324,6 +335,9 @@ func write(ctx context.Context, files []file, opts Options) (res *Result, err er
 			select {
 			case window <- struct{}{}:
 			case <-ctx.Done():
+				return
+			}
+			if budget.Acquire(ctx, weight(i)) != nil {
 				return
 			}
 			select {
@@ -360,6 +374,7 @@ func write(ctx context.Context, files []file, opts Options) (res *Result, err er
 			return nil, ctx.Err()
 		}
 		<-window
+		budget.Release(weight(i))
 		if c.err != nil {
 			c.release()
 			return nil, c.err
