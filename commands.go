@@ -576,7 +576,7 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 					return fmt.Errorf("package: %w", err)
 				}
 			}
-			var errs *multierror.Error
+			var errs []error
 			for _, f := range p.Functions {
 				if f.Code.Path == "" {
 					fmt.Fprintf(stdout, "%s  -  -  (code from obs_url)\n", f.Name)
@@ -584,21 +584,21 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 				}
 				res, err := planner.Package(c.Context, p, f, out, packageBar(stderr))
 				if err != nil {
-					errs = multierror.Append(errs, fmt.Errorf("package %s: %w", f.Name, err))
+					errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
 					continue
 				}
 				fmt.Fprintf(stdout, "%s  %s  %d\n", f.Name, res.Digest, res.Size)
 				if lerr := res.CheckUploadLimit(); lerr != nil {
-					errs = multierror.Append(errs, fmt.Errorf("package %s: %w", f.Name, lerr))
+					errs = append(errs, fmt.Errorf("package %s: %w", f.Name, lerr))
 				}
 				if out != "" {
 					if err := keepPackage(res, filepath.Join(out, f.Name+packageExt(f))); err != nil {
-						errs = multierror.Append(errs, err)
+						errs = append(errs, err)
 					}
 				}
 				res.Close()
 			}
-			return errs.ErrorOrNil()
+			return errors.Join(errs...) // one line per problem
 		},
 	}
 }
