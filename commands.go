@@ -179,9 +179,35 @@ func annotate(err error) {
 	for _, e := range me.Errors {
 		var m *manifest.Error
 		if errors.As(e, &m) {
-			fmt.Fprintf(os.Stdout, "::error file=%s,line=%d,col=%d::%s: %s\n", m.File, m.Line, m.Col, m.Path, m.Msg)
+			fmt.Fprintf(os.Stdout, "::error file=%s,line=%d,col=%d::%s\n", ghProperty(m.File), m.Line, m.Col, ghMessage(m.Path+": "+m.Msg))
 		}
 	}
+}
+
+// isManifestError reports whether err holds manifest errors, which
+// annotate has already turned into annotations.
+func isManifestError(err error) bool {
+	var me *multierror.Error
+	if !errors.As(err, &me) {
+		return false
+	}
+	for _, e := range me.Errors {
+		var m *manifest.Error
+		if errors.As(e, &m) {
+			return true
+		}
+	}
+	return false
+}
+
+// ghMessage and ghProperty escape a GitHub Actions workflow command's
+// message and property values, as the runner's toolkit does.
+func ghMessage(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
 // Well-known credentials of the embedded emulator: it listens on loopback only.

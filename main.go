@@ -70,6 +70,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = ee.err
 	}
 	printError(stderr, err)
+	if os.Getenv("GITHUB_ACTIONS") == "true" && !isManifestError(err) {
+		// Manifest errors are annotated with their file and line already.
+		fmt.Fprintf(stdout, "::error title=fgsdeploy::%s\n", ghMessage(err.Error()))
+	}
 	return code
 }
 
