@@ -394,6 +394,25 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 
 // stepSummary appends the Markdown plan to $GITHUB_STEP_SUMMARY in GitHub Actions.
 func stepSummary(pl *planner.Plan) error {
+	return appendSummary(func(w io.Writer) error { return (planner.View{}).Markdown(w, pl) })
+}
+
+// applySummary appends the apply report to $GITHUB_STEP_SUMMARY, so a
+// release job's summary says what it did.
+func applySummary(rep *applier.Report) error {
+	return appendSummary(func(w io.Writer) error {
+		if _, err := io.WriteString(w, "### fgsdeploy apply\n\n```\n"); err != nil {
+			return err
+		}
+		if err := rep.Write(w); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, "```\n")
+		return err
+	})
+}
+
+func appendSummary(write func(io.Writer) error) error {
 	path := os.Getenv("GITHUB_STEP_SUMMARY")
 	if os.Getenv("GITHUB_ACTIONS") != "true" || path == "" {
 		return nil
@@ -402,7 +421,7 @@ func stepSummary(pl *planner.Plan) error {
 	if err != nil {
 		return fmt.Errorf("write step summary: %w", err)
 	}
-	if err := (planner.View{}).Markdown(f, pl); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
 		return fmt.Errorf("write step summary: %w", err)
 	}
@@ -503,6 +522,9 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			rep := applier.Apply(c.Context, s.client, pl, applier.Options{Parallelism: integer(c, "parallelism")})
 			rep.Refuse(refused)
 			if err := rep.Write(stdout); err != nil {
+				return err
+			}
+			if err := applySummary(rep); err != nil {
 				return err
 			}
 			if err := rep.Err(); err != nil {
