@@ -81,7 +81,10 @@ type FunctionReport struct {
 	// Published is the version the publish step made, by the name
 	// FunctionGraph gave it ("" when nothing was published).
 	Published string
-	Err       error
+	// Aliases says where each alias the aliases step wrote now routes,
+	// e.g. "live -> v1 (90%) + v2 (10%)".
+	Aliases []string
+	Err     error
 }
 
 // Report is the result of Apply, one entry per function, sorted by name.
@@ -190,8 +193,11 @@ func (f FunctionReport) doneList() string {
 	names := make([]string, len(f.Done))
 	for i, t := range f.Done {
 		names[i] = t.String()
-		if t == planner.StepPublish && f.Published != "" {
+		switch {
+		case t == planner.StepPublish && f.Published != "":
 			names[i] += " " + f.Published
+		case t == planner.StepAliases && len(f.Aliases) > 0:
+			names[i] = "alias " + strings.Join(f.Aliases, ", alias ")
 		}
 	}
 	return strings.Join(names, ", ")
@@ -272,8 +278,13 @@ func applyFunction(ctx context.Context, api API, f *planner.FunctionPlan, stepTi
 			return
 		}
 		fr.Done = append(fr.Done, st.Type)
-		if st.Type == planner.StepPublish {
+		switch st.Type {
+		case planner.StepPublish:
 			fr.Published = f.Published
+		case planner.StepAliases:
+			for _, op := range f.AliasOps {
+				fr.Aliases = append(fr.Aliases, op.Alias.Name+" -> "+Describe(op.Alias))
+			}
 		}
 	}
 	fr.Outcome = Applied
