@@ -436,8 +436,18 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 		Flags: flags(commonFlags(), remoteFlags(), []cli.Flag{
 			&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking"},
 			&cli.StringSliceFlag{Name: "target", Usage: "apply only function `NAME` (repeatable)"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "report as text or json (json: the plan and the prompt go to stderr)"},
 		}),
 		Action: func(c *cli.Context) error {
+			format := c.String("format")
+			if format != "text" && format != "json" {
+				return fmt.Errorf("--format %q: want text or json", format)
+			}
+			// What people read goes to stdout, unless stdout is for JSON.
+			human := stdout
+			if format == "json" {
+				human = stderr
+			}
 			if c.NArg() > 1 {
 				return fmt.Errorf("apply takes at most one plan file, got %d arguments", c.NArg())
 			}
@@ -497,22 +507,25 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			if saved != nil {
 				pl, refused = saved.Check(pl)
 			}
-			view := planner.View{Color: useColor(c, stdout)}
+			view := planner.View{Color: useColor(c, human)}
 			if !pl.HasChanges() && len(refused) == 0 {
+				if format == "json" {
+					return applier.Apply(c.Context, s.client, pl, applier.Options{}).WriteJSON(stdout)
+				}
 				return view.Text(stdout, pl)
 			}
 			if saved == nil {
 				// Show what is about to happen, with or without a prompt:
 				// a pipeline's log then says what each apply did.
-				if err := view.Text(stdout, pl); err != nil {
+				if err := view.Text(human, pl); err != nil {
 					return err
 				}
 				if !c.Bool("auto-approve") {
-					if err := confirm(c.Context, stdin, stdout); err != nil {
+					if err := confirm(c.Context, stdin, human); err != nil {
 						return err
 					}
 				} else {
-					fmt.Fprintln(stdout)
+					fmt.Fprintln(human)
 				}
 			}
 			if bar := uploadBar(stderr, pl); bar != nil {
@@ -521,7 +534,11 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			}
 			rep := applier.Apply(c.Context, s.client, pl, applier.Options{Parallelism: integer(c, "parallelism")})
 			rep.Refuse(refused)
-			if err := rep.Write(stdout); err != nil {
+			write := rep.Write
+			if format == "json" {
+				write = rep.WriteJSON
+			}
+			if err := write(stdout); err != nil {
 				return err
 			}
 			if err := applySummary(rep); err != nil {

@@ -2,6 +2,7 @@ package applier
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -81,9 +82,8 @@ type FunctionReport struct {
 	// Published is the version the publish step made, by the name
 	// FunctionGraph gave it ("" when nothing was published).
 	Published string
-	// Aliases says where each alias the aliases step wrote now routes,
-	// e.g. "live -> v1 (90%) + v2 (10%)".
-	Aliases []string
+	// Aliases are the aliases the aliases step wrote, as written.
+	Aliases []apiclient.Alias
 	Err     error
 }
 
@@ -127,6 +127,80 @@ func (r *Report) Err() error {
 		return fmt.Sprintf("%d functions did not apply:\n  %s", len(s), strings.Join(s, "\n  "))
 	}
 	return errs
+}
+
+// Summary counts the outcomes of a report.
+type Summary struct {
+	Created    int `json:"created"`
+	Updated    int `json:"updated"`
+	Unchanged  int `json:"unchanged"`
+	Failed     int `json:"failed"`
+	NotApplied int `json:"not_applied"` // interrupted or refused
+}
+
+// Summary counts the report's outcomes.
+func (r *Report) Summary() Summary {
+	var s Summary
+	for _, f := range r.Functions {
+		switch f.Outcome {
+		case Unchanged:
+			s.Unchanged++
+		case Applied:
+			if f.Action == planner.Create {
+				s.Created++
+			} else {
+				s.Updated++
+			}
+		case Failed:
+			s.Failed++
+		case Interrupted, Refused:
+			s.NotApplied++
+		}
+	}
+	return s
+}
+
+// WriteJSON prints the report as JSON (format_version "1"), for scripts:
+// per function its outcome, the steps done and not done, the version
+// published and the aliases written, and the error.
+func (r *Report) WriteJSON(w io.Writer) error {
+	type jsonFunction struct {
+		Name       string            `json:"name"`
+		Action     string            `json:"action"`
+		Outcome    string            `json:"outcome"`
+		Done       []string          `json:"done"`
+		NotDone    []string          `json:"not_done"`
+		FailedStep string            `json:"failed_step,omitempty"`
+		Published  string            `json:"published,omitempty"`
+		Aliases    []apiclient.Alias `json:"aliases,omitempty"`
+		Error      string            `json:"error,omitempty"`
+	}
+	names := func(ts []planner.StepType) []string {
+		out := make([]string, len(ts))
+		for i, t := range ts {
+			out[i] = t.String()
+		}
+		return out
+	}
+	out := struct {
+		FormatVersion string         `json:"format_version"`
+		Functions     []jsonFunction `json:"functions"`
+		Summary       Summary        `json:"summary"`
+	}{FormatVersion: "1", Functions: []jsonFunction{}, Summary: r.Summary()}
+	for _, f := range r.Functions {
+		jf := jsonFunction{Name: f.Name, Action: f.Action.String(), Outcome: f.Outcome.String(),
+			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases}
+		if f.Outcome == Failed {
+			jf.FailedStep = f.Failed.String()
+		}
+		if f.Err != nil {
+			jf.Error = f.Err.Error()
+		}
+		out.Functions = append(out.Functions, jf)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
 
 // Write prints the report: a line per function that was to change, then
@@ -197,7 +271,11 @@ func (f FunctionReport) doneList() string {
 		case t == planner.StepPublish && f.Published != "":
 			names[i] += " " + f.Published
 		case t == planner.StepAliases && len(f.Aliases) > 0:
-			names[i] = "alias " + strings.Join(f.Aliases, ", alias ")
+			moves := make([]string, len(f.Aliases))
+			for j, a := range f.Aliases {
+				moves[j] = "alias " + a.Name + " -> " + Describe(a)
+			}
+			names[i] = strings.Join(moves, ", ")
 		}
 	}
 	return strings.Join(names, ", ")
@@ -283,7 +361,7 @@ func applyFunction(ctx context.Context, api API, f *planner.FunctionPlan, stepTi
 			fr.Published = f.Published
 		case planner.StepAliases:
 			for _, op := range f.AliasOps {
-				fr.Aliases = append(fr.Aliases, op.Alias.Name+" -> "+Describe(op.Alias))
+				fr.Aliases = append(fr.Aliases, op.Alias)
 			}
 		}
 	}
