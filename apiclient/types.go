@@ -172,6 +172,9 @@ type CreateRequest struct {
 	MountConfig       *MountConfig `json:"mount_config,omitempty"`
 	LogConfig         *LogConfig   `json:"log_config,omitempty"`
 	DependVersionList []string     `json:"depend_version_list,omitempty"`
+	// EnterpriseProjectID is required when an enterprise account creates
+	// a function.
+	EnterpriseProjectID string `json:"enterprise_project_id,omitempty"`
 
 	// CodeFile, when set, is a local package streamed as func_code.file.
 	CodeFile string `json:"-"`

@@ -321,6 +321,11 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 			f.Xrole = d.strPtr(v, p)
 		case "app_xrole":
 			f.AppXrole = d.strPtr(v, p)
+		case "enterprise_project_id":
+			f.EnterpriseProjectID = d.strPtr(v, p)
+			if f.EnterpriseProjectID != nil && *f.EnterpriseProjectID == "" {
+				d.errAt(v, p, "is empty; remove the key for the default enterprise project")
+			}
 		case "func_vpc":
 			f.FuncVpc = d.vpc(v, p)
 		case "mount_config":

@@ -509,7 +509,7 @@ type shape map[string]shape
 var functionSchema = shape{
 	"package": nil, "runtime": nil, "handler": nil, "memory_size": nil, "timeout": nil, "description": nil,
 	"initializer_handler": nil, "initializer_timeout": nil, "pre_stop_handler": nil, "pre_stop_timeout": nil,
-	"environment": {"*": nil}, "encrypted_environment": {"*": nil}, "xrole": nil, "app_xrole": nil,
+	"environment": {"*": nil}, "encrypted_environment": {"*": nil}, "xrole": nil, "app_xrole": nil, "enterprise_project_id": nil,
 	"func_vpc":       {"vpc_id": nil, "subnet_id": nil, "security_groups": nil},
 	"mount_config":   {"mount_user": {"user_id": nil, "user_group_id": nil}, "func_mounts": nil},
 	"log_config":     {"group_id": nil, "stream_id": nil},

@@ -38,6 +38,7 @@ type Function struct {
 	EncryptedEnvironment map[string]string // secret: never printed
 	Xrole                *string
 	AppXrole             *string
+	EnterpriseProjectID  *string // used on create only
 	FuncVpc              *FuncVpc
 	MountConfig          *MountConfig
 	LogConfig            *LogConfig

@@ -372,10 +372,17 @@ func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) {
 	setStr(&req.Xrole, f.Xrole)
 	setStr(&req.AppXrole, f.AppXrole)
 	req.DependVersionList = sortedCopy(f.Dependencies)
+	setStr(&req.EnterpriseProjectID, f.EnterpriseProjectID)
 	// Everything else (environment, secrets, VPC, mounts, logs, initializer,
 	// concurrency, storage) goes through one config update right after
 	// create: create ignores several of these fields (fgs-api.md §6).
 	base := createConfig(req)
+	if req.EnterpriseProjectID != "" {
+		// A config update sends back what it does not manage: the
+		// function stays in its enterprise project.
+		ep, _ := json.Marshal(req.EnterpriseProjectID)
+		base.Unmanaged = map[string]json.RawMessage{"enterprise_project_id": ep}
+	}
 	want := wantConfig(base, f, secretsFP)
 	// Environment and secrets go in the create itself; what create ignores
 	// follows in one config update.
@@ -393,6 +400,7 @@ func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) {
 		}
 	}
 	addC("package", req.Package)
+	addC("enterprise_project_id", req.EnterpriseProjectID)
 	addC("runtime", req.Runtime)
 	addC("handler", req.Handler)
 	addC("memory_size", req.MemorySize)
@@ -423,6 +431,15 @@ func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) {
 func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function, salt []byte) error {
 	if live.Runtime != f.Runtime {
 		return fmt.Errorf("%s: runtime cannot change in place (live %s, declared %s): delete the function or give it another name", f.Name, live.Runtime, f.Runtime)
+	}
+	if want := f.EnterpriseProjectID; want != nil {
+		var have string
+		if raw, ok := live.Unmanaged["enterprise_project_id"]; ok {
+			json.Unmarshal(raw, &have)
+		}
+		if have != "" && have != *want {
+			return fmt.Errorf("%s: the function is in enterprise project %s, not %s: fgsdeploy sets enterprise_project_id only when it creates a function; move it in the Enterprise Project console or change the manifest", f.Name, have, *want)
+		}
 	}
 	fp.Pre = Precondition{Exists: true, Digest: live.Digest, LastModified: live.LastModified, ConfigFingerprint: configFingerprint(live)}
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha512"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -217,6 +218,10 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 	}
 	if c.AppXrole != "" {
 		add("app_xrole", c.AppXrole)
+	}
+	var ep string
+	if raw, ok := live.Unmanaged["enterprise_project_id"]; ok && json.Unmarshal(raw, &ep) == nil && ep != "" && ep != "0" {
+		add("enterprise_project_id", ep) // "0" is the default project
 	}
 	if v := c.FuncVpc; v != nil {
 		m := map[string]any{"vpc_id": v.VpcID, "subnet_id": v.SubnetID}

@@ -442,3 +442,32 @@ func TestRuleRoutedVersions(t *testing.T) {
 		t.Fatalf("Describe: %q", got)
 	}
 }
+
+// enterprise_project_id goes into the create, survives the config update
+// that follows it, and plans as no change; another project for an
+// existing function is a plan error.
+func TestEnterpriseProject(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	y := func(ep string) string {
+		return "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n" +
+			"    func_vpc: {vpc_id: vpc-1, subnet_id: subnet-1}\n    enterprise_project_id: " + ep + "\n"
+	}
+	w.write(y("ep-1234"), "1")
+	p, err := w.plan()
+	if err != nil || !strings.Contains(text(p), `+ enterprise_project_id: "ep-1234"`) {
+		t.Fatalf("plan: %v\n%s", err, text(p))
+	}
+	w.apply()
+	live, err := w.client.GetConfig(ctx, w.client.FunctionURN("default", "hello"))
+	if err != nil || string(live.Unmanaged["enterprise_project_id"]) != `"ep-1234"` || live.FuncVpc == nil {
+		t.Fatalf("live %+v, %v", live, err)
+	}
+	if p, err := w.plan(); err != nil || p.HasChanges() {
+		t.Fatalf("re-plan: %v\n%s", err, text(p))
+	}
+	w.write(y("ep-9"), "1")
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "hello: the function is in enterprise project ep-1234, not ep-9") {
+		t.Fatalf("err = %v", err)
+	}
+}
