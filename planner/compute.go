@@ -231,6 +231,11 @@ func Package(ctx context.Context, proj *manifest.Project, f *manifest.Function, 
 
 func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Function, salt []byte, versionCap int) (*FunctionPlan, error) {
 	fp := &FunctionPlan{Name: f.Name, Package: f.Package, URN: api.FunctionURN(f.Package, f.Name), Desired: f}
+	if f.Runtime == "Custom Image" {
+		// Its code is a container image (custom_image), not a package: a
+		// code update would replace the image with a zip.
+		return nil, fmt.Errorf("%s: fgsdeploy does not manage Custom Image functions yet (their code is a container image, not a package): leave it out of the manifest", f.Name)
+	}
 	if f.Code.Path != "" {
 		res, err := pk.build(ctx, f.Code.Path)
 		if err != nil {

@@ -471,3 +471,13 @@ func TestEnterpriseProject(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A Custom Image function's code is an image: the plan refuses to manage
+// it rather than upload a zip over it.
+func TestCustomImageRefused(t *testing.T) {
+	w := newWorld(t)
+	w.write("functions:\n  img:\n    runtime: Custom Image\n    handler: \"-\"\n    code: {path: ./src}\n", "1")
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "img: fgsdeploy does not manage Custom Image functions yet") {
+		t.Fatalf("err = %v", err)
+	}
+}
