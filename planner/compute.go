@@ -258,7 +258,9 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 	st := &versionState{aliases: map[string]apiclient.Alias{}}
 	in := releaseInputs{digest: fp.Digest}
 	if live == nil {
-		planCreate(fp, f, salt)
+		if err := planCreate(fp, f, salt); err != nil {
+			return nil, err
+		}
 		in.config = fp.ConfigReq
 		if in.config == nil {
 			in.config = createConfig(fp.CreateReq)
@@ -352,7 +354,7 @@ func codeFilename(f *manifest.Function) string {
 	return f.Name + ".zip"
 }
 
-func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) {
+func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) error {
 	fp.Action = Create
 	secretsFP, _ := secretsFingerprint(f, nil, salt)
 	req := &apiclient.CreateRequest{
@@ -389,6 +391,9 @@ func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) {
 		base.Unmanaged = map[string]json.RawMessage{"enterprise_project_id": ep}
 	}
 	want := wantConfig(base, f, secretsFP)
+	if err := checkConfig(f.Name, want); err != nil {
+		return err
+	}
 	// Environment and secrets go in the create itself; what create ignores
 	// follows in one config update.
 	req.UserData, req.EncryptedUserData = want.UserData, want.EncryptedUserData
@@ -431,6 +436,7 @@ func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) {
 		addC("max_instances", *fp.MaxInstances)
 	}
 	fp.Steps = []Step{{Type: StepCreate, Changes: ch}}
+	return nil
 }
 
 func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function, salt []byte) error {
@@ -483,6 +489,9 @@ func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function
 	want := wantConfig(base, f, secretsFP)
 	if secretsChanged || !sameConfig(base, want) {
 		if ch := configChanges(base, want, secretsChanged); len(ch) > 0 {
+			if err := checkConfig(f.Name, want); err != nil {
+				return err
+			}
 			fp.ConfigReq = want
 			fp.Steps = append(fp.Steps, Step{Type: StepConfig, Changes: ch})
 		}
@@ -508,6 +517,16 @@ func createConfig(req *apiclient.CreateRequest) *apiclient.UpdateConfigRequest {
 	return &apiclient.UpdateConfigRequest{FuncName: req.FuncName, Runtime: req.Runtime, Timeout: req.Timeout,
 		Handler: req.Handler, MemorySize: req.MemorySize, Description: req.Description, Xrole: req.Xrole, AppXrole: req.AppXrole,
 		UserData: req.UserData, EncryptedUserData: req.EncryptedUserData}
+}
+
+// checkConfig refuses, before anything changes, a config FunctionGraph
+// would refuse only after a create went through: a VPC needs an agency
+// (xrole) with VPC permissions (fgs-api.md §2).
+func checkConfig(name string, c *apiclient.UpdateConfigRequest) error {
+	if c.FuncVpc != nil && c.Xrole == "" {
+		return fmt.Errorf("%s: func_vpc needs xrole, an agency with VPC permissions, and the function has none", name)
+	}
+	return nil
 }
 
 // sameConfig compares two config bodies on everything but the

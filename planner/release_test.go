@@ -451,7 +451,7 @@ func TestEnterpriseProject(t *testing.T) {
 	w := newWorld(t)
 	y := func(ep string) string {
 		return "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n" +
-			"    func_vpc: {vpc_id: vpc-1, subnet_id: subnet-1}\n    enterprise_project_id: " + ep + "\n"
+			"    func_vpc: {vpc_id: vpc-1, subnet_id: subnet-1}\n    xrole: vpc-agency\n    enterprise_project_id: " + ep + "\n"
 	}
 	w.write(y("ep-1234"), "1")
 	p, err := w.plan()
@@ -478,6 +478,16 @@ func TestCustomImageRefused(t *testing.T) {
 	w := newWorld(t)
 	w.write("functions:\n  img:\n    runtime: Custom Image\n    handler: \"-\"\n    code: {path: ./src}\n", "1")
 	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "img: fgsdeploy does not manage Custom Image functions yet") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// A VPC needs an agency: the plan says so before a create would go
+// through and the config update after it fail.
+func TestVPCNeedsXrole(t *testing.T) {
+	w := newWorld(t)
+	w.write("functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n    func_vpc: {vpc_id: v, subnet_id: s}\n", "1")
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "hello: func_vpc needs xrole") {
 		t.Fatalf("err = %v", err)
 	}
 }
