@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-multierror"
@@ -579,7 +580,7 @@ func confirm(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
 	return nil
 }
 
-func emulatorCmd(stdout io.Writer) *cli.Command {
+func emulatorCmd(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:  "emulator",
 		Usage: "run the local FunctionGraph API server",
@@ -595,6 +596,7 @@ func emulatorCmd(stdout io.Writer) *cli.Command {
 			&cli.Float64Flag{Name: "fault-rate", Usage: "fraction of requests that fail (429, 500, dropped connection)"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the fault injection"},
 			&cli.IntFlag{Name: "version-cap", Usage: "versions per function including latest (default 20)"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no request log on stderr"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.String("access-key") == "" && c.String("token") == "" {
@@ -606,12 +608,23 @@ func emulatorCmd(stdout io.Writer) *cli.Command {
 			if f := c.Float64("fault-rate"); f < 0 || f > 1 {
 				return fmt.Errorf("--fault-rate %v: want a fraction from 0 to 1", f)
 			}
-			return emulator.Run(c.Context, c.String("addr"), emulator.Options{
+			opts := emulator.Options{
 				AccessKey: c.String("access-key"), SecretKey: c.String("secret-key"), Token: c.String("token"),
 				ProjectID: c.String("project-id"), Region: c.String("region"), StateDir: c.String("state"),
 				Latency: c.Duration("latency"), FaultRate: c.Float64("fault-rate"), Seed: c.Int64("seed"),
 				VersionCap: c.Int("version-cap"),
-			}, stdout)
+			}
+			if !c.Bool("quiet") {
+				// One line per request: method, path, status, error code,
+				// request id. Never credentials or code.
+				var mu sync.Mutex
+				opts.Logf = func(format string, args ...any) {
+					mu.Lock()
+					defer mu.Unlock()
+					fmt.Fprintf(stderr, "%s "+format+"\n", append([]any{time.Now().UTC().Format("15:04:05.000")}, args...)...)
+				}
+			}
+			return emulator.Run(c.Context, c.String("addr"), opts, stdout)
 		},
 	}
 }

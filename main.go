@@ -170,7 +170,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			versionsCmd(stdout, stderr),
 			promoteCmd(stdout, stderr),
 			rollbackCmd(stdout, stderr),
-			emulatorCmd(stdout),
+			emulatorCmd(stdout, stderr),
 			completionCmd(stdout),
 			schemaCmd(stdout),
 			initCmd(stdout, stderr),

@@ -348,7 +348,11 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, reqID string, res
 		body = map[string]string{"error_code": resp.err.code, "error_msg": resp.err.msg, "request_id": reqID}
 	}
 	if s.opts.Logf != nil {
-		s.opts.Logf("%s %s -> %d", r.Method, r.URL.Path, status)
+		if resp.err != nil {
+			s.opts.Logf("%s %s -> %d %s (%s)", r.Method, r.URL.Path, status, resp.err.code, reqID)
+		} else {
+			s.opts.Logf("%s %s -> %d (%s)", r.Method, r.URL.Path, status, reqID)
+		}
 	}
 	if body == nil {
 		w.WriteHeader(status)
