@@ -452,6 +452,13 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			if c.NArg() > 1 {
 				return fmt.Errorf("apply takes at most one plan file, got %d arguments", c.NArg())
 			}
+			// -C applies to the plan file too, as to plan --out.
+			if dir := str(c, "chdir"); dir != "" {
+				if err := os.Chdir(dir); err != nil {
+					return fmt.Errorf("chdir: %w", err)
+				}
+				c.Set("chdir", "")
+			}
 			var saved *planner.Saved
 			if c.NArg() == 1 {
 				var err error
