@@ -644,6 +644,10 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "also write each package to `DIR`/NAME.zip"},
 		}),
 		Action: func(c *cli.Context) error {
+			p, err := project(c) // after -C: --out is relative to DIR, as plan --out is
+			if err != nil {
+				return err
+			}
 			out := c.String("out")
 			if out != "" {
 				abs, err := filepath.Abs(out)
@@ -651,10 +655,6 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 					return err
 				}
 				out = abs
-			}
-			p, err := project(c)
-			if err != nil {
-				return err
 			}
 			if out != "" {
 				if err := os.MkdirAll(out, 0o755); err != nil {
