@@ -129,11 +129,15 @@ func (s *versionState) fingerprint() string {
 }
 
 // referenced returns the versions any alias points at, wholly, by weight
-// or by rule.
+// or by rule, and the previous version recorded in its description, which
+// rollback returns to.
 func referenced(aliases map[string]apiclient.Alias) map[string]bool {
 	out := map[string]bool{}
 	for _, a := range aliases {
 		out[a.Version] = true
+		if _, prev := SplitAliasDescription(a.Description); prev != "" {
+			out[prev] = true
+		}
 		for v := range a.AdditionalVersionWeights {
 			out[v] = true
 		}
@@ -295,8 +299,9 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 	}
 
 	// Pruning and the version cap. Pruning runs after the alias step, so it
-	// protects what aliases reference once moved (wholly or by weight) and
-	// the version being published. When the cap forces pruning before the
+	// protects what aliases reference once moved (wholly, by weight or by
+	// rule, and the previous version rollback would return to) and the
+	// version being published. When the cap forces pruning before the
 	// publish, the aliases have not moved yet: what they reference now is
 	// protected too (FunctionGraph refuses to delete a weighted version,
 	// FSS.1094, and deleting a target would delete the alias).
