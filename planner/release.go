@@ -355,9 +355,9 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 			return err
 		}
 		if len(c) < need {
-			why := "the others are alias targets"
+			why := "the others are alias or rollback targets"
 			if withTriggers > 0 {
-				why = fmt.Sprintf("the others are alias targets or have triggers (%d with triggers)", withTriggers)
+				why = fmt.Sprintf("the others are alias or rollback targets or have triggers (%d with triggers)", withTriggers)
 			}
 			return fmt.Errorf("%s: publishing would exceed FunctionGraph's cap of %d versions (latest included) and only %d old version%s can be pruned (%s)", f.Name, versionCap, len(c), plural(len(c)), why)
 		}
