@@ -84,7 +84,9 @@ type FunctionReport struct {
 	Published string
 	// Aliases are the aliases the aliases step wrote, as written.
 	Aliases []apiclient.Alias
-	Err     error
+	// Pruned are the versions the prune step deleted.
+	Pruned []string
+	Err    error
 }
 
 // Report is the result of Apply, one entry per function, sorted by name.
@@ -173,6 +175,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		FailedStep string            `json:"failed_step,omitempty"`
 		Published  string            `json:"published,omitempty"`
 		Aliases    []apiclient.Alias `json:"aliases,omitempty"`
+		Pruned     []string          `json:"pruned,omitempty"`
 		Error      string            `json:"error,omitempty"`
 	}
 	names := func(ts []planner.StepType) []string {
@@ -189,7 +192,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	}{FormatVersion: "1", Functions: []jsonFunction{}, Summary: r.Summary()}
 	for _, f := range r.Functions {
 		jf := jsonFunction{Name: f.Name, Action: f.Action.String(), Outcome: f.Outcome.String(),
-			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases}
+			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned}
 		if f.Outcome == Failed {
 			jf.FailedStep = f.Failed.String()
 		}
@@ -270,6 +273,8 @@ func (f FunctionReport) doneList() string {
 		switch {
 		case t == planner.StepPublish && f.Published != "":
 			names[i] += " " + f.Published
+		case t == planner.StepPrune && len(f.Pruned) > 0:
+			names[i] += " " + strings.Join(f.Pruned, " ")
 		case t == planner.StepAliases && len(f.Aliases) > 0:
 			moves := make([]string, len(f.Aliases))
 			for j, a := range f.Aliases {
@@ -363,6 +368,8 @@ func applyFunction(ctx context.Context, api API, f *planner.FunctionPlan, stepTi
 			for _, op := range f.AliasOps {
 				fr.Aliases = append(fr.Aliases, op.Alias)
 			}
+		case planner.StepPrune:
+			fr.Pruned = append(fr.Pruned, f.Prune...)
 		}
 	}
 	fr.Outcome = Applied
