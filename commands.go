@@ -129,12 +129,23 @@ func env(names ...string) string {
 	return ""
 }
 
+// chdir applies -C once: every path after it (manifest, plan files,
+// --out) is relative to DIR.
+func chdir(c *cli.Context) error {
+	dir := str(c, "chdir")
+	if dir == "" {
+		return nil
+	}
+	if err := os.Chdir(dir); err != nil {
+		return fmt.Errorf("chdir: %w", err)
+	}
+	return c.Set("chdir", "")
+}
+
 // project loads the manifest named by the flags.
 func project(c *cli.Context) (*manifest.Project, error) {
-	if dir := str(c, "chdir"); dir != "" {
-		if err := os.Chdir(dir); err != nil {
-			return nil, fmt.Errorf("chdir: %w", err)
-		}
+	if err := chdir(c); err != nil {
+		return nil, err
 	}
 	p, err := manifest.Load(str(c, "file"), manifest.Options{Env: str(c, "env"), Lookup: os.LookupEnv})
 	if errors.Is(err, fs.ErrNotExist) {
@@ -173,32 +184,25 @@ func annotate(err error) {
 	if os.Getenv("GITHUB_ACTIONS") != "true" {
 		return
 	}
-	var me *multierror.Error
-	if !errors.As(err, &me) {
-		return
-	}
-	for _, e := range me.Errors {
-		var m *manifest.Error
-		if errors.As(e, &m) {
-			fmt.Fprintf(os.Stdout, "::error file=%s,line=%d,col=%d::%s\n", ghProperty(m.File), m.Line, m.Col, ghMessage(m.Path+": "+m.Msg))
-		}
+	for _, m := range manifestErrors(err) {
+		fmt.Fprintf(os.Stdout, "::error file=%s,line=%d,col=%d::%s\n", ghProperty(m.File), m.Line, m.Col, ghMessage(m.Path+": "+m.Msg))
 	}
 }
 
-// isManifestError reports whether err holds manifest errors, which
-// annotate has already turned into annotations.
-func isManifestError(err error) bool {
+// manifestErrors returns the manifest errors err holds, if any.
+func manifestErrors(err error) []*manifest.Error {
 	var me *multierror.Error
 	if !errors.As(err, &me) {
-		return false
+		return nil
 	}
+	var out []*manifest.Error
 	for _, e := range me.Errors {
 		var m *manifest.Error
 		if errors.As(e, &m) {
-			return true
+			out = append(out, m)
 		}
 	}
-	return false
+	return out
 }
 
 // ghMessage and ghProperty escape a GitHub Actions workflow command's
@@ -452,12 +456,8 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			if c.NArg() > 1 {
 				return fmt.Errorf("apply takes at most one plan file, got %d arguments", c.NArg())
 			}
-			// -C applies to the plan file too, as to plan --out.
-			if dir := str(c, "chdir"); dir != "" {
-				if err := os.Chdir(dir); err != nil {
-					return fmt.Errorf("chdir: %w", err)
-				}
-				c.Set("chdir", "")
+			if err := chdir(c); err != nil { // the plan file is in DIR too
+				return err
 			}
 			var saved *planner.Saved
 			if c.NArg() == 1 {

@@ -70,7 +70,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = ee.err
 	}
 	printError(stderr, err)
-	if os.Getenv("GITHUB_ACTIONS") == "true" && !isManifestError(err) {
+	if os.Getenv("GITHUB_ACTIONS") == "true" && len(manifestErrors(err)) == 0 {
 		// Manifest errors are annotated with their file and line already.
 		fmt.Fprintf(stdout, "::error title=fgsdeploy::%s\n", ghMessage(err.Error()))
 	}

@@ -210,22 +210,15 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // a summary line.
 func (r *Report) Write(w io.Writer) error {
 	var b strings.Builder
-	var created, updated, unchanged, failed, notDone int
 	for _, f := range r.Functions {
 		switch f.Outcome {
-		case Unchanged:
-			unchanged++
-			continue
 		case Applied:
 			if f.Action == planner.Create {
-				created++
 				fmt.Fprintf(&b, "%s: created (%s)\n", f.Name, f.doneList())
 			} else {
-				updated++
 				fmt.Fprintf(&b, "%s: updated %s\n", f.Name, f.doneList())
 			}
 		case Failed:
-			failed++
 			cause := f.Err
 			if u := errors.Unwrap(cause); u != nil {
 				cause = u // f.Err repeats the name and step for Err()
@@ -233,11 +226,9 @@ func (r *Report) Write(w io.Writer) error {
 			fmt.Fprintf(&b, "%s: failed at %s: %v\n", f.Name, f.Failed, cause)
 			writeDoneNotDone(&b, f)
 		case Interrupted:
-			notDone++
 			fmt.Fprintf(&b, "%s: interrupted\n", f.Name)
 			writeDoneNotDone(&b, f)
 		case Refused:
-			notDone++
 			var stale *planner.StaleError
 			if errors.As(f.Err, &stale) {
 				fmt.Fprintf(&b, "%s: refused: saved plan is stale: %s; run plan again\n", f.Name, stale.Reason)
@@ -246,9 +237,10 @@ func (r *Report) Write(w io.Writer) error {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "Apply: %d created, %d updated, %d unchanged, %d failed", created, updated, unchanged, failed)
-	if notDone > 0 {
-		fmt.Fprintf(&b, ", %d not applied", notDone)
+	sum := r.Summary()
+	fmt.Fprintf(&b, "Apply: %d created, %d updated, %d unchanged, %d failed", sum.Created, sum.Updated, sum.Unchanged, sum.Failed)
+	if sum.NotApplied > 0 {
+		fmt.Fprintf(&b, ", %d not applied", sum.NotApplied)
 	}
 	b.WriteString(".\n")
 	_, err := io.WriteString(w, b.String())

@@ -62,7 +62,7 @@
 //     behaviour is undocumented). enable_lts_log false drops log_config.
 //   - Config fields of the SDK's update body that GET config returns but
 //     the emulator does not interpret (dynamic memory, GPU, custom image,
-//     heartbeat handler, the KMS key of user_data, ...: otherConfigFields)
+//     heartbeat handler, the KMS key of user_data, ...: otherConfigBody)
 //     are stored as sent, returned, snapshotted by versions, and replaced
 //     by a config update like every other field.
 //   - Maximum instances (-1 to 1000, else FSS.1026) are reported as

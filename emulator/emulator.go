@@ -469,12 +469,9 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 		}
 		return fail(noSuchAPI(r))
 	}
-	u, e := parseURN(rest[0])
+	u, e := s.ownURN(rest[0])
 	if e != nil {
 		return fail(e)
-	}
-	if u.region != s.opts.Region || u.project != s.opts.ProjectID {
-		return fail(errf(400, "FSS.1309", "the URN's region or project does not match"))
 	}
 	sub := strings.Join(rest[1:], "/")
 	switch {
@@ -512,17 +509,27 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 	return fail(noSuchAPI(r))
 }
 
+// ownURN parses a URN of the path and checks that it names this
+// emulator's region and project.
+func (s *Server) ownURN(raw string) (urn, *apiError) {
+	u, e := parseURN(raw)
+	if e != nil {
+		return urn{}, e
+	}
+	if u.region != s.opts.Region || u.project != s.opts.ProjectID {
+		return urn{}, errf(400, "FSS.1309", "the URN's region or project does not match")
+	}
+	return u, nil
+}
+
 // handleTriggers routes /triggers/{function_urn}: list and create.
 func (s *Server) handleTriggers(r *http.Request, rest []string, body []byte) response {
 	if len(rest) != 1 {
 		return fail(noSuchAPI(r))
 	}
-	u, e := parseURN(rest[0])
+	u, e := s.ownURN(rest[0])
 	if e != nil {
 		return fail(e)
-	}
-	if u.region != s.opts.Region || u.project != s.opts.ProjectID {
-		return fail(errf(400, "FSS.1309", "the URN's region or project does not match"))
 	}
 	switch r.Method {
 	case http.MethodGet:

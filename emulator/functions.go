@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -306,32 +307,49 @@ func (s *Server) createFunction(body []byte) response {
 
 func intp(v int) *int { return &v }
 
-// otherConfigFields are the fields of the SDK's update-config body that
-// GET config also returns and the emulator keeps without interpreting
-// them (dynamic memory, GPU, custom image, KMS key of user_data, ...).
-// Create takes them, a config update replaces them like every other field
-// (absent means cleared), versions snapshot them, GET config returns them.
-var otherConfigFields = []string{"custom_image", "enable_auth_in_header", "enable_class_isolation",
-	"enable_dynamic_memory", "enterprise_project_id", "gpu_memory", "gpu_type", "heartbeat_handler",
-	"is_stateful_function", "lts_custom_tag", "network_controller", "peering_cidr",
-	"user_data_encrypt_kms_key_id"}
+// otherConfigBody holds, as sent, the fields of the SDK's update-config
+// body that GET config also returns and the emulator keeps without
+// interpreting them (dynamic memory, GPU, custom image, KMS key of
+// user_data, ...). Create takes them, a config update replaces them like
+// every other field (absent means cleared), versions snapshot them, GET
+// config returns them. Decoding a body into it skips everything else,
+// func_code included, without copying it.
+type otherConfigBody struct {
+	CustomImage             json.RawMessage `json:"custom_image"`
+	EnableAuthInHeader      json.RawMessage `json:"enable_auth_in_header"`
+	EnableClassIsolation    json.RawMessage `json:"enable_class_isolation"`
+	EnableDynamicMemory     json.RawMessage `json:"enable_dynamic_memory"`
+	EnterpriseProjectID     json.RawMessage `json:"enterprise_project_id"`
+	GpuMemory               json.RawMessage `json:"gpu_memory"`
+	GpuType                 json.RawMessage `json:"gpu_type"`
+	HeartbeatHandler        json.RawMessage `json:"heartbeat_handler"`
+	IsStatefulFunction      json.RawMessage `json:"is_stateful_function"`
+	LtsCustomTag            json.RawMessage `json:"lts_custom_tag"`
+	NetworkController       json.RawMessage `json:"network_controller"`
+	PeeringCidr             json.RawMessage `json:"peering_cidr"`
+	UserDataEncryptKmsKeyID json.RawMessage `json:"user_data_encrypt_kms_key_id"`
+}
 
-// otherConfig picks otherConfigFields out of a request body.
+// otherConfig picks the otherConfigBody fields out of a request body,
+// compacted, keyed by their JSON names.
 func otherConfig(body []byte) map[string]json.RawMessage {
-	var all map[string]json.RawMessage
-	if json.Unmarshal(body, &all) != nil {
+	var b otherConfigBody
+	if json.Unmarshal(body, &b) != nil {
 		return nil
 	}
+	v, t := reflect.ValueOf(b), reflect.TypeOf(b)
 	var out map[string]json.RawMessage
-	for _, k := range otherConfigFields {
-		if v, ok := all[k]; ok && string(v) != "null" {
-			if out == nil {
-				out = map[string]json.RawMessage{}
-			}
-			var c bytes.Buffer
-			json.Compact(&c, v)
-			out[k] = c.Bytes()
+	for i := range t.NumField() {
+		raw := v.Field(i).Interface().(json.RawMessage)
+		if len(raw) == 0 || string(raw) == "null" {
+			continue
 		}
+		if out == nil {
+			out = map[string]json.RawMessage{}
+		}
+		var c bytes.Buffer
+		json.Compact(&c, raw)
+		out[t.Field(i).Tag.Get("json")] = c.Bytes()
 	}
 	return out
 }

@@ -90,7 +90,7 @@ type code struct {
 type snapshot struct {
 	Config config `json:"config"`
 	// Other holds config fields FunctionGraph stores and returns that the
-	// emulator does not interpret (otherConfigFields), as sent.
+	// emulator does not interpret (otherConfigBody), as sent.
 	Other        map[string]json.RawMessage `json:"other_config,omitempty"`
 	Code         code                       `json:"code"`
 	Description  string                     `json:"version_description,omitempty"`
