@@ -49,11 +49,15 @@ func main() {
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
 
+// exit ends the process from inside run (a second interrupt); tests
+// replace it to record the status.
+var exit = os.Exit
+
 // run is the whole program; it returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stopSignals := interrupts(cancel, stderr, os.Exit)
+	stopSignals := interrupts(cancel, stderr, exit)
 	defer stopSignals()
 	app := newApp(stdin, stdout, stderr)
 	err := app.RunContext(ctx, flagsFirst(app, args))

@@ -25,8 +25,48 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata/script
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"fgsdeploy": func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
+		"fgsdeploy": func() {
+			exit = func(code int) { recordStatus(code); os.Exit(code) }
+			exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+		},
 	})
+}
+
+// statusEnv names the file where fgsdeploy, run by a script, records its
+// exit status for the script's next "status" command.
+const statusEnv = "FGSDEPLOY_TEST_STATUS_FILE"
+
+func recordStatus(code int) {
+	if f := os.Getenv(statusEnv); f != "" {
+		os.WriteFile(f, []byte(strconv.Itoa(code)), 0o644)
+	}
+}
+
+// cmdStatus checks the exit status of the fgsdeploy run that ended last:
+//
+//	! exec fgsdeploy plan --detailed-exitcode
+//	status 2
+//
+// testscript's "!" accepts any failure; every "! exec fgsdeploy" is
+// followed by a status line (TestScriptsCheckStatus), so a changed exit
+// status fails a scenario.
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: status N")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	f := ts.Getenv(statusEnv)
+	b, err := os.ReadFile(f)
+	if err != nil {
+		ts.Fatalf("status: no exit status recorded (did fgsdeploy run?): %v", err)
+	}
+	os.Remove(f) // a status is checked once
+	got, err := strconv.Atoi(string(b))
+	ts.Check(err)
+	if got != want {
+		ts.Fatalf("fgsdeploy exited with status %d, want %d", got, want)
+	}
 }
 
 // TestScripts runs the CLI scenarios in testdata/script; -update rewrites
@@ -44,6 +84,7 @@ func TestScripts(t *testing.T) {
 			"mtimes":   cmdMtimes,
 			"emuproc":  cmdEmulatorProcess,
 			"mkzip":    cmdMkzip,
+			"status":   cmdStatus,
 		},
 	})
 }
@@ -57,6 +98,7 @@ func setupScript(env *testscript.Env) error {
 		env.Setenv(k, "")
 	}
 	env.Setenv("NO_COLOR", "1")
+	env.Setenv(statusEnv, filepath.Join(env.WorkDir, ".fgsdeploy-exit-status"))
 	// Every script can use a copy of the example projects, without any
 	// local emulator state a developer's own runs left in them.
 	dst := filepath.Join(env.WorkDir, "examples")
@@ -317,4 +359,50 @@ func cmdMtimes(ts *testscript.TestScript, neg bool, args []string) {
 		return os.Chtimes(path, t, t)
 	})
 	ts.Check(err)
+}
+
+// TestScriptsCheckStatus makes every scenario say which failure it
+// expects: after "! exec fgsdeploy ..." (or the "wait" of one run in the
+// background) the next command must be "status N". "exec" without "!"
+// already demands status 0.
+func TestScriptsCheckStatus(t *testing.T) {
+	files, err := filepath.Glob("testdata/script/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scripts: %v", err)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		background := map[string]bool{} // names of "! exec fgsdeploy ... &name&"
+		want := ""                      // what the next command must be
+		for i, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimSpace(line)
+			if strings.HasPrefix(line, "-- ") {
+				break // the files of the archive
+			}
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			if want != "" && !strings.HasPrefix(line, "status ") {
+				t.Errorf("%s:%d: %s must come first after %s", file, i+1, "status N", want)
+			}
+			want = ""
+			f := strings.Fields(line)
+			switch {
+			case len(f) >= 3 && f[0] == "!" && f[1] == "exec" && f[2] == "fgsdeploy":
+				if last := f[len(f)-1]; strings.HasPrefix(last, "&") && strings.HasSuffix(last, "&") && len(last) > 2 {
+					background[strings.Trim(last, "&")] = true
+				} else {
+					want = "a failing fgsdeploy run"
+				}
+			case len(f) == 2 && f[0] == "wait" && background[f[1]]:
+				want = "the wait of a failing fgsdeploy run"
+			}
+		}
+		if want != "" {
+			t.Errorf("%s: ends without the status of %s", file, want)
+		}
+	}
 }
