@@ -361,7 +361,7 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 			if err != nil {
 				return err
 			}
-			pl, err := planner.Compute(c.Context, s.client, p, planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc, PackageProgress: packageBar(stderr)})
+			pl, err := computePlan(c, s, p, planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc, PackageProgress: packageBar(stderr)})
 			if err != nil {
 				return err
 			}
@@ -386,8 +386,15 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 					return err
 				}
 				if format == "text" {
-					fmt.Fprintf(stdout, "Saved the plan to %s; apply it with: fgsdeploy apply %s\n", out, out)
+					without := ""
+					if n := len(pl.Failures); n > 0 {
+						without = fmt.Sprintf(", without the %d function%s it could not plan", n, pluralS(n))
+					}
+					fmt.Fprintf(stdout, "Saved the plan to %s%s; apply it with: fgsdeploy apply %s\n", out, without, out)
 				}
+			}
+			if err := pl.Err(); err != nil {
+				return err // one function's failure: the others were planned, and shown
 			}
 			if c.Bool("detailed-exitcode") && pl.HasChanges() {
 				return &exitError{code: 2}
@@ -506,17 +513,20 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 					return err
 				}
 			}
-			pl, err := planner.Compute(c.Context, s.client, p, opts)
+			pl, err := computePlan(c, s, p, opts)
 			if err != nil {
 				return err
 			}
 			defer pl.Close()
 			var refused []error
 			if saved != nil {
-				pl, refused = saved.Check(pl)
+				refused = saved.Failures()
+				var stale []error
+				pl, stale = saved.Check(pl)
+				refused = append(refused, stale...)
 			}
 			view := planner.View{Color: useColor(c, human)}
-			if !pl.HasChanges() && len(refused) == 0 {
+			if !pl.HasChanges() && len(refused) == 0 && len(pl.Failures) == 0 {
 				if format == "json" {
 					return applier.Apply(c.Context, s.client, pl, applier.Options{}).WriteJSON(stdout)
 				}
@@ -528,7 +538,9 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 				if err := view.Text(human, pl); err != nil {
 					return err
 				}
-				if !c.Bool("auto-approve") {
+				if !pl.HasChanges() {
+					fmt.Fprintln(human) // nothing to approve: only what could not be planned to report
+				} else if !c.Bool("auto-approve") {
 					if err := confirm(c.Context, stdin, human); err != nil {
 						return err
 					}
@@ -561,6 +573,15 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// computePlan runs the planner, with the first interrupt silent while it
+// reads (planning changes nothing, so there is nothing to wait for): an
+// interrupted plan is one line, planner.ErrInterrupted.
+func computePlan(c *cli.Context, s *session, p *manifest.Project, opts planner.Options) (*planner.Plan, error) {
+	planning.Store(true)
+	defer planning.Store(false)
+	return planner.Compute(c.Context, s.client, p, opts)
 }
 
 // confirm asks for "yes" on a terminal and refuses elsewhere.

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -81,6 +82,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return code
 }
 
+// planning is true while plan or apply computes the plan: nothing is
+// written then, so an interrupt needs no "finishing what is in flight".
+var planning atomic.Bool
+
 // interrupts turns the first SIGINT or SIGTERM into a cancelled context:
 // nothing new starts and the steps in flight finish, which can take a
 // while (an upload). A second one exits at once, as in Terraform, for
@@ -96,13 +101,19 @@ func interrupts(cancel context.CancelFunc, stderr io.Writer, exit func(int)) (st
 			return
 		}
 		cancel()
-		fmt.Fprintln(stderr, "fgsdeploy: interrupted: finishing what is in flight; interrupt again to stop at once")
+		if !planning.Load() { // an interrupted plan says so itself, in one line
+			fmt.Fprintln(stderr, "fgsdeploy: interrupted: finishing what is in flight; interrupt again to stop at once")
+		}
 		select {
 		case <-ch:
 		case <-done:
 			return
 		}
-		fmt.Fprintln(stderr, "fgsdeploy: interrupted twice: stopping now; steps in flight may be half done, so run plan to see where things are")
+		if planning.Load() {
+			fmt.Fprintln(stderr, "fgsdeploy: interrupted twice: stopping now; nothing was changed")
+		} else {
+			fmt.Fprintln(stderr, "fgsdeploy: interrupted twice: stopping now; steps in flight may be half done, so run plan to see where things are")
+		}
 		exit(130)
 	}()
 	return func() {

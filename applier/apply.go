@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -28,6 +29,7 @@ type API interface {
 	DeleteVersion(ctx context.Context, urn, version string) error
 	CreateAlias(ctx context.Context, urn string, a *apiclient.Alias) (*apiclient.Alias, error)
 	UpdateAlias(ctx context.Context, urn string, a *apiclient.Alias) (*apiclient.Alias, error)
+	ListVersions(ctx context.Context, urn string) ([]apiclient.Version, error)
 }
 
 var _ API = (*apiclient.Client)(nil)
@@ -78,7 +80,7 @@ type FunctionReport struct {
 	Outcome Outcome
 	Done    []planner.StepType // steps that completed
 	NotDone []planner.StepType // steps not run (after a failure or an interrupt)
-	Failed  planner.StepType   // the step that failed, if Outcome is Failed
+	Failed  planner.StepType   // the step that failed, if Outcome is Failed; StepNone: planning failed
 	// Published is the version the publish step made, by the name
 	// FunctionGraph gave it ("" when nothing was published).
 	Published string
@@ -99,8 +101,12 @@ func (r *Report) Refuse(errs []error) {
 	for _, err := range errs {
 		name := ""
 		var se *planner.StaleError
-		if errors.As(err, &se) {
+		var fe *planner.FunctionError
+		switch {
+		case errors.As(err, &se):
 			name = se.Name
+		case errors.As(err, &fe):
+			name = fe.Name
 		}
 		r.Functions = append(r.Functions, FunctionReport{Name: name, Outcome: Refused, Err: err})
 	}
@@ -195,6 +201,9 @@ func (r *Report) WriteJSON(w io.Writer) error {
 			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned}
 		if f.Outcome == Failed {
 			jf.FailedStep = f.Failed.String()
+			if f.Failed == planner.StepNone {
+				jf.FailedStep = "plan" // it could not be planned: nothing of it was applied
+			}
 		}
 		if f.Err != nil {
 			jf.Error = f.Err.Error()
@@ -219,6 +228,10 @@ func (r *Report) Write(w io.Writer) error {
 				fmt.Fprintf(&b, "%s: updated %s\n", f.Name, f.doneList())
 			}
 		case Failed:
+			if f.Failed == planner.StepNone {
+				fmt.Fprintf(&b, "%s: failed while planning: %v\n", f.Name, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
+				continue
+			}
 			cause := f.Err
 			if u := errors.Unwrap(cause); u != nil {
 				cause = u // f.Err repeats the name and step for Err()
@@ -233,7 +246,7 @@ func (r *Report) Write(w io.Writer) error {
 			if errors.As(f.Err, &stale) {
 				fmt.Fprintf(&b, "%s: refused: saved plan is stale: %s; run plan again\n", f.Name, stale.Reason)
 			} else {
-				fmt.Fprintf(&b, "%s: refused: %v\n", f.Name, f.Err)
+				fmt.Fprintf(&b, "%s: refused: %s\n", f.Name, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
 			}
 		}
 	}
@@ -327,10 +340,22 @@ func Apply(ctx context.Context, api API, p *planner.Plan, opts Options) *Report 
 		}()
 	}
 	wg.Wait()
+	for _, fe := range p.Failures {
+		rep.Functions = append(rep.Functions, FunctionReport{Name: fe.Name, Outcome: Failed, Err: fe})
+	}
+	sort.SliceStable(rep.Functions, func(i, j int) bool { return rep.Functions[i].Name < rep.Functions[j].Name })
 	return rep
 }
 
+// progress is what apply learns about one function as its steps run. The
+// plan itself is never written to.
+type progress struct {
+	published string // the name the publish got, confirmed from the version list
+	prunes    int    // prune steps done: the first is MakeRoom when the plan has one
+}
+
 func applyFunction(ctx context.Context, api API, f *planner.FunctionPlan, stepTimeout time.Duration, fr *FunctionReport) {
+	pr := &progress{published: f.Published}
 	for i, st := range f.Steps {
 		if ctx.Err() != nil {
 			fr.Outcome = Interrupted
@@ -341,7 +366,7 @@ func applyFunction(ctx context.Context, api API, f *planner.FunctionPlan, stepTi
 			return
 		}
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stepTimeout)
-		err := runStep(sctx, api, f, st.Type)
+		err := runStep(sctx, api, f, st.Type, pr, fr)
 		cancel()
 		if err != nil {
 			fr.Outcome = Failed
@@ -353,21 +378,11 @@ func applyFunction(ctx context.Context, api API, f *planner.FunctionPlan, stepTi
 			return
 		}
 		fr.Done = append(fr.Done, st.Type)
-		switch st.Type {
-		case planner.StepPublish:
-			fr.Published = f.Published
-		case planner.StepAliases:
-			for _, op := range f.AliasOps {
-				fr.Aliases = append(fr.Aliases, op.Alias)
-			}
-		case planner.StepPrune:
-			fr.Pruned = append(fr.Pruned, f.Prune...)
-		}
 	}
 	fr.Outcome = Applied
 }
 
-func runStep(ctx context.Context, api API, f *planner.FunctionPlan, t planner.StepType) error {
+func runStep(ctx context.Context, api API, f *planner.FunctionPlan, t planner.StepType, pr *progress, fr *FunctionReport) error {
 	switch t {
 	case planner.StepCreate:
 		created, err := api.CreateFunction(ctx, f.CreateReq)
@@ -400,50 +415,123 @@ func runStep(ctx context.Context, api API, f *planner.FunctionPlan, t planner.St
 	case planner.StepMaxInstances:
 		return api.UpdateMaxInstances(ctx, f.URN, *f.MaxInstances)
 	case planner.StepPublish:
-		// Pin the publish to the planned code: latest must hold exactly the
-		// planned package right before it is snapshotted.
-		if f.Digest != "" {
-			live, err := api.GetConfig(ctx, f.URN)
-			if err != nil {
-				return fmt.Errorf("check code before publishing: %w", err)
-			}
-			if live.Digest != f.Digest {
-				return fmt.Errorf("latest changed before publishing: FunctionGraph reports digest %s, planned %s; nothing was published", live.Digest, f.Digest)
-			}
-		}
-		v, err := api.PublishVersion(ctx, f.URN, f.PublishReq)
+		name, err := publish(ctx, api, f)
 		if err != nil {
 			return err
 		}
-		if v.Version == "" {
-			return errors.New("publish returned no version name")
-		}
-		f.SetPublished(v.Version)
-		return checkDigest(f, v.Digest)
+		pr.published, fr.Published = name, name
+		return nil
 	case planner.StepAliases:
-		for i := range f.AliasOps {
-			op := &f.AliasOps[i]
+		for _, op := range f.AliasOps {
+			a := resolve(op.Alias, f.Published, pr.published)
 			var err error
 			if op.Create {
-				_, err = api.CreateAlias(ctx, f.URN, &op.Alias)
+				_, err = api.CreateAlias(ctx, f.URN, &a)
 			} else {
-				_, err = api.UpdateAlias(ctx, f.URN, &op.Alias)
+				_, err = api.UpdateAlias(ctx, f.URN, &a)
 			}
 			if err != nil {
-				return fmt.Errorf("alias %s: %w", op.Alias.Name, err)
+				return fmt.Errorf("alias %s: %w", a.Name, err)
 			}
+			fr.Aliases = append(fr.Aliases, a)
 		}
 		return nil
 	case planner.StepPrune:
-		for _, v := range f.Prune {
+		versions := f.Prune
+		if pr.prunes == 0 && len(f.MakeRoom) > 0 {
+			versions = f.MakeRoom
+		}
+		pr.prunes++
+		for _, v := range versions {
+			if v == pr.published {
+				continue // an unnamed publish got the name of a version planned to go: never delete what was just published
+			}
 			if err := api.DeleteVersion(ctx, f.URN, v); err != nil && !apiclient.IsNotFound(err) {
 				return fmt.Errorf("delete version %s: %w", v, err)
 			}
+			fr.Pruned = append(fr.Pruned, v)
 		}
 		return nil
 	case planner.StepNone:
 	}
 	panic(fmt.Sprintf("applier: impossible step %d", int(t)))
+}
+
+// publish publishes f's version and returns its name, confirmed by name
+// from the version list: one reference documents the publish response
+// with "version": "latest" and an unqualified URN, so the response alone
+// never says which version $published is.
+func publish(ctx context.Context, api API, f *planner.FunctionPlan) (string, error) {
+	// Pin the publish to the planned code: latest must hold exactly the
+	// planned package right before it is snapshotted.
+	if f.Digest != "" {
+		live, err := api.GetConfig(ctx, f.URN)
+		if err != nil {
+			return "", fmt.Errorf("check code before publishing: %w", err)
+		}
+		if live.Digest != f.Digest {
+			return "", fmt.Errorf("latest changed before publishing: FunctionGraph reports digest %s, planned %s; nothing was published", live.Digest, f.Digest)
+		}
+	}
+	resp, err := api.PublishVersion(ctx, f.URN, f.PublishReq)
+	if err != nil {
+		return "", err
+	}
+	all, err := api.ListVersions(ctx, f.URN)
+	if err != nil {
+		return "", fmt.Errorf("confirm the published version: %w", err)
+	}
+	vs := planner.NewestFirst(all)
+	find := func(name string) *apiclient.Version {
+		for i := range vs {
+			if vs[i].Version == name {
+				return &vs[i]
+			}
+		}
+		return nil
+	}
+	var v *apiclient.Version
+	switch {
+	case f.PublishReq.Version != "":
+		if v = find(f.PublishReq.Version); v == nil {
+			return "", fmt.Errorf("FunctionGraph accepted the publish of %s but does not list that version", f.PublishReq.Version)
+		}
+	case resp.Version != "" && resp.Version != planner.Latest && find(resp.Version) != nil:
+		v = find(resp.Version)
+	default:
+		// The response names no version: the newest one with the planned code.
+		for i := range vs {
+			if f.Digest == "" || vs[i].Digest == f.Digest {
+				v = &vs[i]
+				break
+			}
+		}
+		if v == nil {
+			return "", errors.New("FunctionGraph accepted the publish, but no listed version has the planned code")
+		}
+	}
+	if f.Digest != "" && v.Digest != "" && v.Digest != f.Digest {
+		return "", fmt.Errorf("version %s has digest %s, planned %s", v.Version, v.Digest, f.Digest)
+	}
+	return v.Version, nil
+}
+
+// resolve points an alias that waits for the publish (planned is what the
+// plan called it, PendingVersion for an unnamed publish) at the name the
+// publish got.
+func resolve(a apiclient.Alias, planned, got string) apiclient.Alias {
+	if planned == got || planned == "" || got == "" {
+		return a
+	}
+	if a.Version == planned {
+		a.Version = got
+	}
+	if w, ok := a.AdditionalVersionWeights[planned]; ok {
+		a.AdditionalVersionWeights = maps.Clone(a.AdditionalVersionWeights)
+		delete(a.AdditionalVersionWeights, planned)
+		a.AdditionalVersionWeights[got] = w
+	}
+	return a
 }
 
 // checkDigest verifies that FunctionGraph stored exactly the planned package.

@@ -10,11 +10,10 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
-
-	"github.com/hashicorp/go-multierror"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/codezip"
@@ -55,8 +54,12 @@ type Options struct {
 }
 
 // Compute reads the live state of every selected function, builds its code
-// package and returns the ordered plan. It changes nothing remotely. On
-// error the returned plan is nil and temporary packages are removed.
+// package and returns the ordered plan. It changes nothing remotely. A
+// failure that concerns one function (a refusal, a read that still failed
+// after its retries) is kept in Plan.Failures and the other functions are
+// planned. An error is returned only for the run as a whole (an unknown
+// target; ErrInterrupted when ctx is cancelled), and then the plan is nil
+// and temporary packages are removed.
 func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options) (*Plan, error) {
 	fns, err := selectFunctions(proj, opts.Targets)
 	if err != nil {
@@ -79,13 +82,10 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 	}
 	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{}}
 	plan := &Plan{Manifest: proj.File, Env: proj.Env, Region: proj.Region, ProjectID: proj.ProjectID, Salt: salt}
-	plan.Functions = make([]*FunctionPlan, len(fns))
+	planned := make([]*FunctionPlan, len(fns))
+	failed := make([]*FunctionError, len(fns))
 
-	var (
-		mu   sync.Mutex
-		errs *multierror.Error
-		wg   sync.WaitGroup
-	)
+	var wg sync.WaitGroup
 	// par workers take the functions in name order: with parallelism 1 a
 	// plan is the same sequence of requests every time.
 	queue := make(chan int)
@@ -101,44 +101,40 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 			defer wg.Done()
 			for i := range queue {
 				f := fns[i]
-				var fp *FunctionPlan
-				err := ctx.Err()
-				if err != nil {
-					err = fmt.Errorf("plan %s: %w", f.Name, err)
-				} else {
-					fp, err = planFunction(ctx, api, pk, f, salt, opts.VersionCap)
+				if ctx.Err() != nil {
+					continue
 				}
-				mu.Lock()
+				fp, err := planFunction(ctx, api, pk, f, salt, opts.VersionCap)
 				if err != nil {
-					errs = multierror.Append(errs, err)
+					failed[i] = &FunctionError{Name: f.Name, URN: api.FunctionURN(f.Package, f.Name), Err: err}
 				} else {
-					plan.Functions[i] = fp
+					planned[i] = fp
 				}
-				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
-	if err := errs.ErrorOrNil(); err != nil {
+	if ctx.Err() != nil {
+		// The failures an interrupt causes (cancelled requests, retries
+		// cut short) are its consequence, not news.
 		pk.close()
-		return nil, sortedErrors(errs)
+		return nil, ErrInterrupted
+	}
+	for i := range fns {
+		if planned[i] != nil {
+			plan.Functions = append(plan.Functions, planned[i])
+		} else {
+			plan.Failures = append(plan.Failures, failed[i])
+		}
 	}
 	sortFunctions(plan.Functions)
+	sort.Slice(plan.Failures, func(i, j int) bool { return plan.Failures[i].Name < plan.Failures[j].Name })
 	return plan, nil
 }
 
-// sortedErrors makes a multi-error's order deterministic.
-func sortedErrors(m *multierror.Error) error {
-	sort.SliceStable(m.Errors, func(i, j int) bool { return m.Errors[i].Error() < m.Errors[j].Error() })
-	m.ErrorFormat = func(es []error) string {
-		s := make([]string, len(es))
-		for i, e := range es {
-			s[i] = e.Error()
-		}
-		return strings.Join(s, "\n")
-	}
-	return m
-}
+// ErrInterrupted is returned by Compute when its context is cancelled:
+// planning writes nothing, so nothing was changed.
+var ErrInterrupted = errors.New("interrupted while planning; nothing was changed")
 
 func selectFunctions(proj *manifest.Project, targets []string) ([]*manifest.Function, error) {
 	if len(targets) == 0 {
@@ -302,7 +298,11 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		}
 		return len(ts), nil
 	}
-	in.newestConfig = func(version string) (*apiclient.Function, error) {
+	in.latestChanges = len(fp.Steps) > 0
+	in.dependenciesChange = slices.ContainsFunc(fp.Steps, func(s Step) bool {
+		return s.Type == StepCode && slices.ContainsFunc(s.Changes, func(c Change) bool { return c.Field == "dependencies" })
+	})
+	in.versionConfig = func(version string) (*apiclient.Function, error) {
 		cfg, err := api.GetConfig(ctx, fp.URN+":"+version)
 		if err != nil {
 			return nil, fmt.Errorf("read %s version %s: %w", f.Name, version, err)
@@ -560,16 +560,17 @@ func configFingerprint(live *apiclient.Function) string {
 // values (they are covered by their fingerprint in user_data) or file paths.
 func desiredFingerprint(fp *FunctionPlan) string {
 	type view struct {
-		Create  *apiclient.CreateRequest
-		Code    *apiclient.UpdateCodeRequest
-		Config  *apiclient.UpdateConfigRequest
-		Max     *int
-		Digest  string
-		Publish *apiclient.PublishRequest
-		Aliases []AliasOp
-		Prune   []string
+		Create   *apiclient.CreateRequest
+		Code     *apiclient.UpdateCodeRequest
+		Config   *apiclient.UpdateConfigRequest
+		Max      *int
+		Digest   string
+		Publish  *apiclient.PublishRequest
+		Aliases  []AliasOp
+		MakeRoom []string `json:",omitempty"`
+		Prune    []string
 	}
-	v := view{Max: fp.MaxInstances, Digest: fp.Digest, Publish: fp.PublishReq, Aliases: fp.AliasOps, Prune: fp.Prune}
+	v := view{Max: fp.MaxInstances, Digest: fp.Digest, Publish: fp.PublishReq, Aliases: fp.AliasOps, MakeRoom: fp.MakeRoom, Prune: fp.Prune}
 	if fp.CreateReq != nil {
 		c := *fp.CreateReq
 		c.EncryptedUserData, c.CodeFile = "", ""

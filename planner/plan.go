@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
@@ -145,13 +146,21 @@ type FunctionPlan struct {
 	Archive *codezip.Result
 	// PublishReq publishes a version after code and config are in place.
 	PublishReq *apiclient.PublishRequest
-	// Published is the version $published means: an existing version
-	// identical to latest, the name PublishReq asks for, or PendingVersion.
+	// Published is the version $published means: the name PublishReq asks
+	// for, PendingVersion (FunctionGraph names it; apply resolves it), an
+	// existing version of this release (publish.version, with latest's
+	// content), or "" when nothing is published and $published aliases stay.
 	Published string
 	// AliasOps create or move aliases, after the publish.
 	AliasOps []AliasOp
-	// Prune lists the versions to delete, oldest first.
-	Prune []string
+	// MakeRoom lists the versions to delete before the publish, to stay
+	// under the version cap; Prune those to delete after the aliases
+	// moved. Both oldest first.
+	MakeRoom []string
+	Prune    []string
+	// Notes tell the user what the plan decided not to do, and why (for
+	// display; an unchanged function can have notes).
+	Notes []string
 }
 
 // Has reports whether the function's plan contains a step of type t.
@@ -173,18 +182,46 @@ type Plan struct {
 	// Salt keys the fingerprints of secrets for this plan; it is not secret.
 	Salt      []byte
 	Functions []*FunctionPlan
+	// Failures are the functions that could not be planned, by name:
+	// nothing of them is applied, and the others are not held back.
+	Failures []*FunctionError
 }
 
-// Summary counts functions by action.
+// FunctionError is a failure that concerns one function only: a refusal
+// (a version name taken by other content, the version cap, a runtime
+// change) or a read that still failed after its retries.
+type FunctionError struct {
+	Name string
+	URN  string
+	Err  error // its message names the function
+}
+
+func (e *FunctionError) Error() string { return e.Err.Error() }
+func (e *FunctionError) Unwrap() error { return e.Err }
+
+// Err returns the plan's failures as one error (one line each), or nil.
+func (p *Plan) Err() error {
+	if len(p.Failures) == 0 {
+		return nil
+	}
+	errs := make([]error, len(p.Failures))
+	for i, f := range p.Failures {
+		errs[i] = f
+	}
+	return errors.Join(errs...)
+}
+
+// Summary counts functions by action, and those that could not be planned.
 type Summary struct {
 	Create    int `json:"create"`
 	Update    int `json:"update"`
 	Unchanged int `json:"unchanged"`
+	Failed    int `json:"failed,omitempty"`
 }
 
 // Summary counts the plan's functions by action.
 func (p *Plan) Summary() Summary {
-	var s Summary
+	s := Summary{Failed: len(p.Failures)}
 	for _, f := range p.Functions {
 		switch f.Action {
 		case Create:

@@ -42,7 +42,9 @@ func (v View) paint(a Action, s string) string {
 }
 
 // Text writes the plan the way Terraform users read plans: one block per
-// changed function, one line per changed field, then a summary line.
+// changed function, one line per changed field, the functions that could
+// not be planned, what unchanged functions did not do, then a summary
+// line.
 func (v View) Text(w io.Writer, p *Plan) error {
 	var b strings.Builder
 	for _, f := range p.Functions {
@@ -56,16 +58,48 @@ func (v View) Text(w io.Writer, p *Plan) error {
 				v.writeChange(&b, c)
 			}
 		}
+		for _, n := range f.Notes {
+			fmt.Fprintf(&b, "    note: %s\n", n)
+		}
 		b.WriteString("\n")
 	}
-	s := p.Summary()
-	if !p.HasChanges() {
-		fmt.Fprintf(&b, "No changes. %d function%s up to date.\n", s.Unchanged, plural(s.Unchanged))
-	} else {
-		fmt.Fprintf(&b, "Plan: %d to create, %d to update, %d unchanged.\n", s.Create, s.Update, s.Unchanged)
+	for _, fe := range p.Failures {
+		fmt.Fprintf(&b, "%s %s: cannot plan: %s\n", v.paint(Delete, "!"), fe.Name, strings.TrimPrefix(fe.Error(), fe.Name+": "))
 	}
+	if len(p.Failures) > 0 {
+		b.WriteString("\n")
+	}
+	noted := false
+	for _, f := range p.Functions {
+		if f.Action == NoOp {
+			for _, n := range f.Notes {
+				fmt.Fprintf(&b, "  %s: %s\n", f.Name, n)
+				noted = true
+			}
+		}
+	}
+	if noted {
+		b.WriteString("\n")
+	}
+	b.WriteString(summaryLine(p))
+	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// summaryLine counts the plan: "Plan: 1 to create, 2 to update, 3
+// unchanged." or "No changes. 3 functions up to date.", and the functions
+// that could not be planned.
+func summaryLine(p *Plan) string {
+	s := p.Summary()
+	failed := ""
+	if s.Failed > 0 {
+		failed = fmt.Sprintf(", %d could not be planned", s.Failed)
+	}
+	if !p.HasChanges() {
+		return fmt.Sprintf("No changes. %d function%s up to date%s.", s.Unchanged, plural(s.Unchanged), failed)
+	}
+	return fmt.Sprintf("Plan: %d to create, %d to update, %d unchanged%s.", s.Create, s.Update, s.Unchanged, failed)
 }
 
 func plural(n int) string {
@@ -207,8 +241,16 @@ type jsonFunction struct {
 	URN                string        `json:"urn"`
 	Action             string        `json:"action"`
 	Steps              []jsonStep    `json:"steps"`
+	Notes              []string      `json:"notes,omitempty"`
 	Preconditions      *Precondition `json:"preconditions,omitempty"`
 	DesiredFingerprint string        `json:"desired_fingerprint,omitempty"`
+}
+
+// jsonFailure is a function that could not be planned.
+type jsonFailure struct {
+	Name  string `json:"name"`
+	URN   string `json:"urn"`
+	Error string `json:"error"`
 }
 
 type jsonPlan struct {
@@ -219,6 +261,7 @@ type jsonPlan struct {
 	ProjectID     string         `json:"project_id,omitempty"`
 	Salt          []byte         `json:"salt,omitempty"`
 	Functions     []jsonFunction `json:"functions"`
+	Failures      []jsonFailure  `json:"failures,omitempty"`
 	Summary       Summary        `json:"summary"`
 }
 
@@ -228,7 +271,7 @@ func toJSON(p *Plan, saved bool) jsonPlan {
 		out.Manifest, out.Env, out.Region, out.ProjectID, out.Salt = p.Manifest, p.Env, p.Region, p.ProjectID, p.Salt
 	}
 	for _, f := range p.Functions {
-		jf := jsonFunction{Name: f.Name, Package: f.Package, URN: f.URN, Action: f.Action.String(), Steps: []jsonStep{}}
+		jf := jsonFunction{Name: f.Name, Package: f.Package, URN: f.URN, Action: f.Action.String(), Steps: []jsonStep{}, Notes: f.Notes}
 		for _, s := range f.Steps {
 			js := jsonStep{Type: s.Type.String(), Changes: []jsonChange{}}
 			for _, c := range s.Changes {
@@ -250,6 +293,9 @@ func toJSON(p *Plan, saved bool) jsonPlan {
 		}
 		out.Functions = append(out.Functions, jf)
 	}
+	for _, fe := range p.Failures {
+		out.Failures = append(out.Failures, jsonFailure{Name: fe.Name, URN: fe.URN, Error: fe.Error()})
+	}
 	return out
 }
 
@@ -264,12 +310,14 @@ func (v View) JSON(w io.Writer, p *Plan) error {
 // then one collapsible section per changed function.
 func (v View) Markdown(w io.Writer, p *Plan) error {
 	var b strings.Builder
-	s := p.Summary()
 	b.WriteString("### fgsdeploy plan\n\n")
-	if !p.HasChanges() {
-		fmt.Fprintf(&b, "**No changes.** %d function%s up to date.\n", s.Unchanged, plural(s.Unchanged))
+	if line := summaryLine(p); p.HasChanges() {
+		b.WriteString("**" + line + "**\n")
 	} else {
-		fmt.Fprintf(&b, "**Plan: %d to create, %d to update, %d unchanged.**\n", s.Create, s.Update, s.Unchanged)
+		b.WriteString("**No changes.**" + strings.TrimPrefix(line, "No changes.") + "\n")
+	}
+	for _, fe := range p.Failures {
+		fmt.Fprintf(&b, "\n:x: `%s` could not be planned: %s\n", fe.Name, mdText(strings.TrimPrefix(fe.Error(), fe.Name+": ")))
 	}
 	for _, f := range p.Functions {
 		if f.Action == NoOp {
@@ -293,10 +341,29 @@ func (v View) Markdown(w io.Writer, p *Plan) error {
 				fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", st.Type, c.Field, mdCell(before), mdCell(after))
 			}
 		}
+		for _, n := range f.Notes {
+			fmt.Fprintf(&b, "\nNote: %s\n", mdText(n))
+		}
 		b.WriteString("\n</details>\n")
+	}
+	var unchanged []string
+	for _, f := range p.Functions {
+		if f.Action == NoOp {
+			for _, n := range f.Notes {
+				unchanged = append(unchanged, fmt.Sprintf("- `%s`: %s\n", f.Name, mdText(n)))
+			}
+		}
+	}
+	if len(unchanged) > 0 {
+		fmt.Fprintf(&b, "\n<details><summary>Unchanged functions (%d)</summary>\n\n%s\n</details>\n", len(unchanged), strings.Join(unchanged, ""))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// mdText escapes text for a Markdown paragraph.
+func mdText(s string) string {
+	return strings.NewReplacer("\n", " ", "<", "&lt;", ">", "&gt;", "|", "\\|", "*", "\\*", "_", "\\_").Replace(s)
 }
 
 func mdCell(s string) string {

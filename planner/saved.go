@@ -14,6 +14,10 @@ import (
 // salt the secrets fingerprints were made with. It holds no secret values
 // and no code bytes; apply rebuilds the requests from the manifest and the
 // code and refuses any function whose inputs or remote state moved.
+//
+// A plan with failures is saved too, with its failures: applying it
+// applies the functions that were planned and reports each failed one as
+// refused (exit status 1), so a release is never mistaken for complete.
 
 // Save writes p to path with mode 0600.
 func Save(path string, p *Plan) error {
@@ -53,6 +57,19 @@ type Saved struct {
 	ProjectID string
 	Salt      []byte
 	Functions []SavedFunction
+	// failures are the functions the plan could not plan: applying the
+	// saved plan does not touch them, and says so.
+	failures []*FunctionError
+}
+
+// Failures returns one error per function the saved plan could not plan,
+// for the apply report to name as refused.
+func (s *Saved) Failures() []error {
+	out := make([]error, len(s.failures))
+	for i, f := range s.failures {
+		out[i] = f
+	}
+	return out
 }
 
 // SavedFunction is one function of a saved plan.
@@ -114,6 +131,11 @@ func LoadSaved(path string) (*Saved, error) {
 			sf.Steps = append(sf.Steps, t)
 		}
 		s.Functions = append(s.Functions, sf)
+	}
+	for _, f := range jp.Failures {
+		cause := strings.TrimPrefix(f.Error, f.Name+": ")
+		s.failures = append(s.failures, &FunctionError{Name: f.Name, URN: f.URN,
+			Err: fmt.Errorf("%s: not in the saved plan, which could not plan it (%s): run plan again", f.Name, cause)})
 	}
 	return s, nil
 }

@@ -1,0 +1,218 @@
+package planner
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+)
+
+// AliasOp is one alias to create or update.
+type AliasOp struct {
+	Create bool
+	Alias  apiclient.Alias
+}
+
+// planAliases decides where each declared alias goes, in name order, and
+// sets fp.AliasOps in an order FunctionGraph accepts. published is what
+// $published means ("" when this apply publishes nothing: such aliases
+// stay where they are, and one that does not exist yet is created on the
+// newest version). It returns every alias as it will be after the plan.
+func planAliases(fp *FunctionPlan, f *manifest.Function, st *versionState, published string) (map[string]apiclient.Alias, error) {
+	want := map[string]apiclient.Alias{}
+	var ops []AliasOp
+	var firstCanary []string // new canary aliases with no version to keep
+	for _, name := range sortedKeys(f.Aliases) {
+		a := f.Aliases[name]
+		cur, exists := st.aliases[name]
+		userDesc, prev := "", ""
+		if exists {
+			userDesc, prev = SplitAliasDescription(cur.Description)
+		}
+		if a.Description != "" {
+			userDesc = a.Description
+		}
+		target := a.Version
+		stay, wholly := false, false
+		switch target {
+		case "$published":
+			switch {
+			case f.Publish == nil:
+				return nil, fmt.Errorf("%s: alias %s points at $published but nothing is published (add publish:)", f.Name, name)
+			case published != "":
+				target = published
+			case exists:
+				stay = true // nothing is published: a rollback or a canary stays as it is
+			default:
+				target, wholly = st.versions[0].Version, true // the newest version: nothing new to canary
+			}
+		case Latest:
+		default:
+			if st.find(target) == nil && target != published {
+				return nil, fmt.Errorf("%s: alias %s points at version %s, which does not exist", f.Name, name, target)
+			}
+		}
+		next := apiclient.Alias{Name: name, Version: target}
+		switch {
+		case stay:
+			next.Version = cur.Version
+			next.AdditionalVersionWeights = maps.Clone(cur.AdditionalVersionWeights)
+			next.AdditionalVersionStrategy = maps.Clone(cur.AdditionalVersionStrategy)
+		case !exists && a.Canary > 0 && target != Latest && !wholly:
+			// A new canary alias keeps the newest other version, as an
+			// existing one keeps its current version; with none, it
+			// starts wholly on the target.
+			if prev := st.newestOtherThan(target); prev != "" {
+				next.Version = prev
+				next.AdditionalVersionWeights = map[string]int{target: a.Canary}
+			} else {
+				firstCanary = append(firstCanary, name)
+			}
+		case !exists:
+		case a.Canary > 0 && target != Latest && cur.Version != target:
+			// Keep the stable version, send Canary% to the new one.
+			next.Version = cur.Version
+			next.AdditionalVersionWeights = map[string]int{target: a.Canary}
+		}
+		if exists && next.Version != cur.Version {
+			prev = cur.Version
+		}
+		next.Description = AliasDescription(userDesc, prev)
+		want[name] = next
+		if exists && aliasEqual(cur, next) {
+			continue
+		}
+		ops = append(ops, AliasOp{Create: !exists, Alias: next})
+	}
+	after := maps.Clone(st.aliases)
+	maps.Copy(after, want)
+	ops, err := orderAliasOps(f.Name, ops, st.aliases, after)
+	var clash *aliasClash
+	if errors.As(err, &clash) {
+		for _, n := range firstCanary {
+			if n == clash.a || n == clash.b {
+				clash.hint = fmt.Sprintf(": %s is a new canary alias and there is no earlier version for it to keep, so it would start wholly on %s; add it after the first release", n, clash.version)
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	fp.AliasOps = ops
+	return after, nil
+}
+
+// aliasStep is the display step of fp's alias operations (nil if none).
+func aliasStep(fp *FunctionPlan, now map[string]apiclient.Alias) *Step {
+	if len(fp.AliasOps) == 0 {
+		return nil
+	}
+	var ch []Change
+	for _, op := range fp.AliasOps {
+		after := aliasView(op.Alias)
+		if op.Create {
+			ch = append(ch, Change{Action: Create, Field: "alias." + op.Alias.Name, After: after})
+		} else {
+			ch = append(ch, Change{Action: Update, Field: "alias." + op.Alias.Name, Before: aliasView(now[op.Alias.Name]), After: after})
+		}
+	}
+	return &Step{Type: StepAliases, Changes: ch}
+}
+
+// orderAliasOps checks FunctionGraph's rule of at most one alias per
+// version (FSS.1066) on the aliases as they will be after the plan, and
+// orders the moves so that each goes to a version no other alias holds at
+// that moment (an alias leaving a version moves before one arriving).
+// Aliases that trade versions cannot be moved that way: that is an error.
+func orderAliasOps(fn string, ops []AliasOp, now, after map[string]apiclient.Alias) ([]AliasOp, error) {
+	holder := map[string]string{}
+	for _, name := range sortedKeys(after) {
+		v := after[name].Version
+		if other, ok := holder[v]; ok {
+			return nil, &aliasClash{fn: fn, a: other, b: name, version: v}
+		}
+		holder[v] = name
+	}
+	held := map[string]string{} // version -> alias, as the moves go on
+	for name, a := range now {
+		held[a.Version] = name
+	}
+	var out []AliasOp
+	pending := ops
+	for len(pending) > 0 {
+		var blocked []AliasOp
+		for _, op := range pending {
+			if h, ok := held[op.Alias.Version]; ok && h != op.Alias.Name {
+				blocked = append(blocked, op)
+				continue
+			}
+			if cur, ok := now[op.Alias.Name]; ok && held[cur.Version] == op.Alias.Name {
+				delete(held, cur.Version)
+			}
+			held[op.Alias.Version] = op.Alias.Name
+			out = append(out, op)
+		}
+		if len(blocked) == len(pending) {
+			var names []string
+			for _, op := range blocked {
+				names = append(names, op.Alias.Name)
+			}
+			return nil, fmt.Errorf("%s: aliases %s trade versions, and FunctionGraph allows one alias per version (FSS.1066) at every moment: point one of them at another version first", fn, strings.Join(names, ", "))
+		}
+		pending = blocked
+	}
+	return out, nil
+}
+
+// aliasClash is two aliases that would end on one version.
+type aliasClash struct {
+	fn, a, b, version string
+	hint              string
+}
+
+func (e *aliasClash) Error() string {
+	return fmt.Sprintf("%s: aliases %s and %s would both point at version %s; FunctionGraph allows one alias per version (FSS.1066)%s", e.fn, e.a, e.b, e.version, e.hint)
+}
+
+// aliasEqual compares what fgsdeploy writes of an alias. Rule-based
+// routing (additional_version_strategy) is never written, so an alias
+// that has rules differs from any alias fgsdeploy would write, unless it
+// stays as it is.
+func aliasEqual(a, b apiclient.Alias) bool {
+	if a.Version != b.Version || a.Description != b.Description {
+		return false
+	}
+	if len(a.AdditionalVersionStrategy) > 0 || len(b.AdditionalVersionStrategy) > 0 {
+		ja, _ := json.Marshal(a.AdditionalVersionStrategy)
+		jb, _ := json.Marshal(b.AdditionalVersionStrategy)
+		if string(ja) != string(jb) {
+			return false
+		}
+	}
+	return maps.Equal(nonZero(a.AdditionalVersionWeights), nonZero(b.AdditionalVersionWeights))
+}
+
+func nonZero(m map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range m {
+		if v != 0 {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func aliasView(a apiclient.Alias) any {
+	m := map[string]any{"version": a.Version}
+	if w := nonZero(a.AdditionalVersionWeights); len(w) > 0 {
+		m["weights"] = w
+	}
+	if len(a.AdditionalVersionStrategy) > 0 {
+		m["rules_to"] = sortedKeys(a.AdditionalVersionStrategy) // versions routed by request rules
+	}
+	return m
+}

@@ -1,0 +1,116 @@
+package planner
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+)
+
+// pruneInputs is what pruning needs to know about one function's release.
+type pruneInputs struct {
+	publishing bool   // a version is published before the aliases move
+	published  string // its name (PendingVersion when FunctionGraph names it)
+	now, after map[string]apiclient.Alias
+}
+
+// planPrune decides which versions keep: N deletes.
+//
+// keep: N keeps the N newest versions that nothing else protects, in
+// addition to every protected version: one an alias references (wholly,
+// by weight or by rule) once the aliases moved, an alias's recorded
+// previous version (where rollback returns), and one with triggers
+// (deleting a version deletes its triggers). Protected versions never
+// take one of the N places. The others go, oldest first.
+//
+// Pruning runs after the alias step (prune). When a publish would exceed
+// FunctionGraph's version cap, room is made before the publish
+// (makeRoom): then the aliases have not moved yet, so what they
+// reference now is protected too (FunctionGraph refuses to delete a
+// weighted version, FSS.1094, and deleting a main version deletes the
+// alias). What only the alias step frees goes after it, so a plan right
+// after is a no-op.
+func planPrune(f *manifest.Function, st *versionState, in pruneInputs, triggers func(version string) (int, error), versionCap int) (makeRoom, prune []string, err error) {
+	keep := 0
+	if f.Publish != nil {
+		keep = f.Publish.Keep
+	}
+	count := len(st.versions) // published versions after publishing
+	if in.publishing {
+		count++
+	}
+	need := 0 // versions to delete before the publish
+	if in.publishing && count+1 > versionCap {
+		need = count + 1 - versionCap // +1 for latest
+	}
+	if keep == 0 {
+		if need > 0 {
+			return nil, nil, fmt.Errorf("%s: publishing would exceed FunctionGraph's cap of %d versions (latest included) and publish.keep is not set: set publish.keep or delete old versions", f.Name, versionCap)
+		}
+		return nil, nil, nil
+	}
+	protect := referenced(in.after)
+	places := keep
+	if in.publishing && !protect[in.published] {
+		places-- // the new version is the newest one
+	}
+	var open []string // versions no alias protects, newest first
+	for _, v := range st.versions {
+		if !protect[v.Version] {
+			open = append(open, v.Version)
+		}
+	}
+	withTriggers := 0
+	var gone []string
+	if len(open) > places { // otherwise nothing goes, and triggers need not be read
+		for _, v := range open {
+			n, err := triggers(v)
+			if err != nil {
+				return nil, nil, err
+			}
+			switch {
+			case n > 0:
+				withTriggers++
+			case places > 0:
+				places--
+			default:
+				gone = append(gone, v)
+			}
+		}
+	}
+	slices.Reverse(gone) // oldest first
+	if need == 0 {
+		return nil, gone, nil
+	}
+	protectNow := maps.Clone(protect)
+	maps.Copy(protectNow, referenced(in.now))
+	for _, v := range gone {
+		if protectNow[v] {
+			prune = append(prune, v)
+		} else {
+			makeRoom = append(makeRoom, v)
+		}
+	}
+	if len(makeRoom) < need {
+		why := fmt.Sprintf("keep: %d keeps the %d newest that nothing else protects; the others are alias or rollback targets", keep, keep)
+		if withTriggers > 0 {
+			why += fmt.Sprintf(" or have triggers (%d with triggers)", withTriggers)
+		}
+		return nil, nil, fmt.Errorf("%s: publishing would exceed FunctionGraph's cap of %d versions (latest included) and only %d old version%s can be pruned first (%s): lower publish.keep or delete versions", f.Name, versionCap, len(makeRoom), plural(len(makeRoom)), why)
+	}
+	return makeRoom, prune, nil
+}
+
+// pruneStep is the display step deleting versions (nil if none).
+func pruneStep(versions []string) *Step {
+	if len(versions) == 0 {
+		return nil
+	}
+	var ch []Change
+	for _, v := range versions {
+		ch = append(ch, Change{Action: Delete, Field: "version." + v, Before: v})
+	}
+	return &Step{Type: StepPrune, Changes: ch}
+}
