@@ -1,0 +1,94 @@
+package applier_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/applier"
+	"github.com/fgsdeploy/fgsdeploy/emulator"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/planner"
+)
+
+// One reference documents the publish response with "version": "latest"
+// and an unqualified URN. Answered that way, apply still finds the
+// version it published, by name from the version list, and points the
+// aliases at it, for a named and for an unnamed publish.
+func TestPublishedVersionIsConfirmedFromTheList(t *testing.T) {
+	srv, err := emulator.New(emulator.Options{AccessKey: "AK", SecretKey: "SK", ProjectID: pid, Region: "cn-north-4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu := httptest.NewServer(srv)
+	defer emu.Close()
+	target, _ := url.Parse(emu.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	version := regexp.MustCompile(`"version":"[^"]*"`)
+	qualified := regexp.MustCompile(`("func_urn":"[^"]*):[^":]*"`)
+	proxy.ModifyResponse = func(r *http.Response) error {
+		if r.Request.Method != "POST" || !strings.HasSuffix(r.Request.URL.Path, "/versions") || r.StatusCode != 200 {
+			return nil
+		}
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return err
+		}
+		b = version.ReplaceAll(b, []byte(`"version":"latest"`))
+		b = qualified.ReplaceAll(b, []byte(`$1"`))
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.ContentLength = int64(len(b))
+		r.Header.Set("Content-Length", strconv.Itoa(len(b)))
+		return nil
+	}
+	gateway := httptest.NewServer(proxy)
+	defer gateway.Close()
+	client, err := apiclient.New(apiclient.Config{Endpoint: gateway.URL, Region: "cn-north-4", ProjectID: pid, AccessKey: "AK", SecretKey: "SK"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+	ctx := context.Background()
+	for _, tc := range []struct{ fn, publish string }{{"named", "{version: v7}"}, {"unnamed", "{}"}} {
+		os.WriteFile(filepath.Join(dir, "src", "index.py"), []byte("# "+tc.fn+"\n"), 0o644)
+		y := "functions:\n  " + tc.fn + ":\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n    publish: " + tc.publish + "\n    aliases:\n      live: {version: $published}\n"
+		os.WriteFile(filepath.Join(dir, "function.yaml"), []byte(y), 0o644)
+		proj, err := manifest.Load(filepath.Join(dir, "function.yaml"), manifest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := planner.Compute(ctx, client, proj, planner.Options{})
+		if err != nil || p.Err() != nil {
+			t.Fatal(err, p.Err())
+		}
+		rep := applier.Apply(ctx, client, p, applier.Options{})
+		p.Close()
+		if err := rep.Err(); err != nil {
+			t.Fatalf("%s: %v", tc.fn, err)
+		}
+		vs, err := client.ListVersions(ctx, client.FunctionURN("default", tc.fn))
+		if err != nil || len(vs) != 2 || vs[1].Version == "latest" {
+			t.Fatalf("%s: versions %+v, %v", tc.fn, vs, err)
+		}
+		name := vs[1].Version
+		if tc.fn == "named" && name != "v7" {
+			t.Fatalf("named: published %s", name)
+		}
+		a, err := client.GetAlias(ctx, client.FunctionURN("default", tc.fn), "live")
+		if err != nil || a.Version != name || rep.Functions[0].Published != name {
+			t.Fatalf("%s: alias %+v (%v), report says %q, version %s", tc.fn, a, err, rep.Functions[0].Published, name)
+		}
+	}
+}
