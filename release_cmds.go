@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -15,6 +14,7 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/applier"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/planner"
 )
 
 // functionArg connects and returns the URN of the function named by the
@@ -98,13 +98,13 @@ func versionsCmd(stdout, stderr io.Writer) *cli.Command {
 			}
 			// latest first, then newest first; versions of one timestamp
 			// keep the API's (publish) order, reversed.
-			slices.Reverse(vs)
-			sort.SliceStable(vs, func(i, j int) bool {
-				if (vs[i].Version == "latest") != (vs[j].Version == "latest") {
-					return vs[i].Version == "latest"
+			published := planner.NewestFirst(vs)
+			for _, v := range vs {
+				if v.Version == planner.Latest {
+					published = append([]apiclient.Version{v}, published...)
 				}
-				return vs[i].LastModified > vs[j].LastModified
-			})
+			}
+			vs = published
 			sort.Slice(as, func(i, j int) bool { return as[i].Name < as[j].Name })
 			weights := map[string][]aliasWeight{}
 			for _, a := range as {
@@ -154,6 +154,26 @@ func versionsCmd(stdout, stderr io.Writer) *cli.Command {
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", v.Version, d, v.CodeSize, v.LastModified, strings.Join(names, ", "))
 			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if len(as) == 0 {
+				return nil
+			}
+			// Where each alias routes, and where rollback would send it.
+			fmt.Fprintln(stdout)
+			tw = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ALIAS\tROUTES\tROLLBACK TO")
+			for _, a := range as {
+				back := "(none recorded: name one with rollback --to)"
+				switch to, callsOff := applier.RollbackTarget(a); {
+				case callsOff:
+					back = to + " (calls off the canary)"
+				case to != "":
+					back = to
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, applier.Describe(a), back)
+			}
 			return tw.Flush()
 		},
 	}
@@ -168,6 +188,16 @@ func aliasesJSON(as []apiclient.Alias) []map[string]any {
 		}
 		if len(a.AdditionalVersionStrategy) > 0 {
 			m["additional_version_strategy"] = a.AdditionalVersionStrategy
+		}
+		// Where rollback (without --to) would send the alias: its main
+		// version when that calls off a canary, else the recorded
+		// previous version.
+		if _, prev := planner.SplitAliasDescription(a.Description); prev != "" {
+			m["previous"] = prev
+		}
+		if to, callsOff := applier.RollbackTarget(a); to != "" {
+			m["rollback_to"] = to
+			m["rollback_calls_off_canary"] = callsOff
 		}
 		out = append(out, m)
 	}
@@ -193,6 +223,10 @@ func aliasAction(stdout, stderr io.Writer, verb string, move func(c *cli.Context
 		}
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", verb, fn.Name, err)
+		}
+		if m.Unchanged {
+			fmt.Fprintf(stdout, "%s: alias %s is already wholly on %s, the newest version: nothing to %s\n", fn.Name, alias, m.Before.Version, verb)
+			return nil
 		}
 		fmt.Fprintf(stdout, "%s: alias %s: %s -> %s\n", fn.Name, alias, applier.Describe(m.Before), applier.Describe(m.After))
 		return nil

@@ -20,15 +20,20 @@ type AliasAPI interface {
 
 var _ AliasAPI = (*apiclient.Client)(nil)
 
-// AliasMove is what promote or rollback did to an alias.
+// AliasMove is what promote or rollback did to an alias. Unchanged means
+// there was nothing to do and nothing was written (After equals Before).
 type AliasMove struct {
-	Alias  string
-	Before apiclient.Alias
-	After  apiclient.Alias
+	Alias     string
+	Before    apiclient.Alias
+	After     apiclient.Alias
+	Unchanged bool
 }
 
 // Promote moves a canary alias wholly to its canary version. The version
-// it leaves is recorded as the alias's previous version, for rollback.
+// it leaves is recorded as the alias's previous version, for rollback. An
+// alias with no canary that is already wholly on the function's newest
+// version has nothing to promote (pipelines call promote after every
+// apply, also when the apply published nothing): Unchanged, no error.
 func Promote(ctx context.Context, api AliasAPI, urn, alias string) (*AliasMove, error) {
 	cur, err := api.GetAlias(ctx, urn, alias)
 	if err != nil {
@@ -46,7 +51,19 @@ func Promote(ctx context.Context, api AliasAPI, urn, alias string) (*AliasMove, 
 	sort.Strings(canary)
 	switch len(canary) {
 	case 0:
-		return nil, fmt.Errorf("alias %s has no canary version: it sends all traffic to %s", alias, cur.Version)
+		all, err := api.ListVersions(ctx, urn)
+		if err != nil {
+			return nil, fmt.Errorf("list versions: %w", err)
+		}
+		vs := planner.NewestFirst(all)
+		if len(vs) > 0 && vs[0].Version == cur.Version {
+			return &AliasMove{Alias: alias, Before: *cur, After: *cur, Unchanged: true}, nil
+		}
+		newest := "latest"
+		if len(vs) > 0 {
+			newest = vs[0].Version
+		}
+		return nil, fmt.Errorf("alias %s has no canary version: it sends all traffic to %s, and the newest version is %s (rollback --to %s points it there)", alias, cur.Version, newest, newest)
 	case 1:
 	default:
 		return nil, fmt.Errorf("alias %s sends traffic to several extra versions (%v): point it with rollback --to instead", alias, canary)
@@ -54,6 +71,18 @@ func Promote(ctx context.Context, api AliasAPI, urn, alias string) (*AliasMove, 
 	user, _ := planner.SplitAliasDescription(cur.Description)
 	next := apiclient.Alias{Name: alias, Version: canary[0], Description: planner.AliasDescription(user, cur.Version)}
 	return move(ctx, api, urn, cur, next)
+}
+
+// RollbackTarget is where Rollback without a version sends an alias: with
+// a canary in progress, wholly back on its main version (callsOff);
+// otherwise the previous version recorded in its description; "" when
+// neither.
+func RollbackTarget(a apiclient.Alias) (version string, callsOff bool) {
+	if len(nonZeroWeights(a.AdditionalVersionWeights)) > 0 || len(a.AdditionalVersionStrategy) > 0 {
+		return a.Version, true
+	}
+	_, prev := planner.SplitAliasDescription(a.Description)
+	return prev, false
 }
 
 // Rollback points an alias back. With to set, at that version. Otherwise a
@@ -65,8 +94,9 @@ func Rollback(ctx context.Context, api AliasAPI, urn, alias, to string) (*AliasM
 	if err != nil {
 		return nil, fmt.Errorf("read alias %s: %w", alias, err)
 	}
-	user, prev := planner.SplitAliasDescription(cur.Description)
+	user, _ := planner.SplitAliasDescription(cur.Description)
 	next := apiclient.Alias{Name: alias}
+	target, callsOff := RollbackTarget(*cur)
 	switch {
 	case to != "":
 		vs, err := api.ListVersions(ctx, urn)
@@ -82,16 +112,16 @@ func Rollback(ctx context.Context, api AliasAPI, urn, alias, to string) (*AliasM
 		}
 		next.Version = to
 		next.Description = planner.AliasDescription(user, cur.Version)
-	case len(nonZeroWeights(cur.AdditionalVersionWeights)) > 0 || len(cur.AdditionalVersionStrategy) > 0:
+	case callsOff:
 		next.Version = cur.Version
 		next.Description = cur.Description
-	case prev != "":
-		next.Version = prev
+	case target != "":
+		next.Version = target
 		next.Description = planner.AliasDescription(user, cur.Version)
 	default:
 		return nil, ErrNoPrevious
 	}
-	if next.Version == cur.Version && len(nonZeroWeights(cur.AdditionalVersionWeights)) == 0 && len(cur.AdditionalVersionStrategy) == 0 {
+	if next.Version == cur.Version && !callsOff {
 		return nil, fmt.Errorf("alias %s already points at %s", alias, cur.Version)
 	}
 	return move(ctx, api, urn, cur, next)
