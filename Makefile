@@ -37,8 +37,13 @@ fuzz:
 	  done; \
 	done
 
+# soak: the long runs. TestSoak converges many functions under injected
+# faults; TestReleaseHistory/random replays a long randomised monorepo
+# history against the release model (its seed is printed on failure;
+# FGSDEPLOY_SOAK_SEED=N replays it).
 soak:
 	FGSDEPLOY_SOAK=long $(GO) test -race -count=1 -run Soak -timeout 30m ./applier/
+	FGSDEPLOY_SOAK=long $(GO) test -race -count=1 -run TestReleaseHistory -timeout 30m .
 
 clean:
 	rm -rf bin

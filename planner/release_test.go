@@ -528,3 +528,56 @@ func TestVPCNeedsXrole(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// At the version cap, room is made before the publish only from versions
+// nothing references now; a version the alias step frees (a replaced
+// canary) goes after it, in the same apply, so a plan right after is a
+// no-op.
+func TestVersionCapPrunesWhatTheAliasesFreeAfterThem(t *testing.T) {
+	w := newWorld(t)
+	y := func(v string, keep int, alias string) string {
+		s := fmt.Sprintf("functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n    publish: {version: %s, keep: %d}\n", v, keep)
+		if alias != "" {
+			s += "    aliases:\n      live: " + alias + "\n"
+		}
+		return s
+	}
+	w.write(y("v0", 0, ""), "0")
+	w.apply()
+	w.write(y("v1", 0, "{version: v1}"), "1")
+	w.apply()
+	w.write(y("v2", 0, "{version: v2, canary: 10}"), "2") // live: v1 90%, v2 10%
+	w.apply()
+	w.write(y("v3", 0, "{version: v2, canary: 10}"), "3")
+	w.apply()
+	// v4 replaces v2 as the canary. The cap (latest and 4 versions) needs
+	// one version gone before the publish: v0, not v2, which live still
+	// routes to until the alias step; keep: 1 keeps v3; v2 goes after.
+	w.cap = 5
+	w.write(y("v4", 1, "{version: v4, canary: 10}"), "4")
+	p, err := w.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := p.Functions[0]
+	var order []string
+	for _, s := range f.Steps {
+		order = append(order, s.Type.String())
+	}
+	if strings.Join(order, ",") != "code,prune,publish,aliases,prune" || strings.Join(f.MakeRoom, ",") != "v0" || strings.Join(f.Prune, ",") != "v2" {
+		t.Fatalf("steps %v, make room %v, prune %v\n%s", order, f.MakeRoom, f.Prune, text(p))
+	}
+	rep := applier.Apply(context.Background(), w.client, p, applier.Options{})
+	if err := rep.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rep.Functions[0].Pruned, ","); got != "v0,v2" {
+		t.Fatalf("pruned %s", got)
+	}
+	if got := w.versionNames("hello"); got != "v1,v3,v4" {
+		t.Fatalf("versions %s", got)
+	}
+	if p, err := w.plan(); err != nil || p.HasChanges() {
+		t.Fatalf("re-plan: %v\n%s", err, text(p))
+	}
+}
