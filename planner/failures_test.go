@@ -85,3 +85,47 @@ func TestFailedReadFailsOneFunction(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A function of a saved plan that cannot be planned when the plan is
+// applied is a failure of its own, not "no longer in the manifest".
+func TestSavedPlanFunctionFailingAtApply(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.writeServices("aaa111", "a1", "b1")
+	w.apply()
+	w.writeServices("bbb222", "a2", "b2")
+	p, err := w.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(w.dir, "plan.json")
+	if err := planner.Save(file, p); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := planner.LoadSaved(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another pipeline publishes vbbb222 of svc-b with other code.
+	urn := w.client.FunctionURN("default", "svc-b")
+	if _, err := w.client.UpdateConfig(ctx, urn, &apiclient.UpdateConfigRequest{FuncName: "svc-b", Runtime: "Python3.10", Handler: "index.handler", MemorySize: 512, Timeout: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.client.PublishVersion(ctx, urn, &apiclient.PublishRequest{Version: "vbbb222"}); err != nil {
+		t.Fatal(err)
+	}
+	proj, err := manifest.Load(filepath.Join(w.dir, "function.yaml"), manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := planner.Compute(ctx, w.client, proj, planner.Options{Salt: saved.Salt, Targets: saved.Targets()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	ok, stale := saved.Check(fresh)
+	if len(stale) != 0 || len(ok.Functions) != 1 || ok.Functions[0].Name != "svc-a" || len(ok.Failures) != 1 ||
+		!strings.Contains(ok.Failures[0].Error(), "svc-b: version vbbb222 already exists with other code") {
+		t.Fatalf("stale %v, ok %d functions, failures %v", stale, len(ok.Functions), ok.Err())
+	}
+}

@@ -347,15 +347,17 @@ func (v View) Markdown(w io.Writer, p *Plan) error {
 		b.WriteString("\n</details>\n")
 	}
 	var unchanged []string
+	noted := 0
 	for _, f := range p.Functions {
-		if f.Action == NoOp {
+		if f.Action == NoOp && len(f.Notes) > 0 {
+			noted++
 			for _, n := range f.Notes {
 				unchanged = append(unchanged, fmt.Sprintf("- `%s`: %s\n", f.Name, mdText(n)))
 			}
 		}
 	}
-	if len(unchanged) > 0 {
-		fmt.Fprintf(&b, "\n<details><summary>Unchanged functions (%d)</summary>\n\n%s\n</details>\n", len(unchanged), strings.Join(unchanged, ""))
+	if noted > 0 {
+		fmt.Fprintf(&b, "\n<details><summary>Unchanged functions (%d)</summary>\n\n%s\n</details>\n", noted, strings.Join(unchanged, ""))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

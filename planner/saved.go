@@ -179,18 +179,24 @@ func (s *Saved) SameTarget(urnOf func(name string) string) error {
 
 // Check compares a plan made now, with the saved plan's salt, against the
 // saved plan. It returns the plan restricted to the functions that may be
-// applied and one *StaleError for each that may not (nothing of those is
-// to be changed).
+// applied (with the fresh plan's failures) and one *StaleError for each
+// that may not (nothing of those is to be changed).
 func (s *Saved) Check(fresh *Plan) (*Plan, []error) {
 	byName := map[string]*FunctionPlan{}
 	for _, f := range fresh.Functions {
 		byName[f.Name] = f
 	}
-	ok := &Plan{Manifest: fresh.Manifest, Env: fresh.Env, Region: fresh.Region, ProjectID: fresh.ProjectID, Salt: fresh.Salt}
+	// A function that could not be planned now stays a failure of its own.
+	ok := &Plan{Manifest: fresh.Manifest, Env: fresh.Env, Region: fresh.Region, ProjectID: fresh.ProjectID, Salt: fresh.Salt, Failures: fresh.Failures}
+	failed := map[string]bool{}
+	for _, fe := range fresh.Failures {
+		failed[fe.Name] = true
+	}
 	var stale []error
 	for _, sf := range s.Functions {
 		f := byName[sf.Name]
 		switch {
+		case failed[sf.Name]:
 		case f == nil:
 			stale = append(stale, &StaleError{sf.Name, "the function is no longer in the manifest"})
 		case f.Pre.Exists != sf.Pre.Exists:
