@@ -71,3 +71,44 @@ func TestInterruptTwice(t *testing.T) {
 		t.Fatalf("stderr: %q", out.String())
 	}
 }
+
+// While a plan is computed nothing is in flight that a user must wait
+// for: the first interrupt prints nothing (the plan reports it in one
+// line), the second exits at once with status 130.
+func TestInterruptTwiceWhilePlanning(t *testing.T) {
+	planning.Store(true)
+	defer planning.Store(false)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out syncBuffer
+	exited := make(chan int, 1)
+	stop := interrupts(cancel, &out, func(code int) { exited <- code })
+	defer stop()
+
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first interrupt did not cancel")
+	}
+	time.Sleep(50 * time.Millisecond) // the handler would have printed by now
+	if out.String() != "" {
+		t.Fatalf("first interrupt while planning printed %q", out.String())
+	}
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-exited:
+		if code != 130 {
+			t.Fatalf("exit status %d, want 130", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second interrupt did not exit")
+	}
+	if got := out.String(); got != "fgsdeploy: interrupted twice: stopping now; nothing was changed\n" {
+		t.Fatalf("stderr: %q", got)
+	}
+}
