@@ -235,6 +235,24 @@ func (s *session) Close() {
 	}
 }
 
+// localStateDir makes <project>/.fgsdeploy/local for --local. The state
+// holds secrets (encrypted_user_data) as the real service does, so
+// .fgsdeploy/ gets a .gitignore of "*" when it is created.
+func localStateDir(project string) (string, error) {
+	top := filepath.Join(project, ".fgsdeploy")
+	dir := filepath.Join(top, "local")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("local emulator state: %w", err)
+	}
+	ignore := filepath.Join(top, ".gitignore")
+	if _, err := os.Lstat(ignore); os.IsNotExist(err) {
+		if err := os.WriteFile(ignore, []byte("*\n"), 0o644); err != nil {
+			return "", fmt.Errorf("local emulator state: %w", err)
+		}
+	}
+	return dir, nil
+}
+
 func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io.Writer) (*session, error) {
 	cfg := apiclient.Config{
 		Region:        firstNonEmpty(str(c, "region"), env("HUAWEICLOUD_SDK_REGION", "HW_REGION_NAME"), p.Region),
@@ -259,9 +277,16 @@ func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io
 	}
 	s := &session{}
 	if boolean(c, "local") || env("FGSDEPLOY_LOCAL") == "1" {
+		stateDir, err := localStateDir(p.Dir)
+		if err != nil {
+			return nil, err
+		}
 		run, err := emulator.Start("127.0.0.1:0", emulator.Options{
 			AccessKey: localAK, SecretKey: localSK, ProjectID: localProject, Region: localRegion,
-			StateDir: filepath.Join(p.Dir, ".fgsdeploy", "local"),
+			StateDir: stateDir,
+			OnLockWait: func(path string, timeout time.Duration) {
+				fmt.Fprintf(stderr, "fgsdeploy: waiting up to %v for another fgsdeploy using %s\n", timeout, path)
+			},
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start local emulator: %w", err)

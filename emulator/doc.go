@@ -117,11 +117,21 @@
 //
 // # State
 //
-// State lives in memory or in Options.StateDir: state.json, written after
-// every change atomically (temporary file, fsync, rename, fsync of the
-// folder), so a crash leaves the old or the new state; packages are
-// content-addressed under blobs/ so state.json stays small. Temporary files
-// a crash left are removed at start. One mutex serializes requests.
+// State lives in a transactional store (store.go): with Options.StateDir,
+// a bbolt file, state.db, opened with an exclusive lock for as long as the
+// Server runs (another process on the same directory waits up to
+// Options.LockTimeout, calling Options.OnLockWait once, then gets
+// ErrStateLocked); without it, maps with the same transaction semantics.
+// Each resource has a bucket of its own (functions, versions, aliases,
+// triggers; OBS objects, dependencies and invocation logs come later), one
+// JSON record per key, so a request reads and writes only the records it
+// names. Every request is one transaction: reads in a read-only view,
+// writes in an update that commits (fsync) before the answer, or rolls
+// back entirely when the request fails. Code packages are files under
+// blobs/, named by their SHA-512 and written atomically before the
+// transaction that refers to them. A state.json of an earlier emulator is
+// imported once and renamed state.json.imported. Packages no version
+// refers to any more are not removed.
 //
 // # Faults and latency
 //

@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -51,16 +52,21 @@ func eHexSHA512(b []byte) string {
 
 // eZip builds a deterministic zip (fixed mtime) holding index.py.
 func eZip(t testing.TB, content string) []byte {
-	t.Helper()
+	return makeZip(content)
+}
+
+// makeZip is eZip for callers without a testing.TB; writing to memory
+// cannot fail.
+func makeZip(content string) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	w, err := zw.CreateHeader(&zip.FileHeader{Name: "index.py", Method: zip.Deflate, Modified: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	io.WriteString(w, content)
 	if err := zw.Close(); err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	return buf.Bytes()
 }
@@ -129,7 +135,7 @@ func eNew(t testing.TB, o Options) (*Server, *eClient) {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(s)
-	t.Cleanup(hs.Close)
+	t.Cleanup(func() { hs.Close(); s.Close() })
 	return s, eClientFor(t, hs.URL, o)
 }
 
@@ -299,15 +305,34 @@ func noSecret(t testing.TB, what string, r eResp) {
 	}
 }
 
-// fnState reads a function's stored state under the server's lock.
-func fnState(s *Server, pkg, name string) (function, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f := s.st.Functions[fnKey(pkg, name)]
-	if f == nil {
-		return function{}, false
-	}
-	return *f, true
+// storedFunction is a function's records as the store holds them.
+type storedFunction struct {
+	function
+	Published map[string]*snapshot
+	Aliases   map[string]*alias
+}
+
+// fnState reads a function's stored records in a transaction of its own.
+func fnState(s *Server, pkg, name string) (storedFunction, bool) {
+	var sf storedFunction
+	found := false
+	s.db.View(func(tx kvTx) error {
+		t := &stx{kv: tx}
+		f := t.function(fnKey(pkg, name))
+		if f == nil {
+			return nil
+		}
+		found = true
+		sf = storedFunction{function: *f, Published: map[string]*snapshot{}, Aliases: map[string]*alias{}}
+		for _, v := range f.Versions {
+			sf.Published[v] = t.version(f, v)
+		}
+		for _, a := range t.aliases(f) {
+			sf.Aliases[a.Name] = a
+		}
+		return t.err
+	})
+	return sf, found
 }
 
 // ---------------------------------------------------------------------------
@@ -1021,31 +1046,22 @@ func TestHTTPPersistence(t *testing.T) {
 	c.must(200, "POST", "/functions", eCreateBody(t, "other", "other"))
 	c.must(204, "DELETE", "/functions/"+eURN("other"), nil)
 
-	// Every change is on disk before Close: a second emulator on the same
-	// folder sees it.
-	peek, err := New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f, ok := fnState(peek, "default", "hello"); !ok || len(f.Versions) != 2 || f.Aliases["live"] == nil {
-		t.Errorf("state not written after each change: %+v", f)
+	// While it runs, the state directory is its own: a second emulator
+	// waits for it (saying so once), then refuses. (That every change is
+	// on disk before its answer is TestStoreSurvivesKill's.)
+	waits := 0
+	locked := opts
+	locked.LockTimeout, locked.OnLockWait = 200*time.Millisecond, func(string, time.Duration) { waits++ }
+	if _, err := New(locked); !errors.Is(err, ErrStateLocked) || waits != 1 {
+		t.Errorf("second emulator on a locked state: %v after %d wait messages", err, waits)
 	}
 	if err := run.Close(); err != nil {
 		t.Fatal(err)
 	}
-	// The state file is valid JSON and no temporary file is left behind.
-	raw, err := os.ReadFile(filepath.Join(dir, stateFile))
-	if err != nil || !json.Valid(raw) {
-		t.Fatalf("state.json: %v", err)
+	if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
+		t.Fatalf("state.db: %v", err)
 	}
-	left, _ := filepath.Glob(filepath.Join(dir, ".state.json.tmp-*"))
-	if len(left) != 0 {
-		t.Errorf("temporary files left: %v", left)
-	}
-	// A crash mid-write leaves a truncated or garbage temporary file.
-	os.WriteFile(filepath.Join(dir, ".state.json.tmp-1234"), raw[:len(raw)/2], 0o644)
-	os.WriteFile(filepath.Join(dir, ".state.json.tmp-5678"), []byte("\x00\xffgarbage{{{"), 0o644)
-	os.WriteFile(filepath.Join(dir, ".state.json.tmp-empty"), nil, 0o644)
+	// A crash while a package was being written leaves a temporary file.
 	os.WriteFile(filepath.Join(dir, "blobs", ".deadbeef.tmp-1"), []byte("half a zip"), 0o644)
 
 	run2, err := Start("127.0.0.1:0", opts)
@@ -1082,12 +1098,21 @@ func TestHTTPPersistence(t *testing.T) {
 	wantErr(t, "unchanged after restart", c.do("POST", u+"/versions", map[string]any{"version": "v4"}), 400, "FSS.1016")
 }
 
-// A damaged state.json itself is reported, not silently replaced.
+// A damaged state.db, or a damaged state.json to import, is reported, not
+// silently replaced.
 func TestHTTPPersistenceDamagedState(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, stateFile), []byte(`{"functions": {"x`), 0o644)
+	os.WriteFile(filepath.Join(dir, dbFile), []byte(strings.Repeat("not a bbolt file", 512)), 0o600)
 	if _, err := New(Options{StateDir: dir}); err == nil {
-		t.Fatal("a truncated state.json loaded without error")
+		t.Fatal("a damaged state.db opened without error")
+	}
+	dir = t.TempDir()
+	os.WriteFile(filepath.Join(dir, legacyStateFile), []byte(`{"functions": {"x`), 0o644)
+	if _, err := New(Options{StateDir: dir}); err == nil {
+		t.Fatal("a truncated state.json imported without error")
+	}
+	if _, err := os.Stat(filepath.Join(dir, legacyStateFile)); err != nil {
+		t.Errorf("the state.json that failed to import is gone: %v", err)
 	}
 }
 
@@ -1150,7 +1175,10 @@ func TestHTTPConcurrent(t *testing.T) {
 	if len(st.Publishes) != n || st.Requests["POST functions"] != n || st.Faults != 0 {
 		t.Errorf("stats: %+v", st)
 	}
-	// The file written last holds every function too.
+	// The store holds every function too once reopened.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 	s2, c2 := eNew(t, Options{StateDir: dir})
 	check(s2, c2)
 }

@@ -12,12 +12,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -251,40 +248,6 @@ func TestEmuFaultKinds(t *testing.T) {
 			t.Errorf("no %s in %v", k, seen)
 		}
 	}
-}
-
-// The state file is whole at every moment while writers change it.
-func TestEmuStateAlwaysParseable(t *testing.T) {
-	dir := t.TempDir()
-	_, c := newEmu(t, Options{StateDir: dir})
-	var done atomic.Bool
-	var wg sync.WaitGroup
-	for g := 0; g < 4; g++ {
-		wg.Add(1)
-		go func(g int) {
-			defer wg.Done()
-			for i := 0; i < 15; i++ {
-				c.do("POST", "/functions", createBodyFor(fmt.Sprintf("f%d-%d", g, i), fmt.Sprint(i)))
-			}
-		}(g)
-	}
-	reads := 0
-	go func() { wg.Wait(); done.Store(true) }()
-	for !done.Load() {
-		b, err := os.ReadFile(filepath.Join(dir, stateFile))
-		if os.IsNotExist(err) {
-			continue
-		}
-		if err != nil || !json.Valid(b) {
-			t.Fatalf("state.json unreadable mid-write (%v): %.80q", err, b)
-		}
-		reads++
-	}
-	s2, err := New(Options{StateDir: dir, ProjectID: tPID, Region: tReg})
-	if err != nil || len(s2.st.Functions) != 60 {
-		t.Fatalf("reloaded: %v, %d functions", err, len(s2.st.Functions))
-	}
-	t.Logf("%d reads", reads)
 }
 
 // The request log names method, path and status, never credentials or code.

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -76,14 +75,12 @@ var chinaTime = time.FixedZone("UTC+8", 8*3600)
 // now is a function or version's last_modified, in the format of the API
 // reference's examples: "2019-10-25 15:37:27", China time, whole seconds.
 func (s *Server) now() string {
-	s.st.Seq++
 	return s.opts.Now().In(chinaTime).Format("2006-01-02 15:04:05")
 }
 
 // aliasNow is an alias's last_modified, as the alias examples write it:
 // "2020-06-19T10:07:34+08:00".
 func (s *Server) aliasNow() string {
-	s.st.Seq++
 	return s.opts.Now().In(chinaTime).Format("2006-01-02T15:04:05-07:00")
 }
 
@@ -246,7 +243,7 @@ func (s *Server) readCode(b codeBody) (code, *apiError) {
 	sum := sha512.Sum512(data)
 	c.Digest = hex.EncodeToString(sum[:])
 	c.CodeSize = int64(len(data))
-	if err := s.store.putBlob(c.Digest, data, s.blobs); err != nil {
+	if err := s.blobs.put(c.Digest, data); err != nil {
 		return code{}, errf(500, "FSS.0500", "store code: %v", err)
 	}
 	return c, nil
@@ -259,7 +256,7 @@ type createBody struct {
 	codeBody
 }
 
-func (s *Server) createFunction(body []byte) response {
+func (s *Server) createFunction(t *stx, body []byte) response {
 	var b createBody
 	if e := decodeJSON(body, &b); e != nil {
 		return fail(e)
@@ -273,11 +270,10 @@ func (s *Server) createFunction(body []byte) response {
 	if e := validateConfig(&b.config); e != nil {
 		return fail(e)
 	}
-	key := fnKey(b.Package, b.FuncName)
-	if _, exists := s.st.Functions[key]; exists {
+	if t.function(fnKey(b.Package, b.FuncName)) != nil {
 		return fail(errf(409, "FSS.1061", "function %s already exists", b.FuncName))
 	}
-	if c := s.opts.FunctionCap; c > 0 && len(s.st.Functions) >= c {
+	if c := s.opts.FunctionCap; c > 0 && countFunctions(t, c) >= c {
 		return fail(errf(403, "FSS.1041", "the project already has %d functions, the maximum", c))
 	}
 	c, e := s.readCode(b.codeBody)
@@ -297,12 +293,25 @@ func (s *Server) createFunction(body []byte) response {
 	cfg.PreStopHandler, cfg.PreStopTimeout = "", 0
 	cfg.StrategyConfig = &strategyConfig{Concurrency: intp(400), ConcurrentNum: intp(1)}
 	cfg.EphemeralStorage = 512
-	f := &function{Name: b.FuncName, Package: b.Package, Published: map[string]*snapshot{}, Aliases: map[string]*alias{},
-		MaxInstances: 400, Latest: snapshot{Config: cfg, Code: c, Other: otherConfig(body)}}
+	f := &function{Name: b.FuncName, Package: b.Package, MaxInstances: 400, Latest: snapshot{Config: cfg, Code: c, Other: otherConfig(body)}}
 	f.Created = s.now()
 	f.Latest.LastModified = f.Created
-	s.st.Functions[key] = f
+	t.putFunction(f)
 	return ok(s.model(f, &f.Latest, "latest"))
+}
+
+// countFunctions counts the functions of the project, up to limit: the
+// cap is checked without reading every record.
+func countFunctions(t *stx, limit int) int {
+	n := 0
+	t.kv.Scan(bucketFunctions, "", func(string, []byte) error {
+		n++
+		if n >= limit {
+			return errStopScan
+		}
+		return nil
+	})
+	return n
 }
 
 func intp(v int) *int { return &v }
@@ -398,14 +407,14 @@ func (s *Server) model(f *function, sn *snapshot, qualifier string) map[string]a
 }
 
 // lookup finds a function and the snapshot a URN qualifies.
-func (s *Server) lookup(u urn) (*function, *snapshot, string, *apiError) {
-	return s.lookupTrap(u, false)
+func (s *Server) lookup(t *stx, u urn) (*function, *snapshot, string, *apiError) {
+	return s.lookupTrap(t, u, false)
 }
 
 // lookupTrap is lookup; with trap and Options.NotFoundTrap, a missing
 // function is 401 FSS.0401, as config reads sometimes answer.
-func (s *Server) lookupTrap(u urn, trap bool) (*function, *snapshot, string, *apiError) {
-	f := s.st.Functions[u.key()]
+func (s *Server) lookupTrap(t *stx, u urn, trap bool) (*function, *snapshot, string, *apiError) {
+	f := t.function(u.key())
 	if f == nil {
 		if trap && s.opts.NotFoundTrap {
 			return nil, nil, "", errf(401, "FSS.0401", "function %s not found", u.name)
@@ -414,7 +423,7 @@ func (s *Server) lookupTrap(u urn, trap bool) (*function, *snapshot, string, *ap
 	}
 	v := u.version
 	if u.alias != "" {
-		a := f.Aliases[u.alias]
+		a := t.alias(f, u.alias)
 		if a == nil {
 			return nil, nil, "", errf(404, "FSS.1053", "alias %s not found", u.alias)
 		}
@@ -423,14 +432,14 @@ func (s *Server) lookupTrap(u urn, trap bool) (*function, *snapshot, string, *ap
 	if v == "" || v == "latest" {
 		return f, &f.Latest, "latest", nil
 	}
-	sn := f.Published[v]
+	sn := t.version(f, v)
 	if sn == nil {
 		return nil, nil, "", errf(404, "FSS.1052", "version %s not found", v)
 	}
 	return f, sn, v, nil
 }
 
-func (s *Server) listFunctions(r *http.Request) response {
+func (s *Server) listFunctions(t *stx, r *http.Request) response {
 	q := r.URL.Query()
 	marker, max := 0, 0
 	var err error
@@ -447,29 +456,36 @@ func (s *Server) listFunctions(r *http.Request) response {
 	if max == 0 || max > 400 {
 		max = 400
 	}
-	keys := make([]string, 0, len(s.st.Functions))
-	for k, f := range s.st.Functions {
-		if p := q.Get("package_name"); p != "" && f.Package != p {
-			continue
-		}
-		if n := q.Get("func_name"); n != "" && f.Name != n {
-			continue
-		}
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	// Keys are package "/" name, so the filters read no record; only the
+	// page's records are decoded.
+	pkg, name := q.Get("package_name"), q.Get("func_name")
 	list := []map[string]any{}
-	marker = min(marker, len(keys))
-	end := min(marker+max, len(keys))
-	for i := marker; i < end; i++ {
-		f := s.st.Functions[keys[i]]
-		list = append(list, s.model(f, &f.Latest, "latest"))
+	n := 0
+	err = t.kv.Scan(bucketFunctions, "", func(k string, v []byte) error {
+		p, fname, _ := strings.Cut(k, "/")
+		if (pkg != "" && p != pkg) || (name != "" && fname != name) {
+			return nil
+		}
+		n++
+		if n <= marker || n > marker+max {
+			return nil
+		}
+		var f function
+		if err := json.Unmarshal(v, &f); err != nil {
+			return fmt.Errorf("decode function record %q: %w", k, err)
+		}
+		list = append(list, s.model(&f, &f.Latest, "latest"))
+		return nil
+	})
+	if err != nil {
+		t.fail(err)
 	}
-	return ok(map[string]any{"functions": list, "next_marker": end, "count": len(keys)})
+	end := min(marker+max, n)
+	return ok(map[string]any{"functions": list, "next_marker": end, "count": n})
 }
 
-func (s *Server) getConfig(u urn) response {
-	f, sn, q, e := s.lookupTrap(u, true)
+func (s *Server) getConfig(t *stx, u urn) response {
+	f, sn, q, e := s.lookupTrap(t, u, true)
 	if e != nil {
 		return fail(e)
 	}
@@ -480,8 +496,8 @@ func (s *Server) getConfig(u urn) response {
 	return ok(m)
 }
 
-func (s *Server) getCode(r *http.Request, u urn) response {
-	f, sn, q, e := s.lookup(u)
+func (s *Server) getCode(t *stx, r *http.Request, u urn) response {
+	f, sn, q, e := s.lookup(t, u)
 	if e != nil {
 		return fail(e)
 	}
@@ -503,16 +519,16 @@ func (s *Server) getCode(r *http.Request, u urn) response {
 
 // writable finds the function a write is for; only latest can be written,
 // published versions (and aliases) are immutable.
-func (s *Server) writable(u urn) (*function, *apiError) {
+func (s *Server) writable(t *stx, u urn) (*function, *apiError) {
 	if !u.latest() {
 		return nil, errf(400, "FSS.0400", "only latest can be changed; versions are immutable")
 	}
-	f, _, _, e := s.lookup(u)
+	f, _, _, e := s.lookup(t, u)
 	return f, e
 }
 
-func (s *Server) updateCode(u urn, body []byte) response {
-	f, e := s.writable(u)
+func (s *Server) updateCode(t *stx, u urn, body []byte) response {
+	f, e := s.writable(t, u)
 	if e != nil {
 		return fail(e)
 	}
@@ -526,6 +542,7 @@ func (s *Server) updateCode(u urn, body []byte) response {
 	}
 	f.Latest.Code = c
 	f.Latest.LastModified = s.now()
+	t.putFunction(f)
 	return ok(map[string]any{
 		"func_urn": s.urnOf(f, "latest"), "func_name": f.Name, "runtime": f.Latest.Config.Runtime,
 		"code_type": c.CodeType, "code_url": c.CodeURL, "code_filename": c.CodeFilename, "code_size": c.CodeSize,
@@ -538,8 +555,8 @@ type updateConfigBody struct {
 	config
 }
 
-func (s *Server) updateConfig(u urn, body []byte) response {
-	f, e := s.writable(u)
+func (s *Server) updateConfig(t *stx, u urn, body []byte) response {
+	f, e := s.writable(t, u)
 	if e != nil {
 		return fail(e)
 	}
@@ -600,11 +617,12 @@ func (s *Server) updateConfig(u urn, body []byte) response {
 	f.Latest.Config = next
 	f.Latest.Other = otherConfig(body)
 	f.Latest.LastModified = s.now()
+	t.putFunction(f)
 	return ok(s.model(f, &f.Latest, "latest"))
 }
 
-func (s *Server) maxInstances(u urn, body []byte) response {
-	f, e := s.writable(u)
+func (s *Server) maxInstances(t *stx, u urn, body []byte) response {
+	f, e := s.writable(t, u)
 	if e != nil {
 		return fail(e)
 	}
@@ -624,6 +642,7 @@ func (s *Server) maxInstances(u urn, body []byte) response {
 	}
 	f.Latest.Config.StrategyConfig.Concurrency = intp(f.MaxInstances)
 	f.Latest.LastModified = s.now()
+	t.putFunction(f)
 	return ok(s.model(f, &f.Latest, "latest"))
 }
 
@@ -640,8 +659,8 @@ func fingerprint(sn *snapshot) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-func (s *Server) publish(u urn, body []byte) response {
-	f, e := s.writable(u)
+func (s *Server) publish(t *stx, u urn, body []byte) response {
+	f, e := s.writable(t, u)
 	if e != nil {
 		return fail(e)
 	}
@@ -655,8 +674,10 @@ func (s *Server) publish(u urn, body []byte) response {
 			return fail(e)
 		}
 	}
-	if n := len(f.Versions); n > 0 && fingerprint(f.Published[f.Versions[n-1]]) == fingerprint(&f.Latest) {
-		return fail(errf(400, "FSS.1016", "the function has not changed since version %s", f.Versions[n-1]))
+	if n := len(f.Versions); n > 0 {
+		if newest := t.version(f, f.Versions[n-1]); newest != nil && fingerprint(newest) == fingerprint(&f.Latest) {
+			return fail(errf(400, "FSS.1016", "the function has not changed since version %s", f.Versions[n-1]))
+		}
 	}
 	if b.Digest != "" && b.Digest != f.Latest.Code.Digest {
 		return fail(errf(428, "FSS.0428", "digest %s does not match the code of latest", trunc(b.Digest)))
@@ -668,23 +689,24 @@ func (s *Server) publish(u urn, body []byte) response {
 	if name == "latest" || !versionRe.MatchString(name) {
 		return fail(errf(400, "FSS.1015", "invalid version name %q", name))
 	}
-	if _, exists := f.Published[name]; exists {
+	if t.hasVersion(f, name) {
 		return fail(errf(409, "FSS.1062", "version %s already exists", name))
 	}
 	if len(f.Versions)+1 >= s.opts.VersionCap {
 		return fail(errf(400, "FSS.1015", "the function has %d versions including latest, the maximum", len(f.Versions)+1))
 	}
-	sn := f.Latest.clone() // a version shares nothing with latest
+	sn := f.Latest
 	sn.Description = b.Description
 	sn.LastModified = s.now()
-	f.Published[name] = &sn
+	t.putVersion(f, name, &sn)
 	f.Versions = append(f.Versions, name)
-	s.stats.Publishes[u.key()]++
+	t.putFunction(f)
+	t.published = u.key()
 	return ok(s.model(f, &sn, name))
 }
 
-func (s *Server) listVersions(u urn) response {
-	f, _, _, e := s.lookup(u.bare())
+func (s *Server) listVersions(t *stx, r *http.Request, u urn) response {
+	f, _, _, e := s.lookup(t, u.bare())
 	if e != nil {
 		return fail(e)
 	}
@@ -692,50 +714,54 @@ func (s *Server) listVersions(u urn) response {
 	// ListFunctionVersionResult), latest first, then in publish order.
 	list := []map[string]any{s.model(f, &f.Latest, "latest")}
 	for _, v := range f.Versions {
-		list = append(list, s.model(f, f.Published[v], v))
+		if sn := t.version(f, v); sn != nil {
+			list = append(list, s.model(f, sn, v))
+		}
 	}
 	return ok(map[string]any{"versions": list, "next_marker": len(list), "count": len(list)})
 }
 
-func (s *Server) deleteFunctionOrVersion(u urn) response {
+func (s *Server) deleteFunctionOrVersion(t *stx, u urn) response {
 	if u.alias != "" {
 		return fail(errf(400, "FSS.0400", "delete an alias through its aliases API"))
 	}
-	f, _, _, e := s.lookup(u.bare())
+	f, _, _, e := s.lookup(t, u.bare())
 	if e != nil {
 		return fail(e)
 	}
 	if u.version == "" {
-		delete(s.st.Functions, u.key())
+		t.deleteFunction(f)
 		return noContent()
 	}
 	if u.version == "latest" {
 		return fail(errf(400, "FSS.1015", "latest cannot be deleted; delete the function with its unqualified URN"))
 	}
-	if _, exists := f.Published[u.version]; !exists {
+	if !t.hasVersion(f, u.version) {
 		return fail(errf(404, "FSS.1052", "version %s not found", u.version))
 	}
-	for _, a := range f.Aliases {
+	aliases := t.aliases(f)
+	for _, a := range aliases {
 		_, weighted := a.Weights[u.version]
 		_, ruled := a.Strategy[u.version]
 		if weighted || ruled {
 			return fail(errf(403, "FSS.1094", "version %s is an additional version of alias %s", u.version, a.Name))
 		}
 	}
-	delete(f.Published, u.version)
+	t.deleteVersion(f, u.version)
 	for i, v := range f.Versions {
 		if v == u.version {
 			f.Versions = append(f.Versions[:i], f.Versions[i+1:]...)
 			break
 		}
 	}
+	t.putFunction(f)
 	// Deleting a version deletes its aliases and its triggers, and the
 	// triggers of those aliases.
-	delete(f.Triggers, u.version)
-	for name, a := range f.Aliases {
+	t.deleteTriggers(f, u.version)
+	for _, a := range aliases {
 		if a.Version == u.version {
-			delete(f.Aliases, name)
-			delete(f.Triggers, "!"+name)
+			t.deleteAlias(f, a.Name)
+			t.deleteTriggers(f, "!"+a.Name)
 		}
 	}
 	return noContent()

@@ -81,7 +81,7 @@ func newEmu(t *testing.T, o Options) (*Server, *tclient) {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(s)
-	t.Cleanup(hs.Close)
+	t.Cleanup(func() { hs.Close(); s.Close() })
 	return s, &tclient{base: hs.URL, ak: tAK, sk: tSK, pid: tPID, now: time.Now, t: t}
 }
 
@@ -328,7 +328,7 @@ func TestEmuPagination(t *testing.T) {
 	}
 }
 
-// State survives a restart; a broken temporary file does not break loading.
+// State survives a restart; a temporary file a crash left does not break loading.
 func TestEmuPersistence(t *testing.T) {
 	dir := t.TempDir()
 	s, c := newEmu(t, Options{StateDir: dir})
@@ -336,7 +336,7 @@ func TestEmuPersistence(t *testing.T) {
 	c.do("POST", "/functions/"+urnOf("hello")+"/versions", map[string]any{"version": "v1"})
 	c.do("POST", "/functions/"+urnOf("hello")+"/aliases", map[string]any{"name": "live", "version": "v1"})
 	s.Close()
-	os.WriteFile(filepath.Join(dir, ".state.json.tmp-123"), []byte(`{"functions": {"broken`), 0o644)
+	os.WriteFile(filepath.Join(dir, "blobs", ".0123.tmp-123"), []byte("half a package"), 0o644)
 
 	_, c2 := newEmu(t, Options{StateDir: dir})
 	st, m, _ := c2.do("GET", "/functions/"+urnOf("hello")+":!live/config", nil)
