@@ -283,7 +283,7 @@ func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io
 		}
 		run, err := emulator.Start("127.0.0.1:0", emulator.Options{
 			AccessKey: localAK, SecretKey: localSK, ProjectID: localProject, Region: localRegion,
-			StateDir: stateDir,
+			StateDir: stateDir, Strict: env("FGSDEPLOY_LOCAL_STRICT") == "1",
 			OnLockWait: func(path string, timeout time.Duration) {
 				fmt.Fprintf(stderr, "fgsdeploy: waiting up to %v for another fgsdeploy using %s\n", timeout, path)
 			},
@@ -629,6 +629,7 @@ func emulatorCmd(stdout, stderr io.Writer) *cli.Command {
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the fault injection"},
 			&cli.IntFlag{Name: "version-cap", Usage: "versions per function including latest (default 20)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no request log on stderr"},
+			&cli.BoolFlag{Name: "strict", Usage: "take the harshest documented reading of each open API rule (docs/api-notes.md)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.String("access-key") == "" && c.String("token") == "" {
@@ -644,7 +645,7 @@ func emulatorCmd(stdout, stderr io.Writer) *cli.Command {
 				AccessKey: c.String("access-key"), SecretKey: c.String("secret-key"), Token: c.String("token"),
 				ProjectID: c.String("project-id"), Region: c.String("region"), StateDir: c.String("state"),
 				Latency: c.Duration("latency"), FaultRate: c.Float64("fault-rate"), Seed: c.Int64("seed"),
-				VersionCap: c.Int("version-cap"),
+				VersionCap: c.Int("version-cap"), Strict: c.Bool("strict"),
 			}
 			if !c.Bool("quiet") {
 				// One line per request: method, path, status, error code,

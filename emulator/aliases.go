@@ -119,7 +119,7 @@ func (s *Server) createAlias(t *stx, u urn, body []byte) response {
 	if e := decodeJSON(body, &b); e != nil {
 		return fail(e)
 	}
-	if !aliasRe.MatchString(b.Name) {
+	if !isAliasName(b.Name) {
 		return fail(errf(400, "FSS.1014", "invalid alias name %q", b.Name))
 	}
 	if t.alias(f, b.Name) != nil {
@@ -167,7 +167,7 @@ func (s *Server) deleteAlias(t *stx, u urn, name string) response {
 		return fail(errf(404, "FSS.1053", "alias %s not found", name))
 	}
 	if n := len(t.triggers(f, "!"+name)); n > 0 {
-		return fail(errf(400, "FSS.1154", "alias %s has %d trigger(s): delete them first", name, n))
+		return fail(errf(403, "FSS.1154", "alias %s has %d trigger(s): delete them first", name, n))
 	}
 	t.deleteAlias(f, name)
 	return noContent()

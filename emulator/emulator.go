@@ -33,9 +33,16 @@ type Options struct {
 	// called once when New starts waiting.
 	LockTimeout time.Duration
 	OnLockWait  func(path string, timeout time.Duration)
-	Latency     time.Duration // added to every request
-	FaultRate   float64       // fraction of requests that fail: 429, 500 or a dropped connection
-	Seed        int64         // makes fault injection deterministic
+	// Strict takes the harshest documented reading of each rule the API
+	// documentation leaves open (doc.go, "Strict mode").
+	Strict bool
+	// OBSObjects are the OBS objects code_type obs can name, by URL, until
+	// the emulator serves an OBS API of its own; any other code_url is an
+	// object FunctionGraph cannot read (404 FSS.1054).
+	OBSObjects map[string][]byte
+	Latency    time.Duration // added to every request
+	FaultRate  float64       // fraction of requests that fail: 429, 500 or a dropped connection
+	Seed       int64         // makes fault injection deterministic
 	// FaultAfterEffect makes injected 500s and dropped connections happen
 	// after the request took effect, as a real service can fail after
 	// applying a change. 429s are always decided before (throttling means
@@ -69,9 +76,10 @@ type Stats struct {
 
 // Server is the emulator, an http.Handler.
 type Server struct {
-	opts  Options
-	db    kv
-	blobs blobStore
+	opts    Options
+	db      kv
+	blobs   blobStore
+	objects objectSource // what code_type obs reads
 
 	mu    sync.Mutex // guards stats
 	stats Stats
@@ -98,7 +106,8 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, db: db, blobs: blobs, faultRate: opts.FaultRate, rng: rand.New(rand.NewSource(opts.Seed))}
+	s := &Server{opts: opts, db: db, blobs: blobs, objects: urlObjects(opts.OBSObjects),
+		faultRate: opts.FaultRate, rng: rand.New(rand.NewSource(opts.Seed))}
 	s.stats = Stats{Requests: map[string]int{}, Publishes: map[string]int{}}
 	return s, nil
 }
@@ -317,7 +326,7 @@ func (s *Server) throttle(w http.ResponseWriter, kind faultKind) *apiError {
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	if kind == fault429APIG {
-		return errf(429, "APIG.0308", "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 second")
+		return errf(429, s.gateway("0308"), "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 second")
 	}
 	return errf(429, "FSS.0429", "Too many requests, please retry later")
 }
@@ -419,19 +428,29 @@ func (s *Server) serveBlob(w http.ResponseWriter, r *http.Request, reqID, digest
 	w.Write(b)
 }
 
+// gateway is the prefix of the API gateway's error codes: APIG (the API
+// Gateway FAQ's examples) or, in strict mode, APIGW (the API Request
+// Signing Guide's examples, for the same failures).
+func (s *Server) gateway(code string) string {
+	if s.opts.Strict {
+		return "APIGW." + code
+	}
+	return "APIG." + code
+}
+
 // authenticate checks the token or the signature, and the project id.
 func (s *Server) authenticate(r *http.Request, body []byte) *apiError {
 	if tok := r.Header.Get("X-Auth-Token"); tok != "" {
 		if s.opts.Token == "" || tok != s.opts.Token {
-			return errf(401, "APIG.0301", "Incorrect IAM authentication information: decrypt token fail")
+			return errf(401, s.gateway("0301"), "Incorrect IAM authentication information: decrypt token fail")
 		}
 		return nil
 	}
 	if r.Header.Get("Authorization") == "" {
-		return errf(401, "APIG.0301", "Incorrect IAM authentication information: x-auth-token not found")
+		return errf(401, s.gateway("0301"), "Incorrect IAM authentication information: x-auth-token not found")
 	}
 	if err := verify(r, body, s.opts.AccessKey, s.opts.SecretKey, s.opts.Now()); err != nil {
-		return errf(401, "APIG.0301", "%s", err.Error())
+		return errf(401, s.gateway("0301"), "%s", err.Error())
 	}
 	return nil
 }
@@ -446,7 +465,7 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" || (parts[3] != "functions" && parts[3] != "triggers") {
-		return fail(noSuchAPI(r))
+		return fail(s.noSuchAPI(r))
 	}
 	if parts[1] != s.opts.ProjectID {
 		return fail(errf(403, "FSS.0403", "the project id in the path does not match these credentials"))
@@ -465,7 +484,7 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 		case http.MethodPost:
 			return s.update(func(t *stx) response { return s.createFunction(t, body) })
 		}
-		return fail(noSuchAPI(r))
+		return fail(s.noSuchAPI(r))
 	}
 	u, e := s.ownURN(rest[0])
 	if e != nil {
@@ -504,7 +523,7 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 			return s.update(func(t *stx) response { return s.deleteAlias(t, u, name) })
 		}
 	}
-	return fail(noSuchAPI(r))
+	return fail(s.noSuchAPI(r))
 }
 
 // view answers a read in a read-only transaction.
@@ -572,7 +591,7 @@ func (s *Server) ownURN(raw string) (urn, *apiError) {
 // handleTriggers routes /triggers/{function_urn}: list and create.
 func (s *Server) handleTriggers(r *http.Request, rest []string, body []byte) response {
 	if len(rest) != 1 {
-		return fail(noSuchAPI(r))
+		return fail(s.noSuchAPI(r))
 	}
 	u, e := s.ownURN(rest[0])
 	if e != nil {
@@ -584,13 +603,13 @@ func (s *Server) handleTriggers(r *http.Request, rest []string, body []byte) res
 	case http.MethodPost:
 		return s.update(func(t *stx) response { return s.createTrigger(t, u, body) })
 	}
-	return fail(noSuchAPI(r))
+	return fail(s.noSuchAPI(r))
 }
 
 // noSuchAPI is the gateway's answer to a method and path it does not
 // publish, a wrong method on a known path included.
-func noSuchAPI(r *http.Request) *apiError {
-	return errf(404, "APIG.0101", "The API does not exist or has not been published in the environment: %s %s", r.Method, r.URL.Path)
+func (s *Server) noSuchAPI(r *http.Request) *apiError {
+	return errf(404, s.gateway("0101"), "The API does not exist or has not been published in the environment: %s %s", r.Method, r.URL.Path)
 }
 
 func (s *Server) projects(r *http.Request) response {

@@ -37,8 +37,9 @@ func TestEmuWireModels(t *testing.T) {
 	if st != 200 || m["last_modified"] != "2026-01-02 11:04:05" || m["func_urn"] != urnOf("hello")+":latest" || m["version"] != "latest" || m["type"] != "v2" {
 		t.Fatalf("create: %d %v", st, m)
 	}
-	if m["func_vpc"] != nil || m["initializer_handler"] != nil {
-		t.Errorf("create applied what only a config update sets: %v", m)
+	// Create takes VPC, initializer and logging (rule 13).
+	if vpc, _ := m["func_vpc"].(map[string]any); vpc["vpc_id"] != "vpc" || m["initializer_handler"] != "index.init" || m["log_group_id"] != "g1" {
+		t.Errorf("create dropped fields its body takes: %v", m)
 	}
 	cfg := map[string]any{"func_name": "hello", "runtime": "Python3.10", "handler": "index.handler", "memory_size": 256, "timeout": 30,
 		"enable_lts_log": true, "log_config": map[string]string{"group_id": "g1", "group_name": "G", "stream_id": "s1", "stream_name": "S"}}
@@ -149,13 +150,13 @@ func TestEmuRules(t *testing.T) {
 			t.Errorf("%s: %d %v, want %d %s", what, st, m, status, code)
 		}
 	}
-	bad := createBodyFor("x", "x")
+	bad := createBodyFor("xx", "x")
 	bad["package"] = "no/slash"
 	expect("bad package", 400, "FSS.1004", "POST", "/functions", bad)
-	bad = createBodyFor("x", "x")
+	bad = createBodyFor("xx", "x")
 	bad["description"] = strings.Repeat("é", 513)
 	expect("long description", 400, "FSS.1019", "POST", "/functions", bad)
-	bad = createBodyFor("x", "x")
+	bad = createBodyFor("xx", "x")
 	bad["user_data"] = `{"K":"` + strings.Repeat("v", 4100) + `"}`
 	expect("user_data over 4096", 400, "FSS.1018", "POST", "/functions", bad)
 	many := map[string]string{}
@@ -163,10 +164,10 @@ func TestEmuRules(t *testing.T) {
 		many[fmt.Sprint("K", i)] = "v"
 	}
 	ud, _ := json.Marshal(many)
-	bad = createBodyFor("x", "x")
+	bad = createBodyFor("xx", "x")
 	bad["user_data"] = string(ud)
 	expect("21 variables", 400, "FSS.1017", "POST", "/functions", bad)
-	bad = createBodyFor("x", "x")
+	bad = createBodyFor("xx", "x")
 	bad["user_data"] = `{"K":1}`
 	expect("non-string variable", 400, "FSS.1009", "POST", "/functions", bad)
 

@@ -34,9 +34,9 @@ var fuzzRoutes = []struct{ method, path string }{
 func FuzzRequestBodies(f *testing.F) {
 	seeds := []string{
 		`{}`, `null`, `[]`, `"x"`, `{"func_name":null}`,
-		`{"func_name":"g","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,"code_type":"zip","code_filename":"c.zip","func_code":{"file":"` + base64.StdEncoding.EncodeToString([]byte("PK\x05\x06"+strings.Repeat("\x00", 18))) + `"}}`,
-		`{"func_name":"f","runtime":"Python3.10","handler":"i.h","memory_size":256,"timeout":30,"user_data":"{\"a\":\"b\"}","strategy_config":{"concurrency":-1}}`,
-		`{"func_name":"f","runtime":"Python3.10","handler":"i.h","memory_size":256,"timeout":30,"user_data":"not json"}`,
+		`{"func_name":"gn","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,"code_type":"zip","code_filename":"c.zip","func_code":{"file":"` + base64.StdEncoding.EncodeToString([]byte("PK\x05\x06"+strings.Repeat("\x00", 18))) + `"}}`,
+		`{"func_name":"fn","runtime":"Python3.10","handler":"i.h","memory_size":256,"timeout":30,"user_data":"{\"a\":\"b\"}","strategy_config":{"concurrency":-1}}`,
+		`{"func_name":"fn","runtime":"Python3.10","handler":"i.h","memory_size":256,"timeout":30,"user_data":"not json"}`,
 		`{"code_type":"zip","code_filename":"c.zip","func_code":{"file":"!!!"}}`,
 		`{"code_type":"obs","code_url":"https://b.obs/x.zip"}`,
 		`{"max_instance_num":-5}`, `{"max_instance_num":1e40}`,
@@ -66,7 +66,7 @@ func FuzzRequestBodies(f *testing.F) {
 		defer srv.Close()
 		root := "/v2/" + ePID + "/fgs"
 		base := root + "/functions"
-		urn := "urn:fss:" + eRegion + ":" + ePID + ":function:default:f"
+		urn := "urn:fss:" + eRegion + ":" + ePID + ":function:default:fn"
 		do := func(method, path string, body []byte) *httptest.ResponseRecorder {
 			req := httptest.NewRequest(method, "http://fgs.test"+path, bytes.NewReader(body))
 			req.Header.Set("X-Auth-Token", eToken)
@@ -80,9 +80,9 @@ func FuzzRequestBodies(f *testing.F) {
 		setup := []struct {
 			method, path, body string
 		}{
-			{"POST", base, `{"func_name":"f","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,"code_type":"zip","code_filename":"c.zip","func_code":{"file":"` + zip + `"}}`},
+			{"POST", base, `{"func_name":"fn","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,"code_type":"zip","code_filename":"c.zip","func_code":{"file":"` + zip + `"}}`},
 			{"POST", base + "/" + urn + "/versions", `{"version":"v1"}`},
-			{"PUT", base + "/" + urn + "/config", `{"func_name":"f","runtime":"Python3.10","handler":"index.handler","memory_size":256,"timeout":3}`},
+			{"PUT", base + "/" + urn + "/config", `{"func_name":"fn","runtime":"Python3.10","handler":"index.handler","memory_size":256,"timeout":3}`},
 			{"POST", base + "/" + urn + "/versions", `{"version":"v2"}`},
 			{"POST", base + "/" + urn + "/aliases", `{"name":"live","version":"v1","additional_version_weights":{"v2":10}}`},
 			{"POST", base + "/" + urn + "/aliases", `{"name":"beta","version":"v2"}`},

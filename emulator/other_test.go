@@ -20,7 +20,7 @@ func TestOtherConfigFields(t *testing.T) {
 	}
 	defer srv.Close()
 	base := "/v2/" + ePID + "/fgs/functions"
-	urn := "urn:fss:" + eRegion + ":" + ePID + ":function:default:f"
+	urn := "urn:fss:" + eRegion + ":" + ePID + ":function:default:fn"
 	do := func(method, path, body string) map[string]any {
 		t.Helper()
 		req := httptest.NewRequest(method, "http://fgs.test"+path, bytes.NewReader([]byte(body)))
@@ -35,12 +35,12 @@ func TestOtherConfigFields(t *testing.T) {
 		return m
 	}
 	zip := base64.StdEncoding.EncodeToString(eZip(t, "1"))
-	m := do("POST", base, `{"func_name":"f","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,
+	m := do("POST", base, `{"func_name":"fn","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,
 		"code_type":"zip","code_filename":"c.zip","func_code":{"file":"`+zip+`"},"enable_dynamic_memory":true,"not_a_field":1}`)
 	if m["enable_dynamic_memory"] != true || m["not_a_field"] != nil {
 		t.Fatalf("create: %v", m)
 	}
-	cfg := `{"func_name":"f","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3`
+	cfg := `{"func_name":"fn","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3`
 	do("PUT", base+"/"+urn+"/config", cfg+`,"enable_dynamic_memory":true,"heartbeat_handler":"index.beat","gpu_memory":1024}`)
 	do("POST", base+"/"+urn+"/versions", `{"version":"v1"}`)
 	do("PUT", base+"/"+urn+"/config", cfg+`}`)
@@ -71,24 +71,24 @@ func TestTriggers(t *testing.T) {
 		srv.ServeHTTP(rec, req)
 		return rec.Code, rec.Body.String()
 	}
-	urn := "urn:fss:" + eRegion + ":" + ePID + ":function:default:f"
+	urn := "urn:fss:" + eRegion + ":" + ePID + ":function:default:fn"
 	zip := base64.StdEncoding.EncodeToString(eZip(t, "1"))
 	steps := []struct {
 		method, path, body string
 		status             int
 		want               string
 	}{
-		{"POST", "/functions", `{"func_name":"f","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,"code_type":"zip","code_filename":"c.zip","func_code":{"file":"` + zip + `"}}`, 200, ""},
+		{"POST", "/functions", `{"func_name":"fn","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,"code_type":"zip","code_filename":"c.zip","func_code":{"file":"` + zip + `"}}`, 200, ""},
 		{"POST", "/functions/" + urn + "/versions", `{"version":"v1"}`, 200, ""},
 		{"POST", "/functions/" + urn + "/aliases", `{"name":"live","version":"v1"}`, 200, ""},
 		{"GET", "/triggers/" + urn + ":v1", "", 200, `[]`},
 		{"POST", "/triggers/" + urn + ":v1", `{"trigger_type_code":"TIMER","event_data":{"name":"t","schedule_type":"Rate","schedule":"1m"}}`, 200, `"trigger_status":"ACTIVE"`},
 		{"POST", "/triggers/" + urn + ":!live", `{"trigger_type_code":"APIG","event_data":{"name":"api"}}`, 200, `"trigger_type_code":"APIG"`},
-		{"POST", "/triggers/" + urn + ":v1", `{"trigger_type_code":"PIGEON","event_data":{}}`, 400, `invalid trigger_type_code`},
+		{"POST", "/triggers/" + urn + ":v1", `{"trigger_type_code":"PIGEON","event_data":{}}`, 400, `"FSS.1101"`},
 		{"POST", "/triggers/" + urn + ":v1", `{"trigger_type_code":"TIMER"}`, 400, `event_data is required`},
 		{"GET", "/triggers/" + urn + ":v9", "", 404, `FSS.1052`},
 		{"GET", "/triggers/" + urn + ":v1", "", 200, `"trigger_type_code":"TIMER"`},
-		{"DELETE", "/functions/" + urn + "/aliases/live", "", 400, `FSS.1154`},
+		{"DELETE", "/functions/" + urn + "/aliases/live", "", 403, `FSS.1154`},
 		{"DELETE", "/functions/" + urn + ":v1", "", 204, ""},
 		{"GET", "/triggers/" + urn + ":v1", "", 404, `FSS.1052`},
 		{"POST", "/functions/" + urn + "/versions", `{"version":"v1"}`, 200, ""},

@@ -422,3 +422,17 @@ func atomicWrite(dir, name string, data []byte) error {
 	defer d.Close()
 	return d.Sync()
 }
+
+// objectSource reads the OBS objects code_type obs names. Today it is a
+// fixed set of objects (Options.OBSObjects); the emulator's own OBS API
+// (issue 15) is to be another source behind the same method.
+type objectSource interface {
+	object(url string) (data []byte, found bool)
+}
+
+type urlObjects map[string][]byte
+
+func (o urlObjects) object(url string) ([]byte, bool) {
+	b, ok := o[url]
+	return b, ok
+}

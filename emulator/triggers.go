@@ -81,7 +81,7 @@ func (s *Server) createTrigger(t *stx, u urn, body []byte) response {
 		return fail(e)
 	}
 	if !triggerTypes[b.TypeCode] {
-		return fail(errf(400, "FSS.0400", "invalid trigger_type_code %q", trunc(b.TypeCode)))
+		return fail(errf(400, "FSS.1101", "invalid trigger type %q", trunc(b.TypeCode)))
 	}
 	switch b.Status {
 	case "":
