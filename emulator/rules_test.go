@@ -10,26 +10,10 @@ import (
 	"testing"
 )
 
-// modes runs f against an emulator in lenient and in strict mode.
-func modes(t *testing.T, o Options, f func(t *testing.T, s *Server, c *eClient, strict bool)) {
-	for _, strict := range []bool{false, true} {
-		name := "lenient"
-		if strict {
-			name = "strict"
-		}
-		t.Run(name, func(t *testing.T) {
-			o := o
-			o.Strict = strict
-			s, c := eNew(t, o)
-			f(t, s, c, strict)
-		})
-	}
-}
-
 func TestRule01SecretsAndTheFullReplace(t *testing.T) {
-	modes(t, Options{}, func(t *testing.T, s *Server, c *eClient, strict bool) {
-		u := "/functions/" + eURN("hello")
-		c.must(200, "POST", "/functions", eCreateBody(t, "hello", "x"))
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
+		u := "/functions/" + urnOf("hello")
+		c.must(200, "POST", "/functions", createReq(t, "hello", "x"))
 		got := c.must(200, "GET", u+"/config", nil).obj()["encrypted_user_data"]
 		if want := map[bool]any{false: nil, true: `{"SECRET":"s3cr3t-value"}`}[strict]; got != want {
 			t.Errorf("GET config encrypted_user_data %v, want %v", got, want)
@@ -37,7 +21,7 @@ func TestRule01SecretsAndTheFullReplace(t *testing.T) {
 		// Lists and versions never carry it.
 		noSecret(t, "list", c.must(200, "GET", "/functions", nil))
 		noSecret(t, "versions", c.must(200, "GET", u+"/versions", nil))
-		c.must(200, "PUT", u+"/config", eConfigBody("hello"))
+		c.must(200, "PUT", u+"/config", configReq("hello"))
 		f, _ := fnState(s, "default", "hello")
 		if kept := f.Latest.Config.EncryptedUserData != ""; kept == strict {
 			t.Errorf("a PUT without encrypted_user_data: kept %v; want kept only when lenient", kept)
@@ -46,11 +30,11 @@ func TestRule01SecretsAndTheFullReplace(t *testing.T) {
 }
 
 func TestRule02WhatAPublishNeeds(t *testing.T) {
-	modes(t, Options{}, func(t *testing.T, s *Server, c *eClient, strict bool) {
-		u := "/functions/" + eURN("hello")
-		c.must(200, "POST", "/functions", eCreateBody(t, "hello", "x"))
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
+		u := "/functions/" + urnOf("hello")
+		c.must(200, "POST", "/functions", createReq(t, "hello", "x"))
 		c.must(200, "POST", u+"/versions", map[string]any{"version": "v1"})
-		c.must(200, "PUT", u+"/config", eConfigBody("hello")) // config only
+		c.must(200, "PUT", u+"/config", configReq("hello")) // config only
 		r := c.do("POST", u+"/versions", map[string]any{"version": "v2"})
 		if strict {
 			wantErr(t, "publish after a config-only change", r, 400, "FSS.1016")
@@ -58,10 +42,10 @@ func TestRule02WhatAPublishNeeds(t *testing.T) {
 			t.Errorf("publish after a config-only change: %v", r)
 		}
 		// A code change allows it in both.
-		c.must(200, "PUT", u+"/code", eCodeBody(t, "y"))
+		c.must(200, "PUT", u+"/code", codeReq(t, "y"))
 		c.must(200, "POST", u+"/versions", map[string]any{"version": "v3"})
 		// So does a new code_filename alone (Terraform's rule).
-		b := eCodeBody(t, "y")
+		b := codeReq(t, "y")
 		b["code_filename"] = "renamed.zip"
 		c.must(200, "PUT", u+"/code", b)
 		c.must(200, "POST", u+"/versions", map[string]any{"version": "v4"})
@@ -69,10 +53,10 @@ func TestRule02WhatAPublishNeeds(t *testing.T) {
 }
 
 func TestRule03VersionsHoldNoMounts(t *testing.T) {
-	modes(t, Options{}, func(t *testing.T, s *Server, c *eClient, strict bool) {
-		u := "/functions/" + eURN("hello")
-		c.must(200, "POST", "/functions", eCreateBody(t, "hello", "x"))
-		cfg := eConfigBody("hello")
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
+		u := "/functions/" + urnOf("hello")
+		c.must(200, "POST", "/functions", createReq(t, "hello", "x"))
+		cfg := configReq("hello")
 		cfg["mount_config"] = mountConfigBody(1, true)
 		c.must(200, "PUT", u+"/config", cfg)
 		c.must(200, "POST", u+"/versions", map[string]any{"version": "v1"})
@@ -88,29 +72,15 @@ func TestRule03VersionsHoldNoMounts(t *testing.T) {
 	})
 }
 
-// mountConfigBody is a mount_config with n mounts, with or without mount_user.
-func mountConfigBody(n int, user bool) map[string]any {
-	mounts := []any{}
-	for i := range n {
-		mounts = append(mounts, map[string]any{"mount_type": "sfsTurbo", "mount_resource": fmt.Sprint("sfs-", i),
-			"local_mount_path": fmt.Sprint("/mnt/data", i)})
-	}
-	mc := map[string]any{"func_mounts": mounts}
-	if user {
-		mc["mount_user"] = map[string]any{"user_id": -1, "user_group_id": -1}
-	}
-	return mc
-}
-
 func TestRule04MountUserIsMandatory(t *testing.T) {
-	modes(t, Options{}, func(t *testing.T, s *Server, c *eClient, strict bool) {
-		u := "/functions/" + eURN("hello")
-		c.must(200, "POST", "/functions", eCreateBody(t, "hello", "x"))
-		cfg := eConfigBody("hello")
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
+		u := "/functions/" + urnOf("hello")
+		c.must(200, "POST", "/functions", createReq(t, "hello", "x"))
+		cfg := configReq("hello")
 		cfg["mount_config"] = mountConfigBody(1, false)
-		create := eCreateBody(t, "other", "x")
+		create := createReq(t, "other", "x")
 		create["mount_config"] = mountConfigBody(1, false)
-		for what, r := range map[string]eResp{"update": c.do("PUT", u+"/config", cfg), "create": c.do("POST", "/functions", create)} {
+		for what, r := range map[string]reply{"update": c.do("PUT", u+"/config", cfg), "create": c.do("POST", "/functions", create)} {
 			if strict {
 				wantErr(t, what+" without mount_user", r, 400, "FSS.0400")
 			} else if r.status != 200 {
@@ -121,8 +91,8 @@ func TestRule04MountUserIsMandatory(t *testing.T) {
 }
 
 func TestRule05Logging(t *testing.T) {
-	modes(t, Options{}, func(t *testing.T, s *Server, c *eClient, strict bool) {
-		u := "/functions/" + eURN("hello")
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
+		u := "/functions/" + urnOf("hello")
 		logged := func(what string, want bool, group string) {
 			t.Helper()
 			m := c.must(200, "GET", u+"/config", nil).obj()
@@ -133,25 +103,25 @@ func TestRule05Logging(t *testing.T) {
 		}
 		// A new function has the service's default: off by the create
 		// reference, on in strict mode.
-		c.must(200, "POST", "/functions", eCreateBody(t, "hello", "x"))
+		c.must(200, "POST", "/functions", createReq(t, "hello", "x"))
 		logged("new function", strict, "")
-		on := eConfigBody("hello")
+		on := configReq("hello")
 		on["enable_lts_log"], on["log_config"] = true, map[string]string{"group_id": "g1", "stream_id": "s1"}
 		c.must(200, "PUT", u+"/config", on)
 		logged("enabled", true, "g1")
 		// Left out: lenient takes the full replace at its word; strict keeps it.
-		c.must(200, "PUT", u+"/config", eConfigBody("hello"))
+		c.must(200, "PUT", u+"/config", configReq("hello"))
 		if strict {
 			logged("update without logging fields", true, "g1")
 		} else {
 			logged("update without logging fields", false, "")
 		}
-		off := eConfigBody("hello")
+		off := configReq("hello")
 		off["enable_lts_log"] = false
 		c.must(200, "PUT", u+"/config", off)
 		logged("enable_lts_log false", false, "")
 		// enable_lts_log true without log_config creates a group and stream.
-		b := eCreateBody(t, "auto", "x")
+		b := createReq(t, "auto", "x")
 		b["enable_lts_log"] = true
 		if m := c.must(200, "POST", "/functions", b).obj(); m["log_group_id"] == nil || m["log_stream_id"] == nil {
 			t.Errorf("no log group created: %v", m)
@@ -160,31 +130,31 @@ func TestRule05Logging(t *testing.T) {
 }
 
 func TestRule06ThePublishResponse(t *testing.T) {
-	modes(t, Options{}, func(t *testing.T, s *Server, c *eClient, strict bool) {
-		u := "/functions/" + eURN("hello")
-		c.must(200, "POST", "/functions", eCreateBody(t, "hello", "x"))
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
+		u := "/functions/" + urnOf("hello")
+		c.must(200, "POST", "/functions", createReq(t, "hello", "x"))
 		m := c.must(200, "POST", u+"/versions", map[string]any{"version": "v1"}).obj()
-		want := map[string]any{"version": "v1", "func_urn": eURN("hello") + ":v1"}
+		want := map[string]any{"version": "v1", "func_urn": urnOf("hello") + ":v1"}
 		if strict {
-			want = map[string]any{"version": "latest", "func_urn": eURN("hello")}
+			want = map[string]any{"version": "latest", "func_urn": urnOf("hello")}
 		}
 		if m["version"] != want["version"] || m["func_urn"] != want["func_urn"] {
 			t.Errorf("publish answered version %v, func_urn %v; want %v", m["version"], m["func_urn"], want)
 		}
 		// The version list names it either way.
 		vs := c.must(200, "GET", u+"/versions", nil).obj()["versions"].([]any)
-		if v := vs[len(vs)-1].(map[string]any); v["version"] != "v1" || v["func_urn"] != eURN("hello")+":v1" {
+		if v := vs[len(vs)-1].(map[string]any); v["version"] != "v1" || v["func_urn"] != urnOf("hello")+":v1" {
 			t.Errorf("version list: %v", v)
 		}
 	})
 }
 
 func TestRule07VersionPages(t *testing.T) {
-	modes(t, Options{}, func(t *testing.T, s *Server, c *eClient, strict bool) {
-		u := "/functions/" + eURN("hello")
-		c.must(200, "POST", "/functions", eCreateBody(t, "hello", "0"))
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
+		u := "/functions/" + urnOf("hello")
+		c.must(200, "POST", "/functions", createReq(t, "hello", "0"))
 		for i := 1; i <= 7; i++ {
-			c.must(200, "PUT", u+"/code", eCodeBody(t, fmt.Sprint(i)))
+			c.must(200, "PUT", u+"/code", codeReq(t, fmt.Sprint(i)))
 			c.must(200, "POST", u+"/versions", map[string]any{"version": fmt.Sprint("v", i)})
 		}
 		page := func(q string) ([]string, any, bool) {
@@ -233,12 +203,12 @@ func TestRule07VersionPages(t *testing.T) {
 }
 
 func TestRule08FieldsAFullReplaceKeeps(t *testing.T) {
-	modes(t, Options{}, func(t *testing.T, s *Server, c *eClient, strict bool) {
-		u := "/functions/" + eURN("hello")
-		b := eCreateBody(t, "hello", "x")
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
+		u := "/functions/" + urnOf("hello")
+		b := createReq(t, "hello", "x")
 		b["runtime"], b["handler"] = "Java11", "com.example.App::handle"
 		c.must(200, "POST", "/functions", b)
-		cfg := eConfigBody("hello")
+		cfg := configReq("hello")
 		cfg["runtime"], cfg["handler"] = "Java11", "com.example.App::handle"
 		cfg["restore_hook_handler"], cfg["restore_hook_timeout"], cfg["extend_config"] = "com.example.App.restore", 10, `{"k":"v"}`
 		c.must(200, "PUT", u+"/config", cfg)
@@ -260,22 +230,22 @@ func TestRule08FieldsAFullReplaceKeeps(t *testing.T) {
 }
 
 func TestRule09DigestOfTheBytes(t *testing.T) {
-	pkg := eZip(t, "in obs")
+	pkg := zipOf(t, "in obs")
 	objects := map[string][]byte{
 		"https://bucket.obs.example.com/a.zip": pkg,
 		"https://bucket.obs.example.com/b.zip": pkg, // same bytes, another URL
 	}
-	modes(t, Options{OBSObjects: objects}, func(t *testing.T, s *Server, c *eClient, strict bool) {
-		u := "/functions/" + eURN("hello")
-		c.must(200, "POST", "/functions", eCreateBody(t, "hello", "x"))
+	modes(t, Options{OBSObjects: objects}, func(t *testing.T, s *Server, c *client, strict bool) {
+		u := "/functions/" + urnOf("hello")
+		c.must(200, "POST", "/functions", createReq(t, "hello", "x"))
 		for _, url := range []string{"https://bucket.obs.example.com/a.zip", "https://bucket.obs.example.com/b.zip"} {
 			m := c.must(200, "PUT", u+"/code", map[string]any{"code_type": "obs", "code_url": url}).obj()
-			if m["digest"] != eHexSHA512(pkg) || m["code_size"] != float64(len(pkg)) {
+			if m["digest"] != hexSHA512(pkg) || m["code_size"] != float64(len(pkg)) {
 				t.Errorf("%s: digest %v size %v; want the SHA-512 and size of the object", url, m["digest"], m["code_size"])
 			}
 		}
 		link := c.must(200, "GET", u+"/code", nil).obj()["func_code"].(map[string]any)["link"].(string)
-		if got := eGetLink(t, link); string(got) != string(pkg) {
+		if got := getLink(t, link); string(got) != string(pkg) {
 			t.Error("the code link does not serve the object")
 		}
 		wantErr(t, "an object the emulator cannot read", c.do("PUT", u+"/code", map[string]any{"code_type": "obs", "code_url": "https://bucket.obs.example.com/missing.zip"}), 404, "FSS.1054")
@@ -284,16 +254,16 @@ func TestRule09DigestOfTheBytes(t *testing.T) {
 }
 
 func TestRule10Runtimes(t *testing.T) {
-	modes(t, Options{}, func(t *testing.T, s *Server, c *eClient, strict bool) {
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
 		for i, r := range runtimes {
-			b := eCreateBody(t, fmt.Sprint("fn", i), "x")
+			b := createReq(t, fmt.Sprint("fn", i), "x")
 			b["runtime"] = r
 			if r := c.do("POST", "/functions", b); r.status != 200 {
 				t.Errorf("runtime %q of the SDK's enum refused: %v", b["runtime"], r)
 			}
 		}
 		for _, r := range []string{"Java21", "Python3.12", "Node.js20.15", "python3.10", "Go"} {
-			b := eCreateBody(t, "refused", "x")
+			b := createReq(t, "refused", "x")
 			b["runtime"] = r
 			wantErr(t, "runtime "+r, c.do("POST", "/functions", b), 400, "FSS.1005")
 		}
@@ -301,14 +271,14 @@ func TestRule10Runtimes(t *testing.T) {
 }
 
 func TestRule11ValueRules(t *testing.T) {
-	modes(t, Options{}, func(t *testing.T, s *Server, c *eClient, strict bool) {
-		u := "/functions/" + eURN("hello")
-		c.must(200, "POST", "/functions", eCreateBody(t, "hello", "x"))
-		h := eCreateBody(t, "web", "x")
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
+		u := "/functions/" + urnOf("hello")
+		c.must(200, "POST", "/functions", createReq(t, "hello", "x"))
+		h := createReq(t, "web", "x")
 		h["runtime"], h["handler"] = "http", "bootstrap"
 		c.must(200, "POST", "/functions", h)
 		config := func(name string, set map[string]any) map[string]any {
-			b := eConfigBody(name)
+			b := configReq(name)
 			if name == "web" {
 				b["runtime"], b["handler"] = "http", "bootstrap"
 			}
@@ -349,7 +319,7 @@ func TestRule11ValueRules(t *testing.T) {
 			{"mount user 65535", "hello", map[string]any{"mount_config": user(65535, 1003)}, 400, "FSS.1075"},
 			{"mount user 1003", "hello", map[string]any{"mount_config": user(1003, 65534)}, 200, ""},
 		} {
-			r := c.do("PUT", "/functions/"+eURN(tc.fn)+"/config", config(tc.fn, tc.set))
+			r := c.do("PUT", "/functions/"+urnOf(tc.fn)+"/config", config(tc.fn, tc.set))
 			if tc.status == 200 {
 				if r.status != 200 {
 					t.Errorf("%s: %v", tc.what, r)
@@ -360,7 +330,7 @@ func TestRule11ValueRules(t *testing.T) {
 		}
 		for name, want := range map[string]string{"a": "FSS.1002", "ab-": "FSS.1002", "1ab": "FSS.1002",
 			strings.Repeat("a", 61): "FSS.1002", "ab": "", strings.Repeat("a", 60): ""} {
-			r := c.do("POST", "/functions", eCreateBody(t, name, "x"))
+			r := c.do("POST", "/functions", createReq(t, name, "x"))
 			if want == "" && r.status != 200 {
 				t.Errorf("name %q refused: %v", name, r)
 			} else if want != "" {
@@ -375,15 +345,15 @@ func TestRule11ValueRules(t *testing.T) {
 }
 
 func TestRule12ErrorCodes(t *testing.T) {
-	modes(t, Options{}, func(t *testing.T, s *Server, c *eClient, strict bool) {
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
 		gw := map[bool]string{false: "APIG.", true: "APIGW."}[strict]
-		u := "/functions/" + eURN("hello")
-		c.must(200, "POST", "/functions", eCreateBody(t, "hello", "x"))
+		u := "/functions/" + urnOf("hello")
+		c.must(200, "POST", "/functions", createReq(t, "hello", "x"))
 		c.must(200, "POST", u+"/versions", map[string]any{"version": "v1"})
 		c.must(200, "POST", u+"/aliases", map[string]any{"name": "live", "version": "v1"})
-		c.must(200, "POST", "/triggers/"+eURN("hello")+":!live", map[string]any{"trigger_type_code": "TIMER", "event_data": map[string]any{"name": "t"}})
+		c.must(200, "POST", "/triggers/"+urnOf("hello")+":!live", map[string]any{"trigger_type_code": "TIMER", "event_data": map[string]any{"name": "t"}})
 		wantErr(t, "delete an alias with triggers", c.do("DELETE", u+"/aliases/live", nil), 403, "FSS.1154")
-		wantErr(t, "bad trigger type", c.do("POST", "/triggers/"+eURN("hello")+":v1", map[string]any{"trigger_type_code": "PIGEON", "event_data": map[string]any{}}), 400, "FSS.1101")
+		wantErr(t, "bad trigger type", c.do("POST", "/triggers/"+urnOf("hello")+":v1", map[string]any{"trigger_type_code": "PIGEON", "event_data": map[string]any{}}), 400, "FSS.1101")
 		bad := *c
 		bad.sk = "wrong"
 		wantErr(t, "bad signature", bad.do("GET", "/functions", nil), 401, gw+"0301")
@@ -409,15 +379,15 @@ func TestRule12ErrorCodes(t *testing.T) {
 }
 
 func TestRule13CreateTakesItsFields(t *testing.T) {
-	modes(t, Options{}, func(t *testing.T, s *Server, c *eClient, strict bool) {
-		b := eCreateBody(t, "hello", "x")
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
+		b := createReq(t, "hello", "x")
 		b["func_vpc"] = map[string]any{"vpc_id": "vpc-1", "subnet_id": "subnet-1", "security_groups": []string{"sg-1"}}
 		b["mount_config"] = mountConfigBody(2, true)
 		b["initializer_handler"], b["initializer_timeout"] = "index.init", 30
 		b["pre_stop_handler"], b["pre_stop_timeout"] = "index.stop", 20
 		b["app_xrole"] = "app-agency"
 		c.must(200, "POST", "/functions", b)
-		m := c.must(200, "GET", "/functions/"+eURN("hello")+"/config", nil).obj()
+		m := c.must(200, "GET", "/functions/"+urnOf("hello")+"/config", nil).obj()
 		vpc, _ := m["func_vpc"].(map[string]any)
 		mc, _ := m["mount_config"].(map[string]any)
 		mounts, _ := mc["func_mounts"].([]any)
@@ -427,7 +397,7 @@ func TestRule13CreateTakesItsFields(t *testing.T) {
 			t.Errorf("create did not keep its fields: %v", m)
 		}
 		// strategy_config and ephemeral_storage are not create fields.
-		b = eCreateBody(t, "other", "x")
+		b = createReq(t, "other", "x")
 		b["strategy_config"] = map[string]any{"concurrent_num": 7}
 		b["ephemeral_storage"] = 10240
 		m = c.must(200, "POST", "/functions", b).obj()
@@ -438,9 +408,9 @@ func TestRule13CreateTakesItsFields(t *testing.T) {
 }
 
 func TestRule14FuncNameIsAFuzzyMatch(t *testing.T) {
-	modes(t, Options{}, func(t *testing.T, s *Server, c *eClient, strict bool) {
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
 		for _, n := range []string{"hello", "shell", "other"} {
-			c.must(200, "POST", "/functions", eCreateBody(t, n, n))
+			c.must(200, "POST", "/functions", createReq(t, n, n))
 		}
 		m := c.must(200, "GET", "/functions?func_name=ell", nil).obj()
 		var names []string

@@ -1,12 +1,14 @@
 package emulator
 
+// The store: persistence, locking, crash safety, concurrency, the import
+// of an old state.json, and the cost of a request.
+
 import (
 	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +17,167 @@ import (
 	"testing"
 	"time"
 )
+
+func TestPersistence(t *testing.T) {
+	dir := t.TempDir()
+	opts := Options{AccessKey: testAK, SecretKey: testSK, ProjectID: testPID, Region: testRegion, StateDir: dir}
+	run, err := Start("127.0.0.1:0", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := clientFor(t, run.URL, opts)
+	u := "/functions/" + urnOf("hello")
+	c.must(200, "POST", "/functions", createReq(t, "hello", "v1 code"))
+	c.must(200, "POST", u+"/versions", map[string]any{"version": "v1", "description": "one"})
+	c.must(200, "PUT", u+"/code", codeReq(t, "v2 code"))
+	c.must(200, "POST", u+"/versions", map[string]any{"version": "v2"})
+	c.must(200, "PUT", u+"/code", codeReq(t, "latest code"))
+	c.must(200, "PUT", u+"/config-max-instance", map[string]any{"max_instance_num": 7})
+	c.must(200, "POST", u+"/aliases", map[string]any{"name": "live", "version": "v1", "additional_version_weights": map[string]int{"v2": 30}})
+	c.must(200, "POST", "/functions", createReq(t, "other", "other"))
+	c.must(204, "DELETE", "/functions/"+urnOf("other"), nil)
+
+	// While it runs, the state directory is its own: a second emulator
+	// waits for it (saying so once), then refuses. (That every change is
+	// on disk before its answer is TestStoreSurvivesKill's.)
+	waits := 0
+	locked := opts
+	locked.LockTimeout, locked.OnLockWait = 200*time.Millisecond, func(string, time.Duration) { waits++ }
+	if _, err := New(locked); !errors.Is(err, ErrStateLocked) || waits != 1 {
+		t.Errorf("second emulator on a locked state: %v after %d wait messages", err, waits)
+	}
+	if err := run.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
+		t.Fatalf("state.db: %v", err)
+	}
+	// A crash while a package was being written leaves a temporary file.
+	os.WriteFile(filepath.Join(dir, "blobs", ".deadbeef.tmp-1"), []byte("half a zip"), 0o644)
+
+	run2, err := Start("127.0.0.1:0", opts)
+	if err != nil {
+		t.Fatalf("restart: %v", err)
+	}
+	defer run2.Close()
+	c = clientFor(t, run2.URL, opts)
+	r := c.must(200, "GET", u+"/config", nil)
+	if m := r.obj(); m["digest"] != hexSHA512(zipOf(t, "latest code")) || m["strategy_config"].(map[string]any)["concurrency"] != 7.0 || m["user_data"] != `{"PLAIN":"1"}` {
+		t.Errorf("latest after restart: %s", r.raw)
+	}
+	noSecret(t, "config after restart", r)
+	r = c.must(200, "GET", u+":!live/config", nil)
+	if m := r.obj(); m["version"] != "v1" || m["digest"] != hexSHA512(zipOf(t, "v1 code")) || m["version_description"] != "one" {
+		t.Errorf("alias after restart: %s", r.raw)
+	}
+	r = c.must(200, "GET", u+"/aliases/live", nil)
+	if w, _ := r.obj()["additional_version_weights"].(map[string]any); w["v2"] != 30.0 {
+		t.Errorf("alias weights after restart: %s", r.raw)
+	}
+	if vs := c.must(200, "GET", u+"/versions", nil).obj()["versions"].([]any); len(vs) != 3 {
+		t.Errorf("versions after restart: %v", vs)
+	}
+	for q, content := range map[string]string{"": "latest code", ":v1": "v1 code", ":v2": "v2 code"} {
+		link := c.must(200, "GET", u+q+"/code", nil).obj()["func_code"].(map[string]any)["link"].(string)
+		if got := getLink(t, link); !bytes.Equal(got, zipOf(t, content)) {
+			t.Errorf("code of %q after restart: %d bytes", q, len(got))
+		}
+	}
+	wantErr(t, "deleted function after restart", c.do("GET", "/functions/"+urnOf("other")+"/config", nil), 404, "FSS.1051")
+	// Latest differs from v2, so it can be published; then it is unchanged.
+	c.must(200, "POST", u+"/versions", map[string]any{"version": "v3"})
+	wantErr(t, "unchanged after restart", c.do("POST", u+"/versions", map[string]any{"version": "v4"}), 400, "FSS.1016")
+}
+
+// A damaged state.db, or a damaged state.json to import, is reported, not
+// silently replaced.
+func TestPersistenceDamagedState(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, dbFile), []byte(strings.Repeat("not a bbolt file", 512)), 0o600)
+	if _, err := New(Options{StateDir: dir}); err == nil {
+		t.Fatal("a damaged state.db opened without error")
+	}
+	dir = t.TempDir()
+	os.WriteFile(filepath.Join(dir, legacyStateFile), []byte(`{"functions": {"x`), 0o644)
+	if _, err := New(Options{StateDir: dir}); err == nil {
+		t.Fatal("a truncated state.json imported without error")
+	}
+	if _, err := os.Stat(filepath.Join(dir, legacyStateFile)); err != nil {
+		t.Errorf("the state.json that failed to import is gone: %v", err)
+	}
+}
+
+// Concurrent clients lose nothing, in memory and with a state directory.
+func TestConcurrent(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { testConcurrent(t, "") })
+	t.Run("state dir", func(t *testing.T) { testConcurrent(t, t.TempDir()) })
+}
+
+func testConcurrent(t *testing.T, dir string) {
+	s, c := newServer(t, Options{StateDir: dir})
+	const n = 50
+	var wg sync.WaitGroup
+	errs := make(chan string, n*8)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := fmt.Sprintf("fn%02d", i)
+			u := "/functions/" + urnOf(name)
+			step := func(status int, method, path string, body any) {
+				if r := c.do(method, path, body); r.err != nil || r.status != status {
+					errs <- fmt.Sprintf("%s %s %s: %v", name, method, path, r)
+				}
+			}
+			step(200, "POST", "/functions", createReq(t, name, name))
+			step(200, "PUT", u+"/code", codeReq(t, name+" v2"))
+			b := configReq(name)
+			b["memory_size"], b["user_data"] = 1024, fmt.Sprintf(`{"N":"%d"}`, i)
+			step(200, "PUT", u+"/config", b)
+			step(200, "POST", u+"/versions", map[string]any{"version": "v1"})
+			step(200, "POST", u+"/aliases", map[string]any{"name": "live", "version": "v1"})
+			step(200, "GET", "/functions?maxitems=3", nil)
+			step(200, "GET", u+"/config", nil)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	check := func(s *Server, c *client) {
+		t.Helper()
+		m := c.must(200, "GET", "/functions", nil).obj()
+		if m["count"] != float64(n) {
+			t.Fatalf("count %v", m["count"])
+		}
+		for i := 0; i < n; i++ {
+			name := fmt.Sprintf("fn%02d", i)
+			m := c.must(200, "GET", "/functions/"+urnOf(name)+":!live/config", nil).obj()
+			if m["digest"] != hexSHA512(zipOf(t, name+" v2")) || m["memory_size"] != 1024.0 || m["user_data"] != fmt.Sprintf(`{"N":"%d"}`, i) {
+				t.Errorf("%s: %v", name, m)
+			}
+			f, _ := fnState(s, "default", name)
+			if len(f.Versions) != 1 || len(f.Published) != 1 || len(f.Aliases) != 1 {
+				t.Errorf("%s state: %+v", name, f)
+			}
+		}
+	}
+	check(s, c)
+	st := s.Stats()
+	if len(st.Publishes) != n || st.Requests["POST functions"] != n || st.Faults != 0 {
+		t.Errorf("stats: %+v", st)
+	}
+	if dir == "" {
+		return
+	}
+	// The store holds every function too once reopened.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, c2 := newServer(t, Options{StateDir: dir})
+	check(s2, c2)
+}
 
 // Both stores behave alike: sorted prefix scans, sequences, and an update
 // that fails or panics keeps nothing it wrote.
@@ -135,11 +298,14 @@ type countingTx struct {
 }
 
 func (t countingTx) Get(b, k string) []byte { t.c.add(1); return t.kvTx.Get(b, k) }
+
 func (t countingTx) Put(b, k string, v []byte) error {
 	t.c.add(1)
 	return t.kvTx.Put(b, k, v)
 }
+
 func (t countingTx) Delete(b, k string) error { t.c.add(1); return t.kvTx.Delete(b, k) }
+
 func (t countingTx) Scan(b, p string, fn func(string, []byte) error) error {
 	return t.kvTx.Scan(b, p, func(k string, v []byte) error { t.c.add(1); return fn(k, v) })
 }
@@ -156,23 +322,23 @@ func TestStoreRequestCost(t *testing.T) {
 				if dir {
 					o.StateDir = t.TempDir()
 				}
-				s, c := eNew(t, o)
+				s, c := newServer(t, o)
 				counter := &countingKV{kv: s.db}
 				s.db = counter
 				for i := range others {
 					name := fmt.Sprintf("other%03d", i)
-					c.must(200, "POST", "/functions", eCreateBody(t, name, name))
-					c.must(200, "POST", "/functions/"+eURN(name)+"/versions", map[string]any{"version": "v1"})
-					c.must(200, "POST", "/functions/"+eURN(name)+"/aliases", map[string]any{"name": "live", "version": "v1"})
+					c.must(200, "POST", "/functions", createReq(t, name, name))
+					c.must(200, "POST", "/functions/"+urnOf(name)+"/versions", map[string]any{"version": "v1"})
+					c.must(200, "POST", "/functions/"+urnOf(name)+"/aliases", map[string]any{"name": "live", "version": "v1"})
 				}
 				counter.n = 0
-				u := "/functions/" + eURN("probe")
-				c.must(200, "POST", "/functions", eCreateBody(t, "probe", "1"))
-				c.must(200, "PUT", u+"/code", eCodeBody(t, "2"))
-				c.must(200, "PUT", u+"/config", eConfigBody("probe"))
+				u := "/functions/" + urnOf("probe")
+				c.must(200, "POST", "/functions", createReq(t, "probe", "1"))
+				c.must(200, "PUT", u+"/code", codeReq(t, "2"))
+				c.must(200, "PUT", u+"/config", configReq("probe"))
 				c.must(200, "POST", u+"/versions", map[string]any{"version": "v1"})
 				c.must(200, "POST", u+"/aliases", map[string]any{"name": "live", "version": "v1"})
-				c.must(200, "PUT", u+"/code", eCodeBody(t, "3"))
+				c.must(200, "PUT", u+"/code", codeReq(t, "3"))
 				c.must(200, "POST", u+"/versions", map[string]any{"version": "v2"})
 				c.must(200, "PUT", u+"/aliases/live", map[string]any{"version": "v2"})
 				c.must(200, "GET", u+"/config", nil)
@@ -200,17 +366,14 @@ func TestMain(m *testing.M) {
 // killChild creates functions until it is killed, printing each name once
 // its create and publish were answered.
 func killChild(dir string) {
-	s, err := New(Options{StateDir: dir, Token: eToken, ProjectID: ePID, Region: eRegion})
+	s, err := New(Options{StateDir: dir, Token: testToken, ProjectID: testPID, Region: testRegion})
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(1)
 	}
 	do := func(method, path string, body any) {
 		b, _ := json.Marshal(body)
-		req := httptest.NewRequest(method, "http://fgs.test/v2/"+ePID+"/fgs"+path, bytes.NewReader(b))
-		req.Header.Set("X-Auth-Token", eToken)
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
+		rec := serveDirect(s, method, "/v2/"+testPID+"/fgs"+path, b)
 		if rec.Code != 200 {
 			fmt.Println("error", method, path, rec.Code, rec.Body)
 			os.Exit(1)
@@ -218,8 +381,8 @@ func killChild(dir string) {
 	}
 	for i := 0; ; i++ {
 		name := fmt.Sprintf("fn%04d", i)
-		do("POST", "/functions", eCreateBody(nil, name, name))
-		do("POST", "/functions/"+eURN(name)+"/versions", map[string]any{"version": "v1"})
+		do("POST", "/functions", createReq(nil, name, name))
+		do("POST", "/functions/"+urnOf(name)+"/versions", map[string]any{"version": "v1"})
 		fmt.Printf("done %s\n", name)
 	}
 }
@@ -250,10 +413,10 @@ func TestStoreSurvivesKill(t *testing.T) {
 	if len(acked) < 25 {
 		t.Fatalf("the child acknowledged only %v", acked)
 	}
-	s, c := eNew(t, Options{StateDir: dir})
+	s, c := newServer(t, Options{StateDir: dir})
 	for _, name := range acked {
-		r := c.must(200, "GET", "/functions/"+eURN(name)+":v1/config", nil)
-		if r.obj()["digest"] != eHexSHA512(eZip(t, name)) {
+		r := c.must(200, "GET", "/functions/"+urnOf(name)+":v1/config", nil)
+		if r.obj()["digest"] != hexSHA512(zipOf(t, name)) {
 			t.Errorf("%s after the kill: %s", name, r.raw)
 		}
 	}
@@ -329,22 +492,22 @@ func TestStoreConcurrentWriters(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			o := Options{AccessKey: eAK, SecretKey: eSK, ProjectID: ePID, Region: eRegion, StateDir: dir, LockTimeout: 60 * time.Second}
+			o := Options{AccessKey: testAK, SecretKey: testSK, ProjectID: testPID, Region: testRegion, StateDir: dir, LockTimeout: 60 * time.Second}
 			run, err := Start("127.0.0.1:0", o)
 			if err != nil {
 				errs <- err
 				return
 			}
 			defer run.Close()
-			c := eClientFor(t, run.URL, o)
+			c := clientFor(t, run.URL, o)
 			for i := range 10 {
 				name := fmt.Sprintf("%s%02d", group, i)
-				u := "/functions/" + eURN(name)
+				u := "/functions/" + urnOf(name)
 				for _, st := range []struct {
 					method, path string
 					body         any
 				}{
-					{"POST", "/functions", eCreateBody(t, name, name)},
+					{"POST", "/functions", createReq(t, name, name)},
 					{"POST", u + "/versions", map[string]any{"version": "v1"}},
 					{"POST", u + "/aliases", map[string]any{"name": "live", "version": "v1"}},
 				} {
@@ -361,14 +524,14 @@ func TestStoreConcurrentWriters(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	_, c := eNew(t, Options{StateDir: dir})
+	_, c := newServer(t, Options{StateDir: dir})
 	if n := c.must(200, "GET", "/functions", nil).obj()["count"]; n != 20.0 {
 		t.Errorf("%v functions, want 20", n)
 	}
 	for _, group := range []string{"a", "b"} {
 		for i := range 10 {
 			name := fmt.Sprintf("%s%02d", group, i)
-			if r := c.must(200, "GET", "/functions/"+eURN(name)+":!live/config", nil); r.obj()["version"] != "v1" {
+			if r := c.must(200, "GET", "/functions/"+urnOf(name)+":!live/config", nil); r.obj()["version"] != "v1" {
 				t.Errorf("%s: %s", name, r.raw)
 			}
 		}
@@ -380,8 +543,8 @@ func TestStoreConcurrentWriters(t *testing.T) {
 // trigger ids do not repeat the imported ones.
 func TestStoreImportLegacy(t *testing.T) {
 	dir := t.TempDir()
-	zip := eZip(t, "legacy")
-	digest := eHexSHA512(zip)
+	zip := zipOf(t, "legacy")
+	digest := hexSHA512(zip)
 	os.MkdirAll(filepath.Join(dir, "blobs"), 0o755)
 	os.WriteFile(filepath.Join(dir, "blobs", digest), zip, 0o644)
 	code := code{CodeType: "zip", CodeFilename: "code.zip", CodeSize: int64(len(zip)), Digest: digest}
@@ -402,8 +565,8 @@ func TestStoreImportLegacy(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, legacyStateFile), raw, 0o600)
 
 	for round := range 2 { // the second open imports nothing again
-		s, c := eNew(t, Options{StateDir: dir})
-		u := "/functions/" + eURN("old")
+		s, c := newServer(t, Options{StateDir: dir})
+		u := "/functions/" + urnOf("old")
 		r := c.must(200, "GET", u+":!live/config", nil)
 		if m := r.obj(); m["version"] != "v1" || m["digest"] != digest || m["version_description"] != "one" {
 			t.Errorf("round %d: alias live: %s", round, r.raw)
@@ -411,15 +574,15 @@ func TestStoreImportLegacy(t *testing.T) {
 		if f, _ := fnState(s, "default", "old"); f.Latest.Config.EncryptedUserData != cfg.EncryptedUserData || f.MaxInstances != 7 {
 			t.Errorf("round %d: latest %+v", round, f.function)
 		}
-		if l := c.must(200, "GET", "/triggers/"+eURN("old")+":!live", nil).list(); len(l) != 1 {
+		if l := c.must(200, "GET", "/triggers/"+urnOf("old")+":!live", nil).list(); len(l) != 1 {
 			t.Errorf("round %d: triggers %v", round, l)
 		}
 		link := c.must(200, "GET", u+":v1/code", nil).obj()["func_code"].(map[string]any)["link"].(string)
-		if got := eGetLink(t, link); string(got) != string(zip) {
+		if got := getLink(t, link); string(got) != string(zip) {
 			t.Errorf("round %d: code of v1", round)
 		}
 		if round == 0 {
-			r := c.must(200, "POST", "/triggers/"+eURN("old")+":v1", map[string]any{"trigger_type_code": "TIMER", "event_data": map[string]any{"name": "n"}})
+			r := c.must(200, "POST", "/triggers/"+urnOf("old")+":v1", map[string]any{"trigger_type_code": "TIMER", "event_data": map[string]any{"name": "n"}})
 			if id := r.obj()["trigger_id"]; id == "emu-trigger-41" {
 				t.Errorf("new trigger id %v repeats an imported one", id)
 			}
@@ -435,11 +598,11 @@ func TestStoreImportLegacy(t *testing.T) {
 	// The marker keeps a state.json that reappears (a crash before the
 	// rename) from being imported over newer state.
 	os.WriteFile(filepath.Join(dir, legacyStateFile), raw, 0o600)
-	_, c := eNew(t, Options{StateDir: dir})
-	if l := c.must(200, "GET", "/triggers/"+eURN("old")+":v1", nil).list(); len(l) != 1 {
+	_, c := newServer(t, Options{StateDir: dir})
+	if l := c.must(200, "GET", "/triggers/"+urnOf("old")+":v1", nil).list(); len(l) != 1 {
 		t.Errorf("after a second state.json: %v", l)
 	}
-	if l := c.must(200, "GET", "/triggers/"+eURN("old")+":!live", nil).list(); len(l) != 1 {
+	if l := c.must(200, "GET", "/triggers/"+urnOf("old")+":!live", nil).list(); len(l) != 1 {
 		t.Errorf("imported twice: %v", l)
 	}
 }
