@@ -235,6 +235,24 @@ func (s *session) Close() {
 	}
 }
 
+// localStateDir makes <project>/.fgsdeploy/local for --local. The state
+// holds secrets (encrypted_user_data) as the real service does, so
+// .fgsdeploy/ gets a .gitignore of "*" when it is created.
+func localStateDir(project string) (string, error) {
+	top := filepath.Join(project, ".fgsdeploy")
+	dir := filepath.Join(top, "local")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("local emulator state: %w", err)
+	}
+	ignore := filepath.Join(top, ".gitignore")
+	if _, err := os.Lstat(ignore); os.IsNotExist(err) {
+		if err := os.WriteFile(ignore, []byte("*\n"), 0o644); err != nil {
+			return "", fmt.Errorf("local emulator state: %w", err)
+		}
+	}
+	return dir, nil
+}
+
 func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io.Writer) (*session, error) {
 	cfg := apiclient.Config{
 		Region:        firstNonEmpty(str(c, "region"), env("HUAWEICLOUD_SDK_REGION", "HW_REGION_NAME"), p.Region),
@@ -259,9 +277,16 @@ func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io
 	}
 	s := &session{}
 	if boolean(c, "local") || env("FGSDEPLOY_LOCAL") == "1" {
+		stateDir, err := localStateDir(p.Dir)
+		if err != nil {
+			return nil, err
+		}
 		run, err := emulator.Start("127.0.0.1:0", emulator.Options{
 			AccessKey: localAK, SecretKey: localSK, ProjectID: localProject, Region: localRegion,
-			StateDir: filepath.Join(p.Dir, ".fgsdeploy", "local"),
+			StateDir: stateDir, Strict: env("FGSDEPLOY_LOCAL_STRICT") == "1",
+			OnLockWait: func(path string, timeout time.Duration) {
+				fmt.Fprintf(stderr, "fgsdeploy: waiting up to %v for another fgsdeploy using %s\n", timeout, path)
+			},
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start local emulator: %w", err)
@@ -625,6 +650,7 @@ func emulatorCmd(stdout, stderr io.Writer) *cli.Command {
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the fault injection"},
 			&cli.IntFlag{Name: "version-cap", Usage: "versions per function including latest (default 20)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no request log on stderr"},
+			&cli.BoolFlag{Name: "strict", Usage: "take the harshest documented reading of each open API rule (docs/api-notes.md)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.String("access-key") == "" && c.String("token") == "" {
@@ -640,7 +666,7 @@ func emulatorCmd(stdout, stderr io.Writer) *cli.Command {
 				AccessKey: c.String("access-key"), SecretKey: c.String("secret-key"), Token: c.String("token"),
 				ProjectID: c.String("project-id"), Region: c.String("region"), StateDir: c.String("state"),
 				Latency: c.Duration("latency"), FaultRate: c.Float64("fault-rate"), Seed: c.Int64("seed"),
-				VersionCap: c.Int("version-cap"),
+				VersionCap: c.Int("version-cap"), Strict: c.Bool("strict"),
 			}
 			if !c.Bool("quiet") {
 				// One line per request: method, path, status, error code,

@@ -93,7 +93,7 @@ func setupScript(env *testscript.Env) error {
 	// Scenarios must not pick up the developer's credentials or colour settings.
 	for _, k := range []string{"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HW_ACCESS_KEY", "HW_SECRET_KEY",
 		"HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN", "HUAWEICLOUD_SDK_REGION",
-		"HW_REGION_NAME", "HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID", "FGSDEPLOY_ENDPOINT", "FGSDEPLOY_LOCAL",
+		"HW_REGION_NAME", "HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID", "FGSDEPLOY_ENDPOINT", "FGSDEPLOY_LOCAL", "FGSDEPLOY_LOCAL_STRICT",
 		"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "FGSDEPLOY_VERSION_CAP", "FGSDEPLOY_MAX_ATTEMPTS"} {
 		env.Setenv(k, "")
 	}
@@ -125,7 +125,12 @@ const (
 // cmdEmulator starts an emulator for the rest of the script and points
 // fgsdeploy at it through the environment:
 //
-//	emulator [fault-rate=F] [seed=N] [latency=D] [version-cap=N]
+//	emulator [fault-rate=F] [seed=N] [latency=D] [version-cap=N] [strict=1]
+//	         [obs-object=URL,FILE]...
+//
+// strict=1 takes the harshest documented reading of each open API rule
+// (emulator.Options.Strict); obs-object makes FILE's bytes the OBS object
+// at URL, for code_type obs.
 func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! emulator")
@@ -155,6 +160,17 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 			}
 		case "state":
 			opts.StateDir = ts.MkAbs(v)
+		case "strict":
+			opts.Strict, err = strconv.ParseBool(v)
+		case "obs-object":
+			url, file, ok := strings.Cut(v, ",")
+			if !ok {
+				ts.Fatalf("emulator: obs-object=URL,FILE, got %q", v)
+			}
+			if opts.OBSObjects == nil {
+				opts.OBSObjects = map[string][]byte{}
+			}
+			opts.OBSObjects[url], err = os.ReadFile(ts.MkAbs(file))
 		default:
 			ts.Fatalf("emulator: unknown option %q", k)
 		}
@@ -188,7 +204,7 @@ var procs sync.Map
 //	emuproc stop                SIGTERM; it must exit 0 within 10 s
 func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
-		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] | emuproc stop")
+		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] [strict=1] | emuproc stop")
 	}
 	work := ts.Getenv("WORK")
 	switch args[0] {
@@ -203,6 +219,8 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 				argv = append(argv, "--state", ts.MkAbs(v))
 			case "token":
 				argv = append(argv, "--token", v)
+			case "strict":
+				argv = append(argv, "--strict="+v)
 			default:
 				ts.Fatalf("emuproc: unknown option %q", a)
 			}
@@ -261,7 +279,7 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("emuproc stop: still running 10s after SIGTERM")
 		}
 	default:
-		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] | emuproc stop")
+		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] [strict=1] | emuproc stop")
 	}
 }
 

@@ -35,3 +35,4 @@ echo
 echo "## Plan and apply against the emulator"
 go run ./bench/applybench -functions 200 -latency 50ms -parallelism 1,8,32
 go run ./bench/applybench -functions 200 -latency 50ms -parallelism 8,32 -release
+bench/local.sh

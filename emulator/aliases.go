@@ -24,8 +24,8 @@ func (s *Server) aliasModel(f *function, a *alias) map[string]any {
 	return m
 }
 
-func (s *Server) fnOf(u urn) (*function, *apiError) {
-	f, _, _, e := s.lookup(u.bare())
+func (s *Server) fnOf(t *stx, u urn) (*function, *apiError) {
+	f, _, _, e := s.lookup(t, u.bare())
 	return f, e
 }
 
@@ -37,18 +37,15 @@ func (s *Server) fnOf(u urn) (*function, *apiError) {
 // each weight is 1 to 99 and they add up to less than 100, so the main
 // version keeps some traffic (FSS.1092); an additional version is not the
 // main version (FSS.1093).
-func checkAlias(f *function, b *aliasBody) *apiError {
-	exists := func(v string) bool {
-		_, ok := f.Published[v]
-		return ok || v == "latest"
-	}
+func checkAlias(t *stx, f *function, b *aliasBody) *apiError {
+	exists := func(v string) bool { return t.hasVersion(f, v) }
 	if b.Version == "" {
 		return errf(400, "FSS.1015", "version is required")
 	}
 	if !exists(b.Version) {
 		return errf(404, "FSS.1052", "version %s not found", b.Version)
 	}
-	for _, other := range f.Aliases {
+	for _, other := range t.aliases(f) {
 		if other.Name != b.Name && other.Version == b.Version {
 			return errf(409, "FSS.1066", "version %s is already in use by alias %s", b.Version, other.Name)
 		}
@@ -89,37 +86,32 @@ func checkAlias(f *function, b *aliasBody) *apiError {
 	return nil
 }
 
-func (s *Server) listAliases(u urn) response {
-	f, e := s.fnOf(u)
+func (s *Server) listAliases(t *stx, u urn) response {
+	f, e := s.fnOf(t, u)
 	if e != nil {
 		return fail(e)
 	}
-	names := make([]string, 0, len(f.Aliases))
-	for n := range f.Aliases {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	list := []map[string]any{} // a bare JSON array, as FunctionGraph returns
-	for _, n := range names {
-		list = append(list, s.aliasModel(f, f.Aliases[n]))
+	list := []map[string]any{} // a bare JSON array sorted by name, as FunctionGraph returns
+	for _, a := range t.aliases(f) {
+		list = append(list, s.aliasModel(f, a))
 	}
 	return ok(list)
 }
 
-func (s *Server) getAlias(u urn, name string) response {
-	f, e := s.fnOf(u)
+func (s *Server) getAlias(t *stx, u urn, name string) response {
+	f, e := s.fnOf(t, u)
 	if e != nil {
 		return fail(e)
 	}
-	a := f.Aliases[name]
+	a := t.alias(f, name)
 	if a == nil {
 		return fail(errf(404, "FSS.1053", "alias %s not found", name))
 	}
 	return ok(s.aliasModel(f, a))
 }
 
-func (s *Server) createAlias(u urn, body []byte) response {
-	f, e := s.fnOf(u)
+func (s *Server) createAlias(t *stx, u urn, body []byte) response {
+	f, e := s.fnOf(t, u)
 	if e != nil {
 		return fail(e)
 	}
@@ -127,29 +119,29 @@ func (s *Server) createAlias(u urn, body []byte) response {
 	if e := decodeJSON(body, &b); e != nil {
 		return fail(e)
 	}
-	if !aliasRe.MatchString(b.Name) {
+	if !isAliasName(b.Name) {
 		return fail(errf(400, "FSS.1014", "invalid alias name %q", b.Name))
 	}
-	if _, exists := f.Aliases[b.Name]; exists {
+	if t.alias(f, b.Name) != nil {
 		return fail(errf(409, "FSS.1063", "alias %s already exists", b.Name))
 	}
-	if len(f.Aliases) >= maxAliases {
+	if len(t.aliases(f)) >= maxAliases {
 		return fail(errf(403, "FSS.1043", "the function already has %d aliases", maxAliases))
 	}
-	if e := checkAlias(f, &b); e != nil {
+	if e := checkAlias(t, f, &b); e != nil {
 		return fail(e)
 	}
 	a := &alias{Name: b.Name, Version: b.Version, Description: b.Description, Weights: b.Weights, Strategy: b.Strategy, LastModified: s.aliasNow()}
-	f.Aliases[b.Name] = a
+	t.putAlias(f, a)
 	return ok(s.aliasModel(f, a))
 }
 
-func (s *Server) updateAlias(u urn, name string, body []byte) response {
-	f, e := s.fnOf(u)
+func (s *Server) updateAlias(t *stx, u urn, name string, body []byte) response {
+	f, e := s.fnOf(t, u)
 	if e != nil {
 		return fail(e)
 	}
-	a := f.Aliases[name]
+	a := t.alias(f, name)
 	if a == nil {
 		return fail(errf(404, "FSS.1053", "alias %s not found", name))
 	}
@@ -158,24 +150,25 @@ func (s *Server) updateAlias(u urn, name string, body []byte) response {
 		return fail(e)
 	}
 	b.Name = name
-	if e := checkAlias(f, &b); e != nil {
+	if e := checkAlias(t, f, &b); e != nil {
 		return fail(e)
 	}
 	a.Version, a.Description, a.Weights, a.Strategy, a.LastModified = b.Version, b.Description, b.Weights, b.Strategy, s.aliasNow()
+	t.putAlias(f, a)
 	return ok(s.aliasModel(f, a))
 }
 
-func (s *Server) deleteAlias(u urn, name string) response {
-	f, e := s.fnOf(u)
+func (s *Server) deleteAlias(t *stx, u urn, name string) response {
+	f, e := s.fnOf(t, u)
 	if e != nil {
 		return fail(e)
 	}
-	if f.Aliases[name] == nil {
+	if t.alias(f, name) == nil {
 		return fail(errf(404, "FSS.1053", "alias %s not found", name))
 	}
-	if n := len(f.Triggers["!"+name]); n > 0 {
-		return fail(errf(400, "FSS.1154", "alias %s has %d trigger(s): delete them first", name, n))
+	if n := len(t.triggers(f, "!"+name)); n > 0 {
+		return fail(errf(403, "FSS.1154", "alias %s has %d trigger(s): delete them first", name, n))
 	}
-	delete(f.Aliases, name)
+	t.deleteAlias(f, name)
 	return noContent()
 }

@@ -7,8 +7,8 @@ import (
 )
 
 // Run serves on addr until ctx is done. Its first line of stdout is
-// exactly "listening on http://HOST:PORT"; the state is persisted when it
-// returns.
+// exactly "listening on http://HOST:PORT". Every change is on disk when its
+// request is answered; returning releases the state directory.
 func Run(ctx context.Context, addr string, opts Options, stdout io.Writer) error {
 	r, err := Start(addr, opts)
 	if err != nil {

@@ -1,5 +1,7 @@
 // Package emulator is a local FunctionGraph: a real HTTP server speaking
-// the v2 wire protocol of fgs-api.md, used by --local and by every test.
+// the v2 wire protocol, used by --local and by every test. The rules it
+// follows, their sources and the reading chosen where the documentation
+// leaves one open are in docs/api-notes.md; this comment summarizes them.
 //
 // It plays the cloud, so it imports nothing of the tool's own packages: its
 // wire types and its SDK-HMAC-SHA256 verifier are its own, and a wrong JSON
@@ -10,21 +12,22 @@
 // # Authentication (gateway codes)
 //
 // Every request but a code link is authenticated: an SDK-HMAC-SHA256
-// signature over the canonical request of fgs-api.md §5 (x-sdk-date must
+// signature over the SDK's canonical request (x-sdk-date must
 // be signed and within 15 minutes of Options.Now; X-Sdk-Content-Sha256:
 // UNSIGNED-PAYLOAD is honoured; any signed header may be listed, host and
 // content-length included), or an X-Auth-Token equal to Options.Token. An
 // X-Security-Token (temporary credentials) is accepted whatever its value.
-// Every failure is 401 APIG.0301, the code API Gateway documents for all
-// IAM authentication failures, with its documented messages: "verify aksk
+// Every failure is 401 APIG.0301 (APIGW.0301 in strict mode: the API
+// Gateway FAQ and the current signing guide write the same failures with
+// either prefix), with the documented messages: "verify aksk
 // signature fail" (bad signature, wrong secret key, stale or missing
 // X-Sdk-Date), "Get secretKey failed ... ak not exist" (unknown access
 // key), "x-auth-token not found" (no credentials), "decrypt token fail"
 // (wrong token). A project id in the path or X-Project-Id other than
 // Options.ProjectID is 403 FSS.0403 (a choice: the real gateway's answer is
 // not documented; 403 says "these credentials may not touch that"). A
-// method and path the service does not publish is 404 APIG.0101, after
-// authentication. IAM GET /v3/projects?name=REGION is served on the same
+// method and path the service does not publish is 404 APIG.0101 (APIGW in
+// strict mode), after authentication. IAM GET /v3/projects?name=REGION is served on the same
 // port; another region gives an empty list.
 //
 // # Functions
@@ -37,9 +40,17 @@
 //     the Notes and Constraints page says 4,096, the error table 2 KB);
 //     description at most 512 characters (FSS.1019). An existing function
 //     is 409 FSS.1061. Options.FunctionCap (0 = none, since the real quota
-//     of 400 can be raised) gives 403 FSS.1041. Create ignores VPC, mounts,
-//     app agency, initializer, pre-stop and concurrency settings, which
-//     only a config update sets (fgs-api.md §6). type defaults to v2.
+//     of 400 can be raised) gives 403 FSS.1041. Create takes the SDK's
+//     create body, VPC, mounts, app agency, initializer, pre-stop and
+//     logging included; strategy_config and ephemeral_storage are not
+//     create fields and take their defaults. type defaults to v2.
+//   - Value rules (rules.go): runtimes exactly the SDK's enum (FSS.1005);
+//     memory 128 to 4096 in the SDK's steps (FSS.1007); function names 2
+//     to 60, ending in a letter or digit (FSS.1002); ephemeral_storage 512,
+//     or 10240 for http and Custom Image (FSS.0400); concurrent_num 1 to
+//     1000, above 1 only for http and Custom Image (FSS.1026); at most 5
+//     mounts (403 FSS.1049), mount ids -1 to 65534 but not 0, 1000, 1002
+//     (FSS.1075).
 //   - Bad JSON is 406 FSS.0406, as the error table lists it.
 //   - digest is hex SHA-512 of the decoded package, code_size its length.
 //     code_encrypt_kms_key_id is stored with the code (a code update
@@ -47,24 +58,30 @@
 //     A missing func_code.file is FSS.1012, one that is not base64 FSS.1011;
 //     zip/jar over 50 MB is 413 FSS.1071, inline over 10 KB 413 FSS.1072; a
 //     body over 80 MB is 413 FSS.0413. func_code.file is decoded straight
-//     from the body bytes, so an upload is held as body plus package. For
-//     obs code there is no object store: the URL itself is the "package",
-//     so the digest changes exactly when the URL does.
+//     from the body bytes, so an upload is held as body plus package. obs
+//     code is read from the object code_url names (Options.OBSObjects,
+//     behind objectSource, until the emulator has an OBS API), its digest
+//     computed from the bytes like any package's; an object it cannot read
+//     is 404 FSS.1054, a code_url that is not https 400 FSS.1010.
 //   - Responses carry the LTS target as log_group_id and log_stream_id,
 //     never log_config, as the SDK's response models do.
-//     encrypted_user_data is write-only: stored, never returned.
+//     encrypted_user_data is stored and never returned, except by GET
+//     config in strict mode.
 //   - PUT config is a full replace: func_name, runtime, timeout, handler
 //     and memory_size are required (FSS.0400 when absent); runtime
 //     (FSS.1005) and name (FSS.1002) cannot change; what the body leaves
 //     out is cleared (func_vpc, user_data, log_config, initializer...),
-//     except encrypted_user_data, which is kept when absent: it cannot be
-//     read back, so a client could not re-send it (a choice; the service's
-//     behaviour is undocumented). enable_lts_log false drops log_config.
-//   - Config fields of the SDK's update body that GET config returns but
-//     the emulator does not interpret (dynamic memory, GPU, custom image,
-//     heartbeat handler, the KMS key of user_data, ...: otherConfigBody)
-//     are stored as sent, returned, snapshotted by versions, and replaced
-//     by a config update like every other field.
+//     except encrypted_user_data, which is kept when absent since it
+//     cannot be read back (strict: cleared, and GET config returns it).
+//     enable_lts_log false turns logging off (strict: enable_lts_log left
+//     out keeps logging as it was, and a new function without it has
+//     logging on, with a group and stream the emulator makes).
+//   - Config fields of the SDK's update body the emulator does not
+//     interpret (dynamic memory, GPU, custom image, heartbeat and restore
+//     hook handlers, extend_config, the KMS key of user_data, ...:
+//     otherConfigBody) are stored as sent, returned by GET config,
+//     snapshotted by versions, and replaced by a config update like every
+//     other field.
 //   - Maximum instances (-1 to 1000, else FSS.1026) are reported as
 //     strategy_config.concurrency, as in the SDK's config model (which has
 //     no max_instance_num).
@@ -77,18 +94,22 @@
 //     of aliases "2020-06-19T10:07:34+08:00", as their examples show.
 //   - The function list pages with marker (an offset) and maxitems (0 or
 //     over 400 means 400); anything but a non-negative integer is FSS.1001.
+//     func_name is a fuzzy (substring) match.
 //   - Not found: 404 FSS.1051 function, FSS.1052 version, FSS.1053 alias.
 //     With Options.ConfigWithoutDependencies GET config leaves out
 //     depend_version_list (GET code keeps it), as older API versions do.
 //     With Options.NotFoundTrap a missing function is 401 FSS.0401 on GET
-//     config, as FunctionGraph sometimes answers (fgs-api.md §3).
+//     config, as FunctionGraph sometimes answers.
 //   - GET code returns func_code.link, an unauthenticated URL on the same
 //     server serving the stored package, like an OBS pre-signed link.
 //
 // # Versions
 //
-// Versions are deep copies of latest's code and config. Publishing when
-// latest equals the newest version is 400 FSS.1016; a duplicate name 409
+// Versions are copies of latest's code and config, without mount_config
+// ("no triggers, mounting disks, or reserved instances are configured in a
+// new version"). Publishing when latest equals the newest version in what
+// a version holds is 400 FSS.1016 (strict: unless the code, code_url or
+// code_filename changed); a duplicate name 409
 // FSS.1062; an invalid name (1 to 42 of [A-Za-z0-9_.-], alphanumeric at
 // both ends, not "latest") 400 FSS.1015. A publish beyond Options.VersionCap
 // (latest included, default 20 per the Notes and Constraints page) is also
@@ -96,14 +117,18 @@
 // invalid version. A digest that differs from latest's is 428 FSS.0428
 // (precondition): the SDK calls the field an "MD5 key" and its meaning is
 // unclear, so the emulator treats it as an optimistic lock. Default names
-// are vYYYYMMDD-HHMMSS of Options.Now. The version list holds full function
+// are vYYYYMMDD-HHMMSS of Options.Now. The publish response is the new
+// version's model (strict: "version": "latest" and an unqualified URN, as
+// one reference's example shows). The version list holds full function
 // models (the SDK's ListFunctionVersionResult), latest first, then in
-// publish order, with next_marker and count; marker and maxitems are
-// ignored, as the Terraform provider notes.
+// publish order, with next_marker and count, marker and maxitems ignored,
+// as the Terraform provider notes (strict: pages of maxitems, 5 by
+// default, with next_marker and no count).
 //
 // # Aliases
 //
-// At most 10 per function (403 FSS.1043). Each version can be associated
+// Names are 1 to 63 characters, a letter first and a letter or digit last
+// (FSS.1014). At most 10 per function (403 FSS.1043). Each version can be associated
 // with only one alias (Notes and Constraints page): a second alias on the
 // same main version is 409 FSS.1066 (additional versions do not count). The
 // main version must exist (404 FSS.1052). additional_version_weights and
@@ -117,11 +142,21 @@
 //
 // # State
 //
-// State lives in memory or in Options.StateDir: state.json, written after
-// every change atomically (temporary file, fsync, rename, fsync of the
-// folder), so a crash leaves the old or the new state; packages are
-// content-addressed under blobs/ so state.json stays small. Temporary files
-// a crash left are removed at start. One mutex serializes requests.
+// State lives in a transactional store (store.go): with Options.StateDir,
+// a bbolt file, state.db, opened with an exclusive lock for as long as the
+// Server runs (another process on the same directory waits up to
+// Options.LockTimeout, calling Options.OnLockWait once, then gets
+// ErrStateLocked); without it, maps with the same transaction semantics.
+// Each resource has a bucket of its own (functions, versions, aliases,
+// triggers; OBS objects, dependencies and invocation logs come later), one
+// JSON record per key, so a request reads and writes only the records it
+// names. Every request is one transaction: reads in a read-only view,
+// writes in an update that commits (fsync) before the answer, or rolls
+// back entirely when the request fails. Code packages are files under
+// blobs/, named by their SHA-512 and written atomically before the
+// transaction that refers to them. A state.json of an earlier emulator is
+// imported once and renamed state.json.imported. Packages no version
+// refers to any more are not removed.
 //
 // # Faults and latency
 //
@@ -145,15 +180,37 @@
 //
 // GET and POST /triggers/{function_urn} list (a bare JSON array) and
 // create triggers of latest, a version or an alias (trigger_type_code from
-// the SDK's enum, event_data an object; FSS.1052/1053 for a version or
-// alias that does not exist). They are stored, never fired. Deleting a
-// version deletes its triggers and those of the aliases deleted with it;
-// an alias with triggers cannot be deleted (400 FSS.1154; the status is a
-// choice).
+// the SDK's enum, else 400 FSS.1101; event_data an object; FSS.1052/1053
+// for a version or alias that does not exist). They are stored, never
+// fired. Deleting a version deletes its triggers and those of the aliases
+// deleted with it; an alias with triggers cannot be deleted (403
+// FSS.1154).
+//
+// # Strict mode
+//
+// Options.Strict (fgsdeploy emulator --strict, FGSDEPLOY_LOCAL_STRICT=1
+// under --local) takes the harshest documented reading of each rule the
+// documentation leaves open, so that a client passing against both modes
+// is right under every reading (docs/api-notes.md, rules 1-7): GET config
+// returns encrypted_user_data and a PUT without it clears it (1); a
+// publish needs a code change (2); mount_config needs mount_user (4);
+// logging left out of an update is kept and a new function logs by
+// default (5); the publish response says "latest" (6); the version list
+// pages without count (7); the gateway's codes are APIGW.* (12). Rules
+// 3 and 8-14 hold in both modes.
+//
+// # Codes the emulator chose
+//
+// Where the references name no code for a case, the emulator uses a
+// documented one: 403 FSS.0403 for another project id, 400 FSS.1015 for a
+// publish beyond the version cap, 428 FSS.0428 for a publish digest that
+// does not match, 400 FSS.0400 for a refused ephemeral_storage, a missing
+// mount_user (strict) and a bad mount_type.
 //
 // # Not emulated
 //
-// Firing triggers, updating or deleting them, async invoke config,
+// Firing triggers (they never fire here until invocation is emulated),
+// updating or deleting them, async invoke config,
 // reserved instances, lts-log-detail, tags, dependencies as resources,
 // custom images (code_type
 // Custom-Image-Swr is FSS.1006 here), invocation, the AK lock-out after failed

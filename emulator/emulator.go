@@ -24,10 +24,25 @@ type Options struct {
 	Token                string // also accept X-Auth-Token equal to this when non-empty
 	ProjectID            string // the only valid project id
 	Region               string
-	StateDir             string        // "" = in memory; else persisted with atomic writes
-	Latency              time.Duration // added to every request
-	FaultRate            float64       // fraction of requests that fail: 429, 500 or a dropped connection
-	Seed                 int64         // makes fault injection deterministic
+	// StateDir holds the state: state.db (bbolt, locked by this process
+	// while it runs) and the code packages under blobs/. "" keeps the state
+	// in memory.
+	StateDir string
+	// LockTimeout bounds how long New waits for another process holding
+	// StateDir; 0 means DefaultLockTimeout. OnLockWait, when set, is
+	// called once when New starts waiting.
+	LockTimeout time.Duration
+	OnLockWait  func(path string, timeout time.Duration)
+	// Strict takes the harshest documented reading of each rule the API
+	// documentation leaves open (doc.go, "Strict mode").
+	Strict bool
+	// OBSObjects are the OBS objects code_type obs can name, by URL, until
+	// the emulator serves an OBS API of its own; any other code_url is an
+	// object FunctionGraph cannot read (404 FSS.1054).
+	OBSObjects map[string][]byte
+	Latency    time.Duration // added to every request
+	FaultRate  float64       // fraction of requests that fail: 429, 500 or a dropped connection
+	Seed       int64         // makes fault injection deterministic
 	// FaultAfterEffect makes injected 500s and dropped connections happen
 	// after the request took effect, as a real service can fail after
 	// applying a change. 429s are always decided before (throttling means
@@ -42,7 +57,7 @@ type Options struct {
 	// default but can be raised on request.
 	FunctionCap int
 	// NotFoundTrap makes a missing function come back as 401 FSS.0401 on
-	// config reads, as FunctionGraph sometimes does (fgs-api.md §3).
+	// config reads, as FunctionGraph sometimes does (docs/api-notes.md).
 	NotFoundTrap bool
 	// ConfigWithoutDependencies leaves depend_version_list out of GET
 	// config, as API versions before the SDK's current model answer; GET
@@ -61,12 +76,12 @@ type Stats struct {
 
 // Server is the emulator, an http.Handler.
 type Server struct {
-	opts  Options
-	store *store
+	opts    Options
+	db      kv
+	blobs   blobStore
+	objects objectSource // what code_type obs reads
 
-	mu    sync.Mutex
-	st    *state
-	blobs map[string][]byte // in-memory mode only
+	mu    sync.Mutex // guards stats
 	stats Stats
 
 	faultMu   sync.Mutex
@@ -87,24 +102,20 @@ func New(opts Options) (*Server, error) {
 	if opts.Region == "" {
 		opts.Region = "cn-north-4"
 	}
-	s := &Server{opts: opts, blobs: map[string][]byte{}, faultRate: opts.FaultRate, rng: rand.New(rand.NewSource(opts.Seed))}
-	if opts.StateDir != "" {
-		s.store = &store{dir: opts.StateDir}
-	}
-	st, err := s.store.load()
+	db, blobs, err := openState(opts)
 	if err != nil {
 		return nil, err
 	}
-	s.st = st
+	s := &Server{opts: opts, db: db, blobs: blobs, objects: urlObjects(opts.OBSObjects),
+		faultRate: opts.FaultRate, rng: rand.New(rand.NewSource(opts.Seed))}
 	s.stats = Stats{Requests: map[string]int{}, Publishes: map[string]int{}}
 	return s, nil
 }
 
-// Close persists the state.
+// Close closes the store and releases the state directory. Every change
+// is already on disk when its request is answered.
 func (s *Server) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.store.save(s.st)
+	return s.db.Close()
 }
 
 // SetFaultRate changes the fraction of failing requests.
@@ -152,7 +163,7 @@ func Start(addr string, opts Options) (*Running, error) {
 	return r, nil
 }
 
-// Close stops serving and persists the state.
+// Close stops serving and closes the store.
 func (r *Running) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -315,7 +326,7 @@ func (s *Server) throttle(w http.ResponseWriter, kind faultKind) *apiError {
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	if kind == fault429APIG {
-		return errf(429, "APIG.0308", "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 second")
+		return errf(429, s.gateway("0308"), "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 second")
 	}
 	return errf(429, "FSS.0429", "Too many requests, please retry later")
 }
@@ -406,9 +417,7 @@ func (s *Server) serveBlob(w http.ResponseWriter, r *http.Request, reqID, digest
 	var b []byte
 	err := os.ErrNotExist
 	if digestRe.MatchString(digest) {
-		s.mu.Lock()
-		b, err = s.store.getBlob(digest, s.blobs)
-		s.mu.Unlock()
+		b, err = s.blobs.get(digest)
 	}
 	if err != nil {
 		s.write(w, r, reqID, fail(errf(404, "FSS.0404", "no such object")))
@@ -419,19 +428,29 @@ func (s *Server) serveBlob(w http.ResponseWriter, r *http.Request, reqID, digest
 	w.Write(b)
 }
 
+// gateway is the prefix of the API gateway's error codes: APIG (the API
+// Gateway FAQ's examples) or, in strict mode, APIGW (the API Request
+// Signing Guide's examples, for the same failures).
+func (s *Server) gateway(code string) string {
+	if s.opts.Strict {
+		return "APIGW." + code
+	}
+	return "APIG." + code
+}
+
 // authenticate checks the token or the signature, and the project id.
 func (s *Server) authenticate(r *http.Request, body []byte) *apiError {
 	if tok := r.Header.Get("X-Auth-Token"); tok != "" {
 		if s.opts.Token == "" || tok != s.opts.Token {
-			return errf(401, "APIG.0301", "Incorrect IAM authentication information: decrypt token fail")
+			return errf(401, s.gateway("0301"), "Incorrect IAM authentication information: decrypt token fail")
 		}
 		return nil
 	}
 	if r.Header.Get("Authorization") == "" {
-		return errf(401, "APIG.0301", "Incorrect IAM authentication information: x-auth-token not found")
+		return errf(401, s.gateway("0301"), "Incorrect IAM authentication information: x-auth-token not found")
 	}
 	if err := verify(r, body, s.opts.AccessKey, s.opts.SecretKey, s.opts.Now()); err != nil {
-		return errf(401, "APIG.0301", "%s", err.Error())
+		return errf(401, s.gateway("0301"), "%s", err.Error())
 	}
 	return nil
 }
@@ -446,7 +465,7 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" || (parts[3] != "functions" && parts[3] != "triggers") {
-		return fail(noSuchAPI(r))
+		return fail(s.noSuchAPI(r))
 	}
 	if parts[1] != s.opts.ProjectID {
 		return fail(errf(403, "FSS.0403", "the project id in the path does not match these credentials"))
@@ -455,19 +474,17 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 		return fail(errf(403, "FSS.0403", "X-Project-Id does not match these credentials"))
 	}
 	rest := parts[4:]
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if parts[3] == "triggers" {
 		return s.handleTriggers(r, rest, body)
 	}
 	if len(rest) == 0 {
 		switch r.Method {
 		case http.MethodGet:
-			return s.listFunctions(r)
+			return s.view(func(t *stx) response { return s.listFunctions(t, r) })
 		case http.MethodPost:
-			return s.mutate(s.createFunction(body))
+			return s.update(func(t *stx) response { return s.createFunction(t, body) })
 		}
-		return fail(noSuchAPI(r))
+		return fail(s.noSuchAPI(r))
 	}
 	u, e := s.ownURN(rest[0])
 	if e != nil {
@@ -476,37 +493,86 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 	sub := strings.Join(rest[1:], "/")
 	switch {
 	case sub == "" && r.Method == http.MethodDelete:
-		return s.mutate(s.deleteFunctionOrVersion(u))
+		return s.update(func(t *stx) response { return s.deleteFunctionOrVersion(t, u) })
 	case sub == "config" && r.Method == http.MethodGet:
-		return s.getConfig(u)
+		return s.view(func(t *stx) response { return s.getConfig(t, u) })
 	case sub == "config" && r.Method == http.MethodPut:
-		return s.mutate(s.updateConfig(u, body))
+		return s.update(func(t *stx) response { return s.updateConfig(t, u, body) })
 	case sub == "code" && r.Method == http.MethodGet:
-		return s.getCode(r, u)
+		return s.view(func(t *stx) response { return s.getCode(t, r, u) })
 	case sub == "code" && r.Method == http.MethodPut:
-		return s.mutate(s.updateCode(u, body))
+		return s.update(func(t *stx) response { return s.updateCode(t, u, body) })
 	case sub == "config-max-instance" && r.Method == http.MethodPut:
-		return s.mutate(s.maxInstances(u, body))
+		return s.update(func(t *stx) response { return s.maxInstances(t, u, body) })
 	case sub == "versions" && r.Method == http.MethodPost:
-		return s.mutate(s.publish(u, body))
+		return s.update(func(t *stx) response { return s.publish(t, u, body) })
 	case sub == "versions" && r.Method == http.MethodGet:
-		return s.listVersions(u)
+		return s.view(func(t *stx) response { return s.listVersions(t, r, u) })
 	case sub == "aliases" && r.Method == http.MethodGet:
-		return s.listAliases(u)
+		return s.view(func(t *stx) response { return s.listAliases(t, u) })
 	case sub == "aliases" && r.Method == http.MethodPost:
-		return s.mutate(s.createAlias(u, body))
+		return s.update(func(t *stx) response { return s.createAlias(t, u, body) })
 	case strings.HasPrefix(sub, "aliases/") && len(rest) == 3:
 		name := rest[2]
 		switch r.Method {
 		case http.MethodGet:
-			return s.getAlias(u, name)
+			return s.view(func(t *stx) response { return s.getAlias(t, u, name) })
 		case http.MethodPut:
-			return s.mutate(s.updateAlias(u, name, body))
+			return s.update(func(t *stx) response { return s.updateAlias(t, u, name, body) })
 		case http.MethodDelete:
-			return s.mutate(s.deleteAlias(u, name))
+			return s.update(func(t *stx) response { return s.deleteAlias(t, u, name) })
 		}
 	}
-	return fail(noSuchAPI(r))
+	return fail(s.noSuchAPI(r))
+}
+
+// view answers a read in a read-only transaction.
+func (s *Server) view(fn func(*stx) response) response {
+	var resp response
+	err := s.db.View(func(tx kvTx) error {
+		t := &stx{kv: tx}
+		resp = fn(t)
+		return t.err
+	})
+	if err != nil {
+		return fail(errf(500, "FSS.0500", "read state: %v", err))
+	}
+	return resp
+}
+
+// errRollback makes Update discard a failed request's writes.
+var errRollback = errors.New("request failed")
+
+// update answers a write in a read-write transaction: committed (durable
+// on disk with a state directory) before the answer when it succeeds,
+// rolled back when it fails.
+func (s *Server) update(fn func(*stx) response) response {
+	var resp response
+	var published string
+	err := s.db.Update(func(tx kvTx) error {
+		t := &stx{kv: tx}
+		resp = fn(t)
+		published = t.published
+		switch {
+		case t.err != nil:
+			return t.err
+		case resp.failed():
+			return errRollback
+		}
+		return nil
+	})
+	if errors.Is(err, errRollback) {
+		return resp
+	}
+	if err != nil {
+		return fail(errf(500, "FSS.0500", "persist state: %v", err))
+	}
+	if published != "" {
+		s.mu.Lock()
+		s.stats.Publishes[published]++
+		s.mu.Unlock()
+	}
+	return resp
 }
 
 // ownURN parses a URN of the path and checks that it names this
@@ -525,7 +591,7 @@ func (s *Server) ownURN(raw string) (urn, *apiError) {
 // handleTriggers routes /triggers/{function_urn}: list and create.
 func (s *Server) handleTriggers(r *http.Request, rest []string, body []byte) response {
 	if len(rest) != 1 {
-		return fail(noSuchAPI(r))
+		return fail(s.noSuchAPI(r))
 	}
 	u, e := s.ownURN(rest[0])
 	if e != nil {
@@ -533,28 +599,17 @@ func (s *Server) handleTriggers(r *http.Request, rest []string, body []byte) res
 	}
 	switch r.Method {
 	case http.MethodGet:
-		return s.listTriggers(u)
+		return s.view(func(t *stx) response { return s.listTriggers(t, u) })
 	case http.MethodPost:
-		return s.mutate(s.createTrigger(u, body))
+		return s.update(func(t *stx) response { return s.createTrigger(t, u, body) })
 	}
-	return fail(noSuchAPI(r))
+	return fail(s.noSuchAPI(r))
 }
 
 // noSuchAPI is the gateway's answer to a method and path it does not
 // publish, a wrong method on a known path included.
-func noSuchAPI(r *http.Request) *apiError {
-	return errf(404, "APIG.0101", "The API does not exist or has not been published in the environment: %s %s", r.Method, r.URL.Path)
-}
-
-// mutate persists the state after a successful change. Called with s.mu held.
-func (s *Server) mutate(resp response) response {
-	if resp.failed() {
-		return resp
-	}
-	if err := s.store.save(s.st); err != nil {
-		return fail(errf(500, "FSS.0500", "persist state: %v", err))
-	}
-	return resp
+func (s *Server) noSuchAPI(r *http.Request) *apiError {
+	return errf(404, s.gateway("0101"), "The API does not exist or has not been published in the environment: %s %s", r.Method, r.URL.Path)
 }
 
 func (s *Server) projects(r *http.Request) response {

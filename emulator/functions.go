@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -76,35 +75,19 @@ var chinaTime = time.FixedZone("UTC+8", 8*3600)
 // now is a function or version's last_modified, in the format of the API
 // reference's examples: "2019-10-25 15:37:27", China time, whole seconds.
 func (s *Server) now() string {
-	s.st.Seq++
 	return s.opts.Now().In(chinaTime).Format("2006-01-02 15:04:05")
 }
 
 // aliasNow is an alias's last_modified, as the alias examples write it:
 // "2020-06-19T10:07:34+08:00".
 func (s *Server) aliasNow() string {
-	s.st.Seq++
 	return s.opts.Now().In(chinaTime).Format("2006-01-02T15:04:05-07:00")
 }
 
 var (
-	nameRe    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,59}$`)
 	pkgRe     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	versionRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_.-]{0,40}[A-Za-z0-9])?$`)
-	aliasRe   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,62}$`)
 )
-
-var runtimes = map[string]bool{
-	"Java8": true, "Java11": true, "Java17": true, "Java21": true,
-	"Node.js6.10": true, "Node.js8.10": true, "Node.js10.16": true, "Node.js12.13": true, "Node.js14.18": true,
-	"Node.js16.17": true, "Node.js18.15": true, "Node.js20.15": true,
-	"Python2.7": true, "Python3.6": true, "Python3.9": true, "Python3.10": true, "Python3.12": true,
-	"Go1.x": true, "C#(.NET Core 2.1)": true, "C#(.NET Core 3.1)": true, "C#(.NET Core 6.0)": true,
-	"Custom": true, "Custom Image": true, "http": true, "PHP7.3": true, "Cangjie1.0": true,
-}
-
-var memorySizes = map[int]bool{128: true, 256: true, 512: true, 768: true, 1024: true, 1280: true, 1536: true,
-	1792: true, 2048: true, 2560: true, 3072: true, 3584: true, 4096: true, 8192: true, 10240: true}
 
 const (
 	maxZipBytes    = 50 << 20 // FSS.1071
@@ -115,13 +98,13 @@ const (
 )
 
 // validateConfig applies FunctionGraph's rules to a config.
-func validateConfig(c *config) *apiError {
+func (s *Server) validateConfig(c *config) *apiError {
 	switch {
-	case !runtimes[c.Runtime]:
+	case !isRuntime(c.Runtime):
 		return errf(400, "FSS.1005", "invalid runtime %q", c.Runtime)
 	case c.Handler == "":
 		return errf(400, "FSS.1003", "handler is required")
-	case !memorySizes[c.MemorySize]:
+	case !isMemorySize(c.MemorySize):
 		return errf(400, "FSS.1007", "invalid memory_size %d", c.MemorySize)
 	case c.Timeout < 3 || c.Timeout > 259200:
 		return errf(400, "FSS.1008", "timeout %d is out of range (3 to 259200)", c.Timeout)
@@ -144,11 +127,53 @@ func validateConfig(c *config) *apiError {
 	if utf8.RuneCountInString(c.Description) > maxDescription {
 		return errf(400, "FSS.1019", "description is %d characters; at most %d", utf8.RuneCountInString(c.Description), maxDescription)
 	}
-	if s := c.StrategyConfig; s != nil && s.ConcurrentNum != nil && (*s.ConcurrentNum < -1 || *s.ConcurrentNum > 1000) {
-		return errf(400, "FSS.1026", "concurrent_num %d is out of range", *s.ConcurrentNum)
+	if sc := c.StrategyConfig; sc != nil && sc.ConcurrentNum != nil {
+		n := *sc.ConcurrentNum
+		switch {
+		case n < -1 || n > 1000:
+			return errf(400, "FSS.1026", "concurrent_num %d is out of range (1 to 1000)", n)
+		case n > 1 && !multiConcurrent(c.Runtime):
+			return errf(400, "FSS.1026", "concurrent_num %d: only http and Custom Image functions take more than one request per instance", n)
+		}
+	}
+	if c.EphemeralStorage != 0 && !ephemeralStorageOK(c.Runtime, c.EphemeralStorage) {
+		return errf(400, "FSS.0400", "ephemeral_storage %d: 512, or 10240 for http and Custom Image functions", c.EphemeralStorage)
 	}
 	if v := c.FuncVpc; v != nil && (v.VpcID == "" || v.SubnetID == "") {
 		return errf(400, "FSS.0400", "func_vpc needs vpc_id and subnet_id")
+	}
+	return s.checkMounts(c.MountConfig)
+}
+
+// checkMounts applies the mount rules: at most 5 mounts (403 FSS.1049),
+// user and group ids -1 to 65534 but not 0, 1000 or 1002 (FSS.1075), each
+// mount with its type, resource and path. mount_user is mandatory in the
+// reference; strict mode refuses a mount_config without it.
+func (s *Server) checkMounts(mc *mountConfig) *apiError {
+	if mc == nil {
+		return nil
+	}
+	if len(mc.FuncMounts) > maxMounts {
+		return errf(403, "FSS.1049", "%d mounts; at most %d", len(mc.FuncMounts), maxMounts)
+	}
+	if mc.MountUser == nil {
+		if s.opts.Strict {
+			return errf(400, "FSS.0400", "mount_config.mount_user is required")
+		}
+	} else if !mountIDOK(mc.MountUser.UserID) || !mountIDOK(mc.MountUser.UserGroupID) {
+		return errf(400, "FSS.1075", "the user ID and user group ID must be an integer from -1 to 65,534, excluding 0, 1000, and 1002")
+	}
+	for _, m := range mc.FuncMounts {
+		switch {
+		case m.MountType != "sfs" && m.MountType != "sfsTurbo" && m.MountType != "ecs":
+			return errf(400, "FSS.0400", "invalid mount_type %q", trunc(m.MountType))
+		case m.MountResource == "":
+			return errf(400, "FSS.0400", "mount_resource is required")
+		case m.LocalMountPath == "":
+			return errf(400, "FSS.1039", "local_mount_path is required")
+		case m.MountType == "ecs" && m.MountSharePath == "":
+			return errf(400, "FSS.0400", "mount_share_path is required for mount_type ecs")
+		}
 	}
 	return nil
 }
@@ -235,18 +260,24 @@ func (s *Server) readCode(b codeBody) (code, *apiError) {
 		}
 	case "obs":
 		if !strings.HasPrefix(b.CodeURL, "https://") {
-			return code{}, errf(400, "FSS.1011", "code_url must be an https URL for code_type obs")
+			return code{}, errf(400, "FSS.1010", "code_url must be an https URL for code_type obs")
 		}
-		// There is no object store here: the emulator "downloads" the URL
-		// as its own bytes, so the digest changes exactly when the URL does.
-		data = []byte(b.CodeURL)
+		// The digest is of the object's bytes, like any package's.
+		obj, found := s.objects.object(b.CodeURL)
+		if !found {
+			return code{}, errf(404, "FSS.1054", "the code package %s cannot be found in OBS", trunc(b.CodeURL))
+		}
+		if len(obj) == 0 {
+			return code{}, errf(400, "FSS.1012", "the OBS object %s is empty", trunc(b.CodeURL))
+		}
+		data = obj
 	default:
 		return code{}, errf(400, "FSS.1006", "invalid code_type %q", b.CodeType)
 	}
 	sum := sha512.Sum512(data)
 	c.Digest = hex.EncodeToString(sum[:])
 	c.CodeSize = int64(len(data))
-	if err := s.store.putBlob(c.Digest, data, s.blobs); err != nil {
+	if err := s.blobs.put(c.Digest, data); err != nil {
 		return code{}, errf(500, "FSS.0500", "store code: %v", err)
 	}
 	return c, nil
@@ -259,53 +290,96 @@ type createBody struct {
 	codeBody
 }
 
-func (s *Server) createFunction(body []byte) response {
+func (s *Server) createFunction(t *stx, body []byte) response {
 	var b createBody
 	if e := decodeJSON(body, &b); e != nil {
 		return fail(e)
 	}
 	switch {
-	case !nameRe.MatchString(b.FuncName):
+	case !isFunctionName(b.FuncName):
 		return fail(errf(400, "FSS.1002", "invalid func_name %q", b.FuncName))
 	case !pkgRe.MatchString(b.Package):
 		return fail(errf(400, "FSS.1004", "invalid package %q", b.Package))
 	}
-	if e := validateConfig(&b.config); e != nil {
+	// Create takes the SDK's CreateFunctionRequestBody: VPC, mounts, app
+	// agency, initializer, pre-stop and logging included, but not
+	// strategy_config or ephemeral_storage, which only a config update
+	// sets (they take their defaults here).
+	cfg := b.config
+	cfg.StrategyConfig = &strategyConfig{Concurrency: intp(400), ConcurrentNum: intp(1)}
+	cfg.EphemeralStorage = 512
+	if e := s.validateConfig(&cfg); e != nil {
 		return fail(e)
 	}
-	key := fnKey(b.Package, b.FuncName)
-	if _, exists := s.st.Functions[key]; exists {
+	if t.function(fnKey(b.Package, b.FuncName)) != nil {
 		return fail(errf(409, "FSS.1061", "function %s already exists", b.FuncName))
 	}
-	if c := s.opts.FunctionCap; c > 0 && len(s.st.Functions) >= c {
+	if c := s.opts.FunctionCap; c > 0 && countFunctions(t, c) >= c {
 		return fail(errf(403, "FSS.1041", "the project already has %d functions, the maximum", c))
 	}
 	c, e := s.readCode(b.codeBody)
 	if e != nil {
 		return fail(e)
 	}
-	cfg := b.config
 	if cfg.Type == "" {
 		cfg.Type = "v2"
 	}
-	// Create ignores what FunctionGraph sets only through an update
-	// (fgs-api.md §6, from the Terraform provider, which follows a create
-	// with a config update for them): VPC, mounts, app agency,
-	// initializer, concurrency; and storage and pre-stop likewise.
-	cfg.FuncVpc, cfg.MountConfig, cfg.AppXrole = nil, nil, ""
-	cfg.InitializerHandler, cfg.InitializerTimeout = "", 0
-	cfg.PreStopHandler, cfg.PreStopTimeout = "", 0
-	cfg.StrategyConfig = &strategyConfig{Concurrency: intp(400), ConcurrentNum: intp(1)}
-	cfg.EphemeralStorage = 512
-	f := &function{Name: b.FuncName, Package: b.Package, Published: map[string]*snapshot{}, Aliases: map[string]*alias{},
-		MaxInstances: 400, Latest: snapshot{Config: cfg, Code: c, Other: otherConfig(body)}}
+	if cfg.InitializerHandler == "" {
+		cfg.InitializerTimeout = 0
+	}
+	if cfg.PreStopHandler == "" {
+		cfg.PreStopTimeout = 0
+	}
+	s.createLogging(&cfg, b.FuncName)
+	f := &function{Name: b.FuncName, Package: b.Package, MaxInstances: 400, Latest: snapshot{Config: cfg, Code: c, Other: otherConfig(body)}}
 	f.Created = s.now()
 	f.Latest.LastModified = f.Created
-	s.st.Functions[key] = f
+	t.putFunction(f)
 	return ok(s.model(f, &f.Latest, "latest"))
 }
 
+// countFunctions counts the functions of the project, up to limit: the
+// cap is checked without reading every record.
+func countFunctions(t *stx, limit int) int {
+	n := 0
+	t.kv.Scan(bucketFunctions, "", func(string, []byte) error {
+		n++
+		if n >= limit {
+			return errStopScan
+		}
+		return nil
+	})
+	return n
+}
+
 func intp(v int) *int { return &v }
+
+func boolp(v bool) *bool { return &v }
+
+// createLogging settles a new function's LTS logging. enable_lts_log true
+// without log_config makes FunctionGraph create a log group and stream
+// (create reference). Left out, it is the service's default: off in the
+// create reference ("Default: false"), on in strict mode, where the
+// service's configured default is taken to be logging on.
+func (s *Server) createLogging(c *config, name string) {
+	if c.EnableLtsLog == nil && s.opts.Strict {
+		c.EnableLtsLog = boolp(true)
+	}
+	switch {
+	case c.EnableLtsLog == nil:
+	case !*c.EnableLtsLog:
+		c.LogConfig = nil
+	case c.LogConfig == nil:
+		c.LogConfig = autoLogConfig(name)
+	}
+}
+
+// autoLogConfig is the log group and stream FunctionGraph creates for a
+// function that enables logging without naming them.
+func autoLogConfig(name string) *logConfig {
+	return &logConfig{GroupID: "emu-lts-group-functiongraph", GroupName: "functiongraph-log-group",
+		StreamID: "emu-lts-stream-" + name, StreamName: name}
+}
 
 // otherConfigBody holds, as sent, the fields of the SDK's update-config
 // body that GET config also returns and the emulator keeps without
@@ -328,6 +402,9 @@ type otherConfigBody struct {
 	NetworkController       json.RawMessage `json:"network_controller"`
 	PeeringCidr             json.RawMessage `json:"peering_cidr"`
 	UserDataEncryptKmsKeyID json.RawMessage `json:"user_data_encrypt_kms_key_id"`
+	ExtendConfig            json.RawMessage `json:"extend_config"`
+	RestoreHookHandler      json.RawMessage `json:"restore_hook_handler"`
+	RestoreHookTimeout      json.RawMessage `json:"restore_hook_timeout"`
 }
 
 // otherConfig picks the otherConfigBody fields out of a request body,
@@ -398,14 +475,14 @@ func (s *Server) model(f *function, sn *snapshot, qualifier string) map[string]a
 }
 
 // lookup finds a function and the snapshot a URN qualifies.
-func (s *Server) lookup(u urn) (*function, *snapshot, string, *apiError) {
-	return s.lookupTrap(u, false)
+func (s *Server) lookup(t *stx, u urn) (*function, *snapshot, string, *apiError) {
+	return s.lookupTrap(t, u, false)
 }
 
 // lookupTrap is lookup; with trap and Options.NotFoundTrap, a missing
 // function is 401 FSS.0401, as config reads sometimes answer.
-func (s *Server) lookupTrap(u urn, trap bool) (*function, *snapshot, string, *apiError) {
-	f := s.st.Functions[u.key()]
+func (s *Server) lookupTrap(t *stx, u urn, trap bool) (*function, *snapshot, string, *apiError) {
+	f := t.function(u.key())
 	if f == nil {
 		if trap && s.opts.NotFoundTrap {
 			return nil, nil, "", errf(401, "FSS.0401", "function %s not found", u.name)
@@ -414,7 +491,7 @@ func (s *Server) lookupTrap(u urn, trap bool) (*function, *snapshot, string, *ap
 	}
 	v := u.version
 	if u.alias != "" {
-		a := f.Aliases[u.alias]
+		a := t.alias(f, u.alias)
 		if a == nil {
 			return nil, nil, "", errf(404, "FSS.1053", "alias %s not found", u.alias)
 		}
@@ -423,14 +500,14 @@ func (s *Server) lookupTrap(u urn, trap bool) (*function, *snapshot, string, *ap
 	if v == "" || v == "latest" {
 		return f, &f.Latest, "latest", nil
 	}
-	sn := f.Published[v]
+	sn := t.version(f, v)
 	if sn == nil {
 		return nil, nil, "", errf(404, "FSS.1052", "version %s not found", v)
 	}
 	return f, sn, v, nil
 }
 
-func (s *Server) listFunctions(r *http.Request) response {
+func (s *Server) listFunctions(t *stx, r *http.Request) response {
 	q := r.URL.Query()
 	marker, max := 0, 0
 	var err error
@@ -447,29 +524,37 @@ func (s *Server) listFunctions(r *http.Request) response {
 	if max == 0 || max > 400 {
 		max = 400
 	}
-	keys := make([]string, 0, len(s.st.Functions))
-	for k, f := range s.st.Functions {
-		if p := q.Get("package_name"); p != "" && f.Package != p {
-			continue
-		}
-		if n := q.Get("func_name"); n != "" && f.Name != n {
-			continue
-		}
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	// Keys are package "/" name, so the filters read no record; only the
+	// page's records are decoded.
+	pkg, name := q.Get("package_name"), q.Get("func_name")
 	list := []map[string]any{}
-	marker = min(marker, len(keys))
-	end := min(marker+max, len(keys))
-	for i := marker; i < end; i++ {
-		f := s.st.Functions[keys[i]]
-		list = append(list, s.model(f, &f.Latest, "latest"))
+	n := 0
+	err = t.kv.Scan(bucketFunctions, "", func(k string, v []byte) error {
+		p, fname, _ := strings.Cut(k, "/")
+		// func_name is a fuzzy match: a substring of the name.
+		if (pkg != "" && p != pkg) || (name != "" && !strings.Contains(fname, name)) {
+			return nil
+		}
+		n++
+		if n <= marker || n > marker+max {
+			return nil
+		}
+		var f function
+		if err := json.Unmarshal(v, &f); err != nil {
+			return fmt.Errorf("decode function record %q: %w", k, err)
+		}
+		list = append(list, s.model(&f, &f.Latest, "latest"))
+		return nil
+	})
+	if err != nil {
+		t.fail(err)
 	}
-	return ok(map[string]any{"functions": list, "next_marker": end, "count": len(keys)})
+	end := min(marker+max, n)
+	return ok(map[string]any{"functions": list, "next_marker": end, "count": n})
 }
 
-func (s *Server) getConfig(u urn) response {
-	f, sn, q, e := s.lookupTrap(u, true)
+func (s *Server) getConfig(t *stx, u urn) response {
+	f, sn, q, e := s.lookupTrap(t, u, true)
 	if e != nil {
 		return fail(e)
 	}
@@ -477,11 +562,16 @@ func (s *Server) getConfig(u urn) response {
 	if s.opts.ConfigWithoutDependencies {
 		delete(m, "depend_version_list")
 	}
+	// ShowFunctionConfigResponse models encrypted_user_data; strict mode
+	// returns it, so a client must send it back or lose it.
+	if s.opts.Strict && sn.Config.EncryptedUserData != "" {
+		m["encrypted_user_data"] = sn.Config.EncryptedUserData
+	}
 	return ok(m)
 }
 
-func (s *Server) getCode(r *http.Request, u urn) response {
-	f, sn, q, e := s.lookup(u)
+func (s *Server) getCode(t *stx, r *http.Request, u urn) response {
+	f, sn, q, e := s.lookup(t, u)
 	if e != nil {
 		return fail(e)
 	}
@@ -503,16 +593,16 @@ func (s *Server) getCode(r *http.Request, u urn) response {
 
 // writable finds the function a write is for; only latest can be written,
 // published versions (and aliases) are immutable.
-func (s *Server) writable(u urn) (*function, *apiError) {
+func (s *Server) writable(t *stx, u urn) (*function, *apiError) {
 	if !u.latest() {
 		return nil, errf(400, "FSS.0400", "only latest can be changed; versions are immutable")
 	}
-	f, _, _, e := s.lookup(u)
+	f, _, _, e := s.lookup(t, u)
 	return f, e
 }
 
-func (s *Server) updateCode(u urn, body []byte) response {
-	f, e := s.writable(u)
+func (s *Server) updateCode(t *stx, u urn, body []byte) response {
+	f, e := s.writable(t, u)
 	if e != nil {
 		return fail(e)
 	}
@@ -526,6 +616,7 @@ func (s *Server) updateCode(u urn, body []byte) response {
 	}
 	f.Latest.Code = c
 	f.Latest.LastModified = s.now()
+	t.putFunction(f)
 	return ok(map[string]any{
 		"func_urn": s.urnOf(f, "latest"), "func_name": f.Name, "runtime": f.Latest.Config.Runtime,
 		"code_type": c.CodeType, "code_url": c.CodeURL, "code_filename": c.CodeFilename, "code_size": c.CodeSize,
@@ -538,8 +629,8 @@ type updateConfigBody struct {
 	config
 }
 
-func (s *Server) updateConfig(u urn, body []byte) response {
-	f, e := s.writable(u)
+func (s *Server) updateConfig(t *stx, u urn, body []byte) response {
+	f, e := s.writable(t, u)
 	if e != nil {
 		return fail(e)
 	}
@@ -565,15 +656,16 @@ func (s *Server) updateConfig(u urn, body []byte) response {
 	if b.Runtime != f.Latest.Config.Runtime {
 		return fail(errf(400, "FSS.1005", "runtime cannot change in place (%s)", f.Latest.Config.Runtime))
 	}
-	if e := validateConfig(&b.config); e != nil {
+	if e := s.validateConfig(&b.config); e != nil {
 		return fail(e)
 	}
-	// A full replace (fgs-api.md §2): what the body leaves out is cleared,
-	// except what only other APIs set and the write-only secrets, which
-	// are kept when absent.
+	// A full replace (docs/api-notes.md): what the body leaves out is
+	// cleared, except what only other APIs set. Secrets left out are kept,
+	// since GET does not return them; in strict mode GET returns them and
+	// a body without them clears them like any other field.
 	next := b.config
 	next.Type = f.Latest.Config.Type
-	if _, sent := present["encrypted_user_data"]; !sent {
+	if _, sent := present["encrypted_user_data"]; !sent && !s.opts.Strict {
 		next.EncryptedUserData = f.Latest.Config.EncryptedUserData
 	}
 	if next.StrategyConfig == nil {
@@ -594,17 +686,39 @@ func (s *Server) updateConfig(u urn, body []byte) response {
 	if next.PreStopHandler == "" {
 		next.PreStopTimeout = 0
 	}
-	if next.EnableLtsLog != nil && !*next.EnableLtsLog {
-		next.LogConfig = nil
-	}
+	s.updateLogging(&next, &f.Latest.Config, present, f.Name)
 	f.Latest.Config = next
 	f.Latest.Other = otherConfig(body)
 	f.Latest.LastModified = s.now()
+	t.putFunction(f)
 	return ok(s.model(f, &f.Latest, "latest"))
 }
 
-func (s *Server) maxInstances(u urn, body []byte) response {
-	f, e := s.writable(u)
+// updateLogging settles logging on a config update. enable_lts_log false
+// turns logging off. Lenient: otherwise the body is taken as it is (a full
+// replace). Strict: enable_lts_log left out keeps logging as it was, and
+// true without log_config keeps the log target (or creates one).
+func (s *Server) updateLogging(next, prev *config, present map[string]json.RawMessage, name string) {
+	if next.EnableLtsLog != nil && !*next.EnableLtsLog {
+		next.LogConfig = nil
+		return
+	}
+	if !s.opts.Strict {
+		return
+	}
+	if _, sent := present["enable_lts_log"]; !sent {
+		next.EnableLtsLog = prev.EnableLtsLog
+	}
+	if _, sent := present["log_config"]; !sent {
+		next.LogConfig = prev.LogConfig
+	}
+	if next.EnableLtsLog != nil && *next.EnableLtsLog && next.LogConfig == nil {
+		next.LogConfig = autoLogConfig(name)
+	}
+}
+
+func (s *Server) maxInstances(t *stx, u urn, body []byte) response {
+	f, e := s.writable(t, u)
 	if e != nil {
 		return fail(e)
 	}
@@ -624,24 +738,38 @@ func (s *Server) maxInstances(u urn, body []byte) response {
 	}
 	f.Latest.Config.StrategyConfig.Concurrency = intp(f.MaxInstances)
 	f.Latest.LastModified = s.now()
+	t.putFunction(f)
 	return ok(s.model(f, &f.Latest, "latest"))
 }
 
-// fingerprint identifies a snapshot's code and config, to tell whether
-// latest changed since the newest version.
+// fingerprint identifies what a version holds of a snapshot, to tell
+// whether latest changed since the newest version. A version holds no
+// mount_config, so mounts are not part of it.
 func fingerprint(sn *snapshot) string {
+	c := sn.Config
+	c.MountConfig = nil
 	b, _ := json.Marshal(struct {
-		C config
-		O map[string]json.RawMessage
-		D string
-		L []string
-	}{sn.Config, sn.Other, sn.Code.Digest, sn.Code.DependVersionList})
+		C    config
+		O    map[string]json.RawMessage
+		D    string
+		L    []string
+		U, F string
+	}{c, sn.Other, sn.Code.Digest, sn.Code.DependVersionList, sn.Code.CodeURL, sn.Code.CodeFilename})
 	sum := sha512.Sum512(b)
 	return hex.EncodeToString(sum[:16])
 }
 
-func (s *Server) publish(u urn, body []byte) response {
-	f, e := s.writable(u)
+// codeChanged tells whether latest's code differs from a version's: the
+// package (digest), code_url or code_filename, as the Terraform docs
+// require before each version ("func_code, code_url or code_filename must
+// be modified").
+func codeChanged(latest, version *snapshot) bool {
+	l, v := latest.Code, version.Code
+	return l.Digest != v.Digest || l.CodeURL != v.CodeURL || l.CodeFilename != v.CodeFilename
+}
+
+func (s *Server) publish(t *stx, u urn, body []byte) response {
+	f, e := s.writable(t, u)
 	if e != nil {
 		return fail(e)
 	}
@@ -655,8 +783,15 @@ func (s *Server) publish(u urn, body []byte) response {
 			return fail(e)
 		}
 	}
-	if n := len(f.Versions); n > 0 && fingerprint(f.Published[f.Versions[n-1]]) == fingerprint(&f.Latest) {
-		return fail(errf(400, "FSS.1016", "the function has not changed since version %s", f.Versions[n-1]))
+	if n := len(f.Versions); n > 0 {
+		newest := t.version(f, f.Versions[n-1])
+		switch {
+		case newest == nil:
+		case fingerprint(newest) == fingerprint(&f.Latest):
+			return fail(errf(400, "FSS.1016", "the function has not changed since version %s", f.Versions[n-1]))
+		case s.opts.Strict && !codeChanged(&f.Latest, newest):
+			return fail(errf(400, "FSS.1016", "the function code has not been changed since version %s was published", f.Versions[n-1]))
+		}
 	}
 	if b.Digest != "" && b.Digest != f.Latest.Code.Digest {
 		return fail(errf(428, "FSS.0428", "digest %s does not match the code of latest", trunc(b.Digest)))
@@ -668,74 +803,132 @@ func (s *Server) publish(u urn, body []byte) response {
 	if name == "latest" || !versionRe.MatchString(name) {
 		return fail(errf(400, "FSS.1015", "invalid version name %q", name))
 	}
-	if _, exists := f.Published[name]; exists {
+	if t.hasVersion(f, name) {
 		return fail(errf(409, "FSS.1062", "version %s already exists", name))
 	}
 	if len(f.Versions)+1 >= s.opts.VersionCap {
 		return fail(errf(400, "FSS.1015", "the function has %d versions including latest, the maximum", len(f.Versions)+1))
 	}
-	sn := f.Latest.clone() // a version shares nothing with latest
+	// "No triggers, mounting disks, or reserved instances are configured
+	// in a new version by default" (user guide, Versions).
+	sn := f.Latest
+	sn.Config.MountConfig = nil
 	sn.Description = b.Description
 	sn.LastModified = s.now()
-	f.Published[name] = &sn
+	t.putVersion(f, name, &sn)
 	f.Versions = append(f.Versions, name)
-	s.stats.Publishes[u.key()]++
-	return ok(s.model(f, &sn, name))
+	t.putFunction(f)
+	t.published = u.key()
+	m := s.model(f, &sn, name)
+	if s.opts.Strict {
+		// One reference's example answers a publish with latest's model:
+		// "version": "latest" and an unqualified URN.
+		m["version"] = "latest"
+		m["func_urn"] = strings.TrimSuffix(s.urnOf(f, ""), ":")
+	}
+	return ok(m)
 }
 
-func (s *Server) listVersions(u urn) response {
-	f, _, _, e := s.lookup(u.bare())
+func (s *Server) listVersions(t *stx, r *http.Request, u urn) response {
+	f, _, _, e := s.lookup(t, u.bare())
 	if e != nil {
 		return fail(e)
 	}
 	// Each entry is the function model of that version (the SDK's
 	// ListFunctionVersionResult), latest first, then in publish order.
-	list := []map[string]any{s.model(f, &f.Latest, "latest")}
-	for _, v := range f.Versions {
-		list = append(list, s.model(f, f.Published[v], v))
+	names := append([]string{"latest"}, f.Versions...)
+	if !s.opts.Strict {
+		// Lenient: everything at once; marker and maxitems are ignored, as
+		// the Terraform provider notes some regions do.
+		list := make([]map[string]any, 0, len(names))
+		for _, v := range names {
+			if sn := t.versionOrLatest(f, v); sn != nil {
+				list = append(list, s.model(f, sn, v))
+			}
+		}
+		return ok(map[string]any{"versions": list, "next_marker": len(list), "count": len(list)})
 	}
-	return ok(map[string]any{"versions": list, "next_marker": len(list), "count": len(list)})
+	// Strict: pages of maxitems (default strictVersionPage) from the
+	// marker offset, with next_marker and no count, so a client must
+	// follow next_marker until a page is empty or short.
+	q := r.URL.Query()
+	marker, max := 0, strictVersionPage
+	var err error
+	if v := q.Get("marker"); v != "" {
+		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
+			return fail(errf(400, "FSS.1001", "marker %q is not a non-negative integer", trunc(v)))
+		}
+	}
+	if v := q.Get("maxitems"); v != "" {
+		if max, err = strconv.Atoi(v); err != nil || max < 0 {
+			return fail(errf(400, "FSS.1001", "maxitems %q is not a non-negative integer", trunc(v)))
+		}
+		if max == 0 {
+			max = strictVersionPage
+		}
+	}
+	list := []map[string]any{}
+	for i := marker; i < len(names) && i < marker+max; i++ {
+		if sn := t.versionOrLatest(f, names[i]); sn != nil {
+			list = append(list, s.model(f, sn, names[i]))
+		}
+	}
+	return ok(map[string]any{"versions": list, "next_marker": min(marker, len(names)) + len(list)})
 }
 
-func (s *Server) deleteFunctionOrVersion(u urn) response {
+// strictVersionPage is the versions list's page size in strict mode when
+// maxitems does not say.
+const strictVersionPage = 5
+
+// versionOrLatest is latest for "latest", else the published version.
+func (t *stx) versionOrLatest(f *function, v string) *snapshot {
+	if v == "latest" {
+		return &f.Latest
+	}
+	return t.version(f, v)
+}
+
+func (s *Server) deleteFunctionOrVersion(t *stx, u urn) response {
 	if u.alias != "" {
 		return fail(errf(400, "FSS.0400", "delete an alias through its aliases API"))
 	}
-	f, _, _, e := s.lookup(u.bare())
+	f, _, _, e := s.lookup(t, u.bare())
 	if e != nil {
 		return fail(e)
 	}
 	if u.version == "" {
-		delete(s.st.Functions, u.key())
+		t.deleteFunction(f)
 		return noContent()
 	}
 	if u.version == "latest" {
 		return fail(errf(400, "FSS.1015", "latest cannot be deleted; delete the function with its unqualified URN"))
 	}
-	if _, exists := f.Published[u.version]; !exists {
+	if !t.hasVersion(f, u.version) {
 		return fail(errf(404, "FSS.1052", "version %s not found", u.version))
 	}
-	for _, a := range f.Aliases {
+	aliases := t.aliases(f)
+	for _, a := range aliases {
 		_, weighted := a.Weights[u.version]
 		_, ruled := a.Strategy[u.version]
 		if weighted || ruled {
 			return fail(errf(403, "FSS.1094", "version %s is an additional version of alias %s", u.version, a.Name))
 		}
 	}
-	delete(f.Published, u.version)
+	t.deleteVersion(f, u.version)
 	for i, v := range f.Versions {
 		if v == u.version {
 			f.Versions = append(f.Versions[:i], f.Versions[i+1:]...)
 			break
 		}
 	}
+	t.putFunction(f)
 	// Deleting a version deletes its aliases and its triggers, and the
 	// triggers of those aliases.
-	delete(f.Triggers, u.version)
-	for name, a := range f.Aliases {
+	t.deleteTriggers(f, u.version)
+	for _, a := range aliases {
 		if a.Version == u.version {
-			delete(f.Aliases, name)
-			delete(f.Triggers, "!"+name)
+			t.deleteAlias(f, a.Name)
+			t.deleteTriggers(f, "!"+a.Name)
 		}
 	}
 	return noContent()

@@ -1,22 +1,20 @@
 package emulator
 
+// The server as a whole: Run, request ids, routing, the request log,
+// fault injection, regressions, and arbitrary request bodies.
+
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -24,456 +22,20 @@ import (
 	"time"
 )
 
-const (
-	tAK  = "EMUAK"
-	tSK  = "emu-secret"
-	tPID = "0123456789abcdef0123456789abcdef"
-	tReg = "cn-north-4"
-)
-
-// The verifier's canonical request and signature reproduce fgs-api.md §5.
-func TestEmuSignatureVectors(t *testing.T) {
-	hv := func(m map[string]string) func(string) string { return func(n string) string { return m[n] } }
-	got := signature("SecretKey", "20060102T150405Z", canonicalRequest("GET", "/path", url.Values{"limit": {"1"}}, []string{"x-sdk-date"},
-		hv(map[string]string{"x-sdk-date": "20060102T150405Z"}), hexSHA256(nil)))
-	if got != "5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624" {
-		t.Errorf("sdk GET: %s", got)
-	}
-	got = signature("SecretKey", "20060102T150405Z", canonicalRequest("POST", "/path", url.Values{"key": {"value"}}, []string{"x-sdk-date"},
-		hv(map[string]string{"x-sdk-date": "20060102T150405Z"}), hexSHA256([]byte(`{"Name":"test","Id":1}`+"\n"))))
-	if got != "cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59" {
-		t.Errorf("sdk POST: %s", got)
-	}
-	cr := canonicalRequest("GET", "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs", url.Values{"limit": {"2"}, "marker": {"13551d6b-755d-4757-b956-536f674975c0"}},
-		[]string{"content-type", "host", "x-sdk-date"}, hv(map[string]string{"content-type": "application/json", "host": "service.region.example.com", "x-sdk-date": "20191115T033655Z"}), hexSHA256(nil))
-	if h := hexSHA256([]byte(cr)); h != "b25362e603ee30f4f25e7858e8a7160fd36e803bb2dfe206278659d71a9bcd7a" {
-		t.Errorf("official canonical hash %s\n%s", h, cr)
-	}
-	if got := signature("MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc", "20191115T033655Z", cr); got != "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe" {
-		t.Errorf("official: %s", got)
-	}
-	urn := "urn:fss:cn-north-4:" + tPID + ":function:default:hello:latest"
-	cr = canonicalRequest("GET", "/v2/"+tPID+"/fgs/functions/"+urn+"/config", nil, []string{"host", "x-project-id", "x-sdk-date"},
-		hv(map[string]string{"host": "functiongraph.cn-north-4.myhuaweicloud.com", "x-project-id": tPID, "x-sdk-date": "20240101T000000Z"}), hexSHA256(nil))
-	if got := signature("SK_EXAMPLE", "20240101T000000Z", cr); got != "67b5762938490cb4b1bc933f36c5a9c437a6694cce63dbf7edc1fa93c8b26b96" {
-		t.Errorf("derived: %s", got)
-	}
-}
-
-func hexSHA256(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
-}
-
-// tclient is a minimal signing client written for these tests.
-type tclient struct {
-	base, ak, sk, pid string
-	now               func() time.Time
-	token             string
-	t                 *testing.T
-}
-
-func newEmu(t *testing.T, o Options) (*Server, *tclient) {
-	t.Helper()
-	o.AccessKey, o.SecretKey, o.ProjectID, o.Region = tAK, tSK, tPID, tReg
-	s, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(s)
-	t.Cleanup(hs.Close)
-	return s, &tclient{base: hs.URL, ak: tAK, sk: tSK, pid: tPID, now: time.Now, t: t}
-}
-
-func (c *tclient) do(method, path string, body any) (int, map[string]any, http.Header) {
-	c.t.Helper()
-	var b []byte
-	if body != nil {
-		b, _ = json.Marshal(body)
-	}
-	full := "/v2/" + c.pid + "/fgs" + path
-	if strings.HasPrefix(path, "/v3/") || strings.HasPrefix(path, "/_") {
-		full = path
-	}
-	u, _ := url.Parse(c.base + full)
-	req, _ := http.NewRequest(method, u.String(), bytes.NewReader(b))
-	req.Header.Set("X-Project-Id", c.pid)
-	if c.token != "" {
-		req.Header.Set("X-Auth-Token", c.token)
-	} else {
-		date := c.now().UTC().Format(sdkDateFormat)
-		req.Header.Set("X-Sdk-Date", date)
-		signed := []string{"host", "x-project-id", "x-sdk-date"}
-		cr := canonicalRequest(method, u.Path, u.Query(), signed, func(n string) string {
-			if n == "host" {
-				return u.Host
-			}
-			return req.Header.Get(n)
-		}, hexSHA256(b))
-		req.Header.Set("Authorization", fmt.Sprintf("SDK-HMAC-SHA256 Access=%s, SignedHeaders=%s, Signature=%s", c.ak, strings.Join(signed, ";"), signature(c.sk, date, cr)))
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, nil, nil
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var m map[string]any
-	if len(raw) > 0 && raw[0] == '[' {
-		var list []any
-		json.Unmarshal(raw, &list)
-		m = map[string]any{"list": list}
-	} else {
-		json.Unmarshal(raw, &m)
-	}
-	if resp.Header.Get("X-Request-Id") == "" {
-		c.t.Errorf("%s %s: no X-Request-Id", method, path)
-	}
-	return resp.StatusCode, m, resp.Header
-}
-
-func testZip(content string) ([]byte, string) {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, _ := zw.Create("index.py")
-	io.WriteString(w, content)
-	zw.Close()
-	sum := sha512.Sum512(buf.Bytes())
-	return buf.Bytes(), hex.EncodeToString(sum[:])
-}
-
-func urnOf(name string) string {
-	return "urn:fss:" + tReg + ":" + tPID + ":function:default:" + name
-}
-
-func createBodyFor(name, content string) map[string]any {
-	z, _ := testZip(content)
-	return map[string]any{"func_name": name, "package": "default", "runtime": "Python3.10", "handler": "index.handler",
-		"memory_size": 128, "timeout": 3, "code_type": "zip", "code_filename": "c.zip",
-		"func_code": map[string]string{"file": base64.StdEncoding.EncodeToString(z)}, "user_data": `{"A":"1"}`, "encrypted_user_data": `{"S":"secret"}`}
-}
-
-func TestEmuAuth(t *testing.T) {
-	_, c := newEmu(t, Options{Token: "tok"})
-	expect := func(name string, c *tclient, status int, code string) {
-		t.Helper()
-		st, m, _ := c.do("GET", "/functions", nil)
-		if st != status || (code != "" && m["error_code"] != code) {
-			t.Errorf("%s: %d %v, want %d %s", name, st, m, status, code)
-		}
-	}
-	expect("good signature", c, 200, "")
-	wrongSK := *c
-	wrongSK.sk = "other"
-	expect("wrong secret key", &wrongSK, 401, "APIG.0301")
-	unknown := *c
-	unknown.ak = "NOPE"
-	expect("unknown access key", &unknown, 401, "APIG.0301")
-	stale := *c
-	stale.now = func() time.Time { return time.Now().Add(-16 * time.Minute) }
-	expect("stale date", &stale, 401, "APIG.0301")
-	future := *c
-	future.now = func() time.Time { return time.Now().Add(16 * time.Minute) }
-	expect("future date", &future, 401, "APIG.0301")
-	wrongPID := *c
-	wrongPID.pid = "ffffffffffffffffffffffffffffffff"
-	expect("wrong project", &wrongPID, 403, "FSS.0403")
-	tok := *c
-	tok.token = "tok"
-	expect("token", &tok, 200, "")
-	tok.token = "bad"
-	expect("bad token", &tok, 401, "APIG.0301")
-
-	// A tampered body fails the signature.
-	req, _ := http.NewRequest("GET", c.base+"/v2/"+tPID+"/fgs/functions", nil)
-	req.Header.Set("Authorization", "SDK-HMAC-SHA256 Access=EMUAK, SignedHeaders=x-sdk-date, Signature=00")
-	req.Header.Set("X-Sdk-Date", time.Now().UTC().Format(sdkDateFormat))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 401 {
-		t.Fatalf("bad signature: %v %v", err, resp)
-	}
-	resp.Body.Close()
-}
-
-func TestEmuFunctionRules(t *testing.T) {
-	clock := func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
-	_, c := newEmu(t, Options{VersionCap: 3, Now: clock})
-	c.now = clock
-	st, m, _ := c.do("POST", "/functions", createBodyFor("hello", "a"))
-	_, digest := testZip("a")
-	if st != 200 || m["digest"] != digest || !strings.HasSuffix(m["func_urn"].(string), ":latest") || m["encrypted_user_data"] != nil {
-		t.Fatalf("create: %d %v", st, m)
-	}
-	if st, m, _ = c.do("POST", "/functions", createBodyFor("hello", "a")); st != 409 || m["error_code"] != "FSS.1061" {
-		t.Fatalf("duplicate create: %d %v", st, m)
-	}
-	bad := createBodyFor("bad", "a")
-	bad["memory_size"] = 100
-	if st, m, _ = c.do("POST", "/functions", bad); st != 400 || m["error_code"] != "FSS.1007" {
-		t.Fatalf("bad memory: %d %v", st, m)
-	}
-	// Full replace: required fields, immutable runtime, omitted fields cleared.
-	u := urnOf("hello")
-	if st, m, _ = c.do("PUT", "/functions/"+u+"/config", map[string]any{"func_name": "hello", "runtime": "Python3.10", "handler": "index.handler", "memory_size": 256}); st != 400 || m["error_code"] != "FSS.0400" {
-		t.Fatalf("missing timeout: %d %v", st, m)
-	}
-	if st, m, _ = c.do("PUT", "/functions/"+u+"/config", map[string]any{"func_name": "hello", "runtime": "Node.js18.15", "handler": "index.handler", "memory_size": 256, "timeout": 3}); st != 400 {
-		t.Fatalf("runtime change: %d %v", st, m)
-	}
-	if st, m, _ = c.do("PUT", "/functions/"+u+"/config", map[string]any{"func_name": "hello", "runtime": "Python3.10", "handler": "index.handler", "memory_size": 256, "timeout": 3}); st != 200 || m["user_data"] != nil || m["memory_size"] != 256.0 {
-		t.Fatalf("full replace: %d %v", st, m)
-	}
-	// Versions.
-	if st, m, _ = c.do("POST", "/functions/"+u+"/versions", map[string]any{}); st != 200 || m["version"] != "v20260102-030405" {
-		t.Fatalf("publish: %d %v", st, m)
-	}
-	if st, m, _ = c.do("POST", "/functions/"+u+"/versions", map[string]any{"version": "v2"}); st != 400 || m["error_code"] != "FSS.1016" {
-		t.Fatalf("unchanged publish: %d %v", st, m)
-	}
-	z, _ := testZip("b")
-	c.do("PUT", "/functions/"+u+"/code", map[string]any{"code_type": "zip", "code_filename": "c.zip", "func_code": map[string]string{"file": base64.StdEncoding.EncodeToString(z)}})
-	if st, m, _ = c.do("POST", "/functions/"+u+"/versions", map[string]any{"version": "v20260102-030405"}); st != 409 || m["error_code"] != "FSS.1062" {
-		t.Fatalf("duplicate version: %d %v", st, m)
-	}
-	if st, _, _ = c.do("POST", "/functions/"+u+"/versions", map[string]any{"version": "v2"}); st != 200 {
-		t.Fatalf("publish v2: %d", st)
-	}
-	z, _ = testZip("c")
-	c.do("PUT", "/functions/"+u+"/code", map[string]any{"code_type": "zip", "code_filename": "c.zip", "func_code": map[string]string{"file": base64.StdEncoding.EncodeToString(z)}})
-	if st, m, _ = c.do("POST", "/functions/"+u+"/versions", map[string]any{"version": "v3"}); st != 400 || m["error_code"] != "FSS.1015" {
-		t.Fatalf("version cap: %d %v", st, m)
-	}
-	// Aliases: weights, limits, delete cascade, FSS.1094.
-	if st, m, _ = c.do("POST", "/functions/"+u+"/aliases", map[string]any{"name": "live", "version": "v20260102-030405", "additional_version_weights": map[string]int{"v2": 10}}); st != 200 {
-		t.Fatalf("alias: %d %v", st, m)
-	}
-	if st, m, _ = c.do("POST", "/functions/"+u+"/aliases", map[string]any{"name": "x", "version": "v9"}); st != 404 || m["error_code"] != "FSS.1052" {
-		t.Fatalf("alias to missing version: %d %v", st, m)
-	}
-	if st, m, _ = c.do("DELETE", "/functions/"+u+":v2", nil); st != 403 || m["error_code"] != "FSS.1094" {
-		t.Fatalf("delete canary version: %d %v", st, m)
-	}
-	if st, _, _ = c.do("DELETE", "/functions/"+u+":v20260102-030405", nil); st != 204 {
-		t.Fatalf("delete version: %d", st)
-	}
-	if st, m, _ = c.do("GET", "/functions/"+u+"/aliases", nil); st != 200 || len(m["list"].([]any)) != 0 {
-		t.Fatalf("alias survived its version: %d %v", st, m)
-	}
-	// Each version can be associated with only one alias (the limit of
-	// 10 aliases is tested in emulator_test.go).
-	if st, m, _ = c.do("POST", "/functions/"+u+"/aliases", map[string]any{"name": "a0", "version": "latest"}); st != 200 {
-		t.Fatalf("alias a0: %d %v", st, m)
-	}
-	if st, m, _ = c.do("POST", "/functions/"+u+"/aliases", map[string]any{"name": "a1", "version": "latest"}); st != 409 || m["error_code"] != "FSS.1066" {
-		t.Fatalf("second alias on latest: %d %v", st, m)
-	}
-	// Not found codes.
-	for path, code := range map[string]string{
-		"/functions/" + urnOf("nope") + "/config": "FSS.1051",
-		"/functions/" + u + ":v9/config":          "FSS.1052",
-		"/functions/" + u + "/aliases/nope":       "FSS.1053",
-		"/functions/" + u + ":!nope/config":       "FSS.1053",
-		"/functions/urn:fss:bad/config":           "FSS.1309",
-	} {
-		if st, m, _ = c.do("GET", path, nil); m["error_code"] != code {
-			t.Errorf("GET %s: %d %v, want %s", path, st, m, code)
-		}
-	}
-	// IAM lookup.
-	if st, m, _ = c.do("GET", "/v3/projects?name="+tReg, nil); st != 200 || len(m["projects"].([]any)) != 1 {
-		t.Fatalf("projects: %d %v", st, m)
-	}
-	// Code link.
-	_, m, _ = c.do("GET", "/functions/"+u+"/code", nil)
-	link := m["func_code"].(map[string]any)["link"].(string)
-	resp, err := http.Get(link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !bytes.Equal(got, z) {
-		t.Fatal("code link does not serve the package")
-	}
-}
-
-func TestEmuNotFoundTrap(t *testing.T) {
-	_, c := newEmu(t, Options{NotFoundTrap: true})
-	st, m, _ := c.do("GET", "/functions/"+urnOf("nope")+"/config", nil)
-	if st != 401 || m["error_code"] != "FSS.0401" {
-		t.Fatalf("%d %v", st, m)
-	}
-}
-
-func TestEmuPagination(t *testing.T) {
-	_, c := newEmu(t, Options{})
-	for i := 0; i < 5; i++ {
-		c.do("POST", "/functions", createBodyFor(fmt.Sprintf("f%d", i), "x"))
-	}
-	var names []string
-	marker := "0"
-	for {
-		_, m, _ := c.do("GET", "/functions?maxitems=2&marker="+marker, nil)
-		for _, f := range m["functions"].([]any) {
-			names = append(names, f.(map[string]any)["func_name"].(string))
-		}
-		next := int(m["next_marker"].(float64))
-		if next >= int(m["count"].(float64)) {
-			break
-		}
-		marker = fmt.Sprint(next)
-	}
-	if strings.Join(names, ",") != "f0,f1,f2,f3,f4" {
-		t.Fatalf("pages gave %v", names)
-	}
-}
-
-// State survives a restart; a broken temporary file does not break loading.
-func TestEmuPersistence(t *testing.T) {
-	dir := t.TempDir()
-	s, c := newEmu(t, Options{StateDir: dir})
-	c.do("POST", "/functions", createBodyFor("hello", "persist"))
-	c.do("POST", "/functions/"+urnOf("hello")+"/versions", map[string]any{"version": "v1"})
-	c.do("POST", "/functions/"+urnOf("hello")+"/aliases", map[string]any{"name": "live", "version": "v1"})
-	s.Close()
-	os.WriteFile(filepath.Join(dir, ".state.json.tmp-123"), []byte(`{"functions": {"broken`), 0o644)
-
-	_, c2 := newEmu(t, Options{StateDir: dir})
-	st, m, _ := c2.do("GET", "/functions/"+urnOf("hello")+":!live/config", nil)
-	_, digest := testZip("persist")
-	if st != 200 || m["digest"] != digest || m["version"] != "v1" {
-		t.Fatalf("after restart: %d %v", st, m)
-	}
-	_, m, _ = c2.do("GET", "/functions/"+urnOf("hello")+"/code", nil)
-	resp, err := http.Get(m["func_code"].(map[string]any)["link"].(string))
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("code after restart: %v %v", err, resp)
-	}
-	resp.Body.Close()
-}
-
-func TestEmuConcurrent(t *testing.T) {
-	s, c := newEmu(t, Options{})
-	var wg sync.WaitGroup
-	for i := 0; i < 40; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			name := fmt.Sprintf("c%02d", i)
-			c.do("POST", "/functions", createBodyFor(name, name))
-			c.do("PUT", "/functions/"+urnOf(name)+"/config", map[string]any{"func_name": name, "runtime": "Python3.10", "handler": "index.handler", "memory_size": 256, "timeout": 9})
-			c.do("POST", "/functions/"+urnOf(name)+"/versions", map[string]any{})
-		}()
-	}
-	wg.Wait()
-	st := s.Stats()
-	if len(st.Publishes) != 40 {
-		t.Fatalf("publishes %v", st.Publishes)
-	}
-	_, m, _ := c.do("GET", "/functions", nil)
-	if m["count"].(float64) != 40 {
-		t.Fatalf("count %v", m["count"])
-	}
-}
-
-// The same seed gives the same faults in the same order.
-func TestEmuFaultsDeterministic(t *testing.T) {
-	run := func() []int {
-		_, c := newEmu(t, Options{FaultRate: 0.5, Seed: 7, RetryAfter: -1})
-		var out []int
-		for i := 0; i < 40; i++ {
-			st, _, h := c.do("GET", "/functions", nil)
-			if st == 429 && h.Get("Retry-After") != "0" {
-				t.Errorf("429 without Retry-After")
-			}
-			out = append(out, st)
-		}
-		return out
-	}
-	a, b := run(), run()
-	if fmt.Sprint(a) != fmt.Sprint(b) {
-		t.Fatalf("fault sequences differ:\n%v\n%v", a, b)
-	}
-	seen := map[int]bool{}
-	for _, s := range a {
-		seen[s] = true
-	}
-	if !seen[200] || !seen[429] || !seen[500] || !seen[0] { // 0: dropped connection
-		t.Fatalf("want 200, 429, 500 and dropped connections, got %v", a)
-	}
-}
-
-func FuzzParseURN(f *testing.F) {
-	f.Add("urn:fss:cn-north-4:" + tPID + ":function:default:hello")
-	f.Add("urn:fss:r:p:function:pkg:name:v1")
-	f.Add("urn:fss:r:p:function:pkg:name:!live")
-	f.Add("urn:fss::::::")
-	f.Fuzz(func(t *testing.T, s string) {
-		u, err := parseURN(s)
-		if err != nil {
-			return
-		}
-		q := ""
-		switch {
-		case u.alias != "":
-			q = ":!" + u.alias
-		case u.version != "":
-			q = ":" + u.version
-		}
-		again, err := parseURN(fmt.Sprintf("urn:fss:%s:%s:function:%s:%s%s", u.region, u.project, u.pkg, u.name, q))
-		if err != nil || again != u {
-			t.Fatalf("%q parsed as %+v, which does not round-trip: %+v %v", s, u, again, err)
-		}
-	})
-}
-
-func FuzzVerifySignature(f *testing.F) {
-	f.Add("GET", "/v2/p/fgs/functions", "a=1", "SDK-HMAC-SHA256 Access=a, SignedHeaders=x-sdk-date, Signature=00", "")
-	f.Add("POST", "/x/!y/ü", "", "garbage", "{}")
-	f.Fuzz(func(t *testing.T, method, path, query, auth, body string) {
-		if !strings.HasPrefix(path, "/") {
-			path = "/" + path
-		}
-		req, err := http.NewRequest("GET", "http://h.example", nil)
-		if err != nil {
-			t.Skip()
-		}
-		req.Method, req.URL.Path, req.URL.RawQuery = method, path, query
-		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-		req.Header.Set("Authorization", auth)
-		req.Header.Set("X-Sdk-Date", now.Format(sdkDateFormat))
-		verify(req, []byte(body), "a", "s", now) // must not panic
-
-		// A correct signature always verifies.
-		signed := []string{"host", "x-sdk-date"}
-		req.Host = "h.example"
-		cr := canonicalRequest(req.Method, req.URL.Path, req.URL.Query(), signed, func(n string) string {
-			if n == "host" {
-				return req.Host
-			}
-			return req.Header.Get(n)
-		}, hexSHA256([]byte(body)))
-		req.Header.Set("Authorization", "SDK-HMAC-SHA256 Access=a, SignedHeaders=host;x-sdk-date, Signature="+signature("s", now.Format(sdkDateFormat), cr))
-		if err := verify(req, []byte(body), "a", "s", now); err != nil {
-			t.Fatalf("a correct signature failed: %v", err)
-		}
-	})
-}
-
 // Run prints "listening on URL" first and serves until its context ends.
-func TestEmuRun(t *testing.T) {
+func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, "127.0.0.1:0", Options{AccessKey: tAK, SecretKey: tSK, ProjectID: tPID, Region: tReg}, pw)
+		done <- Run(ctx, "127.0.0.1:0", Options{AccessKey: testAK, SecretKey: testSK, ProjectID: testPID, Region: testRegion}, pw)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil || !regexp.MustCompile(`^listening on http://127\.0\.0\.1:\d+\n$`).MatchString(line) {
 		t.Fatalf("first line %q, %v", line, err)
 	}
-	resp, err := http.Get(strings.TrimSpace(strings.TrimPrefix(line, "listening on ")) + "/v2/" + tPID + "/fgs/functions")
+	resp, err := http.Get(strings.TrimSpace(strings.TrimPrefix(line, "listening on ")) + "/v2/" + testPID + "/fgs/functions")
 	if err != nil || resp.StatusCode != 401 {
 		t.Fatalf("unsigned request: %v %v", err, resp)
 	}
@@ -482,4 +44,430 @@ func TestEmuRun(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestProjectsAndRequestIDs(t *testing.T) {
+	_, c := newServer(t, Options{})
+	r := c.must(200, "GET", "/v3/projects?name="+testRegion, nil)
+	ps, _ := r.obj()["projects"].([]any)
+	if len(ps) != 1 || ps[0].(map[string]any)["id"] != testPID || ps[0].(map[string]any)["name"] != testRegion {
+		t.Fatalf("projects: %s", r.raw)
+	}
+	if ps, _ := c.must(200, "GET", "/v3/projects?name=cn-east-3", nil).obj()["projects"].([]any); len(ps) != 0 {
+		t.Errorf("other region: %v", ps)
+	}
+
+	// Every response, success, failure or code link, has a distinct X-Request-Id.
+	seen := map[string]bool{}
+	check := func(r reply) {
+		id := r.header.Get("X-Request-Id")
+		if !regexp.MustCompile(`^emu-\d{8}$`).MatchString(id) || seen[id] {
+			t.Errorf("X-Request-Id %q", id)
+		}
+		seen[id] = true
+	}
+	check(c.do("GET", "/functions", nil))
+	check(c.do("POST", "/functions", createReq(t, "hello", "x")))
+	check(c.do("GET", "/functions/"+urnOf("nope")+"/config", nil))
+	bad := *c
+	bad.sk = "wrong"
+	check(bad.do("GET", "/functions", nil))
+	link := c.must(200, "GET", "/functions/"+urnOf("hello")+"/code", nil).obj()["func_code"].(map[string]any)["link"].(string)
+	if !strings.HasPrefix(link, c.base+"/") {
+		t.Errorf("link %s is not on the server", link)
+	}
+	check(c.send(mustRequest(t, "GET", link)))
+	r = c.send(mustRequest(t, "GET", c.base+"/_emulator/code/"+strings.Repeat("0", 128)))
+	if r.status != 404 {
+		t.Errorf("missing blob: %v", r)
+	}
+	check(r)
+}
+
+// Unknown methods and paths are the gateway's APIG.0101; the code link
+// answers only GET and HEAD.
+func TestUnpublishedAPIs(t *testing.T) {
+	_, c := newServer(t, Options{})
+	if st, m := c.do("PATCH", "/functions", nil).fields(); st != 404 || m["error_code"] != "APIG.0101" {
+		t.Errorf("PATCH: %d %v", st, m)
+	}
+	resp, err := http.Post(c.base+"/_emulator/code/"+strings.Repeat("a", 128), "text/plain", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 405 {
+		t.Errorf("POST to a code link: %d", resp.StatusCode)
+	}
+}
+
+// The request log names method, path and status, never credentials or code.
+func TestLogRedaction(t *testing.T) {
+	var mu sync.Mutex
+	var buf bytes.Buffer
+	_, c := newServer(t, Options{Logf: func(f string, a ...any) { mu.Lock(); fmt.Fprintf(&buf, f+"\n", a...); mu.Unlock() }})
+	body := createReq(t, "hello", "secret code")
+	c.do("POST", "/functions", body)
+	mu.Lock()
+	defer mu.Unlock()
+	log := buf.String()
+	if !strings.Contains(log, "POST /v2/"+testPID+"/fgs/functions -> 200") {
+		t.Errorf("log: %s", log)
+	}
+	for _, secret := range []string{"SDK-HMAC", testSK, "Signature", body["func_code"].(map[string]string)["file"][:16], "secret"} {
+		if strings.Contains(log, secret) {
+			t.Errorf("log holds %q: %s", secret, log)
+		}
+	}
+}
+
+func TestFaultsDeterministic(t *testing.T) {
+	run := func(seed int64) ([]int, []reply, Stats) {
+		s, c := newServer(t, Options{FaultRate: 0.5, Seed: seed})
+		var statuses []int
+		var resps []reply
+		for i := 0; i < 40; i++ {
+			r := c.do("GET", "/functions", nil)
+			statuses = append(statuses, r.status) // 0: the connection was dropped
+			resps = append(resps, r)
+		}
+		return statuses, resps, s.Stats()
+	}
+	a, resps, stats := run(7)
+	b, _, _ := run(7)
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatalf("same seed, different faults:\n%v\n%v", a, b)
+	}
+	other, _, _ := run(8)
+	if fmt.Sprint(a) == fmt.Sprint(other) {
+		t.Errorf("seed 8 gives the same sequence as seed 7: %v", a)
+	}
+	count := map[int]int{}
+	for i, st := range a {
+		count[st]++
+		r := resps[i]
+		switch st {
+		case 200:
+		case 429:
+			if r.header.Get("Retry-After") != "1" {
+				t.Errorf("429 with Retry-After %q", r.header.Get("Retry-After"))
+			}
+			if c := r.code(); c != "FSS.0429" && c != "APIG.0308" {
+				t.Errorf("429 body %s", r.raw)
+			}
+		case 500:
+			wantErr(t, "injected 500", r, 500, "FSS.0500")
+		case 0:
+			if r.err == nil {
+				t.Errorf("status 0 without an error")
+			}
+		default:
+			t.Errorf("unexpected status %v", r)
+		}
+	}
+	if count[200] == 0 || count[429] == 0 || count[500] == 0 || count[0] == 0 {
+		t.Fatalf("want 200s, 429s, 500s and drops: %v", a)
+	}
+	if stats.Faults != 40-count[200] || stats.Requests["GET functions"] != 40 {
+		t.Errorf("stats %+v for %v", stats, count)
+	}
+}
+
+func TestFaultRetryAfter(t *testing.T) {
+	for ra, want := range map[time.Duration]string{-1: "0", 2500 * time.Millisecond: "3", 2 * time.Second: "2"} {
+		_, c := newServer(t, Options{FaultRate: 1, Seed: 7, RetryAfter: ra})
+		seen := false
+		for i := 0; i < 30 && !seen; i++ {
+			if r := c.do("GET", "/functions", nil); r.status == 429 {
+				seen = true
+				if got := r.header.Get("Retry-After"); got != want {
+					t.Errorf("RetryAfter %v: header %q, want %q", ra, got, want)
+				}
+			}
+		}
+		if !seen {
+			t.Errorf("RetryAfter %v: no 429 in 30 requests at rate 1", ra)
+		}
+	}
+	// SetFaultRate(0) turns faults off.
+	s, c := newServer(t, Options{FaultRate: 1})
+	s.SetFaultRate(0)
+	for i := 0; i < 10; i++ {
+		c.must(200, "GET", "/functions", nil)
+	}
+}
+
+// With FaultAfterEffect a publish that fails with 500 or a dropped
+// connection did happen; without it, it did not. A 429 never happens.
+func TestFaultAfterEffect(t *testing.T) {
+	for _, after := range []bool{true, false} {
+		t.Run(fmt.Sprint("after=", after), func(t *testing.T) {
+			s, c := newServer(t, Options{FaultAfterEffect: after, Seed: 7, VersionCap: 1000})
+			u := "/functions/" + urnOf("hello")
+			c.must(200, "POST", "/functions", createReq(t, "hello", "0"))
+			kinds := map[int]int{}
+			for i := 0; i < 100 && (kinds[500] == 0 || kinds[0] == 0 || kinds[429] == 0); i++ {
+				c.must(200, "PUT", u+"/code", codeReq(t, fmt.Sprint(i+1)))
+				name := fmt.Sprintf("v%d", i)
+				s.SetFaultRate(1)
+				r := c.do("POST", u+"/versions", map[string]any{"version": name})
+				s.SetFaultRate(0)
+				kinds[r.status]++
+				got := c.do("GET", u+":"+name+"/config", nil)
+				exists := got.status == 200
+				switch {
+				case r.status == 0 && r.err == nil:
+					t.Fatalf("status 0 without error")
+				case r.status == 0 || r.status == 500:
+					if exists != after {
+						t.Errorf("%v after a publish that failed with %v; want it to exist: %v", got, r, after)
+					}
+					if exists && got.obj()["digest"] != hexSHA512(zipOf(t, fmt.Sprint(i+1))) {
+						t.Errorf("version %s has the wrong code: %s", name, got.raw)
+					}
+				case r.status == 429:
+					if exists {
+						t.Errorf("a throttled publish took effect: %v", got)
+					}
+				default:
+					t.Fatalf("no fault at rate 1: %v", r)
+				}
+			}
+			if kinds[500] == 0 || kinds[0] == 0 || kinds[429] == 0 {
+				t.Fatalf("fault kinds seen: %v", kinds)
+			}
+			// After a failed-but-applied publish, a blind retry is
+			// FSS.1016 (latest unchanged since the version that did get
+			// made): the client must look before it republishes.
+			if after {
+				c.must(200, "PUT", u+"/code", codeReq(t, "retry"))
+				s.SetFaultRate(1)
+				var r reply
+				for r = c.do("POST", u+"/versions", map[string]any{"version": "retried"}); r.status == 429; r = c.do("POST", u+"/versions", map[string]any{"version": "retried"}) {
+				}
+				s.SetFaultRate(0)
+				wantErr(t, "retried publish", c.do("POST", u+"/versions", map[string]any{"version": "retried"}), 400, "FSS.1016")
+			}
+		})
+	}
+}
+
+// Both throttling bodies occur, with Retry-After, and so do 500s and
+// dropped connections.
+func TestFaultKinds(t *testing.T) {
+	_, c := newServer(t, Options{FaultRate: 1, Seed: 42})
+	seen := map[string]int{}
+	for i := 0; i < 80; i++ {
+		r := c.do("GET", "/functions", nil)
+		st, m, h := r.status, r.obj(), r.header
+		code, _ := m["error_code"].(string)
+		if st == 429 && h.Get("Retry-After") != "1" {
+			t.Errorf("429 without Retry-After: 1: %v", h)
+		}
+		seen[fmt.Sprint(st, code)]++
+	}
+	for _, k := range []string{"429FSS.0429", "429APIG.0308", "500FSS.0500", "0"} {
+		if seen[k] == 0 {
+			t.Errorf("no %s in %v", k, seen)
+		}
+	}
+}
+
+// if it comes back.
+
+func TestRegressions(t *testing.T) {
+	dir := t.TempDir()
+	o := Options{AccessKey: testAK, SecretKey: testSK, ProjectID: testPID, Region: testRegion, StateDir: dir}
+	s, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewUnstartedServer(s)
+	hs.Config.ErrorLog = log.New(io.Discard, "", 0) // a regression may panic a handler
+	hs.Start()
+	t.Cleanup(func() { hs.Close(); s.Close() })
+	c := clientFor(t, hs.URL, o)
+	u := "/functions/" + urnOf("hello")
+	c.must(200, "POST", "/functions", createReq(t, "hello", "x"))
+	c.must(200, "POST", u+"/versions", map[string]any{"version": "v1"})
+
+	// The code link served any file of the state directory, state.json
+	// with every secret included, without authentication.
+	t.Run("code link path traversal", func(t *testing.T) {
+		for _, p := range []string{"/_emulator/code/../state.json", "/_emulator/code/..%2fstate.json",
+			"/_emulator/code/../" + dbFile, "/_emulator/code/..%2f" + dbFile, "/_emulator/code/%2e%2e%2f" + dbFile} {
+			resp, err := http.Get(hs.URL + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 404 || bytes.Contains(b, []byte("s3cr3t-value")) {
+				t.Errorf("unauthenticated GET %s: %d, %d bytes; want 404", p, resp.StatusCode, len(b))
+			}
+		}
+	})
+	// {"func_name":null} dereferenced a nil pointer and dropped the connection.
+	t.Run("null func_name in config update", func(t *testing.T) {
+		b := configReq("hello")
+		b["func_name"] = nil
+		wantErr(t, "null func_name", c.do("PUT", u+"/config", b), 400, "FSS.0400")
+	})
+	// marker=-1 indexed keys[-1] and panicked.
+	t.Run("negative marker", func(t *testing.T) {
+		wantErr(t, "marker -1", c.do("GET", "/functions?marker=-1", nil), 400, "FSS.1001")
+	})
+	// A version shared *strategyConfig with latest, so a max-instances
+	// change on latest rewrote published versions.
+	t.Run("max instances changes published versions", func(t *testing.T) {
+		c.must(200, "PUT", u+"/config-max-instance", map[string]any{"max_instance_num": 5})
+		r := c.must(200, "GET", u+":v1/config", nil)
+		if sc, _ := r.obj()["strategy_config"].(map[string]any); sc["concurrency"] != 400.0 {
+			t.Errorf("v1 reports strategy_config %v after latest's max instances changed; want concurrency 400", sc)
+		}
+	})
+	// parseURN mapped :latest to the unqualified URN, so DELETE
+	// {urn}:latest deleted the whole function.
+	t.Run("DELETE :latest", func(t *testing.T) {
+		c.must(200, "POST", "/functions", createReq(t, "keepme", "k"))
+		wantErr(t, "DELETE :latest", c.do("DELETE", "/functions/"+urnOf("keepme")+":latest", nil), 400, "FSS.1015")
+		c.must(200, "GET", "/functions/"+urnOf("keepme")+"/config", nil)
+	})
+	// additional_version_strategy could name a version that does not exist.
+	t.Run("strategy versions", func(t *testing.T) {
+		c.must(200, "PUT", u+"/code", codeReq(t, "two"))
+		c.must(200, "POST", u+"/versions", map[string]any{"version": "v2"})
+		strategy := map[string]any{"v9": map[string]any{"combine_type": "and", "rules": []any{}}}
+		wantErr(t, "strategy to v9", c.do("POST", u+"/aliases", map[string]any{"name": "rules", "version": "v1", "additional_version_strategy": strategy}), 400, "FSS.1091")
+	})
+	// Only weights protected a version from deletion, not strategies.
+	t.Run("strategy version deletion", func(t *testing.T) {
+		strategy := map[string]any{"v2": map[string]any{"combine_type": "and", "rules": []any{}}}
+		c.must(200, "POST", u+"/aliases", map[string]any{"name": "rules2", "version": "v1", "additional_version_strategy": strategy})
+		wantErr(t, "delete v2", c.do("DELETE", u+":v2", nil), 403, "FSS.1094")
+		c.must(200, "GET", u+":v2/config", nil)
+	})
+	// A version could carry two aliases.
+	t.Run("one alias per version", func(t *testing.T) {
+		c.must(200, "PUT", u+"/code", codeReq(t, "three"))
+		c.must(200, "POST", u+"/versions", map[string]any{"version": "v3"})
+		c.must(200, "POST", u+"/aliases", map[string]any{"name": "first", "version": "v3"})
+		wantErr(t, "second alias on v3", c.do("POST", u+"/aliases", map[string]any{"name": "second", "version": "v3"}), 409, "FSS.1066")
+	})
+	// Stats route names carried identifiers (the alias name).
+	t.Run("stats route names", func(t *testing.T) {
+		before := s.Stats().Requests["GET function/aliases/{name}"]
+		c.must(200, "GET", u+"/aliases/first", nil)
+		st := s.Stats()
+		for k := range st.Requests {
+			if strings.Contains(k, "first") || strings.Contains(k, "hello") {
+				t.Errorf("route %q carries an identifier", k)
+			}
+		}
+		if st.Requests["GET function/aliases/{name}"] != before+1 {
+			t.Errorf("alias read not counted as function/aliases/{name}: %v", st.Requests)
+		}
+	})
+}
+
+// fuzzRoutes are the writes a client can send a body to; {F} is the
+// function's URN, {A} an alias name taken from the fuzz input.
+var fuzzRoutes = []struct{ method, path string }{
+	{http.MethodPost, "/functions"},
+	{http.MethodPut, "/functions/{F}/config"},
+	{http.MethodPut, "/functions/{F}/code"},
+	{http.MethodPut, "/functions/{F}/config-max-instance"},
+	{http.MethodPost, "/functions/{F}/versions"},
+	{http.MethodPost, "/functions/{F}/aliases"},
+	{http.MethodPut, "/functions/{F}/aliases/{A}"},
+	{http.MethodDelete, "/functions/{F}:{A}"},
+	{http.MethodDelete, "/functions/{F}/aliases/{A}"},
+	{http.MethodPost, "/triggers/{F}:{A}"},
+}
+
+// FuzzRequestBodies sends arbitrary bodies to every write route of a
+// function that has versions and aliases, then reads everything back. No
+// input may make the emulator fail inside (500), answer with something
+// that is not an FSS/APIG error body, or leave a state that reads fail on.
+func FuzzRequestBodies(f *testing.F) {
+	seeds := []string{
+		`{}`, `null`, `[]`, `"x"`, `{"func_name":null}`,
+		`{"func_name":"gn","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,"code_type":"zip","code_filename":"c.zip","func_code":{"file":"` + base64.StdEncoding.EncodeToString([]byte("PK\x05\x06"+strings.Repeat("\x00", 18))) + `"}}`,
+		`{"func_name":"fn","runtime":"Python3.10","handler":"i.h","memory_size":256,"timeout":30,"user_data":"{\"a\":\"b\"}","strategy_config":{"concurrency":-1}}`,
+		`{"func_name":"fn","runtime":"Python3.10","handler":"i.h","memory_size":256,"timeout":30,"user_data":"not json"}`,
+		`{"code_type":"zip","code_filename":"c.zip","func_code":{"file":"!!!"}}`,
+		`{"code_type":"obs","code_url":"https://b.obs/x.zip"}`,
+		`{"max_instance_num":-5}`, `{"max_instance_num":1e40}`,
+		`{"version":"v9","description":"d"}`, `{"version":""}`, `{"version":"latest"}`,
+		`{"name":"a2","version":"v1","additional_version_weights":{"latest":100}}`,
+		`{"name":"a2","version":"v1","additional_version_weights":{"v1":10}}`,
+		`{"name":"a2","version":"latest","additional_version_strategy":{"v1":{"combine_type":"and","rules":[null]}}}`,
+		`{"version":"v1","additional_version_weights":{"latest":-1,"v1":200}}`,
+		`{"name":"a2","version":"v1","additional_version_weights":null,"additional_version_strategy":{"v1":null}}`,
+		`{"trigger_type_code":"TIMER","event_data":{"name":"t"}}`, `{"trigger_type_code":"APIG","trigger_status":"DISABLED","event_data":{}}`,
+	}
+	for i, s := range seeds {
+		for r := range fuzzRoutes {
+			if (i+r)%3 == 0 {
+				f.Add(uint8(r), []byte(s), "live")
+			}
+		}
+	}
+	f.Add(uint8(7), []byte(``), "v1")
+	f.Add(uint8(7), []byte(``), "latest")
+	f.Add(uint8(6), []byte(`{"version":"v1"}`), "../../x")
+	f.Fuzz(func(t *testing.T, route uint8, body []byte, name string) {
+		srv, err := New(Options{AccessKey: "AK", SecretKey: "SK", ProjectID: testPID, Region: testRegion, Token: testToken, Now: func() time.Time { return testClock }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer srv.Close()
+		root := "/v2/" + testPID + "/fgs"
+		base := root + "/functions"
+		urn := "urn:fss:" + testRegion + ":" + testPID + ":function:default:fn"
+		do := func(method, path string, body []byte) *httptest.ResponseRecorder {
+			return serveDirect(srv, method, path, body)
+		}
+		// A function with two versions and an alias on each.
+		zip := base64.StdEncoding.EncodeToString(zipOf(t, "1"))
+		setup := []struct {
+			method, path, body string
+		}{
+			{"POST", base, `{"func_name":"fn","package":"default","runtime":"Python3.10","handler":"index.handler","memory_size":128,"timeout":3,"code_type":"zip","code_filename":"c.zip","func_code":{"file":"` + zip + `"}}`},
+			{"POST", base + "/" + urn + "/versions", `{"version":"v1"}`},
+			{"PUT", base + "/" + urn + "/config", `{"func_name":"fn","runtime":"Python3.10","handler":"index.handler","memory_size":256,"timeout":3}`},
+			{"POST", base + "/" + urn + "/versions", `{"version":"v2"}`},
+			{"POST", base + "/" + urn + "/aliases", `{"name":"live","version":"v1","additional_version_weights":{"v2":10}}`},
+			{"POST", base + "/" + urn + "/aliases", `{"name":"beta","version":"v2"}`},
+		}
+		for _, s := range setup {
+			if rec := do(s.method, s.path, []byte(s.body)); rec.Code >= 300 {
+				t.Fatalf("setup %s %s: %d %s", s.method, s.path, rec.Code, rec.Body)
+			}
+		}
+		rt := fuzzRoutes[int(route)%len(fuzzRoutes)]
+		path := strings.ReplaceAll(rt.path, "{F}", urn)
+		path = strings.ReplaceAll(path, "{A}", url.PathEscape(name))
+		check := func(what string, rec *httptest.ResponseRecorder) {
+			t.Helper()
+			if rec.Code >= 500 {
+				t.Fatalf("%s: %d %s", what, rec.Code, rec.Body)
+			}
+			if rec.Code >= 400 {
+				var e struct {
+					Code string `json:"error_code"`
+					Msg  string `json:"error_msg"`
+				}
+				if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Code == "" || e.Msg == "" {
+					t.Fatalf("%s: %d with a body that is not an error: %q", what, rec.Code, rec.Body)
+				}
+			}
+		}
+		check(rt.method+" "+path, do(rt.method, root+path, body))
+		// Whatever happened, the state reads back.
+		for _, p := range []string{"", "/" + urn + "/config", "/" + urn + "/versions", "/" + urn + "/aliases", "/" + urn + ":v1/config", "/" + urn + "/code"} {
+			check("GET "+p, do("GET", base+p, nil))
+		}
+		check("GET triggers", do("GET", root+"/triggers/"+urn+":v1", nil))
+	})
 }

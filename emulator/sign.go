@@ -14,7 +14,8 @@ import (
 )
 
 // The emulator's own implementation of SDK-HMAC-SHA256 verification
-// (fgs-api.md §5). It shares no code with the client's signer on purpose.
+// (the SDK's core/auth/signer; docs/api-notes.md). It shares no code with
+// the client's signer on purpose.
 
 const sdkDateFormat = "20060102T150405Z"
 

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
-// The emulator's own wire model (fgs-api.md §1, the SDK's models). It is
+// The emulator's own wire model (the SDK's models; docs/api-notes.md). It is
 // deliberately separate from the client's types.
 
 type funcVpc struct {
@@ -97,20 +98,6 @@ type snapshot struct {
 	LastModified string                     `json:"last_modified"`
 }
 
-// clone is a deep copy: a published version must share no pointer, map
-// or slice with latest.
-func (sn *snapshot) clone() snapshot {
-	b, err := json.Marshal(sn)
-	if err != nil {
-		panic(err) // plain data always marshals
-	}
-	var c snapshot
-	if err := json.Unmarshal(b, &c); err != nil {
-		panic(err)
-	}
-	return c
-}
-
 type alias struct {
 	Name         string         `json:"name"`
 	Version      string         `json:"version"`
@@ -120,129 +107,282 @@ type alias struct {
 	LastModified string         `json:"last_modified"`
 }
 
+// function is a function's record: latest and what belongs to the
+// function as a whole. Its versions, aliases and triggers are records of
+// their own (see store.go), so that a request reads and writes only what
+// it names.
 type function struct {
-	Name         string               `json:"name"`
-	Package      string               `json:"package"`
-	Latest       snapshot             `json:"latest"`
-	Versions     []string             `json:"versions"` // publish order
-	Published    map[string]*snapshot `json:"published"`
-	Aliases      map[string]*alias    `json:"aliases"`
-	MaxInstances int                  `json:"max_instances"`
-	Created      string               `json:"created"`
-	// Triggers by qualifier: "latest", a version, or "!" + an alias.
-	Triggers map[string][]*trigger `json:"triggers,omitempty"`
-}
-
-// state is everything the emulator keeps.
-type state struct {
-	Functions map[string]*function `json:"functions"` // key: package/name
-	Seq       int64                `json:"seq"`
+	Name         string   `json:"name"`
+	Package      string   `json:"package"`
+	Latest       snapshot `json:"latest"`
+	Versions     []string `json:"versions"` // publish order
+	MaxInstances int      `json:"max_instances"`
+	Created      string   `json:"created"`
 }
 
 func fnKey(pkg, name string) string { return pkg + "/" + name }
 
-// store persists state and code packages under a directory; a nil store
-// keeps everything in memory.
-type store struct {
-	dir string
+func (f *function) key() string { return fnKey(f.Package, f.Name) }
+
+// subKey is the key of a record that belongs to function key fk.
+func subKey(fk string, parts ...string) string { return fk + "\x00" + strings.Join(parts, "\x00") }
+
+// stx is one request's transaction, with typed access to the records. A
+// storage or decoding error is kept in err (the first one), and the
+// request then fails with 500 and writes nothing.
+type stx struct {
+	kv  kvTx
+	err error
+	// published is the key of the function this request published a
+	// version of, counted in Stats once the transaction commits.
+	published string
 }
 
-const stateFile = "state.json"
+func (t *stx) fail(err error) {
+	if t.err == nil {
+		t.err = err
+	}
+}
 
-func (s *store) load() (*state, error) {
-	st := &state{Functions: map[string]*function{}}
-	if s == nil {
-		return st, nil
+func (t *stx) get(bucket, key string, v any) bool {
+	raw := t.kv.Get(bucket, key)
+	if raw == nil {
+		return false
 	}
-	if err := os.MkdirAll(filepath.Join(s.dir, "blobs"), 0o755); err != nil {
-		return nil, err
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.fail(fmt.Errorf("decode %s record %q: %w", bucket, key, err))
+		return false
 	}
-	// Temporary files are what a crash mid-write leaves; the rename that
-	// would have published them never happened, so they are dropped.
-	for _, pat := range []string{filepath.Join(s.dir, ".*.tmp-*"), filepath.Join(s.dir, "blobs", ".*.tmp-*")} {
-		left, _ := filepath.Glob(pat)
-		for _, f := range left {
-			os.Remove(f)
+	return true
+}
+
+func (t *stx) put(bucket, key string, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.fail(err)
+		return
+	}
+	if err := t.kv.Put(bucket, key, b); err != nil {
+		t.fail(fmt.Errorf("write %s record: %w", bucket, err))
+	}
+}
+
+func (t *stx) del(bucket, key string) {
+	if err := t.kv.Delete(bucket, key); err != nil {
+		t.fail(fmt.Errorf("delete %s record: %w", bucket, err))
+	}
+}
+
+// function returns the function with key k, or nil.
+func (t *stx) function(k string) *function {
+	var f function
+	if !t.get(bucketFunctions, k, &f) {
+		return nil
+	}
+	return &f
+}
+
+func (t *stx) putFunction(f *function) { t.put(bucketFunctions, f.key(), f) }
+
+// deleteFunction deletes the function and everything that belongs to it.
+func (t *stx) deleteFunction(f *function) {
+	k := f.key()
+	t.del(bucketFunctions, k)
+	for _, b := range []string{bucketVersions, bucketAliases, bucketTriggers} {
+		if err := deletePrefix(t.kv, b, subKey(k)); err != nil {
+			t.fail(err)
 		}
 	}
-	b, err := os.ReadFile(filepath.Join(s.dir, stateFile))
+}
+
+// version returns published version name of f, or nil.
+func (t *stx) version(f *function, name string) *snapshot {
+	var sn snapshot
+	if !t.get(bucketVersions, subKey(f.key(), name), &sn) {
+		return nil
+	}
+	return &sn
+}
+
+func (t *stx) putVersion(f *function, name string, sn *snapshot) {
+	t.put(bucketVersions, subKey(f.key(), name), sn)
+}
+
+func (t *stx) deleteVersion(f *function, name string) {
+	t.del(bucketVersions, subKey(f.key(), name))
+}
+
+// hasVersion tells whether v is latest or a published version of f.
+func (t *stx) hasVersion(f *function, v string) bool {
+	return v == "latest" || t.kv.Get(bucketVersions, subKey(f.key(), v)) != nil
+}
+
+// aliases returns f's aliases sorted by name.
+func (t *stx) aliases(f *function) []*alias {
+	var out []*alias
+	err := t.kv.Scan(bucketAliases, subKey(f.key()), func(k string, v []byte) error {
+		var a alias
+		if err := json.Unmarshal(v, &a); err != nil {
+			return fmt.Errorf("decode alias record %q: %w", k, err)
+		}
+		out = append(out, &a)
+		return nil
+	})
+	if err != nil {
+		t.fail(err)
+	}
+	return out
+}
+
+func (t *stx) alias(f *function, name string) *alias {
+	var a alias
+	if !t.get(bucketAliases, subKey(f.key(), name), &a) {
+		return nil
+	}
+	return &a
+}
+
+func (t *stx) putAlias(f *function, a *alias) { t.put(bucketAliases, subKey(f.key(), a.Name), a) }
+
+func (t *stx) deleteAlias(f *function, name string) { t.del(bucketAliases, subKey(f.key(), name)) }
+
+// triggers returns the triggers of f bound to qualifier q ("latest", a
+// version, or "!" and an alias name), oldest first.
+func (t *stx) triggers(f *function, q string) []*trigger {
+	out := []*trigger{}
+	err := t.kv.Scan(bucketTriggers, subKey(f.key(), q, ""), func(k string, v []byte) error {
+		var tr trigger
+		if err := json.Unmarshal(v, &tr); err != nil {
+			return fmt.Errorf("decode trigger record %q: %w", k, err)
+		}
+		out = append(out, &tr)
+		return nil
+	})
+	if err != nil {
+		t.fail(err)
+	}
+	return out
+}
+
+// addTrigger stores a new trigger of f bound to q; seq orders it.
+func (t *stx) addTrigger(f *function, q string, seq uint64, tr *trigger) {
+	t.put(bucketTriggers, subKey(f.key(), q, fmt.Sprintf("%016x", seq)), tr)
+}
+
+func (t *stx) deleteTriggers(f *function, q string) {
+	if err := deletePrefix(t.kv, bucketTriggers, subKey(f.key(), q, "")); err != nil {
+		t.fail(err)
+	}
+}
+
+func (t *stx) nextSeq(bucket string) uint64 {
+	n, err := t.kv.NextSeq(bucket)
+	if err != nil {
+		t.fail(err)
+	}
+	return n
+}
+
+// ---------------------------------------------------------------------------
+// Opening the state
+
+// legacyStateFile is the JSON file earlier emulators rewrote on every
+// change; openState imports it once into state.db.
+const legacyStateFile = "state.json"
+
+// openState opens the store of Options.StateDir, or a memory store.
+func openState(o Options) (kv, blobStore, error) {
+	if o.StateDir == "" {
+		return newMemKV(), &memBlobs{m: map[string][]byte{}}, nil
+	}
+	blobDir := filepath.Join(o.StateDir, "blobs")
+	if err := os.MkdirAll(blobDir, 0o700); err != nil {
+		return nil, nil, err
+	}
+	timeout := o.LockTimeout
+	if timeout <= 0 {
+		timeout = DefaultLockTimeout
+	}
+	db, err := openBolt(o.StateDir, timeout, o.OnLockWait)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Temporary files are what a crash while writing a package leaves; the
+	// rename that would have published them never happened. The lock is
+	// held, so no other emulator is writing them now.
+	left, _ := filepath.Glob(filepath.Join(blobDir, ".*.tmp-*"))
+	for _, f := range left {
+		os.Remove(f)
+	}
+	if err := importLegacy(db, o.StateDir); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, dirBlobs{dir: blobDir}, nil
+}
+
+// legacyFunction is a function as state.json held it, with its versions,
+// aliases and triggers inside.
+type legacyFunction struct {
+	function
+	Published map[string]*snapshot  `json:"published"`
+	Aliases   map[string]*alias     `json:"aliases"`
+	Triggers  map[string][]*trigger `json:"triggers"`
+}
+
+// importLegacy moves the functions of dir/state.json into the store in
+// one transaction, then renames the file state.json.imported. A marker in
+// the meta bucket makes the import happen once even if a crash comes
+// between the commit and the rename.
+func importLegacy(db kv, dir string) error {
+	path := filepath.Join(dir, legacyStateFile)
+	raw, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
-		return st, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(b, st); err != nil {
-		return nil, fmt.Errorf("read emulator state %s: %w", filepath.Join(s.dir, stateFile), err)
-	}
-	if st.Functions == nil {
-		st.Functions = map[string]*function{}
-	}
-	return st, nil
-}
-
-// save writes the state atomically: a temporary file, fsync, rename, fsync
-// of the directory. A crash leaves the old or the new state, never a mix.
-func (s *store) save(st *state) error {
-	if s == nil {
 		return nil
 	}
-	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
-	return atomicWrite(s.dir, stateFile, b)
-}
-
-func atomicWrite(dir, name string, data []byte) error {
-	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
-// putBlob keeps a package under its digest (content-addressed, so a blob
-// is written once and never changes).
-func (s *store) putBlob(digest string, data []byte, mem map[string][]byte) error {
-	if s == nil {
-		mem[digest] = data
+	var done bool
+	db.View(func(tx kvTx) error {
+		done = tx.Get(bucketMeta, "imported") != nil
 		return nil
-	}
-	dir := filepath.Join(s.dir, "blobs")
-	if _, err := os.Stat(filepath.Join(dir, digest)); err == nil {
-		return nil
-	}
-	return atomicWrite(dir, digest, data)
-}
-
-func (s *store) getBlob(digest string, mem map[string][]byte) ([]byte, error) {
-	if s == nil {
-		b, ok := mem[digest]
-		if !ok {
-			return nil, os.ErrNotExist
+	})
+	if !done {
+		var st struct {
+			Functions map[string]*legacyFunction `json:"functions"`
+			Seq       int64                      `json:"seq"`
 		}
-		return b, nil
+		if err := json.Unmarshal(raw, &st); err != nil {
+			return fmt.Errorf("import emulator state %s: %w", path, err)
+		}
+		err := db.Update(func(tx kvTx) error {
+			t := &stx{kv: tx}
+			for _, lf := range st.Functions {
+				f := lf.function
+				t.putFunction(&f)
+				for name, sn := range lf.Published {
+					t.putVersion(&f, name, sn)
+				}
+				for _, a := range lf.Aliases {
+					t.putAlias(&f, a)
+				}
+				for q, trs := range lf.Triggers {
+					for _, tr := range trs {
+						t.addTrigger(&f, q, t.nextSeq(bucketTriggers), tr)
+					}
+				}
+			}
+			// New trigger ids must not repeat imported ones, which came
+			// from the old state's sequence.
+			for n := t.nextSeq(bucketTriggers); t.err == nil && int64(n) < st.Seq; n = t.nextSeq(bucketTriggers) {
+			}
+			t.put(bucketMeta, "imported", legacyStateFile)
+			return t.err
+		})
+		if err != nil {
+			return fmt.Errorf("import emulator state %s: %w", path, err)
+		}
 	}
-	return os.ReadFile(filepath.Join(s.dir, "blobs", digest))
+	return os.Rename(path, path+".imported")
 }

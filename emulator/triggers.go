@@ -38,16 +38,16 @@ func qualifier(u urn) string {
 
 // triggerTarget finds the function of a trigger URN and checks that the
 // version or alias it names exists.
-func (s *Server) triggerTarget(u urn) (*function, string, *apiError) {
-	f, e := s.fnOf(u)
+func (s *Server) triggerTarget(t *stx, u urn) (*function, string, *apiError) {
+	f, e := s.fnOf(t, u)
 	if e != nil {
 		return nil, "", e
 	}
 	q := qualifier(u)
 	switch {
-	case u.alias != "" && f.Aliases[u.alias] == nil:
+	case u.alias != "" && t.alias(f, u.alias) == nil:
 		return nil, "", errf(404, "FSS.1053", "alias %s not found", u.alias)
-	case q != "latest" && u.alias == "" && f.Published[q] == nil:
+	case q != "latest" && u.alias == "" && !t.hasVersion(f, q):
 		return nil, "", errf(404, "FSS.1052", "version %s not found", q)
 	}
 	return f, q, nil
@@ -55,14 +55,12 @@ func (s *Server) triggerTarget(u urn) (*function, string, *apiError) {
 
 // listTriggers answers GET /triggers/{function_urn}: a bare JSON array of
 // the triggers of that version or alias.
-func (s *Server) listTriggers(u urn) response {
-	f, q, e := s.triggerTarget(u)
+func (s *Server) listTriggers(t *stx, u urn) response {
+	f, q, e := s.triggerTarget(t, u)
 	if e != nil {
 		return fail(e)
 	}
-	out := []*trigger{}
-	out = append(out, f.Triggers[q]...)
-	return ok(out)
+	return ok(t.triggers(f, q))
 }
 
 type triggerBody struct {
@@ -73,8 +71,8 @@ type triggerBody struct {
 }
 
 // createTrigger answers POST /triggers/{function_urn}.
-func (s *Server) createTrigger(u urn, body []byte) response {
-	f, q, e := s.triggerTarget(u)
+func (s *Server) createTrigger(t *stx, u urn, body []byte) response {
+	f, q, e := s.triggerTarget(t, u)
 	if e != nil {
 		return fail(e)
 	}
@@ -83,7 +81,7 @@ func (s *Server) createTrigger(u urn, body []byte) response {
 		return fail(e)
 	}
 	if !triggerTypes[b.TypeCode] {
-		return fail(errf(400, "FSS.0400", "invalid trigger_type_code %q", trunc(b.TypeCode)))
+		return fail(errf(400, "FSS.1101", "invalid trigger type %q", trunc(b.TypeCode)))
 	}
 	switch b.Status {
 	case "":
@@ -97,11 +95,9 @@ func (s *Server) createTrigger(u urn, body []byte) response {
 		return fail(errf(400, "FSS.0400", "event_data is required and must be an object"))
 	}
 	now := s.now()
-	t := &trigger{ID: fmt.Sprintf("emu-trigger-%d", s.st.Seq), TypeCode: b.TypeCode, Status: b.Status,
+	seq := t.nextSeq(bucketTriggers)
+	tr := &trigger{ID: fmt.Sprintf("emu-trigger-%d", seq), TypeCode: b.TypeCode, Status: b.Status,
 		EventTypeCode: b.EventTypeCode, EventData: append(json.RawMessage(nil), data...), Created: now, Updated: now}
-	if f.Triggers == nil {
-		f.Triggers = map[string][]*trigger{}
-	}
-	f.Triggers[q] = append(f.Triggers[q], t)
-	return ok(t)
+	t.addTrigger(f, q, seq, tr)
+	return ok(tr)
 }
