@@ -94,7 +94,7 @@ func setupScript(env *testscript.Env) error {
 	for _, k := range []string{"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HW_ACCESS_KEY", "HW_SECRET_KEY",
 		"HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN", "HUAWEICLOUD_SDK_REGION",
 		"HW_REGION_NAME", "HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID", "FGSDEPLOY_ENDPOINT", "FGSDEPLOY_LOCAL",
-		"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "FGSDEPLOY_VERSION_CAP", "FGSDEPLOY_MAX_ATTEMPTS"} {
+		"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE", "FGSDEPLOY_VERSION_CAP", "FGSDEPLOY_MAX_ATTEMPTS"} {
 		env.Setenv(k, "")
 	}
 	env.Setenv("NO_COLOR", "1")
@@ -125,7 +125,7 @@ const (
 // cmdEmulator starts an emulator for the rest of the script and points
 // fgsdeploy at it through the environment:
 //
-//	emulator [fault-rate=F] [seed=N] [latency=D] [version-cap=N]
+//	emulator [fault-rate=F] [seed=N] [latency=D] [version-cap=N] [function-cap=N]
 func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! emulator")
@@ -146,6 +146,8 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 			opts.Latency, err = time.ParseDuration(v)
 		case "version-cap":
 			opts.VersionCap, err = strconv.Atoi(v)
+		case "function-cap":
+			opts.FunctionCap, err = strconv.Atoi(v)
 		case "retry-after":
 			var d time.Duration
 			d, err = time.ParseDuration(v)
