@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bufio"
+	"encoding/json"
 	"flag"
 	"io"
 	"io/fs"
@@ -85,6 +86,7 @@ func TestScripts(t *testing.T) {
 			"emuproc":  cmdEmulatorProcess,
 			"mkzip":    cmdMkzip,
 			"status":   cmdStatus,
+			"jsonone":  cmdJSONOne,
 		},
 	})
 }
@@ -306,6 +308,30 @@ func cmdWaitRequests(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	ts.Fatalf("waitreq: fewer than %d requests after 30s", n)
+}
+
+// cmdJSONOne checks that a file (stdout, stderr or a path) is exactly one
+// JSON object, nothing before or after it, with the given top-level keys:
+//
+//	jsonone stdout functions summary
+func cmdJSONOne(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: jsonone FILE [KEY...]")
+	}
+	data := ts.ReadFile(args[0])
+	dec := json.NewDecoder(strings.NewReader(data))
+	var doc map[string]json.RawMessage
+	if err := dec.Decode(&doc); err != nil {
+		ts.Fatalf("%s is not a JSON object: %v\n%s", args[0], err, data)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		ts.Fatalf("%s holds more than one JSON document (%v):\n%s", args[0], err, data)
+	}
+	for _, k := range args[1:] {
+		if _, ok := doc[k]; !ok {
+			ts.Fatalf("%s has no key %q:\n%s", args[0], k, data)
+		}
+	}
 }
 
 // cmdFilemode checks a file's permission bits: filemode FILE 0600
