@@ -245,6 +245,12 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		HideHelpCommand:      true,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		Flags:                flags(commonFlags(), remoteFlags()),
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return withHint(fmt.Errorf("unknown command %q", c.Args().First()), "fgsdeploy --help lists the commands")
+			}
+			return cli.ShowAppHelp(c)
+		},
 		Commands: []*cli.Command{
 			validateCmd(stdout),
 			packageCmd(stdout, stderr),

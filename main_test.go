@@ -87,6 +87,7 @@ func TestScripts(t *testing.T) {
 			"mkzip":    cmdMkzip,
 			"status":   cmdStatus,
 			"jsonone":  cmdJSONOne,
+			"sleep":    cmdSleep,
 		},
 	})
 }
@@ -189,10 +190,12 @@ var procs sync.Map
 // way outside scripts run it, and points fgsdeploy at it:
 //
 //	emuproc start [state=DIR] [token=T]   wait for "listening on URL", its first line
-//	emuproc stop                SIGTERM; it must exit 0 within 10 s
+//	emuproc stop [INT|TERM]               signal it (SIGTERM by default); it must exit 0 within 10 s
+//
+// Its stderr is kept in $WORK/emulator.stderr.
 func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
-		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] | emuproc stop")
+		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] | emuproc stop [INT|TERM]")
 	}
 	work := ts.Getenv("WORK")
 	switch args[0] {
@@ -213,6 +216,10 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		cmd := exec.Command(bin, argv...)
 		cmd.Dir = work
+		errFile, err := os.Create(filepath.Join(work, "emulator.stderr"))
+		ts.Check(err)
+		defer errFile.Close() // the process has its own copy
+		cmd.Stderr = errFile
 		out, err := cmd.StdoutPipe()
 		ts.Check(err)
 		ts.Check(cmd.Start())
@@ -252,7 +259,17 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("emuproc stop: none started")
 		}
 		cmd := v.(*exec.Cmd)
-		ts.Check(cmd.Process.Signal(syscall.SIGTERM))
+		sig := syscall.SIGTERM
+		if len(args) > 1 {
+			switch args[1] {
+			case "INT":
+				sig = syscall.SIGINT
+			case "TERM":
+			default:
+				ts.Fatalf("emuproc stop: unknown signal %q (want INT or TERM)", args[1])
+			}
+		}
+		ts.Check(cmd.Process.Signal(sig))
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		select {
@@ -262,10 +279,10 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 			}
 		case <-time.After(10 * time.Second):
 			cmd.Process.Kill()
-			ts.Fatalf("emuproc stop: still running 10s after SIGTERM")
+			ts.Fatalf("emuproc stop: still running 10s after %v", sig)
 		}
 	default:
-		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] | emuproc stop")
+		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] | emuproc stop [INT|TERM]")
 	}
 }
 
@@ -332,6 +349,17 @@ func cmdJSONOne(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("%s has no key %q:\n%s", args[0], k, data)
 		}
 	}
+}
+
+// cmdSleep waits, so that signals sent to a background run arrive as two:
+// sleep DURATION
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	time.Sleep(d)
 }
 
 // cmdFilemode checks a file's permission bits: filemode FILE 0600
