@@ -441,7 +441,8 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 				return err
 			}
 			if saved != nil && saved.Env != p.Env {
-				return fmt.Errorf("the plan was made for environment %q, not %q", saved.Env, p.Env)
+				return withHint(fmt.Errorf("the plan was made %s, not %s", envPhrase(saved.Env), envPhrase(p.Env)),
+					"apply a saved plan without --env (it knows its environment), or make a new plan %s", envPhrase(p.Env))
 			}
 			if saved != nil && saved.Manifest != "" && filepath.Clean(saved.Manifest) != filepath.Clean(p.File) {
 				return fmt.Errorf("the plan was made from %s, not %s", saved.Manifest, p.File)
@@ -531,6 +532,14 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 	}
 }
 
+// envPhrase says which --env a run has, for messages.
+func envPhrase(env string) string {
+	if env == "" {
+		return "without --env"
+	}
+	return "with --env " + env
+}
+
 // confirm asks for "yes" on a terminal and refuses elsewhere.
 func confirm(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
 	if !isTerminal(stdin) {
@@ -570,7 +579,7 @@ func emulatorCmd(stdout, stderr io.Writer) *cli.Command {
 			&cli.DurationFlag{Name: "latency", Usage: "added to every request"},
 			&cli.Float64Flag{Name: "fault-rate", Usage: "fraction of requests that fail (429, 500, dropped connection)"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the fault injection"},
-			&cli.IntFlag{Name: "version-cap", Usage: "versions per function including latest (default 20)"},
+			&cli.IntFlag{Name: "version-cap", Usage: "versions per function, latest included", DefaultText: "20"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no request log on stderr"},
 		},
 		Action: func(c *cli.Context) error {

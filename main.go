@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -280,7 +281,18 @@ func usageError(c *cli.Context, err error, _ bool) error {
 	if c.Command != nil && c.Command.Name != "" && c.Command.Name != name {
 		name += " " + c.Command.Name
 	}
-	return withHint(err, "%s --help lists the flags", name)
+	return withHint(errors.New(longFlags(err.Error())), "%s --help lists the flags", name)
+}
+
+// flagName is a flag named in one of Go's flag package errors ("flag
+// provided but not defined: -x", "invalid value "v" for flag -x: ...",
+// "flag needs an argument: -x").
+var flagName = regexp.MustCompile(`(defined: |for flag |for |argument: )-([A-Za-z0-9][A-Za-z0-9-]+)`)
+
+// longFlags writes the flags a parse error names the way users type them:
+// --parallelism, not -parallelism (one-letter flags keep one dash).
+func longFlags(msg string) string {
+	return flagName.ReplaceAllString(msg, "$1--$2")
 }
 
 // commandIndex returns the index in args of the command's name (after the
