@@ -63,6 +63,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer cancel()
 	out := &countingWriter{w: stdout}
 	app := newApp(stdin, out, stderr)
+	if len(args) > 1 && args[len(args)-1] == completionFlag {
+		completeWords(app, args[1:len(args)-1], stdout)
+		return 0
+	}
 	gh := githubFromEnv(os.Getenv, startDir)
 	app.Metadata = map[string]any{"github": gh}
 	args = flagsFirst(app, args)
@@ -236,16 +240,15 @@ func apiHint(e *apiclient.APIError) string {
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
-		Name:                 "fgsdeploy",
-		Usage:                "declarative deployments for Huawei Cloud FunctionGraph",
-		Version:              versionString(),
-		Reader:               stdin,
-		Writer:               stdout,
-		ErrWriter:            stderr,
-		EnableBashCompletion: true,
-		HideHelpCommand:      true,
-		ExitErrHandler:       func(*cli.Context, error) {},
-		Flags:                flags(commonFlags(), remoteFlags()),
+		Name:            "fgsdeploy",
+		Usage:           "declarative deployments for Huawei Cloud FunctionGraph",
+		Version:         versionString(),
+		Reader:          stdin,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		ExitErrHandler:  func(*cli.Context, error) {},
+		Flags:           flags(commonFlags(), remoteFlags()),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return withHint(fmt.Errorf("unknown command %q", c.Args().First()), "fgsdeploy --help lists the commands")
@@ -358,29 +361,15 @@ func takesValue(flags []cli.Flag, arg string) (known, value bool) {
 	return false, false
 }
 
-// completionFlag is the argument with which a shell asks for candidates;
-// urfave/cli sees it only as the last one.
+// completionFlag, as the last argument, asks for the candidates of the
+// next word (completion.go); the name is urfave/cli's, which the completion
+// scripts have always used.
 const completionFlag = "--generate-bash-completion"
 
 // flagsFirst moves a command's flags before its positional arguments, so
 // that "versions hello --format json" works: urfave/cli v2 stops parsing
 // flags at the first argument.
 func flagsFirst(app *cli.App, args []string) []string {
-	if len(args) < 2 {
-		return args
-	}
-	complete := args[len(args)-1] == completionFlag
-	if complete {
-		args = args[:len(args)-1]
-	}
-	out := reorder(app, args)
-	if complete {
-		out = append(out, completionFlag)
-	}
-	return out
-}
-
-func reorder(app *cli.App, args []string) []string {
 	i := commandIndex(app, args)
 	if i >= len(args) {
 		return args
