@@ -7,6 +7,8 @@ import (
 	"flag"
 	"io"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,6 +90,7 @@ func TestScripts(t *testing.T) {
 			"status":   cmdStatus,
 			"jsonone":  cmdJSONOne,
 			"sleep":    cmdSleep,
+			"inflight": cmdInflight,
 		},
 	})
 }
@@ -165,10 +168,13 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		ts.Check(err)
 	}
-	run, err := emulator.Start("127.0.0.1:0", opts)
+	srv, err := emulator.New(opts)
 	ts.Check(err)
+	run := &scriptEmulator{server: srv}
+	hs := httptest.NewServer(run)
+	run.URL = hs.URL
 	running.Store(ts.Getenv("WORK"), run)
-	ts.Defer(func() { run.Close(); running.Delete(ts.Getenv("WORK")) })
+	ts.Defer(func() { hs.Close(); srv.Close(); running.Delete(ts.Getenv("WORK")) })
 	ts.Setenv("FGSDEPLOY_ENDPOINT", run.URL)
 	ts.Setenv("HUAWEICLOUD_SDK_IAM_ENDPOINT", run.URL)
 	ts.Setenv("HUAWEICLOUD_SDK_AK", testAK)
@@ -182,6 +188,59 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 
 // running holds each script's emulator, by its $WORK.
 var running sync.Map
+
+// scriptEmulator is a script's emulator, served over real HTTP, counting
+// the requests in flight at once (for "inflight").
+type scriptEmulator struct {
+	URL    string
+	server *emulator.Server
+
+	mu          sync.Mutex
+	now, maxNow int
+}
+
+func (e *scriptEmulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	e.now++
+	e.maxNow = max(e.maxNow, e.now)
+	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		e.now--
+		e.mu.Unlock()
+	}()
+	e.server.ServeHTTP(w, r)
+}
+
+// scriptEmulatorOf returns the emulator the script started.
+func scriptEmulatorOf(ts *testscript.TestScript, cmd string) *scriptEmulator {
+	r, ok := running.Load(ts.Getenv("WORK"))
+	if !ok {
+		ts.Fatalf("%s: no emulator started", cmd)
+	}
+	return r.(*scriptEmulator)
+}
+
+// cmdInflight checks the most requests the script's emulator served at
+// once since it started or since the last check, then starts counting
+// again: inflight MIN MAX
+func cmdInflight(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: inflight MIN MAX")
+	}
+	lo, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	hi, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	e := scriptEmulatorOf(ts, "inflight")
+	e.mu.Lock()
+	got := e.maxNow
+	e.maxNow = e.now
+	e.mu.Unlock()
+	if got < lo || got > hi {
+		ts.Fatalf("at most %d requests were in flight at once, want %d to %d", got, lo, hi)
+	}
+}
 
 // procs holds each script's emulator process, by its $WORK.
 var procs sync.Map
@@ -291,13 +350,9 @@ func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: faults RATE")
 	}
-	r, ok := running.Load(ts.Getenv("WORK"))
-	if !ok {
-		ts.Fatalf("faults: no emulator started")
-	}
 	f, err := strconv.ParseFloat(args[0], 64)
 	ts.Check(err)
-	r.(*emulator.Running).Server.SetFaultRate(f)
+	scriptEmulatorOf(ts, "faults").server.SetFaultRate(f)
 }
 
 // cmdWaitRequests waits until the script's emulator has received at least
@@ -309,14 +364,11 @@ func cmdWaitRequests(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	n, err := strconv.Atoi(args[0])
 	ts.Check(err)
-	r, ok := running.Load(ts.Getenv("WORK"))
-	if !ok {
-		ts.Fatalf("waitreq: no emulator started")
-	}
+	e := scriptEmulatorOf(ts, "waitreq")
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		total := 0
-		for _, c := range r.(*emulator.Running).Server.Stats().Requests {
+		for _, c := range e.server.Stats().Requests {
 			total += c
 		}
 		if total >= n {
