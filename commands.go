@@ -283,6 +283,9 @@ func firstNonEmpty(v ...string) string {
 
 // isTerminal reports whether w is a terminal.
 func isTerminal(w any) bool {
+	if cw, ok := w.(*countingWriter); ok {
+		w = cw.w
+	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
