@@ -248,7 +248,7 @@ var procs sync.Map
 // cmdEmulatorProcess runs "fgsdeploy emulator" as a process of its own, the
 // way outside scripts run it, and points fgsdeploy at it:
 //
-//	emuproc start [state=DIR] [token=T]   wait for "listening on URL", its first line
+//	emuproc start [state=DIR] [token=T] [quiet]   wait for "listening on URL", its first line
 //	emuproc stop [INT|TERM]               signal it (SIGTERM by default); it must exit 0 within 10 s
 //
 // Its stderr is kept in $WORK/emulator.stderr.
@@ -269,6 +269,8 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 				argv = append(argv, "--state", ts.MkAbs(v))
 			case "token":
 				argv = append(argv, "--token", v)
+			case "quiet":
+				argv = append(argv, "--quiet")
 			default:
 				ts.Fatalf("emuproc: unknown option %q", a)
 			}
