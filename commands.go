@@ -152,22 +152,32 @@ func project(c *cli.Context) (*manifest.Project, error) {
 		return nil, withHint(err, "run fgsdeploy in the project directory, or point at it with -C DIR or -f FILE; fgsdeploy init NAME writes a manifest from a deployed function")
 	}
 	if err != nil {
-		annotate(err)
 		return nil, &exitError{code: 1, err: manifestError(err)}
 	}
 	return p, nil
 }
 
-// manifestError prints every manifest error on its own line after the
-// usual prefix.
+// manifestErrors is every problem of a manifest, printed one per line
+// after the usual prefix. It unwraps to the *manifest.Error values, so
+// that each is annotated (and reported in JSON) on its own.
+type manifestErrors []error
+
+func (m manifestErrors) Error() string {
+	lines := make([]string, len(m))
+	for i, e := range m {
+		lines[i] = e.Error()
+	}
+	return fmt.Sprintf("manifest has %d error%s:\n%s", len(lines), pluralS(len(lines)), strings.Join(lines, "\n"))
+}
+
+func (m manifestErrors) Unwrap() []error { return m }
+
+// manifestError returns the manifest's problems as manifestErrors, or err
+// as it is when it holds none.
 func manifestError(err error) error {
 	var me *multierror.Error
 	if errors.As(err, &me) && len(me.Errors) > 0 {
-		lines := make([]string, len(me.Errors))
-		for i, e := range me.Errors {
-			lines[i] = e.Error()
-		}
-		return fmt.Errorf("%s has %d error%s:\n%s", "manifest", len(lines), pluralS(len(lines)), strings.Join(lines, "\n"))
+		return manifestErrors(me.Errors)
 	}
 	return err
 }
@@ -177,42 +187,6 @@ func pluralS(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-// annotate writes GitHub Actions annotations for manifest errors.
-func annotate(err error) {
-	if os.Getenv("GITHUB_ACTIONS") != "true" {
-		return
-	}
-	for _, m := range manifestErrors(err) {
-		fmt.Fprintf(os.Stdout, "::error file=%s,line=%d,col=%d::%s\n", ghProperty(m.File), m.Line, m.Col, ghMessage(m.Path+": "+m.Msg))
-	}
-}
-
-// manifestErrors returns the manifest errors err holds, if any.
-func manifestErrors(err error) []*manifest.Error {
-	var me *multierror.Error
-	if !errors.As(err, &me) {
-		return nil
-	}
-	var out []*manifest.Error
-	for _, e := range me.Errors {
-		var m *manifest.Error
-		if errors.As(e, &m) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// ghMessage and ghProperty escape a GitHub Actions workflow command's
-// message and property values, as the runner's toolkit does.
-func ghMessage(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-func ghProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
 // Well-known credentials of the embedded emulator: it listens on loopback only.
@@ -334,6 +308,9 @@ func firstNonEmpty(v ...string) string {
 
 // isTerminal reports whether w is a terminal.
 func isTerminal(w any) bool {
+	if cw, ok := w.(*countingWriter); ok {
+		w = cw.w
+	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
@@ -403,7 +380,7 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if err := stepSummary(pl); err != nil {
+			if err := planSummary(c, pl); err != nil {
 				return err
 			}
 			if out := c.String("out"); out != "" {
@@ -429,15 +406,15 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 	}
 }
 
-// stepSummary appends the Markdown plan to $GITHUB_STEP_SUMMARY in GitHub Actions.
-func stepSummary(pl *planner.Plan) error {
-	return appendSummary(func(w io.Writer) error { return (planner.View{}).Markdown(w, pl) })
+// planSummary appends the Markdown plan to the GitHub Actions step summary.
+func planSummary(c *cli.Context, pl *planner.Plan) error {
+	return githubOf(c).AppendSummary(func(w io.Writer) error { return (planner.View{}).Markdown(w, pl) })
 }
 
-// applySummary appends the apply report to $GITHUB_STEP_SUMMARY, so a
-// release job's summary says what it did.
-func applySummary(rep *applier.Report) error {
-	return appendSummary(func(w io.Writer) error {
+// applySummary appends the apply report to the GitHub Actions step
+// summary, so a release job's summary says what it did and what failed.
+func applySummary(c *cli.Context, rep *applier.Report) error {
+	return githubOf(c).AppendSummary(func(w io.Writer) error {
 		if _, err := io.WriteString(w, "### fgsdeploy apply\n\n```\n"); err != nil {
 			return err
 		}
@@ -449,20 +426,10 @@ func applySummary(rep *applier.Report) error {
 	})
 }
 
-func appendSummary(write func(io.Writer) error) error {
-	path := os.Getenv("GITHUB_STEP_SUMMARY")
-	if os.Getenv("GITHUB_ACTIONS") != "true" || path == "" {
-		return nil
-	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("write step summary: %w", err)
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("write step summary: %w", err)
-	}
-	return f.Close()
+// githubOf returns the GitHub Actions settings run found, or nil.
+func githubOf(c *cli.Context) *githubActions {
+	g, _ := c.App.Metadata["github"].(*githubActions)
+	return g
 }
 
 func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
@@ -509,7 +476,8 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 				return err
 			}
 			if saved != nil && saved.Env != p.Env {
-				return fmt.Errorf("the plan was made for environment %q, not %q", saved.Env, p.Env)
+				return withHint(fmt.Errorf("the plan was made %s, not %s", envPhrase(saved.Env), envPhrase(p.Env)),
+					"apply a saved plan without --env (it knows its environment), or make a new plan %s", envPhrase(p.Env))
 			}
 			if saved != nil && saved.Manifest != "" && filepath.Clean(saved.Manifest) != filepath.Clean(p.File) {
 				return fmt.Errorf("the plan was made from %s, not %s", saved.Manifest, p.File)
@@ -586,14 +554,18 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			if err := write(stdout); err != nil {
 				return err
 			}
-			if err := applySummary(rep); err != nil {
-				return err
-			}
+			summaryErr := applySummary(c, rep)
 			if err := rep.Err(); err != nil {
+				if githubOf(c) != nil && summaryErr == nil {
+					err = &summarized{err} // the report names every failure
+				}
 				if c.Context.Err() != nil {
 					return withHint(err, "interrupted: run apply again to finish; it plans from the live state")
 				}
 				return err
+			}
+			if summaryErr != nil {
+				return summaryErr
 			}
 			return nil
 		},
@@ -607,6 +579,14 @@ func computePlan(c *cli.Context, s *session, p *manifest.Project, opts planner.O
 	planning.Store(true)
 	defer planning.Store(false)
 	return planner.Compute(c.Context, s.client, p, opts)
+}
+
+// envPhrase says which --env a run has, for messages.
+func envPhrase(env string) string {
+	if env == "" {
+		return "without --env"
+	}
+	return "with --env " + env
 }
 
 // confirm asks for "yes" on a terminal and refuses elsewhere.
@@ -648,7 +628,7 @@ func emulatorCmd(stdout, stderr io.Writer) *cli.Command {
 			&cli.DurationFlag{Name: "latency", Usage: "added to every request"},
 			&cli.Float64Flag{Name: "fault-rate", Usage: "fraction of requests that fail (429, 500, dropped connection)"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the fault injection"},
-			&cli.IntFlag{Name: "version-cap", Usage: "versions per function including latest (default 20)"},
+			&cli.IntFlag{Name: "version-cap", Usage: "versions per function, latest included", DefaultText: "20"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no request log on stderr"},
 			&cli.BoolFlag{Name: "strict", Usage: "take the harshest documented reading of each open API rule (docs/api-notes.md)"},
 		},

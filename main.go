@@ -4,11 +4,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
@@ -17,6 +19,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
 )
 
 // version is set by the Makefile through -ldflags; module build info is the fallback.
@@ -56,12 +59,22 @@ var exit = os.Exit
 
 // run is the whole program; it returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	startDir, _ := os.Getwd() // before any -C: where paths in reports start
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stopSignals := interrupts(cancel, stderr, exit)
+	out := &countingWriter{w: stdout}
+	app := newApp(stdin, out, stderr)
+	if len(args) > 1 && args[len(args)-1] == completionFlag {
+		completeWords(app, args[1:len(args)-1], stdout)
+		return 0
+	}
+	gh := githubFromEnv(os.Getenv, startDir)
+	app.Metadata = map[string]any{"github": gh}
+	args = flagsFirst(app, args)
+	cmd := commandOf(app, args)
+	stopSignals := interrupts(cancel, stderr, exit, cmd != nil && cmd.Name == "emulator")
 	defer stopSignals()
-	app := newApp(stdin, stdout, stderr)
-	err := app.RunContext(ctx, flagsFirst(app, args))
+	err := app.RunContext(ctx, args)
 	if err == nil {
 		return 0
 	}
@@ -75,9 +88,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = ee.err
 	}
 	printError(stderr, err)
-	if os.Getenv("GITHUB_ACTIONS") == "true" && len(manifestErrors(err)) == 0 {
-		// Manifest errors are annotated with their file and line already.
-		fmt.Fprintf(stdout, "::error title=fgsdeploy::%s\n", ghMessage(err.Error()))
+	if out.n == 0 && wantsJSON(cmd, args) {
+		// A script reading stdout gets one JSON document in every outcome.
+		writeJSONErrors(stdout, err, startDir)
+	}
+	if gh != nil {
+		gh.Annotate(stderr, err)
+		var done *summarized
+		if !errors.As(err, &done) {
+			name := ""
+			if cmd != nil {
+				name = cmd.Name
+			}
+			if serr := gh.SummarizeFailure(name, err); serr != nil {
+				printError(stderr, serr)
+			}
+		}
 	}
 	return code
 }
@@ -86,14 +112,32 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // written then, so an interrupt needs no "finishing what is in flight".
 var planning atomic.Bool
 
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
 // interrupts turns the first SIGINT or SIGTERM into a cancelled context:
 // nothing new starts and the steps in flight finish, which can take a
 // while (an upload). A second one exits at once, as in Terraform, for
-// whoever would rather lose the steps in flight than wait.
-func interrupts(cancel context.CancelFunc, stderr io.Writer, exit func(int)) (stop func()) {
+// whoever would rather lose the steps in flight than wait. The emulator
+// has nothing in flight to wait for: it says it is shutting down.
+func interrupts(cancel context.CancelFunc, stderr io.Writer, exit func(int), server bool) (stop func()) {
 	ch := make(chan os.Signal, 2)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
+	first, second := "fgsdeploy: interrupted: finishing what is in flight; interrupt again to stop at once",
+		"fgsdeploy: interrupted twice: stopping now; steps in flight may be half done, so run plan to see where things are"
+	if server {
+		first, second = "fgsdeploy: emulator: shutting down", "fgsdeploy: emulator: interrupted twice: stopping now"
+	}
 	go func() {
 		select {
 		case <-ch:
@@ -101,19 +145,18 @@ func interrupts(cancel context.CancelFunc, stderr io.Writer, exit func(int)) (st
 			return
 		}
 		cancel()
-		if !planning.Load() { // an interrupted plan says so itself, in one line
-			fmt.Fprintln(stderr, "fgsdeploy: interrupted: finishing what is in flight; interrupt again to stop at once")
+		if !planning.Load() || server { // an interrupted plan says so itself, in one line
+			fmt.Fprintln(stderr, first)
 		}
 		select {
 		case <-ch:
 		case <-done:
 			return
 		}
-		if planning.Load() {
-			fmt.Fprintln(stderr, "fgsdeploy: interrupted twice: stopping now; nothing was changed")
-		} else {
-			fmt.Fprintln(stderr, "fgsdeploy: interrupted twice: stopping now; steps in flight may be half done, so run plan to see where things are")
+		if planning.Load() && !server {
+			second = "fgsdeploy: interrupted twice: stopping now; nothing was changed"
 		}
+		fmt.Fprintln(stderr, second)
 		exit(130)
 	}()
 	return func() {
@@ -137,16 +180,56 @@ func withHint(err error, format string, args ...any) error {
 
 func printError(w io.Writer, err error) {
 	fmt.Fprintf(w, "fgsdeploy: error: %v\n", err)
+	if hint := hintOf(err); hint != "" {
+		fmt.Fprintf(w, "fgsdeploy: hint: %s\n", hint)
+	}
+}
+
+// hintOf is what to do about err, or "".
+func hintOf(err error) string {
 	var h *hinted
 	var ae *apiclient.APIError
 	switch {
 	case errors.As(err, &h) && h.hint != "":
-		fmt.Fprintf(w, "fgsdeploy: hint: %s\n", h.hint)
+		return h.hint
 	case errors.As(err, &ae):
-		if hint := apiHint(ae); hint != "" {
-			fmt.Fprintf(w, "fgsdeploy: hint: %s\n", hint)
-		}
+		return apiHint(ae)
 	}
+	return ""
+}
+
+// writeJSONErrors prints err as the JSON document of a command run with
+// --format json that failed before it printed its own:
+//
+//	{"format_version": "1", "errors": [{"message", "file", "line", "col", "path"}], "hint"}
+//
+// file, line, col and path are there for manifest errors; file is relative
+// to the directory fgsdeploy was started in (before -C).
+func writeJSONErrors(w io.Writer, err error, startDir string) {
+	type jsonError struct {
+		Message string `json:"message"`
+		File    string `json:"file,omitempty"`
+		Line    int    `json:"line,omitempty"`
+		Col     int    `json:"col,omitempty"`
+		Path    string `json:"path,omitempty"`
+	}
+	doc := struct {
+		FormatVersion string      `json:"format_version"`
+		Errors        []jsonError `json:"errors"`
+		Hint          string      `json:"hint,omitempty"`
+	}{FormatVersion: "1", Errors: []jsonError{}, Hint: hintOf(err)}
+	rel := githubActions{Workspace: startDir}
+	for _, e := range errorList(err) {
+		var m *manifest.Error
+		if errors.As(e, &m) {
+			doc.Errors = append(doc.Errors, jsonError{Message: manifestMessage(m), File: rel.relPath(m.File), Line: m.Line, Col: m.Col, Path: m.Path})
+			continue
+		}
+		doc.Errors = append(doc.Errors, jsonError{Message: e.Error()})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(doc)
 }
 
 // apiHint says what to do about the API errors people meet first;
@@ -167,16 +250,21 @@ func apiHint(e *apiclient.APIError) string {
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
-		Name:                 "fgsdeploy",
-		Usage:                "declarative deployments for Huawei Cloud FunctionGraph",
-		Version:              versionString(),
-		Reader:               stdin,
-		Writer:               stdout,
-		ErrWriter:            stderr,
-		EnableBashCompletion: true,
-		HideHelpCommand:      true,
-		ExitErrHandler:       func(*cli.Context, error) {},
-		Flags:                flags(commonFlags(), remoteFlags()),
+		Name:            "fgsdeploy",
+		Usage:           "declarative deployments for Huawei Cloud FunctionGraph",
+		Version:         versionString(),
+		Reader:          stdin,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		ExitErrHandler:  func(*cli.Context, error) {},
+		Flags:           flags(commonFlags(), remoteFlags()),
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return withHint(fmt.Errorf("unknown command %q", c.Args().First()), "fgsdeploy --help lists the commands")
+			}
+			return cli.ShowAppHelp(c)
+		},
 		Commands: []*cli.Command{
 			validateCmd(stdout),
 			packageCmd(stdout, stderr),
@@ -206,32 +294,23 @@ func usageError(c *cli.Context, err error, _ bool) error {
 	if c.Command != nil && c.Command.Name != "" && c.Command.Name != name {
 		name += " " + c.Command.Name
 	}
-	return withHint(err, "%s --help lists the flags", name)
+	return withHint(errors.New(longFlags(err.Error())), "%s --help lists the flags", name)
 }
 
-// flagsFirst moves a command's flags before its positional arguments, so
-// that "versions hello --format json" works: urfave/cli v2 stops parsing
-// flags at the first argument.
-func flagsFirst(app *cli.App, args []string) []string {
-	if len(args) < 2 {
-		return args
-	}
-	takesValue := func(flags []cli.Flag, name string) (known, value bool) {
-		name = strings.TrimLeft(name, "-")
-		if i := strings.IndexByte(name, '='); i >= 0 {
-			return true, false
-		}
-		for _, f := range flags {
-			for _, n := range f.Names() {
-				if n == name {
-					_, isBool := f.(*cli.BoolFlag)
-					return true, !isBool
-				}
-			}
-		}
-		return false, false
-	}
-	// Find the command, skipping global flags and their values.
+// flagName is a flag named in one of Go's flag package errors ("flag
+// provided but not defined: -x", "invalid value "v" for flag -x: ...",
+// "flag needs an argument: -x").
+var flagName = regexp.MustCompile(`(defined: |for flag |for |argument: )-([A-Za-z0-9][A-Za-z0-9-]+)`)
+
+// longFlags writes the flags a parse error names the way users type them:
+// --parallelism, not -parallelism (one-letter flags keep one dash).
+func longFlags(msg string) string {
+	return flagName.ReplaceAllString(msg, "$1--$2")
+}
+
+// commandIndex returns the index in args of the command's name (after the
+// global flags and their values), or len(args).
+func commandIndex(app *cli.App, args []string) int {
 	i := 1
 	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
 		if _, v := takesValue(app.Flags, args[i]); v {
@@ -239,6 +318,69 @@ func flagsFirst(app *cli.App, args []string) []string {
 		}
 		i++
 	}
+	return i
+}
+
+// commandOf returns the command args run, or nil.
+func commandOf(app *cli.App, args []string) *cli.Command {
+	if i := commandIndex(app, args); i < len(args) {
+		return app.Command(args[i])
+	}
+	return nil
+}
+
+// wantsJSON reports whether args ask cmd for --format json.
+func wantsJSON(cmd *cli.Command, args []string) bool {
+	if cmd == nil || !hasFlag(cmd.Flags, "format") {
+		return false
+	}
+	format := ""
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || name != "format" {
+			continue
+		}
+		if !hasValue && i+1 < len(args) {
+			value = args[i+1]
+		}
+		format = value
+	}
+	return format == "json"
+}
+
+func hasFlag(flags []cli.Flag, name string) bool {
+	known, _ := takesValue(flags, name)
+	return known
+}
+
+// takesValue reports whether the flag arg (-name, --name or --name=value)
+// is one of flags, and whether the next argument is its value.
+func takesValue(flags []cli.Flag, arg string) (known, value bool) {
+	name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				_, isBool := f.(*cli.BoolFlag)
+				return true, !isBool && !hasValue
+			}
+		}
+	}
+	return false, false
+}
+
+// completionFlag, as the last argument, asks for the candidates of the
+// next word (completion.go); the name is urfave/cli's, which the completion
+// scripts have always used.
+const completionFlag = "--generate-bash-completion"
+
+// flagsFirst moves a command's flags before its positional arguments, so
+// that "versions hello --format json" works: urfave/cli v2 stops parsing
+// flags at the first argument.
+func flagsFirst(app *cli.App, args []string) []string {
+	i := commandIndex(app, args)
 	if i >= len(args) {
 		return args
 	}

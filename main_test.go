@@ -3,9 +3,12 @@ package main
 import (
 	"archive/zip"
 	"bufio"
+	"encoding/json"
 	"flag"
 	"io"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -85,6 +88,9 @@ func TestScripts(t *testing.T) {
 			"emuproc":  cmdEmulatorProcess,
 			"mkzip":    cmdMkzip,
 			"status":   cmdStatus,
+			"jsonone":  cmdJSONOne,
+			"sleep":    cmdSleep,
+			"inflight": cmdInflight,
 		},
 	})
 }
@@ -94,10 +100,15 @@ func setupScript(env *testscript.Env) error {
 	for _, k := range []string{"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HW_ACCESS_KEY", "HW_SECRET_KEY",
 		"HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN", "HUAWEICLOUD_SDK_REGION",
 		"HW_REGION_NAME", "HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID", "FGSDEPLOY_ENDPOINT", "FGSDEPLOY_LOCAL", "FGSDEPLOY_LOCAL_STRICT",
-		"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "FGSDEPLOY_VERSION_CAP", "FGSDEPLOY_MAX_ATTEMPTS"} {
+		"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE", "FGSDEPLOY_VERSION_CAP", "FGSDEPLOY_MAX_ATTEMPTS"} {
 		env.Setenv(k, "")
 	}
 	env.Setenv("NO_COLOR", "1")
+	// Under -race, every process sleeps a second at exit by default
+	// (atexit_sleep_ms=1000), so that goroutines still running can report
+	// a race; the scenarios run fgsdeploy hundreds of times, which made
+	// that second most of make test's time. A tenth of it is kept.
+	env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=100"))
 	env.Setenv(statusEnv, filepath.Join(env.WorkDir, ".fgsdeploy-exit-status"))
 	// Every script can use a copy of the example projects, without any
 	// local emulator state a developer's own runs left in them.
@@ -125,7 +136,7 @@ const (
 // cmdEmulator starts an emulator for the rest of the script and points
 // fgsdeploy at it through the environment:
 //
-//	emulator [fault-rate=F] [seed=N] [latency=D] [version-cap=N] [strict=1]
+//	emulator [fault-rate=F] [seed=N] [latency=D] [version-cap=N] [function-cap=N] [strict=1]
 //	         [obs-object=URL,FILE]...
 //
 // strict=1 takes the harshest documented reading of each open API rule
@@ -151,6 +162,8 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 			opts.Latency, err = time.ParseDuration(v)
 		case "version-cap":
 			opts.VersionCap, err = strconv.Atoi(v)
+		case "function-cap":
+			opts.FunctionCap, err = strconv.Atoi(v)
 		case "retry-after":
 			var d time.Duration
 			d, err = time.ParseDuration(v)
@@ -176,10 +189,13 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		ts.Check(err)
 	}
-	run, err := emulator.Start("127.0.0.1:0", opts)
+	srv, err := emulator.New(opts)
 	ts.Check(err)
+	run := &scriptEmulator{server: srv}
+	hs := httptest.NewServer(run)
+	run.URL = hs.URL
 	running.Store(ts.Getenv("WORK"), run)
-	ts.Defer(func() { run.Close(); running.Delete(ts.Getenv("WORK")) })
+	ts.Defer(func() { hs.Close(); srv.Close(); running.Delete(ts.Getenv("WORK")) })
 	ts.Setenv("FGSDEPLOY_ENDPOINT", run.URL)
 	ts.Setenv("HUAWEICLOUD_SDK_IAM_ENDPOINT", run.URL)
 	ts.Setenv("HUAWEICLOUD_SDK_AK", testAK)
@@ -194,17 +210,72 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 // running holds each script's emulator, by its $WORK.
 var running sync.Map
 
+// scriptEmulator is a script's emulator, served over real HTTP, counting
+// the requests in flight at once (for "inflight").
+type scriptEmulator struct {
+	URL    string
+	server *emulator.Server
+
+	mu          sync.Mutex
+	now, maxNow int
+}
+
+func (e *scriptEmulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	e.now++
+	e.maxNow = max(e.maxNow, e.now)
+	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		e.now--
+		e.mu.Unlock()
+	}()
+	e.server.ServeHTTP(w, r)
+}
+
+// scriptEmulatorOf returns the emulator the script started.
+func scriptEmulatorOf(ts *testscript.TestScript, cmd string) *scriptEmulator {
+	r, ok := running.Load(ts.Getenv("WORK"))
+	if !ok {
+		ts.Fatalf("%s: no emulator started", cmd)
+	}
+	return r.(*scriptEmulator)
+}
+
+// cmdInflight checks the most requests the script's emulator served at
+// once since it started or since the last check, then starts counting
+// again: inflight MIN MAX
+func cmdInflight(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: inflight MIN MAX")
+	}
+	lo, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	hi, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	e := scriptEmulatorOf(ts, "inflight")
+	e.mu.Lock()
+	got := e.maxNow
+	e.maxNow = e.now
+	e.mu.Unlock()
+	if got < lo || got > hi {
+		ts.Fatalf("at most %d requests were in flight at once, want %d to %d", got, lo, hi)
+	}
+}
+
 // procs holds each script's emulator process, by its $WORK.
 var procs sync.Map
 
 // cmdEmulatorProcess runs "fgsdeploy emulator" as a process of its own, the
 // way outside scripts run it, and points fgsdeploy at it:
 //
-//	emuproc start [state=DIR] [token=T]   wait for "listening on URL", its first line
-//	emuproc stop                SIGTERM; it must exit 0 within 10 s
+//	emuproc start [state=DIR] [token=T] [quiet]   wait for "listening on URL", its first line
+//	emuproc stop [INT|TERM]               signal it (SIGTERM by default); it must exit 0 within 10 s
+//
+// Its stderr is kept in $WORK/emulator.stderr.
 func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
-		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] [strict=1] | emuproc stop")
+		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] [quiet] [strict=1] | emuproc stop [INT|TERM]")
 	}
 	work := ts.Getenv("WORK")
 	switch args[0] {
@@ -221,12 +292,18 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 				argv = append(argv, "--token", v)
 			case "strict":
 				argv = append(argv, "--strict="+v)
+			case "quiet":
+				argv = append(argv, "--quiet")
 			default:
 				ts.Fatalf("emuproc: unknown option %q", a)
 			}
 		}
 		cmd := exec.Command(bin, argv...)
 		cmd.Dir = work
+		errFile, err := os.Create(filepath.Join(work, "emulator.stderr"))
+		ts.Check(err)
+		defer errFile.Close() // the process has its own copy
+		cmd.Stderr = errFile
 		out, err := cmd.StdoutPipe()
 		ts.Check(err)
 		ts.Check(cmd.Start())
@@ -266,7 +343,17 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("emuproc stop: none started")
 		}
 		cmd := v.(*exec.Cmd)
-		ts.Check(cmd.Process.Signal(syscall.SIGTERM))
+		sig := syscall.SIGTERM
+		if len(args) > 1 {
+			switch args[1] {
+			case "INT":
+				sig = syscall.SIGINT
+			case "TERM":
+			default:
+				ts.Fatalf("emuproc stop: unknown signal %q (want INT or TERM)", args[1])
+			}
+		}
+		ts.Check(cmd.Process.Signal(sig))
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		select {
@@ -276,10 +363,10 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 			}
 		case <-time.After(10 * time.Second):
 			cmd.Process.Kill()
-			ts.Fatalf("emuproc stop: still running 10s after SIGTERM")
+			ts.Fatalf("emuproc stop: still running 10s after %v", sig)
 		}
 	default:
-		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] [strict=1] | emuproc stop")
+		ts.Fatalf("usage: emuproc start [state=DIR] [token=T] [quiet] [strict=1] | emuproc stop [INT|TERM]")
 	}
 }
 
@@ -288,13 +375,9 @@ func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: faults RATE")
 	}
-	r, ok := running.Load(ts.Getenv("WORK"))
-	if !ok {
-		ts.Fatalf("faults: no emulator started")
-	}
 	f, err := strconv.ParseFloat(args[0], 64)
 	ts.Check(err)
-	r.(*emulator.Running).Server.SetFaultRate(f)
+	scriptEmulatorOf(ts, "faults").server.SetFaultRate(f)
 }
 
 // cmdWaitRequests waits until the script's emulator has received at least
@@ -306,14 +389,11 @@ func cmdWaitRequests(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	n, err := strconv.Atoi(args[0])
 	ts.Check(err)
-	r, ok := running.Load(ts.Getenv("WORK"))
-	if !ok {
-		ts.Fatalf("waitreq: no emulator started")
-	}
+	e := scriptEmulatorOf(ts, "waitreq")
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		total := 0
-		for _, c := range r.(*emulator.Running).Server.Stats().Requests {
+		for _, c := range e.server.Stats().Requests {
 			total += c
 		}
 		if total >= n {
@@ -322,6 +402,41 @@ func cmdWaitRequests(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	ts.Fatalf("waitreq: fewer than %d requests after 30s", n)
+}
+
+// cmdJSONOne checks that a file (stdout, stderr or a path) is exactly one
+// JSON object, nothing before or after it, with the given top-level keys:
+//
+//	jsonone stdout functions summary
+func cmdJSONOne(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: jsonone FILE [KEY...]")
+	}
+	data := ts.ReadFile(args[0])
+	dec := json.NewDecoder(strings.NewReader(data))
+	var doc map[string]json.RawMessage
+	if err := dec.Decode(&doc); err != nil {
+		ts.Fatalf("%s is not a JSON object: %v\n%s", args[0], err, data)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		ts.Fatalf("%s holds more than one JSON document (%v):\n%s", args[0], err, data)
+	}
+	for _, k := range args[1:] {
+		if _, ok := doc[k]; !ok {
+			ts.Fatalf("%s has no key %q:\n%s", args[0], k, data)
+		}
+	}
+}
+
+// cmdSleep waits, so that signals sent to a background run arrive as two:
+// sleep DURATION
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	time.Sleep(d)
 }
 
 // cmdFilemode checks a file's permission bits: filemode FILE 0600

@@ -35,7 +35,7 @@ func TestInterruptTwice(t *testing.T) {
 	defer cancel()
 	var out syncBuffer
 	exited := make(chan int, 1)
-	stop := interrupts(cancel, &out, func(code int) { exited <- code })
+	stop := interrupts(cancel, &out, func(code int) { exited <- code }, false)
 	defer stop()
 
 	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
@@ -82,7 +82,7 @@ func TestInterruptTwiceWhilePlanning(t *testing.T) {
 	defer cancel()
 	var out syncBuffer
 	exited := make(chan int, 1)
-	stop := interrupts(cancel, &out, func(code int) { exited <- code })
+	stop := interrupts(cancel, &out, func(code int) { exited <- code }, false)
 	defer stop()
 
 	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {

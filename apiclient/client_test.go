@@ -381,12 +381,15 @@ func TestDebugLogRedaction(t *testing.T) {
 	e := setup(t, emulator.Options{Token: "tok"}, apiclient.Config{ProjectID: pid, Debug: &buf, SecurityToken: "sts-secret-token"})
 	create(t, e, "hello")
 	urn := e.client.FunctionURN("default", "hello")
-	e.client.UpdateConfig(context.Background(), urn, &apiclient.UpdateConfigRequest{FuncName: "hello", Runtime: "Python3.10",
-		Handler: "index.handler", MemorySize: 128, Timeout: 3, EncryptedUserData: `{"TOKEN":"s3cr3t-config"}`})
+	// The config update must be sent, or the log cannot show it leaking.
+	if _, err := e.client.UpdateConfig(context.Background(), urn, &apiclient.UpdateConfigRequest{FuncName: "hello", Runtime: "Python3.10",
+		Handler: "index.handler", MemorySize: 128, Timeout: 3, EncryptedUserData: `{"TOKEN":"s3cr3t-config"}`}); err != nil {
+		t.Fatal(err)
+	}
 	p, _ := zipFile(t, "def handler(e, c):\n    return 'hello'\n")
 	code, _ := os.ReadFile(p)
 	log := buf.String()
-	if !strings.Contains(log, "POST /functions") {
+	if !strings.Contains(log, "POST /functions") || !strings.Contains(log, "PUT /functions/"+urn+"/config") {
 		t.Fatalf("debug log misses requests:\n%s", log)
 	}
 	for _, secret := range []string{sk, "Authorization", "SDK-HMAC", "sts-secret-token", "s3cr3t", base64.StdEncoding.EncodeToString(code)[:20]} {

@@ -147,7 +147,10 @@ func TestUploadStreams(t *testing.T) {
 	growth := int64(peak) - int64(base.HeapInuse)
 	t.Logf("45 MB upload to the emulator: client heap growth %.1f MB; process RSS %d MB before, peak (VmHWM) %d MB (package %d MB)",
 		float64(growth)/(1<<20), rssBefore>>10, procKB("VmHWM")>>10, size>>20)
-	if growth > size*3/2 {
+	// Streaming costs buffers (well under 1 MB here); holding the package
+	// costs at least its size. The bound used to be 1.5 times the size,
+	// which a client reading the whole file into memory passed.
+	if growth > size/10 {
 		t.Fatalf("heap grew by %d bytes uploading %d: not streaming", growth, size)
 	}
 }

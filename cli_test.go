@@ -1,0 +1,127 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/hashicorp/go-multierror"
+
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+)
+
+func TestErrorList(t *testing.T) {
+	a, b := errors.New("a"), errors.New("b")
+	me := &multierror.Error{Errors: []error{a, b}}
+	tests := []struct {
+		name string
+		err  error
+		want []string
+	}{
+		{"nil", nil, nil},
+		{"one", a, []string{"a"}},
+		{"multierror", me, []string{"a", "b"}},
+		{"joined", errors.Join(a, b), []string{"a", "b"}},
+		{"manifest errors", manifestErrors{a, b}, []string{"a", "b"}},
+		// A hint, an exit status or the summary mark add nothing to the
+		// message: looked through.
+		{"hinted", withHint(&summarized{me}, "h"), []string{"a", "b"}},
+		{"exit status", &exitError{code: 1, err: errors.Join(a, b)}, []string{"a", "b"}},
+		// Context is part of the message: kept whole.
+		{"with context", fmt.Errorf("plan: %w", me), []string{"plan: " + me.Error()}},
+		{"empty multierror", &multierror.Error{}, []string{(&multierror.Error{}).Error()}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, e := range errorList(tt.err) {
+			got = append(got, e.Error())
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: errorList = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestRelPath(t *testing.T) {
+	ws := t.TempDir()
+	g := &githubActions{Workspace: ws}
+	for in, want := range map[string]string{
+		filepath.Join(ws, "services", "api", "function.yaml"): "services/api/function.yaml",
+		filepath.Join(ws, "function.yaml"):                    "function.yaml",
+		filepath.Join(filepath.Dir(ws), "elsewhere.yaml"):     "../elsewhere.yaml",
+	} {
+		if got := g.relPath(in); got != want {
+			t.Errorf("relPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestAnnotateEscapes(t *testing.T) {
+	var b syncBuffer
+	g := &githubActions{Workspace: "/w"}
+	g.Annotate(&b, errors.Join(
+		&manifest.Error{File: "/w/a,b:c.yaml", Line: 3, Col: 4, Path: "functions.x", Msg: "100% wrong\nsecond line"},
+		&manifest.Error{File: "/w/f.yaml", Msg: "invalid YAML"},
+		errors.New("read hello: 50% done\r\n"),
+	))
+	want := "::error file=a%2Cb%3Ac.yaml,line=3,col=4::functions.x: 100%25 wrong%0Asecond line\n" +
+		"::error file=f.yaml::invalid YAML\n" +
+		"::error title=fgsdeploy::read hello: 50%25 done%0D%0A\n"
+	if got := b.String(); got != want {
+		t.Errorf("annotations:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestWantsJSON(t *testing.T) {
+	app := newApp(nil, nil, nil)
+	tests := []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"fgsdeploy", "plan", "--format", "json"}, true},
+		{[]string{"fgsdeploy", "plan", "--format=json"}, true},
+		{[]string{"fgsdeploy", "-C", "dir", "versions", "-format", "json", "hello"}, true},
+		{[]string{"fgsdeploy", "plan", "--format", "json", "--format", "text"}, false}, // the last one wins
+		{[]string{"fgsdeploy", "plan", "--format", "text"}, false},
+		{[]string{"fgsdeploy", "plan"}, false},
+		{[]string{"fgsdeploy", "plan", "--", "--format", "json"}, false},
+		{[]string{"fgsdeploy", "validate", "--format", "json"}, false}, // validate has no --format
+		{[]string{"fgsdeploy", "--format", "json"}, false},
+	}
+	for _, tt := range tests {
+		if got := wantsJSON(commandOf(app, tt.args), tt.args); got != tt.want {
+			t.Errorf("wantsJSON(%q) = %v, want %v", tt.args, got, tt.want)
+		}
+	}
+}
+
+func TestLongFlags(t *testing.T) {
+	for in, want := range map[string]string{
+		`invalid value "x" for flag -parallelism: parse error`:   `invalid value "x" for flag --parallelism: parse error`,
+		`flag provided but not defined: -nope`:                   `flag provided but not defined: --nope`,
+		`flag needs an argument: -C`:                             `flag needs an argument: -C`,
+		`flag needs an argument: -format`:                        `flag needs an argument: --format`,
+		`invalid boolean value "2" for -no-color: parse error`:   `invalid boolean value "2" for --no-color: parse error`,
+		`invalid value "-5x" for flag -parallelism: parse error`: `invalid value "-5x" for flag --parallelism: parse error`,
+	} {
+		if got := longFlags(in); got != want {
+			t.Errorf("longFlags(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFlagsFirst(t *testing.T) {
+	app := newApp(nil, nil, nil)
+	for _, tt := range []struct{ in, want []string }{
+		{[]string{"fgsdeploy", "versions", "hello", "--format", "json"}, []string{"fgsdeploy", "versions", "--format", "json", "hello"}},
+		{[]string{"fgsdeploy", "-C", "d", "apply", "plan.json", "--auto-approve"}, []string{"fgsdeploy", "-C", "d", "apply", "--auto-approve", "plan.json"}},
+		{[]string{"fgsdeploy", "rollback", "hello", "--to=v2"}, []string{"fgsdeploy", "rollback", "--to=v2", "hello"}},
+		{[]string{"fgsdeploy", "plan", "--", "-x"}, []string{"fgsdeploy", "plan", "--", "-x"}},
+	} {
+		if got := flagsFirst(app, tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("flagsFirst(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
