@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/go-multierror"
 
+	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 )
 
@@ -283,16 +284,15 @@ func TestFunctionRules(t *testing.T) {
 		{"app_xrole: [a]", p + "app_xrole", "must be a single value, got a list"},
 
 		// concurrent_num
-		{"concurrent_num: 1", "", ""},
-		{"concurrent_num: 1000", "", ""},
+		{"concurrent_num: 1", p + "concurrent_num", "is only for http and Custom Image functions; a Python3.10 instance takes one request at a time"},
 		{"concurrent_num: 0", p + "concurrent_num", "0 is out of range (1 to 1000)"},
 		{"concurrent_num: 1001", p + "concurrent_num", "1001 is out of range (1 to 1000)"},
 
 		// ephemeral_storage
 		{"ephemeral_storage: 512", "", ""},
-		{"ephemeral_storage: 10240", "", ""},
-		{"ephemeral_storage: 511", p + "ephemeral_storage", "511 is out of range (512 to 10240)"},
-		{"ephemeral_storage: 10241", p + "ephemeral_storage", "10241 is out of range (512 to 10240)"},
+		{"ephemeral_storage: 10240", p + "ephemeral_storage", "10240 MB is only for http and Custom Image functions; Python3.10 functions have 512 MB"},
+		{"ephemeral_storage: 511", p + "ephemeral_storage", "511 is not a valid size (512 or 10240 MB)"},
+		{"ephemeral_storage: 1024", p + "ephemeral_storage", "1024 is not a valid size (512 or 10240 MB)"},
 
 		// max_instances
 		{"max_instances: -1", "", ""},
@@ -381,7 +381,17 @@ func TestFunctionRules(t *testing.T) {
 		{`log_config: {group_id: "", stream_id: s}`, p + "log_config", "needs group_id and stream_id"},
 
 		// mount_config
-		{"mount_config: {mount_user: {user_id: 1000, user_group_id: 1000}, func_mounts: [{mount_type: sfs, mount_resource: r, mount_share_path: /s, local_mount_path: /mnt/a}]}", "", ""},
+		{"mount_config: {mount_user: {user_id: 1001, user_group_id: -1}, func_mounts: [{mount_type: sfs, mount_resource: r, mount_share_path: /s, local_mount_path: /mnt/a}]}", "", ""},
+		{"mount_config: {mount_user: {user_id: 1000, user_group_id: 1}}", p + "mount_config.mount_user.user_id", "1000 is reserved (not 0, 1000, 1002; -1 is the default)"},
+		{"mount_config: {mount_user: {user_id: 1, user_group_id: 0}}", p + "mount_config.mount_user.user_group_id", "0 is reserved"},
+		{"mount_config: {mount_user: {user_id: 1, user_group_id: 1002}}", p + "mount_config.mount_user.user_group_id", "1002 is reserved"},
+		{"mount_config: {mount_user: {user_id: 65535, user_group_id: 1}}", p + "mount_config.mount_user.user_id", "65535 is out of range (-1 to 65534, not 0, 1000, 1002)"},
+		{"mount_config: {mount_user: {user_id: -2, user_group_id: 1}}", p + "mount_config.mount_user.user_id", "-2 is out of range"},
+		{"mount_config: {mount_user: {user_id: 1}}", p + "mount_config.mount_user.user_group_id", "is required (-1 for FunctionGraph's default user)"},
+		{"mount_config: {func_mounts: [{mount_type: nfs, mount_resource: r, local_mount_path: /m}]}", p + "mount_config.func_mounts[0].mount_type", `"nfs" is not a mount type (sfs, sfsTurbo, ecs)`},
+		{"mount_config: {func_mounts: [{mount_type: ecs, mount_resource: r, local_mount_path: /m}]}", p + "mount_config.func_mounts[0]", "needs mount_share_path (e.g. 192.168.0.12:/data) for mount_type ecs"},
+		{"mount_config: {func_mounts: [" + strings.Repeat("{mount_type: sfs, mount_resource: r, local_mount_path: /m}, ", 5) + "]}", "", ""},
+		{"mount_config: {func_mounts: [" + strings.Repeat("{mount_type: sfs, mount_resource: r, local_mount_path: /m}, ", 6) + "]}", p + "mount_config.func_mounts", "has 6 mounts; FunctionGraph allows 5 per function"},
 		{"mount_config: ~", "", ""},
 		{"mount_config: {func_mounts: [{mount_type: sfs, mount_resource: r, local_mount_path: mnt}]}", p + "mount_config.func_mounts[0].local_mount_path", "must be an absolute path"},
 		{"mount_config: {func_mounts: [{mount_resource: r, local_mount_path: /m}]}", p + "mount_config.func_mounts[0]", "needs mount_type, mount_resource and local_mount_path"},
@@ -433,7 +443,7 @@ func TestMemorySizeMessage(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", text, want)
 	}
 	// Every size FunctionGraph accepts loads.
-	for _, m := range manifest.MemorySizes {
+	for _, m := range fgsspec.MemorySizes {
 		y := fmt.Sprintf("%s    memory_size: %d\n", fn, m)
 		if _, errs, _ := load(t, y, manifest.Options{}); errs != nil {
 			t.Errorf("memory_size %d:%s", m, list(errs))
@@ -508,9 +518,11 @@ func TestDecodedValues(t *testing.T) {
 
 func TestFunctionNames(t *testing.T) {
 	for _, tt := range []struct{ name, msg string }{
-		{"a", ""},
+		{"ab", ""},
+		{"a", "it is 1 character long; 2 to 60 allowed"},
 		{"hello-world_2", ""},
 		{"A9", ""},
+		{"hello-", "it must end with a letter or digit"},
 		{"a" + strings.Repeat("b", 59), ""},
 		{"a" + strings.Repeat("b", 60), "is not a valid function name"},
 		{"9lives", "is not a valid function name"},
@@ -536,7 +548,7 @@ func TestFunctionNames(t *testing.T) {
 
 func TestRuntimesAndHandlers(t *testing.T) {
 	// Every runtime loads with a handler of its family.
-	for _, r := range manifest.Runtimes {
+	for _, r := range fgsspec.Runtimes {
 		h := "index.handler"
 		switch {
 		case strings.HasPrefix(r, "C#"):
@@ -804,12 +816,12 @@ func TestDocumentRules(t *testing.T) {
 func TestAllErrorsAtOnce(t *testing.T) {
 	y := `region: Mars
 functions:
-  b:
+  bb:
     runtime: Python3.10
     handler: index
     memory_size: 100
     code: {path: ./missing}
-  a:
+  aa:
     runtime: Go9
     handler: h
     timeout: 1
@@ -822,12 +834,12 @@ functions:
 	}
 	want := []string{
 		"1:9 region",
-		"5:14 functions.b.handler",
-		"6:18 functions.b.memory_size",
-		"7:18 functions.b.code.path",
-		"9:14 functions.a.runtime",
-		"11:14 functions.a.timeout",
-		"12:21 functions.a.code.obs_url",
+		"5:14 functions.bb.handler",
+		"6:18 functions.bb.memory_size",
+		"7:18 functions.bb.code.path",
+		"9:14 functions.aa.runtime",
+		"11:14 functions.aa.timeout",
+		"12:21 functions.aa.code.obs_url",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -1029,7 +1041,7 @@ functions:
     code: *c
     environment: *e
     memory_size: &m 512
-    concurrent_num: 3
+    max_instances: 3
 environments:
   prod:
     functions:
@@ -1043,8 +1055,8 @@ environments:
 		t.Errorf("anchors: %+v %+v", pr.Functions[0], pr.Functions[1])
 	}
 	// A whole function can be an alias of another.
-	y = "functions:\n  a: &x {runtime: Python3.10, handler: index.handler, code: {path: ./src}}\n  b: *x\n"
-	if pr, errs, _ := load(t, y, manifest.Options{}); errs != nil || len(pr.Functions) != 2 || pr.Functions[1].Name != "b" {
+	y = "functions:\n  fa: &x {runtime: Python3.10, handler: index.handler, code: {path: ./src}}\n  fb: *x\n"
+	if pr, errs, _ := load(t, y, manifest.Options{}); errs != nil || len(pr.Functions) != 2 || pr.Functions[1].Name != "fb" {
 		t.Errorf("function alias:%s", list(errs))
 	}
 	// A "billion laughs" document is refused quickly, not expanded.
@@ -1181,5 +1193,38 @@ func TestLoadUnreadable(t *testing.T) {
 	_, err = manifest.Load(t.TempDir(), manifest.Options{})
 	if err == nil || errors.As(err, &me) {
 		t.Fatalf("a directory: %v", err)
+	}
+}
+
+// The rules that depend on the runtime (fgsspec): concurrent_num and a
+// non-default ephemeral_storage are for http and Custom Image functions.
+func TestRuntimeDependentRules(t *testing.T) {
+	for _, tt := range []struct {
+		runtime, handler, line string
+		msg                    string // "" = valid
+	}{
+		{"http", "bootstrap", "concurrent_num: 1", ""},
+		{"http", "bootstrap", "concurrent_num: 1000", ""},
+		{"http", "bootstrap", "concurrent_num: 1001", "1001 is out of range (1 to 1000)"},
+		{`"Custom Image"`, `"-"`, "concurrent_num: 10", ""},
+		{"Custom", "bootstrap", "concurrent_num: 10", "is only for http and Custom Image functions; a Custom instance takes one request at a time"},
+		{"Node.js18.15", "index.handler", "concurrent_num: 2", "is only for http and Custom Image functions"},
+		{"http", "bootstrap", "ephemeral_storage: 10240", ""},
+		{`"Custom Image"`, `"-"`, "ephemeral_storage: 10240", ""},
+		{"Java17", "a.B.c", "ephemeral_storage: 512", ""},
+		{"Java17", "a.B.c", "ephemeral_storage: 10240", "10240 MB is only for http and Custom Image functions; Java17 functions have 512 MB"},
+		{"http", "bootstrap", "ephemeral_storage: 2048", "2048 is not a valid size (512 or 10240 MB)"},
+	} {
+		y := strings.NewReplacer("Python3.10", tt.runtime, "index.handler", tt.handler).Replace(fn) + "    " + tt.line + "\n"
+		_, errs, _ := load(t, y, manifest.Options{})
+		if tt.msg == "" {
+			if errs != nil {
+				t.Errorf("%s %s:%s", tt.runtime, tt.line, list(errs))
+			}
+			continue
+		}
+		if len(errs) != 1 || errs[0].Line != 6 || !strings.Contains(errs[0].Msg, tt.msg) {
+			t.Errorf("%s %s: want one error at line 6 with %q, got%s", tt.runtime, tt.line, tt.msg, list(errs))
+		}
 	}
 }

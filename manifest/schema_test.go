@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
 
+	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 )
 
@@ -141,5 +143,49 @@ func TestManifestDocCoversSchema(t *testing.T) {
 	}
 	if len(keys) < 30 {
 		t.Fatalf("only %d keys found in the schema", len(keys))
+	}
+}
+
+// The schema's runtime list is fgsspec's, so editors and validate agree.
+func TestSchemaRuntimes(t *testing.T) {
+	var schema struct {
+		Defs struct {
+			Function struct {
+				Properties struct {
+					Runtime struct {
+						AnyOf []struct {
+							Enum []string `json:"enum"`
+						} `json:"anyOf"`
+					} `json:"runtime"`
+				} `json:"properties"`
+			} `json:"function"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(manifest.Schema, &schema); err != nil {
+		t.Fatal(err)
+	}
+	anyOf := schema.Defs.Function.Properties.Runtime.AnyOf
+	if len(anyOf) == 0 || !slices.Equal(anyOf[0].Enum, fgsspec.Runtimes) {
+		t.Fatalf("schema runtimes %v, fgsspec %v", anyOf, fgsspec.Runtimes)
+	}
+	doc, err := os.ReadFile("../docs/manifest.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := string(doc)
+	if i := strings.Index(section, "### Runtimes"); i >= 0 {
+		section = section[i:]
+	}
+	if i := strings.Index(section, "### Handlers"); i >= 0 {
+		section = section[:i]
+	}
+	var listed []string
+	for _, m := range regexp.MustCompile("`([^`\n]+)`").FindAllStringSubmatch(section, -1) {
+		if fgsspec.IsRuntime(m[1]) && !slices.Contains(listed, m[1]) {
+			listed = append(listed, m[1])
+		}
+	}
+	if len(listed) != len(fgsspec.Runtimes) {
+		t.Errorf("docs/manifest.md names %d of the %d runtimes", len(listed), len(fgsspec.Runtimes))
 	}
 }
