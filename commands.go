@@ -185,7 +185,7 @@ func annotate(err error) {
 		return
 	}
 	for _, m := range manifestErrors(err) {
-		fmt.Fprintf(os.Stdout, "::error file=%s,line=%d,col=%d::%s\n", ghProperty(m.File), m.Line, m.Col, ghMessage(m.Path+": "+m.Msg))
+		fmt.Fprintf(os.Stdout, "::error file=%s,line=%d,col=%d::%s\n", ghProperty(m.File), m.Line, m.Col, ghMessage(m.Detail()))
 	}
 }
 

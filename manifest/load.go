@@ -1,7 +1,6 @@
 package manifest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -202,26 +201,25 @@ func checkOverlay(el *errorList, base topNodes, ov *yaml.Node, path, dir string)
 // every variable is set and empty, so only malformed ${ are errors.
 func anyValue(string) (string, bool) { return "", true }
 
-// readDocument parses exactly one YAML document whose root is a map.
+// readDocument parses exactly one YAML document whose root is a map. A
+// syntax error is reported at its cause (see syntax.go).
 func readDocument(el *errorList, data []byte) (*yaml.Node, bool) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			el.add(1, 1, "", "the manifest is empty: declare functions")
-			return nil, false
-		}
-		line, msg := yamlErrorLine(err)
-		el.add(line, 1, "", "%s", msg)
+	if p, msg, bad := checkText(data); bad {
+		el.add(p.line, p.col, "", "%s", msg)
 		return nil, false
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		el.add(extra.Line, extra.Column, "", "only one YAML document is allowed (found a second after ---)")
+	var doc yaml.Node
+	extra, err := decodeDocuments(data, &doc)
+	switch {
+	case errors.Is(err, io.EOF):
+		el.add(1, 1, "", "the manifest is empty: declare functions")
 		return nil, false
-	} else if !errors.Is(err, io.EOF) {
-		line, msg := yamlErrorLine(err)
-		el.add(line, 1, "", "%s", msg)
+	case err != nil:
+		p, msg := locateSyntax(data, err)
+		el.add(p.line, p.col, "", "%s", msg)
+		return nil, false
+	case extra != nil:
+		el.add(extra.Line, extra.Column, "", "only one YAML document is allowed (found a second after ---)")
 		return nil, false
 	}
 	if len(doc.Content) == 0 {
@@ -239,19 +237,6 @@ func readDocument(el *errorList, data []byte) (*yaml.Node, bool) {
 	}
 	checkDuplicates(el, root, "")
 	return root, true
-}
-
-// yamlErrorLine extracts the line from a yaml.v3 syntax error.
-func yamlErrorLine(err error) (int, string) {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	var line int
-	if _, scanErr := fmt.Sscanf(msg, "line %d:", &line); scanErr == nil {
-		if i := strings.Index(msg, ":"); i >= 0 {
-			msg = strings.TrimSpace(msg[i+1:])
-		}
-	}
-	return line, "invalid YAML: " + msg
 }
 
 // checkDuplicates reports a key that appears twice in one map, anywhere,

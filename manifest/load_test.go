@@ -301,7 +301,7 @@ func TestDocumentShape(t *testing.T) {
 		"region: cn-north-4\n":   "functions: is required",
 		"functions: {}\n":        "is empty",
 		"functions:\n  a: [1]\n": "must be a map of settings",
-		"functions: {a: {]\n":    "invalid YAML",
+		"functions: {a: {]\n":    "1:17: this ] closes the {",
 		base + "colour: blue\n":  "unknown key (allowed: region, project_id, defaults, functions, environments)",
 		base + "region: Mars\n":  "not a region name",
 		base + "project_id: x\n": "32 hexadecimal",

@@ -114,12 +114,20 @@ type Error struct {
 	Msg  string
 }
 
-// Error formats the problem as FILE:LINE:COL: PATH: MESSAGE.
+// Error formats the problem as FILE:LINE:COL: PATH: MESSAGE, or
+// FILE:LINE:COL: MESSAGE for a problem of the text itself (syntax).
 func (e *Error) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Detail())
+}
+
+// Detail is the problem without its position: PATH: MESSAGE, or MESSAGE
+// when the problem belongs to no field. Annotations that carry the
+// position elsewhere (GitHub's file, line and col) show this.
+func (e *Error) Detail() string {
 	if e.Path == "" {
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+		return e.Msg
 	}
-	return fmt.Sprintf("%s:%d:%d: %s: %s", e.File, e.Line, e.Col, e.Path, e.Msg)
+	return e.Path + ": " + e.Msg
 }
 
 // errorList collects positioned errors.
