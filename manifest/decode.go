@@ -33,6 +33,20 @@ func (d *decoder) typeErr(n *yaml.Node, path, format string, args ...any) {
 	d.el.addPrimary(n.Line, n.Column, path, format, args...)
 }
 
+// nullKey is the key node of name in map n when its value is null.
+func nullKey(n *yaml.Node, name string) *yaml.Node {
+	n = resolveAlias(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == name && isNull(n.Content[i+1]) {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
 // isNull reports whether n is an explicit null (~, null or nothing).
 func isNull(n *yaml.Node) bool {
 	n = resolveAlias(n)
@@ -130,34 +144,43 @@ func joinInts(xs []int, last string) string {
 	return strings.Join(s[:len(s)-1], ", ") + last + s[len(s)-1]
 }
 
-// mapping iterates a map node's pairs; a null is an empty map.
-func (d *decoder) mapping(n *yaml.Node, path string, fn func(k, v *yaml.Node)) bool {
+// mapping iterates the pairs of a map of settings whose keys are allowed.
+// A key whose value is null is not set: fn does not see it, though it is
+// still an error when allowed does not have it (allowed "*" takes any).
+func (d *decoder) mapping(n *yaml.Node, path string, allowed shape, fn func(k, v *yaml.Node)) bool {
 	n = resolveAlias(n)
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return true
-	}
 	if n.Kind != yaml.MappingNode {
 		d.typeErr(n, path, "must be a map, got %s", kindName(n))
 		return false
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		fn(n.Content[i], resolveAlias(n.Content[i+1]))
+		k, v := n.Content[i], resolveAlias(n.Content[i+1])
+		if isNull(v) {
+			_, known := allowed[k.Value]
+			_, anyKey := allowed["*"]
+			if !known && !anyKey {
+				d.unknown(k, path, allowed)
+			}
+			continue
+		}
+		fn(k, v)
 	}
 	return true
 }
 
 func (d *decoder) list(n *yaml.Node, path string) []string {
 	n = resolveAlias(n)
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return []string{}
-	}
 	if n.Kind != yaml.SequenceNode {
 		d.typeErr(n, path, "must be a list, got %s", kindName(n))
 		return nil
 	}
 	out := []string{}
 	for i, c := range n.Content {
-		out = append(out, d.str(c, fmt.Sprintf("%s[%d]", path, i)))
+		ip := fmt.Sprintf("%s[%d]", path, i)
+		if isNull(c) {
+			d.typeErr(c, ip, "is empty: remove the item or give it a value")
+		}
+		out = append(out, d.str(c, ip))
 	}
 	return out
 }
@@ -246,7 +269,7 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 		d.errAt(key, path, "%q is not a valid function name: %v", truncate(f.Name, 70), err)
 	}
 	nodes := map[string]*yaml.Node{}
-	d.mapping(n, path, func(k, v *yaml.Node) {
+	d.mapping(n, path, functionSchema, func(k, v *yaml.Node) {
 		p := join(path, k.Value)
 		nodes[k.Value] = v
 		switch k.Value {
@@ -323,20 +346,26 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 		case "code":
 			f.Code = d.code(k, v, p, dir)
 		case "publish":
-			if !isNull(v) { // publish: ~ (e.g. in an overlay) turns publishing off
-				f.Publish = d.publish(v, p)
-			}
+			f.Publish = d.publish(v, p)
 		case "aliases":
 			f.Aliases = d.aliases(v, p)
 		default:
 			d.unknown(k, path, functionSchema)
 		}
 	})
+	// A required key left out is reported at the function's key; one set
+	// to null (not set), at the null.
+	missing := func(name string) *yaml.Node {
+		if k := nullKey(n, name); k != nil {
+			return k
+		}
+		return key
+	}
 	if _, ok := nodes["runtime"]; !ok {
-		d.errAt(key, join(path, "runtime"), "is required (e.g. Python3.10, Node.js18.15)")
+		d.errAt(missing("runtime"), join(path, "runtime"), "is required (e.g. Python3.10, Node.js18.15)")
 	}
 	if hn, ok := nodes["handler"]; !ok {
-		d.errAt(key, join(path, "handler"), "is required (e.g. index.handler)")
+		d.errAt(missing("handler"), join(path, "handler"), "is required (e.g. index.handler)")
 	} else if f.Runtime != "" && fgsspec.IsRuntime(f.Runtime) {
 		if msg := validateHandler(f.Runtime, f.Handler, quote(hn, f.Handler, 60)); msg != "" {
 			d.errAt(hn, join(path, "handler"), "%s", msg)
@@ -344,7 +373,7 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	}
 	d.runtimeRules(f, nodes, path)
 	if _, ok := nodes["code"]; !ok {
-		d.errAt(key, join(path, "code"), "is required: code: {path: ./src} or code: {obs_url: https://...}")
+		d.errAt(missing("code"), join(path, "code"), "is required: code: {path: ./src} or code: {obs_url: https://...}")
 	}
 	if f.InitializerTimeout != nil && (f.InitializerHandler == nil || *f.InitializerHandler == "") {
 		d.errAt(nodes["initializer_timeout"], join(path, "initializer_timeout"), "needs initializer_handler")
@@ -401,7 +430,7 @@ func (d *decoder) runtimeRules(f *Function, nodes map[string]*yaml.Node, path st
 // message, so secrets (encrypted_environment) cannot leak through errors.
 func (d *decoder) env(n *yaml.Node, path string, secret bool) map[string]string {
 	out := map[string]string{}
-	ok := d.mapping(n, path, func(k, v *yaml.Node) {
+	ok := d.mapping(n, path, anyKey, func(k, v *yaml.Node) {
 		p := join(path, k.Value)
 		if !envKeyRe.MatchString(k.Value) {
 			d.errAt(k, p, "%q is not a valid variable name: letters, digits and _, starting with a letter", truncate(k.Value, 60))
@@ -417,9 +446,6 @@ func (d *decoder) env(n *yaml.Node, path string, secret bool) map[string]string 
 		if err != nil {
 			d.typeErr(v, p, "%v", err)
 			return
-		}
-		if v.ShortTag() == "!!null" {
-			val = ""
 		}
 		out[k.Value] = val
 	})
@@ -449,13 +475,13 @@ func (d *decoder) maxLen(n *yaml.Node, path, s string) {
 
 var vpcShape = functionSchema["func_vpc"]
 
+// anyKey is the shape of maps whose keys are names (environment variables).
+var anyKey = shape{"*": nil}
+
 func (d *decoder) vpc(n *yaml.Node, path string) *FuncVpc {
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return nil
-	}
 	v := &FuncVpc{}
 	seen := map[string]*yaml.Node{}
-	d.mapping(n, path, func(k, x *yaml.Node) {
+	d.mapping(n, path, vpcShape, func(k, x *yaml.Node) {
 		p := join(path, k.Value)
 		seen[k.Value] = x
 		switch k.Value {
@@ -483,11 +509,8 @@ func (d *decoder) vpc(n *yaml.Node, path string) *FuncVpc {
 }
 
 func (d *decoder) mounts(n *yaml.Node, path string) *MountConfig {
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return nil
-	}
 	m := &MountConfig{}
-	d.mapping(n, path, func(k, x *yaml.Node) {
+	d.mapping(n, path, functionSchema["mount_config"], func(k, x *yaml.Node) {
 		p := join(path, k.Value)
 		switch k.Value {
 		case "mount_user":
@@ -516,7 +539,7 @@ func (d *decoder) mounts(n *yaml.Node, path string) *MountConfig {
 func (d *decoder) mountUser(n *yaml.Node, path string) *MountUser {
 	u := &MountUser{}
 	seen := map[string]bool{}
-	d.mapping(n, path, func(k, y *yaml.Node) {
+	d.mapping(n, path, functionSchema["mount_config"]["mount_user"], func(k, y *yaml.Node) {
 		p := join(path, k.Value)
 		var dst *int
 		switch k.Value {
@@ -549,7 +572,7 @@ var funcMountShape = shape{"mount_type": nil, "mount_resource": nil, "mount_shar
 func (d *decoder) funcMount(item *yaml.Node, path string) FuncMount {
 	fm := FuncMount{}
 	nodes := map[string]*yaml.Node{}
-	d.mapping(item, path, func(k, y *yaml.Node) {
+	d.mapping(item, path, funcMountShape, func(k, y *yaml.Node) {
 		p := join(path, k.Value)
 		nodes[k.Value] = y
 		switch k.Value {
@@ -581,11 +604,8 @@ func (d *decoder) funcMount(item *yaml.Node, path string) FuncMount {
 }
 
 func (d *decoder) logConfig(n *yaml.Node, path string) *LogConfig {
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return nil
-	}
 	l := &LogConfig{}
-	d.mapping(n, path, func(k, x *yaml.Node) {
+	d.mapping(n, path, functionSchema["log_config"], func(k, x *yaml.Node) {
 		p := join(path, k.Value)
 		switch k.Value {
 		case "group_id":
@@ -605,7 +625,7 @@ func (d *decoder) logConfig(n *yaml.Node, path string) *LogConfig {
 func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 	var c Code
 	var pathNode, urlNode *yaml.Node
-	d.mapping(n, path, func(k, x *yaml.Node) {
+	d.mapping(n, path, functionSchema["code"], func(k, x *yaml.Node) {
 		p := join(path, k.Value)
 		switch k.Value {
 		case "path":
@@ -676,7 +696,7 @@ func inside(dir, p string) bool {
 
 func (d *decoder) publish(n *yaml.Node, path string) *Publish {
 	p := &Publish{}
-	d.mapping(n, path, func(k, x *yaml.Node) {
+	d.mapping(n, path, functionSchema["publish"], func(k, x *yaml.Node) {
 		kp := join(path, k.Value)
 		switch k.Value {
 		case "version":
@@ -706,14 +726,14 @@ func (d *decoder) publish(n *yaml.Node, path string) *Publish {
 func (d *decoder) aliases(n *yaml.Node, path string) map[string]Alias {
 	out := map[string]Alias{}
 	byVersion := map[string]string{} // version as written -> first alias on it
-	d.mapping(n, path, func(k, x *yaml.Node) {
+	d.mapping(n, path, functionSchema["aliases"], func(k, x *yaml.Node) {
 		ap := join(path, k.Value)
 		if err := fgsspec.CheckAliasName(k.Value); err != nil {
 			d.errAt(k, ap, "%q is not a valid alias name: %v", truncate(k.Value, 70), err)
 		}
 		a := Alias{}
 		var versionNode, canaryNode *yaml.Node
-		d.mapping(x, ap, func(k2, y *yaml.Node) {
+		d.mapping(x, ap, functionSchema["aliases"]["*"], func(k2, y *yaml.Node) {
 			p2 := join(ap, k2.Value)
 			switch k2.Value {
 			case "version":

@@ -182,7 +182,7 @@ func checkOverlay(el *errorList, base topNodes, ov *yaml.Node, path, dir string)
 		}
 	}
 	walk(ov, path)
-	trial := &errorList{file: el.file}
+	trial := &errorList{file: el.file, aliasAt: el.aliasAt}
 	applyOverlay(trial, &base, ov, path)
 	build(trial, &interp{lookup: anyValue, el: trial}, base, dir)
 	for _, e := range trial.errs {
@@ -236,7 +236,44 @@ func readDocument(el *errorList, data []byte) (*yaml.Node, bool) {
 		return nil, false
 	}
 	checkDuplicates(el, root, "")
-	return root, true
+	return expandAliases(el, root), true
+}
+
+// expandAliases replaces every alias (*name) by a copy of the value its
+// anchor names, placed at the alias: a problem in an aliased value is then
+// reported at each use, each with the anchor's line (errorList.add). The
+// size was checked before (expandedSize), so the copies are bounded.
+func expandAliases(el *errorList, n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		target := n.Alias
+		el.noteAlias(n.Line, n.Column, n.Value, target.Line)
+		return placeAt(expandAliases(el, target), n.Line, n.Column)
+	}
+	if len(n.Content) == 0 {
+		return n
+	}
+	c := *n
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, child := range n.Content {
+		c.Content[i] = expandAliases(el, child)
+	}
+	return &c
+}
+
+// placeAt copies a tree with every node at one position.
+func placeAt(n *yaml.Node, line, col int) *yaml.Node {
+	c := *n
+	c.Line, c.Column = line, col
+	if len(n.Content) > 0 {
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, child := range n.Content {
+			c.Content[i] = placeAt(child, line, col)
+		}
+	}
+	return &c
 }
 
 // checkDuplicates reports a key that appears twice in one map, anywhere,
@@ -306,6 +343,14 @@ func topLevel(el *errorList, root *yaml.Node) topNodes {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		v = resolveAlias(v)
+		if isNull(v) {
+			// Not set (region, project_id); an empty map (defaults,
+			// functions, environments).
+			switch k.Value {
+			case "region", "project_id", "defaults", "functions", "environments":
+				continue
+			}
+		}
 		switch k.Value {
 		case "region":
 			t.region = v

@@ -137,6 +137,18 @@ type errorList struct {
 	// primary maps a position to the paths of the values there that could
 	// not be read (wrong type, failed interpolation).
 	primary map[[2]int][]string
+	// aliasAt maps the position of an alias (*name) to what a problem
+	// found there says about it.
+	aliasAt map[[2]int]string
+}
+
+// noteAlias records that the value at a position is an alias's copy of the
+// anchor at anchorLine.
+func (l *errorList) noteAlias(line, col int, name string, anchorLine int) {
+	if l.aliasAt == nil {
+		l.aliasAt = map[[2]int]string{}
+	}
+	l.aliasAt[[2]int{line, col}] = fmt.Sprintf(" (in *%s, the anchor &%s at line %d)", name, name, anchorLine)
 }
 
 // add records a problem, unless the value it is about could not be read
@@ -154,7 +166,7 @@ func (l *errorList) add(line, col int, path, format string, args ...any) {
 			return
 		}
 	}
-	l.errs = append(l.errs, &Error{File: l.file, Line: line, Col: col, Path: path, Msg: fmt.Sprintf(format, args...)})
+	l.errs = append(l.errs, &Error{File: l.file, Line: line, Col: col, Path: path, Msg: fmt.Sprintf(format, args...) + l.aliasAt[[2]int{line, col}]})
 }
 
 // addPrimary records that the value at a position could not be read, and

@@ -358,7 +358,8 @@ func TestFunctionRules(t *testing.T) {
 		{"publish: {}\n    aliases: {live: {version: $published, canary: 0}}", p + "aliases.live.canary", "0 is out of range (1 to 99)"},
 		{"publish: {}\n    aliases: {live: {version: $published, canary: 100}}", p + "aliases.live.canary", "100 is out of range (1 to 99)"},
 		{"aliases: {live: {}}", p + "aliases.live.version", "is required ($published, latest or a version name)"},
-		{"aliases: {live: ~}", p + "aliases.live.version", "is required"},
+		{"aliases: {live: ~}", "", ""}, // not set: declares no alias
+		{"aliases: {live: {version: ~}}", p + "aliases.live.version", "is required"},
 		{`aliases: {live: {version: "v!"}}`, p + "aliases.live.version", `"v!" is not $published, latest or a valid version name`},
 		{"aliases: {live: latest}", p + "aliases.live", "must be a map, got a string"},
 		{"aliases: [live]", p + "aliases", "must be a map, got a list"},
@@ -489,7 +490,7 @@ func TestDecodedValues(t *testing.T) {
 	if h.Line != 2 || h.Package != "pkg" || *h.MemorySize != 512 || *h.Timeout != 30 || *h.Description != "release abc123" {
 		t.Errorf("hello: %+v", h)
 	}
-	wantEnv := map[string]string{"A": "1", "B": "2", "C": "", "D": "$x", "E": "$published"}
+	wantEnv := map[string]string{"A": "1", "B": "2", "D": "$x", "E": "$published"} // C: ~ is not set
 	if fmt.Sprint(h.Environment) != fmt.Sprint(wantEnv) {
 		t.Errorf("environment %v, want %v", h.Environment, wantEnv)
 	}
@@ -660,7 +661,7 @@ func TestCodeRules(t *testing.T) {
 		{`{obs_url: "https://"}`, nil, p + "code.obs_url", "must be an https:// URL"},
 		{`{obs_url: "obs://bucket/x.zip"}`, nil, p + "code.obs_url", "must be an https:// URL"},
 		{"{}", nil, p + "code", "needs path (a directory, .zip or .jar) or obs_url"},
-		{"~", nil, p + "code", "needs path"},
+		{"~", nil, p + "code", "is required"},
 		{"./src", nil, p + "code", "must be a map, got a string"},
 		{"{path: ./src, zip: true}", nil, p + "code.zip", "unknown key (allowed: obs_url, path)"},
 	} {
@@ -753,7 +754,7 @@ func TestDocumentRules(t *testing.T) {
 		{"tab indentation", "functions:\n\thello: {}\n", 2, 1, "", "a tab in the indentation: YAML indents with spaces only"},
 		{"no functions", "region: cn-north-4\n", 1, 1, "functions", "is required: declare at least one function"},
 		{"functions empty", "functions: {}\n", 1, 12, "functions", "is empty: declare at least one function"},
-		{"functions null", "functions:\n", 1, 11, "functions", "must be a map of function name to function, got nothing"},
+		{"functions null", "functions:\n", 1, 1, "functions", "is required: declare at least one function"},
 		{"functions a list", "functions: [hello]\n", 1, 12, "functions", "must be a map of function name to function, got a list"},
 		{"function a list", "functions:\n  hello: [1]\n", 2, 10, "functions.hello", "must be a map of settings, got a list"},
 		{"function a string", "functions:\n  hello: index.handler\n", 2, 10, "functions.hello", "must be a map of settings, got a string"},
@@ -1225,6 +1226,157 @@ func TestRuntimeDependentRules(t *testing.T) {
 		}
 		if len(errs) != 1 || errs[0].Line != 6 || !strings.Contains(errs[0].Msg, tt.msg) {
 			t.Errorf("%s %s: want one error at line 6 with %q, got%s", tt.runtime, tt.line, tt.msg, list(errs))
+		}
+	}
+}
+
+// A null means "not set" wherever it is: in the base it is the same as
+// leaving the key out, and over another layer (a function over defaults,
+// an environment over the base) it removes what that layer set. The
+// document's containers (defaults, functions, environments and each entry
+// of the last two) are maps, and null there is an empty map.
+func TestNullMeansNotSet(t *testing.T) {
+	y := `defaults:
+  runtime: Python3.10
+  handler: index.handler
+  code: {path: ./src}
+  memory_size: 256
+  timeout: 30
+functions:
+  hello:
+    environment: {A: ~, B: b, C: c}
+    memory_size: ~
+    description: ""
+    func_vpc: {vpc_id: v, subnet_id: s}
+    xrole: agency
+  bare:
+  other:
+    description: ~
+    publish: {version: v1}
+environments:
+  prod:
+    defaults: {timeout: ~}
+    functions:
+      hello:
+        environment: {B: ~}
+        func_vpc: ~
+      other:
+        publish: ~
+        memory_size: ~
+      bare:
+  staging:
+    functions:
+      hello: {environment: {C: ~}}
+`
+	byName := func(p *manifest.Project) map[string]*manifest.Function {
+		out := map[string]*manifest.Function{}
+		for _, f := range p.Functions {
+			out[f.Name] = f
+		}
+		return out
+	}
+	pr, errs, _ := load(t, y, manifest.Options{})
+	if errs != nil {
+		t.Fatal(list(errs))
+	}
+	fs := byName(pr)
+	if h := fs["hello"]; fmt.Sprint(h.Environment) != "map[B:b C:c]" || h.MemorySize != nil || h.Description == nil || *h.Description != "" || h.FuncVpc == nil || *h.Timeout != 30 {
+		t.Errorf("base hello: env %v memory %v description %v vpc %v", h.Environment, h.MemorySize, h.Description, h.FuncVpc)
+	}
+	if b := fs["bare"]; b == nil || *b.MemorySize != 256 || b.Runtime != "Python3.10" {
+		t.Errorf("bare: %+v", b)
+	}
+	if o := fs["other"]; o.Description != nil || o.Publish == nil || *o.MemorySize != 256 {
+		t.Errorf("base other: %+v", o)
+	}
+
+	pr, errs, _ = load(t, y, manifest.Options{Env: "prod"})
+	if errs != nil {
+		t.Fatal(list(errs))
+	}
+	fs = byName(pr)
+	if h := fs["hello"]; fmt.Sprint(h.Environment) != "map[C:c]" || h.FuncVpc != nil || h.Timeout != nil || h.MemorySize != nil {
+		t.Errorf("prod hello: env %v vpc %v timeout %v", h.Environment, h.FuncVpc, h.Timeout)
+	}
+	// The overlay's null removes the default too, not only the function's own value.
+	if o := fs["other"]; o.Publish != nil || o.MemorySize != nil || o.Timeout != nil {
+		t.Errorf("prod other: publish %v memory %v timeout %v", o.Publish, o.MemorySize, o.Timeout)
+	}
+	if b := fs["bare"]; b == nil || *b.MemorySize != 256 {
+		t.Errorf("prod bare: %+v", b)
+	}
+
+	// Required keys set to null are reported at the null; unknown keys
+	// are unknown whatever their value; a null list item is an error.
+	_, errs, _ = load(t, fn+"    colour: ~\n    dependencies: [~]\nenvironments:\n  prod:\n    functions:\n      hello: {runtime: ~}\n", manifest.Options{Env: "prod"})
+	want := []string{
+		"6:5 functions.hello.colour unknown key",
+		"7:20 functions.hello.dependencies[0] is empty: remove the item or give it a value",
+		"11:24 functions.hello.runtime is required",
+	}
+	var got []string
+	for _, e := range errs {
+		got = append(got, fmt.Sprintf("%d:%d %s %s", e.Line, e.Col, e.Path, e.Msg))
+	}
+	for i, w := range want {
+		if i >= len(got) || !strings.HasPrefix(got[i], w) {
+			t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// A problem in an aliased value is reported at each use of the alias,
+// with the anchor's line, and at the anchor itself where it is used; a
+// list alias works where a list is expected.
+func TestAliasedErrorsAtEachUse(t *testing.T) {
+	y := `functions:
+  aa:
+    runtime: Python3.10
+    handler: index.handler
+    code: &c {path: ./nowhere}
+    dependencies: &deps ["urn:fss:cn-north-4:p:dependency:d:1", "urn:fss:cn-north-4:p:dependency:e:2"]
+  bb:
+    runtime: Python3.10
+    handler: index.handler
+    code: *c
+    dependencies: *deps
+  cc:
+    runtime: Python3.10
+    handler: index.handler
+    code: *c
+    memory_size: &m 100
+  dd:
+    runtime: Python3.10
+    handler: index.handler
+    code: {path: ./src}
+    memory_size: *m
+    dependencies: [*deps]
+`
+	_, errs, _ := load(t, y, manifest.Options{})
+	want := []string{
+		"5:21 functions.aa.code.path: ./nowhere does not exist",
+		"10:11 functions.bb.code.path: ./nowhere does not exist (in *c, the anchor &c at line 5)",
+		"15:11 functions.cc.code.path: ./nowhere does not exist (in *c, the anchor &c at line 5)",
+		"16:18 functions.cc.memory_size: 100 is not a valid size (128, 256, ... 4096)",
+		"21:18 functions.dd.memory_size: 100 is not a valid size (128, 256, ... 4096) (in *m, the anchor &m at line 16)",
+		"22:20 functions.dd.dependencies[0]: must be a single value, got a list (in *deps, the anchor &deps at line 6)",
+	}
+	var got []string
+	for _, e := range errs {
+		got = append(got, fmt.Sprintf("%d:%d %s: %s", e.Line, e.Col, e.Path, e.Msg))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Without the errors, the list alias gives bb the same dependencies.
+	y = strings.NewReplacer("./nowhere", "./src", "&m 100", "&m 128", "dependencies: [*deps]", "dependencies: *deps").Replace(y)
+	pr, errs, _ := load(t, y, manifest.Options{})
+	if errs != nil {
+		t.Fatal(list(errs))
+	}
+	for _, f := range pr.Functions {
+		if f.Name != "cc" && (len(f.Dependencies) != 2 || f.Dependencies[1] != "urn:fss:cn-north-4:p:dependency:e:2") {
+			t.Errorf("%s: dependencies %q", f.Name, f.Dependencies)
 		}
 	}
 }
