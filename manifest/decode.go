@@ -2,12 +2,15 @@ package manifest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -110,7 +113,12 @@ func (d *decoder) integer(n *yaml.Node, path string) (int, bool) {
 		}
 		raw = v
 	} else if n.ShortTag() != "!!int" {
-		d.typeErr(n, path, "must be a whole number, got %s", kindName(n))
+		// The text as written: it holds no ${VAR}, so no secret.
+		given := truncate(n.Value, 40)
+		if n.ShortTag() == "!!bool" {
+			given = "the boolean " + given
+		}
+		d.typeErr(n, path, "must be a whole number, got %s", given)
 		return 0, false
 	}
 	v, err := strconv.Atoi(strings.TrimSpace(raw))
@@ -666,12 +674,15 @@ func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 	}
 	fi, err := os.Stat(full)
 	if err != nil {
-		d.errAt(pathNode, p, "%s does not exist", shown)
+		d.errAt(pathNode, p, "%s", pathProblem(shown, full, err))
 		return c
 	}
-	realDir, err1 := filepath.EvalSymlinks(dir)
-	realPath, err2 := filepath.EvalSymlinks(full)
-	if err1 != nil || err2 != nil || !inside(realDir, realPath) {
+	realPath, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		d.errAt(pathNode, p, "%s", pathProblem(shown, full, err))
+		return c
+	}
+	if realDir, err := filepath.EvalSymlinks(dir); err != nil || !inside(realDir, realPath) {
 		d.errAt(pathNode, p, "%s is outside the project directory", shown)
 		return c
 	}
@@ -687,6 +698,26 @@ func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 		d.errAt(pathNode, p, "%s is not a directory or a file", shown)
 	}
 	return c
+}
+
+// pathProblem says why the code path shown (full on disk) cannot be used.
+func pathProblem(shown, full string, err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if _, lerr := os.Lstat(full); lerr == nil {
+			return shown + " is a symlink to something that does not exist"
+		}
+		return shown + " does not exist"
+	case errors.Is(err, syscall.ELOOP) || strings.Contains(err.Error(), "too many links"):
+		return shown + " is a loop of symlinks: following them never reaches a file or directory"
+	case errors.Is(err, fs.ErrPermission):
+		return shown + " cannot be read: permission denied"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Sprintf("%s cannot be read: %v", shown, err)
 }
 
 func inside(dir, p string) bool {

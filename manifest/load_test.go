@@ -38,7 +38,7 @@ func TestInterpolate(t *testing.T) {
 		{"${SHA", "", "unclosed ${"},
 		{"${1BAD}", "", "does not start with a variable name"},
 		{"${}", "", "does not start with a variable name"},
-		{"${A B}", "", "does not start with a variable name"},
+		{"${A B}", "", "is not ${VAR} or ${VAR:-default}"},
 		{"x${p4ss word}", "", "at character 2"},
 	}
 	for _, tt := range tests {

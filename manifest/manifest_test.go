@@ -209,8 +209,9 @@ func TestFunctionRules(t *testing.T) {
 		{"memory_size: 8192", p + "memory_size", "8192 " + sizes},
 		{"memory_size: lots", p + "memory_size", `must be a whole number, got "lots"`},
 		{`memory_size: "256"`, p + "memory_size", `must be a whole number`},
-		{"memory_size: 256.0", p + "memory_size", "must be a whole number, got a number"},
-		{"memory_size: true", p + "memory_size", "must be a whole number, got a boolean"},
+		{"memory_size: 256.0", p + "memory_size", "must be a whole number, got 256.0"},
+		{"memory_size: 2.5e2", p + "memory_size", "must be a whole number, got 2.5e2"},
+		{"memory_size: true", p + "memory_size", "must be a whole number, got the boolean true"},
 		{"memory_size: [256]", p + "memory_size", "must be a whole number, got a list"},
 		{"memory_size: {a: 1}", p + "memory_size", "must be a whole number, got a map"},
 		{"memory_size: ${NOPE}", p + "memory_size", "variable NOPE is not set"},
@@ -1378,5 +1379,36 @@ func TestAliasedErrorsAtEachUse(t *testing.T) {
 		if f.Name != "cc" && (len(f.Dependencies) != 2 || f.Dependencies[1] != "urn:fss:cn-north-4:p:dependency:e:2") {
 			t.Errorf("%s: dependencies %q", f.Name, f.Dependencies)
 		}
+	}
+}
+
+// A code path that cannot be used says why: a dangling or looping symlink
+// is not reported as missing or outside the project.
+func TestCodePathProblems(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		setup func(dir string) error
+		msg   string
+	}{
+		{"loop", func(dir string) error {
+			if err := os.Symlink("b", filepath.Join(dir, "a")); err != nil {
+				return err
+			}
+			return os.Symlink("a", filepath.Join(dir, "b"))
+		}, "./a is a loop of symlinks: following them never reaches a file or directory"},
+		{"self", func(dir string) error { return os.Symlink("a", filepath.Join(dir, "a")) }, "./a is a loop of symlinks: following them never reaches a file or directory"},
+		{"dangling", func(dir string) error { return os.Symlink("gone", filepath.Join(dir, "a")) }, "./a is a symlink to something that does not exist"},
+		{"missing", func(dir string) error { return nil }, "./a does not exist"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := project(t, strings.Replace(fn, "./src", "./a", 1))
+			if err := tt.setup(filepath.Dir(path)); err != nil {
+				t.Fatal(err)
+			}
+			_, errs, _ := loadFile(t, path, manifest.Options{})
+			if len(errs) != 1 || errs[0].Msg != tt.msg || errs[0].Line != 5 || errs[0].Col != 18 {
+				t.Fatalf("want 5:18 %q, got%s", tt.msg, list(errs))
+			}
+		})
 	}
 }
