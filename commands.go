@@ -142,12 +142,24 @@ func chdir(c *cli.Context) error {
 	return c.Set("chdir", "")
 }
 
-// project loads the manifest named by the flags.
+// project loads all of the manifest named by the flags.
 func project(c *cli.Context) (*manifest.Project, error) {
+	return loadProject(c, manifest.Options{})
+}
+
+// loadProject loads the manifest named by the flags, with the functions
+// and the depth opts asks for (--target, or only what locates a function):
+// a command interpolates only the variables it uses.
+func loadProject(c *cli.Context, opts manifest.Options) (*manifest.Project, error) {
 	if err := chdir(c); err != nil {
 		return nil, err
 	}
-	p, err := manifest.Load(str(c, "file"), manifest.Options{Env: str(c, "env"), Lookup: os.LookupEnv})
+	opts.Env, opts.Lookup = str(c, "env"), os.LookupEnv
+	p, err := manifest.Load(str(c, "file"), opts)
+	var ue *manifest.UndeclaredError
+	if errors.As(err, &ue) {
+		return nil, err
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, withHint(err, "run fgsdeploy in the project directory, or point at it with -C DIR or -f FILE; fgsdeploy init NAME writes a manifest from a deployed function")
 	}
@@ -348,9 +360,9 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 			if format != "text" && format != "json" && format != "markdown" {
 				return fmt.Errorf("--format %q: want text, json or markdown", format)
 			}
-			p, err := project(c)
+			p, err := loadProject(c, manifest.Options{Functions: targets(c.StringSlice("target"))})
 			if err != nil {
-				return err
+				return targetError(err)
 			}
 			s, err := connect(c.Context, c, p, stderr)
 			if err != nil {
@@ -395,6 +407,23 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// targets is the --target list, or nil (every function) when there is none.
+func targets(names []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	return names
+}
+
+// targetError words a --target naming no function of the manifest.
+func targetError(err error) error {
+	var ue *manifest.UndeclaredError
+	if errors.As(err, &ue) {
+		return fmt.Errorf("target %w", err)
+	}
+	return err
 }
 
 // stepSummary appends the Markdown plan to $GITHUB_STEP_SUMMARY in GitHub Actions.
@@ -472,15 +501,25 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 					c.Set("file", saved.Manifest)
 				}
 			}
-			p, err := project(c)
+			only := targets(c.StringSlice("target"))
+			if saved != nil {
+				// Checked before loading: the plan's functions may not
+				// be in another manifest at all.
+				if env := str(c, "env"); saved.Env != env {
+					return fmt.Errorf("the plan was made for environment %q, not %q", saved.Env, env)
+				}
+				if file := str(c, "file"); saved.Manifest != "" && filepath.Clean(saved.Manifest) != filepath.Clean(file) {
+					return fmt.Errorf("the plan was made from %s, not %s", saved.Manifest, file)
+				}
+				only = saved.Targets()
+			}
+			p, err := loadProject(c, manifest.Options{Functions: only})
+			var ue *manifest.UndeclaredError
+			if saved != nil && errors.As(err, &ue) {
+				return fmt.Errorf("the saved plan's %w", err)
+			}
 			if err != nil {
-				return err
-			}
-			if saved != nil && saved.Env != p.Env {
-				return fmt.Errorf("the plan was made for environment %q, not %q", saved.Env, p.Env)
-			}
-			if saved != nil && saved.Manifest != "" && filepath.Clean(saved.Manifest) != filepath.Clean(p.File) {
-				return fmt.Errorf("the plan was made from %s, not %s", saved.Manifest, p.File)
+				return targetError(err)
 			}
 			s, err := connect(c.Context, c, p, stderr)
 			if err != nil {

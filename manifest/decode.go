@@ -268,6 +268,48 @@ func memoryList() string {
 	return fmt.Sprintf("%d, %d, ... %d", m[0], m[1], m[len(m)-1])
 }
 
+// locateFunction reads only what locates a function (Options.LocateOnly):
+// its name, package and the names of its aliases; nil when they are wrong.
+func locateFunction(el *errorList, in *interp, key, n *yaml.Node, path string) *Function {
+	before := len(el.errs)
+	d := &decoder{el: el, in: in, path: path}
+	f := &Function{Name: key.Value, Line: key.Line, Package: "default"}
+	if err := fgsspec.CheckFunctionName(f.Name); err != nil {
+		d.errAt(key, path, "%q is not a valid function name: %v", truncate(f.Name, 70), err)
+	}
+	n = resolveAlias(n)
+	if n.Kind != yaml.MappingNode {
+		return nil // reported by checkStructure
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolveAlias(n.Content[i+1])
+		if isNull(v) {
+			continue
+		}
+		switch k.Value {
+		case "package":
+			p := join(path, "package")
+			f.Package = d.str(v, p)
+			if !packageRe.MatchString(f.Package) {
+				d.errAt(v, p, "%s is not a valid package name: 1 to 64 letters, digits, _ or -", quote(v, f.Package, 70))
+			}
+		case "aliases":
+			if v.Kind == yaml.MappingNode {
+				f.Aliases = map[string]Alias{}
+				for j := 0; j+1 < len(v.Content); j += 2 {
+					if !isNull(v.Content[j+1]) {
+						f.Aliases[v.Content[j].Value] = Alias{}
+					}
+				}
+			}
+		}
+	}
+	if len(el.errs) > before {
+		return nil
+	}
+	return f
+}
+
 // decodeFunction decodes and validates one function; nil when it has errors.
 func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir string) *Function {
 	before := len(el.errs)
