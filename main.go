@@ -167,7 +167,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		ExitErrHandler:       func(*cli.Context, error) {},
 		Flags:                flags(commonFlags(), remoteFlags()),
 		Commands: []*cli.Command{
-			validateCmd(stdout),
+			validateCmd(stdout, stderr),
 			packageCmd(stdout, stderr),
 			planCmd(stdout, stderr),
 			applyCmd(stdin, stdout, stderr),

@@ -285,3 +285,53 @@ func joinInts(xs []int) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// BootstrapFile is the file at the root of the package that starts an
+// http or Custom function: HW user guide functiongraph_01_0406 (Custom
+// Runtime: "If the bootstrap file is not found or not executable, your
+// function will return an error when invoked") and functiongraph_02_1005
+// (Concepts: "The HTTP function can only read bootstrap as the startup
+// file name").
+const BootstrapFile = "bootstrap"
+
+// HandlerFiles returns the files, relative to the package root, of which
+// one must be in the package for a function of runtime to find handler,
+// and whether their absence is certain to fail:
+//
+//   - Python: FILE.FUNCTION loads FILE.py, where FILE may hold folders
+//     (src/app.main: src/app.py) or dots for a package (pkg.mod.main:
+//     pkg/mod.py); required.
+//   - Node.js: FILE.FUNCTION loads FILE.js, FILE.mjs or FILE.cjs (SDK
+//     create body: "myfunction.handler ... myfunction.js"); required.
+//   - PHP: FILE.FUNCTION loads FILE.php; required.
+//   - http and Custom: the package starts from BootstrapFile; reported
+//     as not required, because the function only fails when invoked.
+//   - Java, Go, C#, Cangjie and Custom Image load handlers from classes,
+//     binaries or images: nil, nothing to check.
+func HandlerFiles(runtime, handler string) (files []string, required bool) {
+	module, _, ok := cutLast(handler, ".")
+	switch {
+	case runtime == HTTP || runtime == Custom:
+		return []string{BootstrapFile}, false
+	case !ok || module == "":
+		return nil, false
+	case strings.HasPrefix(runtime, "Python"):
+		files = []string{module + ".py"}
+		if strings.Contains(module, ".") {
+			files = append(files, strings.ReplaceAll(module, ".", "/")+".py")
+		}
+		return files, true
+	case strings.HasPrefix(runtime, "Node.js"):
+		return []string{module + ".js", module + ".mjs", module + ".cjs"}, true
+	case strings.HasPrefix(runtime, "PHP"):
+		return []string{module + ".php"}, true
+	}
+	return nil, false
+}
+
+func cutLast(s, sep string) (before, after string, found bool) {
+	if i := strings.LastIndex(s, sep); i >= 0 {
+		return s[:i], s[i+len(sep):], true
+	}
+	return s, "", false
+}

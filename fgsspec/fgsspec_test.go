@@ -1,6 +1,7 @@
 package fgsspec
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -156,4 +157,30 @@ func FuzzNames(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestHandlerFiles(t *testing.T) {
+	for _, c := range []struct {
+		runtime, handler string
+		files            string
+		required         bool
+	}{
+		{"Python3.10", "index.handler", "[index.py]", true},
+		{"Python3.9", "src/app.main", "[src/app.py]", true},
+		{"Python3.9", "pkg.mod.main", "[pkg.mod.py pkg/mod.py]", true},
+		{"Node.js18.15", "index.handler", "[index.js index.mjs index.cjs]", true},
+		{"Node.js16.17", "lib/api.run", "[lib/api.js lib/api.mjs lib/api.cjs]", true},
+		{"PHP8.3", "index.handler", "[index.php]", true},
+		{"http", "bootstrap", "[bootstrap]", false},
+		{"Custom", "x", "[bootstrap]", false},
+		{"Java17", "com.example.App::handle", "[]", false},
+		{"Go1.x", "handler", "[]", false},
+		{"C#(.NET Core 6.0)", "A::B.C::D", "[]", false},
+		{"Python3.10", "nodot", "[]", false},
+	} {
+		files, required := HandlerFiles(c.runtime, c.handler)
+		if got := fmt.Sprint(files); got != c.files || required != c.required {
+			t.Errorf("%s %s: %s %v, want %s %v", c.runtime, c.handler, got, required, c.files, c.required)
+		}
+	}
 }

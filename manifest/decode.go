@@ -422,6 +422,17 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 		}
 	}
 	d.runtimeRules(f, nodes, path)
+	f.pos = map[string][2]int{"key": {key.Line, key.Column}}
+	for _, field := range []string{"runtime", "handler", "initializer_handler", "pre_stop_handler"} {
+		if v := nodes[field]; v != nil {
+			f.pos[field] = [2]int{v.Line, v.Column}
+		}
+	}
+	if c := resolveAlias(nodes["code"]); c != nil && c.Kind == yaml.MappingNode {
+		if i := mapIndex(c, "path"); i >= 0 {
+			f.pos["code.path"] = [2]int{c.Content[i+1].Line, c.Content[i+1].Column}
+		}
+	}
 	if _, ok := nodes["code"]; !ok {
 		d.errAt(missing("code"), join(path, "code"), "is required: code: {path: ./src} or code: {obs_url: https://...}")
 	}

@@ -49,6 +49,22 @@ type Function struct {
 	Code                 Code
 	Publish              *Publish
 	Aliases              map[string]Alias
+
+	// pos holds where some fields are written ("key" for the function's
+	// key, "runtime", "handler", "initializer_handler",
+	// "pre_stop_handler", "code.path"), for Check.
+	pos map[string][2]int
+}
+
+// position is where field is written, else where the function's key is.
+func (f *Function) position(field string) (int, int) {
+	if p, ok := f.pos[field]; ok {
+		return p[0], p[1]
+	}
+	if p, ok := f.pos["key"]; ok {
+		return p[0], p[1]
+	}
+	return f.Line, 1
 }
 
 // FuncVpc is a VPC attachment.
