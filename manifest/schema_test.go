@@ -148,25 +148,33 @@ func TestManifestDocCoversSchema(t *testing.T) {
 
 // The schema's runtime list is fgsspec's, so editors and validate agree.
 func TestSchemaRuntimes(t *testing.T) {
-	var schema struct {
-		Defs struct {
-			Function struct {
-				Properties struct {
-					Runtime struct {
-						AnyOf []struct {
-							Enum []string `json:"enum"`
-						} `json:"anyOf"`
-					} `json:"runtime"`
-				} `json:"properties"`
-			} `json:"function"`
-		} `json:"$defs"`
-	}
+	var schema map[string]any
 	if err := json.Unmarshal(manifest.Schema, &schema); err != nil {
 		t.Fatal(err)
 	}
-	anyOf := schema.Defs.Function.Properties.Runtime.AnyOf
-	if len(anyOf) == 0 || !slices.Equal(anyOf[0].Enum, fgsspec.Runtimes) {
-		t.Fatalf("schema runtimes %v, fgsspec %v", anyOf, fgsspec.Runtimes)
+	runtime := schema["$defs"].(map[string]any)["function"].(map[string]any)["properties"].(map[string]any)["runtime"]
+	var enum []string
+	var find func(v any)
+	find = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if e, ok := x["enum"].([]any); ok {
+				for _, r := range e {
+					enum = append(enum, r.(string))
+				}
+			}
+			for _, c := range x {
+				find(c)
+			}
+		case []any:
+			for _, c := range x {
+				find(c)
+			}
+		}
+	}
+	find(runtime)
+	if !slices.Equal(enum, fgsspec.Runtimes) {
+		t.Fatalf("schema runtimes %v, fgsspec %v", enum, fgsspec.Runtimes)
 	}
 	doc, err := os.ReadFile("../docs/manifest.md")
 	if err != nil {
@@ -187,5 +195,30 @@ func TestSchemaRuntimes(t *testing.T) {
 	}
 	if len(listed) != len(fgsspec.Runtimes) {
 		t.Errorf("docs/manifest.md names %d of the %d runtimes", len(listed), len(fgsspec.Runtimes))
+	}
+}
+
+// The schema takes a null wherever the manifest does (not set, or an
+// empty container), and fgsspec's name rules.
+func TestSchemaNulls(t *testing.T) {
+	s := compileSchema(t)
+	for _, good := range []string{
+		"functions: {hello: {runtime: Python3.10, environment: {A: ~}, memory_size: ~, func_vpc: ~, publish: ~, aliases: {live: ~}}}",
+		"functions:\n  hello:\n",
+		"region: ~\ndefaults:\nfunctions: {hello: {}}\nenvironments:\n  prod:\n    functions:\n      hello:\n",
+	} {
+		if err := s.Validate(yamlToJSON(t, good, []byte(good))); err != nil {
+			t.Errorf("schema refuses %q: %v", good, err)
+		}
+	}
+	for _, bad := range []string{
+		"functions: {hello: {aliases: {live-: {version: latest}}}}",
+		"functions: {a: {}}",
+		"functions: {hello: {runtime: Python3.12}}",
+		"functions: {hello: {mount_config: {mount_user: {user_id: 1000, user_group_id: 1}}}}",
+	} {
+		if err := s.Validate(yamlToJSON(t, bad, []byte(bad))); err == nil {
+			t.Errorf("schema accepts %q", bad)
+		}
 	}
 }
