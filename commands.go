@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
@@ -142,12 +143,24 @@ func chdir(c *cli.Context) error {
 	return c.Set("chdir", "")
 }
 
-// project loads the manifest named by the flags.
+// project loads all of the manifest named by the flags.
 func project(c *cli.Context) (*manifest.Project, error) {
+	return loadProject(c, manifest.Options{})
+}
+
+// loadProject loads the manifest named by the flags, with the functions
+// and the depth opts asks for (--target, or only what locates a function):
+// a command interpolates only the variables it uses.
+func loadProject(c *cli.Context, opts manifest.Options) (*manifest.Project, error) {
 	if err := chdir(c); err != nil {
 		return nil, err
 	}
-	p, err := manifest.Load(str(c, "file"), manifest.Options{Env: str(c, "env"), Lookup: os.LookupEnv})
+	opts.Env, opts.Lookup = str(c, "env"), os.LookupEnv
+	p, err := manifest.Load(str(c, "file"), opts)
+	var ue *manifest.UndeclaredError
+	if errors.As(err, &ue) {
+		return nil, err
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, withHint(err, "run fgsdeploy in the project directory, or point at it with -C DIR or -f FILE; fgsdeploy init NAME writes a manifest from a deployed function")
 	}
@@ -319,7 +332,7 @@ func useColor(c *cli.Context, w io.Writer) bool {
 	return !boolean(c, "no-color") && os.Getenv("NO_COLOR") == "" && isTerminal(w)
 }
 
-func validateCmd(stdout io.Writer) *cli.Command {
+func validateCmd(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:  "validate",
 		Usage: "check the manifest and code paths offline",
@@ -328,6 +341,19 @@ func validateCmd(stdout io.Writer) *cli.Command {
 			p, err := project(c)
 			if err != nil {
 				return err
+			}
+			// What plan would find offline: the packages as they would be
+			// built (.fgsignore applied), their handlers' files, runtimes
+			// fgsdeploy does not deploy.
+			warnings, err := p.Check(packageFiles(p))
+			for _, w := range warnings {
+				fmt.Fprintf(stderr, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Col, w.Detail())
+				if g := githubOf(c); g != nil {
+					g.Warn(stderr, w)
+				}
+			}
+			if err != nil {
+				return &exitError{code: 1, err: manifestError(err)}
 			}
 			fmt.Fprintf(stdout, "%s: %d function%s valid\n", p.File, len(p.Functions), pluralS(len(p.Functions)))
 			return nil
@@ -350,9 +376,9 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 			if format != "text" && format != "json" && format != "markdown" {
 				return fmt.Errorf("--format %q: want text, json or markdown", format)
 			}
-			p, err := project(c)
+			p, err := loadProject(c, manifest.Options{Functions: targets(c.StringSlice("target"))})
 			if err != nil {
-				return err
+				return targetError(err)
 			}
 			s, err := connect(c.Context, c, p, stderr)
 			if err != nil {
@@ -404,6 +430,23 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// targets is the --target list, or nil (every function) when there is none.
+func targets(names []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	return names
+}
+
+// targetError words a --target naming no function of the manifest.
+func targetError(err error) error {
+	var ue *manifest.UndeclaredError
+	if errors.As(err, &ue) {
+		return fmt.Errorf("target %w", err)
+	}
+	return err
 }
 
 // planSummary appends the Markdown plan to the GitHub Actions step summary.
@@ -471,16 +514,26 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 					c.Set("file", saved.Manifest)
 				}
 			}
-			p, err := project(c)
+			only := targets(c.StringSlice("target"))
+			if saved != nil {
+				// Checked before loading: the plan's functions may not
+				// be in another manifest at all.
+				if env := str(c, "env"); saved.Env != env {
+					return withHint(fmt.Errorf("the plan was made %s, not %s", envPhrase(saved.Env), envPhrase(env)),
+						"apply a saved plan without --env (it knows its environment), or make a new plan %s", envPhrase(env))
+				}
+				if file := str(c, "file"); saved.Manifest != "" && filepath.Clean(saved.Manifest) != filepath.Clean(file) {
+					return fmt.Errorf("the plan was made from %s, not %s", saved.Manifest, file)
+				}
+				only = saved.Targets()
+			}
+			p, err := loadProject(c, manifest.Options{Functions: only})
+			var ue *manifest.UndeclaredError
+			if saved != nil && errors.As(err, &ue) {
+				return fmt.Errorf("the saved plan's %w", err)
+			}
 			if err != nil {
-				return err
-			}
-			if saved != nil && saved.Env != p.Env {
-				return withHint(fmt.Errorf("the plan was made %s, not %s", envPhrase(saved.Env), envPhrase(p.Env)),
-					"apply a saved plan without --env (it knows its environment), or make a new plan %s", envPhrase(p.Env))
-			}
-			if saved != nil && saved.Manifest != "" && filepath.Clean(saved.Manifest) != filepath.Clean(p.File) {
-				return fmt.Errorf("the plan was made from %s, not %s", saved.Manifest, p.File)
+				return targetError(err)
 			}
 			s, err := connect(c.Context, c, p, stderr)
 			if err != nil {
@@ -668,12 +721,16 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 		Name:  "package",
 		Usage: "build each function's deterministic zip and print NAME  SHA512  BYTES",
 		Flags: flags(commonFlags(), []cli.Flag{
-			&cli.StringFlag{Name: "out", Usage: "also write each package to `DIR`/NAME.zip"},
+			&cli.StringFlag{Name: "out", Usage: "also write each package to `DIR`/NAME.zip (DIR is marked and never packaged)"},
+			&cli.BoolFlag{Name: "list", Usage: "list each function's files and what the default and .fgsignore rules leave out; build nothing"},
 		}),
 		Action: func(c *cli.Context) error {
 			p, err := project(c) // after -C: --out is relative to DIR, as plan --out is
 			if err != nil {
 				return err
+			}
+			if c.Bool("list") {
+				return listPackages(stdout, p)
 			}
 			out := c.String("out")
 			if out != "" {
@@ -682,10 +739,16 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 					return err
 				}
 				out = abs
-			}
-			if out != "" {
+				for _, f := range p.Functions {
+					if f.Code.Path != "" && !f.Code.IsArchive && pathWithin(out, f.Code.Path) {
+						return withHint(fmt.Errorf("--out %s holds the code of %s", c.String("out"), f.Name), "fgsdeploy marks the --out directory and never packages it: choose a directory outside the code, e.g. --out dist")
+					}
+				}
 				if err := os.MkdirAll(out, 0o755); err != nil {
 					return fmt.Errorf("package: %w", err)
+				}
+				if err := codezip.MarkOutputDir(out); err != nil {
+					return err
 				}
 			}
 			var errs []error
@@ -713,6 +776,106 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 			return errors.Join(errs...) // one line per problem
 		},
 	}
+}
+
+// packageFiles lists what each function's package would hold, for
+// validate: a directory as codezip would build it, a .zip's entries; a
+// .jar's classes are not looked into.
+func packageFiles(p *manifest.Project) manifest.Lister {
+	return func(f *manifest.Function) ([]string, map[string]string, error) {
+		if f.Code.IsArchive {
+			if !strings.EqualFold(filepath.Ext(f.Code.Path), ".zip") {
+				return nil, nil, nil
+			}
+			zr, err := zip.OpenReader(f.Code.Path)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s is not a zip archive FunctionGraph can read: %w", shownPath(p, f.Code.Path), err)
+			}
+			defer zr.Close()
+			var names []string
+			for _, e := range zr.File {
+				if !e.FileInfo().IsDir() {
+					names = append(names, strings.TrimPrefix(e.Name, "./"))
+				}
+			}
+			if len(names) == 0 {
+				return nil, nil, fmt.Errorf("%s holds no files: uploading it would wipe the function's code", shownPath(p, f.Code.Path))
+			}
+			return names, nil, nil
+		}
+		l, err := codezip.List(f.Code.Path, packageOptions(p))
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(l.Files) == 0 {
+			return nil, nil, &codezip.EmptyError{Dir: f.Code.Path, Excluded: l.Excluded}
+		}
+		excluded := map[string]string{}
+		for _, x := range l.Excluded {
+			excluded[x.Path] = x.Rule
+		}
+		return l.Files, excluded, nil
+	}
+}
+
+// pathWithin reports whether p is dir or inside it.
+func pathWithin(dir, p string) bool {
+	r, err := filepath.Rel(dir, p)
+	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
+}
+
+// listPackages prints package --list: the default exclusions, then each
+// function's packaged files and what was left out by which rule.
+func listPackages(stdout io.Writer, p *manifest.Project) error {
+	fmt.Fprintln(stdout, "Never packaged, at any depth:")
+	for _, r := range codezip.DefaultRules {
+		fmt.Fprintf(stdout, "  %-24s %s\n", r.Rule, r.What)
+	}
+	var errs []error
+	for _, f := range p.Functions {
+		fmt.Fprintln(stdout)
+		switch {
+		case f.Code.Path == "":
+			fmt.Fprintf(stdout, "%s: code from obs_url, nothing to package\n", f.Name)
+			continue
+		case f.Code.IsArchive:
+			fmt.Fprintf(stdout, "%s: %s, uploaded as it is\n", f.Name, shownPath(p, f.Code.Path))
+			continue
+		}
+		l, err := codezip.List(f.Code.Path, packageOptions(p))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: %s, %d file%s, %d bytes before compression\n", f.Name, shownPath(p, f.Code.Path), len(l.Files), pluralS(len(l.Files)), l.Size)
+		for _, name := range l.Files {
+			fmt.Fprintf(stdout, "  %s\n", name)
+		}
+		for _, x := range l.Excluded {
+			fmt.Fprintf(stdout, "  excluded %s  (%s)\n", x.Path, x.Rule)
+		}
+		if len(l.Files) == 0 {
+			errs = append(errs, fmt.Errorf("package %s: %w", f.Name, &codezip.EmptyError{Dir: f.Code.Path, Excluded: l.Excluded}))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// packageOptions are the codezip options the planner builds with: the
+// project is the root, and the manifest is left out.
+func packageOptions(p *manifest.Project) codezip.Options {
+	return codezip.Options{Root: p.Dir, Exclude: []string{filepath.Join(p.Dir, filepath.Base(p.File)), filepath.Join(p.Dir, ".fgsdeploy")}}
+}
+
+// shownPath is a code path relative to the project, as users write it.
+func shownPath(p *manifest.Project, path string) string {
+	if r, err := filepath.Rel(p.Dir, path); err == nil {
+		if r == "." {
+			return "."
+		}
+		return "./" + filepath.ToSlash(r)
+	}
+	return path
 }
 
 // keepPackage moves a built package (or copies a user's archive) to dst.

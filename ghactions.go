@@ -55,27 +55,35 @@ func (g *githubActions) Annotate(w io.Writer, err error) {
 	for _, e := range errorList(err) {
 		var m *manifest.Error
 		if errors.As(e, &m) {
-			props := []string{"file=" + ghProperty(g.relPath(m.File))}
-			if m.Line > 0 {
-				props = append(props, fmt.Sprintf("line=%d", m.Line))
-				if m.Col > 0 {
-					props = append(props, fmt.Sprintf("col=%d", m.Col))
-				}
-			}
-			fmt.Fprintf(w, "::error %s::%s\n", strings.Join(props, ","), ghMessage(manifestMessage(m)))
+			fmt.Fprintf(w, "::error %s::%s\n", g.position(m), ghMessage(manifestMessage(m)))
 			continue
 		}
 		fmt.Fprintf(w, "::error title=fgsdeploy::%s\n", ghMessage(e.Error()))
 	}
 }
 
+// Warn writes a ::warning workflow command for a manifest warning, placed
+// like an error annotation.
+func (g *githubActions) Warn(w io.Writer, m *manifest.Error) {
+	fmt.Fprintf(w, "::warning %s::%s\n", g.position(m), ghMessage(manifestMessage(m)))
+}
+
+// position is the file, line and col properties of a manifest problem.
+func (g *githubActions) position(m *manifest.Error) string {
+	props := []string{"file=" + ghProperty(g.relPath(m.File))}
+	if m.Line > 0 {
+		props = append(props, fmt.Sprintf("line=%d", m.Line))
+		if m.Col > 0 {
+			props = append(props, fmt.Sprintf("col=%d", m.Col))
+		}
+	}
+	return strings.Join(props, ",")
+}
+
 // manifestMessage is a manifest error without its position, which the
 // annotation carries in its properties.
 func manifestMessage(m *manifest.Error) string {
-	if m.Path == "" {
-		return m.Msg
-	}
-	return m.Path + ": " + m.Msg
+	return m.Detail()
 }
 
 // relPath is path (relative to the current directory, which -C changed)

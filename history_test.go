@@ -237,22 +237,13 @@ func (h *history) expect(step int, want int, args ...string) string {
 }
 
 // rollbackFromShell rolls an alias back the way a person does during an
-// incident, from a shell with none of the manifest's variables set.
-//
-// Not yet: manifest.Load still interpolates every ${VAR}, so a command
-// that needs none of them (rollback) fails on an unset one. Until the
-// manifest change that interpolates only what a command uses (branch
-// wt-manifest) is merged, rollbacksNeedVariables keeps GIT_SHA set here,
-// in this one place; at that merge it becomes false.
-const rollbacksNeedVariables = true
-
+// incident, from a shell with none of the manifest's variables set: a
+// rollback interpolates only what locates the function.
 func (h *history) rollbackFromShell(step int, fn string, want int) string {
 	h.t.Helper()
-	if !rollbacksNeedVariables {
-		sha := os.Getenv("GIT_SHA")
-		os.Unsetenv("GIT_SHA")
-		defer os.Setenv("GIT_SHA", sha)
-	}
+	sha := os.Getenv("GIT_SHA")
+	os.Unsetenv("GIT_SHA")
+	defer os.Setenv("GIT_SHA", sha)
 	return h.expect(step, want, "rollback", fn, "--alias", "live")
 }
 

@@ -266,7 +266,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			return cli.ShowAppHelp(c)
 		},
 		Commands: []*cli.Command{
-			validateCmd(stdout),
+			validateCmd(stdout, stderr),
 			packageCmd(stdout, stderr),
 			planCmd(stdout, stderr),
 			applyCmd(stdin, stdout, stderr),

@@ -23,11 +23,13 @@ func functionArg(c *cli.Context, stderr io.Writer) (*session, *manifest.Function
 	if c.NArg() != 1 {
 		return nil, nil, "", fmt.Errorf("%s takes one function name, got %d arguments", c.Command.Name, c.NArg())
 	}
-	p, err := project(c)
+	name := c.Args().First()
+	// Only what locates the function: a rollback during an incident must
+	// not need the secrets of every function in the manifest.
+	p, err := loadProject(c, manifest.Options{Functions: []string{name}, LocateOnly: true})
 	if err != nil {
 		return nil, nil, "", err
 	}
-	name := c.Args().First()
 	var fn *manifest.Function
 	for _, f := range p.Functions {
 		if f.Name == name {

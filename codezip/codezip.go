@@ -7,16 +7,20 @@ import (
 	"context"
 	"crypto/sha512"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/klauspost/compress/flate"
@@ -70,8 +74,11 @@ type Result struct {
 	Path      string // the zip on disk
 	Temporary bool   // Path is a temporary file that Close removes
 	Digest    string // lowercase hex SHA-512 of the bytes at Path
-	Size      int64
+	Size      int64  // bytes of the zip (or archive) itself
 	Files     int
+	// Unpacked is the files' total size before compression; 0 for an
+	// archive used as is.
+	Unpacked int64
 }
 
 // Close removes the package if it is a temporary file.
@@ -105,11 +112,21 @@ func Build(ctx context.Context, src string, opts Options) (*Result, error) {
 	if !fi.IsDir() {
 		return hashFile(src)
 	}
-	files, err := collect(src, opts)
+	c, err := collect(src, opts, false)
 	if err != nil {
 		return nil, err
 	}
-	return write(ctx, files, opts)
+	if len(c.files) == 0 {
+		return nil, &EmptyError{Dir: src, Excluded: c.listing().Excluded}
+	}
+	res, plans, err := write(ctx, c.files, opts)
+	if errors.Is(err, errOnlyPlans) {
+		for _, p := range plans {
+			c.excluded = append(c.excluded, Excluded{p, "default: saved plan"})
+		}
+		return nil, &EmptyError{Dir: src, Excluded: c.listing().Excluded}
+	}
+	return res, err
 }
 
 func hashFile(path string) (*Result, error) {
@@ -134,19 +151,129 @@ type file struct {
 	size int64
 }
 
-// defaultIgnored are never packaged, whatever .fgsignore says.
-var defaultIgnored = map[string]bool{".git": true, ".hg": true, ".svn": true, ".fgsdeploy": true, ".fgsignore": true, ".DS_Store": true}
+// OutputMarker is the file that marks a directory fgsdeploy package --out
+// wrote: such a directory is never packaged, wherever it is.
+const OutputMarker = ".fgsdeploy-package"
+
+// MarkOutputDir writes OutputMarker into dir, a package --out directory.
+func MarkOutputDir(dir string) error {
+	text := "This directory holds packages written by fgsdeploy package --out.\nfgsdeploy never packages a directory that holds this file.\n"
+	if err := os.WriteFile(filepath.Join(dir, OutputMarker), []byte(text), 0o644); err != nil {
+		return fmt.Errorf("mark %s as package output: %w", dir, err)
+	}
+	return nil
+}
+
+// DefaultRule is an exclusion no .fgsignore can undo.
+type DefaultRule struct {
+	Rule string // as Excluded.Rule names it
+	What string // what it leaves out, for people
+}
+
+// DefaultRules are the exclusions of every package, in the order they
+// are checked. They apply at every depth of the code directory.
+var DefaultRules = []DefaultRule{
+	{"default: .git/", "Git's repository folder (also .hg/ and .svn/)"},
+	{"default: .fgsdeploy/", "fgsdeploy's local state (the --local emulator's store)"},
+	{"default: .fgsignore", "the ignore files themselves"},
+	{"default: .DS_Store", "macOS folder metadata"},
+	{"default: package --out", "folders fgsdeploy package --out wrote (they hold " + OutputMarker + ")"},
+	{"default: saved plan", "plans fgsdeploy plan --out wrote, recognised by their content"},
+}
+
+// defaultByName maps the names excluded at any depth to their rule.
+var defaultByName = map[string]string{
+	".git": "default: .git/", ".hg": "default: .git/", ".svn": "default: .git/",
+	".fgsdeploy": "default: .fgsdeploy/", ".fgsignore": "default: .fgsignore", ".DS_Store": "default: .DS_Store",
+}
+
+// Listing is what a package holds and what it leaves out.
+type Listing struct {
+	Files    []string   // packaged, slash-separated, sorted
+	Size     int64      // their bytes before compression
+	Excluded []Excluded // left out, sorted by path
+}
+
+// Excluded is a file or directory left out of a package, and why.
+type Excluded struct {
+	Path string // slash-separated, relative to the code directory; a directory ends in /
+	// Rule is one of DefaultRules' Rule, ".fgsignore:LINE: PATTERN" (the
+	// file's path relative to the code directory), or "excluded by fgsdeploy"
+	// for Options.Exclude (the manifest and the project's state).
+	Rule string
+}
+
+// ErrEmpty marks a package that would have no files.
+var ErrEmpty = errors.New("the package would be empty")
+
+// EmptyError is Build's error for a directory with nothing to package:
+// FunctionGraph would get a zip without files, and the function's code
+// would be wiped.
+type EmptyError struct {
+	Dir      string     // the code directory as given
+	Excluded []Excluded // what the rules left out
+}
+
+func (e *EmptyError) Error() string {
+	if len(e.Excluded) == 0 {
+		return ErrEmpty.Error() + ": the code directory has no files"
+	}
+	counts := map[string]int{}
+	var rules []string
+	for _, x := range e.Excluded {
+		if counts[x.Rule] == 0 {
+			rules = append(rules, x.Rule)
+		}
+		counts[x.Rule]++
+	}
+	parts := make([]string, len(rules))
+	for i, r := range rules {
+		parts[i] = fmt.Sprintf("%s (%d %s)", r, counts[r], plural(counts[r], "entry", "entries"))
+	}
+	return fmt.Sprintf("%s: every file is excluded, by %s", ErrEmpty, strings.Join(parts, ", "))
+}
+
+func (e *EmptyError) Unwrap() error { return ErrEmpty }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// List returns what Build would package from the directory src and what
+// it leaves out, without writing anything. Its errors are Build's (a
+// symlink out of the project, an unreadable directory), but an empty
+// package is not an error here: the listing says what emptied it.
+func List(src string, opts Options) (*Listing, error) {
+	c, err := collect(src, opts, true)
+	if err != nil {
+		return nil, err
+	}
+	return c.listing(), nil
+}
+
+func (c *collector) listing() *Listing {
+	l := &Listing{Files: make([]string, len(c.files)), Excluded: c.excluded}
+	for i, f := range c.files {
+		l.Files[i] = f.name
+		l.Size += f.size
+	}
+	sort.Slice(l.Excluded, func(i, j int) bool { return l.Excluded[i].Path < l.Excluded[j].Path })
+	return l
+}
 
 // collect lists the files under src, sorted by name, applying the ignore
 // rules and resolving symlinks.
-func collect(src string, opts Options) ([]file, error) {
+func collect(src string, opts Options, sniff bool) (*collector, error) {
 	root := opts.Root
 	if root == "" {
 		root = src
 	}
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("project directory: %w", err)
 	}
 	exclude := map[string]bool{}
 	for _, e := range opts.Exclude {
@@ -157,9 +284,9 @@ func collect(src string, opts Options) ([]file, error) {
 	}
 	realSrc, err := filepath.EvalSymlinks(src)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("code directory: %w", err)
 	}
-	c := &collector{root: realRoot, exclude: exclude}
+	c := &collector{root: realRoot, exclude: exclude, sniff: sniff}
 	if err := c.dir(realSrc, nil, nil, map[string]bool{realSrc: true}); err != nil {
 		return nil, err
 	}
@@ -169,83 +296,204 @@ func collect(src string, opts Options) ([]file, error) {
 			return nil, fmt.Errorf("%s appears twice in the package", c.files[i].name)
 		}
 	}
-	return c.files, nil
+	return c, nil
 }
 
 type collector struct {
 	root    string
 	exclude map[string]bool
-	files   []file
+	// sniff recognises saved plans while walking (List). Build leaves it
+	// to the compressors, which open every file anyway, in parallel.
+	sniff    bool
+	files    []file
+	excluded []Excluded
 }
 
-// dir walks one directory. rel is its path inside the package; patterns
-// are the ignore patterns in force; chain holds the real directories being
-// walked, to detect symlink cycles.
-func (c *collector) dir(real string, rel []string, patterns []gitignore.Pattern, chain map[string]bool) error {
-	if b, err := os.ReadFile(filepath.Join(real, ".fgsignore")); err == nil {
-		patterns = append(append([]gitignore.Pattern(nil), patterns...), ParseIgnore(string(b), rel)...)
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return err
+// ignoreRule is one pattern of a .fgsignore file.
+type ignoreRule struct {
+	pattern gitignore.Pattern
+	where   string // FILE:LINE: PATTERN
+}
+
+// match applies rules as git applies .gitignore files: the last pattern
+// that matches decides, and a negated one (!) includes again.
+func match(rules []ignoreRule, path []string, isDir bool) (string, bool) {
+	for i := len(rules) - 1; i >= 0; i-- {
+		switch rules[i].pattern.Match(path, isDir) {
+		case gitignore.Exclude:
+			return rules[i].where, true
+		case gitignore.Include:
+			return "", false
+		}
 	}
-	m := gitignore.NewMatcher(patterns)
+	return "", false
+}
+
+// displayName is a directory's path inside the package, or "the code
+// directory" for its top.
+func displayName(rel []string) string {
+	if len(rel) == 0 {
+		return "the code directory"
+	}
+	return strings.Join(rel, "/")
+}
+
+// dir walks one directory. rel is its path inside the package; rules are
+// the ignore rules in force; chain holds the real directories being
+// walked, to detect symlink cycles.
+func (c *collector) dir(real string, rel []string, rules []ignoreRule, chain map[string]bool) error {
 	entries, err := os.ReadDir(real)
 	if err != nil {
-		return err
+		return fmt.Errorf("cannot read directory %s: %w", displayName(rel), cause(err))
+	}
+	for _, e := range entries {
+		if e.Name() == OutputMarker && len(rel) > 0 {
+			c.excluded = append(c.excluded, Excluded{strings.Join(rel, "/") + "/", "default: package --out"})
+			return nil
+		}
+	}
+	for _, e := range entries {
+		if e.Name() != ".fgsignore" {
+			continue
+		}
+		where := strings.Join(append(append([]string(nil), rel...), ".fgsignore"), "/")
+		b, err := os.ReadFile(filepath.Join(real, ".fgsignore"))
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", where, cause(err))
+		}
+		rules = append(append([]ignoreRule(nil), rules...), parseRules(string(b), rel, where)...)
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if defaultIgnored[name] {
-			continue
-		}
-		p := filepath.Join(real, name)
-		if c.exclude[p] {
-			continue
-		}
 		childRel := append(append([]string(nil), rel...), name)
 		relName := strings.Join(childRel, "/")
+		p := filepath.Join(real, name)
 		info, err := os.Lstat(p)
 		if err != nil {
-			return err
+			return fmt.Errorf("cannot read %s: %w", relName, cause(err))
+		}
+		shown := relName
+		if info.IsDir() {
+			shown += "/"
+		}
+		if rule, ok := defaultByName[name]; ok {
+			c.excluded = append(c.excluded, Excluded{shown, rule})
+			continue
+		}
+		if name == OutputMarker {
+			continue // in the code directory itself: a stray marker, never packaged
+		}
+		if c.exclude[p] {
+			c.excluded = append(c.excluded, Excluded{shown, "excluded by fgsdeploy"})
+			continue
 		}
 		target := p
 		if info.Mode()&os.ModeSymlink != 0 {
 			t, err := filepath.EvalSymlinks(p)
 			if err != nil {
-				return fmt.Errorf("symlink %s: %w", relName, err)
+				return symlinkError(relName, p, err)
 			}
 			if !within(c.root, t) {
 				return fmt.Errorf("symlink %s points outside the project (%s)", relName, t)
 			}
 			if c.exclude[t] {
+				c.excluded = append(c.excluded, Excluded{relName, "excluded by fgsdeploy"})
 				continue
 			}
 			target = t
 			if info, err = os.Stat(t); err != nil {
-				return err
+				return symlinkError(relName, p, err)
+			}
+			shown = relName
+			if info.IsDir() {
+				shown += "/"
 			}
 		}
 		isDir := info.IsDir()
-		if m.Match(childRel, isDir) {
+		if where, ok := match(rules, childRel, isDir); ok {
+			c.excluded = append(c.excluded, Excluded{shown, where})
 			continue
 		}
 		switch {
 		case isDir:
 			if chain[target] {
-				return fmt.Errorf("symlink cycle at %s", relName)
+				return fmt.Errorf("symlink cycle at %s: it leads back to a directory it is in", relName)
 			}
 			chain[target] = true
-			err := c.dir(target, childRel, patterns, chain)
+			err := c.dir(target, childRel, rules, chain)
 			delete(chain, target)
 			if err != nil {
 				return err
 			}
 		case info.Mode().IsRegular():
+			if c.sniff && isSavedPlan(target, info.Size()) {
+				c.excluded = append(c.excluded, Excluded{relName, "default: saved plan"})
+				continue
+			}
 			c.files = append(c.files, file{name: relName, abs: target, exec: info.Mode()&0o111 != 0, size: info.Size()})
 		default:
 			return fmt.Errorf("%s is not a regular file, directory or symlink (%s)", relName, info.Mode().Type())
 		}
 	}
 	return nil
+}
+
+// cause is the reason of a file system error, without the absolute path
+// the caller replaces with one relative to the code directory.
+func cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// symlinkError says why the symlink at relName cannot be followed.
+func symlinkError(relName, p string, err error) error {
+	switch {
+	case errors.Is(err, syscall.ELOOP) || strings.Contains(err.Error(), "too many links"):
+		return fmt.Errorf("symlink %s is a loop: following it never reaches a file or directory", relName)
+	case errors.Is(err, fs.ErrNotExist):
+		t, _ := os.Readlink(p)
+		return fmt.Errorf("symlink %s points to %s, which does not exist", relName, t)
+	}
+	return fmt.Errorf("symlink %s: %w", relName, cause(err))
+}
+
+// Saved plans are recognised by their content: a JSON object whose first
+// key is format_version and which has a salt and a functions list, as
+// fgsdeploy plan --out writes them (the plan shown by --format json has
+// no salt). Only the first bytes of most files are read.
+var planPrefixRe = regexp.MustCompile(`^\s*\{\s*"format_version"\s*:`)
+
+const maxPlanSize = 64 << 20
+
+func isSavedPlan(path string, size int64) bool {
+	if size < 32 || size > maxPlanSize {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false // the compressor reports it
+	}
+	defer f.Close()
+	head := make([]byte, 64)
+	n, _ := io.ReadFull(f, head)
+	if !planPrefixRe.Match(head[:n]) {
+		return false
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return false
+	}
+	var plan struct {
+		FormatVersion string            `json:"format_version"`
+		Salt          []byte            `json:"salt"`
+		Functions     []json.RawMessage `json:"functions"`
+	}
+	if err := json.NewDecoder(f).Decode(&plan); err != nil {
+		return false
+	}
+	return plan.FormatVersion != "" && len(plan.Salt) > 0 && plan.Functions != nil
 }
 
 func within(root, p string) bool {
@@ -256,19 +504,31 @@ func within(root, p string) bool {
 // ParseIgnore reads .fgsignore text (gitignore syntax) found in the
 // directory domain (path components relative to the code directory).
 func ParseIgnore(text string, domain []string) []gitignore.Pattern {
-	var ps []gitignore.Pattern
-	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimRight(line, "\r")
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		ps = append(ps, gitignore.ParsePattern(line, domain))
+	rules := parseRules(text, domain, ".fgsignore")
+	ps := make([]gitignore.Pattern, len(rules))
+	for i, r := range rules {
+		ps[i] = r.pattern
 	}
 	return ps
 }
 
+// parseRules reads .fgsignore text found in the directory domain; where is
+// the file's path inside the package, for Excluded.Rule.
+func parseRules(text string, domain []string, where string) []ignoreRule {
+	var rules []ignoreRule
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		rules = append(rules, ignoreRule{gitignore.ParsePattern(line, domain), fmt.Sprintf("%s:%d: %s", where, i+1, line)})
+	}
+	return rules
+}
+
 // compressed is one entry ready to be written raw.
 type compressed struct {
+	plan  bool // a saved plan: not packaged
 	hdr   zip.FileHeader
 	buf   *bytes.Buffer // small entries, from bufPool
 	spill *os.File      // big entries, compressed into a temporary file
@@ -283,7 +543,10 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // order, into a temporary file while hashing it. At most aheadEntries
 // compressed entries and aheadBytes wait in memory (big ones wait on
 // disk), so memory does not grow with the package.
-func write(ctx context.Context, files []file, opts Options) (res *Result, err error) {
+// errOnlyPlans is write's error when every file was a saved plan.
+var errOnlyPlans = errors.New("only saved plans")
+
+func write(ctx context.Context, files []file, opts Options) (res *Result, plans []string, err error) {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
@@ -298,7 +561,7 @@ func write(ctx context.Context, files []file, opts Options) (res *Result, err er
 	}
 	out, err := os.CreateTemp(opts.TempDir, ".fgsdeploy-*.zip")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -371,23 +634,28 @@ func write(ctx context.Context, files []file, opts Options) (res *Result, err er
 		select {
 		case c = <-slots[i]:
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		}
 		<-window
 		budget.Release(weight(i))
 		if c.err != nil {
 			c.release()
-			return nil, c.err
+			return nil, nil, c.err
+		}
+		if c.plan {
+			plans = append(plans, files[i].name)
+			c.release()
+			continue
 		}
 		w, err := zw.CreateRaw(&c.hdr)
 		if err != nil {
 			c.release()
-			return nil, err
+			return nil, nil, err
 		}
 		if c.spill != nil {
 			if _, err := c.spill.Seek(0, io.SeekStart); err != nil {
 				c.release()
-				return nil, err
+				return nil, nil, err
 			}
 			_, err = io.Copy(w, c.spill)
 		} else {
@@ -395,19 +663,33 @@ func write(ctx context.Context, files []file, opts Options) (res *Result, err er
 		}
 		c.release()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := bw.Flush(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := out.Close(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &Result{Path: out.Name(), Temporary: true, Digest: hex.EncodeToString(h.Sum(nil)), Size: counter.n, Files: len(files)}, nil
+	if len(plans) == len(files) {
+		return nil, plans, errOnlyPlans
+	}
+	var unpacked int64
+	for _, f := range files {
+		unpacked += f.size
+	}
+	for _, name := range plans {
+		for _, f := range files {
+			if f.name == name {
+				unpacked -= f.size
+			}
+		}
+	}
+	return &Result{Path: out.Name(), Temporary: true, Digest: hex.EncodeToString(h.Sum(nil)), Size: counter.n, Files: len(files) - len(plans), Unpacked: unpacked}, plans, nil
 }
 
 func (c *compressed) release() {
@@ -439,10 +721,20 @@ func compressFile(f file, zw *flate.Writer, copyBuf []byte, tempDir string, prog
 	c := &compressed{}
 	in, err := os.Open(f.abs)
 	if err != nil {
-		c.err = err
+		c.err = fmt.Errorf("cannot read %s: %w", f.name, cause(err))
 		return c
 	}
 	defer in.Close()
+	head := make([]byte, 64)
+	n, err := io.ReadFull(in, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		c.err = fmt.Errorf("cannot read %s: %w", f.name, cause(err))
+		return c
+	}
+	if planPrefixRe.Match(head[:n]) && isSavedPlan(f.abs, f.size) {
+		c.plan = true
+		return c
+	}
 	st, err := in.Stat()
 	if err != nil {
 		c.err = err
@@ -467,7 +759,7 @@ func compressFile(f file, zw *flate.Writer, copyBuf []byte, tempDir string, prog
 	if progress != nil {
 		sum = io.MultiWriter(crc, progress)
 	}
-	n, err := io.CopyBuffer(zw, io.TeeReader(in, sum), copyBuf)
+	n64, err := io.CopyBuffer(zw, io.TeeReader(io.MultiReader(bytes.NewReader(head[:n]), in), sum), copyBuf)
 	if err == nil {
 		err = zw.Close()
 	}
@@ -481,7 +773,7 @@ func compressFile(f file, zw *flate.Writer, copyBuf []byte, tempDir string, prog
 		Method:             zip.Deflate,
 		CRC32:              crc.Sum32(),
 		CompressedSize64:   uint64(cw.n),
-		UncompressedSize64: uint64(n),
+		UncompressedSize64: uint64(n64),
 		// The MS-DOS fields, not Modified: Modified would also write an
 		// extended-timestamp extra field, and the package has none.
 		//lint:ignore SA1019 deliberate, see above

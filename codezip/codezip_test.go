@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -318,5 +319,206 @@ func BenchmarkBuild(b *testing.B) {
 			b.Fatal(err)
 		}
 		r.Close()
+	}
+}
+
+// A saved plan as fgsdeploy plan --out writes it (its content is what
+// matters, not its name), and the plan view --format json prints.
+const (
+	savedPlan = "{\n  \"format_version\": \"1\",\n  \"manifest\": \"function.yaml\",\n  \"salt\": \"c2FsdHNhbHQ=\",\n  \"functions\": [],\n  \"summary\": {}\n}\n"
+	planView  = "{\n  \"format_version\": \"1\",\n  \"functions\": [],\n  \"summary\": {}\n}\n"
+)
+
+// The default exclusions leave out what fgsdeploy writes and what no
+// function needs, wherever it is, and say which rule left out what.
+func TestDefaultExclusions(t *testing.T) {
+	dir := t.TempDir()
+	tr := tree{
+		"index.py":                   "code",
+		".git/HEAD":                  "ref",
+		"sub/.git":                   "a submodule's .git file",
+		".hg/x":                      "x",
+		".fgsdeploy/local/state":     "state",
+		".DS_Store":                  "x",
+		"plan.json":                  savedPlan,
+		"deploy/release":             savedPlan, // any name
+		"view.json":                  planView,  // not a saved plan: kept
+		"config.json":                "{\"format_version\": \"2\", \"other\": true}",
+		"pkgs/hello.zip":             "zip",
+		"pkgs/" + OutputMarker:       "marker",
+		"nested/out/x.zip":           "zip",
+		"nested/out/" + OutputMarker: "marker",
+		"logs/app.log":               "log",
+		"logs/keep.log":              "log",
+		".fgsignore":                 "# comment\nlogs/*.log\n!logs/keep.log\n",
+	}
+	tr.write(t, dir, tr.names(), nil)
+	l, err := List(dir, Options{Root: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(l.Files), "[config.json index.py logs/keep.log view.json]"; got != want {
+		t.Errorf("files %s, want %s", got, want)
+	}
+	var got []string
+	for _, x := range l.Excluded {
+		got = append(got, x.Path+" <- "+x.Rule)
+	}
+	want := []string{
+		".DS_Store <- default: .DS_Store",
+		".fgsdeploy/ <- default: .fgsdeploy/",
+		".fgsignore <- default: .fgsignore",
+		".git/ <- default: .git/",
+		".hg/ <- default: .git/",
+		"deploy/release <- default: saved plan",
+		"logs/app.log <- .fgsignore:2: logs/*.log",
+		"nested/out/ <- default: package --out",
+		"pkgs/ <- default: package --out",
+		"plan.json <- default: saved plan",
+		"sub/.git <- default: .git/",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("excluded\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if l.Size != int64(len("code")+len("log")+len(planView)+len("{\"format_version\": \"2\", \"other\": true}")) {
+		t.Errorf("size %d", l.Size)
+	}
+	// Build packages exactly the listed files.
+	r := build(t, dir, Options{Root: dir})
+	if back := readBack(t, r.Path).names(); fmt.Sprint(back) != fmt.Sprint(l.Files) {
+		t.Errorf("zip holds %v, listing says %v", back, l.Files)
+	}
+	if r.Unpacked != l.Size || r.Files != len(l.Files) {
+		t.Errorf("result %+v, listing size %d", r, l.Size)
+	}
+	// Writing a saved plan into the code directory changes no digest.
+	os.WriteFile(filepath.Join(dir, "plan.json"), []byte(strings.Replace(savedPlan, "[]", "[{\"name\": \"other\"}]", 1)), 0o600)
+	if r2 := build(t, dir, Options{Root: dir}); r2.Digest != r.Digest {
+		t.Errorf("a saved plan changed the digest")
+	}
+	os.Remove(filepath.Join(dir, "plan.json"))
+	os.Remove(filepath.Join(dir, "deploy", "release"))
+	if r3 := build(t, dir, Options{Root: dir}); r3.Digest != r.Digest {
+		t.Errorf("removing the saved plans changed the digest")
+	}
+	// A nested .fgsignore names its own file.
+	os.WriteFile(filepath.Join(dir, "logs", ".fgsignore"), []byte("keep.log\n"), 0o644)
+	l, err = List(dir, Options{Root: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range l.Excluded {
+		if x.Path == "logs/keep.log" && x.Rule != "logs/.fgsignore:1: keep.log" {
+			t.Errorf("keep.log excluded by %q", x.Rule)
+		}
+	}
+}
+
+// An empty package is an error naming the rules that emptied it.
+func TestEmptyPackage(t *testing.T) {
+	empty := t.TempDir()
+	_, err := Build(context.Background(), empty, Options{TempDir: t.TempDir()})
+	var ee *EmptyError
+	if !errors.Is(err, ErrEmpty) || !errors.As(err, &ee) || err.Error() != "the package would be empty: the code directory has no files" {
+		t.Fatalf("empty directory: %v", err)
+	}
+	dir := t.TempDir()
+	tree{".fgsignore": "*\n", "a.py": "a", "b/c.py": "c", ".git/HEAD": "h"}.write(t, dir, []string{".fgsignore", "a.py", "b/c.py", ".git/HEAD"}, nil)
+	_, err = Build(context.Background(), dir, Options{TempDir: t.TempDir()})
+	want := "the package would be empty: every file is excluded, by default: .fgsignore (1 entry), default: .git/ (1 entry), .fgsignore:1: * (2 entries)"
+	if !errors.Is(err, ErrEmpty) || err.Error() != want {
+		t.Fatalf("got  %v\nwant %s", err, want)
+	}
+	onlyPlan := t.TempDir()
+	os.WriteFile(filepath.Join(onlyPlan, "plan.json"), []byte(savedPlan), 0o600)
+	_, err = Build(context.Background(), onlyPlan, Options{TempDir: t.TempDir()})
+	if !errors.Is(err, ErrEmpty) || !strings.Contains(err.Error(), "by default: saved plan (1 entry)") {
+		t.Fatalf("only a saved plan: %v", err)
+	}
+	// List does not call it an error: the listing shows why.
+	if l, err := List(dir, Options{}); err != nil || len(l.Files) != 0 || len(l.Excluded) != 4 {
+		t.Fatalf("list: %+v, %v", l, err)
+	}
+}
+
+// What cannot be read is named relative to the code directory.
+func TestUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "sub", ".fgsignore"), 0o755)
+	os.WriteFile(filepath.Join(dir, "a.py"), []byte("a"), 0o644)
+	_, err := List(dir, Options{})
+	if err == nil || err.Error() != "cannot read sub/.fgsignore: is a directory" {
+		t.Fatalf("err = %v", err)
+	}
+	loop := t.TempDir()
+	os.Symlink("b", filepath.Join(loop, "a"))
+	os.Symlink("a", filepath.Join(loop, "b"))
+	if _, err := List(loop, Options{}); err == nil || err.Error() != "symlink a is a loop: following it never reaches a file or directory" {
+		t.Fatalf("loop: %v", err)
+	}
+	dangling := t.TempDir()
+	os.Symlink("gone.py", filepath.Join(dangling, "x.py"))
+	if _, err := List(dangling, Options{}); err == nil || err.Error() != "symlink x.py points to gone.py, which does not exist" {
+		t.Fatalf("dangling: %v", err)
+	}
+}
+
+func TestMarkOutputDir(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	os.MkdirAll(out, 0o755)
+	os.WriteFile(filepath.Join(dir, "a.py"), []byte("a"), 0o644)
+	os.WriteFile(filepath.Join(out, "a.zip"), []byte("zip"), 0o644)
+	if err := MarkOutputDir(out); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := List(dir, Options{}); err != nil || fmt.Sprint(l.Files) != "[a.py]" {
+		t.Fatalf("%+v %v", l, err)
+	}
+}
+
+// isSavedPlan reads a file's first bytes, and the whole file only when it
+// starts as a plan does.
+func FuzzIsSavedPlan(f *testing.F) {
+	for _, s := range []string{savedPlan, planView, "{\"format_version\":\"1\",\"salt\":\"eA==\",\"functions\":null}", "{\"format_version\": 1}", "not json at all, but long enough"} {
+		f.Add([]byte(s))
+	}
+	dir := f.TempDir()
+	p := filepath.Join(dir, "f")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got := isSavedPlan(p, int64(len(data)))
+		head := data[:min(len(data), 64)]
+		if got && !planPrefixRe.Match(head) {
+			t.Fatalf("%q taken for a saved plan without a plan's first key", data)
+		}
+		var plan struct {
+			FormatVersion string            `json:"format_version"`
+			Salt          []byte            `json:"salt"`
+			Functions     []json.RawMessage `json:"functions"`
+		}
+		decoded := json.NewDecoder(bytes.NewReader(data)).Decode(&plan) == nil
+		if got != (planPrefixRe.Match(head) && len(data) >= 32 && decoded && plan.FormatVersion != "" && len(plan.Salt) > 0 && plan.Functions != nil) {
+			t.Fatalf("%q: isSavedPlan = %v", data, got)
+		}
+	})
+}
+
+// BenchmarkList measures the file walk alone on many small files, where
+// recognising saved plans by their first bytes costs the most.
+func BenchmarkList(b *testing.B) {
+	dir := b.TempDir()
+	for i := 0; i < 5000; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("mod%02d/file%04d.js", i%50, i))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(strings.Repeat("x", 100+i%300)), 0o644)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := List(dir, Options{Root: dir}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -14,13 +14,20 @@
 // Changing any of these settings, or the flate library version, changes
 // every digest and so makes every function plan a code update once.
 //
-// Ignore rules: .git, .hg, .svn, .fgsdeploy, .DS_Store and .fgsignore
-// files are never packaged, nor the paths in Options.Exclude (the caller
-// passes the manifest and its .fgsdeploy folder). A .fgsignore file in the
-// code directory or any folder below it adds gitignore patterns for that
-// folder (negation with !, ** globs, a trailing / for folders only,
-// patterns anchored with a leading /), as git's own .gitignore files do,
-// using go-git's gitignore matcher.
+// Never packaged, at any depth (DefaultRules): .git, .hg, .svn,
+// .fgsdeploy, .DS_Store and .fgsignore; every directory that holds
+// OutputMarker (fgsdeploy package --out writes it); every saved plan
+// (fgsdeploy plan --out), recognised by its content: a JSON object whose
+// first key is format_version, with a salt and a functions list. Nor the
+// paths in Options.Exclude (the caller passes the manifest and its
+// .fgsdeploy folder). A .fgsignore file in the code directory or any
+// folder below it adds gitignore patterns for that folder (negation with
+// !, ** globs, a trailing / for folders only, patterns anchored with a
+// leading /), as git's own .gitignore files do, with go-git's patterns;
+// List says which rule left out each path.
+//
+// A directory with nothing to package is an error (EmptyError): the zip
+// would replace the function's code with nothing.
 //
 // Symlinks are followed and packaged as the content they point at (zip has
 // no portable symlink that FunctionGraph would restore). A link that

@@ -2,15 +2,20 @@ package manifest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 )
 
 // decoder reads one function's merged node, recording every problem.
@@ -29,6 +34,20 @@ func (d *decoder) errAt(n *yaml.Node, path, format string, args ...any) {
 // and are dropped (see errorList.addPrimary).
 func (d *decoder) typeErr(n *yaml.Node, path, format string, args ...any) {
 	d.el.addPrimary(n.Line, n.Column, path, format, args...)
+}
+
+// nullKey is the key node of name in map n when its value is null.
+func nullKey(n *yaml.Node, name string) *yaml.Node {
+	n = resolveAlias(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == name && isNull(n.Content[i+1]) {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }
 
 // isNull reports whether n is an explicit null (~, null or nothing).
@@ -94,7 +113,12 @@ func (d *decoder) integer(n *yaml.Node, path string) (int, bool) {
 		}
 		raw = v
 	} else if n.ShortTag() != "!!int" {
-		d.typeErr(n, path, "must be a whole number, got %s", kindName(n))
+		// The text as written: it holds no ${VAR}, so no secret.
+		given := truncate(n.Value, 40)
+		if n.ShortTag() == "!!bool" {
+			given = "the boolean " + given
+		}
+		d.typeErr(n, path, "must be a whole number, got %s", given)
 		return 0, false
 	}
 	v, err := strconv.Atoi(strings.TrimSpace(raw))
@@ -105,45 +129,66 @@ func (d *decoder) integer(n *yaml.Node, path string) (int, bool) {
 	return v, true
 }
 
-func (d *decoder) intPtr(n *yaml.Node, path string, lo, hi int) *int {
+func (d *decoder) intPtr(n *yaml.Node, path string, r fgsspec.Range) *int {
 	v, ok := d.integer(n, path)
 	if !ok {
 		return nil
 	}
-	if v < lo || v > hi {
-		d.errAt(n, path, "%d is out of range (%d to %d)", v, lo, hi)
+	if !r.Contains(v) {
+		d.errAt(n, path, "%d is out of range (%s)", v, r)
 	}
 	return &v
 }
 
-// mapping iterates a map node's pairs; a null is an empty map.
-func (d *decoder) mapping(n *yaml.Node, path string, fn func(k, v *yaml.Node)) bool {
-	n = resolveAlias(n)
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return true
+// joinInts lists numbers: 512 or 10240.
+func joinInts(xs []int, last string) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
 	}
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + last + s[len(s)-1]
+}
+
+// mapping iterates the pairs of a map of settings whose keys are allowed.
+// A key whose value is null is not set: fn does not see it, though it is
+// still an error when allowed does not have it (allowed "*" takes any).
+func (d *decoder) mapping(n *yaml.Node, path string, allowed shape, fn func(k, v *yaml.Node)) bool {
+	n = resolveAlias(n)
 	if n.Kind != yaml.MappingNode {
 		d.typeErr(n, path, "must be a map, got %s", kindName(n))
 		return false
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		fn(n.Content[i], resolveAlias(n.Content[i+1]))
+		k, v := n.Content[i], resolveAlias(n.Content[i+1])
+		if isNull(v) {
+			_, known := allowed[k.Value]
+			_, anyKey := allowed["*"]
+			if !known && !anyKey {
+				d.unknown(k, path, allowed)
+			}
+			continue
+		}
+		fn(k, v)
 	}
 	return true
 }
 
 func (d *decoder) list(n *yaml.Node, path string) []string {
 	n = resolveAlias(n)
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return []string{}
-	}
 	if n.Kind != yaml.SequenceNode {
 		d.typeErr(n, path, "must be a list, got %s", kindName(n))
 		return nil
 	}
 	out := []string{}
 	for i, c := range n.Content {
-		out = append(out, d.str(c, fmt.Sprintf("%s[%d]", path, i)))
+		ip := fmt.Sprintf("%s[%d]", path, i)
+		if isNull(c) {
+			d.typeErr(c, ip, "is empty: remove the item or give it a value")
+		}
+		out = append(out, d.str(c, ip))
 	}
 	return out
 }
@@ -153,59 +198,21 @@ func (d *decoder) unknown(k *yaml.Node, path string, allowed shape) {
 }
 
 var (
-	funcNameRe      = regexp.MustCompile(`^[A-Za-z]([A-Za-z0-9_-]{0,58}[A-Za-z0-9])?$`)
-	funcNameStartRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
-	packageRe       = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-	envKeyRe        = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
-	versionRe       = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_.-]{0,40}[A-Za-z0-9])?$`)
-	aliasRe         = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,62}$`)
-	regionRe        = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
-	projectIDRe     = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
-	dottedRe        = regexp.MustCompile(`^[A-Za-z0-9_\-/.]*[A-Za-z0-9_\-]\.[A-Za-z_$][A-Za-z0-9_$]*$`)
+	packageRe   = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	envKeyRe    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	regionRe    = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
+	projectIDRe = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
+	dottedRe    = regexp.MustCompile(`^[A-Za-z0-9_\-/.]*[A-Za-z0-9_\-]\.[A-Za-z_$][A-Za-z0-9_$]*$`)
 )
 
-// Runtimes are FunctionGraph's runtime names: the enum of the official Go
-// SDK's create-function request (huaweicloud-sdk-go-v3, 2026-03), plus the
-// versions Huawei's "Supported Runtimes" page lists that the SDK enum does
-// not have yet (Java21, Python3.12, Node.js20.15, Node.js22.18, C#(.NET
-// Core 8.0)), spelled the way the API spells their older siblings.
-var Runtimes = []string{
-	"Java8", "Java11", "Java17", "Java21",
-	"Node.js6.10", "Node.js8.10", "Node.js10.16", "Node.js12.13", "Node.js14.18", "Node.js16.17", "Node.js18.15", "Node.js20.15", "Node.js22.18",
-	"Python2.7", "Python3.6", "Python3.9", "Python3.10", "Python3.12",
-	"Go1.8", "Go1.x",
-	"C#(.NET Core 2.0)", "C#(.NET Core 2.1)", "C#(.NET Core 3.1)", "C#(.NET Core 6.0)", "C#(.NET Core 8.0)",
-	"PHP7.3", "PHP8.3", "Cangjie1.0",
-	"Custom", "Custom Image", "http",
-}
-
-// MemorySizes are the memory sizes FunctionGraph accepts, in MB.
-var MemorySizes = []int{128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096}
-
-// Limits from fgs-api.md and the SDK's field documentation.
-const (
-	maxEnvKeys    = 20 // user_data and encrypted_user_data each (FSS.1017)
-	maxEnvBytes   = 4096
-	maxAliases    = 10
-	maxDescLength = 512
-	// maxAliasDescLength leaves room for " (fgsdeploy:previous=" + a
-	// version name of up to 42 characters + ")".
-	maxAliasDescLength = maxDescLength - len(" (fgsdeploy:previous=)") - 42
-)
+// maxAliasDescLength leaves room in an alias description for "
+// (fgsdeploy:previous=" + a version name of up to 42 characters + ")".
+const maxAliasDescLength = fgsspec.DescriptionMaxLength - len(" (fgsdeploy:previous=)") - 42
 
 // SecretsFingerprintKey is the environment key the planner writes next to
 // encrypted_environment (a salted fingerprint of the secrets). It is
 // reserved, and it counts toward the 20 keys of environment.
 const SecretsFingerprintKey = "FGSDEPLOY_SECRETS_FP"
-
-func validRuntime(r string) bool {
-	for _, x := range Runtimes {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
 
 // validateHandler applies the handler format of the runtime's family.
 //
@@ -238,8 +245,8 @@ func validateHandler(runtime, h, shown string) string {
 	if strings.ContainsAny(h, " \t\n") {
 		return "must not contain spaces"
 	}
-	if len(h) > 128 {
-		return "is longer than 128 characters"
+	if len(h) > fgsspec.HandlerMaxLength {
+		return fmt.Sprintf("is longer than %d characters", fgsspec.HandlerMaxLength)
 	}
 	return ""
 }
@@ -257,7 +264,50 @@ func validateProjectID(el *errorList, n *yaml.Node, v string) {
 }
 
 func memoryList() string {
-	return fmt.Sprintf("%d, %d, ... %d", MemorySizes[0], MemorySizes[1], MemorySizes[len(MemorySizes)-1])
+	m := fgsspec.MemorySizes
+	return fmt.Sprintf("%d, %d, ... %d", m[0], m[1], m[len(m)-1])
+}
+
+// locateFunction reads only what locates a function (Options.LocateOnly):
+// its name, package and the names of its aliases; nil when they are wrong.
+func locateFunction(el *errorList, in *interp, key, n *yaml.Node, path string) *Function {
+	before := len(el.errs)
+	d := &decoder{el: el, in: in, path: path}
+	f := &Function{Name: key.Value, Line: key.Line, Package: "default"}
+	if err := fgsspec.CheckFunctionName(f.Name); err != nil {
+		d.errAt(key, path, "%q is not a valid function name: %v", truncate(f.Name, 70), err)
+	}
+	n = resolveAlias(n)
+	if n.Kind != yaml.MappingNode {
+		return nil // reported by checkStructure
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolveAlias(n.Content[i+1])
+		if isNull(v) {
+			continue
+		}
+		switch k.Value {
+		case "package":
+			p := join(path, "package")
+			f.Package = d.str(v, p)
+			if !packageRe.MatchString(f.Package) {
+				d.errAt(v, p, "%s is not a valid package name: 1 to 64 letters, digits, _ or -", quote(v, f.Package, 70))
+			}
+		case "aliases":
+			if v.Kind == yaml.MappingNode {
+				f.Aliases = map[string]Alias{}
+				for j := 0; j+1 < len(v.Content); j += 2 {
+					if !isNull(v.Content[j+1]) {
+						f.Aliases[v.Content[j].Value] = Alias{}
+					}
+				}
+			}
+		}
+	}
+	if len(el.errs) > before {
+		return nil
+	}
+	return f
 }
 
 // decodeFunction decodes and validates one function; nil when it has errors.
@@ -265,15 +315,11 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	before := len(el.errs)
 	d := &decoder{el: el, in: in, path: path}
 	f := &Function{Name: key.Value, Line: key.Line, Package: "default"}
-	switch {
-	case funcNameRe.MatchString(f.Name):
-	case len(f.Name) <= 60 && funcNameStartRe.MatchString(f.Name):
-		d.errAt(key, path, "%q is not a valid function name: it must end with a letter or digit", truncate(f.Name, 70))
-	default:
-		d.errAt(key, path, "%q is not a valid function name: 1 to 60 letters, digits, _ or -, starting with a letter", truncate(f.Name, 70))
+	if err := fgsspec.CheckFunctionName(f.Name); err != nil {
+		d.errAt(key, path, "%q is not a valid function name: %v", truncate(f.Name, 70), err)
 	}
 	nodes := map[string]*yaml.Node{}
-	d.mapping(n, path, func(k, v *yaml.Node) {
+	d.mapping(n, path, functionSchema, func(k, v *yaml.Node) {
 		p := join(path, k.Value)
 		nodes[k.Value] = v
 		switch k.Value {
@@ -284,35 +330,31 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 			}
 		case "runtime":
 			f.Runtime = d.str(v, p)
-			if !validRuntime(f.Runtime) {
-				d.errAt(v, p, "%s is not a FunctionGraph runtime (%s)", quote(v, f.Runtime, 40), strings.Join(Runtimes, ", "))
+			if !fgsspec.IsRuntime(f.Runtime) {
+				d.errAt(v, p, "%s is not a FunctionGraph runtime (%s)", quote(v, f.Runtime, 40), strings.Join(fgsspec.Runtimes, ", "))
 			}
 		case "handler":
 			f.Handler = d.str(v, p)
 		case "memory_size":
 			if m, ok := d.integer(v, p); ok {
 				f.MemorySize = &m
-				valid := false
-				for _, s := range MemorySizes {
-					valid = valid || s == m
-				}
-				if !valid {
+				if !fgsspec.IsMemorySize(m) {
 					d.errAt(v, p, "%d is not a valid size (%s)", m, memoryList())
 				}
 			}
 		case "timeout":
-			f.Timeout = d.intPtr(v, p, 3, 259200)
+			f.Timeout = d.intPtr(v, p, fgsspec.Timeout)
 		case "description":
 			f.Description = d.strPtr(v, p)
 			d.maxLen(v, p, *f.Description)
 		case "initializer_handler":
 			f.InitializerHandler = d.strPtr(v, p)
 		case "initializer_timeout":
-			f.InitializerTimeout = d.intPtr(v, p, 1, 300)
+			f.InitializerTimeout = d.intPtr(v, p, fgsspec.InitializerTimeout)
 		case "pre_stop_handler":
 			f.PreStopHandler = d.strPtr(v, p)
 		case "pre_stop_timeout":
-			f.PreStopTimeout = d.intPtr(v, p, 1, 90)
+			f.PreStopTimeout = d.intPtr(v, p, fgsspec.PreStopTimeout)
 		case "environment":
 			f.Environment = d.env(v, p, false)
 		case "encrypted_environment":
@@ -333,11 +375,16 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 		case "log_config":
 			f.LogConfig = d.logConfig(v, p)
 		case "concurrent_num":
-			f.ConcurrentNum = d.intPtr(v, p, 1, 1000)
+			f.ConcurrentNum = d.intPtr(v, p, fgsspec.ConcurrentNum)
 		case "ephemeral_storage":
-			f.EphemeralStorage = d.intPtr(v, p, 512, 10240)
+			if m, ok := d.integer(v, p); ok {
+				f.EphemeralStorage = &m
+				if !fgsspec.IsEphemeralStorageSize(m) {
+					d.errAt(v, p, "%d is not a valid size (%s MB)", m, joinInts(fgsspec.EphemeralStorageSizes, " or "))
+				}
+			}
 		case "max_instances":
-			f.MaxInstances = d.intPtr(v, p, -1, 1000)
+			f.MaxInstances = d.intPtr(v, p, fgsspec.MaxInstances)
 		case "dependencies":
 			f.Dependencies = d.list(v, p)
 			for i, u := range f.Dependencies {
@@ -349,27 +396,45 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 		case "code":
 			f.Code = d.code(k, v, p, dir)
 		case "publish":
-			if !isNull(v) { // publish: ~ (e.g. in an overlay) turns publishing off
-				f.Publish = d.publish(v, p)
-			}
+			f.Publish = d.publish(v, p)
 		case "aliases":
 			f.Aliases = d.aliases(v, p)
 		default:
 			d.unknown(k, path, functionSchema)
 		}
 	})
+	// A required key left out is reported at the function's key; one set
+	// to null (not set), at the null.
+	missing := func(name string) *yaml.Node {
+		if k := nullKey(n, name); k != nil {
+			return k
+		}
+		return key
+	}
 	if _, ok := nodes["runtime"]; !ok {
-		d.errAt(key, join(path, "runtime"), "is required (e.g. Python3.10, Node.js18.15)")
+		d.errAt(missing("runtime"), join(path, "runtime"), "is required (e.g. Python3.10, Node.js18.15)")
 	}
 	if hn, ok := nodes["handler"]; !ok {
-		d.errAt(key, join(path, "handler"), "is required (e.g. index.handler)")
-	} else if f.Runtime != "" && validRuntime(f.Runtime) {
+		d.errAt(missing("handler"), join(path, "handler"), "is required (e.g. index.handler)")
+	} else if f.Runtime != "" && fgsspec.IsRuntime(f.Runtime) {
 		if msg := validateHandler(f.Runtime, f.Handler, quote(hn, f.Handler, 60)); msg != "" {
 			d.errAt(hn, join(path, "handler"), "%s", msg)
 		}
 	}
+	d.runtimeRules(f, nodes, path)
+	f.pos = map[string][2]int{"key": {key.Line, key.Column}}
+	for _, field := range []string{"runtime", "handler", "initializer_handler", "pre_stop_handler"} {
+		if v := nodes[field]; v != nil {
+			f.pos[field] = [2]int{v.Line, v.Column}
+		}
+	}
+	if c := resolveAlias(nodes["code"]); c != nil && c.Kind == yaml.MappingNode {
+		if i := mapIndex(c, "path"); i >= 0 {
+			f.pos["code.path"] = [2]int{c.Content[i+1].Line, c.Content[i+1].Column}
+		}
+	}
 	if _, ok := nodes["code"]; !ok {
-		d.errAt(key, join(path, "code"), "is required: code: {path: ./src} or code: {obs_url: https://...}")
+		d.errAt(missing("code"), join(path, "code"), "is required: code: {path: ./src} or code: {obs_url: https://...}")
 	}
 	if f.InitializerTimeout != nil && (f.InitializerHandler == nil || *f.InitializerHandler == "") {
 		d.errAt(nodes["initializer_timeout"], join(path, "initializer_timeout"), "needs initializer_handler")
@@ -377,14 +442,14 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	if f.PreStopTimeout != nil && (f.PreStopHandler == nil || *f.PreStopHandler == "") {
 		d.errAt(nodes["pre_stop_timeout"], join(path, "pre_stop_timeout"), "needs pre_stop_handler")
 	}
-	if f.EncryptedEnvironment != nil && len(f.Environment) >= maxEnvKeys {
-		d.errAt(nodes["environment"], join(path, "environment"), "has %d keys; with encrypted_environment fgsdeploy adds %s, and FunctionGraph allows %d in all", len(f.Environment), SecretsFingerprintKey, maxEnvKeys)
+	if f.EncryptedEnvironment != nil && len(f.Environment) >= fgsspec.MaxUserDataKeys {
+		d.errAt(nodes["environment"], join(path, "environment"), "has %d keys; with encrypted_environment fgsdeploy adds %s, and FunctionGraph allows %d in all", len(f.Environment), SecretsFingerprintKey, fgsspec.MaxUserDataKeys)
 	}
 	for _, h := range []struct {
 		key string
 		val *string
 	}{{"initializer_handler", f.InitializerHandler}, {"pre_stop_handler", f.PreStopHandler}} {
-		if h.val == nil || f.Runtime == "" || !validRuntime(f.Runtime) {
+		if h.val == nil || f.Runtime == "" || !fgsspec.IsRuntime(f.Runtime) {
 			continue
 		}
 		if *h.val == "" {
@@ -408,11 +473,25 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	return f
 }
 
+// runtimeRules applies the value rules that depend on the runtime.
+func (d *decoder) runtimeRules(f *Function, nodes map[string]*yaml.Node, path string) {
+	if !fgsspec.IsRuntime(f.Runtime) {
+		return
+	}
+	if c := f.ConcurrentNum; c != nil && fgsspec.ConcurrentNum.Contains(*c) && !fgsspec.AllowsConcurrentNum(f.Runtime) {
+		d.errAt(nodes["concurrent_num"], join(path, "concurrent_num"), "is only for http and Custom Image functions; a %s instance takes one request at a time", f.Runtime)
+	}
+	// 512 is every function's size, so writing it out is harmless.
+	if e := f.EphemeralStorage; e != nil && fgsspec.IsEphemeralStorageSize(*e) && *e != fgsspec.EphemeralStorageSizes[0] && !fgsspec.AllowsEphemeralStorage(f.Runtime) {
+		d.errAt(nodes["ephemeral_storage"], join(path, "ephemeral_storage"), "%d MB is only for http and Custom Image functions; %s functions have %d MB", *f.EphemeralStorage, f.Runtime, fgsspec.EphemeralStorageSizes[0])
+	}
+}
+
 // env decodes an environment map. No value is ever formatted into a
 // message, so secrets (encrypted_environment) cannot leak through errors.
 func (d *decoder) env(n *yaml.Node, path string, secret bool) map[string]string {
 	out := map[string]string{}
-	ok := d.mapping(n, path, func(k, v *yaml.Node) {
+	ok := d.mapping(n, path, anyKey, func(k, v *yaml.Node) {
 		p := join(path, k.Value)
 		if !envKeyRe.MatchString(k.Value) {
 			d.errAt(k, p, "%q is not a valid variable name: letters, digits and _, starting with a letter", truncate(k.Value, 60))
@@ -429,23 +508,20 @@ func (d *decoder) env(n *yaml.Node, path string, secret bool) map[string]string 
 			d.typeErr(v, p, "%v", err)
 			return
 		}
-		if v.ShortTag() == "!!null" {
-			val = ""
-		}
 		out[k.Value] = val
 	})
 	if !ok {
 		return nil
 	}
-	if len(out) > maxEnvKeys {
-		d.errAt(n, path, "has %d keys; FunctionGraph allows %d", len(out), maxEnvKeys)
+	if len(out) > fgsspec.MaxUserDataKeys {
+		d.errAt(n, path, "has %d keys; FunctionGraph allows %d", len(out), fgsspec.MaxUserDataKeys)
 	}
-	if b, _ := json.Marshal(out); len(b) > maxEnvBytes {
+	if b, _ := json.Marshal(out); len(b) > fgsspec.MaxUserDataBytes {
 		if secret {
 			// The exact size would tell how long the secrets are.
-			d.errAt(n, path, "is more than %d bytes as JSON, which FunctionGraph does not allow", maxEnvBytes)
+			d.errAt(n, path, "is more than %d bytes as JSON, which FunctionGraph does not allow", fgsspec.MaxUserDataBytes)
 		} else {
-			d.errAt(n, path, "is %d bytes as JSON; FunctionGraph allows %d", len(b), maxEnvBytes)
+			d.errAt(n, path, "is %d bytes as JSON; FunctionGraph allows %d", len(b), fgsspec.MaxUserDataBytes)
 		}
 	}
 	return out
@@ -453,20 +529,20 @@ func (d *decoder) env(n *yaml.Node, path string, secret bool) map[string]string 
 
 // maxLen reports a description longer than FunctionGraph allows.
 func (d *decoder) maxLen(n *yaml.Node, path, s string) {
-	if c := utf8.RuneCountInString(s); c > maxDescLength {
-		d.errAt(n, path, "is %d characters long; at most %d", c, maxDescLength)
+	if c := utf8.RuneCountInString(s); c > fgsspec.DescriptionMaxLength {
+		d.errAt(n, path, "is %d characters long; at most %d", c, fgsspec.DescriptionMaxLength)
 	}
 }
 
 var vpcShape = functionSchema["func_vpc"]
 
+// anyKey is the shape of maps whose keys are names (environment variables).
+var anyKey = shape{"*": nil}
+
 func (d *decoder) vpc(n *yaml.Node, path string) *FuncVpc {
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return nil
-	}
 	v := &FuncVpc{}
 	seen := map[string]*yaml.Node{}
-	d.mapping(n, path, func(k, x *yaml.Node) {
+	d.mapping(n, path, vpcShape, func(k, x *yaml.Node) {
 		p := join(path, k.Value)
 		seen[k.Value] = x
 		switch k.Value {
@@ -494,58 +570,23 @@ func (d *decoder) vpc(n *yaml.Node, path string) *FuncVpc {
 }
 
 func (d *decoder) mounts(n *yaml.Node, path string) *MountConfig {
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return nil
-	}
 	m := &MountConfig{}
-	d.mapping(n, path, func(k, x *yaml.Node) {
+	d.mapping(n, path, functionSchema["mount_config"], func(k, x *yaml.Node) {
 		p := join(path, k.Value)
 		switch k.Value {
 		case "mount_user":
-			u := &MountUser{}
-			d.mapping(x, p, func(k2, y *yaml.Node) {
-				p2 := join(p, k2.Value)
-				switch k2.Value {
-				case "user_id":
-					u.UserID, _ = d.integer(y, p2)
-				case "user_group_id":
-					u.UserGroupID, _ = d.integer(y, p2)
-				default:
-					d.unknown(k2, p, functionSchema["mount_config"]["mount_user"])
-				}
-			})
-			m.MountUser = u
+			m.MountUser = d.mountUser(x, p)
 		case "func_mounts":
 			x = resolveAlias(x)
 			if x.Kind != yaml.SequenceNode {
 				d.typeErr(x, p, "must be a list, got %s", kindName(x))
 				return
 			}
+			if len(x.Content) > fgsspec.MaxMounts {
+				d.errAt(x, p, "has %d mounts; FunctionGraph allows %d per function", len(x.Content), fgsspec.MaxMounts)
+			}
 			for i, item := range x.Content {
-				ip := fmt.Sprintf("%s[%d]", p, i)
-				fm := FuncMount{}
-				d.mapping(item, ip, func(k2, y *yaml.Node) {
-					p2 := join(ip, k2.Value)
-					switch k2.Value {
-					case "mount_type":
-						fm.MountType = d.str(y, p2)
-					case "mount_resource":
-						fm.MountResource = d.str(y, p2)
-					case "mount_share_path":
-						fm.MountSharePath = d.str(y, p2)
-					case "local_mount_path":
-						fm.LocalMountPath = d.str(y, p2)
-						if !strings.HasPrefix(fm.LocalMountPath, "/") {
-							d.errAt(y, p2, "must be an absolute path")
-						}
-					default:
-						d.unknown(k2, ip, shape{"mount_type": nil, "mount_resource": nil, "mount_share_path": nil, "local_mount_path": nil})
-					}
-				})
-				if fm.MountType == "" || fm.MountResource == "" || fm.LocalMountPath == "" {
-					d.errAt(item, ip, "needs mount_type, mount_resource and local_mount_path")
-				}
-				m.FuncMounts = append(m.FuncMounts, fm)
+				m.FuncMounts = append(m.FuncMounts, d.funcMount(item, fmt.Sprintf("%s[%d]", p, i)))
 			}
 		default:
 			d.unknown(k, path, functionSchema["mount_config"])
@@ -554,12 +595,78 @@ func (d *decoder) mounts(n *yaml.Node, path string) *MountConfig {
 	return m
 }
 
-func (d *decoder) logConfig(n *yaml.Node, path string) *LogConfig {
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return nil
+// mountUser decodes mount_user: both ids are required, and neither may be
+// one FunctionGraph reserves.
+func (d *decoder) mountUser(n *yaml.Node, path string) *MountUser {
+	u := &MountUser{}
+	seen := map[string]bool{}
+	d.mapping(n, path, functionSchema["mount_config"]["mount_user"], func(k, y *yaml.Node) {
+		p := join(path, k.Value)
+		var dst *int
+		switch k.Value {
+		case "user_id":
+			dst = &u.UserID
+		case "user_group_id":
+			dst = &u.UserGroupID
+		default:
+			d.unknown(k, path, functionSchema["mount_config"]["mount_user"])
+			return
+		}
+		seen[k.Value] = true
+		if v, ok := d.integer(y, p); ok {
+			*dst = v
+			if err := fgsspec.CheckMountID(v); err != nil {
+				d.errAt(y, p, "%v", err)
+			}
+		}
+	})
+	for _, key := range []string{"user_id", "user_group_id"} {
+		if !seen[key] && resolveAlias(n).Kind == yaml.MappingNode {
+			d.errAt(n, join(path, key), "is required (-1 for FunctionGraph's default user)")
+		}
 	}
+	return u
+}
+
+var funcMountShape = shape{"mount_type": nil, "mount_resource": nil, "mount_share_path": nil, "local_mount_path": nil}
+
+func (d *decoder) funcMount(item *yaml.Node, path string) FuncMount {
+	fm := FuncMount{}
+	nodes := map[string]*yaml.Node{}
+	d.mapping(item, path, funcMountShape, func(k, y *yaml.Node) {
+		p := join(path, k.Value)
+		nodes[k.Value] = y
+		switch k.Value {
+		case "mount_type":
+			fm.MountType = d.str(y, p)
+			if fm.MountType != "" && !fgsspec.IsMountType(fm.MountType) {
+				d.errAt(y, p, "%s is not a mount type (%s)", quote(y, fm.MountType, 40), strings.Join(fgsspec.MountTypes, ", "))
+			}
+		case "mount_resource":
+			fm.MountResource = d.str(y, p)
+		case "mount_share_path":
+			fm.MountSharePath = d.str(y, p)
+		case "local_mount_path":
+			fm.LocalMountPath = d.str(y, p)
+			if !strings.HasPrefix(fm.LocalMountPath, "/") {
+				d.errAt(y, p, "must be an absolute path")
+			}
+		default:
+			d.unknown(k, path, funcMountShape)
+		}
+	})
+	if fm.MountType == "" || fm.MountResource == "" || fm.LocalMountPath == "" {
+		d.errAt(item, path, "needs mount_type, mount_resource and local_mount_path")
+	}
+	if fgsspec.MountSharePathRequired(fm.MountType) && fm.MountSharePath == "" {
+		d.errAt(item, path, "needs mount_share_path (e.g. 192.168.0.12:/data) for mount_type %s", fm.MountType)
+	}
+	return fm
+}
+
+func (d *decoder) logConfig(n *yaml.Node, path string) *LogConfig {
 	l := &LogConfig{}
-	d.mapping(n, path, func(k, x *yaml.Node) {
+	d.mapping(n, path, functionSchema["log_config"], func(k, x *yaml.Node) {
 		p := join(path, k.Value)
 		switch k.Value {
 		case "group_id":
@@ -579,7 +686,7 @@ func (d *decoder) logConfig(n *yaml.Node, path string) *LogConfig {
 func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 	var c Code
 	var pathNode, urlNode *yaml.Node
-	d.mapping(n, path, func(k, x *yaml.Node) {
+	d.mapping(n, path, functionSchema["code"], func(k, x *yaml.Node) {
 		p := join(path, k.Value)
 		switch k.Value {
 		case "path":
@@ -620,12 +727,15 @@ func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 	}
 	fi, err := os.Stat(full)
 	if err != nil {
-		d.errAt(pathNode, p, "%s does not exist", shown)
+		d.errAt(pathNode, p, "%s", pathProblem(shown, full, err))
 		return c
 	}
-	realDir, err1 := filepath.EvalSymlinks(dir)
-	realPath, err2 := filepath.EvalSymlinks(full)
-	if err1 != nil || err2 != nil || !inside(realDir, realPath) {
+	realPath, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		d.errAt(pathNode, p, "%s", pathProblem(shown, full, err))
+		return c
+	}
+	if realDir, err := filepath.EvalSymlinks(dir); err != nil || !inside(realDir, realPath) {
 		d.errAt(pathNode, p, "%s is outside the project directory", shown)
 		return c
 	}
@@ -643,6 +753,26 @@ func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 	return c
 }
 
+// pathProblem says why the code path shown (full on disk) cannot be used.
+func pathProblem(shown, full string, err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if _, lerr := os.Lstat(full); lerr == nil {
+			return shown + " is a symlink to something that does not exist"
+		}
+		return shown + " does not exist"
+	case errors.Is(err, syscall.ELOOP) || strings.Contains(err.Error(), "too many links"):
+		return shown + " is a loop of symlinks: following them never reaches a file or directory"
+	case errors.Is(err, fs.ErrPermission):
+		return shown + " cannot be read: permission denied"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Sprintf("%s cannot be read: %v", shown, err)
+}
+
 func inside(dir, p string) bool {
 	r, err := filepath.Rel(dir, p)
 	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
@@ -650,13 +780,15 @@ func inside(dir, p string) bool {
 
 func (d *decoder) publish(n *yaml.Node, path string) *Publish {
 	p := &Publish{}
-	d.mapping(n, path, func(k, x *yaml.Node) {
+	d.mapping(n, path, functionSchema["publish"], func(k, x *yaml.Node) {
 		kp := join(path, k.Value)
 		switch k.Value {
 		case "version":
 			p.Version = d.str(x, kp)
-			if p.Version != "" && !versionRe.MatchString(p.Version) {
-				d.errAt(x, kp, "%s is not a valid version name: 1 to 42 letters, digits, _, . or -, starting and ending with a letter or digit", quote(x, p.Version, 60))
+			if p.Version != "" {
+				if err := fgsspec.CheckVersionName(p.Version); err != nil {
+					d.errAt(x, kp, "%s is not a valid version name: %v", quote(x, p.Version, 60), err)
+				}
 			}
 			if p.Version == "latest" {
 				d.errAt(x, kp, "latest is FunctionGraph's unpublished version and cannot be published")
@@ -665,7 +797,7 @@ func (d *decoder) publish(n *yaml.Node, path string) *Publish {
 			p.Description = d.str(x, kp)
 			d.maxLen(x, kp, p.Description)
 		case "keep":
-			if v := d.intPtr(x, kp, 0, 1000); v != nil {
+			if v := d.intPtr(x, kp, fgsspec.Range{Min: 0, Max: 1000}); v != nil {
 				p.Keep = *v
 			}
 		default:
@@ -678,21 +810,21 @@ func (d *decoder) publish(n *yaml.Node, path string) *Publish {
 func (d *decoder) aliases(n *yaml.Node, path string) map[string]Alias {
 	out := map[string]Alias{}
 	byVersion := map[string]string{} // version as written -> first alias on it
-	d.mapping(n, path, func(k, x *yaml.Node) {
+	d.mapping(n, path, functionSchema["aliases"], func(k, x *yaml.Node) {
 		ap := join(path, k.Value)
-		if !aliasRe.MatchString(k.Value) {
-			d.errAt(k, ap, "%q is not a valid alias name: 1 to 63 letters, digits, _ or -, starting with a letter", truncate(k.Value, 70))
+		if err := fgsspec.CheckAliasName(k.Value); err != nil {
+			d.errAt(k, ap, "%q is not a valid alias name: %v", truncate(k.Value, 70), err)
 		}
 		a := Alias{}
 		var versionNode, canaryNode *yaml.Node
-		d.mapping(x, ap, func(k2, y *yaml.Node) {
+		d.mapping(x, ap, functionSchema["aliases"]["*"], func(k2, y *yaml.Node) {
 			p2 := join(ap, k2.Value)
 			switch k2.Value {
 			case "version":
 				a.Version, versionNode = d.str(y, p2), y
 			case "canary":
 				canaryNode = y
-				if v := d.intPtr(y, p2, 1, 99); v != nil {
+				if v := d.intPtr(y, p2, fgsspec.Range{Min: 1, Max: 99}); v != nil {
 					a.Canary = *v
 				}
 			case "description":
@@ -700,7 +832,7 @@ func (d *decoder) aliases(n *yaml.Node, path string) map[string]Alias {
 				// fgsdeploy appends " (fgsdeploy:previous=VERSION)" when it
 				// moves the alias; the whole must fit FunctionGraph's 512.
 				if c := utf8.RuneCountInString(a.Description); c > maxAliasDescLength {
-					d.errAt(y, p2, "is %d characters long; at most %d (fgsdeploy appends the previous version to it, and FunctionGraph allows %d)", c, maxAliasDescLength, maxDescLength)
+					d.errAt(y, p2, "is %d characters long; at most %d (fgsdeploy appends the previous version to it, and FunctionGraph allows %d)", c, maxAliasDescLength, fgsspec.DescriptionMaxLength)
 				}
 			default:
 				d.unknown(k2, ap, functionSchema["aliases"]["*"])
@@ -710,7 +842,7 @@ func (d *decoder) aliases(n *yaml.Node, path string) map[string]Alias {
 		case versionNode == nil:
 			d.errAt(x, join(ap, "version"), "is required ($published, latest or a version name)")
 		case a.Version == "$published", a.Version == "latest":
-		case !versionRe.MatchString(a.Version):
+		case fgsspec.CheckVersionName(a.Version) != nil:
 			d.errAt(versionNode, join(ap, "version"), "%s is not $published, latest or a valid version name", quote(versionNode, a.Version, 60))
 		}
 		if canaryNode != nil && a.Version == "latest" {
@@ -728,8 +860,8 @@ func (d *decoder) aliases(n *yaml.Node, path string) map[string]Alias {
 		}
 		out[k.Value] = a
 	})
-	if len(out) > maxAliases {
-		d.errAt(n, path, "has %d aliases; FunctionGraph allows %d per function", len(out), maxAliases)
+	if len(out) > fgsspec.MaxAliases {
+		d.errAt(n, path, "has %d aliases; FunctionGraph allows %d per function", len(out), fgsspec.MaxAliases)
 	}
 	return out
 }

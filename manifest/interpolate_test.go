@@ -64,10 +64,15 @@ func TestInterpolateTable(t *testing.T) {
 		{"empty name", "${}", "", "variable name"},
 		{"empty name with default", "${:-x}", "", "variable name"},
 		{"name starts with a digit", "${1BAD}", "", "variable name"},
-		{"name with a dash", "${A-B}", "", "variable name"},
+		{"name with a dash", "${A-B}", "", "the shell's ${VAR-...} form, which uses a default only when VAR is unset; fgsdeploy takes ${VAR} and ${VAR:-default} only"},
 		{"name with a space", "${A B}", "", "variable name"},
 		{"name with a dot", "${a.b}", "", "variable name"},
-		{"shell default without colon", "${A-x}", "", "variable name"},
+		{"shell default without colon", "${UNSET-x}", "", "${...} at character 1 uses the shell's ${VAR-...} form"},
+		{"shell error form", "${A:?missing}", "", "the shell's ${VAR:?...} form, which fails when VAR is unset or empty; fgsdeploy takes ${VAR} and ${VAR:-default} only: write ${VAR}: an unset variable is already an error"},
+		{"shell assign form", "x${A:=1}", "", "${...} at character 2 uses the shell's ${VAR:=...} form, which assigns a default"},
+		{"shell alternative form", "${A:+1}", "", "${VAR:+...} form, which substitutes when VAR is set"},
+		{"shell form without colon", "${A+1}", "", "${VAR+...} form"},
+		{"colon alone", "${A:1}", "", "is not ${VAR} or ${VAR:-default}"},
 		{"non-ASCII name", "${É}", "", "variable name"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,16 +1,19 @@
 package manifest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 )
 
 // Options tune Load.
@@ -20,6 +23,19 @@ type Options struct {
 	// Lookup resolves ${VAR}; nil means no variable is set. The package
 	// never reads the process environment itself.
 	Lookup func(string) (string, bool)
+	// Functions, when not nil, names the only functions the caller uses
+	// (plan --target): only they are interpolated and validated, and
+	// Project.Functions holds only them. Every other function is checked
+	// for syntax and structure alone (unknown keys, maps where maps
+	// belong, malformed ${), so a variable that only they use may be
+	// unset. A name the manifest does not declare is an error.
+	Functions []string
+	// LocateOnly asks only for what locates the functions: their name,
+	// package and alias names, and the manifest's region and project_id
+	// (versions, promote, rollback). Nothing else of a function is
+	// interpolated or validated beyond syntax and structure; the returned
+	// functions hold Name, Line, Package and the keys of Aliases only.
+	LocateOnly bool
 }
 
 // Load reads the manifest at path, interpolates ${VAR}, applies the
@@ -84,7 +100,7 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 		for i := 0; i+1 < len(top.environments.Content); i += 2 {
 			k, v := top.environments.Content[i], resolveAlias(top.environments.Content[i+1])
 			if k.Value != opts.Env && v.Kind == yaml.MappingNode {
-				checkOverlay(el, top, v, "environments."+k.Value, dir)
+				checkOverlay(el, top, v, "environments."+k.Value, dir, opts)
 			}
 		}
 	}
@@ -92,11 +108,14 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 		applyOverlay(el, &top, selected, "environments."+opts.Env)
 	}
 
-	p := build(el, &interp{lookup: opts.Lookup, el: el}, top, dir)
+	p := build(el, &interp{lookup: opts.Lookup, el: el}, top, dir, opts)
 	if p == nil {
 		return nil, el.err()
 	}
 	if err := el.err(); err != nil {
+		return nil, err
+	}
+	if err := undeclared(file, top.functions, opts.Functions); err != nil {
 		return nil, err
 	}
 	p.File, p.Dir, p.Env = file, dir, opts.Env
@@ -106,7 +125,9 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 
 // build interpolates, decodes and validates the merged top-level nodes,
 // recording every problem in el. It returns nil when functions is not a map.
-func build(el *errorList, in *interp, top topNodes, dir string) *Project {
+// Functions that opts does not ask for are only checked for structure.
+func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *Project {
+	wanted := func(name string) bool { return opts.Functions == nil || slices.Contains(opts.Functions, name) }
 	p := &Project{}
 	if top.region != nil {
 		p.Region = in.scalar(top.region, "region")
@@ -140,8 +161,21 @@ func build(el *errorList, in *interp, top topNodes, dir string) *Project {
 		if top.defaults != nil && top.defaults.Kind == yaml.MappingNode {
 			merged = mergeFunction(top.defaults, v)
 		}
-		if f := decodeFunction(el, in, k, merged, path, dir); f != nil {
-			p.Functions = append(p.Functions, f)
+		switch {
+		case !wanted(k.Value):
+			if err := fgsspec.CheckFunctionName(k.Value); err != nil {
+				el.add(k.Line, k.Column, path, "%q is not a valid function name: %v", truncate(k.Value, 70), err)
+			}
+			checkStructure(el, merged, path, functionSchema)
+		case opts.LocateOnly:
+			checkStructure(el, merged, path, functionSchema)
+			if f := locateFunction(el, in, k, merged, path); f != nil {
+				p.Functions = append(p.Functions, f)
+			}
+		default:
+			if f := decodeFunction(el, in, k, merged, path, dir); f != nil {
+				p.Functions = append(p.Functions, f)
+			}
 		}
 	}
 	return p
@@ -152,7 +186,7 @@ func build(el *errorList, in *interp, top topNodes, dir string) *Project {
 // overlay is merged over the base and decoded as if selected; the problems
 // found at the overlay's own nodes are kept, except value problems at nodes
 // that use ${VAR}, whose value is unknown here. Malformed ${ are reported.
-func checkOverlay(el *errorList, base topNodes, ov *yaml.Node, path, dir string) {
+func checkOverlay(el *errorList, base topNodes, ov *yaml.Node, path, dir string, opts Options) {
 	reported := map[[2]int]bool{}
 	for _, e := range el.errs {
 		reported[[2]int{e.Line, e.Col}] = true
@@ -183,9 +217,9 @@ func checkOverlay(el *errorList, base topNodes, ov *yaml.Node, path, dir string)
 		}
 	}
 	walk(ov, path)
-	trial := &errorList{file: el.file}
+	trial := &errorList{file: el.file, aliasAt: el.aliasAt}
 	applyOverlay(trial, &base, ov, path)
-	build(trial, &interp{lookup: anyValue, el: trial}, base, dir)
+	build(trial, &interp{lookup: anyValue, el: trial}, base, dir, opts)
 	for _, e := range trial.errs {
 		pos := [2]int{e.Line, e.Col}
 		if !own[pos] || templated[pos] || reported[pos] {
@@ -198,30 +232,97 @@ func checkOverlay(el *errorList, base topNodes, ov *yaml.Node, path, dir string)
 	}
 }
 
+// checkStructure checks a function the caller does not use: unknown keys,
+// maps where maps belong, and malformed ${ (interpolation syntax); no
+// value is interpolated or validated.
+func checkStructure(el *errorList, n *yaml.Node, path string, s shape) {
+	checkShape(el, n, path, s)
+	var walk func(n *yaml.Node, p string)
+	walk = func(n *yaml.Node, p string) {
+		switch n.Kind {
+		case yaml.ScalarNode:
+			if strings.Contains(n.Value, "${") {
+				if _, err := Interpolate(n.Value, anyValue); err != nil {
+					el.add(n.Line, n.Column, p, "%v", err)
+				}
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				walk(n.Content[i+1], join(p, n.Content[i].Value))
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, fmt.Sprintf("%s[%d]", p, i))
+			}
+		}
+	}
+	walk(n, path)
+}
+
+// undeclared reports the names of want that functions does not declare.
+func undeclared(file string, functions *yaml.Node, want []string) error {
+	var declared, missing []string
+	for i := 0; i+1 < len(functions.Content); i += 2 {
+		declared = append(declared, functions.Content[i].Value)
+	}
+	for _, w := range want {
+		if !slices.Contains(declared, w) && !slices.Contains(missing, w) {
+			missing = append(missing, w)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	sort.Strings(declared)
+	return &UndeclaredError{File: file, Names: missing, Declared: declared}
+}
+
+// UndeclaredError is Load's error when Options.Functions names functions
+// the manifest does not declare.
+type UndeclaredError struct {
+	File     string
+	Names    []string // not declared, in the order asked
+	Declared []string // sorted
+}
+
+func (e *UndeclaredError) Error() string {
+	q := make([]string, len(e.Names))
+	for i, n := range e.Names {
+		q[i] = strconv.Quote(n)
+	}
+	return fmt.Sprintf("%s %s not a function of %s (functions: %s)", strings.Join(q, ", "), plural(len(q), "is", "are"), e.File, strings.Join(e.Declared, ", "))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // anyValue is the lookup of environments that are checked but not used:
 // every variable is set and empty, so only malformed ${ are errors.
 func anyValue(string) (string, bool) { return "", true }
 
-// readDocument parses exactly one YAML document whose root is a map.
+// readDocument parses exactly one YAML document whose root is a map. A
+// syntax error is reported at its cause (see syntax.go).
 func readDocument(el *errorList, data []byte) (*yaml.Node, bool) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			el.add(1, 1, "", "the manifest is empty: declare functions")
-			return nil, false
-		}
-		line, msg := yamlErrorLine(err)
-		el.add(line, 1, "", "%s", msg)
+	if p, msg, bad := checkText(data); bad {
+		el.add(p.line, p.col, "", "%s", msg)
 		return nil, false
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		el.add(extra.Line, extra.Column, "", "only one YAML document is allowed (found a second after ---)")
+	var doc yaml.Node
+	extra, err := decodeDocuments(data, &doc)
+	switch {
+	case errors.Is(err, io.EOF):
+		el.add(1, 1, "", "the manifest is empty: declare functions")
 		return nil, false
-	} else if !errors.Is(err, io.EOF) {
-		line, msg := yamlErrorLine(err)
-		el.add(line, 1, "", "%s", msg)
+	case err != nil:
+		p, msg := locateSyntax(data, err)
+		el.add(p.line, p.col, "", "%s", msg)
+		return nil, false
+	case extra != nil:
+		el.add(extra.Line, extra.Column, "", "only one YAML document is allowed (found a second after ---)")
 		return nil, false
 	}
 	if len(doc.Content) == 0 {
@@ -238,20 +339,44 @@ func readDocument(el *errorList, data []byte) (*yaml.Node, bool) {
 		return nil, false
 	}
 	checkDuplicates(el, root, "")
-	return root, true
+	return expandAliases(el, root), true
 }
 
-// yamlErrorLine extracts the line from a yaml.v3 syntax error.
-func yamlErrorLine(err error) (int, string) {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	var line int
-	if _, scanErr := fmt.Sscanf(msg, "line %d:", &line); scanErr == nil {
-		if i := strings.Index(msg, ":"); i >= 0 {
-			msg = strings.TrimSpace(msg[i+1:])
+// expandAliases replaces every alias (*name) by a copy of the value its
+// anchor names, placed at the alias: a problem in an aliased value is then
+// reported at each use, each with the anchor's line (errorList.add). The
+// size was checked before (expandedSize), so the copies are bounded.
+func expandAliases(el *errorList, n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		target := n.Alias
+		el.noteAlias(n.Line, n.Column, n.Value, target.Line)
+		return placeAt(expandAliases(el, target), n.Line, n.Column)
+	}
+	if len(n.Content) == 0 {
+		return n
+	}
+	c := *n
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, child := range n.Content {
+		c.Content[i] = expandAliases(el, child)
+	}
+	return &c
+}
+
+// placeAt copies a tree with every node at one position.
+func placeAt(n *yaml.Node, line, col int) *yaml.Node {
+	c := *n
+	c.Line, c.Column = line, col
+	if len(n.Content) > 0 {
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, child := range n.Content {
+			c.Content[i] = placeAt(child, line, col)
 		}
 	}
-	return line, "invalid YAML: " + msg
+	return &c
 }
 
 // checkDuplicates reports a key that appears twice in one map, anywhere,
@@ -321,6 +446,14 @@ func topLevel(el *errorList, root *yaml.Node) topNodes {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		v = resolveAlias(v)
+		if isNull(v) {
+			// Not set (region, project_id); an empty map (defaults,
+			// functions, environments).
+			switch k.Value {
+			case "region", "project_id", "defaults", "functions", "environments":
+				continue
+			}
+		}
 		switch k.Value {
 		case "region":
 			t.region = v

@@ -7,10 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/go-multierror"
+
+	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -35,7 +38,7 @@ func TestInterpolate(t *testing.T) {
 		{"${SHA", "", "unclosed ${"},
 		{"${1BAD}", "", "does not start with a variable name"},
 		{"${}", "", "does not start with a variable name"},
-		{"${A B}", "", "does not start with a variable name"},
+		{"${A B}", "", "is not ${VAR} or ${VAR:-default}"},
 		{"x${p4ss word}", "", "at character 2"},
 	}
 	for _, tt := range tests {
@@ -119,7 +122,7 @@ func TestRules(t *testing.T) {
 		{"environment: [a]", "functions.hello.environment", "must be a map"},
 		{"environment: {A: " + strings.Repeat("x", 4100) + "}", "functions.hello.environment", "bytes as JSON"},
 		{"concurrent_num: 0", "functions.hello.concurrent_num", "out of range (1 to 1000)"},
-		{"ephemeral_storage: 100", "functions.hello.ephemeral_storage", "out of range (512 to 10240)"},
+		{"ephemeral_storage: 100", "functions.hello.ephemeral_storage", "100 is not a valid size (512 or 10240 MB)"},
 		{"max_instances: -1", "", ""},
 		{"max_instances: -2", "functions.hello.max_instances", "out of range"},
 		{"dependencies: [\"urn:fss:r:p:dependency:d:1\"]", "", ""},
@@ -298,7 +301,7 @@ func TestDocumentShape(t *testing.T) {
 		"region: cn-north-4\n":   "functions: is required",
 		"functions: {}\n":        "is empty",
 		"functions:\n  a: [1]\n": "must be a map of settings",
-		"functions: {a: {]\n":    "invalid YAML",
+		"functions: {a: {]\n":    "1:17: this ] closes the {",
 		base + "colour: blue\n":  "unknown key (allowed: region, project_id, defaults, functions, environments)",
 		base + "region: Mars\n":  "not a region name",
 		base + "project_id: x\n": "32 hexadecimal",
@@ -434,14 +437,15 @@ func TestNamesAndRuntimes(t *testing.T) {
 	for _, tt := range []struct {
 		name, msg string
 	}{
-		{"a", ""},
+		{"ab", ""},
+		{"a", "it is 1 character long; 2 to 60 allowed"},
 		{"hello-world_2", ""},
 		{"A" + strings.Repeat("b", 59), ""},
-		{"A" + strings.Repeat("b", 60), "1 to 60 letters"},
-		{"hello-", "must end with a letter or digit"},
-		{"hello_", "must end with a letter or digit"},
-		{"9lives", "starting with a letter"},
-		{"he.llo", "starting with a letter"},
+		{"A" + strings.Repeat("b", 60), "it is 61 characters long; 2 to 60 allowed"},
+		{"hello-", "it must end with a letter or digit"},
+		{"hello_", "it must end with a letter or digit"},
+		{"9lives", "it must start with a letter"},
+		{"he.llo", `'.' is not allowed`},
 	} {
 		y := strings.Replace(base, "hello:", tt.name+":", 1)
 		_, errs := load(t, map[string]string{"function.yaml": y}, Options{})
@@ -453,7 +457,7 @@ func TestNamesAndRuntimes(t *testing.T) {
 			t.Errorf("%s: %v, want %q", tt.name, errs, tt.msg)
 		}
 	}
-	for _, r := range append(Runtimes, "python3.10", "Python3.11", "Go", "") {
+	for _, r := range append(slices.Clone(fgsspec.Runtimes), "python3.10", "Python3.11", "Python3.12", "Java21", "Go", "") {
 		handler := "index.handler"
 		switch {
 		case strings.HasPrefix(r, "C#"):
@@ -463,7 +467,7 @@ func TestNamesAndRuntimes(t *testing.T) {
 		}
 		y := strings.NewReplacer("Python3.10", r, "index.handler", handler).Replace(base)
 		_, errs := load(t, map[string]string{"function.yaml": y}, Options{})
-		if validRuntime(r) != (errs == nil) {
+		if fgsspec.IsRuntime(r) != (errs == nil) {
 			t.Errorf("runtime %q: %v", r, errs)
 		}
 	}

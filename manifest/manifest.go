@@ -49,6 +49,22 @@ type Function struct {
 	Code                 Code
 	Publish              *Publish
 	Aliases              map[string]Alias
+
+	// pos holds where some fields are written ("key" for the function's
+	// key, "runtime", "handler", "initializer_handler",
+	// "pre_stop_handler", "code.path"), for Check.
+	pos map[string][2]int
+}
+
+// position is where field is written, else where the function's key is.
+func (f *Function) position(field string) (int, int) {
+	if p, ok := f.pos[field]; ok {
+		return p[0], p[1]
+	}
+	if p, ok := f.pos["key"]; ok {
+		return p[0], p[1]
+	}
+	return f.Line, 1
 }
 
 // FuncVpc is a VPC attachment.
@@ -114,12 +130,20 @@ type Error struct {
 	Msg  string
 }
 
-// Error formats the problem as FILE:LINE:COL: PATH: MESSAGE.
+// Error formats the problem as FILE:LINE:COL: PATH: MESSAGE, or
+// FILE:LINE:COL: MESSAGE for a problem of the text itself (syntax).
 func (e *Error) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Detail())
+}
+
+// Detail is the problem without its position: PATH: MESSAGE, or MESSAGE
+// when the problem belongs to no field. Annotations that carry the
+// position elsewhere (GitHub's file, line and col) show this.
+func (e *Error) Detail() string {
 	if e.Path == "" {
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+		return e.Msg
 	}
-	return fmt.Sprintf("%s:%d:%d: %s: %s", e.File, e.Line, e.Col, e.Path, e.Msg)
+	return e.Path + ": " + e.Msg
 }
 
 // errorList collects positioned errors.
@@ -129,6 +153,18 @@ type errorList struct {
 	// primary maps a position to the paths of the values there that could
 	// not be read (wrong type, failed interpolation).
 	primary map[[2]int][]string
+	// aliasAt maps the position of an alias (*name) to what a problem
+	// found there says about it.
+	aliasAt map[[2]int]string
+}
+
+// noteAlias records that the value at a position is an alias's copy of the
+// anchor at anchorLine.
+func (l *errorList) noteAlias(line, col int, name string, anchorLine int) {
+	if l.aliasAt == nil {
+		l.aliasAt = map[[2]int]string{}
+	}
+	l.aliasAt[[2]int{line, col}] = fmt.Sprintf(" (in *%s, the anchor &%s at line %d)", name, name, anchorLine)
 }
 
 // add records a problem, unless the value it is about could not be read
@@ -146,7 +182,7 @@ func (l *errorList) add(line, col int, path, format string, args ...any) {
 			return
 		}
 	}
-	l.errs = append(l.errs, &Error{File: l.file, Line: line, Col: col, Path: path, Msg: fmt.Sprintf(format, args...)})
+	l.errs = append(l.errs, &Error{File: l.file, Line: line, Col: col, Path: path, Msg: fmt.Sprintf(format, args...) + l.aliasAt[[2]int{line, col}]})
 }
 
 // addPrimary records that the value at a position could not be read, and

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/go-multierror"
 
+	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 )
 
@@ -208,8 +209,9 @@ func TestFunctionRules(t *testing.T) {
 		{"memory_size: 8192", p + "memory_size", "8192 " + sizes},
 		{"memory_size: lots", p + "memory_size", `must be a whole number, got "lots"`},
 		{`memory_size: "256"`, p + "memory_size", `must be a whole number`},
-		{"memory_size: 256.0", p + "memory_size", "must be a whole number, got a number"},
-		{"memory_size: true", p + "memory_size", "must be a whole number, got a boolean"},
+		{"memory_size: 256.0", p + "memory_size", "must be a whole number, got 256.0"},
+		{"memory_size: 2.5e2", p + "memory_size", "must be a whole number, got 2.5e2"},
+		{"memory_size: true", p + "memory_size", "must be a whole number, got the boolean true"},
 		{"memory_size: [256]", p + "memory_size", "must be a whole number, got a list"},
 		{"memory_size: {a: 1}", p + "memory_size", "must be a whole number, got a map"},
 		{"memory_size: ${NOPE}", p + "memory_size", "variable NOPE is not set"},
@@ -283,16 +285,15 @@ func TestFunctionRules(t *testing.T) {
 		{"app_xrole: [a]", p + "app_xrole", "must be a single value, got a list"},
 
 		// concurrent_num
-		{"concurrent_num: 1", "", ""},
-		{"concurrent_num: 1000", "", ""},
+		{"concurrent_num: 1", p + "concurrent_num", "is only for http and Custom Image functions; a Python3.10 instance takes one request at a time"},
 		{"concurrent_num: 0", p + "concurrent_num", "0 is out of range (1 to 1000)"},
 		{"concurrent_num: 1001", p + "concurrent_num", "1001 is out of range (1 to 1000)"},
 
 		// ephemeral_storage
 		{"ephemeral_storage: 512", "", ""},
-		{"ephemeral_storage: 10240", "", ""},
-		{"ephemeral_storage: 511", p + "ephemeral_storage", "511 is out of range (512 to 10240)"},
-		{"ephemeral_storage: 10241", p + "ephemeral_storage", "10241 is out of range (512 to 10240)"},
+		{"ephemeral_storage: 10240", p + "ephemeral_storage", "10240 MB is only for http and Custom Image functions; Python3.10 functions have 512 MB"},
+		{"ephemeral_storage: 511", p + "ephemeral_storage", "511 is not a valid size (512 or 10240 MB)"},
+		{"ephemeral_storage: 1024", p + "ephemeral_storage", "1024 is not a valid size (512 or 10240 MB)"},
 
 		// max_instances
 		{"max_instances: -1", "", ""},
@@ -358,7 +359,8 @@ func TestFunctionRules(t *testing.T) {
 		{"publish: {}\n    aliases: {live: {version: $published, canary: 0}}", p + "aliases.live.canary", "0 is out of range (1 to 99)"},
 		{"publish: {}\n    aliases: {live: {version: $published, canary: 100}}", p + "aliases.live.canary", "100 is out of range (1 to 99)"},
 		{"aliases: {live: {}}", p + "aliases.live.version", "is required ($published, latest or a version name)"},
-		{"aliases: {live: ~}", p + "aliases.live.version", "is required"},
+		{"aliases: {live: ~}", "", ""}, // not set: declares no alias
+		{"aliases: {live: {version: ~}}", p + "aliases.live.version", "is required"},
 		{`aliases: {live: {version: "v!"}}`, p + "aliases.live.version", `"v!" is not $published, latest or a valid version name`},
 		{"aliases: {live: latest}", p + "aliases.live", "must be a map, got a string"},
 		{"aliases: [live]", p + "aliases", "must be a map, got a list"},
@@ -381,7 +383,17 @@ func TestFunctionRules(t *testing.T) {
 		{`log_config: {group_id: "", stream_id: s}`, p + "log_config", "needs group_id and stream_id"},
 
 		// mount_config
-		{"mount_config: {mount_user: {user_id: 1000, user_group_id: 1000}, func_mounts: [{mount_type: sfs, mount_resource: r, mount_share_path: /s, local_mount_path: /mnt/a}]}", "", ""},
+		{"mount_config: {mount_user: {user_id: 1001, user_group_id: -1}, func_mounts: [{mount_type: sfs, mount_resource: r, mount_share_path: /s, local_mount_path: /mnt/a}]}", "", ""},
+		{"mount_config: {mount_user: {user_id: 1000, user_group_id: 1}}", p + "mount_config.mount_user.user_id", "1000 is reserved (not 0, 1000, 1002; -1 is the default)"},
+		{"mount_config: {mount_user: {user_id: 1, user_group_id: 0}}", p + "mount_config.mount_user.user_group_id", "0 is reserved"},
+		{"mount_config: {mount_user: {user_id: 1, user_group_id: 1002}}", p + "mount_config.mount_user.user_group_id", "1002 is reserved"},
+		{"mount_config: {mount_user: {user_id: 65535, user_group_id: 1}}", p + "mount_config.mount_user.user_id", "65535 is out of range (-1 to 65534, not 0, 1000, 1002)"},
+		{"mount_config: {mount_user: {user_id: -2, user_group_id: 1}}", p + "mount_config.mount_user.user_id", "-2 is out of range"},
+		{"mount_config: {mount_user: {user_id: 1}}", p + "mount_config.mount_user.user_group_id", "is required (-1 for FunctionGraph's default user)"},
+		{"mount_config: {func_mounts: [{mount_type: nfs, mount_resource: r, local_mount_path: /m}]}", p + "mount_config.func_mounts[0].mount_type", `"nfs" is not a mount type (sfs, sfsTurbo, ecs)`},
+		{"mount_config: {func_mounts: [{mount_type: ecs, mount_resource: r, local_mount_path: /m}]}", p + "mount_config.func_mounts[0]", "needs mount_share_path (e.g. 192.168.0.12:/data) for mount_type ecs"},
+		{"mount_config: {func_mounts: [" + strings.Repeat("{mount_type: sfs, mount_resource: r, local_mount_path: /m}, ", 5) + "]}", "", ""},
+		{"mount_config: {func_mounts: [" + strings.Repeat("{mount_type: sfs, mount_resource: r, local_mount_path: /m}, ", 6) + "]}", p + "mount_config.func_mounts", "has 6 mounts; FunctionGraph allows 5 per function"},
 		{"mount_config: ~", "", ""},
 		{"mount_config: {func_mounts: [{mount_type: sfs, mount_resource: r, local_mount_path: mnt}]}", p + "mount_config.func_mounts[0].local_mount_path", "must be an absolute path"},
 		{"mount_config: {func_mounts: [{mount_resource: r, local_mount_path: /m}]}", p + "mount_config.func_mounts[0]", "needs mount_type, mount_resource and local_mount_path"},
@@ -433,7 +445,7 @@ func TestMemorySizeMessage(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", text, want)
 	}
 	// Every size FunctionGraph accepts loads.
-	for _, m := range manifest.MemorySizes {
+	for _, m := range fgsspec.MemorySizes {
 		y := fmt.Sprintf("%s    memory_size: %d\n", fn, m)
 		if _, errs, _ := load(t, y, manifest.Options{}); errs != nil {
 			t.Errorf("memory_size %d:%s", m, list(errs))
@@ -479,7 +491,7 @@ func TestDecodedValues(t *testing.T) {
 	if h.Line != 2 || h.Package != "pkg" || *h.MemorySize != 512 || *h.Timeout != 30 || *h.Description != "release abc123" {
 		t.Errorf("hello: %+v", h)
 	}
-	wantEnv := map[string]string{"A": "1", "B": "2", "C": "", "D": "$x", "E": "$published"}
+	wantEnv := map[string]string{"A": "1", "B": "2", "D": "$x", "E": "$published"} // C: ~ is not set
 	if fmt.Sprint(h.Environment) != fmt.Sprint(wantEnv) {
 		t.Errorf("environment %v, want %v", h.Environment, wantEnv)
 	}
@@ -508,9 +520,11 @@ func TestDecodedValues(t *testing.T) {
 
 func TestFunctionNames(t *testing.T) {
 	for _, tt := range []struct{ name, msg string }{
-		{"a", ""},
+		{"ab", ""},
+		{"a", "it is 1 character long; 2 to 60 allowed"},
 		{"hello-world_2", ""},
 		{"A9", ""},
+		{"hello-", "it must end with a letter or digit"},
 		{"a" + strings.Repeat("b", 59), ""},
 		{"a" + strings.Repeat("b", 60), "is not a valid function name"},
 		{"9lives", "is not a valid function name"},
@@ -536,7 +550,7 @@ func TestFunctionNames(t *testing.T) {
 
 func TestRuntimesAndHandlers(t *testing.T) {
 	// Every runtime loads with a handler of its family.
-	for _, r := range manifest.Runtimes {
+	for _, r := range fgsspec.Runtimes {
 		h := "index.handler"
 		switch {
 		case strings.HasPrefix(r, "C#"):
@@ -648,7 +662,7 @@ func TestCodeRules(t *testing.T) {
 		{`{obs_url: "https://"}`, nil, p + "code.obs_url", "must be an https:// URL"},
 		{`{obs_url: "obs://bucket/x.zip"}`, nil, p + "code.obs_url", "must be an https:// URL"},
 		{"{}", nil, p + "code", "needs path (a directory, .zip or .jar) or obs_url"},
-		{"~", nil, p + "code", "needs path"},
+		{"~", nil, p + "code", "is required"},
 		{"./src", nil, p + "code", "must be a map, got a string"},
 		{"{path: ./src, zip: true}", nil, p + "code.zip", "unknown key (allowed: obs_url, path)"},
 	} {
@@ -737,11 +751,11 @@ func TestDocumentRules(t *testing.T) {
 		{"top-level list", "- a\n- b\n", 1, 1, "", "the manifest must be a map with a functions key, got a list"},
 		{"top-level string", "hello\n", 1, 1, "", "the manifest must be a map with a functions key, got a string"},
 		{"top-level number", "42\n", 1, 1, "", "got a number"},
-		{"invalid YAML", "functions: {a: {]\n", 1, 1, "", "invalid YAML"},
-		{"tab indentation", "functions:\n\thello: {}\n", 2, 1, "", "invalid YAML"},
+		{"invalid YAML", "functions: {a: {]\n", 1, 17, "", "this ] closes the { at line 1, column 16: a } is missing"},
+		{"tab indentation", "functions:\n\thello: {}\n", 2, 1, "", "a tab in the indentation: YAML indents with spaces only"},
 		{"no functions", "region: cn-north-4\n", 1, 1, "functions", "is required: declare at least one function"},
 		{"functions empty", "functions: {}\n", 1, 12, "functions", "is empty: declare at least one function"},
-		{"functions null", "functions:\n", 1, 11, "functions", "must be a map of function name to function, got nothing"},
+		{"functions null", "functions:\n", 1, 1, "functions", "is required: declare at least one function"},
 		{"functions a list", "functions: [hello]\n", 1, 12, "functions", "must be a map of function name to function, got a list"},
 		{"function a list", "functions:\n  hello: [1]\n", 2, 10, "functions.hello", "must be a map of settings, got a list"},
 		{"function a string", "functions:\n  hello: index.handler\n", 2, 10, "functions.hello", "must be a map of settings, got a string"},
@@ -804,12 +818,12 @@ func TestDocumentRules(t *testing.T) {
 func TestAllErrorsAtOnce(t *testing.T) {
 	y := `region: Mars
 functions:
-  b:
+  bb:
     runtime: Python3.10
     handler: index
     memory_size: 100
     code: {path: ./missing}
-  a:
+  aa:
     runtime: Go9
     handler: h
     timeout: 1
@@ -822,12 +836,12 @@ functions:
 	}
 	want := []string{
 		"1:9 region",
-		"5:14 functions.b.handler",
-		"6:18 functions.b.memory_size",
-		"7:18 functions.b.code.path",
-		"9:14 functions.a.runtime",
-		"11:14 functions.a.timeout",
-		"12:21 functions.a.code.obs_url",
+		"5:14 functions.bb.handler",
+		"6:18 functions.bb.memory_size",
+		"7:18 functions.bb.code.path",
+		"9:14 functions.aa.runtime",
+		"11:14 functions.aa.timeout",
+		"12:21 functions.aa.code.obs_url",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -1029,7 +1043,7 @@ functions:
     code: *c
     environment: *e
     memory_size: &m 512
-    concurrent_num: 3
+    max_instances: 3
 environments:
   prod:
     functions:
@@ -1043,8 +1057,8 @@ environments:
 		t.Errorf("anchors: %+v %+v", pr.Functions[0], pr.Functions[1])
 	}
 	// A whole function can be an alias of another.
-	y = "functions:\n  a: &x {runtime: Python3.10, handler: index.handler, code: {path: ./src}}\n  b: *x\n"
-	if pr, errs, _ := load(t, y, manifest.Options{}); errs != nil || len(pr.Functions) != 2 || pr.Functions[1].Name != "b" {
+	y = "functions:\n  fa: &x {runtime: Python3.10, handler: index.handler, code: {path: ./src}}\n  fb: *x\n"
+	if pr, errs, _ := load(t, y, manifest.Options{}); errs != nil || len(pr.Functions) != 2 || pr.Functions[1].Name != "fb" {
 		t.Errorf("function alias:%s", list(errs))
 	}
 	// A "billion laughs" document is refused quickly, not expanded.
@@ -1181,5 +1195,220 @@ func TestLoadUnreadable(t *testing.T) {
 	_, err = manifest.Load(t.TempDir(), manifest.Options{})
 	if err == nil || errors.As(err, &me) {
 		t.Fatalf("a directory: %v", err)
+	}
+}
+
+// The rules that depend on the runtime (fgsspec): concurrent_num and a
+// non-default ephemeral_storage are for http and Custom Image functions.
+func TestRuntimeDependentRules(t *testing.T) {
+	for _, tt := range []struct {
+		runtime, handler, line string
+		msg                    string // "" = valid
+	}{
+		{"http", "bootstrap", "concurrent_num: 1", ""},
+		{"http", "bootstrap", "concurrent_num: 1000", ""},
+		{"http", "bootstrap", "concurrent_num: 1001", "1001 is out of range (1 to 1000)"},
+		{`"Custom Image"`, `"-"`, "concurrent_num: 10", ""},
+		{"Custom", "bootstrap", "concurrent_num: 10", "is only for http and Custom Image functions; a Custom instance takes one request at a time"},
+		{"Node.js18.15", "index.handler", "concurrent_num: 2", "is only for http and Custom Image functions"},
+		{"http", "bootstrap", "ephemeral_storage: 10240", ""},
+		{`"Custom Image"`, `"-"`, "ephemeral_storage: 10240", ""},
+		{"Java17", "a.B.c", "ephemeral_storage: 512", ""},
+		{"Java17", "a.B.c", "ephemeral_storage: 10240", "10240 MB is only for http and Custom Image functions; Java17 functions have 512 MB"},
+		{"http", "bootstrap", "ephemeral_storage: 2048", "2048 is not a valid size (512 or 10240 MB)"},
+	} {
+		y := strings.NewReplacer("Python3.10", tt.runtime, "index.handler", tt.handler).Replace(fn) + "    " + tt.line + "\n"
+		_, errs, _ := load(t, y, manifest.Options{})
+		if tt.msg == "" {
+			if errs != nil {
+				t.Errorf("%s %s:%s", tt.runtime, tt.line, list(errs))
+			}
+			continue
+		}
+		if len(errs) != 1 || errs[0].Line != 6 || !strings.Contains(errs[0].Msg, tt.msg) {
+			t.Errorf("%s %s: want one error at line 6 with %q, got%s", tt.runtime, tt.line, tt.msg, list(errs))
+		}
+	}
+}
+
+// A null means "not set" wherever it is: in the base it is the same as
+// leaving the key out, and over another layer (a function over defaults,
+// an environment over the base) it removes what that layer set. The
+// document's containers (defaults, functions, environments and each entry
+// of the last two) are maps, and null there is an empty map.
+func TestNullMeansNotSet(t *testing.T) {
+	y := `defaults:
+  runtime: Python3.10
+  handler: index.handler
+  code: {path: ./src}
+  memory_size: 256
+  timeout: 30
+functions:
+  hello:
+    environment: {A: ~, B: b, C: c}
+    memory_size: ~
+    description: ""
+    func_vpc: {vpc_id: v, subnet_id: s}
+    xrole: agency
+  bare:
+  other:
+    description: ~
+    publish: {version: v1}
+environments:
+  prod:
+    defaults: {timeout: ~}
+    functions:
+      hello:
+        environment: {B: ~}
+        func_vpc: ~
+      other:
+        publish: ~
+        memory_size: ~
+      bare:
+  staging:
+    functions:
+      hello: {environment: {C: ~}}
+`
+	byName := func(p *manifest.Project) map[string]*manifest.Function {
+		out := map[string]*manifest.Function{}
+		for _, f := range p.Functions {
+			out[f.Name] = f
+		}
+		return out
+	}
+	pr, errs, _ := load(t, y, manifest.Options{})
+	if errs != nil {
+		t.Fatal(list(errs))
+	}
+	fs := byName(pr)
+	if h := fs["hello"]; fmt.Sprint(h.Environment) != "map[B:b C:c]" || h.MemorySize != nil || h.Description == nil || *h.Description != "" || h.FuncVpc == nil || *h.Timeout != 30 {
+		t.Errorf("base hello: env %v memory %v description %v vpc %v", h.Environment, h.MemorySize, h.Description, h.FuncVpc)
+	}
+	if b := fs["bare"]; b == nil || *b.MemorySize != 256 || b.Runtime != "Python3.10" {
+		t.Errorf("bare: %+v", b)
+	}
+	if o := fs["other"]; o.Description != nil || o.Publish == nil || *o.MemorySize != 256 {
+		t.Errorf("base other: %+v", o)
+	}
+
+	pr, errs, _ = load(t, y, manifest.Options{Env: "prod"})
+	if errs != nil {
+		t.Fatal(list(errs))
+	}
+	fs = byName(pr)
+	if h := fs["hello"]; fmt.Sprint(h.Environment) != "map[C:c]" || h.FuncVpc != nil || h.Timeout != nil || h.MemorySize != nil {
+		t.Errorf("prod hello: env %v vpc %v timeout %v", h.Environment, h.FuncVpc, h.Timeout)
+	}
+	// The overlay's null removes the default too, not only the function's own value.
+	if o := fs["other"]; o.Publish != nil || o.MemorySize != nil || o.Timeout != nil {
+		t.Errorf("prod other: publish %v memory %v timeout %v", o.Publish, o.MemorySize, o.Timeout)
+	}
+	if b := fs["bare"]; b == nil || *b.MemorySize != 256 {
+		t.Errorf("prod bare: %+v", b)
+	}
+
+	// Required keys set to null are reported at the null; unknown keys
+	// are unknown whatever their value; a null list item is an error.
+	_, errs, _ = load(t, fn+"    colour: ~\n    dependencies: [~]\nenvironments:\n  prod:\n    functions:\n      hello: {runtime: ~}\n", manifest.Options{Env: "prod"})
+	want := []string{
+		"6:5 functions.hello.colour unknown key",
+		"7:20 functions.hello.dependencies[0] is empty: remove the item or give it a value",
+		"11:24 functions.hello.runtime is required",
+	}
+	var got []string
+	for _, e := range errs {
+		got = append(got, fmt.Sprintf("%d:%d %s %s", e.Line, e.Col, e.Path, e.Msg))
+	}
+	for i, w := range want {
+		if i >= len(got) || !strings.HasPrefix(got[i], w) {
+			t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// A problem in an aliased value is reported at each use of the alias,
+// with the anchor's line, and at the anchor itself where it is used; a
+// list alias works where a list is expected.
+func TestAliasedErrorsAtEachUse(t *testing.T) {
+	y := `functions:
+  aa:
+    runtime: Python3.10
+    handler: index.handler
+    code: &c {path: ./nowhere}
+    dependencies: &deps ["urn:fss:cn-north-4:p:dependency:d:1", "urn:fss:cn-north-4:p:dependency:e:2"]
+  bb:
+    runtime: Python3.10
+    handler: index.handler
+    code: *c
+    dependencies: *deps
+  cc:
+    runtime: Python3.10
+    handler: index.handler
+    code: *c
+    memory_size: &m 100
+  dd:
+    runtime: Python3.10
+    handler: index.handler
+    code: {path: ./src}
+    memory_size: *m
+    dependencies: [*deps]
+`
+	_, errs, _ := load(t, y, manifest.Options{})
+	want := []string{
+		"5:21 functions.aa.code.path: ./nowhere does not exist",
+		"10:11 functions.bb.code.path: ./nowhere does not exist (in *c, the anchor &c at line 5)",
+		"15:11 functions.cc.code.path: ./nowhere does not exist (in *c, the anchor &c at line 5)",
+		"16:18 functions.cc.memory_size: 100 is not a valid size (128, 256, ... 4096)",
+		"21:18 functions.dd.memory_size: 100 is not a valid size (128, 256, ... 4096) (in *m, the anchor &m at line 16)",
+		"22:20 functions.dd.dependencies[0]: must be a single value, got a list (in *deps, the anchor &deps at line 6)",
+	}
+	var got []string
+	for _, e := range errs {
+		got = append(got, fmt.Sprintf("%d:%d %s: %s", e.Line, e.Col, e.Path, e.Msg))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Without the errors, the list alias gives bb the same dependencies.
+	y = strings.NewReplacer("./nowhere", "./src", "&m 100", "&m 128", "dependencies: [*deps]", "dependencies: *deps").Replace(y)
+	pr, errs, _ := load(t, y, manifest.Options{})
+	if errs != nil {
+		t.Fatal(list(errs))
+	}
+	for _, f := range pr.Functions {
+		if f.Name != "cc" && (len(f.Dependencies) != 2 || f.Dependencies[1] != "urn:fss:cn-north-4:p:dependency:e:2") {
+			t.Errorf("%s: dependencies %q", f.Name, f.Dependencies)
+		}
+	}
+}
+
+// A code path that cannot be used says why: a dangling or looping symlink
+// is not reported as missing or outside the project.
+func TestCodePathProblems(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		setup func(dir string) error
+		msg   string
+	}{
+		{"loop", func(dir string) error {
+			if err := os.Symlink("b", filepath.Join(dir, "a")); err != nil {
+				return err
+			}
+			return os.Symlink("a", filepath.Join(dir, "b"))
+		}, "./a is a loop of symlinks: following them never reaches a file or directory"},
+		{"self", func(dir string) error { return os.Symlink("a", filepath.Join(dir, "a")) }, "./a is a loop of symlinks: following them never reaches a file or directory"},
+		{"dangling", func(dir string) error { return os.Symlink("gone", filepath.Join(dir, "a")) }, "./a is a symlink to something that does not exist"},
+		{"missing", func(dir string) error { return nil }, "./a does not exist"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := project(t, strings.Replace(fn, "./src", "./a", 1))
+			if err := tt.setup(filepath.Dir(path)); err != nil {
+				t.Fatal(err)
+			}
+			_, errs, _ := loadFile(t, path, manifest.Options{})
+			if len(errs) != 1 || errs[0].Msg != tt.msg || errs[0].Line != 5 || errs[0].Col != 18 {
+				t.Fatalf("want 5:18 %q, got%s", tt.msg, list(errs))
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
 
+	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 )
 
@@ -141,5 +143,82 @@ func TestManifestDocCoversSchema(t *testing.T) {
 	}
 	if len(keys) < 30 {
 		t.Fatalf("only %d keys found in the schema", len(keys))
+	}
+}
+
+// The schema's runtime list is fgsspec's, so editors and validate agree.
+func TestSchemaRuntimes(t *testing.T) {
+	var schema map[string]any
+	if err := json.Unmarshal(manifest.Schema, &schema); err != nil {
+		t.Fatal(err)
+	}
+	runtime := schema["$defs"].(map[string]any)["function"].(map[string]any)["properties"].(map[string]any)["runtime"]
+	var enum []string
+	var find func(v any)
+	find = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if e, ok := x["enum"].([]any); ok {
+				for _, r := range e {
+					enum = append(enum, r.(string))
+				}
+			}
+			for _, c := range x {
+				find(c)
+			}
+		case []any:
+			for _, c := range x {
+				find(c)
+			}
+		}
+	}
+	find(runtime)
+	if !slices.Equal(enum, fgsspec.Runtimes) {
+		t.Fatalf("schema runtimes %v, fgsspec %v", enum, fgsspec.Runtimes)
+	}
+	doc, err := os.ReadFile("../docs/manifest.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := string(doc)
+	if i := strings.Index(section, "### Runtimes"); i >= 0 {
+		section = section[i:]
+	}
+	if i := strings.Index(section, "### Handlers"); i >= 0 {
+		section = section[:i]
+	}
+	var listed []string
+	for _, m := range regexp.MustCompile("`([^`\n]+)`").FindAllStringSubmatch(section, -1) {
+		if fgsspec.IsRuntime(m[1]) && !slices.Contains(listed, m[1]) {
+			listed = append(listed, m[1])
+		}
+	}
+	if len(listed) != len(fgsspec.Runtimes) {
+		t.Errorf("docs/manifest.md names %d of the %d runtimes", len(listed), len(fgsspec.Runtimes))
+	}
+}
+
+// The schema takes a null wherever the manifest does (not set, or an
+// empty container), and fgsspec's name rules.
+func TestSchemaNulls(t *testing.T) {
+	s := compileSchema(t)
+	for _, good := range []string{
+		"functions: {hello: {runtime: Python3.10, environment: {A: ~}, memory_size: ~, func_vpc: ~, publish: ~, aliases: {live: ~}}}",
+		"functions:\n  hello:\n",
+		"region: ~\ndefaults:\nfunctions: {hello: {}}\nenvironments:\n  prod:\n    functions:\n      hello:\n",
+	} {
+		if err := s.Validate(yamlToJSON(t, good, []byte(good))); err != nil {
+			t.Errorf("schema refuses %q: %v", good, err)
+		}
+	}
+	for _, bad := range []string{
+		"functions: {hello: {aliases: {live-: {version: latest}}}}",
+		"functions: {a: {}}",
+		"functions: {hello: {runtime: Python3.12}}",
+		"functions: {hello: {mount_config: {mount_user: {user_id: 1000, user_group_id: 1}}}}",
+	} {
+		if err := s.Validate(yamlToJSON(t, bad, []byte(bad))); err == nil {
+			t.Errorf("schema accepts %q", bad)
+		}
 	}
 }

@@ -216,7 +216,7 @@ func TestRuntimeChange(t *testing.T) {
 	w := newWorld(t)
 	w.write(release("v1"), "1")
 	w.apply()
-	w.write(strings.Replace(release("v1"), "Python3.10", "Python3.12", 1), "1")
+	w.write(strings.Replace(release("v1"), "Python3.10", "Python3.9", 1), "1")
 	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "hello: runtime cannot change in place") {
 		t.Fatalf("err = %v", err)
 	}
