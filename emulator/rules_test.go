@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 )
 
 func TestRule01SecretsAndTheFullReplace(t *testing.T) {
@@ -255,7 +257,7 @@ func TestRule09DigestOfTheBytes(t *testing.T) {
 
 func TestRule10Runtimes(t *testing.T) {
 	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
-		for i, r := range runtimes {
+		for i, r := range fgsspec.Runtimes {
 			b := createReq(t, fmt.Sprint("fn", i), "x")
 			b["runtime"] = r
 			if r := c.do("POST", "/functions", b); r.status != 200 {
