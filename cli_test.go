@@ -3,13 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/hashicorp/go-multierror"
-
-	"github.com/fgsdeploy/fgsdeploy/manifest"
 )
 
 func TestErrorList(t *testing.T) {
@@ -41,36 +38,6 @@ func TestErrorList(t *testing.T) {
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: errorList = %q, want %q", tt.name, got, tt.want)
 		}
-	}
-}
-
-func TestRelPath(t *testing.T) {
-	ws := t.TempDir()
-	g := &githubActions{Workspace: ws}
-	for in, want := range map[string]string{
-		filepath.Join(ws, "services", "api", "function.yaml"): "services/api/function.yaml",
-		filepath.Join(ws, "function.yaml"):                    "function.yaml",
-		filepath.Join(filepath.Dir(ws), "elsewhere.yaml"):     "../elsewhere.yaml",
-	} {
-		if got := g.relPath(in); got != want {
-			t.Errorf("relPath(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestAnnotateEscapes(t *testing.T) {
-	var b syncBuffer
-	g := &githubActions{Workspace: "/w"}
-	g.Annotate(&b, errors.Join(
-		&manifest.Error{File: "/w/a,b:c.yaml", Line: 3, Col: 4, Path: "functions.x", Msg: "100% wrong\nsecond line"},
-		&manifest.Error{File: "/w/f.yaml", Msg: "invalid YAML"},
-		errors.New("read hello: 50% done\r\n"),
-	))
-	want := "::error file=a%2Cb%3Ac.yaml,line=3,col=4::functions.x: 100%25 wrong%0Asecond line\n" +
-		"::error file=f.yaml::invalid YAML\n" +
-		"::error title=fgsdeploy::read hello: 50%25 done%0D%0A\n"
-	if got := b.String(); got != want {
-		t.Errorf("annotations:\n%s\nwant:\n%s", got, want)
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/applier"
 	"github.com/fgsdeploy/fgsdeploy/codezip"
 	"github.com/fgsdeploy/fgsdeploy/emulator"
+	"github.com/fgsdeploy/fgsdeploy/ghactions"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/planner"
 )
@@ -470,8 +471,8 @@ func applySummary(c *cli.Context, rep *applier.Report) error {
 }
 
 // githubOf returns the GitHub Actions settings run found, or nil.
-func githubOf(c *cli.Context) *githubActions {
-	g, _ := c.App.Metadata["github"].(*githubActions)
+func githubOf(c *cli.Context) *ghactions.Step {
+	g, _ := c.App.Metadata["github"].(*ghactions.Step)
 	return g
 }
 

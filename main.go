@@ -19,6 +19,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/ghactions"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 )
 
@@ -68,7 +69,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		completeWords(app, args[1:len(args)-1], stdout)
 		return 0
 	}
-	gh := githubFromEnv(os.Getenv, startDir)
+	gh := ghactions.FromEnv(os.Getenv, startDir)
 	app.Metadata = map[string]any{"github": gh}
 	args = flagsFirst(app, args)
 	cmd := commandOf(app, args)
@@ -93,14 +94,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		writeJSONErrors(stdout, err, startDir)
 	}
 	if gh != nil {
-		gh.Annotate(stderr, err)
+		gh.Annotate(stderr, errorList(err))
 		var done *summarized
 		if !errors.As(err, &done) {
 			name := ""
 			if cmd != nil {
 				name = cmd.Name
 			}
-			if serr := gh.SummarizeFailure(name, err); serr != nil {
+			if serr := gh.SummarizeFailure(name, errorList(err)); serr != nil {
 				printError(stderr, serr)
 			}
 		}
@@ -218,11 +219,10 @@ func writeJSONErrors(w io.Writer, err error, startDir string) {
 		Errors        []jsonError `json:"errors"`
 		Hint          string      `json:"hint,omitempty"`
 	}{FormatVersion: "1", Errors: []jsonError{}, Hint: hintOf(err)}
-	rel := githubActions{Workspace: startDir}
 	for _, e := range errorList(err) {
 		var m *manifest.Error
 		if errors.As(e, &m) {
-			doc.Errors = append(doc.Errors, jsonError{Message: manifestMessage(m), File: rel.relPath(m.File), Line: m.Line, Col: m.Col, Path: m.Path})
+			doc.Errors = append(doc.Errors, jsonError{Message: m.Detail(), File: ghactions.RelPath(startDir, m.File), Line: m.Line, Col: m.Col, Path: m.Path})
 			continue
 		}
 		doc.Errors = append(doc.Errors, jsonError{Message: e.Error()})
