@@ -17,7 +17,7 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/emulator"
-	"github.com/fgsdeploy/fgsdeploy/planner"
+	"github.com/fgsdeploy/fgsdeploy/release"
 )
 
 // The release history test replays a monorepo's history through the CLI,
@@ -402,7 +402,7 @@ func (h *history) check(step int, when string) {
 			h.t.Fatal(err)
 		}
 		var got, want []string
-		for _, v := range planner.NewestFirst(vs) {
+		for _, v := range release.NewestFirst(vs) {
 			got = append(got, v.Version)
 		}
 		slices.Reverse(got)
@@ -423,7 +423,7 @@ func (h *history) check(step int, when string) {
 			}
 		}
 		sort.Strings(weights)
-		_, prev := planner.SplitAliasDescription(a.Description)
+		_, prev := release.SplitAliasDescription(a.Description)
 		wantWeights := []string(nil)
 		if m.canary != "" {
 			wantWeights = []string{m.canary}

@@ -5,16 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
-	"github.com/fgsdeploy/fgsdeploy/applier"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
-	"github.com/fgsdeploy/fgsdeploy/planner"
+	"github.com/fgsdeploy/fgsdeploy/release"
 )
 
 // functionArg connects and returns the URN of the function named by the
@@ -98,39 +96,16 @@ func versionsCmd(stdout, stderr io.Writer) *cli.Command {
 			if err != nil {
 				return fmt.Errorf("list aliases of %s: %w", fn.Name, err)
 			}
-			// latest first, then newest first; versions of one timestamp
-			// keep the API's (publish) order, reversed.
-			published := planner.NewestFirst(vs)
-			for _, v := range vs {
-				if v.Version == planner.Latest {
-					published = append([]apiclient.Version{v}, published...)
+			l := release.List(vs, as)
+			out := make([]versionJSON, 0, len(l.Versions))
+			for _, v := range l.Versions {
+				ws := []aliasWeight{}
+				for _, r := range v.Routes {
+					ws = append(ws, aliasWeight{r.Alias, r.Weight, r.ByRule})
 				}
+				out = append(out, versionJSON{v.Version.Version, v.Description, v.Digest, v.CodeSize, v.LastModified, ws})
 			}
-			vs = published
-			sort.Slice(as, func(i, j int) bool { return as[i].Name < as[j].Name })
-			weights := map[string][]aliasWeight{}
-			for _, a := range as {
-				extra := 0
-				for v, w := range a.AdditionalVersionWeights {
-					if w > 0 {
-						weights[v] = append(weights[v], aliasWeight{Name: a.Name, Weight: w})
-						extra += w
-					}
-				}
-				for v := range a.AdditionalVersionStrategy {
-					weights[v] = append(weights[v], aliasWeight{Name: a.Name, ByRule: true})
-				}
-				weights[a.Version] = append(weights[a.Version], aliasWeight{Name: a.Name, Weight: 100 - extra})
-			}
-			out := make([]versionJSON, 0, len(vs))
-			for _, v := range vs {
-				ws := weights[v.Version]
-				sort.Slice(ws, func(i, j int) bool { return ws[i].Name < ws[j].Name })
-				if ws == nil {
-					ws = []aliasWeight{}
-				}
-				out = append(out, versionJSON{v.Version, v.Description, v.Digest, v.CodeSize, v.LastModified, ws})
-			}
+			as = l.Aliases
 			if format == "json" {
 				enc := json.NewEncoder(stdout)
 				enc.SetIndent("", "  ")
@@ -168,13 +143,13 @@ func versionsCmd(stdout, stderr io.Writer) *cli.Command {
 			fmt.Fprintln(tw, "ALIAS\tROUTES\tROLLBACK TO")
 			for _, a := range as {
 				back := "(none recorded: name one with rollback --to)"
-				switch to, callsOff := applier.RollbackTarget(a); {
+				switch to, callsOff := release.RollbackTarget(a); {
 				case callsOff:
 					back = to + " (calls off the canary)"
 				case to != "":
 					back = to
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, applier.Describe(a), back)
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, release.Describe(a), back)
 			}
 			return tw.Flush()
 		},
@@ -194,10 +169,10 @@ func aliasesJSON(as []apiclient.Alias) []map[string]any {
 		// Where rollback (without --to) would send the alias: its main
 		// version when that calls off a canary, else the recorded
 		// previous version.
-		if _, prev := planner.SplitAliasDescription(a.Description); prev != "" {
+		if _, prev := release.SplitAliasDescription(a.Description); prev != "" {
 			m["previous"] = prev
 		}
-		if to, callsOff := applier.RollbackTarget(a); to != "" {
+		if to, callsOff := release.RollbackTarget(a); to != "" {
 			m["rollback_to"] = to
 			m["rollback_calls_off_canary"] = callsOff
 		}
@@ -208,7 +183,7 @@ func aliasesJSON(as []apiclient.Alias) []map[string]any {
 
 // aliasAction connects, picks the alias and runs move, printing the alias's
 // routing before and after: the body of promote and rollback.
-func aliasAction(stdout, stderr io.Writer, verb string, move func(c *cli.Context, api *apiclient.Client, urn, alias string) (*applier.AliasMove, error)) cli.ActionFunc {
+func aliasAction(stdout, stderr io.Writer, verb string, move func(c *cli.Context, api *apiclient.Client, urn, alias string) (*release.AliasMove, error)) cli.ActionFunc {
 	return func(c *cli.Context) error {
 		s, fn, urn, err := functionArg(c, stderr)
 		if err != nil {
@@ -220,7 +195,7 @@ func aliasAction(stdout, stderr io.Writer, verb string, move func(c *cli.Context
 			return err
 		}
 		m, err := move(c, s.client, urn, alias)
-		if errors.Is(err, applier.ErrNoPrevious) {
+		if errors.Is(err, release.ErrNoPrevious) {
 			return withHint(fmt.Errorf("%s %s: alias %s: %w", verb, fn.Name, alias, err), "name the version with --to (see: fgsdeploy versions %s)", fn.Name)
 		}
 		if err != nil {
@@ -230,7 +205,7 @@ func aliasAction(stdout, stderr io.Writer, verb string, move func(c *cli.Context
 			fmt.Fprintf(stdout, "%s: alias %s is already wholly on %s, the newest version: nothing to %s\n", fn.Name, alias, m.Before.Version, verb)
 			return nil
 		}
-		fmt.Fprintf(stdout, "%s: alias %s: %s -> %s\n", fn.Name, alias, applier.Describe(m.Before), applier.Describe(m.After))
+		fmt.Fprintf(stdout, "%s: alias %s: %s -> %s\n", fn.Name, alias, release.Describe(m.Before), release.Describe(m.After))
 		return nil
 	}
 }
@@ -241,8 +216,8 @@ func promoteCmd(stdout, stderr io.Writer) *cli.Command {
 		Usage:     "move a canary alias wholly to its canary version",
 		ArgsUsage: "NAME",
 		Flags:     flags(commonFlags(), remoteFlags(), []cli.Flag{&cli.StringFlag{Name: "alias", Usage: "the alias `A` (default: the function's only alias)"}}),
-		Action: aliasAction(stdout, stderr, "promote", func(c *cli.Context, api *apiclient.Client, urn, alias string) (*applier.AliasMove, error) {
-			return applier.Promote(c.Context, api, urn, alias)
+		Action: aliasAction(stdout, stderr, "promote", func(c *cli.Context, api *apiclient.Client, urn, alias string) (*release.AliasMove, error) {
+			return release.Promote(c.Context, api, urn, alias)
 		}),
 	}
 }
@@ -256,8 +231,8 @@ func rollbackCmd(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "alias", Usage: "the alias `A` (default: the function's only alias)"},
 			&cli.StringFlag{Name: "to", Usage: "point the alias at `VERSION`"},
 		}),
-		Action: aliasAction(stdout, stderr, "rollback", func(c *cli.Context, api *apiclient.Client, urn, alias string) (*applier.AliasMove, error) {
-			return applier.Rollback(c.Context, api, urn, alias, c.String("to"))
+		Action: aliasAction(stdout, stderr, "rollback", func(c *cli.Context, api *apiclient.Client, urn, alias string) (*release.AliasMove, error) {
+			return release.Rollback(c.Context, api, urn, alias, c.String("to"))
 		}),
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/release"
 )
 
 // AliasOp is one alias to create or update.
@@ -31,7 +32,7 @@ func planAliases(fp *FunctionPlan, f *manifest.Function, st *versionState, publi
 		cur, exists := st.aliases[name]
 		userDesc, prev := "", ""
 		if exists {
-			userDesc, prev = SplitAliasDescription(cur.Description)
+			userDesc, prev = release.SplitAliasDescription(cur.Description)
 		}
 		if a.Description != "" {
 			userDesc = a.Description
@@ -50,7 +51,7 @@ func planAliases(fp *FunctionPlan, f *manifest.Function, st *versionState, publi
 			default:
 				target, wholly = st.versions[0].Version, true // the newest version: nothing new to canary
 			}
-		case Latest:
+		case release.Latest:
 		default:
 			if st.find(target) == nil && target != published {
 				return nil, fmt.Errorf("%s: alias %s points at version %s, which does not exist", f.Name, name, target)
@@ -62,7 +63,7 @@ func planAliases(fp *FunctionPlan, f *manifest.Function, st *versionState, publi
 			next.Version = cur.Version
 			next.AdditionalVersionWeights = maps.Clone(cur.AdditionalVersionWeights)
 			next.AdditionalVersionStrategy = maps.Clone(cur.AdditionalVersionStrategy)
-		case !exists && a.Canary > 0 && target != Latest && !wholly:
+		case !exists && a.Canary > 0 && target != release.Latest && !wholly:
 			// A new canary alias keeps the newest other version, as an
 			// existing one keeps its current version; with none, it
 			// starts wholly on the target.
@@ -73,7 +74,7 @@ func planAliases(fp *FunctionPlan, f *manifest.Function, st *versionState, publi
 				firstCanary = append(firstCanary, name)
 			}
 		case !exists:
-		case a.Canary > 0 && target != Latest && cur.Version != target:
+		case a.Canary > 0 && target != release.Latest && cur.Version != target:
 			// Keep the stable version, send Canary% to the new one.
 			next.Version = cur.Version
 			next.AdditionalVersionWeights = map[string]int{target: a.Canary}
@@ -81,7 +82,7 @@ func planAliases(fp *FunctionPlan, f *manifest.Function, st *versionState, publi
 		if exists && next.Version != cur.Version {
 			prev = cur.Version
 		}
-		next.Description = AliasDescription(userDesc, prev)
+		next.Description = release.AliasDescription(userDesc, prev)
 		want[name] = next
 		if exists && aliasEqual(cur, next) {
 			continue
@@ -193,22 +194,12 @@ func aliasEqual(a, b apiclient.Alias) bool {
 			return false
 		}
 	}
-	return maps.Equal(nonZero(a.AdditionalVersionWeights), nonZero(b.AdditionalVersionWeights))
-}
-
-func nonZero(m map[string]int) map[string]int {
-	out := map[string]int{}
-	for k, v := range m {
-		if v != 0 {
-			out[k] = v
-		}
-	}
-	return out
+	return maps.Equal(release.Weights(a), release.Weights(b))
 }
 
 func aliasView(a apiclient.Alias) any {
 	m := map[string]any{"version": a.Version}
-	if w := nonZero(a.AdditionalVersionWeights); len(w) > 0 {
+	if w := release.Weights(a); len(w) > 0 {
 		m["weights"] = w
 	}
 	if len(a.AdditionalVersionStrategy) > 0 {

@@ -43,25 +43,6 @@ func TestFingerprint(t *testing.T) {
 	}
 }
 
-func TestAliasDescription(t *testing.T) {
-	tests := []struct{ user, prev, want string }{
-		{"", "", ""},
-		{"", "v1", "fgsdeploy:previous=v1"},
-		{"production traffic", "v1.2-rc", "production traffic (fgsdeploy:previous=v1.2-rc)"},
-		{"production traffic", "", "production traffic"},
-	}
-	for _, tt := range tests {
-		got := AliasDescription(tt.user, tt.prev)
-		if got != tt.want {
-			t.Errorf("AliasDescription(%q, %q) = %q, want %q", tt.user, tt.prev, got, tt.want)
-		}
-		u, p := SplitAliasDescription(got)
-		if u != tt.user || p != tt.prev {
-			t.Errorf("SplitAliasDescription(%q) = %q, %q; want %q, %q", got, u, p, tt.user, tt.prev)
-		}
-	}
-}
-
 // A function read back right after it was written with the declared values
 // must plan as no change, whatever defaults the server filled in.
 func TestLiveEqualsDesiredIsNoChange(t *testing.T) {

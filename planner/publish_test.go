@@ -10,6 +10,7 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/applier"
 	"github.com/fgsdeploy/fgsdeploy/planner"
+	"github.com/fgsdeploy/fgsdeploy/release"
 )
 
 // twoServices is the monorepo: two functions sharing a release
@@ -100,7 +101,7 @@ func TestPublishedAliasKeepsARollback(t *testing.T) {
 	w.apply()
 	w.writeServices("bbb222", "a2", "b1")
 	w.apply()
-	if _, err := applier.Rollback(ctx, w.client, w.client.FunctionURN("default", "svc-a"), "live", ""); err != nil {
+	if _, err := release.Rollback(ctx, w.client, w.client.FunctionURN("default", "svc-a"), "live", ""); err != nil {
 		t.Fatal(err)
 	}
 	w.writeServices("ccc333", "a2", "b2") // svc-a untouched
@@ -163,12 +164,12 @@ func TestConfigOnlyChangePublishesNothing(t *testing.T) {
 	w := newWorld(t)
 	y := "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    memory_size: MEM\n    code: {path: ./src}\n" +
 		"    publish: {version: VERSION}\n    aliases:\n      live: {version: $published}\n"
-	release := func(v, mem string) string {
+	manifestAt := func(v, mem string) string {
 		return strings.NewReplacer("VERSION", v, "MEM", mem).Replace(y)
 	}
-	w.write(release("v1", "256"), "1")
+	w.write(manifestAt("v1", "256"), "1")
 	w.apply()
-	w.write(release("v2", "512"), "1")
+	w.write(manifestAt("v2", "512"), "1")
 	p, err := w.plan()
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +186,7 @@ func TestConfigOnlyChangePublishesNothing(t *testing.T) {
 	if err != nil || p.HasChanges() || !strings.Contains(text(p), "  hello: nothing to publish: the code has not changed since v1, only the config;") {
 		t.Fatalf("re-plan: %v\n%s", err, text(p))
 	}
-	w.write(release("v3", "512"), "3")
+	w.write(manifestAt("v3", "512"), "3")
 	w.apply()
 	if a := w.alias("hello", "live"); a.Version != "v3" {
 		t.Fatalf("live on %s", a.Version)

@@ -6,50 +6,26 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"sort"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/release"
 )
 
 // DefaultVersionCap is FunctionGraph's limit on versions per function,
 // latest included (fgs-api.md: the Constraints page says 20).
 const DefaultVersionCap = 20
 
-// Latest is the unpublished, mutable version.
-const Latest = "latest"
+// Latest and NewestFirst are release's; applier/apply.go still names them
+// here.
+const Latest = release.Latest
+
+// NewestFirst is release.NewestFirst.
+func NewestFirst(vs []apiclient.Version) []apiclient.Version { return release.NewestFirst(vs) }
 
 // PendingVersion stands for the name FunctionGraph gives an unnamed publish;
 // apply replaces it with the published version's name.
 const PendingVersion = "(to be published)"
-
-// previousRe finds fgsdeploy's record of an alias's previous version in the
-// alias description, where promote and rollback read it.
-var previousRe = regexp.MustCompile(`\s*\(?fgsdeploy:previous=([A-Za-z0-9_.-]+)\)?$`)
-
-// AliasDescription joins a user's description and the record of the
-// version the alias pointed at before.
-func AliasDescription(user, previous string) string {
-	if previous == "" {
-		return user
-	}
-	rec := "fgsdeploy:previous=" + previous
-	if user == "" {
-		return rec
-	}
-	return user + " (" + rec + ")"
-}
-
-// SplitAliasDescription returns the user's part of an alias description
-// and the recorded previous version ("" when none).
-func SplitAliasDescription(d string) (user, previous string) {
-	m := previousRe.FindStringSubmatchIndex(d)
-	if m == nil {
-		return d, ""
-	}
-	return d[:m[0]], d[m[2]:m[3]]
-}
 
 // versionState is what release planning knows about a live function.
 type versionState struct {
@@ -86,26 +62,11 @@ func readVersionState(ctx context.Context, api API, urn string) (*versionState, 
 	if err != nil {
 		return nil, fmt.Errorf("list aliases: %w", err)
 	}
-	st := &versionState{versions: NewestFirst(vs), aliases: map[string]apiclient.Alias{}}
+	st := &versionState{versions: release.NewestFirst(vs), aliases: map[string]apiclient.Alias{}}
 	for _, a := range as {
 		st.aliases[a.Name] = a
 	}
 	return st, nil
-}
-
-// NewestFirst returns the published versions of a version list, latest
-// left out, newest first: by last_modified, and for versions published
-// within the same timestamp by their order in the list (publish order),
-// never by name ("v10" sorts before "v9").
-func NewestFirst(vs []apiclient.Version) []apiclient.Version {
-	var out []apiclient.Version
-	for i := len(vs) - 1; i >= 0; i-- {
-		if vs[i].Version != Latest {
-			out = append(out, vs[i])
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].LastModified > out[j].LastModified })
-	return out
 }
 
 // fingerprint hashes versions and aliases for saved-plan preconditions.
@@ -130,7 +91,7 @@ func referenced(aliases map[string]apiclient.Alias) map[string]bool {
 	out := map[string]bool{}
 	for _, a := range aliases {
 		out[a.Version] = true
-		if _, prev := SplitAliasDescription(a.Description); prev != "" {
+		if _, prev := release.SplitAliasDescription(a.Description); prev != "" {
 			out[prev] = true
 		}
 		for v := range a.AdditionalVersionWeights {

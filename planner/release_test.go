@@ -18,6 +18,7 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/emulator"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/planner"
+	"github.com/fgsdeploy/fgsdeploy/release"
 )
 
 const pid = "0123456789abcdef0123456789abcdef"
@@ -99,7 +100,7 @@ const releaseYAML = `functions:
       live: {version: $published, canary: 10}
 `
 
-func release(v string) string { return strings.Replace(releaseYAML, "VERSION", v, 1) }
+func releaseManifest(v string) string { return strings.Replace(releaseYAML, "VERSION", v, 1) }
 
 // versionNames lists the function's published versions, oldest first.
 func (w *world) versionNames(fn string) string {
@@ -160,19 +161,19 @@ func TestKeepCountsOnlyUnprotectedVersions(t *testing.T) {
 // equal to latest is reused, not published again.
 func TestNamedVersionRules(t *testing.T) {
 	w := newWorld(t)
-	w.write(release("v1"), "1")
+	w.write(releaseManifest("v1"), "1")
 	w.apply()
 	p, err := w.plan()
 	if err != nil || p.HasChanges() {
 		t.Fatalf("re-plan: %v\n%s", err, text(p))
 	}
-	w.write(release("v1"), "changed")
+	w.write(releaseManifest("v1"), "changed")
 	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "hello: version v1 already exists with other code: give this release another version name") {
 		t.Fatalf("err = %v", err)
 	}
 	// Same code, new name: FunctionGraph would answer FSS.1016. Nothing is
 	// published, nothing fails, and the plan says so.
-	w.write(release("v2"), "1")
+	w.write(releaseManifest("v2"), "1")
 	p, err = w.plan()
 	if err != nil || p.HasChanges() || !strings.Contains(text(p), "  hello: unchanged, nothing to publish\n") {
 		t.Fatalf("plan: %v\n%s", err, text(p))
@@ -183,7 +184,7 @@ func TestNamedVersionRules(t *testing.T) {
 func TestVersionCap(t *testing.T) {
 	w := newWorld(t)
 	w.cap = 3
-	y := strings.Replace(release("v${V}"), "keep: 1", "keep: 0", 1)
+	y := strings.Replace(releaseManifest("v${V}"), "keep: 1", "keep: 0", 1)
 	noAlias := strings.Replace(y, "    aliases:\n      live: {version: $published, canary: 10}\n", "", 1)
 	for i, code := range []string{"1", "2"} {
 		w.write(strings.Replace(noAlias, "${V}", string(rune('1'+i)), 1), code)
@@ -214,9 +215,9 @@ func TestVersionCap(t *testing.T) {
 // A changed runtime is a plan error naming the function.
 func TestRuntimeChange(t *testing.T) {
 	w := newWorld(t)
-	w.write(release("v1"), "1")
+	w.write(releaseManifest("v1"), "1")
 	w.apply()
-	w.write(strings.Replace(release("v1"), "Python3.10", "Python3.9", 1), "1")
+	w.write(strings.Replace(releaseManifest("v1"), "Python3.10", "Python3.9", 1), "1")
 	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "hello: runtime cannot change in place") {
 		t.Fatalf("err = %v", err)
 	}
@@ -227,7 +228,7 @@ func TestRuntimeChange(t *testing.T) {
 func TestNewestVersionWithinOneTimestamp(t *testing.T) {
 	clock := time.Now().UTC().Truncate(time.Second)
 	w := newWorldWith(t, emulator.Options{Now: func() time.Time { return clock }})
-	noAlias := strings.Replace(release("VN"), "    aliases:\n      live: {version: $published, canary: 10}\n", "", 1)
+	noAlias := strings.Replace(releaseManifest("VN"), "    aliases:\n      live: {version: $published, canary: 10}\n", "", 1)
 	noAlias = strings.Replace(noAlias, "keep: 1", "keep: 0", 1)
 	for i := 9; i <= 10; i++ {
 		w.write(strings.Replace(noAlias, "VN", fmt.Sprintf("v%d", i), 1), fmt.Sprint(i))
@@ -475,7 +476,7 @@ func TestRuleRoutedVersions(t *testing.T) {
 	if out := text(p); !strings.Contains(out, `~ alias.beta: {"rules_to":["v2"],"version":"v1"} -> {"version":"v1"}`) {
 		t.Fatalf("plan:\n%s", out)
 	}
-	if got := applier.Describe(apiclient.Alias{Version: "v1", AdditionalVersionStrategy: rules}); got != "v1 + v2 (by rule)" {
+	if got := release.Describe(apiclient.Alias{Version: "v1", AdditionalVersionStrategy: rules}); got != "v1 + v2 (by rule)" {
 		t.Fatalf("Describe: %q", got)
 	}
 }
