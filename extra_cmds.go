@@ -9,8 +9,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fgsdeploy/fgsdeploy/importer"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
-	"github.com/fgsdeploy/fgsdeploy/planner"
 )
 
 func schemaCmd(stdout io.Writer) *cli.Command {
@@ -55,7 +55,7 @@ func initCmd(stdout, stderr io.Writer) *cli.Command {
 				return err
 			}
 			defer s.Close()
-			imp, err := planner.Import(c.Context, s.client, http.DefaultClient, c.String("package"), name, filepath.Dir(filepath.Join(cwd, file)))
+			imp, err := importer.Import(c.Context, s.client, http.DefaultClient, c.String("package"), name, filepath.Dir(filepath.Join(cwd, file)))
 			if err != nil {
 				return err
 			}

@@ -1,4 +1,4 @@
-package planner
+package importer
 
 import (
 	"archive/zip"
@@ -18,16 +18,17 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/codezip"
+	"github.com/fgsdeploy/fgsdeploy/planner"
 )
 
-// ImportAPI is what Import reads.
-type ImportAPI interface {
+// API is what Import reads.
+type API interface {
 	FunctionURN(pkg, name string) string
 	GetConfig(ctx context.Context, urn string) (*apiclient.Function, error)
 	GetCode(ctx context.Context, urn string) (*apiclient.Code, error)
 }
 
-var _ ImportAPI = (*apiclient.Client)(nil)
+var _ API = (*apiclient.Client)(nil)
 
 // Imported is the result of Import.
 type Imported struct {
@@ -43,7 +44,7 @@ const maxDownload = 512 << 20
 // Import reads a live function and writes, into dir, its code and returns
 // a manifest that plans as no change against it. The code link is fetched
 // with hc; when there is none, obs code stays an obs_url.
-func Import(ctx context.Context, api ImportAPI, hc *http.Client, pkg, name, dir string) (*Imported, error) {
+func Import(ctx context.Context, api API, hc *http.Client, pkg, name, dir string) (*Imported, error) {
 	urn := api.FunctionURN(pkg, name)
 	live, err := api.GetConfig(ctx, urn)
 	if apiclient.IsNotFound(err) {
@@ -189,7 +190,8 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 		}
 		fn.Content = append(fn.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, &n)
 	}
-	c := liveConfig(live)
+	l := planner.Live(live)
+	c := l.Config
 	if pkg != "default" {
 		add("package", pkg)
 	}
@@ -208,10 +210,8 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 		add("pre_stop_handler", c.PreStopHandler)
 		add("pre_stop_timeout", c.PreStopTimeout)
 	}
-	env := parseEnv(c.UserData)
-	delete(env, FingerprintKey)
-	if len(env) > 0 {
-		add("environment", env)
+	if len(l.Environment) > 0 {
+		add("environment", l.Environment)
 	}
 	if c.Xrole != "" {
 		add("xrole", c.Xrole)
@@ -230,23 +230,23 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 		}
 		add("func_vpc", m)
 	}
-	if m := mountView(c.MountConfig); m != nil {
-		add("mount_config", m)
+	if l.Mounts != nil {
+		add("mount_config", l.Mounts)
 	}
 	if c.LogConfig != nil {
 		add("log_config", map[string]string{"group_id": c.LogConfig.GroupID, "stream_id": c.LogConfig.StreamID})
 	}
-	if n := concurrentView(c.StrategyConfig); n != 1 {
+	if n := l.ConcurrentNum; n != 1 {
 		add("concurrent_num", n)
 	}
 	if c.EphemeralStorage != 0 && c.EphemeralStorage != 512 {
 		add("ephemeral_storage", c.EphemeralStorage)
 	}
-	if n, ok := liveMaxInstances(live); ok {
-		add("max_instances", n)
+	if l.HasMaxInstances {
+		add("max_instances", l.MaxInstances)
 	}
-	if len(live.DependVersionList) > 0 {
-		add("dependencies", sortedCopy(live.DependVersionList))
+	if len(l.Dependencies) > 0 {
+		add("dependencies", l.Dependencies)
 	}
 	add("code", code)
 	if len(fn.Content) > 0 {
