@@ -1,16 +1,143 @@
 package main
 
+// Errors as users see them: one "fgsdeploy: error:" line and a hint, a JSON
+// document under --format json, each error of a list on its own.
+
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"strings"
 
 	"github.com/hashicorp/go-multierror"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/ghactions"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
 )
+
+// hinted is an error with a hint for the user.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (h *hinted) Error() string { return h.err.Error() }
+
+func (h *hinted) Unwrap() error { return h.err }
+
+func withHint(err error, format string, args ...any) error {
+	return &hinted{err: err, hint: fmt.Sprintf(format, args...)}
+}
+
+func printError(w io.Writer, err error) {
+	fmt.Fprintf(w, "fgsdeploy: error: %v\n", err)
+	if hint := hintOf(err); hint != "" {
+		fmt.Fprintf(w, "fgsdeploy: hint: %s\n", hint)
+	}
+}
+
+// hintOf is what to do about err, or "".
+func hintOf(err error) string {
+	var h *hinted
+	var ae *apiclient.APIError
+	switch {
+	case errors.As(err, &h) && h.hint != "":
+		return h.hint
+	case errors.As(err, &ae):
+		return apiHint(ae)
+	}
+	return ""
+}
+
+// apiHint says what to do about the API errors people meet first;
+// docs/troubleshooting.md has the rest.
+func apiHint(e *apiclient.APIError) string {
+	switch {
+	case e.Code == "APIG.0301" || e.Code == "APIG.0303" || (e.StatusCode == 401 && e.Code != "FSS.0401"):
+		return "the credentials were refused: check HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (temporary keys also need HUAWEICLOUD_SDK_SECURITY_TOKEN), and that this machine's clock is right"
+	case e.Code == "FSS.0403" || e.StatusCode == 403 && strings.HasPrefix(e.Code, "APIG."):
+		return "these credentials may not do this in this project: check --project-id and the IAM user's FunctionGraph permissions"
+	case e.Code == "FSS.1309":
+		return "the URN does not match the region or project of the endpoint: check --region, --project-id and --endpoint"
+	case e.Throttled():
+		return "still throttled after the retries: lower --parallelism, or try again later"
+	}
+	return ""
+}
+
+// writeJSONErrors prints err as the JSON document of a command run with
+// --format json that failed before it printed its own:
+//
+//	{"format_version": "1", "errors": [{"message", "file", "line", "col", "path"}], "hint"}
+//
+// file, line, col and path are there for manifest errors; file is relative
+// to the directory fgsdeploy was started in (before -C).
+func writeJSONErrors(w io.Writer, err error, startDir string) {
+	type jsonError struct {
+		Message string `json:"message"`
+		File    string `json:"file,omitempty"`
+		Line    int    `json:"line,omitempty"`
+		Col     int    `json:"col,omitempty"`
+		Path    string `json:"path,omitempty"`
+	}
+	doc := struct {
+		FormatVersion string      `json:"format_version"`
+		Errors        []jsonError `json:"errors"`
+		Hint          string      `json:"hint,omitempty"`
+	}{FormatVersion: "1", Errors: []jsonError{}, Hint: hintOf(err)}
+	for _, e := range errorList(err) {
+		var m *manifest.Error
+		if errors.As(e, &m) {
+			doc.Errors = append(doc.Errors, jsonError{Message: m.Detail(), File: ghactions.RelPath(startDir, m.File), Line: m.Line, Col: m.Col, Path: m.Path})
+			continue
+		}
+		doc.Errors = append(doc.Errors, jsonError{Message: e.Error()})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(doc)
+}
+
+// manifestErrors is every problem of a manifest, printed one per line
+// after the usual prefix. It unwraps to the *manifest.Error values, so
+// that each is annotated (and reported in JSON) on its own.
+type manifestErrors []error
+
+func (m manifestErrors) Error() string {
+	lines := make([]string, len(m))
+	for i, e := range m {
+		lines[i] = e.Error()
+	}
+	return fmt.Sprintf("manifest has %d error%s:\n%s", len(lines), plural(len(lines)), strings.Join(lines, "\n"))
+}
+
+func (m manifestErrors) Unwrap() []error { return m }
+
+// manifestError returns the manifest's problems as manifestErrors, or err
+// as it is when it holds none.
+func manifestError(err error) error {
+	var me *multierror.Error
+	if errors.As(err, &me) && len(me.Errors) > 0 {
+		return manifestErrors(me.Errors)
+	}
+	return err
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
 
 // summarized marks an error whose failures the step summary names already
 // (the apply report), so that SummarizeFailure is not called for it again.
 type summarized struct{ err error }
 
 func (s *summarized) Error() string { return s.err.Error() }
+
 func (s *summarized) Unwrap() error { return s.err }
 
 // errorList returns the errors err holds, each to be reported once: the

@@ -13,17 +13,6 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 )
 
-func schemaCmd(stdout io.Writer) *cli.Command {
-	return &cli.Command{
-		Name:  "schema",
-		Usage: "print the JSON Schema of function.yaml (for editors)",
-		Action: func(c *cli.Context) error {
-			_, err := stdout.Write(manifest.Schema)
-			return err
-		},
-	}
-}
-
 func initCmd(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "init",

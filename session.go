@@ -1,0 +1,138 @@
+package main
+
+// Connecting: credentials, region and endpoints from flags, environment
+// and manifest, or the embedded emulator with --local.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/emulator"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+)
+
+// Well-known credentials of the embedded emulator: it listens on loopback only.
+const (
+	localAK      = "LOCALACCESSKEY"
+	localSK      = "local-secret-key-not-a-secret"
+	localProject = "0000000000000000000000000000000a"
+	localRegion  = "local-1"
+)
+
+// session is a connected API client, with the embedded emulator when --local.
+type session struct {
+	client *apiclient.Client
+	local  *emulator.Running
+}
+
+func (s *session) Close() {
+	if s.local != nil {
+		s.local.Close()
+	}
+}
+
+// localStateDir makes <project>/.fgsdeploy/local for --local. The state
+// holds secrets (encrypted_user_data) as the real service does, so
+// .fgsdeploy/ gets a .gitignore of "*" when it is created.
+func localStateDir(project string) (string, error) {
+	top := filepath.Join(project, ".fgsdeploy")
+	dir := filepath.Join(top, "local")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("local emulator state: %w", err)
+	}
+	ignore := filepath.Join(top, ".gitignore")
+	if _, err := os.Lstat(ignore); os.IsNotExist(err) {
+		if err := os.WriteFile(ignore, []byte("*\n"), 0o644); err != nil {
+			return "", fmt.Errorf("local emulator state: %w", err)
+		}
+	}
+	return dir, nil
+}
+
+func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io.Writer) (*session, error) {
+	cfg := apiclient.Config{
+		Region:        firstNonEmpty(str(c, "region"), env("HUAWEICLOUD_SDK_REGION", "HW_REGION_NAME"), p.Region),
+		ProjectID:     firstNonEmpty(str(c, "project-id"), env("HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID"), p.ProjectID),
+		Endpoint:      firstNonEmpty(str(c, "endpoint"), env("FGSDEPLOY_ENDPOINT")),
+		IAMEndpoint:   firstNonEmpty(str(c, "iam-endpoint"), env("HUAWEICLOUD_SDK_IAM_ENDPOINT")),
+		AccessKey:     env("HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY"),
+		SecretKey:     env("HUAWEICLOUD_SDK_SK", "HW_SECRET_KEY"),
+		SecurityToken: env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN"),
+		AuthToken:     env("HW_AUTH_TOKEN"),
+		UserAgent:     "fgsdeploy/" + versionString(),
+	}
+	if boolean(c, "debug") {
+		cfg.Debug = stderr
+	}
+	if v := env("FGSDEPLOY_MAX_ATTEMPTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("FGSDEPLOY_MAX_ATTEMPTS=%q: want a whole number of at least 1", v)
+		}
+		cfg.Retry.MaxAttempts = n
+	}
+	s := &session{}
+	if boolean(c, "local") || env("FGSDEPLOY_LOCAL") == "1" {
+		stateDir, err := localStateDir(p.Dir)
+		if err != nil {
+			return nil, err
+		}
+		run, err := emulator.Start("127.0.0.1:0", emulator.Options{
+			AccessKey: localAK, SecretKey: localSK, ProjectID: localProject, Region: localRegion,
+			StateDir: stateDir, Strict: env("FGSDEPLOY_LOCAL_STRICT") == "1",
+			OnLockWait: func(path string, timeout time.Duration) {
+				fmt.Fprintf(stderr, "fgsdeploy: waiting up to %v for another fgsdeploy using %s\n", timeout, path)
+			},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("start local emulator: %w", err)
+		}
+		s.local = run
+		cfg.Endpoint, cfg.IAMEndpoint = run.URL, run.URL
+		cfg.Region, cfg.ProjectID = localRegion, localProject
+		cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken, cfg.AuthToken = localAK, localSK, "", ""
+	}
+	if cfg.Region == "" {
+		s.Close()
+		return nil, withHint(errors.New("no region"), "set --region, HUAWEICLOUD_SDK_REGION or region: in the manifest, or try --local")
+	}
+	if cfg.AuthToken == "" && (cfg.AccessKey == "" || cfg.SecretKey == "") {
+		s.Close()
+		return nil, withHint(errors.New("no credentials"), "set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (or HW_AUTH_TOKEN), or try --local")
+	}
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = "https://functiongraph." + cfg.Region + ".myhuaweicloud.com"
+	}
+	if cfg.IAMEndpoint == "" {
+		cfg.IAMEndpoint = "https://iam." + cfg.Region + ".myhuaweicloud.com"
+	}
+	client, err := apiclient.New(cfg)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if _, err := client.ProjectID(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("resolve project id: %w", err)
+	}
+	s.client = client
+	return s, nil
+}
+
+func firstNonEmpty(v ...string) string {
+	for _, s := range v {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
