@@ -11,7 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fgsdeploy/fgsdeploy/applier"
-	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/planner"
 )
 
@@ -25,144 +24,131 @@ func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			&cli.StringSliceFlag{Name: "target", Usage: "apply only function `NAME` (repeatable)"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "report as text or json (json: the plan and the prompt go to stderr)"},
 		}),
-		Action: func(c *cli.Context) error {
-			format := c.String("format")
-			if format != "text" && format != "json" {
-				return fmt.Errorf("--format %q: want text or json", format)
-			}
-			// What people read goes to stdout, unless stdout is for JSON.
-			human := stdout
-			if format == "json" {
-				human = stderr
-			}
-			if c.NArg() > 1 {
-				return fmt.Errorf("apply takes at most one plan file, got %d arguments", c.NArg())
-			}
-			if err := chdir(c); err != nil { // the plan file is in DIR too
-				return err
-			}
-			var saved *planner.Saved
-			if c.NArg() == 1 {
-				var err error
-				if saved, err = planner.LoadSaved(c.Args().First()); err != nil {
-					return err
-				}
-				if !c.IsSet("env") && saved.Env != "" {
-					c.Set("env", saved.Env)
-				}
-				if !c.IsSet("file") && saved.Manifest != "" {
-					c.Set("file", saved.Manifest)
-				}
-			}
-			only := targets(c.StringSlice("target"))
-			if saved != nil {
-				// Checked before loading: the plan's functions may not
-				// be in another manifest at all.
-				if env := str(c, "env"); saved.Env != env {
-					return withHint(fmt.Errorf("the plan was made %s, not %s", envPhrase(saved.Env), envPhrase(env)),
-						"apply a saved plan without --env (it knows its environment), or make a new plan %s", envPhrase(env))
-				}
-				if file := str(c, "file"); saved.Manifest != "" && filepath.Clean(saved.Manifest) != filepath.Clean(file) {
-					return fmt.Errorf("the plan was made from %s, not %s", saved.Manifest, file)
-				}
-				only = saved.Targets()
-			}
-			p, err := loadProject(c, manifest.Options{Functions: only})
-			var ue *manifest.UndeclaredError
-			if saved != nil && errors.As(err, &ue) {
-				return fmt.Errorf("the saved plan's %w", err)
-			}
-			if err != nil {
-				return targetError(err)
-			}
-			s, err := connect(c.Context, c, p, stderr)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			vc, err := versionCap(c)
-			if err != nil {
-				return err
-			}
-			opts := planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc, PackageProgress: packageBar(stderr)}
-			if saved != nil {
-				opts.Salt, opts.Targets = saved.Salt, saved.Targets()
-				err := saved.SameTarget(func(name string) string {
-					for _, f := range p.Functions {
-						if f.Name == name {
-							return s.client.FunctionURN(f.Package, f.Name)
-						}
-					}
-					return ""
-				})
-				if err != nil {
-					return err
-				}
-			}
-			pl, err := computePlan(c, s, p, opts)
-			if err != nil {
-				return err
-			}
-			defer pl.Close()
-			var refused []error
-			if saved != nil {
-				refused = saved.Failures()
-				var stale []error
-				pl, stale = saved.Check(pl)
-				refused = append(refused, stale...)
-			}
-			view := planner.View{Color: useColor(c, human)}
-			if !pl.HasChanges() && len(refused) == 0 && len(pl.Failures) == 0 {
-				if format == "json" {
-					return applier.Apply(c.Context, s.client, pl, applier.Options{}).WriteJSON(stdout)
-				}
-				return view.Text(stdout, pl)
-			}
-			if saved == nil {
-				// Show what is about to happen, with or without a prompt:
-				// a pipeline's log then says what each apply did.
-				if err := view.Text(human, pl); err != nil {
-					return err
-				}
-				if !pl.HasChanges() {
-					fmt.Fprintln(human) // nothing to approve: only what could not be planned to report
-				} else if !c.Bool("auto-approve") {
-					if err := confirm(c.Context, stdin, human); err != nil {
-						return err
-					}
-				} else {
-					fmt.Fprintln(human)
-				}
-			}
-			if bar := uploadBar(stderr, pl); bar != nil {
-				s.client.SetUploadProgress(bar)
-				defer bar.Finish()
-			}
-			rep := applier.Apply(c.Context, s.client, pl, applier.Options{Parallelism: integer(c, "parallelism")})
-			rep.Refuse(refused)
-			write := rep.Write
-			if format == "json" {
-				write = rep.WriteJSON
-			}
-			if err := write(stdout); err != nil {
-				return err
-			}
-			summaryErr := applySummary(c, rep)
-			if err := rep.Err(); err != nil {
-				if githubOf(c) != nil && summaryErr == nil {
-					err = &summarized{err} // the report names every failure
-				}
-				if c.Context.Err() != nil {
-					return withHint(err, "interrupted: run apply again to finish; it plans from the live state")
-				}
-				return err
-			}
-			if summaryErr != nil {
-				return summaryErr
-			}
-			return nil
-		},
+		Action: func(c *cli.Context) error { return apply(c, stdin, stdout, stderr) },
 	}
+}
+
+func apply(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
+	format := c.String("format")
+	if format != "text" && format != "json" {
+		return fmt.Errorf("--format %q: want text or json", format)
+	}
+	// What people read goes to stdout, unless stdout is for JSON.
+	human := stdout
+	if format == "json" {
+		human = stderr
+	}
+	if c.NArg() > 1 {
+		return fmt.Errorf("apply takes at most one plan file, got %d arguments", c.NArg())
+	}
+	if err := chdir(c); err != nil { // the plan file is in DIR too
+		return err
+	}
+	saved, err := savedPlan(c)
+	if err != nil {
+		return err
+	}
+	s, pl, err := planFromFlags(c, stderr, saved)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	defer pl.Close()
+	var refused []error
+	if saved != nil {
+		refused = saved.Failures()
+		var stale []error
+		pl, stale = saved.Check(pl)
+		refused = append(refused, stale...)
+	}
+	view := planner.View{Color: useColor(c, human)}
+	if !pl.HasChanges() && len(refused) == 0 && len(pl.Failures) == 0 {
+		if format == "json" {
+			return applier.Apply(c.Context, s.client, pl, applier.Options{}).WriteJSON(stdout)
+		}
+		return view.Text(stdout, pl)
+	}
+	if saved == nil { // applying a saved plan is its approval
+		if err := approve(c, stdin, human, view, pl); err != nil {
+			return err
+		}
+	}
+	if bar := uploadBar(stderr, pl); bar != nil {
+		s.client.SetUploadProgress(bar)
+		defer bar.Finish()
+	}
+	rep := applier.Apply(c.Context, s.client, pl, applier.Options{Parallelism: integer(c, "parallelism")})
+	rep.Refuse(refused)
+	return reportApply(c, stdout, format, rep)
+}
+
+// savedPlan loads the plan file apply was given, or returns nil without
+// one. The plan's environment and manifest become the run's; -e and -f,
+// when given, must name the same. That is checked before the manifest is
+// loaded: the plan's functions may not be in another manifest at all.
+func savedPlan(c *cli.Context) (*planner.Saved, error) {
+	if c.NArg() == 0 {
+		return nil, nil
+	}
+	saved, err := planner.LoadSaved(c.Args().First())
+	if err != nil {
+		return nil, err
+	}
+	if !c.IsSet("env") && saved.Env != "" {
+		c.Set("env", saved.Env)
+	}
+	if !c.IsSet("file") && saved.Manifest != "" {
+		c.Set("file", saved.Manifest)
+	}
+	if env := str(c, "env"); saved.Env != env {
+		return nil, withHint(fmt.Errorf("the plan was made %s, not %s", envPhrase(saved.Env), envPhrase(env)),
+			"apply a saved plan without --env (it knows its environment), or make a new plan %s", envPhrase(env))
+	}
+	if file := str(c, "file"); saved.Manifest != "" && filepath.Clean(saved.Manifest) != filepath.Clean(file) {
+		return nil, fmt.Errorf("the plan was made from %s, not %s", saved.Manifest, file)
+	}
+	return saved, nil
+}
+
+// approve shows what is about to happen, with or without a prompt (a
+// pipeline's log then says what each apply did), and asks for "yes"
+// unless --auto-approve.
+func approve(c *cli.Context, stdin io.Reader, human io.Writer, view planner.View, pl *planner.Plan) error {
+	if err := view.Text(human, pl); err != nil {
+		return err
+	}
+	switch {
+	case !pl.HasChanges():
+		fmt.Fprintln(human) // nothing to approve: only what could not be planned to report
+	case !c.Bool("auto-approve"):
+		return confirm(c.Context, stdin, human)
+	default:
+		fmt.Fprintln(human)
+	}
+	return nil
+}
+
+// reportApply prints the apply report in format, appends it to the step
+// summary and returns what failed.
+func reportApply(c *cli.Context, stdout io.Writer, format string, rep *applier.Report) error {
+	write := rep.Write
+	if format == "json" {
+		write = rep.WriteJSON
+	}
+	if err := write(stdout); err != nil {
+		return err
+	}
+	summaryErr := applySummary(c, rep)
+	if err := rep.Err(); err != nil {
+		if githubOf(c) != nil && summaryErr == nil {
+			err = &summarized{err} // the report names every failure
+		}
+		if c.Context.Err() != nil {
+			return withHint(err, "interrupted: run apply again to finish; it plans from the live state")
+		}
+		return err
+	}
+	return summaryErr
 }
 
 // applySummary appends the apply report to the GitHub Actions step

@@ -1,7 +1,7 @@
 package main
 
-// Errors as users see them: one "fgsdeploy: error:" line and a hint, a JSON
-// document under --format json, each error of a list on its own.
+// Errors as users see them: one "fgsdeploy: error:" line and a hint; a
+// JSON document under --format json; annotations under GitHub Actions.
 
 import (
 	"encoding/json"
@@ -130,6 +130,19 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// reportToGitHub annotates each error err holds and, unless the step
+// summary names them already, adds a section naming them to it.
+func reportToGitHub(gh *ghactions.Step, stderr io.Writer, command string, err error) {
+	gh.Annotate(stderr, errorList(err))
+	var done *summarized
+	if errors.As(err, &done) {
+		return
+	}
+	if serr := gh.SummarizeFailure(command, errorList(err)); serr != nil {
+		printError(stderr, serr)
+	}
 }
 
 // summarized marks an error whose failures the step summary names already

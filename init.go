@@ -26,10 +26,8 @@ func initCmd(stdout, stderr io.Writer) *cli.Command {
 				return fmt.Errorf("init takes one function name, got %d arguments", c.NArg())
 			}
 			name := c.Args().First()
-			if dir := str(c, "chdir"); dir != "" {
-				if err := os.Chdir(dir); err != nil {
-					return fmt.Errorf("chdir: %w", err)
-				}
+			if err := chdir(c); err != nil {
+				return err
 			}
 			file := str(c, "file")
 			if _, err := os.Stat(file); err == nil {

@@ -87,17 +87,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		writeJSONErrors(stdout, err, startDir)
 	}
 	if gh != nil {
-		gh.Annotate(stderr, errorList(err))
-		var done *summarized
-		if !errors.As(err, &done) {
-			name := ""
-			if cmd != nil {
-				name = cmd.Name
-			}
-			if serr := gh.SummarizeFailure(name, errorList(err)); serr != nil {
-				printError(stderr, serr)
-			}
+		name := ""
+		if cmd != nil {
+			name = cmd.Name
 		}
+		reportToGitHub(gh, stderr, name, err)
 	}
 	return code
 }

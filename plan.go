@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -25,49 +26,21 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 			if format != "text" && format != "json" && format != "markdown" {
 				return fmt.Errorf("--format %q: want text, json or markdown", format)
 			}
-			p, err := loadProject(c, manifest.Options{Functions: targets(c.StringSlice("target"))})
-			if err != nil {
-				return targetError(err)
-			}
-			s, err := connect(c.Context, c, p, stderr)
+			s, pl, err := planFromFlags(c, stderr, nil)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			vc, err := versionCap(c)
-			if err != nil {
-				return err
-			}
-			pl, err := computePlan(c, s, p, planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc, PackageProgress: packageBar(stderr)})
-			if err != nil {
-				return err
-			}
 			defer pl.Close()
-			view := planner.View{Color: useColor(c, stdout)}
-			switch format {
-			case "json":
-				err = view.JSON(stdout, pl)
-			case "markdown":
-				err = view.Markdown(stdout, pl)
-			default:
-				err = view.Text(stdout, pl)
-			}
-			if err != nil {
+			if err := writePlan(stdout, format, planner.View{Color: useColor(c, stdout)}, pl); err != nil {
 				return err
 			}
 			if err := planSummary(c, pl); err != nil {
 				return err
 			}
 			if out := c.String("out"); out != "" {
-				if err := planner.Save(out, pl); err != nil {
+				if err := savePlan(stdout, out, format, pl); err != nil {
 					return err
-				}
-				if format == "text" {
-					without := ""
-					if n := len(pl.Failures); n > 0 {
-						without = fmt.Sprintf(", without the %d function%s it could not plan", n, plural(n))
-					}
-					fmt.Fprintf(stdout, "Saved the plan to %s%s; apply it with: fgsdeploy apply %s\n", out, without, out)
 				}
 			}
 			if err := pl.Err(); err != nil {
@@ -81,16 +54,91 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 	}
 }
 
+// planFromFlags is what plan and apply share: it loads the functions the
+// run is for (--target, or those of saved), connects and computes their
+// plan. saved is the plan file apply was given, or nil: its functions are
+// planned again, with its salt, and must be the ones it was made for.
+// The caller closes the session and the plan.
+func planFromFlags(c *cli.Context, stderr io.Writer, saved *planner.Saved) (*session, *planner.Plan, error) {
+	only := targets(c.StringSlice("target"))
+	if saved != nil {
+		only = saved.Targets()
+	}
+	p, err := loadProject(c, manifest.Options{Functions: only})
+	var ue *manifest.UndeclaredError
+	if saved != nil && errors.As(err, &ue) {
+		return nil, nil, fmt.Errorf("the saved plan's %w", err)
+	}
+	if err != nil {
+		return nil, nil, targetError(err)
+	}
+	s, err := connect(c.Context, c, p, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	vc, err := versionCap(c)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	opts := planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc, PackageProgress: packageBar(stderr)}
+	if saved != nil {
+		opts.Salt, opts.Targets = saved.Salt, saved.Targets()
+		err := saved.SameTarget(func(name string) string {
+			for _, f := range p.Functions {
+				if f.Name == name {
+					return s.client.FunctionURN(f.Package, f.Name)
+				}
+			}
+			return ""
+		})
+		if err != nil {
+			s.Close()
+			return nil, nil, err
+		}
+	}
+	// The first interrupt is silent while the planner reads (planning
+	// changes nothing, so there is nothing to wait for): an interrupted
+	// plan is one line, planner.ErrInterrupted.
+	planning.Store(true)
+	defer planning.Store(false)
+	pl, err := planner.Compute(c.Context, s.client, p, opts)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, pl, nil
+}
+
+// writePlan prints the plan in format: text, json or markdown.
+func writePlan(w io.Writer, format string, view planner.View, pl *planner.Plan) error {
+	switch format {
+	case "json":
+		return view.JSON(w, pl)
+	case "markdown":
+		return view.Markdown(w, pl)
+	default:
+		return view.Text(w, pl)
+	}
+}
+
+// savePlan writes plan --out FILE and, under --format text, says how to
+// apply it.
+func savePlan(stdout io.Writer, out, format string, pl *planner.Plan) error {
+	if err := planner.Save(out, pl); err != nil {
+		return err
+	}
+	if format == "text" {
+		without := ""
+		if n := len(pl.Failures); n > 0 {
+			without = fmt.Sprintf(", without the %d function%s it could not plan", n, plural(n))
+		}
+		fmt.Fprintf(stdout, "Saved the plan to %s%s; apply it with: fgsdeploy apply %s\n", out, without, out)
+	}
+	return nil
+}
+
 // planSummary appends the Markdown plan to the GitHub Actions step summary.
 func planSummary(c *cli.Context, pl *planner.Plan) error {
 	return githubOf(c).AppendSummary(func(w io.Writer) error { return (planner.View{}).Markdown(w, pl) })
-}
-
-// computePlan runs the planner, with the first interrupt silent while it
-// reads (planning changes nothing, so there is nothing to wait for): an
-// interrupted plan is one line, planner.ErrInterrupted.
-func computePlan(c *cli.Context, s *session, p *manifest.Project, opts planner.Options) (*planner.Plan, error) {
-	planning.Store(true)
-	defer planning.Store(false)
-	return planner.Compute(c.Context, s.client, p, opts)
 }

@@ -57,21 +57,6 @@ func aliasArg(c *cli.Context, fn *manifest.Function) (string, error) {
 	return "", fmt.Errorf("%s declares %d aliases: name one with --alias", fn.Name, len(fn.Aliases))
 }
 
-type versionJSON struct {
-	Version      string        `json:"version"`
-	Description  string        `json:"description,omitempty"`
-	Digest       string        `json:"digest"`
-	CodeSize     int64         `json:"code_size"`
-	LastModified string        `json:"last_modified"`
-	Aliases      []aliasWeight `json:"aliases"`
-}
-
-type aliasWeight struct {
-	Name   string `json:"name"`
-	Weight int    `json:"weight"`            // percent; 0 with ByRule
-	ByRule bool   `json:"by_rule,omitempty"` // routed by request rules, not by weight
-}
-
 func versionsCmd(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "versions",
@@ -97,63 +82,86 @@ func versionsCmd(stdout, stderr io.Writer) *cli.Command {
 				return fmt.Errorf("list aliases of %s: %w", fn.Name, err)
 			}
 			l := release.List(vs, as)
-			out := make([]versionJSON, 0, len(l.Versions))
-			for _, v := range l.Versions {
-				ws := []aliasWeight{}
-				for _, r := range v.Routes {
-					ws = append(ws, aliasWeight{r.Alias, r.Weight, r.ByRule})
-				}
-				out = append(out, versionJSON{v.Version.Version, v.Description, v.Digest, v.CodeSize, v.LastModified, ws})
-			}
-			as = l.Aliases
 			if format == "json" {
 				enc := json.NewEncoder(stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"function": fn.Name, "urn": urn, "versions": out, "aliases": aliasesJSON(as)})
+				return enc.Encode(map[string]any{"function": fn.Name, "urn": urn, "versions": versionsJSON(l), "aliases": aliasesJSON(l.Aliases)})
 			}
-			tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "VERSION\tDIGEST\tSIZE\tLAST MODIFIED\tALIASES")
-			for _, v := range out {
-				var names []string
-				for _, w := range v.Aliases {
-					switch {
-					case w.ByRule:
-						names = append(names, w.Name+" (by rule)")
-					case w.Weight == 100:
-						names = append(names, w.Name)
-					default:
-						names = append(names, fmt.Sprintf("%s (%d%%)", w.Name, w.Weight))
-					}
-				}
-				d := v.Digest
-				if len(d) > 16 {
-					d = d[:16]
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", v.Version, d, v.CodeSize, v.LastModified, strings.Join(names, ", "))
-			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			if len(as) == 0 {
-				return nil
-			}
-			// Where each alias routes, and where rollback would send it.
-			fmt.Fprintln(stdout)
-			tw = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ALIAS\tROUTES\tROLLBACK TO")
-			for _, a := range as {
-				back := "(none recorded: name one with rollback --to)"
-				switch to, callsOff := release.RollbackTarget(a); {
-				case callsOff:
-					back = to + " (calls off the canary)"
-				case to != "":
-					back = to
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, release.Describe(a), back)
-			}
-			return tw.Flush()
+			return writeVersions(stdout, l)
 		},
 	}
+}
+
+// writeVersions prints the versions table and, when there are aliases,
+// where each one routes and where rollback would send it.
+func writeVersions(w io.Writer, l release.Listing) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tDIGEST\tSIZE\tLAST MODIFIED\tALIASES")
+	for _, v := range l.Versions {
+		var names []string
+		for _, r := range v.Routes {
+			switch {
+			case r.ByRule:
+				names = append(names, r.Alias+" (by rule)")
+			case r.Weight == 100:
+				names = append(names, r.Alias)
+			default:
+				names = append(names, fmt.Sprintf("%s (%d%%)", r.Alias, r.Weight))
+			}
+		}
+		d := v.Digest
+		if len(d) > 16 {
+			d = d[:16]
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", v.Version.Version, d, v.CodeSize, v.LastModified, strings.Join(names, ", "))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(l.Aliases) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ALIAS\tROUTES\tROLLBACK TO")
+	for _, a := range l.Aliases {
+		back := "(none recorded: name one with rollback --to)"
+		switch to, callsOff := release.RollbackTarget(a); {
+		case callsOff:
+			back = to + " (calls off the canary)"
+		case to != "":
+			back = to
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, release.Describe(a), back)
+	}
+	return tw.Flush()
+}
+
+type versionJSON struct {
+	Version      string        `json:"version"`
+	Description  string        `json:"description,omitempty"`
+	Digest       string        `json:"digest"`
+	CodeSize     int64         `json:"code_size"`
+	LastModified string        `json:"last_modified"`
+	Aliases      []aliasWeight `json:"aliases"`
+}
+
+type aliasWeight struct {
+	Name   string `json:"name"`
+	Weight int    `json:"weight"`            // percent; 0 with ByRule
+	ByRule bool   `json:"by_rule,omitempty"` // routed by request rules, not by weight
+}
+
+func versionsJSON(l release.Listing) []versionJSON {
+	out := make([]versionJSON, 0, len(l.Versions))
+	for _, v := range l.Versions {
+		ws := []aliasWeight{}
+		for _, r := range v.Routes {
+			ws = append(ws, aliasWeight{r.Alias, r.Weight, r.ByRule})
+		}
+		out = append(out, versionJSON{v.Version.Version, v.Description, v.Digest, v.CodeSize, v.LastModified, ws})
+	}
+	return out
 }
 
 func aliasesJSON(as []apiclient.Alias) []map[string]any {

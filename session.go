@@ -58,46 +58,20 @@ func localStateDir(project string) (string, error) {
 	return dir, nil
 }
 
+// connect returns the session a command works through: the API client,
+// configured by clientConfig or for the embedded emulator (--local), with
+// its project id resolved.
 func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io.Writer) (*session, error) {
-	cfg := apiclient.Config{
-		Region:        firstNonEmpty(str(c, "region"), env("HUAWEICLOUD_SDK_REGION", "HW_REGION_NAME"), p.Region),
-		ProjectID:     firstNonEmpty(str(c, "project-id"), env("HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID"), p.ProjectID),
-		Endpoint:      firstNonEmpty(str(c, "endpoint"), env("FGSDEPLOY_ENDPOINT")),
-		IAMEndpoint:   firstNonEmpty(str(c, "iam-endpoint"), env("HUAWEICLOUD_SDK_IAM_ENDPOINT")),
-		AccessKey:     env("HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY"),
-		SecretKey:     env("HUAWEICLOUD_SDK_SK", "HW_SECRET_KEY"),
-		SecurityToken: env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN"),
-		AuthToken:     env("HW_AUTH_TOKEN"),
-		UserAgent:     "fgsdeploy/" + versionString(),
-	}
-	if boolean(c, "debug") {
-		cfg.Debug = stderr
-	}
-	if v := env("FGSDEPLOY_MAX_ATTEMPTS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("FGSDEPLOY_MAX_ATTEMPTS=%q: want a whole number of at least 1", v)
-		}
-		cfg.Retry.MaxAttempts = n
+	cfg, err := clientConfig(c, p, stderr)
+	if err != nil {
+		return nil, err
 	}
 	s := &session{}
 	if boolean(c, "local") || env("FGSDEPLOY_LOCAL") == "1" {
-		stateDir, err := localStateDir(p.Dir)
-		if err != nil {
+		if s.local, err = startLocal(p, stderr); err != nil {
 			return nil, err
 		}
-		run, err := emulator.Start("127.0.0.1:0", emulator.Options{
-			AccessKey: localAK, SecretKey: localSK, ProjectID: localProject, Region: localRegion,
-			StateDir: stateDir, Strict: env("FGSDEPLOY_LOCAL_STRICT") == "1",
-			OnLockWait: func(path string, timeout time.Duration) {
-				fmt.Fprintf(stderr, "fgsdeploy: waiting up to %v for another fgsdeploy using %s\n", timeout, path)
-			},
-		})
-		if err != nil {
-			return nil, fmt.Errorf("start local emulator: %w", err)
-		}
-		s.local = run
-		cfg.Endpoint, cfg.IAMEndpoint = run.URL, run.URL
+		cfg.Endpoint, cfg.IAMEndpoint = s.local.URL, s.local.URL
 		cfg.Region, cfg.ProjectID = localRegion, localProject
 		cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken, cfg.AuthToken = localAK, localSK, "", ""
 	}
@@ -126,6 +100,54 @@ func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io
 	}
 	s.client = client
 	return s, nil
+}
+
+// clientConfig is the API client's configuration: each setting from its
+// flag, else its environment variables, else the manifest; credentials
+// from the environment only.
+func clientConfig(c *cli.Context, p *manifest.Project, stderr io.Writer) (apiclient.Config, error) {
+	cfg := apiclient.Config{
+		Region:        firstNonEmpty(str(c, "region"), env("HUAWEICLOUD_SDK_REGION", "HW_REGION_NAME"), p.Region),
+		ProjectID:     firstNonEmpty(str(c, "project-id"), env("HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID"), p.ProjectID),
+		Endpoint:      firstNonEmpty(str(c, "endpoint"), env("FGSDEPLOY_ENDPOINT")),
+		IAMEndpoint:   firstNonEmpty(str(c, "iam-endpoint"), env("HUAWEICLOUD_SDK_IAM_ENDPOINT")),
+		AccessKey:     env("HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY"),
+		SecretKey:     env("HUAWEICLOUD_SDK_SK", "HW_SECRET_KEY"),
+		SecurityToken: env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN"),
+		AuthToken:     env("HW_AUTH_TOKEN"),
+		UserAgent:     "fgsdeploy/" + versionString(),
+	}
+	if boolean(c, "debug") {
+		cfg.Debug = stderr
+	}
+	if v := env("FGSDEPLOY_MAX_ATTEMPTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return cfg, fmt.Errorf("FGSDEPLOY_MAX_ATTEMPTS=%q: want a whole number of at least 1", v)
+		}
+		cfg.Retry.MaxAttempts = n
+	}
+	return cfg, nil
+}
+
+// startLocal starts the embedded emulator of --local, its state in the
+// project's .fgsdeploy/local.
+func startLocal(p *manifest.Project, stderr io.Writer) (*emulator.Running, error) {
+	stateDir, err := localStateDir(p.Dir)
+	if err != nil {
+		return nil, err
+	}
+	run, err := emulator.Start("127.0.0.1:0", emulator.Options{
+		AccessKey: localAK, SecretKey: localSK, ProjectID: localProject, Region: localRegion,
+		StateDir: stateDir, Strict: env("FGSDEPLOY_LOCAL_STRICT") == "1",
+		OnLockWait: func(path string, timeout time.Duration) {
+			fmt.Fprintf(stderr, "fgsdeploy: waiting up to %v for another fgsdeploy using %s\n", timeout, path)
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start local emulator: %w", err)
+	}
+	return run, nil
 }
 
 func firstNonEmpty(v ...string) string {

@@ -22,7 +22,6 @@ var _ AliasAPI = (*apiclient.Client)(nil)
 // AliasMove is what promote or rollback did to an alias. Unchanged means
 // there was nothing to do and nothing was written (After equals Before).
 type AliasMove struct {
-	Alias     string
 	Before    apiclient.Alias
 	After     apiclient.Alias
 	Unchanged bool
@@ -57,7 +56,7 @@ func Promote(ctx context.Context, api AliasAPI, urn, alias string) (*AliasMove, 
 		}
 		vs := NewestFirst(all)
 		if len(vs) > 0 && vs[0].Version == cur.Version {
-			return &AliasMove{Alias: alias, Before: *cur, After: *cur, Unchanged: true}, nil
+			return &AliasMove{Before: *cur, After: *cur, Unchanged: true}, nil
 		}
 		newest := Latest
 		if len(vs) > 0 {
@@ -133,5 +132,5 @@ func move(ctx context.Context, api AliasAPI, urn string, cur *apiclient.Alias, n
 	if _, err := api.UpdateAlias(ctx, urn, &next); err != nil {
 		return nil, fmt.Errorf("update alias %s: %w", next.Name, err)
 	}
-	return &AliasMove{Alias: next.Name, Before: *cur, After: next}, nil
+	return &AliasMove{Before: *cur, After: next}, nil
 }
