@@ -35,7 +35,9 @@ type MountUser struct {
 	UserGroupID int `json:"user_group_id"`
 }
 
-// MountConfig is a function's file system configuration.
+// MountConfig is a function's file system configuration. mount_user is
+// mandatory whenever mounts are sent (docs/api-notes.md rule 4); a nil
+// MountUser is only for reads that lack it.
 type MountConfig struct {
 	MountUser  *MountUser  `json:"mount_user,omitempty"`
 	FuncMounts []FuncMount `json:"func_mounts"`
@@ -118,10 +120,16 @@ type Function struct {
 // memory, GPU, custom image, the KMS key of user_data, ...). A config
 // update is a full replace, so they are read with the live config and sent
 // back unchanged; otherwise an update would reset them.
+//
+// The list is the SDK's UpdateFunctionConfigRequestBody, field by field,
+// less the fields fgsdeploy sets itself (docs/api-notes.md rule 8).
+// extend_config, restore_hook_handler and restore_hook_timeout are not in
+// the SDK's show-config response; they are listed so that a service that
+// returns them gets them back.
 var UnmanagedConfigFields = []string{"custom_image", "enable_auth_in_header", "enable_class_isolation",
-	"enable_dynamic_memory", "enterprise_project_id", "gpu_memory", "gpu_type", "heartbeat_handler",
+	"enable_dynamic_memory", "enterprise_project_id", "extend_config", "gpu_memory", "gpu_type", "heartbeat_handler",
 	"is_stateful_function", "lts_custom_tag", "network_controller", "peering_cidr",
-	"user_data_encrypt_kms_key_id"}
+	"restore_hook_handler", "restore_hook_timeout", "user_data_encrypt_kms_key_id"}
 
 // UnmarshalJSON decodes the model and keeps the unmanaged fields.
 func (f *Function) UnmarshalJSON(b []byte) error {

@@ -494,6 +494,9 @@ func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function
 			}
 			fp.ConfigReq = want
 			fp.Steps = append(fp.Steps, Step{Type: StepConfig, Changes: ch})
+			if unseenSecrets(f, live) {
+				fp.Notes = append(fp.Notes, "this config update cannot send back the function's encrypted_environment: FunctionGraph does not return it and the manifest does not declare it; declare it so that the update cannot drop it")
+			}
 		}
 	}
 
@@ -510,6 +513,20 @@ func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function
 		}
 	}
 	return nil
+}
+
+// unseenSecrets reports whether the live function has secrets that a
+// config update cannot send back (docs/api-notes.md rule 1): the manifest
+// does not declare encrypted_environment, GET config did not return
+// encrypted_user_data, and something says there are some: the
+// fingerprint fgsdeploy keeps beside them, or a KMS key for user data.
+func unseenSecrets(f *manifest.Function, live *apiclient.Function) bool {
+	if f.EncryptedEnvironment != nil || live.EncryptedUserData != "" {
+		return false
+	}
+	_, fp := parseEnv(live.UserData)[FingerprintKey]
+	_, kms := live.Unmanaged["user_data_encrypt_kms_key_id"]
+	return fp || kms
 }
 
 // createConfig is the config a function has right after create.
@@ -547,6 +564,7 @@ func sameConfig(a, b *apiclient.UpdateConfigRequest) bool {
 // tell whether the function's config moved since planning.
 func configFingerprint(live *apiclient.Function) string {
 	c := liveConfig(live)
+	c.EncryptedUserData = "" // a secret: never hashed into a plan file
 	b, _ := json.Marshal(struct {
 		C   *apiclient.UpdateConfigRequest
 		Max string
