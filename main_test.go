@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"flag"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -69,13 +70,45 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// TestScripts runs the CLI scenarios in testdata/script; -update rewrites
-// the golden files their cmp commands compare with.
-func TestScripts(t *testing.T) {
+// TestScripts runs the CLI scenarios in testdata/script against the
+// emulator's lenient reading of the API; -update rewrites the golden
+// files their cmp commands compare with.
+func TestScripts(t *testing.T) { runScripts(t, false) }
+
+// TestScriptsStrict runs the same scenarios, with the same goldens, against
+// the emulator's strict reading of every open API rule (docs/api-notes.md):
+// "emulator", "emuproc start" and --local are all strict. fgsdeploy must
+// be right under both readings, so a scenario's output does not depend on
+// the mode. A scenario that asserts a lenient-only answer opts out, with
+// its reason, by "[strict] skip 'REASON'" (or guards only those lines
+// with [strict] and [!strict]).
+func TestScriptsStrict(t *testing.T) { runScripts(t, true) }
+
+// strictEnv tells the script commands to start strict emulators.
+const strictEnv = "FGSDEPLOY_TEST_STRICT"
+
+func runScripts(t *testing.T, strict bool) {
+	setup := setupScript
+	if strict {
+		setup = func(env *testscript.Env) error {
+			if err := setupScript(env); err != nil {
+				return err
+			}
+			env.Setenv(strictEnv, "1")
+			env.Setenv("FGSDEPLOY_LOCAL_STRICT", "1")
+			return nil
+		}
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
-		UpdateScripts: *update,
-		Setup:         setupScript,
+		UpdateScripts: *update && !strict,
+		Setup:         setup,
+		Condition: func(cond string) (bool, error) {
+			if cond == "strict" {
+				return strict, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"emulator": cmdEmulator,
 			"filemode": cmdFilemode,
@@ -135,7 +168,8 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! emulator")
 	}
-	opts := emulator.Options{AccessKey: testAK, SecretKey: testSK, ProjectID: testProject, Region: testRegion, Seed: 1}
+	opts := emulator.Options{AccessKey: testAK, SecretKey: testSK, ProjectID: testProject, Region: testRegion, Seed: 1,
+		Strict: ts.Getenv(strictEnv) == "1"}
 	for _, a := range args {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok {
@@ -213,6 +247,9 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		argv := []string{"emulator", "--addr", "127.0.0.1:0", "--access-key", testAK, "--secret-key", testSK,
 			"--project-id", testProject, "--region", testRegion}
+		if ts.Getenv(strictEnv) == "1" {
+			argv = append(argv, "--strict")
+		}
 		for _, a := range args[1:] {
 			switch k, v, _ := strings.Cut(a, "="); k {
 			case "state":
