@@ -132,6 +132,10 @@ func setupScript(env *testscript.Env) error {
 	}
 	env.Setenv("NO_COLOR", "1")
 	env.Setenv(statusEnv, filepath.Join(env.WorkDir, ".fgsdeploy-exit-status"))
+	// Under -race, every fgsdeploy a script runs would wait a second at
+	// exit for late race reports (the race runtime's atexit_sleep_ms),
+	// most of the suite's time; races found before exit are still reported.
+	env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 	// Every script can use a copy of the example projects, without any
 	// local emulator state a developer's own runs left in them.
 	dst := filepath.Join(env.WorkDir, "examples")
