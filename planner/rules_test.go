@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -319,7 +320,7 @@ func TestRule08FieldsAFullReplaceKeeps(t *testing.T) {
 		}
 	}
 	for k := range sends {
-		if !slicesContains(sdkUpdateConfigFields, k) {
+		if !slices.Contains(sdkUpdateConfigFields, k) {
 			t.Errorf("%s is sent but is not a field of the SDK's update body", k)
 		}
 	}
@@ -369,15 +370,6 @@ func TestRule08FieldsAFullReplaceKeeps(t *testing.T) {
 		t.Fatalf("memory %d", live.MemorySize)
 	}
 	w.noChanges()
-}
-
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // Rule 13: create takes VPC, mounts, initializer, pre-stop, logging,
