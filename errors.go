@@ -54,10 +54,13 @@ func hintOf(err error) string {
 // apiHint says what to do about the API errors people meet first;
 // docs/troubleshooting.md has the rest.
 func apiHint(e *apiclient.APIError) string {
+	gw, isGateway := gatewayCode(e.Code)
 	switch {
-	case e.Code == "APIG.0301" || e.Code == "APIG.0303" || (e.StatusCode == 401 && e.Code != "FSS.0401"):
+	case gw == "0307":
+		return "the token expired (tokens last 24 hours): get a new HW_AUTH_TOKEN, or new temporary keys and HUAWEICLOUD_SDK_SECURITY_TOKEN"
+	case gw == "0301" || gw == "0303" || (e.StatusCode == 401 && e.Code != "FSS.0401"):
 		return "the credentials were refused: check HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (temporary keys also need HUAWEICLOUD_SDK_SECURITY_TOKEN), and that this machine's clock is right"
-	case e.Code == "FSS.0403" || e.StatusCode == 403 && strings.HasPrefix(e.Code, "APIG."):
+	case e.Code == "FSS.0403" || gw == "0302" || gw == "0304" || (e.StatusCode == 403 && isGateway):
 		return "these credentials may not do this in this project: check --project-id and the IAM user's FunctionGraph permissions"
 	case e.Code == "FSS.1309":
 		return "the URN does not match the region or project of the endpoint: check --region, --project-id and --endpoint"
@@ -65,6 +68,17 @@ func apiHint(e *apiclient.APIError) string {
 		return "still throttled after the retries: lower --parallelism, or try again later"
 	}
 	return ""
+}
+
+// gatewayCode returns the number of an API Gateway error code, written
+// APIG.NNNN or APIGW.NNNN, and whether code is one.
+func gatewayCode(code string) (string, bool) {
+	for _, p := range []string{"APIGW.", "APIG."} {
+		if n, ok := strings.CutPrefix(code, p); ok {
+			return n, true
+		}
+	}
+	return "", false
 }
 
 // writeJSONErrors prints err as the JSON document of a command run with

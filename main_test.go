@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -72,13 +73,45 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// TestScripts runs the CLI scenarios in testdata/script; -update rewrites
-// the golden files their cmp commands compare with.
-func TestScripts(t *testing.T) {
+// TestScripts runs the CLI scenarios in testdata/script against the
+// emulator's lenient reading of the API; -update rewrites the golden
+// files their cmp commands compare with.
+func TestScripts(t *testing.T) { runScripts(t, false) }
+
+// TestScriptsStrict runs the same scenarios, with the same goldens, against
+// the emulator's strict reading of every open API rule (docs/api-notes.md):
+// "emulator", "emuproc start" and --local are all strict. fgsdeploy must
+// be right under both readings, so a scenario's output does not depend on
+// the mode. A scenario that asserts a lenient-only answer opts out, with
+// its reason, by "[strict] skip 'REASON'" (or guards only those lines
+// with [strict] and [!strict]).
+func TestScriptsStrict(t *testing.T) { runScripts(t, true) }
+
+// strictEnv tells the script commands to start strict emulators.
+const strictEnv = "FGSDEPLOY_TEST_STRICT"
+
+func runScripts(t *testing.T, strict bool) {
+	setup := setupScript
+	if strict {
+		setup = func(env *testscript.Env) error {
+			if err := setupScript(env); err != nil {
+				return err
+			}
+			env.Setenv(strictEnv, "1")
+			env.Setenv("FGSDEPLOY_LOCAL_STRICT", "1")
+			return nil
+		}
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
-		UpdateScripts: *update,
-		Setup:         setupScript,
+		UpdateScripts: *update && !strict,
+		Setup:         setup,
+		Condition: func(cond string) (bool, error) {
+			if cond == "strict" {
+				return strict, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"emulator": cmdEmulator,
 			"filemode": cmdFilemode,
@@ -110,6 +143,10 @@ func setupScript(env *testscript.Env) error {
 	// that second most of make test's time. A tenth of it is kept.
 	env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=100"))
 	env.Setenv(statusEnv, filepath.Join(env.WorkDir, ".fgsdeploy-exit-status"))
+	// Under -race, every fgsdeploy a script runs would wait a second at
+	// exit for late race reports (the race runtime's atexit_sleep_ms),
+	// most of the suite's time; races found before exit are still reported.
+	env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 	// Every script can use a copy of the example projects, without any
 	// local emulator state a developer's own runs left in them.
 	dst := filepath.Join(env.WorkDir, "examples")
@@ -146,7 +183,8 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! emulator")
 	}
-	opts := emulator.Options{AccessKey: testAK, SecretKey: testSK, ProjectID: testProject, Region: testRegion, Seed: 1}
+	opts := emulator.Options{AccessKey: testAK, SecretKey: testSK, ProjectID: testProject, Region: testRegion, Seed: 1,
+		Strict: ts.Getenv(strictEnv) == "1"}
 	for _, a := range args {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok {
@@ -284,6 +322,9 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		argv := []string{"emulator", "--addr", "127.0.0.1:0", "--access-key", testAK, "--secret-key", testSK,
 			"--project-id", testProject, "--region", testRegion}
+		if ts.Getenv(strictEnv) == "1" {
+			argv = append(argv, "--strict")
+		}
 		for _, a := range args[1:] {
 			switch k, v, _ := strings.Cut(a, "="); k {
 			case "state":

@@ -35,9 +35,12 @@ type Config struct {
 	// duration, request id. Never headers or bodies.
 	Debug io.Writer
 	Retry RetryPolicy
-	Now   func() time.Time                                 // signer clock
-	Sleep func(ctx context.Context, d time.Duration) error // nil = a timer honouring ctx
-	Rand  func() float64                                   // jitter; nil = math/rand
+	// PageSize is the maxitems of paged lists; 0 means PageSize (400).
+	// Tests make it small to read lists over many pages.
+	PageSize int
+	Now      func() time.Time                                 // signer clock
+	Sleep    func(ctx context.Context, d time.Duration) error // nil = a timer honouring ctx
+	Rand     func() float64                                   // jitter; nil = math/rand
 }
 
 // RetryPolicy bounds retries. Zero fields take the defaults.
@@ -135,6 +138,13 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 		return c.projectID, nil
 	}
 	return "", fmt.Errorf("%d projects named %s: set --project-id", len(out.Projects), c.cfg.Region)
+}
+
+func (c *Client) pageSize() int {
+	if c.cfg.PageSize > 0 {
+		return c.cfg.PageSize
+	}
+	return PageSize
 }
 
 func (c *Client) pid() string {

@@ -6,7 +6,7 @@
 //
 // With Config.AuthToken set, every request carries X-Auth-Token and nothing
 // is signed. Otherwise AccessKey and SecretKey sign each request
-// (SDK-HMAC-SHA256, fgs-api.md §5): the signed headers are
+// (SDK-HMAC-SHA256; docs/api-notes.md, other facts): the signed headers are
 // host;x-project-id;x-sdk-date, plus x-security-token when SecurityToken
 // (temporary credentials) is set and x-sdk-content-sha256 for streamed
 // uploads. The path goes on the wire as it was signed (':' raw, every other

@@ -36,7 +36,7 @@ func (e *APIError) Error() string {
 
 // Is makes errors.Is(err, ErrNotFound) true for not-found answers. They are
 // decided by error code, not status: FSS.1051 function, FSS.1052 version,
-// FSS.1053 alias, and FunctionGraph's traps (fgs-api.md §3), 401 FSS.0401
+// FSS.1053 alias, and FunctionGraph's traps (docs/api-notes.md, other facts), 401 FSS.0401
 // and 500 FSS.0500 whose message says the thing does not exist.
 func (e *APIError) Is(target error) bool {
 	if target != ErrNotFound {

@@ -2,38 +2,117 @@ package apiclient
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 )
 
 // ListFunctions lists functions, following pagination; pkg and name filter
-// when non-empty.
+// when non-empty. FunctionGraph's func_name filter is a fuzzy match
+// ("支持模糊查询", SDK ListFunctionsRequest; docs/api-notes.md rule 14), so
+// the answer is narrowed to the exact name afterwards.
 func (c *Client) ListFunctions(ctx context.Context, pkg, name string) ([]Function, error) {
-	var all []Function
+	q := url.Values{}
+	if pkg != "" {
+		q.Set("package_name", pkg)
+	}
+	if name != "" {
+		q.Set("func_name", name)
+	}
+	all, err := listPages(ctx, c, "/functions", q, "functions", func(f Function) string { return f.Package + "/" + f.FuncName })
+	if err != nil {
+		return nil, err
+	}
+	if name == "" {
+		return all, nil
+	}
+	exact := all[:0]
+	for _, f := range all {
+		if f.FuncName == name {
+			exact = append(exact, f)
+		}
+	}
+	return exact, nil
+}
+
+// PageSize is the maxitems the client asks for: the most the function
+// list takes (SDK ListFunctionsRequest: at most 400).
+const PageSize = 400
+
+// listPages reads a list that pages with marker and maxitems, following
+// next_marker (docs/api-notes.md rule 7). The sources leave open whether an
+// answer carries count, whether a page may be shorter than maxitems before
+// the end, and whether marker is honoured at all, so the client stops only
+// on what is true under every reading: an empty page, a page that brings
+// nothing new (marker ignored: the same page again), count reached when
+// count is given, or a next_marker that is absent or does not move. A short
+// page is not taken as the end: a service that caps maxitems below what was
+// asked sends full pages that look short. key identifies an entry, so a
+// page served twice is not counted twice.
+func listPages[T any](ctx context.Context, c *Client, path string, q url.Values, field string, key func(T) string) ([]T, error) {
+	var all []T
+	seen := map[string]bool{}
 	marker := 0
 	for {
-		q := url.Values{"marker": {strconv.Itoa(marker)}, "maxitems": {"400"}}
-		if pkg != "" {
-			q.Set("package_name", pkg)
+		pq := url.Values{}
+		for k, v := range q {
+			pq[k] = v
 		}
-		if name != "" {
-			q.Set("func_name", name)
-		}
-		var page struct {
-			Functions  []Function `json:"functions"`
-			NextMarker int        `json:"next_marker"`
-			Count      int        `json:"count"`
-		}
-		if err := c.do(ctx, call{method: "GET", path: "/functions", query: q, out: &page}); err != nil {
+		pq.Set("marker", strconv.Itoa(marker))
+		pq.Set("maxitems", strconv.Itoa(c.pageSize()))
+		var page map[string]json.RawMessage
+		if err := c.do(ctx, call{method: "GET", path: path, query: pq, out: &page}); err != nil {
 			return nil, err
 		}
-		all = append(all, page.Functions...)
-		if page.NextMarker <= marker || page.NextMarker >= page.Count || len(page.Functions) == 0 {
+		var items []T
+		if raw, ok := page[field]; ok {
+			if err := json.Unmarshal(raw, &items); err != nil {
+				return nil, fmt.Errorf("GET %s: decode %s: %w", path, field, err)
+			}
+		}
+		fresh := 0
+		for _, it := range items {
+			if k := key(it); !seen[k] {
+				seen[k] = true
+				all = append(all, it)
+				fresh++
+			}
+		}
+		next, hasNext := pageInt(page["next_marker"])
+		count, hasCount := pageInt(page["count"])
+		switch {
+		case len(items) == 0, fresh == 0:
+			return all, nil
+		case hasCount && len(all) >= count:
+			return all, nil
+		case !hasNext || next <= marker:
 			return all, nil
 		}
-		marker = page.NextMarker
+		marker = next
 	}
+}
+
+// pageInt reads next_marker or count: a number (the SDK's models), or a
+// string holding one; absent or null is not there.
+func pageInt(raw json.RawMessage) (int, bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return 0, false
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return 0, false
+		}
+		n = json.Number(s)
+	}
+	v, err := n.Int64()
+	if err != nil {
+		return 0, false
+	}
+	return int(v), true
 }
 
 func fnPath(urn, rest string) string { return "/functions/" + urn + rest }
@@ -165,40 +244,11 @@ func (c *Client) PublishVersion(ctx context.Context, urn string, req *PublishReq
 	return out, nil
 }
 
-// ListVersions lists a function's versions, latest included.
+// ListVersions lists a function's versions, latest included, following
+// next_marker (listPages): the version list is documented with
+// next_marker and no count in one reference (docs/api-notes.md rule 7).
 func (c *Client) ListVersions(ctx context.Context, urn string) ([]Version, error) {
-	var all []Version
-	marker := 0
-	for {
-		var page struct {
-			Versions   []Version `json:"versions"`
-			NextMarker int       `json:"next_marker"`
-			Count      int       `json:"count"`
-		}
-		q := url.Values{"marker": {strconv.Itoa(marker)}, "maxitems": {"400"}}
-		if err := c.do(ctx, call{method: "GET", path: fnPath(urn, "/versions"), query: q, out: &page}); err != nil {
-			return nil, err
-		}
-		all = append(all, page.Versions...)
-		// Some regions ignore marker and maxitems (fgs-api.md): stop when a
-		// page brings nothing new.
-		if page.NextMarker <= marker || page.NextMarker >= page.Count || len(page.Versions) == 0 || len(all) >= page.Count {
-			return dedupeVersions(all), nil
-		}
-		marker = page.NextMarker
-	}
-}
-
-func dedupeVersions(vs []Version) []Version {
-	seen := map[string]bool{}
-	out := vs[:0]
-	for _, v := range vs {
-		if !seen[v.Version] {
-			seen[v.Version] = true
-			out = append(out, v)
-		}
-	}
-	return out
+	return listPages(ctx, c, fnPath(urn, "/versions"), nil, "versions", func(v Version) string { return v.Version })
 }
 
 // DeleteVersion deletes a published version (and, server side, its aliases).

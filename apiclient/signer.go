@@ -11,7 +11,8 @@ import (
 	"time"
 )
 
-// Signer signs requests with SDK-HMAC-SHA256 (fgs-api.md §5).
+// Signer signs requests with SDK-HMAC-SHA256, the algorithm of the SDK's
+// core/auth/signer (docs/api-notes.md, other facts).
 type Signer struct {
 	AccessKey, SecretKey string
 	Now                  func() time.Time // nil = time.Now
@@ -91,8 +92,8 @@ func CanonicalQuery(q url.Values) string {
 	return b.String()
 }
 
-// signedHeaderNames returns the lowercase names to sign, as fgs-api.md
-// recommends: host;x-project-id;x-sdk-date, plus x-security-token and
+// signedHeaderNames returns the lowercase names to sign (docs/api-notes.md,
+// other facts): host;x-project-id;x-sdk-date, plus x-security-token and
 // x-sdk-content-sha256 when the request carries them.
 func signedHeaderNames(req *http.Request) []string {
 	names := []string{"host"}

@@ -18,7 +18,7 @@ func fixedTime(s string) func() time.Time {
 	return func() time.Time { return t }
 }
 
-// The test vectors of fgs-api.md §5.
+// The test vectors of the SDK's core/auth/signer tests (docs/api-notes.md).
 func TestSignerVectors(t *testing.T) {
 	t.Run("sdk GET", func(t *testing.T) {
 		req, _ := http.NewRequest("GET", "https://service.region.example.com/path?limit=1", nil)

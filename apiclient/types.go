@@ -35,7 +35,9 @@ type MountUser struct {
 	UserGroupID int `json:"user_group_id"`
 }
 
-// MountConfig is a function's file system configuration.
+// MountConfig is a function's file system configuration. mount_user is
+// mandatory whenever mounts are sent (docs/api-notes.md rule 4); a nil
+// MountUser is only for reads that lack it.
 type MountConfig struct {
 	MountUser  *MountUser  `json:"mount_user,omitempty"`
 	FuncMounts []FuncMount `json:"func_mounts"`
@@ -118,10 +120,16 @@ type Function struct {
 // memory, GPU, custom image, the KMS key of user_data, ...). A config
 // update is a full replace, so they are read with the live config and sent
 // back unchanged; otherwise an update would reset them.
+//
+// The list is the SDK's UpdateFunctionConfigRequestBody, field by field,
+// less the fields fgsdeploy sets itself (docs/api-notes.md rule 8).
+// extend_config, restore_hook_handler and restore_hook_timeout are not in
+// the SDK's show-config response; they are listed so that a service that
+// returns them gets them back.
 var UnmanagedConfigFields = []string{"custom_image", "enable_auth_in_header", "enable_class_isolation",
-	"enable_dynamic_memory", "enterprise_project_id", "gpu_memory", "gpu_type", "heartbeat_handler",
+	"enable_dynamic_memory", "enterprise_project_id", "extend_config", "gpu_memory", "gpu_type", "heartbeat_handler",
 	"is_stateful_function", "lts_custom_tag", "network_controller", "peering_cidr",
-	"user_data_encrypt_kms_key_id"}
+	"restore_hook_handler", "restore_hook_timeout", "user_data_encrypt_kms_key_id"}
 
 // UnmarshalJSON decodes the model and keeps the unmanaged fields.
 func (f *Function) UnmarshalJSON(b []byte) error {
@@ -149,29 +157,38 @@ func (f *Function) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// CreateRequest is the body of POST /functions. Code is sent as FuncCode.File
-// (base64) or CodeURL; the client streams a package from CodeFile when set.
+// CreateRequest is the body of POST /functions (the SDK's
+// CreateFunctionRequestBody, less what fgsdeploy does not set). Code is
+// sent as FuncCode.File (base64) or CodeURL; the client streams a package
+// from CodeFile when set. The body takes VPC, mounts, initializer, pre-stop
+// and logging, so a create is one call; it has no strategy_config or
+// ephemeral_storage (docs/api-notes.md rule 13).
 type CreateRequest struct {
-	FuncName          string       `json:"func_name"`
-	Package           string       `json:"package"`
-	Runtime           string       `json:"runtime"`
-	Timeout           int          `json:"timeout"`
-	Handler           string       `json:"handler"`
-	MemorySize        int          `json:"memory_size"`
-	CodeType          string       `json:"code_type"`
-	CodeURL           string       `json:"code_url,omitempty"`
-	CodeFilename      string       `json:"code_filename,omitempty"`
-	FuncCode          *FuncCode    `json:"func_code,omitempty"`
-	Type              string       `json:"type,omitempty"`
-	UserData          string       `json:"user_data,omitempty"`
-	EncryptedUserData string       `json:"encrypted_user_data,omitempty"`
-	Xrole             string       `json:"xrole,omitempty"`
-	AppXrole          string       `json:"app_xrole,omitempty"`
-	Description       string       `json:"description,omitempty"`
-	FuncVpc           *FuncVpc     `json:"func_vpc,omitempty"`
-	MountConfig       *MountConfig `json:"mount_config,omitempty"`
-	LogConfig         *LogConfig   `json:"log_config,omitempty"`
-	DependVersionList []string     `json:"depend_version_list,omitempty"`
+	FuncName           string       `json:"func_name"`
+	Package            string       `json:"package"`
+	Runtime            string       `json:"runtime"`
+	Timeout            int          `json:"timeout"`
+	Handler            string       `json:"handler"`
+	MemorySize         int          `json:"memory_size"`
+	CodeType           string       `json:"code_type"`
+	CodeURL            string       `json:"code_url,omitempty"`
+	CodeFilename       string       `json:"code_filename,omitempty"`
+	FuncCode           *FuncCode    `json:"func_code,omitempty"`
+	Type               string       `json:"type,omitempty"`
+	UserData           string       `json:"user_data,omitempty"`
+	EncryptedUserData  string       `json:"encrypted_user_data,omitempty"`
+	Xrole              string       `json:"xrole,omitempty"`
+	AppXrole           string       `json:"app_xrole,omitempty"`
+	Description        string       `json:"description,omitempty"`
+	FuncVpc            *FuncVpc     `json:"func_vpc,omitempty"`
+	MountConfig        *MountConfig `json:"mount_config,omitempty"`
+	InitializerHandler string       `json:"initializer_handler,omitempty"`
+	InitializerTimeout int          `json:"initializer_timeout,omitempty"`
+	PreStopHandler     string       `json:"pre_stop_handler,omitempty"`
+	PreStopTimeout     int          `json:"pre_stop_timeout,omitempty"`
+	EnableLtsLog       *bool        `json:"enable_lts_log,omitempty"`
+	LogConfig          *LogConfig   `json:"log_config,omitempty"`
+	DependVersionList  []string     `json:"depend_version_list,omitempty"`
 	// EnterpriseProjectID is required when an enterprise account creates
 	// a function.
 	EnterpriseProjectID string `json:"enterprise_project_id,omitempty"`

@@ -53,6 +53,8 @@ func newRigAttempts(t testing.TB, n int, eo emulator.Options, attempts int) *rig
 	}
 	eo.AccessKey, eo.SecretKey, eo.ProjectID, eo.Region = "AK", "SK", pid, "cn-north-4"
 	eo.RetryAfter = -1
+	eo.Strict = strictEmulator
+	logMode(t)
 	srv, err := emulator.New(eo)
 	if err != nil {
 		t.Fatal(err)

@@ -389,20 +389,7 @@ func runStep(ctx context.Context, api API, f *planner.FunctionPlan, t planner.St
 		if err != nil {
 			return err
 		}
-		if err := checkDigest(f, created.Digest); err != nil {
-			return err
-		}
-		if req := f.PostCreateConfig(created); req != nil {
-			if _, err := api.UpdateConfig(ctx, f.URN, req); err != nil {
-				return fmt.Errorf("configure after create: %w", err)
-			}
-		}
-		if f.MaxInstances != nil {
-			if err := api.UpdateMaxInstances(ctx, f.URN, *f.MaxInstances); err != nil {
-				return fmt.Errorf("set max instances after create: %w", err)
-			}
-		}
-		return nil
+		return checkDigest(f, created.Digest)
 	case planner.StepCode:
 		code, err := api.UpdateCode(ctx, f.URN, f.CodeReq)
 		if err != nil {

@@ -27,7 +27,8 @@ import (
 // version it published, by name from the version list, and points the
 // aliases at it, for a named and for an unnamed publish.
 func TestPublishedVersionIsConfirmedFromTheList(t *testing.T) {
-	srv, err := emulator.New(emulator.Options{AccessKey: "AK", SecretKey: "SK", ProjectID: pid, Region: "cn-north-4"})
+	logMode(t)
+	srv, err := emulator.New(emulator.Options{AccessKey: "AK", SecretKey: "SK", ProjectID: pid, Region: "cn-north-4", Strict: strictEmulator})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,6 +59,32 @@ func TestPublishedVersionIsConfirmedFromTheList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkPublishConfirmed(t, client)
+}
+
+// Rule 6 (docs/api-notes.md): against the emulator itself, whose strict
+// reading answers a publish with "version": "latest" and an unqualified
+// URN, the version apply reports and points aliases at is the one it
+// published, named or not.
+func TestRule06ThePublishResponse(t *testing.T) {
+	logMode(t)
+	srv, err := emulator.New(emulator.Options{AccessKey: "AK", SecretKey: "SK", ProjectID: pid, Region: "cn-north-4", Strict: strictEmulator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu := httptest.NewServer(srv)
+	defer emu.Close()
+	client, err := apiclient.New(apiclient.Config{Endpoint: emu.URL, Region: "cn-north-4", ProjectID: pid, AccessKey: "AK", SecretKey: "SK"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPublishConfirmed(t, client)
+}
+
+// checkPublishConfirmed applies a named and an unnamed release and checks
+// that the report and the alias name the version the list shows.
+func checkPublishConfirmed(t *testing.T, client *apiclient.Client) {
+	t.Helper()
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
 	ctx := context.Background()

@@ -251,7 +251,7 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 	add("code", code)
 	if len(fn.Content) > 0 {
 		last := fn.Content[len(fn.Content)-2]
-		last.HeadComment = "encrypted_environment: FunctionGraph never returns it; declare it here to manage it."
+		last.HeadComment = "encrypted_environment: its values are secrets and are not written here; declare it to manage it."
 	}
 	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
 		{Kind: yaml.ScalarNode, Value: "functions"},

@@ -20,7 +20,8 @@ type Project struct {
 
 // Function is one declared function. A nil pointer, map or slice means the
 // manifest does not manage that field (the live value is kept), except
-// FuncVpc, MountConfig and LogConfig, whose nil turns the feature off.
+// FuncVpc and MountConfig, whose nil turns the feature off. A nil
+// LogConfig leaves logging unmanaged (docs/api-notes.md, rule 5).
 type Function struct {
 	Name                 string
 	Line                 int // line of the function's key

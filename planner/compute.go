@@ -354,54 +354,58 @@ func codeFilename(f *manifest.Function) string {
 	return f.Name + ".zip"
 }
 
+// planCreate plans a function that does not exist yet. The create body
+// takes everything FunctionGraph's create takes (docs/api-notes.md rule
+// 13), so a create is one call; what create has no field for
+// (strategy_config's concurrent_num, ephemeral_storage) follows in a
+// config update, and max_instances in its own call, each decided here
+// with the body it sends.
 func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) error {
 	fp.Action = Create
 	secretsFP, _ := secretsFingerprint(f, nil, salt)
-	req := &apiclient.CreateRequest{
-		FuncName:     f.Name,
-		Package:      f.Package,
-		Runtime:      f.Runtime,
-		Handler:      f.Handler,
-		MemorySize:   DefaultMemorySize,
-		Timeout:      DefaultTimeout,
-		CodeType:     codeType(f),
-		CodeURL:      f.Code.ObsURL,
-		CodeFilename: codeFilename(f),
-		Type:         "v2",
-		CodeFile:     "",
-	}
-	if fp.Archive != nil {
-		req.CodeFile = fp.Archive.Path
-	}
-	setInt(&req.MemorySize, f.MemorySize)
-	setInt(&req.Timeout, f.Timeout)
-	setStr(&req.Description, f.Description)
-	setStr(&req.Xrole, f.Xrole)
-	setStr(&req.AppXrole, f.AppXrole)
-	req.DependVersionList = sortedCopy(f.Dependencies)
-	setStr(&req.EnterpriseProjectID, f.EnterpriseProjectID)
-	// Everything else (environment, secrets, VPC, mounts, logs, initializer,
-	// concurrency, storage) goes through one config update right after
-	// create: create ignores several of these fields (fgs-api.md §6).
-	base := createConfig(req)
-	if req.EnterpriseProjectID != "" {
+	base := createConfig(&apiclient.CreateRequest{FuncName: f.Name, Runtime: f.Runtime, Handler: f.Handler,
+		MemorySize: DefaultMemorySize, Timeout: DefaultTimeout})
+	if f.EnterpriseProjectID != nil {
 		// A config update sends back what it does not manage: the
 		// function stays in its enterprise project.
-		ep, _ := json.Marshal(req.EnterpriseProjectID)
+		ep, _ := json.Marshal(*f.EnterpriseProjectID)
 		base.Unmanaged = map[string]json.RawMessage{"enterprise_project_id": ep}
 	}
 	want := wantConfig(base, f, secretsFP)
 	if err := checkConfig(f.Name, want); err != nil {
 		return err
 	}
-	// Environment and secrets go in the create itself; what create ignores
-	// follows in one config update.
-	req.UserData, req.EncryptedUserData = want.UserData, want.EncryptedUserData
-	fp.CreateReq = req
-	if !sameConfig(createConfig(req), want) {
-		fp.ConfigReq = want
+	req := &apiclient.CreateRequest{
+		FuncName:           f.Name,
+		Package:            f.Package,
+		Runtime:            f.Runtime,
+		Handler:            want.Handler,
+		MemorySize:         want.MemorySize,
+		Timeout:            want.Timeout,
+		CodeType:           codeType(f),
+		CodeURL:            f.Code.ObsURL,
+		CodeFilename:       codeFilename(f),
+		Type:               "v2",
+		UserData:           want.UserData,
+		EncryptedUserData:  want.EncryptedUserData,
+		Xrole:              want.Xrole,
+		AppXrole:           want.AppXrole,
+		Description:        want.Description,
+		FuncVpc:            want.FuncVpc,
+		MountConfig:        want.MountConfig,
+		InitializerHandler: want.InitializerHandler,
+		InitializerTimeout: want.InitializerTimeout,
+		PreStopHandler:     want.PreStopHandler,
+		PreStopTimeout:     want.PreStopTimeout,
+		EnableLtsLog:       want.EnableLtsLog,
+		LogConfig:          want.LogConfig,
+		DependVersionList:  sortedCopy(f.Dependencies),
 	}
-	fp.MaxInstances = f.MaxInstances
+	setStr(&req.EnterpriseProjectID, f.EnterpriseProjectID)
+	if fp.Archive != nil {
+		req.CodeFile = fp.Archive.Path
+	}
+	fp.CreateReq = req
 
 	var ch []Change
 	addC := func(field string, v any) {
@@ -425,17 +429,33 @@ func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) error {
 	}
 	addC("code.obs_url", req.CodeURL)
 	addC("dependencies", req.DependVersionList)
-	for _, c := range configChanges(base, want, f.EncryptedEnvironment != nil) {
+	created := createConfig(req)
+	for _, c := range configChanges(base, created, f.EncryptedEnvironment != nil) {
+		switch c.Field {
+		case "handler", "memory_size", "timeout", "description", "xrole", "app_xrole":
+			continue // listed above, in the order of the create body
+		}
 		if c.Sensitive {
 			c.Before = nil
 		}
 		c.Action = Create
 		ch = append(ch, c)
 	}
-	if fp.MaxInstances != nil {
-		addC("max_instances", *fp.MaxInstances)
-	}
 	fp.Steps = []Step{{Type: StepCreate, Changes: ch}}
+
+	if !sameConfig(created, want) {
+		fp.ConfigReq = want
+		var cc []Change
+		for _, c := range configChanges(created, want, false) {
+			c.Action = Create
+			cc = append(cc, c)
+		}
+		fp.Steps = append(fp.Steps, Step{Type: StepConfig, Changes: cc})
+	}
+	if f.MaxInstances != nil {
+		fp.MaxInstances = f.MaxInstances
+		fp.Steps = append(fp.Steps, Step{Type: StepMaxInstances, Changes: []Change{{Action: Create, Field: "max_instances", After: *f.MaxInstances}}})
+	}
 	return nil
 }
 
@@ -494,6 +514,9 @@ func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function
 			}
 			fp.ConfigReq = want
 			fp.Steps = append(fp.Steps, Step{Type: StepConfig, Changes: ch})
+			if unseenSecrets(f, live) {
+				fp.Notes = append(fp.Notes, "this config update cannot send back the function's encrypted_environment: FunctionGraph does not return it and the manifest does not declare it; declare it so that the update cannot drop it")
+			}
 		}
 	}
 
@@ -512,16 +535,43 @@ func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function
 	return nil
 }
 
-// createConfig is the config a function has right after create.
+// unseenSecrets reports whether the live function has secrets that a
+// config update cannot send back (docs/api-notes.md rule 1): the manifest
+// does not declare encrypted_environment, GET config did not return
+// encrypted_user_data, and something says there are some: the
+// fingerprint fgsdeploy keeps beside them, or a KMS key for user data.
+func unseenSecrets(f *manifest.Function, live *apiclient.Function) bool {
+	if f.EncryptedEnvironment != nil || live.EncryptedUserData != "" {
+		return false
+	}
+	_, fp := parseEnv(live.UserData)[FingerprintKey]
+	_, kms := live.Unmanaged["user_data_encrypt_kms_key_id"]
+	return fp || kms
+}
+
+// createConfig is the config a function has right after a create with
+// this body: what the body sets, and FunctionGraph's defaults for what
+// create cannot set (one request per instance, 512 MB of ephemeral
+// storage).
 func createConfig(req *apiclient.CreateRequest) *apiclient.UpdateConfigRequest {
-	return &apiclient.UpdateConfigRequest{FuncName: req.FuncName, Runtime: req.Runtime, Timeout: req.Timeout,
+	one := 1
+	c := &apiclient.UpdateConfigRequest{FuncName: req.FuncName, Runtime: req.Runtime, Timeout: req.Timeout,
 		Handler: req.Handler, MemorySize: req.MemorySize, Description: req.Description, Xrole: req.Xrole, AppXrole: req.AppXrole,
-		UserData: req.UserData, EncryptedUserData: req.EncryptedUserData}
+		UserData: req.UserData, EncryptedUserData: req.EncryptedUserData, FuncVpc: req.FuncVpc, MountConfig: req.MountConfig,
+		InitializerHandler: req.InitializerHandler, InitializerTimeout: req.InitializerTimeout,
+		PreStopHandler: req.PreStopHandler, PreStopTimeout: req.PreStopTimeout,
+		EnableLtsLog: req.EnableLtsLog, LogConfig: req.LogConfig,
+		StrategyConfig: &apiclient.StrategyConfig{ConcurrentNum: &one}, EphemeralStorage: DefaultEphemeralStorage}
+	if req.EnterpriseProjectID != "" {
+		ep, _ := json.Marshal(req.EnterpriseProjectID)
+		c.Unmanaged = map[string]json.RawMessage{"enterprise_project_id": ep}
+	}
+	return c
 }
 
 // checkConfig refuses, before anything changes, a config FunctionGraph
 // would refuse only after a create went through: a VPC needs an agency
-// (xrole) with VPC permissions (fgs-api.md §2).
+// (xrole) with VPC permissions (docs/api-notes.md, other facts).
 func checkConfig(name string, c *apiclient.UpdateConfigRequest) error {
 	if c.FuncVpc != nil && c.Xrole == "" {
 		return fmt.Errorf("%s: func_vpc needs xrole, an agency with VPC permissions, and the function has none", name)
@@ -547,6 +597,7 @@ func sameConfig(a, b *apiclient.UpdateConfigRequest) bool {
 // tell whether the function's config moved since planning.
 func configFingerprint(live *apiclient.Function) string {
 	c := liveConfig(live)
+	c.EncryptedUserData = "" // a secret: never hashed into a plan file
 	b, _ := json.Marshal(struct {
 		C   *apiclient.UpdateConfigRequest
 		Max string
@@ -589,19 +640,6 @@ func desiredFingerprint(fp *FunctionPlan) string {
 	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
-}
-
-// PostCreateConfig returns the config update to send right after the
-// function was created, computed against the model create returned, or
-// nil when create already set everything.
-func (f *FunctionPlan) PostCreateConfig(created *apiclient.Function) *apiclient.UpdateConfigRequest {
-	if f.ConfigReq == nil {
-		return nil
-	}
-	base := liveConfig(created)
-	want := *f.ConfigReq
-	want.DomainNames = base.DomainNames
-	return &want
 }
 
 // ErrStale marks a saved-plan function whose live state moved since planning.

@@ -13,14 +13,21 @@ import (
 // Defaults used when creating a function whose manifest leaves them out:
 // FunctionGraph's console defaults.
 const (
-	DefaultMemorySize = 128
-	DefaultTimeout    = 3
+	DefaultMemorySize       = 128
+	DefaultTimeout          = 3
+	DefaultEphemeralStorage = 512
 )
 
 // liveConfig turns a live function into the config body that would leave
 // it unchanged, normalised so that equal settings compare equal: server
 // defaults filled, user_data kept as a canonical JSON map, read-only and
 // display-only fields dropped.
+//
+// encrypted_user_data is kept exactly as read when GET config returns it
+// (docs/api-notes.md rule 1): a config update is a full replace, and under
+// the reading where GET returns it, a body without it clears the secrets.
+// It is a secret: compared never (sameConfig), shown never (configChanges),
+// hashed never (configFingerprint, desiredFingerprint).
 func liveConfig(live *apiclient.Function) *apiclient.UpdateConfigRequest {
 	c := &apiclient.UpdateConfigRequest{
 		FuncName:           live.FuncName,
@@ -29,6 +36,7 @@ func liveConfig(live *apiclient.Function) *apiclient.UpdateConfigRequest {
 		Handler:            live.Handler,
 		MemorySize:         live.MemorySize,
 		UserData:           canonicalEnv(parseEnv(live.UserData)),
+		EncryptedUserData:  live.EncryptedUserData,
 		Xrole:              live.Xrole,
 		AppXrole:           live.AppXrole,
 		Description:        live.Description,
@@ -51,6 +59,9 @@ func liveConfig(live *apiclient.Function) *apiclient.UpdateConfigRequest {
 	}
 	if m := live.MountConfig; m != nil && len(m.FuncMounts) > 0 {
 		mc := &apiclient.MountConfig{MountUser: m.MountUser}
+		if mc.MountUser == nil {
+			mc.MountUser = defaultMountUser()
+		}
 		for _, fm := range m.FuncMounts {
 			fm.Status = ""
 			mc.FuncMounts = append(mc.FuncMounts, fm)
@@ -69,25 +80,36 @@ func liveConfig(live *apiclient.Function) *apiclient.UpdateConfigRequest {
 	return c
 }
 
-// liveLog returns the live LTS log target, or nil when logging is off.
+// defaultMountUser is the mount user sent when the manifest names none:
+// mount_user is mandatory when mounts are sent (docs/api-notes.md rule 4),
+// and -1/-1 is the default the Terraform provider sends (FunctionGraph's
+// default user and group).
+func defaultMountUser() *apiclient.MountUser {
+	return &apiclient.MountUser{UserID: -1, UserGroupID: -1}
+}
+
+// liveLog returns the live LTS log target, or nil when logging is off or
+// its target is not known. The response models carry it as log_group_id
+// and log_stream_id; a log_config, where a service returns one, adds the
+// names, which are sent back with the ids.
 func liveLog(live *apiclient.Function) *apiclient.LogConfig {
 	if live.EnableLtsLog != nil && !*live.EnableLtsLog {
 		return nil
 	}
-	var g, s string
+	var lc apiclient.LogConfig
 	if live.LogConfig != nil {
-		g, s = live.LogConfig.GroupID, live.LogConfig.StreamID
+		lc = *live.LogConfig
 	}
-	if g == "" {
-		g = live.LogGroupID
+	if lc.GroupID == "" {
+		lc.GroupID = live.LogGroupID
 	}
-	if s == "" {
-		s = live.LogStreamID
+	if lc.StreamID == "" {
+		lc.StreamID = live.LogStreamID
 	}
-	if g == "" && s == "" {
+	if lc.GroupID == "" && lc.StreamID == "" {
 		return nil
 	}
-	return &apiclient.LogConfig{GroupID: g, StreamID: s}
+	return &lc
 }
 
 // normConcurrentNum applies FunctionGraph's rule that -1 or 0 means 1.
@@ -146,23 +168,32 @@ func wantConfig(base *apiclient.UpdateConfigRequest, f *manifest.Function, secre
 	}
 	c.MountConfig = nil
 	if m := f.MountConfig; m != nil && len(m.FuncMounts) > 0 {
-		mc := &apiclient.MountConfig{}
-		if m.MountUser != nil {
+		// mount_user is always sent with mounts: the declared one, else
+		// the live one, else the default.
+		mc := &apiclient.MountConfig{MountUser: defaultMountUser()}
+		switch {
+		case m.MountUser != nil:
 			mc.MountUser = &apiclient.MountUser{UserID: m.MountUser.UserID, UserGroupID: m.MountUser.UserGroupID}
+		case base.MountConfig != nil && base.MountConfig.MountUser != nil:
+			mc.MountUser = base.MountConfig.MountUser
 		}
 		for _, fm := range m.FuncMounts {
 			mc.FuncMounts = append(mc.FuncMounts, apiclient.FuncMount{MountType: fm.MountType, MountResource: fm.MountResource, MountSharePath: fm.MountSharePath, LocalMountPath: fm.LocalMountPath})
 		}
 		c.MountConfig = mc
 	}
-	c.LogConfig, c.EnableLtsLog = nil, nil
+	// Logging (docs/api-notes.md rule 5): a declared log_config is the
+	// target; without one, logging is not managed and the body carries the
+	// live logging as read, so that neither reading of the update (a full
+	// replace, or absent fields kept) changes it. enable_lts_log false is
+	// never sent: it would turn off logging fgsdeploy was not asked about.
 	if l := f.LogConfig; l != nil {
 		on := true
 		c.LogConfig = &apiclient.LogConfig{GroupID: l.GroupID, StreamID: l.StreamID}
+		if b := base.LogConfig; b != nil && b.GroupID == l.GroupID && b.StreamID == l.StreamID && logOn(base) {
+			c.LogConfig = b // the same target, with the names the service gave
+		}
 		c.EnableLtsLog = &on
-	} else if base.EnableLtsLog != nil {
-		off := false
-		c.EnableLtsLog = &off
 	}
 	if f.ConcurrentNum != nil {
 		n := *f.ConcurrentNum
@@ -348,10 +379,15 @@ func mountView(m *apiclient.MountConfig) any {
 }
 
 func logView(c *apiclient.UpdateConfigRequest) any {
-	if c.LogConfig == nil || (c.EnableLtsLog != nil && !*c.EnableLtsLog) {
+	if !logOn(c) {
 		return nil
 	}
 	return map[string]any{"group_id": c.LogConfig.GroupID, "stream_id": c.LogConfig.StreamID}
+}
+
+// logOn reports whether a config body logs to a known target.
+func logOn(c *apiclient.UpdateConfigRequest) bool {
+	return c.LogConfig != nil && (c.EnableLtsLog == nil || *c.EnableLtsLog)
 }
 
 func concurrentView(s *apiclient.StrategyConfig) int {

@@ -1,6 +1,7 @@
 package planner_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
@@ -25,7 +26,8 @@ import (
 // throttles it, every time) fails that function only: the other 49 are
 // planned and applied, and the report names the one.
 func TestFailedReadFailsOneFunction(t *testing.T) {
-	srv, err := emulator.New(emulator.Options{AccessKey: "AK", SecretKey: "SK", ProjectID: pid, Region: "cn-north-4"})
+	logMode(t)
+	srv, err := emulator.New(emulator.Options{AccessKey: "AK", SecretKey: "SK", ProjectID: pid, Region: "cn-north-4", Strict: strictEmulator})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,9 +108,17 @@ func TestSavedPlanFunctionFailingAtApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Another pipeline publishes vbbb222 of svc-b with other code.
+	// Another pipeline publishes vbbb222 of svc-b with other code (a code
+	// change: the strict reading allows a publish only after one).
 	urn := w.client.FunctionURN("default", "svc-b")
-	if _, err := w.client.UpdateConfig(ctx, urn, &apiclient.UpdateConfigRequest{FuncName: "svc-b", Runtime: "Python3.10", Handler: "index.handler", MemorySize: 512, Timeout: 3}); err != nil {
+	other := filepath.Join(t.TempDir(), "other.zip")
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	zf, _ := zw.Create("index.py")
+	zf.Write([]byte("def handler(e, c):\n    return 'other'\n"))
+	zw.Close()
+	os.WriteFile(other, zb.Bytes(), 0o644)
+	if _, err := w.client.UpdateCode(ctx, urn, &apiclient.UpdateCodeRequest{CodeType: "zip", CodeFilename: "other.zip", CodeFile: other}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.client.PublishVersion(ctx, urn, &apiclient.PublishRequest{Version: "vbbb222"}); err != nil {

@@ -81,7 +81,7 @@ func TestConfigChanges(t *testing.T) {
 	for _, c := range got {
 		lines = append(lines, string(c.Action.Symbol())+" "+c.Field)
 	}
-	wantLines := "~ memory_size|+ environment.ADD|~ environment.CHANGE|- environment.DROP|- log_config"
+	wantLines := "~ memory_size|+ environment.ADD|~ environment.CHANGE|- environment.DROP"
 	if s := strings.Join(lines, "|"); s != wantLines {
 		t.Fatalf("changes\n got %s\nwant %s", s, wantLines)
 	}
@@ -89,8 +89,10 @@ func TestConfigChanges(t *testing.T) {
 	if !strings.Contains(want.UserData, FingerprintKey) {
 		t.Fatalf("fingerprint key dropped: %s", want.UserData)
 	}
-	if want.EnableLtsLog == nil || *want.EnableLtsLog {
-		t.Fatal("removing log_config must turn LTS logging off")
+	// log_config is not declared: logging is not managed, and the full
+	// replace carries the live target (docs/api-notes.md rule 5).
+	if want.EnableLtsLog == nil || !*want.EnableLtsLog || want.LogConfig == nil || want.LogConfig.GroupID != "g" {
+		t.Fatalf("an undeclared log_config must keep the live logging: enable %v, config %+v", want.EnableLtsLog, want.LogConfig)
 	}
 }
 
@@ -185,5 +187,26 @@ func BenchmarkFingerprint(b *testing.B) {
 	s := map[string]string{"API_KEY": "secret-value", "DB_PASSWORD": "other"}
 	for i := 0; i < b.N; i++ {
 		fingerprintWithSalt(s, []byte("0123456789abcdef"))
+	}
+}
+
+// Rule 1: the secrets GET config may return are sent back, but never
+// hashed into what a saved plan holds: two functions that differ only in
+// encrypted_user_data have the same config fingerprint, and the desired
+// fingerprint does not depend on it either.
+func TestRule01FingerprintsHoldNoSecret(t *testing.T) {
+	a := &apiclient.Function{FuncName: "f", Runtime: "Python3.10", Handler: "a.b", MemorySize: 128, Timeout: 3, EncryptedUserData: `{"K":"one"}`}
+	b := *a
+	b.EncryptedUserData = `{"K":"two"}`
+	if configFingerprint(a) != configFingerprint(&b) {
+		t.Fatal("the config fingerprint depends on encrypted_user_data")
+	}
+	pa := &FunctionPlan{ConfigReq: liveConfig(a)}
+	pb := &FunctionPlan{ConfigReq: liveConfig(&b)}
+	if pa.ConfigReq.EncryptedUserData != a.EncryptedUserData {
+		t.Fatal("a config update does not send back the secrets as read")
+	}
+	if desiredFingerprint(pa) != desiredFingerprint(pb) {
+		t.Fatal("the desired fingerprint depends on encrypted_user_data")
 	}
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // DefaultVersionCap is FunctionGraph's limit on versions per function,
-// latest included (fgs-api.md: the Constraints page says 20).
+// latest included (docs/api-notes.md: the Notes and Constraints page says
+// 20).
 const DefaultVersionCap = 20
 
 // Latest and NewestFirst are release's; applier/apply.go still names them

@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,6 +32,18 @@ type world struct {
 	dir    string
 	client *apiclient.Client
 	cap    int
+	srv    *emulator.Server
+	// endpoint is the emulator's URL, for a second client.
+	endpoint string
+
+	mu   sync.Mutex
+	sent []request // the writes the emulator received, in order
+}
+
+// request is a write as it reached the emulator.
+type request struct {
+	Method, Path string
+	Body         []byte
 }
 
 func newWorld(t *testing.T) *world {
@@ -37,19 +52,53 @@ func newWorld(t *testing.T) *world {
 
 func newWorldWith(t *testing.T, o emulator.Options) *world {
 	o.AccessKey, o.SecretKey, o.ProjectID, o.Region = "AK", "SK", pid, "cn-north-4"
+	o.Strict = strictEmulator
+	logMode(t)
 	srv, err := emulator.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv)
+	w := &world{t: t, srv: srv}
+	hs := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			b, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			w.mu.Lock()
+			w.sent = append(w.sent, request{r.Method, strings.TrimPrefix(r.URL.Path, "/v2/"+pid+"/fgs"), b})
+			w.mu.Unlock()
+		}
+		srv.ServeHTTP(rw, r)
+	}))
 	t.Cleanup(hs.Close)
 	c, err := apiclient.New(apiclient.Config{Endpoint: hs.URL, Region: "cn-north-4", ProjectID: pid, AccessKey: "AK", SecretKey: "SK"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
-	return &world{t: t, dir: dir, client: c}
+	w.client, w.endpoint = c, hs.URL
+	w.dir = t.TempDir()
+	os.MkdirAll(filepath.Join(w.dir, "src"), 0o755)
+	return w
+}
+
+// writes returns the writes sent since the last forget whose method is
+// method and whose path ends with suffix.
+func (w *world) writes(method, suffix string) []request {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []request
+	for _, r := range w.sent {
+		if r.Method == method && strings.HasSuffix(r.Path, suffix) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// forget drops the writes recorded so far.
+func (w *world) forget() {
+	w.mu.Lock()
+	w.sent = nil
+	w.mu.Unlock()
 }
 
 // write sets the manifest and the code.

@@ -14,8 +14,9 @@ import (
 // FingerprintKey is the user_data (environment) key under which fgsdeploy
 // keeps the fingerprint of a function's encrypted_environment.
 //
-// FunctionGraph never returns encrypted_user_data, so a change cannot be
-// seen by reading it back. Instead, every write of encrypted_user_data also
+// Whether GET config returns encrypted_user_data is left open by the API
+// references (docs/api-notes.md rule 1), so a change is never seen by
+// reading it back. Instead, every write of encrypted_user_data also
 // writes, into the plain environment, a salted PBKDF2-SHA256 hash of the
 // canonical JSON of the secret map:
 //
