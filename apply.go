@@ -11,7 +11,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fgsdeploy/fgsdeploy/applier"
-	"github.com/fgsdeploy/fgsdeploy/planner"
+	"github.com/fgsdeploy/fgsdeploy/plan"
+	"github.com/fgsdeploy/fgsdeploy/plan/planfile"
 )
 
 func applyCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
@@ -54,14 +55,13 @@ func apply(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	defer s.Close()
 	defer pl.Close()
-	var refused []error
+	var refused []*plan.FunctionError
 	if saved != nil {
-		refused = saved.Failures()
-		var stale []error
+		var stale []*plan.FunctionError
 		pl, stale = saved.Check(pl)
-		refused = append(refused, stale...)
+		refused = append(append(refused, saved.Failures()...), stale...)
 	}
-	view := planner.View{Color: useColor(c, human)}
+	view := plan.View{Color: useColor(c, human)}
 	if !pl.HasChanges() && len(refused) == 0 && len(pl.Failures) == 0 {
 		if format == "json" {
 			return applier.Apply(c.Context, s.client, pl, applier.Options{}).WriteJSON(stdout)
@@ -86,11 +86,11 @@ func apply(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 // one. The plan's environment and manifest become the run's; -e and -f,
 // when given, must name the same. That is checked before the manifest is
 // loaded: the plan's functions may not be in another manifest at all.
-func savedPlan(c *cli.Context) (*planner.Saved, error) {
+func savedPlan(c *cli.Context) (*planfile.Saved, error) {
 	if c.NArg() == 0 {
 		return nil, nil
 	}
-	saved, err := planner.LoadSaved(c.Args().First())
+	saved, err := planfile.Load(c.Args().First())
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func savedPlan(c *cli.Context) (*planner.Saved, error) {
 // approve shows what is about to happen, with or without a prompt (a
 // pipeline's log then says what each apply did), and asks for "yes"
 // unless --auto-approve.
-func approve(c *cli.Context, stdin io.Reader, human io.Writer, view planner.View, pl *planner.Plan) error {
+func approve(c *cli.Context, stdin io.Reader, human io.Writer, view plan.View, pl *plan.Plan) error {
 	if err := view.Text(human, pl); err != nil {
 		return err
 	}

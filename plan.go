@@ -8,6 +8,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
+	"github.com/fgsdeploy/fgsdeploy/plan/planfile"
 	"github.com/fgsdeploy/fgsdeploy/planner"
 )
 
@@ -32,7 +34,7 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 			}
 			defer s.Close()
 			defer pl.Close()
-			if err := writePlan(stdout, format, planner.View{Color: useColor(c, stdout)}, pl); err != nil {
+			if err := writePlan(stdout, format, plan.View{Color: useColor(c, stdout)}, pl); err != nil {
 				return err
 			}
 			if err := planSummary(c, pl); err != nil {
@@ -59,7 +61,7 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 // plan. saved is the plan file apply was given, or nil: its functions are
 // planned again, with its salt, and must be the ones it was made for.
 // The caller closes the session and the plan.
-func planFromFlags(c *cli.Context, stderr io.Writer, saved *planner.Saved) (*session, *planner.Plan, error) {
+func planFromFlags(c *cli.Context, stderr io.Writer, saved *planfile.Saved) (*session, *plan.Plan, error) {
 	only := targets(c.StringSlice("target"))
 	if saved != nil {
 		only = saved.Targets()
@@ -111,7 +113,7 @@ func planFromFlags(c *cli.Context, stderr io.Writer, saved *planner.Saved) (*ses
 }
 
 // writePlan prints the plan in format: text, json or markdown.
-func writePlan(w io.Writer, format string, view planner.View, pl *planner.Plan) error {
+func writePlan(w io.Writer, format string, view plan.View, pl *plan.Plan) error {
 	switch format {
 	case "json":
 		return view.JSON(w, pl)
@@ -124,8 +126,8 @@ func writePlan(w io.Writer, format string, view planner.View, pl *planner.Plan) 
 
 // savePlan writes plan --out FILE and, under --format text, says how to
 // apply it.
-func savePlan(stdout io.Writer, out, format string, pl *planner.Plan) error {
-	if err := planner.Save(out, pl); err != nil {
+func savePlan(stdout io.Writer, out, format string, pl *plan.Plan) error {
+	if err := planfile.Save(out, pl); err != nil {
 		return err
 	}
 	if format == "text" {
@@ -139,6 +141,6 @@ func savePlan(stdout io.Writer, out, format string, pl *planner.Plan) error {
 }
 
 // planSummary appends the Markdown plan to the GitHub Actions step summary.
-func planSummary(c *cli.Context, pl *planner.Plan) error {
-	return githubOf(c).AppendSummary(func(w io.Writer) error { return (planner.View{}).Markdown(w, pl) })
+func planSummary(c *cli.Context, pl *plan.Plan) error {
+	return githubOf(c).AppendSummary(func(w io.Writer) error { return (plan.View{}).Markdown(w, pl) })
 }

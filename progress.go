@@ -11,7 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/fgsdeploy/fgsdeploy/planner"
+	"github.com/fgsdeploy/fgsdeploy/plan"
 )
 
 // isTerminal reports whether w is a terminal.
@@ -28,14 +28,14 @@ const progressThreshold = 4 << 20
 
 // uploadBar returns a progress bar for the plan's code uploads when stderr
 // is a terminal and there is more than a few MB to send; nil otherwise.
-func uploadBar(stderr io.Writer, pl *planner.Plan) *progressbar.ProgressBar {
+func uploadBar(stderr io.Writer, pl *plan.Plan) *progressbar.ProgressBar {
 	if !isTerminal(stderr) {
 		return nil
 	}
 	var total int64
 	for _, f := range pl.Functions {
-		if f.Archive != nil && (f.CodeReq != nil || f.CreateReq != nil) {
-			total += f.Archive.Size
+		if f.CodeFile != nil && (f.CodeReq != nil || f.CreateReq != nil) {
+			total += f.CodeFile.Size
 		}
 	}
 	if total < progressThreshold {

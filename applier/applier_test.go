@@ -16,6 +16,7 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/applier"
 	"github.com/fgsdeploy/fgsdeploy/emulator"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
 	"github.com/fgsdeploy/fgsdeploy/planner"
 )
 
@@ -72,7 +73,7 @@ func newRigAttempts(t testing.TB, n int, eo emulator.Options, attempts int) *rig
 	return &rig{srv: srv, client: newClient(0), fragile: newClient(attempts), proj: proj}
 }
 
-func (r *rig) plan(t testing.TB) *planner.Plan {
+func (r *rig) plan(t testing.TB) *plan.Plan {
 	t.Helper()
 	p, err := planner.Compute(context.Background(), r.client, r.proj, planner.Options{Parallelism: 8})
 	if err != nil {
@@ -120,7 +121,7 @@ func TestInterrupt(t *testing.T) {
 	}
 	if p := r.plan(t); p.HasChanges() {
 		var b bytes.Buffer
-		(planner.View{}).Text(&b, p)
+		(plan.View{}).Text(&b, p)
 		t.Fatalf("not converged:\n%s", b.String())
 	}
 	for fn, n := range r.srv.Stats().Publishes {

@@ -15,7 +15,8 @@ import (
 	"github.com/hashicorp/go-multierror"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
-	"github.com/fgsdeploy/fgsdeploy/planner"
+	"github.com/fgsdeploy/fgsdeploy/plan"
+	"github.com/fgsdeploy/fgsdeploy/release"
 )
 
 // API is what apply calls on FunctionGraph.
@@ -76,11 +77,11 @@ func (o Outcome) String() string {
 // FunctionReport is what happened to one function.
 type FunctionReport struct {
 	Name    string
-	Action  planner.Action
+	Action  plan.Action
 	Outcome Outcome
-	Done    []planner.StepType // steps that completed
-	NotDone []planner.StepType // steps not run (after a failure or an interrupt)
-	Failed  planner.StepType   // the step that failed, if Outcome is Failed; StepNone: planning failed
+	Done    []plan.StepType // steps that completed
+	NotDone []plan.StepType // steps not run (after a failure or an interrupt)
+	Failed  plan.StepType   // the step that failed, if Outcome is Failed; StepNone: planning failed
 	// Published is the version the publish step made, by the name
 	// FunctionGraph gave it ("" when nothing was published).
 	Published string
@@ -96,19 +97,11 @@ type Report struct {
 	Functions []FunctionReport
 }
 
-// Refuse adds functions that were not attempted, with the reason.
-func (r *Report) Refuse(errs []error) {
-	for _, err := range errs {
-		name := ""
-		var se *planner.StaleError
-		var fe *planner.FunctionError
-		switch {
-		case errors.As(err, &se):
-			name = se.Name
-		case errors.As(err, &fe):
-			name = fe.Name
-		}
-		r.Functions = append(r.Functions, FunctionReport{Name: name, Outcome: Refused, Err: err})
+// Refuse adds functions that were not attempted, with the reason (a
+// saved plan's stale functions, and those it could not plan).
+func (r *Report) Refuse(errs []*plan.FunctionError) {
+	for _, fe := range errs {
+		r.Functions = append(r.Functions, FunctionReport{Name: fe.Name, Outcome: Refused, Err: fe})
 	}
 	sort.SliceStable(r.Functions, func(i, j int) bool { return r.Functions[i].Name < r.Functions[j].Name })
 }
@@ -154,7 +147,7 @@ func (r *Report) Summary() Summary {
 		case Unchanged:
 			s.Unchanged++
 		case Applied:
-			if f.Action == planner.Create {
+			if f.Action == plan.Create {
 				s.Created++
 			} else {
 				s.Updated++
@@ -184,7 +177,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Pruned     []string          `json:"pruned,omitempty"`
 		Error      string            `json:"error,omitempty"`
 	}
-	names := func(ts []planner.StepType) []string {
+	names := func(ts []plan.StepType) []string {
 		out := make([]string, len(ts))
 		for i, t := range ts {
 			out[i] = t.String()
@@ -201,7 +194,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned}
 		if f.Outcome == Failed {
 			jf.FailedStep = f.Failed.String()
-			if f.Failed == planner.StepNone {
+			if f.Failed == plan.StepNone {
 				jf.FailedStep = "plan" // it could not be planned: nothing of it was applied
 			}
 		}
@@ -222,13 +215,13 @@ func (r *Report) Write(w io.Writer) error {
 	for _, f := range r.Functions {
 		switch f.Outcome {
 		case Applied:
-			if f.Action == planner.Create {
+			if f.Action == plan.Create {
 				fmt.Fprintf(&b, "%s: created (%s)\n", f.Name, f.doneList())
 			} else {
 				fmt.Fprintf(&b, "%s: updated %s\n", f.Name, f.doneList())
 			}
 		case Failed:
-			if f.Failed == planner.StepNone {
+			if f.Failed == plan.StepNone {
 				fmt.Fprintf(&b, "%s: failed while planning: %v\n", f.Name, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
 				continue
 			}
@@ -242,12 +235,7 @@ func (r *Report) Write(w io.Writer) error {
 			fmt.Fprintf(&b, "%s: interrupted\n", f.Name)
 			writeDoneNotDone(&b, f)
 		case Refused:
-			var stale *planner.StaleError
-			if errors.As(f.Err, &stale) {
-				fmt.Fprintf(&b, "%s: refused: saved plan is stale: %s; run plan again\n", f.Name, stale.Reason)
-			} else {
-				fmt.Fprintf(&b, "%s: refused: %s\n", f.Name, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
-			}
+			fmt.Fprintf(&b, "%s: refused: %s\n", f.Name, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
 		}
 	}
 	sum := r.Summary()
@@ -276,14 +264,14 @@ func (f FunctionReport) doneList() string {
 	for i, t := range f.Done {
 		names[i] = t.String()
 		switch {
-		case t == planner.StepPublish && f.Published != "":
+		case t == plan.StepPublish && f.Published != "":
 			names[i] += " " + f.Published
-		case t == planner.StepPrune && len(f.Pruned) > 0:
+		case t == plan.StepPrune && len(f.Pruned) > 0:
 			names[i] += " " + strings.Join(f.Pruned, " ")
-		case t == planner.StepAliases && len(f.Aliases) > 0:
+		case t == plan.StepAliases && len(f.Aliases) > 0:
 			moves := make([]string, len(f.Aliases))
 			for j, a := range f.Aliases {
-				moves[j] = "alias " + a.Name + " -> " + Describe(a)
+				moves[j] = "alias " + a.Name + " -> " + release.Describe(a)
 			}
 			names[i] = strings.Join(moves, ", ")
 		}
@@ -291,7 +279,7 @@ func (f FunctionReport) doneList() string {
 	return strings.Join(names, ", ")
 }
 
-func stepList(s []planner.StepType) string {
+func stepList(s []plan.StepType) string {
 	names := make([]string, len(s))
 	for i, t := range s {
 		names[i] = t.String()
@@ -303,7 +291,7 @@ func stepList(s []planner.StepType) string {
 // parallel. When ctx is cancelled no new step starts; steps in flight
 // finish (bounded by Options.StepTimeout) and the report says where each
 // function stopped. A re-run plans from the live state and converges.
-func Apply(ctx context.Context, api API, p *planner.Plan, opts Options) *Report {
+func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 	par := opts.Parallelism
 	if par <= 0 {
 		par = 8
@@ -324,7 +312,7 @@ func Apply(ctx context.Context, api API, p *planner.Plan, opts Options) *Report 
 	go func() {
 		defer close(queue)
 		for i, f := range p.Functions {
-			if f.Action != planner.NoOp {
+			if f.Action != plan.NoOp {
 				queue <- i
 			}
 		}
@@ -354,7 +342,7 @@ type progress struct {
 	prunes    int    // prune steps done: the first is MakeRoom when the plan has one
 }
 
-func applyFunction(ctx context.Context, api API, f *planner.FunctionPlan, stepTimeout time.Duration, fr *FunctionReport) {
+func applyFunction(ctx context.Context, api API, f *plan.FunctionPlan, stepTimeout time.Duration, fr *FunctionReport) {
 	pr := &progress{published: f.Published}
 	for i, st := range f.Steps {
 		if ctx.Err() != nil {
@@ -382,33 +370,33 @@ func applyFunction(ctx context.Context, api API, f *planner.FunctionPlan, stepTi
 	fr.Outcome = Applied
 }
 
-func runStep(ctx context.Context, api API, f *planner.FunctionPlan, t planner.StepType, pr *progress, fr *FunctionReport) error {
+func runStep(ctx context.Context, api API, f *plan.FunctionPlan, t plan.StepType, pr *progress, fr *FunctionReport) error {
 	switch t {
-	case planner.StepCreate:
+	case plan.StepCreate:
 		created, err := api.CreateFunction(ctx, f.CreateReq)
 		if err != nil {
 			return err
 		}
 		return checkDigest(f, created.Digest)
-	case planner.StepCode:
+	case plan.StepCode:
 		code, err := api.UpdateCode(ctx, f.URN, f.CodeReq)
 		if err != nil {
 			return err
 		}
 		return checkDigest(f, code.Digest)
-	case planner.StepConfig:
+	case plan.StepConfig:
 		_, err := api.UpdateConfig(ctx, f.URN, f.ConfigReq)
 		return err
-	case planner.StepMaxInstances:
+	case plan.StepMaxInstances:
 		return api.UpdateMaxInstances(ctx, f.URN, *f.MaxInstances)
-	case planner.StepPublish:
+	case plan.StepPublish:
 		name, err := publish(ctx, api, f)
 		if err != nil {
 			return err
 		}
 		pr.published, fr.Published = name, name
 		return nil
-	case planner.StepAliases:
+	case plan.StepAliases:
 		for _, op := range f.AliasOps {
 			a := resolve(op.Alias, f.Published, pr.published)
 			var err error
@@ -423,7 +411,7 @@ func runStep(ctx context.Context, api API, f *planner.FunctionPlan, t planner.St
 			fr.Aliases = append(fr.Aliases, a)
 		}
 		return nil
-	case planner.StepPrune:
+	case plan.StepPrune:
 		versions := f.Prune
 		if pr.prunes == 0 && len(f.MakeRoom) > 0 {
 			versions = f.MakeRoom
@@ -439,7 +427,7 @@ func runStep(ctx context.Context, api API, f *planner.FunctionPlan, t planner.St
 			fr.Pruned = append(fr.Pruned, v)
 		}
 		return nil
-	case planner.StepNone:
+	case plan.StepNone:
 	}
 	panic(fmt.Sprintf("applier: impossible step %d", int(t)))
 }
@@ -448,7 +436,7 @@ func runStep(ctx context.Context, api API, f *planner.FunctionPlan, t planner.St
 // from the version list: one reference documents the publish response
 // with "version": "latest" and an unqualified URN, so the response alone
 // never says which version $published is.
-func publish(ctx context.Context, api API, f *planner.FunctionPlan) (string, error) {
+func publish(ctx context.Context, api API, f *plan.FunctionPlan) (string, error) {
 	// Pin the publish to the planned code: latest must hold exactly the
 	// planned package right before it is snapshotted.
 	if f.Digest != "" {
@@ -468,7 +456,7 @@ func publish(ctx context.Context, api API, f *planner.FunctionPlan) (string, err
 	if err != nil {
 		return "", fmt.Errorf("confirm the published version: %w", err)
 	}
-	vs := planner.NewestFirst(all)
+	vs := release.NewestFirst(all)
 	find := func(name string) *apiclient.Version {
 		for i := range vs {
 			if vs[i].Version == name {
@@ -483,7 +471,7 @@ func publish(ctx context.Context, api API, f *planner.FunctionPlan) (string, err
 		if v = find(f.PublishReq.Version); v == nil {
 			return "", fmt.Errorf("FunctionGraph accepted the publish of %s but does not list that version", f.PublishReq.Version)
 		}
-	case resp.Version != "" && resp.Version != planner.Latest && find(resp.Version) != nil:
+	case resp.Version != "" && resp.Version != release.Latest && find(resp.Version) != nil:
 		v = find(resp.Version)
 	default:
 		// The response names no version: the newest one with the planned code.
@@ -522,7 +510,7 @@ func resolve(a apiclient.Alias, planned, got string) apiclient.Alias {
 }
 
 // checkDigest verifies that FunctionGraph stored exactly the planned package.
-func checkDigest(f *planner.FunctionPlan, got string) error {
+func checkDigest(f *plan.FunctionPlan, got string) error {
 	if f.Digest == "" || got == f.Digest {
 		return nil
 	}

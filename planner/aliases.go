@@ -5,27 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"sort"
 	"strings"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
 	"github.com/fgsdeploy/fgsdeploy/release"
 )
-
-// AliasOp is one alias to create or update.
-type AliasOp struct {
-	Create bool
-	Alias  apiclient.Alias
-}
 
 // planAliases decides where each declared alias goes, in name order, and
 // sets fp.AliasOps in an order FunctionGraph accepts. published is what
 // $published means ("" when this apply publishes nothing: such aliases
 // stay where they are, and one that does not exist yet is created on the
 // newest version). It returns every alias as it will be after the plan.
-func planAliases(fp *FunctionPlan, f *manifest.Function, st *versionState, published string) (map[string]apiclient.Alias, error) {
+func planAliases(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, published string) (map[string]apiclient.Alias, error) {
 	want := map[string]apiclient.Alias{}
-	var ops []AliasOp
+	var ops []plan.AliasOp
 	var firstCanary []string // new canary aliases with no version to keep
 	for _, name := range sortedKeys(f.Aliases) {
 		a := f.Aliases[name]
@@ -87,7 +83,7 @@ func planAliases(fp *FunctionPlan, f *manifest.Function, st *versionState, publi
 		if exists && aliasEqual(cur, next) {
 			continue
 		}
-		ops = append(ops, AliasOp{Create: !exists, Alias: next})
+		ops = append(ops, plan.AliasOp{Create: !exists, Alias: next})
 	}
 	after := maps.Clone(st.aliases)
 	maps.Copy(after, want)
@@ -108,20 +104,20 @@ func planAliases(fp *FunctionPlan, f *manifest.Function, st *versionState, publi
 }
 
 // aliasStep is the display step of fp's alias operations (nil if none).
-func aliasStep(fp *FunctionPlan, now map[string]apiclient.Alias) *Step {
+func aliasStep(fp *plan.FunctionPlan, now map[string]apiclient.Alias) *plan.Step {
 	if len(fp.AliasOps) == 0 {
 		return nil
 	}
-	var ch []Change
+	var ch []plan.Change
 	for _, op := range fp.AliasOps {
 		after := aliasView(op.Alias)
 		if op.Create {
-			ch = append(ch, Change{Action: Create, Field: "alias." + op.Alias.Name, After: after})
+			ch = append(ch, plan.Change{Action: plan.Create, Field: "alias." + op.Alias.Name, After: after})
 		} else {
-			ch = append(ch, Change{Action: Update, Field: "alias." + op.Alias.Name, Before: aliasView(now[op.Alias.Name]), After: after})
+			ch = append(ch, plan.Change{Action: plan.Update, Field: "alias." + op.Alias.Name, Before: aliasView(now[op.Alias.Name]), After: after})
 		}
 	}
-	return &Step{Type: StepAliases, Changes: ch}
+	return &plan.Step{Type: plan.StepAliases, Changes: ch}
 }
 
 // orderAliasOps checks FunctionGraph's rule of at most one alias per
@@ -129,7 +125,7 @@ func aliasStep(fp *FunctionPlan, now map[string]apiclient.Alias) *Step {
 // orders the moves so that each goes to a version no other alias holds at
 // that moment (an alias leaving a version moves before one arriving).
 // Aliases that trade versions cannot be moved that way: that is an error.
-func orderAliasOps(fn string, ops []AliasOp, now, after map[string]apiclient.Alias) ([]AliasOp, error) {
+func orderAliasOps(fn string, ops []plan.AliasOp, now, after map[string]apiclient.Alias) ([]plan.AliasOp, error) {
 	holder := map[string]string{}
 	for _, name := range sortedKeys(after) {
 		v := after[name].Version
@@ -142,10 +138,10 @@ func orderAliasOps(fn string, ops []AliasOp, now, after map[string]apiclient.Ali
 	for name, a := range now {
 		held[a.Version] = name
 	}
-	var out []AliasOp
+	var out []plan.AliasOp
 	pending := ops
 	for len(pending) > 0 {
-		var blocked []AliasOp
+		var blocked []plan.AliasOp
 		for _, op := range pending {
 			if h, ok := held[op.Alias.Version]; ok && h != op.Alias.Name {
 				blocked = append(blocked, op)
@@ -206,4 +202,14 @@ func aliasView(a apiclient.Alias) any {
 		m["rules_to"] = sortedKeys(a.AdditionalVersionStrategy) // versions routed by request rules
 	}
 	return m
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/codezip"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
 )
 
 // API is what planning reads from FunctionGraph. It never writes.
@@ -60,7 +61,7 @@ type Options struct {
 // planned. An error is returned only for the run as a whole (an unknown
 // target; ErrInterrupted when ctx is cancelled), and then the plan is nil
 // and temporary packages are removed.
-func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options) (*Plan, error) {
+func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options) (*plan.Plan, error) {
 	fns, err := selectFunctions(proj, opts.Targets)
 	if err != nil {
 		return nil, err
@@ -81,9 +82,9 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 		par = 8
 	}
 	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{}}
-	plan := &Plan{Manifest: proj.File, Env: proj.Env, Region: proj.Region, ProjectID: proj.ProjectID, Salt: salt}
-	planned := make([]*FunctionPlan, len(fns))
-	failed := make([]*FunctionError, len(fns))
+	out := &plan.Plan{Manifest: proj.File, Env: proj.Env, Salt: salt}
+	planned := make([]*plan.FunctionPlan, len(fns))
+	failed := make([]*plan.FunctionError, len(fns))
 
 	var wg sync.WaitGroup
 	// par workers take the functions in name order: with parallelism 1 a
@@ -106,7 +107,7 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 				}
 				fp, err := planFunction(ctx, api, pk, f, salt, opts.VersionCap)
 				if err != nil {
-					failed[i] = &FunctionError{Name: f.Name, URN: api.FunctionURN(f.Package, f.Name), Err: err}
+					failed[i] = &plan.FunctionError{Name: f.Name, URN: api.FunctionURN(f.Package, f.Name), Err: err}
 				} else {
 					planned[i] = fp
 				}
@@ -122,14 +123,15 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 	}
 	for i := range fns {
 		if planned[i] != nil {
-			plan.Functions = append(plan.Functions, planned[i])
+			out.Functions = append(out.Functions, planned[i])
 		} else {
-			plan.Failures = append(plan.Failures, failed[i])
+			out.Failures = append(out.Failures, failed[i])
 		}
 	}
-	sortFunctions(plan.Functions)
-	sort.Slice(plan.Failures, func(i, j int) bool { return plan.Failures[i].Name < plan.Failures[j].Name })
-	return plan, nil
+	sort.Slice(out.Functions, func(i, j int) bool { return out.Functions[i].Name < out.Functions[j].Name })
+	sort.Slice(out.Failures, func(i, j int) bool { return out.Failures[i].Name < out.Failures[j].Name })
+	out.Files = pk.files()
+	return out, nil
 }
 
 // ErrInterrupted is returned by Compute when its context is cancelled:
@@ -198,13 +200,22 @@ func (p *packager) build(ctx context.Context, path string) (*codezip.Result, err
 	return r.res, r.err
 }
 
-func (p *packager) close() {
+// files returns every package built, for the plan to own.
+func (p *packager) files() []io.Closer {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, r := range p.built {
-		if r.res != nil {
-			r.res.Close()
+	var out []io.Closer
+	for _, path := range sortedKeys(p.built) {
+		if r := p.built[path]; r.res != nil {
+			out = append(out, r.res)
 		}
+	}
+	return out
+}
+
+func (p *packager) close() {
+	for _, f := range p.files() {
+		f.Close()
 	}
 }
 
@@ -225,8 +236,8 @@ func Package(ctx context.Context, proj *manifest.Project, f *manifest.Function, 
 	return pk.build(ctx, f.Code.Path)
 }
 
-func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Function, salt []byte, versionCap int) (*FunctionPlan, error) {
-	fp := &FunctionPlan{Name: f.Name, Package: f.Package, URN: api.FunctionURN(f.Package, f.Name), Desired: f}
+func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Function, salt []byte, versionCap int) (*plan.FunctionPlan, error) {
+	fp := &plan.FunctionPlan{Name: f.Name, Package: f.Package, URN: api.FunctionURN(f.Package, f.Name)}
 	if f.Runtime == "Custom Image" {
 		// Its code is a container image (custom_image), not a package: a
 		// code update would replace the image with a zip.
@@ -240,7 +251,7 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		if err := res.CheckUploadLimit(); err != nil {
 			return nil, fmt.Errorf("package %s: %w", f.Name, err)
 		}
-		fp.Archive = res
+		fp.CodeFile = &plan.CodeFile{Path: res.Path, Digest: res.Digest, Size: res.Size}
 		fp.Digest = res.Digest
 	}
 	live, err := api.GetConfig(ctx, fp.URN)
@@ -250,7 +261,6 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 	case err != nil:
 		return nil, fmt.Errorf("read %s: %w", f.Name, err)
 	}
-	fp.Live = live
 	st := &versionState{aliases: map[string]apiclient.Alias{}}
 	in := releaseInputs{digest: fp.Digest}
 	if live == nil {
@@ -299,8 +309,8 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		return len(ts), nil
 	}
 	in.latestChanges = len(fp.Steps) > 0
-	in.dependenciesChange = slices.ContainsFunc(fp.Steps, func(s Step) bool {
-		return s.Type == StepCode && slices.ContainsFunc(s.Changes, func(c Change) bool { return c.Field == "dependencies" })
+	in.dependenciesChange = slices.ContainsFunc(fp.Steps, func(s plan.Step) bool {
+		return s.Type == plan.StepCode && slices.ContainsFunc(s.Changes, func(c plan.Change) bool { return c.Field == "dependencies" })
 	})
 	in.versionConfig = func(version string) (*apiclient.Function, error) {
 		cfg, err := api.GetConfig(ctx, fp.URN+":"+version)
@@ -313,9 +323,9 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		return nil, err
 	}
 	if len(fp.Steps) > 0 {
-		fp.Action = Update
+		fp.Action = plan.Update
 		if live == nil {
-			fp.Action = Create
+			fp.Action = plan.Create
 		}
 	}
 	fp.DesiredFingerprint = desiredFingerprint(fp)
@@ -360,8 +370,8 @@ func codeFilename(f *manifest.Function) string {
 // (strategy_config's concurrent_num, ephemeral_storage) follows in a
 // config update, and max_instances in its own call, each decided here
 // with the body it sends.
-func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) error {
-	fp.Action = Create
+func planCreate(fp *plan.FunctionPlan, f *manifest.Function, salt []byte) error {
+	fp.Action = plan.Create
 	secretsFP, _ := secretsFingerprint(f, nil, salt)
 	base := createConfig(&apiclient.CreateRequest{FuncName: f.Name, Runtime: f.Runtime, Handler: f.Handler,
 		MemorySize: DefaultMemorySize, Timeout: DefaultTimeout})
@@ -402,15 +412,15 @@ func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) error {
 		DependVersionList:  sortedCopy(f.Dependencies),
 	}
 	setStr(&req.EnterpriseProjectID, f.EnterpriseProjectID)
-	if fp.Archive != nil {
-		req.CodeFile = fp.Archive.Path
+	if fp.CodeFile != nil {
+		req.CodeFile = fp.CodeFile.Path
 	}
 	fp.CreateReq = req
 
-	var ch []Change
+	var ch []plan.Change
 	addC := func(field string, v any) {
 		if !isEmpty(v) {
-			ch = append(ch, Change{Action: Create, Field: field, After: v})
+			ch = append(ch, plan.Change{Action: plan.Create, Field: field, After: v})
 		}
 	}
 	addC("package", req.Package)
@@ -425,7 +435,7 @@ func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) error {
 	addC("code_type", req.CodeType)
 	if fp.Digest != "" {
 		addC("code.digest", fp.Digest)
-		addC("code.size", fp.Archive.Size)
+		addC("code.size", fp.CodeFile.Size)
 	}
 	addC("code.obs_url", req.CodeURL)
 	addC("dependencies", req.DependVersionList)
@@ -438,28 +448,28 @@ func planCreate(fp *FunctionPlan, f *manifest.Function, salt []byte) error {
 		if c.Sensitive {
 			c.Before = nil
 		}
-		c.Action = Create
+		c.Action = plan.Create
 		ch = append(ch, c)
 	}
-	fp.Steps = []Step{{Type: StepCreate, Changes: ch}}
+	fp.Steps = []plan.Step{{Type: plan.StepCreate, Changes: ch}}
 
 	if !sameConfig(created, want) {
 		fp.ConfigReq = want
-		var cc []Change
+		var cc []plan.Change
 		for _, c := range configChanges(created, want, false) {
-			c.Action = Create
+			c.Action = plan.Create
 			cc = append(cc, c)
 		}
-		fp.Steps = append(fp.Steps, Step{Type: StepConfig, Changes: cc})
+		fp.Steps = append(fp.Steps, plan.Step{Type: plan.StepConfig, Changes: cc})
 	}
 	if f.MaxInstances != nil {
 		fp.MaxInstances = f.MaxInstances
-		fp.Steps = append(fp.Steps, Step{Type: StepMaxInstances, Changes: []Change{{Action: Create, Field: "max_instances", After: *f.MaxInstances}}})
+		fp.Steps = append(fp.Steps, plan.Step{Type: plan.StepMaxInstances, Changes: []plan.Change{{Action: plan.Create, Field: "max_instances", After: *f.MaxInstances}}})
 	}
 	return nil
 }
 
-func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function, salt []byte) error {
+func planUpdate(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Function, salt []byte) error {
 	if live.Runtime != f.Runtime {
 		return fmt.Errorf("%s: runtime cannot change in place (live %s, declared %s): delete the function or give it another name", f.Name, live.Runtime, f.Runtime)
 	}
@@ -472,35 +482,35 @@ func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function
 			return fmt.Errorf("%s: the function is in enterprise project %s, not %s: fgsdeploy sets enterprise_project_id only when it creates a function; move it in the Enterprise Project console or change the manifest", f.Name, have, *want)
 		}
 	}
-	fp.Pre = Precondition{Exists: true, Digest: live.Digest, LastModified: live.LastModified, ConfigFingerprint: configFingerprint(live)}
+	fp.Pre = plan.Precondition{Exists: true, Digest: live.Digest, LastModified: live.LastModified, ConfigFingerprint: configFingerprint(live)}
 
 	// Code.
-	var code []Change
+	var code []plan.Change
 	wantType := codeType(f)
 	switch {
 	case f.Code.ObsURL != "":
 		if live.CodeType != "obs" || live.CodeURL != f.Code.ObsURL {
-			code = append(code, Change{Action: Update, Field: "code.obs_url", Before: live.CodeURL, After: f.Code.ObsURL})
+			code = append(code, plan.Change{Action: plan.Update, Field: "code.obs_url", Before: live.CodeURL, After: f.Code.ObsURL})
 		}
 	case live.Digest != fp.Digest:
-		code = append(code, Change{Action: Update, Field: "code.digest", Before: live.Digest, After: fp.Digest})
+		code = append(code, plan.Change{Action: plan.Update, Field: "code.digest", Before: live.Digest, After: fp.Digest})
 	}
 	deps := sortedCopy(live.DependVersionList)
 	if f.Dependencies != nil {
 		want := sortedCopy(f.Dependencies)
 		if strings.Join(want, "\n") != strings.Join(deps, "\n") {
-			code = append(code, Change{Action: Update, Field: "dependencies", Before: deps, After: want})
+			code = append(code, plan.Change{Action: plan.Update, Field: "dependencies", Before: deps, After: want})
 		}
 		deps = want
 	}
 	if len(code) > 0 {
 		req := &apiclient.UpdateCodeRequest{CodeType: wantType, CodeURL: f.Code.ObsURL, CodeFilename: codeFilename(f), DependVersionList: deps,
 			CodeEncryptKmsKeyID: live.CodeEncryptKmsKeyID} // not managed: kept
-		if fp.Archive != nil {
-			req.CodeFile = fp.Archive.Path
+		if fp.CodeFile != nil {
+			req.CodeFile = fp.CodeFile.Path
 		}
 		fp.CodeReq = req
-		fp.Steps = append(fp.Steps, Step{Type: StepCode, Changes: code})
+		fp.Steps = append(fp.Steps, plan.Step{Type: plan.StepCode, Changes: code})
 	}
 
 	// Config.
@@ -513,7 +523,7 @@ func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function
 				return err
 			}
 			fp.ConfigReq = want
-			fp.Steps = append(fp.Steps, Step{Type: StepConfig, Changes: ch})
+			fp.Steps = append(fp.Steps, plan.Step{Type: plan.StepConfig, Changes: ch})
 			if unseenSecrets(f, live) {
 				fp.Notes = append(fp.Notes, "this config update cannot send back the function's encrypted_environment: FunctionGraph does not return it and the manifest does not declare it; declare it so that the update cannot drop it")
 			}
@@ -529,7 +539,7 @@ func planUpdate(fp *FunctionPlan, f *manifest.Function, live *apiclient.Function
 				before = n
 			}
 			fp.MaxInstances = f.MaxInstances
-			fp.Steps = append(fp.Steps, Step{Type: StepMaxInstances, Changes: []Change{{Action: Update, Field: "max_instances", Before: before, After: *f.MaxInstances}}})
+			fp.Steps = append(fp.Steps, plan.Step{Type: plan.StepMaxInstances, Changes: []plan.Change{{Action: plan.Update, Field: "max_instances", Before: before, After: *f.MaxInstances}}})
 		}
 	}
 	return nil
@@ -609,7 +619,7 @@ func configFingerprint(live *apiclient.Function) string {
 
 // desiredFingerprint hashes every request apply would send, without secret
 // values (they are covered by their fingerprint in user_data) or file paths.
-func desiredFingerprint(fp *FunctionPlan) string {
+func desiredFingerprint(fp *plan.FunctionPlan) string {
 	type view struct {
 		Create   *apiclient.CreateRequest
 		Code     *apiclient.UpdateCodeRequest
@@ -617,7 +627,7 @@ func desiredFingerprint(fp *FunctionPlan) string {
 		Max      *int
 		Digest   string
 		Publish  *apiclient.PublishRequest
-		Aliases  []AliasOp
+		Aliases  []plan.AliasOp
 		MakeRoom []string `json:",omitempty"`
 		Prune    []string
 	}
@@ -641,6 +651,3 @@ func desiredFingerprint(fp *FunctionPlan) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
-
-// ErrStale marks a saved-plan function whose live state moved since planning.
-var ErrStale = errors.New("stale")

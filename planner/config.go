@@ -8,6 +8,7 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
 )
 
 // Defaults used when creating a function whose manifest leaves them out:
@@ -260,11 +261,11 @@ func canonicalEnv(m map[string]string) string {
 // configChanges lists what differs between two config bodies, field by
 // field, in a fixed order. Secrets are compared by the fingerprint kept in
 // user_data, so they never need to be read back.
-func configChanges(before, after *apiclient.UpdateConfigRequest, secretsChanged bool) []Change {
-	var out []Change
+func configChanges(before, after *apiclient.UpdateConfigRequest, secretsChanged bool) []plan.Change {
+	var out []plan.Change
 	add := func(field string, b, a any) {
 		if !reflect.DeepEqual(b, a) {
-			out = append(out, Change{Action: Update, Field: field, Before: b, After: a})
+			out = append(out, plan.Change{Action: plan.Update, Field: field, Before: b, After: a})
 		}
 	}
 	add("handler", before.Handler, after.Handler)
@@ -277,7 +278,7 @@ func configChanges(before, after *apiclient.UpdateConfigRequest, secretsChanged 
 	add("pre_stop_timeout", before.PreStopTimeout, after.PreStopTimeout)
 	out = append(out, envChanges("environment", parseEnv(before.UserData), parseEnv(after.UserData))...)
 	if secretsChanged {
-		out = append(out, Change{Action: Update, Field: "encrypted_environment", Before: Sensitive, After: Sensitive, Sensitive: true})
+		out = append(out, plan.Change{Action: plan.Update, Field: "encrypted_environment", Before: plan.Sensitive, After: plan.Sensitive, Sensitive: true})
 	}
 	add("xrole", before.Xrole, after.Xrole)
 	add("app_xrole", before.AppXrole, after.AppXrole)
@@ -294,7 +295,7 @@ func configChanges(before, after *apiclient.UpdateConfigRequest, secretsChanged 
 
 // envChanges diffs two environment maps key by key; the fingerprint key is
 // fgsdeploy's own and never shown.
-func envChanges(prefix string, before, after map[string]string) []Change {
+func envChanges(prefix string, before, after map[string]string) []plan.Change {
 	keys := map[string]bool{}
 	for k := range before {
 		keys[k] = true
@@ -308,30 +309,30 @@ func envChanges(prefix string, before, after map[string]string) []Change {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	var out []Change
+	var out []plan.Change
 	for _, k := range names {
 		b, hasB := before[k]
 		a, hasA := after[k]
 		switch {
 		case hasB && hasA && a != b:
-			out = append(out, Change{Action: Update, Field: prefix + "." + k, Before: b, After: a})
+			out = append(out, plan.Change{Action: plan.Update, Field: prefix + "." + k, Before: b, After: a})
 		case hasB && !hasA:
-			out = append(out, Change{Action: Delete, Field: prefix + "." + k, Before: b})
+			out = append(out, plan.Change{Action: plan.Delete, Field: prefix + "." + k, Before: b})
 		case !hasB && hasA:
-			out = append(out, Change{Action: Create, Field: prefix + "." + k, After: a})
+			out = append(out, plan.Change{Action: plan.Create, Field: prefix + "." + k, After: a})
 		}
 	}
 	return out
 }
 
-func changeAction(before, after any) Action {
+func changeAction(before, after any) plan.Action {
 	switch {
 	case isEmpty(before) && !isEmpty(after):
-		return Create
+		return plan.Create
 	case !isEmpty(before) && isEmpty(after):
-		return Delete
+		return plan.Delete
 	}
-	return Update
+	return plan.Update
 }
 
 func isEmpty(v any) bool {

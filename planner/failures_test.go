@@ -19,6 +19,8 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/applier"
 	"github.com/fgsdeploy/fgsdeploy/emulator"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
+	"github.com/fgsdeploy/fgsdeploy/plan/planfile"
 	"github.com/fgsdeploy/fgsdeploy/planner"
 )
 
@@ -73,7 +75,7 @@ func TestFailedReadFailsOneFunction(t *testing.T) {
 		t.Fatalf("%d planned, failures %v", len(p.Functions), p.Err())
 	}
 	var out bytes.Buffer
-	(planner.View{}).Text(&out, p)
+	(plan.View{}).Text(&out, p)
 	if !strings.Contains(out.String(), "! fn013: cannot plan: read fn013: APIG.0308") || !strings.Contains(out.String(), "Plan: 49 to create, 0 to update, 0 unchanged, 1 could not be planned.") {
 		t.Fatalf("plan:\n%s", out.String())
 	}
@@ -101,10 +103,10 @@ func TestSavedPlanFunctionFailingAtApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	file := filepath.Join(w.dir, "plan.json")
-	if err := planner.Save(file, p); err != nil {
+	if err := planfile.Save(file, p); err != nil {
 		t.Fatal(err)
 	}
-	saved, err := planner.LoadSaved(file)
+	saved, err := planfile.Load(file)
 	if err != nil {
 		t.Fatal(err)
 	}

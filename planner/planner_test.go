@@ -1,14 +1,12 @@
 package planner
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -96,72 +94,6 @@ func TestConfigChanges(t *testing.T) {
 	}
 }
 
-func TestTextRenderSensitiveAndMultiline(t *testing.T) {
-	p := &Plan{Functions: []*FunctionPlan{{
-		Name: "f", Action: Update,
-		Steps: []Step{{Type: StepConfig, Changes: []Change{
-			{Action: Update, Field: "description", Before: "one\ntwo\n", After: "one\nthree\n"},
-			{Action: Update, Field: "encrypted_environment", Before: Sensitive, After: Sensitive, Sensitive: true},
-		}}},
-	}, {Name: "g"}}}
-	var b bytes.Buffer
-	if err := (View{}).Text(&b, p); err != nil {
-		t.Fatal(err)
-	}
-	want := `~ f (update)
-    update config:
-      ~ description:
-            one
-          - two
-          + three
-      ~ encrypted_environment: (sensitive) -> (sensitive)
-
-Plan: 0 to create, 1 to update, 1 unchanged.
-`
-	if b.String() != want {
-		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
-	}
-}
-
-// Colour only when asked for (the CLI asks only on a terminal without NO_COLOR).
-func TestTextColour(t *testing.T) {
-	p := &Plan{Functions: []*FunctionPlan{{Name: "f", Action: Create, Steps: []Step{{Type: StepCreate, Changes: []Change{{Action: Create, Field: "runtime", After: "Python3.10"}}}}}}}
-	var plain, colour bytes.Buffer
-	(View{}).Text(&plain, p)
-	(View{Color: true}).Text(&colour, p)
-	if strings.Contains(plain.String(), "\x1b[") {
-		t.Fatalf("escape codes without colour:\n%q", plain.String())
-	}
-	if !strings.Contains(colour.String(), ansiGreen+"+"+ansiReset+" f (create)") {
-		t.Fatalf("no colour:\n%q", colour.String())
-	}
-}
-
-func FuzzLoadSaved(f *testing.F) {
-	f.Add([]byte(`{"format_version":"1","salt":"AAAAAAAAAAAAAAAAAAAAAA==","functions":[{"name":"a","action":"update","steps":[{"type":"code","changes":[]}],"preconditions":{"exists":true},"desired_fingerprint":"x"}]}`))
-	f.Add([]byte(`{"format_version":"2"}`))
-	f.Add([]byte(`{"format_version":"1","salt":"AA==","functions":[{"name":"a","steps":[{"type":"nope"}]}]}`))
-	f.Add([]byte(`[]`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		p := filepath.Join(t.TempDir(), "plan.json")
-		if err := os.WriteFile(p, data, 0o600); err != nil {
-			t.Skip()
-		}
-		s, err := LoadSaved(p)
-		if err != nil {
-			return
-		}
-		if len(s.Salt) == 0 {
-			t.Fatal("a saved plan without salt was accepted")
-		}
-		for _, f := range s.Functions {
-			for _, st := range f.Steps {
-				_ = st.String() // panics on an impossible step type
-			}
-		}
-	})
-}
-
 func FuzzParseEnv(f *testing.F) {
 	for _, s := range []string{``, `{}`, `{"A":"1","B":"2"}`, `{"A":1,"B":true,"C":null,"D":{"x":1}}`, `[1]`, `"x"`, `{"A":"1"`} {
 		f.Add(s)
@@ -201,8 +133,8 @@ func TestRule01FingerprintsHoldNoSecret(t *testing.T) {
 	if configFingerprint(a) != configFingerprint(&b) {
 		t.Fatal("the config fingerprint depends on encrypted_user_data")
 	}
-	pa := &FunctionPlan{ConfigReq: liveConfig(a)}
-	pb := &FunctionPlan{ConfigReq: liveConfig(&b)}
+	pa := &plan.FunctionPlan{ConfigReq: liveConfig(a)}
+	pb := &plan.FunctionPlan{ConfigReq: liveConfig(&b)}
 	if pa.ConfigReq.EncryptedUserData != a.EncryptedUserData {
 		t.Fatal("a config update does not send back the secrets as read")
 	}

@@ -7,12 +7,13 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
 )
 
 // pruneInputs is what pruning needs to know about one function's release.
 type pruneInputs struct {
 	publishing bool   // a version is published before the aliases move
-	published  string // its name (PendingVersion when FunctionGraph names it)
+	published  string // its name (plan.PendingVersion when FunctionGraph names it)
 	now, after map[string]apiclient.Alias
 }
 
@@ -104,13 +105,20 @@ func planPrune(f *manifest.Function, st *versionState, in pruneInputs, triggers 
 }
 
 // pruneStep is the display step deleting versions (nil if none).
-func pruneStep(versions []string) *Step {
+func pruneStep(versions []string) *plan.Step {
 	if len(versions) == 0 {
 		return nil
 	}
-	var ch []Change
+	var ch []plan.Change
 	for _, v := range versions {
-		ch = append(ch, Change{Action: Delete, Field: "version." + v, Before: v})
+		ch = append(ch, plan.Change{Action: plan.Delete, Field: "version." + v, Before: v})
 	}
-	return &Step{Type: StepPrune, Changes: ch}
+	return &plan.Step{Type: plan.StepPrune, Changes: ch}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
 )
 
 // publishDecision is what a plan does about a version of one function.
@@ -69,7 +70,7 @@ func decidePublish(f *manifest.Function, st *versionState, in releaseInputs) (pu
 	}
 	name := p.Version
 	if name == "" {
-		name = PendingVersion
+		name = plan.PendingVersion
 	}
 	return publishDecision{publish: true, version: name}, nil
 }

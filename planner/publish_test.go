@@ -9,7 +9,7 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/applier"
-	"github.com/fgsdeploy/fgsdeploy/planner"
+	"github.com/fgsdeploy/fgsdeploy/plan"
 	"github.com/fgsdeploy/fgsdeploy/release"
 )
 
@@ -50,7 +50,7 @@ func (w *world) alias(fn, name string) *apiclient.Alias {
 	return a
 }
 
-func find(p *planner.Plan, name string) *planner.FunctionPlan {
+func find(p *plan.Plan, name string) *plan.FunctionPlan {
 	for _, f := range p.Functions {
 		if f.Name == name {
 			return f
@@ -74,7 +74,7 @@ func TestPublishingIsPerFunction(t *testing.T) {
 	if !strings.Contains(out, "  svc-b: unchanged, nothing to publish\n") || !strings.Contains(out, `+ version: "vbbb222"`) {
 		t.Fatalf("plan:\n%s", out)
 	}
-	if b := find(p, "svc-b"); b.Action != planner.NoOp || b.PublishReq != nil || len(b.AliasOps) != 0 {
+	if b := find(p, "svc-b"); b.Action != plan.NoOp || b.PublishReq != nil || len(b.AliasOps) != 0 {
 		t.Fatalf("svc-b: %+v", b)
 	}
 	if err := applier.Apply(context.Background(), w.client, p, applier.Options{}).Err(); err != nil {
@@ -109,7 +109,7 @@ func TestPublishedAliasKeepsARollback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := find(p, "svc-a"); a.Action != planner.NoOp {
+	if a := find(p, "svc-a"); a.Action != plan.NoOp {
 		t.Fatalf("svc-a would change:\n%s", text(p))
 	}
 	w.apply()
@@ -140,7 +140,7 @@ func TestSameReleaseFinishesItsAliases(t *testing.T) {
 	// Apply svc-a up to its publish only.
 	a := find(p, "svc-a")
 	a.Steps = a.Steps[:2] // code, publish
-	p.Functions = []*planner.FunctionPlan{a}
+	p.Functions = []*plan.FunctionPlan{a}
 	if err := applier.Apply(ctx, w.client, p, applier.Options{}).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestConfigOnlyChangePublishesNothing(t *testing.T) {
 	}
 	f := p.Functions[0]
 	out := text(p)
-	if !f.Has(planner.StepConfig) || f.Has(planner.StepPublish) || len(f.AliasOps) != 0 ||
+	if !f.Has(plan.StepConfig) || f.Has(plan.StepPublish) || len(f.AliasOps) != 0 ||
 		!strings.Contains(out, "note: nothing to publish: the code has not changed since v1, only the config; FunctionGraph publishes a version only after a code change (FSS.1016)") {
 		t.Fatalf("plan:\n%s", out)
 	}
@@ -217,7 +217,7 @@ func TestMountsAreNotPartOfAVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := text(p)
-	if f := p.Functions[0]; !f.Has(planner.StepConfig) || f.Has(planner.StepPublish) || strings.Contains(out, "only the config") {
+	if f := p.Functions[0]; !f.Has(plan.StepConfig) || f.Has(plan.StepPublish) || strings.Contains(out, "only the config") {
 		t.Fatalf("plan:\n%s", out)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
 	"github.com/fgsdeploy/fgsdeploy/release"
 )
 
@@ -16,17 +17,6 @@ import (
 // latest included (docs/api-notes.md: the Notes and Constraints page says
 // 20).
 const DefaultVersionCap = 20
-
-// Latest and NewestFirst are release's; applier/apply.go still names them
-// here.
-const Latest = release.Latest
-
-// NewestFirst is release.NewestFirst.
-func NewestFirst(vs []apiclient.Version) []apiclient.Version { return release.NewestFirst(vs) }
-
-// PendingVersion stands for the name FunctionGraph gives an unnamed publish;
-// apply replaces it with the published version's name.
-const PendingVersion = "(to be published)"
 
 // versionState is what release planning knows about a live function.
 type versionState struct {
@@ -120,7 +110,7 @@ type releaseInputs struct {
 
 // planRelease adds the publish, alias and prune steps of f, in order:
 // [prune to make room,] publish, aliases, prune.
-func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in releaseInputs, versionCap int) error {
+func planRelease(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, in releaseInputs, versionCap int) error {
 	if versionCap <= 0 {
 		versionCap = DefaultVersionCap
 	}
@@ -150,11 +140,11 @@ func planRelease(fp *FunctionPlan, f *manifest.Function, st *versionState, in re
 		fp.Steps = append(fp.Steps, *s)
 	}
 	if dec.publish {
-		ch := []Change{{Action: Create, Field: "version", After: dec.version}}
+		ch := []plan.Change{{Action: plan.Create, Field: "version", After: dec.version}}
 		if f.Publish.Description != "" {
-			ch = append(ch, Change{Action: Create, Field: "version.description", After: f.Publish.Description})
+			ch = append(ch, plan.Change{Action: plan.Create, Field: "version.description", After: f.Publish.Description})
 		}
-		fp.Steps = append(fp.Steps, Step{Type: StepPublish, Changes: ch})
+		fp.Steps = append(fp.Steps, plan.Step{Type: plan.StepPublish, Changes: ch})
 	}
 	if s := aliasStep(fp, st.aliases); s != nil {
 		fp.Steps = append(fp.Steps, *s)

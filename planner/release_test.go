@@ -20,6 +20,7 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/codezip"
 	"github.com/fgsdeploy/fgsdeploy/emulator"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
 	"github.com/fgsdeploy/fgsdeploy/planner"
 	"github.com/fgsdeploy/fgsdeploy/release"
 )
@@ -107,7 +108,7 @@ func (w *world) write(manifestYAML, code string) {
 	os.WriteFile(filepath.Join(w.dir, "src", "index.py"), []byte(code), 0o644)
 }
 
-func (w *world) plan() (*planner.Plan, error) {
+func (w *world) plan() (*plan.Plan, error) {
 	proj, err := manifest.Load(filepath.Join(w.dir, "function.yaml"), manifest.Options{})
 	if err != nil {
 		w.t.Fatal(err)
@@ -133,9 +134,9 @@ func (w *world) apply() {
 	}
 }
 
-func text(p *planner.Plan) string {
+func text(p *plan.Plan) string {
 	var b bytes.Buffer
-	(planner.View{}).Text(&b, p)
+	(plan.View{}).Text(&b, p)
 	return b.String()
 }
 
@@ -288,7 +289,7 @@ func TestNewestVersionWithinOneTimestamp(t *testing.T) {
 	// nothing ("unchanged").
 	w.write(strings.Replace(noAlias, "VN", "v11", 1), "9")
 	p, err := w.plan()
-	if err != nil || !p.Functions[0].Has(planner.StepPublish) {
+	if err != nil || !p.Functions[0].Has(plan.StepPublish) {
 		t.Fatalf("plan: %v\n%s", err, text(p))
 	}
 }

@@ -14,7 +14,8 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/applier"
-	"github.com/fgsdeploy/fgsdeploy/planner"
+	"github.com/fgsdeploy/fgsdeploy/plan"
+	"github.com/fgsdeploy/fgsdeploy/plan/planfile"
 )
 
 // The planner's and the applier's side of the API rules of
@@ -54,15 +55,15 @@ func (w *world) live(name string) *apiclient.Function {
 
 // outputs renders a plan every way it leaves the process: text, JSON,
 // Markdown and the saved plan file.
-func (w *world) outputs(p *planner.Plan) string {
+func (w *world) outputs(p *plan.Plan) string {
 	w.t.Helper()
 	var b bytes.Buffer
-	v := planner.View{}
+	v := plan.View{}
 	v.Text(&b, p)
 	v.JSON(&b, p)
 	v.Markdown(&b, p)
 	file := filepath.Join(w.t.TempDir(), "plan.json")
-	if err := planner.Save(file, p); err != nil {
+	if err := planfile.Save(file, p); err != nil {
 		w.t.Fatal(err)
 	}
 	saved, err := os.ReadFile(file)
@@ -73,7 +74,7 @@ func (w *world) outputs(p *planner.Plan) string {
 	return b.String()
 }
 
-func (w *world) applyPlan(p *planner.Plan) {
+func (w *world) applyPlan(p *plan.Plan) {
 	w.t.Helper()
 	if err := applier.Apply(context.Background(), w.client, p, applier.Options{}).Err(); err != nil {
 		w.t.Fatal(err)

@@ -1,10 +1,9 @@
-package planner
+package plan
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -127,7 +126,7 @@ func stepTitle(t StepType) string {
 		return "prune versions"
 	case StepNone:
 	}
-	panic(fmt.Sprintf("planner: impossible step type %d", int(t)))
+	panic(fmt.Sprintf("plan: impossible step type %d", int(t)))
 }
 
 func (v View) writeChange(b *strings.Builder, c Change) {
@@ -220,92 +219,6 @@ func display(field string, v any, sensitive bool) string {
 	return string(bs)
 }
 
-// JSON plan types: the contract's `--format json` and the saved plan file
-// (which adds the fields apply re-checks).
-
-type jsonChange struct {
-	Field  string `json:"field"`
-	Action string `json:"action"`
-	Before any    `json:"before"`
-	After  any    `json:"after"`
-}
-
-type jsonStep struct {
-	Type    string       `json:"type"`
-	Changes []jsonChange `json:"changes"`
-}
-
-type jsonFunction struct {
-	Name               string        `json:"name"`
-	Package            string        `json:"package"`
-	URN                string        `json:"urn"`
-	Action             string        `json:"action"`
-	Steps              []jsonStep    `json:"steps"`
-	Notes              []string      `json:"notes,omitempty"`
-	Preconditions      *Precondition `json:"preconditions,omitempty"`
-	DesiredFingerprint string        `json:"desired_fingerprint,omitempty"`
-}
-
-// jsonFailure is a function that could not be planned.
-type jsonFailure struct {
-	Name  string `json:"name"`
-	URN   string `json:"urn"`
-	Error string `json:"error"`
-}
-
-type jsonPlan struct {
-	FormatVersion string         `json:"format_version"`
-	Manifest      string         `json:"manifest,omitempty"`
-	Env           string         `json:"env,omitempty"`
-	Region        string         `json:"region,omitempty"`
-	ProjectID     string         `json:"project_id,omitempty"`
-	Salt          []byte         `json:"salt,omitempty"`
-	Functions     []jsonFunction `json:"functions"`
-	Failures      []jsonFailure  `json:"failures,omitempty"`
-	Summary       Summary        `json:"summary"`
-}
-
-func toJSON(p *Plan, saved bool) jsonPlan {
-	out := jsonPlan{FormatVersion: "1", Functions: []jsonFunction{}, Summary: p.Summary()}
-	if saved {
-		out.Manifest, out.Env, out.Region, out.ProjectID, out.Salt = p.Manifest, p.Env, p.Region, p.ProjectID, p.Salt
-	}
-	for _, f := range p.Functions {
-		jf := jsonFunction{Name: f.Name, Package: f.Package, URN: f.URN, Action: f.Action.String(), Steps: []jsonStep{}, Notes: f.Notes}
-		for _, s := range f.Steps {
-			js := jsonStep{Type: s.Type.String(), Changes: []jsonChange{}}
-			for _, c := range s.Changes {
-				jc := jsonChange{Field: c.Field, Action: c.Action.String(), Before: c.Before, After: c.After}
-				if c.Sensitive {
-					if c.Before != nil {
-						jc.Before = Sensitive
-					}
-					jc.After = Sensitive
-				}
-				js.Changes = append(js.Changes, jc)
-			}
-			jf.Steps = append(jf.Steps, js)
-		}
-		if saved {
-			pre := f.Pre
-			jf.Preconditions = &pre
-			jf.DesiredFingerprint = f.DesiredFingerprint
-		}
-		out.Functions = append(out.Functions, jf)
-	}
-	for _, fe := range p.Failures {
-		out.Failures = append(out.Failures, jsonFailure{Name: fe.Name, URN: fe.URN, Error: fe.Error()})
-	}
-	return out
-}
-
-// JSON writes the plan as the contract's JSON document.
-func (v View) JSON(w io.Writer, p *Plan) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(toJSON(p, false))
-}
-
 // Markdown writes the plan for a pull-request comment: the summary first,
 // then one collapsible section per changed function.
 func (v View) Markdown(w io.Writer, p *Plan) error {
@@ -375,14 +288,4 @@ func mdCell(s string) string {
 	s = strings.ReplaceAll(s, "|", "\\|")
 	s = strings.ReplaceAll(s, "\n", "<br>")
 	return "`" + strings.ReplaceAll(s, "`", "'") + "`"
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

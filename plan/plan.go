@@ -1,13 +1,12 @@
-package planner
+package plan
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
-	"github.com/fgsdeploy/fgsdeploy/codezip"
-	"github.com/fgsdeploy/fgsdeploy/manifest"
 )
 
 // Action is what a plan does to one function. Its values are the symbols
@@ -34,7 +33,7 @@ func (a Action) String() string {
 	case Delete:
 		return "delete"
 	}
-	panic(fmt.Sprintf("planner: impossible action %d", rune(a)))
+	panic(fmt.Sprintf("plan: impossible action %d", rune(a)))
 }
 
 // Symbol returns the one-character mark of the action in text plans.
@@ -66,19 +65,9 @@ var stepNames = [...]string{"none", "create", "code", "config", "max_instances",
 // String returns the step's name as used in JSON plans.
 func (s StepType) String() string {
 	if s < 0 || int(s) >= len(stepNames) {
-		panic(fmt.Sprintf("planner: impossible step type %d", int(s)))
+		panic(fmt.Sprintf("plan: impossible step type %d", int(s)))
 	}
 	return stepNames[s]
-}
-
-// parseStepType is the inverse of String.
-func parseStepType(s string) (StepType, bool) {
-	for i, n := range stepNames {
-		if n == s && i != 0 {
-			return StepType(i), true
-		}
-	}
-	return StepNone, false
 }
 
 // Change is one field's difference, for display only; what apply sends is
@@ -111,12 +100,21 @@ type Step struct {
 // Precondition is the remote state a function was planned against. A saved
 // plan is refused for a function whose live state no longer matches.
 type Precondition struct {
-	Exists            bool   `json:"exists"`
-	Digest            string `json:"digest,omitempty"`
-	LastModified      string `json:"last_modified,omitempty"`
-	ConfigFingerprint string `json:"config_fingerprint,omitempty"`
+	Exists            bool
+	Digest            string
+	LastModified      string
+	ConfigFingerprint string // the live config, normalised, without secrets
 	// Release hashes the function's versions and aliases (when it manages them).
-	Release string `json:"release_fingerprint,omitempty"`
+	Release string
+}
+
+// CodeFile is a code package a request uploads: the file, its SHA-512 and
+// its size. A temporary file belongs to the Plan, which removes it on
+// Close.
+type CodeFile struct {
+	Path   string
+	Digest string
+	Size   int64
 }
 
 // FunctionPlan is the plan of one function: display steps, the
@@ -135,15 +133,14 @@ type FunctionPlan struct {
 
 	// What apply sends. Nil means no such request. These hold secret values
 	// (encrypted_user_data) and are never serialised.
-	Desired      *manifest.Function
-	Live         *apiclient.Function
 	CreateReq    *apiclient.CreateRequest
 	CodeReq      *apiclient.UpdateCodeRequest
 	ConfigReq    *apiclient.UpdateConfigRequest
 	MaxInstances *int
 	// Digest is the SHA-512 of the package apply uploads ("" for obs code).
-	Digest  string
-	Archive *codezip.Result
+	Digest string
+	// CodeFile is the function's built package (nil for obs code).
+	CodeFile *CodeFile
 	// PublishReq publishes a version after code and config are in place.
 	PublishReq *apiclient.PublishRequest
 	// Published is the version $published means: the name PublishReq asks
@@ -173,18 +170,32 @@ func (f *FunctionPlan) Has(t StepType) bool {
 	return false
 }
 
-// Plan is the ordered plan of a whole project.
+// AliasOp is one alias to create or update.
+type AliasOp struct {
+	Create bool
+	Alias  apiclient.Alias
+}
+
+// PendingVersion stands for the name FunctionGraph gives an unnamed
+// publish; apply replaces it with the published version's name.
+const PendingVersion = "(to be published)"
+
+// Plan is the ordered plan of a whole project. Once computed it is only
+// read: apply keeps what it learns (the name a publish got) to itself.
 type Plan struct {
-	Manifest  string
-	Env       string
-	Region    string
-	ProjectID string
+	Manifest string // the manifest path as the user gave it
+	Env      string // the --env overlay, "" for none
 	// Salt keys the fingerprints of secrets for this plan; it is not secret.
 	Salt      []byte
 	Functions []*FunctionPlan
 	// Failures are the functions that could not be planned, by name:
 	// nothing of them is applied, and the others are not held back.
 	Failures []*FunctionError
+	// Files are the temporary packages the requests upload. They live as
+	// long as the plan: whoever computed it calls Close once apply is
+	// done (the applier never does). A plan derived from another (a saved
+	// plan's check) has none: its origin keeps them.
+	Files []io.Closer
 }
 
 // FunctionError is a failure that concerns one function only: a refusal
@@ -246,21 +257,21 @@ func (p *Plan) HasChanges() bool {
 	return false
 }
 
-// Close removes the temporary packages the plan built.
+// Close removes the temporary packages the plan's requests upload. It is
+// safe to call more than once.
 func (p *Plan) Close() error {
-	seen := map[*codezip.Result]bool{}
-	var first error
-	for _, f := range p.Functions {
-		if f.Archive != nil && !seen[f.Archive] {
-			seen[f.Archive] = true
-			if err := f.Archive.Close(); err != nil && first == nil {
-				first = err
-			}
+	var errs []error
+	for _, f := range p.Files {
+		if err := f.Close(); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	return first
+	p.Files = nil
+	return errors.Join(errs...)
 }
 
-func sortFunctions(fs []*FunctionPlan) {
+// SortFunctions orders a plan's functions by name, the order plans and
+// reports list them in.
+func SortFunctions(fs []*FunctionPlan) {
 	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
 }
