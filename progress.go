@@ -34,14 +34,27 @@ func uploadBar(stderr io.Writer, pl *plan.Plan) *progressbar.ProgressBar {
 	}
 	var total int64
 	for _, f := range pl.Functions {
-		if f.CodeFile != nil && (f.CodeReq != nil || f.CreateReq != nil) {
-			total += f.CodeFile.Size
+		for _, s := range f.Steps {
+			switch r := s.Request.(type) {
+			case *plan.CreateFunction:
+				total += size(r.Code)
+			case *plan.UpdateCode:
+				total += size(r.Code)
+			}
 		}
 	}
 	if total < progressThreshold {
 		return nil
 	}
 	return newBar(stderr, total, "uploading code")
+}
+
+// size is the size of an upload, 0 for none (obs code).
+func size(c *plan.CodeFile) int64 {
+	if c == nil {
+		return 0
+	}
+	return c.Size
 }
 
 // newBar is the byte-counting progress bar of uploads and packaging.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/applier"
+	"github.com/fgsdeploy/fgsdeploy/codezip"
 	"github.com/fgsdeploy/fgsdeploy/emulator"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/plan"
@@ -139,7 +140,7 @@ func TestPartialFailure(t *testing.T) {
 	// the manifest would never allow.
 	for _, f := range p.Functions {
 		if f.Name == "fn001" {
-			f.CreateReq.MemorySize = 100
+			f.Steps[0].Request.(*plan.CreateFunction).Body.MemorySize = 100
 		}
 	}
 	rep := applier.Apply(context.Background(), r.client, p, applier.Options{Parallelism: 4})
@@ -162,7 +163,7 @@ func TestPartialFailure(t *testing.T) {
 func TestDigestMismatch(t *testing.T) {
 	r := newRig(t, 1, emulator.Options{})
 	p := r.plan(t)
-	p.Functions[0].Digest = strings.Repeat("0", 128)
+	p.Functions[0].Steps[0].Request.(*plan.CreateFunction).Code.Digest = strings.Repeat("0", 128)
 	rep := applier.Apply(context.Background(), r.client, p, applier.Options{})
 	if err := rep.Err(); err == nil || !strings.Contains(err.Error(), "digest mismatch") || !strings.Contains(err.Error(), strings.Repeat("0", 128)) {
 		t.Fatalf("err = %v", err)
@@ -207,12 +208,17 @@ func TestSoak(t *testing.T) {
 	if p.HasChanges() {
 		t.Fatalf("not converged after %d applies: %+v", applies.Load(), p.Summary())
 	}
+	pkg, err := codezip.Build(context.Background(), filepath.Join(r.proj.Dir, "src"), codezip.Options{Root: r.proj.Dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pkg.Close()
 	for _, f := range r.proj.Functions {
 		cfg, err := r.client.GetConfig(context.Background(), r.client.FunctionURN("default", f.Name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cfg.MemorySize != *f.MemorySize || !strings.Contains(cfg.UserData, f.Environment["INDEX"]) || cfg.Digest != p.Functions[0].Digest {
+		if cfg.MemorySize != *f.MemorySize || !strings.Contains(cfg.UserData, f.Environment["INDEX"]) || cfg.Digest != pkg.Digest {
 			t.Fatalf("%s not as declared: %+v", f.Name, cfg)
 		}
 	}
@@ -242,5 +248,35 @@ func BenchmarkApply(b *testing.B) {
 				p.Close()
 			}
 		})
+	}
+}
+
+// A step is one request, and the report names steps as plans show them:
+// two alias writes are one "aliases" step, done when both are.
+func TestReportNamesStepsAsPlansShowThem(t *testing.T) {
+	r := newRig(t, 1, emulator.Options{})
+	y := "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n    publish: {version: v1}\n" +
+		"    aliases:\n      live: {version: $published}\n      beta: {version: latest}\n"
+	os.WriteFile(filepath.Join(r.proj.Dir, "function.yaml"), []byte(y), 0o644)
+	proj, err := manifest.Load(filepath.Join(r.proj.Dir, "function.yaml"), manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := planner.Compute(context.Background(), r.client, proj, planner.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if n := len(p.Functions[0].Steps); n != 4 {
+		t.Fatalf("%d steps, want create, publish and one per alias", n)
+	}
+	rep := applier.Apply(context.Background(), r.client, p, applier.Options{})
+	var out bytes.Buffer
+	rep.Write(&out)
+	if want := "hello: created (create, publish v1, alias beta -> latest, alias live -> v1)\n"; !strings.HasPrefix(out.String(), want) {
+		t.Fatalf("report:\n%s\nwant %s", out.String(), want)
+	}
+	if got := fmt.Sprint(rep.Functions[0].Done); got != "[create publish aliases]" {
+		t.Fatalf("done %s", got)
 	}
 }

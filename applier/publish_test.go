@@ -3,6 +3,8 @@ package applier_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,7 +15,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/applier"
@@ -117,5 +121,46 @@ func checkPublishConfirmed(t *testing.T, client *apiclient.Client) {
 		if err != nil || a.Version != name || rep.Functions[0].Published != name {
 			t.Fatalf("%s: alias %+v (%v), report says %q, version %s", tc.fn, a, err, rep.Functions[0].Published, name)
 		}
+	}
+}
+
+// Apply never writes to the plan: what it learns (the name an unnamed
+// publish got, which the canary alias then weights) stays in the applier,
+// and the plan reads the same after apply as before.
+func TestApplyLeavesThePlanAsItWas(t *testing.T) {
+	// Unnamed versions are named by the second: each read of the clock is
+	// a second later.
+	var tick atomic.Int64
+	start := time.Now().UTC().Truncate(time.Second)
+	r := newRig(t, 1, emulator.Options{Now: func() time.Time { return start.Add(time.Duration(tick.Add(1)) * time.Second) }})
+	ctx := context.Background()
+	dir := r.proj.Dir
+	y := "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n    publish: {keep: 1}\n" +
+		"    aliases:\n      live: {version: $published, canary: 10}\n"
+	os.WriteFile(filepath.Join(dir, "function.yaml"), []byte(y), 0o644)
+	for i := range 3 {
+		os.WriteFile(filepath.Join(dir, "src", "index.py"), []byte(fmt.Sprintf("# %d\n", i)), 0o644)
+		proj, err := manifest.Load(filepath.Join(dir, "function.yaml"), manifest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := planner.Compute(ctx, r.client, proj, planner.Options{})
+		if err != nil || p.Err() != nil {
+			t.Fatal(err, p.Err())
+		}
+		before, _ := json.Marshal(p.Functions)
+		if i > 0 && !strings.Contains(string(before), `"additional_version_weights":{"(to be published)":10}`) {
+			t.Fatalf("round %d: no canary on the pending version in the plan:\n%s", i, before)
+		}
+		if err := applier.Apply(ctx, r.client, p, applier.Options{}).Err(); err != nil {
+			t.Fatal(err)
+		}
+		p.Close()
+		if after, _ := json.Marshal(p.Functions); string(after) != string(before) {
+			t.Fatalf("round %d: apply changed the plan\nbefore %s\nafter  %s", i, before, after)
+		}
+	}
+	if a, err := r.client.GetAlias(ctx, r.client.FunctionURN("default", "hello"), "live"); err != nil || len(a.AdditionalVersionWeights) != 1 {
+		t.Fatalf("live %+v, %v", a, err)
 	}
 }

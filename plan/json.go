@@ -25,7 +25,8 @@ type JSONFunction struct {
 	Notes   []string   `json:"notes,omitempty"`
 }
 
-// JSONStep is one step of a JSON plan.
+// JSONStep is one step of a JSON plan: consecutive steps of one type
+// shown as one, as in text plans.
 type JSONStep struct {
 	Type    string       `json:"type"`
 	Changes []JSONChange `json:"changes"`
@@ -63,8 +64,11 @@ func ToJSON(p *Plan) JSONPlan {
 
 func jsonFunction(f *FunctionPlan) JSONFunction {
 	jf := JSONFunction{Name: f.Name, Package: f.Package, URN: f.URN, Action: f.Action.String(), Steps: []JSONStep{}, Notes: f.Notes}
-	for _, s := range f.Steps {
-		js := JSONStep{Type: s.Type.String(), Changes: []JSONChange{}}
+	for i, s := range f.Steps {
+		if i == 0 || f.Steps[i-1].Type() != s.Type() {
+			jf.Steps = append(jf.Steps, JSONStep{Type: s.Type().String(), Changes: []JSONChange{}})
+		}
+		js := &jf.Steps[len(jf.Steps)-1]
 		for _, c := range s.Changes {
 			jc := JSONChange{Field: c.Field, Action: c.Action.String(), Before: c.Before, After: c.After}
 			if c.Sensitive {
@@ -75,7 +79,6 @@ func jsonFunction(f *FunctionPlan) JSONFunction {
 			}
 			js.Changes = append(js.Changes, jc)
 		}
-		jf.Steps = append(jf.Steps, js)
 	}
 	return jf
 }

@@ -51,8 +51,10 @@ func (v View) Text(w io.Writer, p *Plan) error {
 			continue
 		}
 		fmt.Fprintf(&b, "%s %s (%s)\n", v.paint(f.Action, f.Action.Symbol()), f.Name, f.Action)
-		for _, s := range f.Steps {
-			fmt.Fprintf(&b, "    %s:\n", stepTitle(s.Type))
+		for i, s := range f.Steps {
+			if i == 0 || f.Steps[i-1].Type() != s.Type() {
+				fmt.Fprintf(&b, "    %s:\n", s.Type().Title())
+			}
 			for _, c := range s.Changes {
 				v.writeChange(&b, c)
 			}
@@ -106,27 +108,6 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-func stepTitle(t StepType) string {
-	switch t {
-	case StepCreate:
-		return "create function"
-	case StepCode:
-		return "update code"
-	case StepConfig:
-		return "update config"
-	case StepMaxInstances:
-		return "update max instances"
-	case StepPublish:
-		return "publish version"
-	case StepAliases:
-		return "update aliases"
-	case StepPrune:
-		return "prune versions"
-	case StepNone:
-	}
-	panic(fmt.Sprintf("plan: impossible step type %d", int(t)))
 }
 
 func (v View) writeChange(b *strings.Builder, c Change) {
@@ -237,8 +218,8 @@ func (v View) Markdown(w io.Writer, p *Plan) error {
 			continue
 		}
 		var steps []string
-		for _, st := range f.Steps {
-			steps = append(steps, stepTitle(st.Type))
+		for _, t := range Types(f.Steps) {
+			steps = append(steps, t.Title())
 		}
 		fmt.Fprintf(&b, "\n<details><summary><code>%s %s</code> (%s: %s)</summary>\n\n", f.Action.Symbol(), f.Name, f.Action, strings.Join(steps, ", "))
 		b.WriteString("| step | field | before | after |\n|---|---|---|---|\n")
@@ -251,7 +232,7 @@ func (v View) Markdown(w io.Writer, p *Plan) error {
 				if c.Action == Delete {
 					after = ""
 				}
-				fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", st.Type, c.Field, mdCell(before), mdCell(after))
+				fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", st.Type(), c.Field, mdCell(before), mdCell(after))
 			}
 		}
 		for _, n := range f.Notes {

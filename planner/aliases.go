@@ -15,13 +15,13 @@ import (
 )
 
 // planAliases decides where each declared alias goes, in name order, and
-// sets fp.AliasOps in an order FunctionGraph accepts. published is what
-// $published means ("" when this apply publishes nothing: such aliases
-// stay where they are, and one that does not exist yet is created on the
-// newest version). It returns every alias as it will be after the plan.
-func planAliases(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, published string) (map[string]apiclient.Alias, error) {
+// returns the alias writes in an order FunctionGraph accepts, and every
+// alias as it will be after them. published is what $published means (""
+// when this apply publishes nothing: such aliases stay where they are, and
+// one that does not exist yet is created on the newest version).
+func planAliases(f *manifest.Function, st *versionState, published string) ([]*plan.WriteAlias, map[string]apiclient.Alias, error) {
 	want := map[string]apiclient.Alias{}
-	var ops []plan.AliasOp
+	var ops []*plan.WriteAlias
 	var firstCanary []string // new canary aliases with no version to keep
 	for _, name := range sortedKeys(f.Aliases) {
 		a := f.Aliases[name]
@@ -39,7 +39,7 @@ func planAliases(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, 
 		case "$published":
 			switch {
 			case f.Publish == nil:
-				return nil, fmt.Errorf("%s: alias %s points at $published but nothing is published (add publish:)", f.Name, name)
+				return nil, nil, fmt.Errorf("%s: alias %s points at $published but nothing is published (add publish:)", f.Name, name)
 			case published != "":
 				target = published
 			case exists:
@@ -50,7 +50,7 @@ func planAliases(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, 
 		case release.Latest:
 		default:
 			if st.find(target) == nil && target != published {
-				return nil, fmt.Errorf("%s: alias %s points at version %s, which does not exist", f.Name, name, target)
+				return nil, nil, fmt.Errorf("%s: alias %s points at version %s, which does not exist", f.Name, name, target)
 			}
 		}
 		next := apiclient.Alias{Name: name, Version: target}
@@ -83,7 +83,7 @@ func planAliases(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, 
 		if exists && aliasEqual(cur, next) {
 			continue
 		}
-		ops = append(ops, plan.AliasOp{Create: !exists, Alias: next})
+		ops = append(ops, &plan.WriteAlias{Create: !exists, Alias: next})
 	}
 	after := maps.Clone(st.aliases)
 	maps.Copy(after, want)
@@ -97,27 +97,23 @@ func planAliases(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, 
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	fp.AliasOps = ops
-	return after, nil
+	return ops, after, nil
 }
 
-// aliasStep is the display step of fp's alias operations (nil if none).
-func aliasStep(fp *plan.FunctionPlan, now map[string]apiclient.Alias) *plan.Step {
-	if len(fp.AliasOps) == 0 {
-		return nil
-	}
-	var ch []plan.Change
-	for _, op := range fp.AliasOps {
-		after := aliasView(op.Alias)
-		if op.Create {
-			ch = append(ch, plan.Change{Action: plan.Create, Field: "alias." + op.Alias.Name, After: after})
-		} else {
-			ch = append(ch, plan.Change{Action: plan.Update, Field: "alias." + op.Alias.Name, Before: aliasView(now[op.Alias.Name]), After: after})
+// aliasSteps are the steps of alias writes, one each, with the alias
+// before (now) and after.
+func aliasSteps(ops []*plan.WriteAlias, now map[string]apiclient.Alias) []plan.Step {
+	var out []plan.Step
+	for _, op := range ops {
+		c := plan.Change{Action: plan.Create, Field: "alias." + op.Alias.Name, After: aliasView(op.Alias)}
+		if !op.Create {
+			c.Action, c.Before = plan.Update, aliasView(now[op.Alias.Name])
 		}
+		out = append(out, plan.Step{Request: op, Changes: []plan.Change{c}})
 	}
-	return &plan.Step{Type: plan.StepAliases, Changes: ch}
+	return out
 }
 
 // orderAliasOps checks FunctionGraph's rule of at most one alias per
@@ -125,7 +121,7 @@ func aliasStep(fp *plan.FunctionPlan, now map[string]apiclient.Alias) *plan.Step
 // orders the moves so that each goes to a version no other alias holds at
 // that moment (an alias leaving a version moves before one arriving).
 // Aliases that trade versions cannot be moved that way: that is an error.
-func orderAliasOps(fn string, ops []plan.AliasOp, now, after map[string]apiclient.Alias) ([]plan.AliasOp, error) {
+func orderAliasOps(fn string, ops []*plan.WriteAlias, now, after map[string]apiclient.Alias) ([]*plan.WriteAlias, error) {
 	holder := map[string]string{}
 	for _, name := range sortedKeys(after) {
 		v := after[name].Version
@@ -138,10 +134,10 @@ func orderAliasOps(fn string, ops []plan.AliasOp, now, after map[string]apiclien
 	for name, a := range now {
 		held[a.Version] = name
 	}
-	var out []plan.AliasOp
+	var out []*plan.WriteAlias
 	pending := ops
 	for len(pending) > 0 {
-		var blocked []plan.AliasOp
+		var blocked []*plan.WriteAlias
 		for _, op := range pending {
 			if h, ok := held[op.Alias.Version]; ok && h != op.Alias.Name {
 				blocked = append(blocked, op)

@@ -133,12 +133,26 @@ func TestRule01FingerprintsHoldNoSecret(t *testing.T) {
 	if configFingerprint(a) != configFingerprint(&b) {
 		t.Fatal("the config fingerprint depends on encrypted_user_data")
 	}
-	pa := &plan.FunctionPlan{ConfigReq: liveConfig(a)}
-	pb := &plan.FunctionPlan{ConfigReq: liveConfig(&b)}
-	if pa.ConfigReq.EncryptedUserData != a.EncryptedUserData {
+	pa := &plan.UpdateConfig{Body: liveConfig(a)}
+	pb := &plan.UpdateConfig{Body: liveConfig(&b)}
+	if pa.Body.EncryptedUserData != a.EncryptedUserData {
 		t.Fatal("a config update does not send back the secrets as read")
 	}
-	if desiredFingerprint(pa) != desiredFingerprint(pb) {
+	if desiredFingerprint([]plan.Step{{Request: pa}}, "") != desiredFingerprint([]plan.Step{{Request: pb}}, "") {
 		t.Fatal("the desired fingerprint depends on encrypted_user_data")
+	}
+}
+
+// A version an alias lists with a weight of 0 gets no traffic, but
+// FunctionGraph refuses to delete it (FSS.1094): pruning keeps it, as it
+// keeps every version an alias names (release.Referenced).
+func TestPruneKeepsVersionsListedAtWeightZero(t *testing.T) {
+	st := &versionState{versions: []apiclient.Version{{Version: "v4"}, {Version: "v3"}, {Version: "v2"}, {Version: "v1"}}}
+	live := map[string]apiclient.Alias{"live": {Name: "live", Version: "v4", AdditionalVersionWeights: map[string]int{"v1": 0}}}
+	f := &manifest.Function{Name: "f", Publish: &manifest.Publish{Keep: 1}}
+	noTriggers := func(string) (int, error) { return 0, nil }
+	makeRoom, prune, err := planPrune(f, st, pruneInputs{now: live, after: live}, noTriggers, DefaultVersionCap)
+	if err != nil || len(makeRoom) != 0 || strings.Join(prune, ",") != "v2" {
+		t.Fatalf("make room %v, prune %v, %v; want v2 pruned, v1 kept", makeRoom, prune, err)
 	}
 }

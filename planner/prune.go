@@ -104,16 +104,14 @@ func planPrune(f *manifest.Function, st *versionState, in pruneInputs, triggers 
 	return makeRoom, prune, nil
 }
 
-// pruneStep is the display step deleting versions (nil if none).
-func pruneStep(versions []string) *plan.Step {
-	if len(versions) == 0 {
-		return nil
-	}
-	var ch []plan.Change
+// pruneSteps are the steps deleting versions, one each, in order.
+func pruneSteps(versions []string) []plan.Step {
+	var out []plan.Step
 	for _, v := range versions {
-		ch = append(ch, plan.Change{Action: plan.Delete, Field: "version." + v, Before: v})
+		out = append(out, plan.Step{Request: &plan.DeleteVersion{Version: v},
+			Changes: []plan.Change{{Action: plan.Delete, Field: "version." + v, Before: v}}})
 	}
-	return &plan.Step{Type: plan.StepPrune, Changes: ch}
+	return out
 }
 
 func plural(n int) string {

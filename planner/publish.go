@@ -75,6 +75,19 @@ func decidePublish(f *manifest.Function, st *versionState, in releaseInputs) (pu
 	return publishDecision{publish: true, version: name}, nil
 }
 
+// publishStep publishes the version the plan calls version (the name
+// asked for, or plan.PendingVersion), pinned to the package digest pin.
+// The publish body's digest field is documented only as an "md5 key"
+// (SDK), so the SHA-512 is not sent there; apply checks the digest of
+// latest right before publishing instead.
+func publishStep(p *manifest.Publish, version, pin string) plan.Step {
+	ch := []plan.Change{{Action: plan.Create, Field: "version", After: version}}
+	if p.Description != "" {
+		ch = append(ch, plan.Change{Action: plan.Create, Field: "version.description", After: p.Description})
+	}
+	return plan.Step{Request: &plan.PublishVersion{Body: &apiclient.PublishRequest{Version: p.Version, Description: p.Description}, Digest: pin}, Changes: ch}
+}
+
 // versionDiffers compares latest, as it will be after the plan, with a
 // published version, on what a version holds: the code and the config,
 // without mount_config ("no triggers, mounting disks, or reserved

@@ -74,7 +74,7 @@ func TestPublishingIsPerFunction(t *testing.T) {
 	if !strings.Contains(out, "  svc-b: unchanged, nothing to publish\n") || !strings.Contains(out, `+ version: "vbbb222"`) {
 		t.Fatalf("plan:\n%s", out)
 	}
-	if b := find(p, "svc-b"); b.Action != plan.NoOp || b.PublishReq != nil || len(b.AliasOps) != 0 {
+	if b := find(p, "svc-b"); b.Action != plan.NoOp || b.Has(plan.StepPublish) || len(aliasWrites(b)) != 0 {
 		t.Fatalf("svc-b: %+v", b)
 	}
 	if err := applier.Apply(context.Background(), w.client, p, applier.Options{}).Err(); err != nil {
@@ -149,7 +149,7 @@ func TestSameReleaseFinishesItsAliases(t *testing.T) {
 		t.Fatal(err)
 	}
 	a = find(p, "svc-a")
-	if a.PublishReq != nil || len(a.AliasOps) != 1 || a.AliasOps[0].Alias.Version != "vbbb222" {
+	if ops := aliasWrites(a); a.Has(plan.StepPublish) || len(ops) != 1 || ops[0].Alias.Version != "vbbb222" {
 		t.Fatalf("svc-a:\n%s", text(p))
 	}
 	if !strings.Contains(text(p), "note: vbbb222 is already published, nothing to publish") {
@@ -176,7 +176,7 @@ func TestConfigOnlyChangePublishesNothing(t *testing.T) {
 	}
 	f := p.Functions[0]
 	out := text(p)
-	if !f.Has(plan.StepConfig) || f.Has(plan.StepPublish) || len(f.AliasOps) != 0 ||
+	if !f.Has(plan.StepConfig) || f.Has(plan.StepPublish) || len(aliasWrites(f)) != 0 ||
 		!strings.Contains(out, "note: nothing to publish: the code has not changed since v1, only the config; FunctionGraph publishes a version only after a code change (FSS.1016)") {
 		t.Fatalf("plan:\n%s", out)
 	}

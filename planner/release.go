@@ -75,20 +75,12 @@ func (s *versionState) fingerprint() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// referenced returns the versions any alias points at, wholly, by weight
-// or by rule, and the previous version recorded in its description, which
-// rollback returns to.
+// referenced returns the versions the aliases reference
+// (release.Referenced): pruning never deletes one.
 func referenced(aliases map[string]apiclient.Alias) map[string]bool {
 	out := map[string]bool{}
 	for _, a := range aliases {
-		out[a.Version] = true
-		if _, prev := release.SplitAliasDescription(a.Description); prev != "" {
-			out[prev] = true
-		}
-		for v := range a.AdditionalVersionWeights {
-			out[v] = true
-		}
-		for v := range a.AdditionalVersionStrategy {
+		for _, v := range release.Referenced(a) {
 			out[v] = true
 		}
 	}
@@ -99,6 +91,9 @@ func referenced(aliases map[string]apiclient.Alias) map[string]bool {
 type releaseInputs struct {
 	digest string                         // the code digest latest will have
 	config *apiclient.UpdateConfigRequest // the config latest will have
+	// pin is the package's digest, which latest must hold when it is
+	// published ("" for obs code).
+	pin string
 	// latestChanges is true when the plan changes latest (code, config or
 	// max instances); dependenciesChange when it changes the dependencies.
 	latestChanges, dependenciesChange bool
@@ -109,7 +104,9 @@ type releaseInputs struct {
 }
 
 // planRelease adds the publish, alias and prune steps of f, in order:
-// [prune to make room,] publish, aliases, prune.
+// [prune to make room,] publish, aliases, prune. Whether to publish is
+// publish.go's decision, where the aliases go aliases.go's, which
+// versions go prune.go's.
 func planRelease(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, in releaseInputs, versionCap int) error {
 	if versionCap <= 0 {
 		versionCap = DefaultVersionCap
@@ -118,39 +115,22 @@ func planRelease(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, 
 	if err != nil {
 		return err
 	}
-	fp.Published = dec.version
 	if dec.note != "" {
 		fp.Notes = append(fp.Notes, dec.note)
 	}
-	if dec.publish {
-		// The publish body's digest field is documented only as an "md5
-		// key" (SDK), so the SHA-512 is not sent there; apply checks the
-		// digest of latest right before publishing instead.
-		fp.PublishReq = &apiclient.PublishRequest{Version: f.Publish.Version, Description: f.Publish.Description}
-	}
-	after, err := planAliases(fp, f, st, dec.version)
+	ops, after, err := planAliases(f, st, dec.version)
 	if err != nil {
 		return err
 	}
-	fp.MakeRoom, fp.Prune, err = planPrune(f, st, pruneInputs{publishing: dec.publish, published: dec.version, now: st.aliases, after: after}, in.triggers, versionCap)
+	makeRoom, prune, err := planPrune(f, st, pruneInputs{publishing: dec.publish, published: dec.version, now: st.aliases, after: after}, in.triggers, versionCap)
 	if err != nil {
 		return err
 	}
-	if s := pruneStep(fp.MakeRoom); s != nil {
-		fp.Steps = append(fp.Steps, *s)
-	}
+	fp.Steps = append(fp.Steps, pruneSteps(makeRoom)...)
 	if dec.publish {
-		ch := []plan.Change{{Action: plan.Create, Field: "version", After: dec.version}}
-		if f.Publish.Description != "" {
-			ch = append(ch, plan.Change{Action: plan.Create, Field: "version.description", After: f.Publish.Description})
-		}
-		fp.Steps = append(fp.Steps, plan.Step{Type: plan.StepPublish, Changes: ch})
+		fp.Steps = append(fp.Steps, publishStep(f.Publish, dec.version, in.pin))
 	}
-	if s := aliasStep(fp, st.aliases); s != nil {
-		fp.Steps = append(fp.Steps, *s)
-	}
-	if s := pruneStep(fp.Prune); s != nil {
-		fp.Steps = append(fp.Steps, *s)
-	}
+	fp.Steps = append(fp.Steps, aliasSteps(ops, st.aliases)...)
+	fp.Steps = append(fp.Steps, pruneSteps(prune)...)
 	return nil
 }

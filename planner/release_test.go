@@ -134,6 +134,46 @@ func (w *world) apply() {
 	}
 }
 
+// aliasWrites returns the alias writes of f's plan, in order.
+func aliasWrites(f *plan.FunctionPlan) []*plan.WriteAlias {
+	var out []*plan.WriteAlias
+	for _, s := range f.Steps {
+		if r, ok := s.Request.(*plan.WriteAlias); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// deletions returns the versions f's plan deletes before its publish (to
+// make room under the cap) and after it (pruned), comma-separated.
+func deletions(f *plan.FunctionPlan) (makeRoom, prune string) {
+	var before, after []string
+	published := !f.Has(plan.StepPublish)
+	for _, s := range f.Steps {
+		switch r := s.Request.(type) {
+		case *plan.PublishVersion:
+			published = true
+		case *plan.DeleteVersion:
+			if published {
+				after = append(after, r.Version)
+			} else {
+				before = append(before, r.Version)
+			}
+		}
+	}
+	return strings.Join(before, ","), strings.Join(after, ",")
+}
+
+// stepTypes returns f's steps as plans show them, comma-separated.
+func stepTypes(f *plan.FunctionPlan) string {
+	var out []string
+	for _, t := range plan.Types(f.Steps) {
+		out = append(out, t.String())
+	}
+	return strings.Join(out, ",")
+}
+
 func text(p *plan.Plan) string {
 	var b bytes.Buffer
 	(plan.View{}).Text(&b, p)
@@ -250,12 +290,8 @@ func TestVersionCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := p.Functions[0]
-	var order []string
-	for _, s := range f.Steps {
-		order = append(order, s.Type.String())
-	}
-	if strings.Join(order, ",") != "code,prune,publish" || strings.Join(f.MakeRoom, ",") != "v1" || len(f.Prune) != 0 {
-		t.Fatalf("steps %v make room %v prune %v", order, f.MakeRoom, f.Prune)
+	if makeRoom, prune := deletions(f); stepTypes(f) != "code,prune,publish" || makeRoom != "v1" || prune != "" {
+		t.Fatalf("steps %v make room %v prune %v", stepTypes(f), makeRoom, prune)
 	}
 	if err := applier.Apply(context.Background(), w.client, p, applier.Options{}).Err(); err != nil {
 		t.Fatal(err)
@@ -318,7 +354,7 @@ func TestOneAliasPerVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	var order []string
-	for _, op := range p.Functions[0].AliasOps {
+	for _, op := range aliasWrites(p.Functions[0]) {
 		order = append(order, op.Alias.Name+"->"+op.Alias.Version)
 	}
 	if strings.Join(order, ",") != "beta->v3,alpha->v2" {
@@ -470,7 +506,7 @@ func TestPruneKeepsVersionsWithTriggers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(p.Functions[0].Prune, ","); got != "v2" {
+	if _, got := deletions(p.Functions[0]); got != "v2" {
 		t.Fatalf("prune %q, want v2 (v1 has a trigger)\n%s", got, text(p))
 	}
 	if err := applier.Apply(ctx, w.client, p, applier.Options{}).Err(); err != nil {
@@ -511,8 +547,8 @@ func TestRuleRoutedVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Functions[0].Prune) != 0 {
-		t.Fatalf("prune %v: v1 and v2 are beta's, by version and by rule\n%s", p.Functions[0].Prune, text(p))
+	if _, prune := deletions(p.Functions[0]); prune != "" {
+		t.Fatalf("prune %v: v1 and v2 are beta's, by version and by rule\n%s", prune, text(p))
 	}
 	if err := applier.Apply(ctx, w.client, p, applier.Options{}).Err(); err != nil {
 		t.Fatal(err)
@@ -611,12 +647,8 @@ func TestVersionCapPrunesWhatTheAliasesFreeAfterThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := p.Functions[0]
-	var order []string
-	for _, s := range f.Steps {
-		order = append(order, s.Type.String())
-	}
-	if strings.Join(order, ",") != "code,prune,publish,aliases,prune" || strings.Join(f.MakeRoom, ",") != "v0" || strings.Join(f.Prune, ",") != "v2" {
-		t.Fatalf("steps %v, make room %v, prune %v\n%s", order, f.MakeRoom, f.Prune, text(p))
+	if makeRoom, prune := deletions(f); stepTypes(f) != "code,prune,publish,aliases,prune" || makeRoom != "v0" || prune != "v2" {
+		t.Fatalf("steps %v, make room %v, prune %v\n%s", stepTypes(f), makeRoom, prune, text(p))
 	}
 	rep := applier.Apply(context.Background(), w.client, p, applier.Options{})
 	if err := rep.Err(); err != nil {

@@ -402,11 +402,7 @@ func TestRule13CreateIsOneCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var steps []string
-	for _, s := range p.Functions[0].Steps {
-		steps = append(steps, s.Type.String())
-	}
-	if strings.Join(steps, ",") != "create" {
+	if steps := stepTypes(p.Functions[0]); steps != "create" {
 		t.Fatalf("steps %v, want create only", steps)
 	}
 	w.forget()
@@ -448,12 +444,9 @@ func TestRule13CreateIsOneCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := p.Functions[0]
-	steps = nil
-	for _, s := range f.Steps {
-		steps = append(steps, s.Type.String())
-	}
-	if strings.Join(steps, ",") != "create,config,max_instances" || f.ConfigReq == nil || f.MaxInstances == nil || *f.MaxInstances != 20 {
-		t.Fatalf("steps %v, config %+v", steps, f.ConfigReq)
+	config, max := f.Steps[len(f.Steps)-2].Request, f.Steps[len(f.Steps)-1].Request
+	if steps := stepTypes(f); steps != "create,config,max_instances" || config.(*plan.UpdateConfig).Body == nil || max.(*plan.SetMaxInstances).N != 20 {
+		t.Fatalf("steps %v, config %+v", steps, config)
 	}
 	if out := text(p); !strings.Contains(out, "    update config:\n      + concurrent_num: 10\n      + ephemeral_storage: 10240\n") {
 		t.Fatalf("plan:\n%s", out)

@@ -78,3 +78,15 @@ func functionSalt(planSalt []byte, name string) []byte {
 	h.Write([]byte(name))
 	return h.Sum(nil)[:16]
 }
+
+// secretsFingerprint returns the fingerprint to store for f's secrets and
+// whether they differ from what the live function holds.
+func secretsFingerprint(f *manifest.Function, liveEnv map[string]string, salt []byte) (string, bool) {
+	if f.EncryptedEnvironment == nil {
+		return "", false
+	}
+	if stored, ok := liveEnv[FingerprintKey]; ok && fingerprintMatches(stored, f.EncryptedEnvironment) {
+		return stored, false
+	}
+	return fingerprintWithSalt(f.EncryptedEnvironment, functionSalt(salt, f.Name)), true
+}

@@ -56,6 +56,7 @@ func NewestFirst(vs []apiclient.Version) []apiclient.Version {
 // weight, with their percent. FunctionGraph takes weights of 1 to 99
 // (FSS.1092); a version listed with 0 (or less) receives nothing and is
 // left out, so that it neither shows as a canary nor as a difference.
+// It is still referenced (Referenced): routing and protection differ.
 func Weights(a apiclient.Alias) map[string]int {
 	out := map[string]int{}
 	for k, v := range a.AdditionalVersionWeights {
@@ -63,5 +64,27 @@ func Weights(a apiclient.Alias) map[string]int {
 			out[k] = v
 		}
 	}
+	return out
+}
+
+// Referenced returns every version alias a names: the version it points
+// at, every additional version it lists by weight or by rule, and the
+// previous version recorded in its description, where rollback returns.
+// An additional version listed with a weight of 0 receives no traffic
+// (Weights leaves it out) but is named all the same: FunctionGraph
+// refuses to delete a version an alias lists (FSS.1094), so pruning must
+// not plan it.
+func Referenced(a apiclient.Alias) []string {
+	out := []string{a.Version}
+	if _, prev := SplitAliasDescription(a.Description); prev != "" {
+		out = append(out, prev)
+	}
+	for v := range a.AdditionalVersionWeights {
+		out = append(out, v)
+	}
+	for v := range a.AdditionalVersionStrategy {
+		out = append(out, v)
+	}
+	sort.Strings(out[1:])
 	return out
 }

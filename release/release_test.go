@@ -37,6 +37,13 @@ func TestWeights(t *testing.T) {
 	if got := Describe(a); got != "v1 (90%) + v2 (10%)" {
 		t.Errorf("Describe = %q", got)
 	}
+	// ... but it is referenced: FunctionGraph refuses to delete a version
+	// an alias lists, whatever its weight (FSS.1094).
+	rules := map[string]json.RawMessage{"v4": json.RawMessage(`{}`)}
+	listed := apiclient.Alias{Version: "v1", Description: "fgsdeploy:previous=v0", AdditionalVersionWeights: a.AdditionalVersionWeights, AdditionalVersionStrategy: rules}
+	if got := Referenced(listed); !reflect.DeepEqual(got, []string{"v1", "v0", "v2", "v3", "v4"}) {
+		t.Errorf("Referenced = %v", got)
+	}
 	idle := apiclient.Alias{Version: "v1", Description: "fgsdeploy:previous=v0", AdditionalVersionWeights: map[string]int{"v3": 0}}
 	if to, callsOff := RollbackTarget(idle); to != "v0" || callsOff {
 		t.Errorf("RollbackTarget = %q, %v; want v0, false", to, callsOff)

@@ -17,7 +17,7 @@ func saved(t *testing.T) (string, *plan.Plan) {
 	t.Helper()
 	p := &plan.Plan{Manifest: "function.yaml", Env: "prod", Salt: []byte("0123456789abcdef"),
 		Functions: []*plan.FunctionPlan{{Name: "a", Package: "default", URN: "urn:fss:r:p:function:default:a", Action: plan.Update,
-			Steps: []plan.Step{{Type: plan.StepConfig, Changes: []plan.Change{{Action: plan.Update, Field: "encrypted_environment", Before: plan.Sensitive, After: plan.Sensitive, Sensitive: true}}}},
+			Steps: []plan.Step{{Request: &plan.UpdateConfig{}, Changes: []plan.Change{{Action: plan.Update, Field: "encrypted_environment", Before: plan.Sensitive, After: plan.Sensitive, Sensitive: true}}}},
 			Pre:   plan.Precondition{Exists: true, Digest: "d", LastModified: "m", ConfigFingerprint: "c", Release: "r"}, DesiredFingerprint: "x"}},
 		Failures: []*plan.FunctionError{{Name: "b", URN: "urn:b", Err: errors.New("b: read b: boom")}},
 	}

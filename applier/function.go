@@ -1,0 +1,45 @@
+package applier
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/fgsdeploy/fgsdeploy/plan"
+)
+
+// The steps that make a function as declared: create, code, config, max
+// instances.
+
+func (r *run) create(ctx context.Context, q *plan.CreateFunction) error {
+	created, err := r.api.CreateFunction(ctx, q.Body)
+	if err != nil {
+		return err
+	}
+	return checkDigest(q.Code, created.Digest)
+}
+
+func (r *run) updateCode(ctx context.Context, q *plan.UpdateCode) error {
+	code, err := r.api.UpdateCode(ctx, r.f.URN, q.Body)
+	if err != nil {
+		return err
+	}
+	return checkDigest(q.Code, code.Digest)
+}
+
+func (r *run) updateConfig(ctx context.Context, q *plan.UpdateConfig) error {
+	_, err := r.api.UpdateConfig(ctx, r.f.URN, q.Body)
+	return err
+}
+
+func (r *run) setMaxInstances(ctx context.Context, q *plan.SetMaxInstances) error {
+	return r.api.UpdateMaxInstances(ctx, r.f.URN, q.N)
+}
+
+// checkDigest verifies that FunctionGraph stored exactly the planned
+// package (nothing to verify for obs code).
+func checkDigest(code *plan.CodeFile, got string) error {
+	if code == nil || got == code.Digest {
+		return nil
+	}
+	return fmt.Errorf("digest mismatch after upload: FunctionGraph reports %s, planned %s", got, code.Digest)
+}

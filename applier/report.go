@@ -1,0 +1,261 @@
+package applier
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/go-multierror"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/plan"
+	"github.com/fgsdeploy/fgsdeploy/release"
+)
+
+// Outcome is how one function's apply ended.
+type Outcome int
+
+// The outcomes. Unchanged is the zero value: nothing to do.
+const (
+	Unchanged Outcome = iota
+	Applied
+	Failed
+	Interrupted // stopped by an interrupt before all its steps ran
+	Refused     // not attempted: a saved plan's precondition did not hold
+)
+
+// String names the outcome.
+func (o Outcome) String() string {
+	switch o {
+	case Unchanged:
+		return "unchanged"
+	case Applied:
+		return "applied"
+	case Failed:
+		return "failed"
+	case Interrupted:
+		return "interrupted"
+	case Refused:
+		return "refused"
+	}
+	panic(fmt.Sprintf("applier: impossible outcome %d", int(o)))
+}
+
+// FunctionReport is what happened to one function.
+type FunctionReport struct {
+	Name    string
+	Action  plan.Action
+	Outcome Outcome
+	// Done are the steps that completed, NotDone those not run (after a
+	// failure or an interrupt), by type as plans show them (plan.Types):
+	// a step of several requests is done when all of them are.
+	Done    []plan.StepType
+	NotDone []plan.StepType
+	Failed  plan.StepType // the step that failed, if Outcome is Failed; StepNone: planning failed
+	// Published is the version the publish step made, by the name
+	// FunctionGraph gave it ("" when nothing was published).
+	Published string
+	// Aliases are the aliases the aliases step wrote, as written.
+	Aliases []apiclient.Alias
+	// Pruned are the versions the prune step deleted.
+	Pruned []string
+	Err    error
+}
+
+// Report is the result of Apply, one entry per function, sorted by name.
+type Report struct {
+	Functions []FunctionReport
+}
+
+// Refuse adds functions that were not attempted, with the reason (a
+// saved plan's stale functions, and those it could not plan).
+func (r *Report) Refuse(errs []*plan.FunctionError) {
+	for _, fe := range errs {
+		r.Functions = append(r.Functions, FunctionReport{Name: fe.Name, Outcome: Refused, Err: fe})
+	}
+	sort.SliceStable(r.Functions, func(i, j int) bool { return r.Functions[i].Name < r.Functions[j].Name })
+}
+
+// Err returns every failure, refusal and interruption, or nil.
+func (r *Report) Err() error {
+	var errs *multierror.Error
+	for _, f := range r.Functions {
+		if f.Err != nil {
+			errs = multierror.Append(errs, f.Err)
+		}
+	}
+	if errs == nil {
+		return nil
+	}
+	errs.ErrorFormat = func(es []error) string {
+		s := make([]string, len(es))
+		for i, e := range es {
+			s[i] = e.Error()
+		}
+		if len(s) == 1 {
+			return s[0]
+		}
+		return fmt.Sprintf("%d functions did not apply:\n  %s", len(s), strings.Join(s, "\n  "))
+	}
+	return errs
+}
+
+// Summary counts the outcomes of a report.
+type Summary struct {
+	Created    int `json:"created"`
+	Updated    int `json:"updated"`
+	Unchanged  int `json:"unchanged"`
+	Failed     int `json:"failed"`
+	NotApplied int `json:"not_applied"` // interrupted or refused
+}
+
+// Summary counts the report's outcomes.
+func (r *Report) Summary() Summary {
+	var s Summary
+	for _, f := range r.Functions {
+		switch f.Outcome {
+		case Unchanged:
+			s.Unchanged++
+		case Applied:
+			if f.Action == plan.Create {
+				s.Created++
+			} else {
+				s.Updated++
+			}
+		case Failed:
+			s.Failed++
+		case Interrupted, Refused:
+			s.NotApplied++
+		}
+	}
+	return s
+}
+
+// WriteJSON prints the report as JSON (format_version "1"), for scripts:
+// per function its outcome, the steps done and not done, the version
+// published and the aliases written, and the error.
+func (r *Report) WriteJSON(w io.Writer) error {
+	type jsonFunction struct {
+		Name       string            `json:"name"`
+		Action     string            `json:"action"`
+		Outcome    string            `json:"outcome"`
+		Done       []string          `json:"done"`
+		NotDone    []string          `json:"not_done"`
+		FailedStep string            `json:"failed_step,omitempty"`
+		Published  string            `json:"published,omitempty"`
+		Aliases    []apiclient.Alias `json:"aliases,omitempty"`
+		Pruned     []string          `json:"pruned,omitempty"`
+		Error      string            `json:"error,omitempty"`
+	}
+	names := func(ts []plan.StepType) []string {
+		out := make([]string, len(ts))
+		for i, t := range ts {
+			out[i] = t.String()
+		}
+		return out
+	}
+	out := struct {
+		FormatVersion string         `json:"format_version"`
+		Functions     []jsonFunction `json:"functions"`
+		Summary       Summary        `json:"summary"`
+	}{FormatVersion: "1", Functions: []jsonFunction{}, Summary: r.Summary()}
+	for _, f := range r.Functions {
+		jf := jsonFunction{Name: f.Name, Action: f.Action.String(), Outcome: f.Outcome.String(),
+			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned}
+		if f.Outcome == Failed {
+			jf.FailedStep = f.Failed.String()
+			if f.Failed == plan.StepNone {
+				jf.FailedStep = "plan" // it could not be planned: nothing of it was applied
+			}
+		}
+		if f.Err != nil {
+			jf.Error = f.Err.Error()
+		}
+		out.Functions = append(out.Functions, jf)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// Write prints the report: a line per function that was to change, then
+// a summary line.
+func (r *Report) Write(w io.Writer) error {
+	var b strings.Builder
+	for _, f := range r.Functions {
+		switch f.Outcome {
+		case Applied:
+			if f.Action == plan.Create {
+				fmt.Fprintf(&b, "%s: created (%s)\n", f.Name, f.doneList())
+			} else {
+				fmt.Fprintf(&b, "%s: updated %s\n", f.Name, f.doneList())
+			}
+		case Failed:
+			if f.Failed == plan.StepNone {
+				fmt.Fprintf(&b, "%s: failed while planning: %v\n", f.Name, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
+				continue
+			}
+			cause := f.Err
+			if u := errors.Unwrap(cause); u != nil {
+				cause = u // f.Err repeats the name and step for Err()
+			}
+			fmt.Fprintf(&b, "%s: failed at %s: %v\n", f.Name, f.Failed, cause)
+			writeDoneNotDone(&b, f)
+		case Interrupted:
+			fmt.Fprintf(&b, "%s: interrupted\n", f.Name)
+			writeDoneNotDone(&b, f)
+		case Refused:
+			fmt.Fprintf(&b, "%s: refused: %s\n", f.Name, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
+		}
+	}
+	sum := r.Summary()
+	fmt.Fprintf(&b, "Apply: %d created, %d updated, %d unchanged, %d failed", sum.Created, sum.Updated, sum.Unchanged, sum.Failed)
+	if sum.NotApplied > 0 {
+		fmt.Fprintf(&b, ", %d not applied", sum.NotApplied)
+	}
+	b.WriteString(".\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeDoneNotDone(b *strings.Builder, f FunctionReport) {
+	if len(f.Done) > 0 {
+		fmt.Fprintf(b, "    done: %s\n", f.doneList())
+	}
+	if len(f.NotDone) > 0 {
+		fmt.Fprintf(b, "    not done: %s\n", stepList(f.NotDone))
+	}
+}
+
+// doneList names the steps done, the publish with its version: a
+// release pipeline's log then says which version it made.
+func (f FunctionReport) doneList() string {
+	names := make([]string, len(f.Done))
+	for i, t := range f.Done {
+		names[i] = t.String()
+		switch {
+		case t == plan.StepPublish && f.Published != "":
+			names[i] += " " + f.Published
+		case t == plan.StepPrune && len(f.Pruned) > 0:
+			names[i] += " " + strings.Join(f.Pruned, " ")
+		case t == plan.StepAliases && len(f.Aliases) > 0:
+			moves := make([]string, len(f.Aliases))
+			for j, a := range f.Aliases {
+				moves[j] = "alias " + a.Name + " -> " + release.Describe(a)
+			}
+			names[i] = strings.Join(moves, ", ")
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func stepList(s []plan.StepType) string {
+	names := make([]string, len(s))
+	for i, t := range s {
+		names[i] = t.String()
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,171 @@
+package planner
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
+)
+
+// API is what planning reads from FunctionGraph. It never writes.
+type API interface {
+	FunctionURN(pkg, name string) string
+	GetConfig(ctx context.Context, urn string) (*apiclient.Function, error)
+	ListVersions(ctx context.Context, urn string) ([]apiclient.Version, error)
+	ListAliases(ctx context.Context, urn string) ([]apiclient.Alias, error)
+	GetCode(ctx context.Context, urn string) (*apiclient.Code, error)
+	ListTriggers(ctx context.Context, urn string) ([]apiclient.Trigger, error)
+}
+
+var _ API = (*apiclient.Client)(nil)
+
+// Options tune Compute.
+type Options struct {
+	// Parallelism bounds concurrent reads and packaging; 0 means 8.
+	Parallelism int
+	// Targets narrows the plan to these function names; empty means all.
+	Targets []string
+	// TempDir is where packages are built; "" means the system default.
+	TempDir string
+	// Salt keys the secrets fingerprints; nil means a fresh random salt.
+	// A saved plan passes its own salt back when it is applied.
+	Salt []byte
+	// Rand is the randomness source for a fresh salt; nil means crypto/rand.
+	Rand io.Reader
+	// VersionCap is FunctionGraph's limit on versions per function, latest
+	// included; 0 means DefaultVersionCap.
+	VersionCap int
+	// PackageProgress, when set, is handed to codezip for every package
+	// built (a progress bar on a terminal).
+	PackageProgress func(total int64) io.Writer
+}
+
+// Compute reads the live state of every selected function, builds its code
+// package and returns the ordered plan. It changes nothing remotely. A
+// failure that concerns one function (a refusal, a read that still failed
+// after its retries) is kept in Plan.Failures and the other functions are
+// planned. An error is returned only for the run as a whole (an unknown
+// target; ErrInterrupted when ctx is cancelled), and then the plan is nil
+// and temporary packages are removed.
+func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options) (*plan.Plan, error) {
+	fns, err := selectFunctions(proj, opts.Targets)
+	if err != nil {
+		return nil, err
+	}
+	salt, err := planSalt(opts)
+	if err != nil {
+		return nil, err
+	}
+	par := opts.Parallelism
+	if par <= 0 {
+		par = 8
+	}
+	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{}}
+	out := &plan.Plan{Manifest: proj.File, Env: proj.Env, Salt: salt}
+	planned := make([]*plan.FunctionPlan, len(fns))
+	failed := make([]*plan.FunctionError, len(fns))
+
+	var wg sync.WaitGroup
+	// par workers take the functions in name order: with parallelism 1 a
+	// plan is the same sequence of requests every time.
+	queue := make(chan int)
+	go func() {
+		defer close(queue)
+		for i := range fns {
+			queue <- i
+		}
+	}()
+	for range par {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range queue {
+				f := fns[i]
+				if ctx.Err() != nil {
+					continue
+				}
+				fp, err := planFunction(ctx, api, pk, f, salt, opts.VersionCap)
+				if err != nil {
+					failed[i] = &plan.FunctionError{Name: f.Name, URN: api.FunctionURN(f.Package, f.Name), Err: err}
+				} else {
+					planned[i] = fp
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		// The failures an interrupt causes (cancelled requests, retries
+		// cut short) are its consequence, not news.
+		pk.close()
+		return nil, ErrInterrupted
+	}
+	for i := range fns {
+		if planned[i] != nil {
+			out.Functions = append(out.Functions, planned[i])
+		} else {
+			out.Failures = append(out.Failures, failed[i])
+		}
+	}
+	sort.Slice(out.Functions, func(i, j int) bool { return out.Functions[i].Name < out.Functions[j].Name })
+	sort.Slice(out.Failures, func(i, j int) bool { return out.Failures[i].Name < out.Failures[j].Name })
+	out.Files = pk.files()
+	return out, nil
+}
+
+// planSalt is the salt of the plan's secrets fingerprints: the one given,
+// or a fresh random one.
+func planSalt(opts Options) ([]byte, error) {
+	if opts.Salt != nil {
+		return opts.Salt, nil
+	}
+	salt := make([]byte, 16)
+	r := opts.Rand
+	if r == nil {
+		r = rand.Reader
+	}
+	if _, err := io.ReadFull(r, salt); err != nil {
+		return nil, fmt.Errorf("make plan salt: %w", err)
+	}
+	return salt, nil
+}
+
+// ErrInterrupted is returned by Compute when its context is cancelled:
+// planning writes nothing, so nothing was changed.
+var ErrInterrupted = errors.New("interrupted while planning; nothing was changed")
+
+func selectFunctions(proj *manifest.Project, targets []string) ([]*manifest.Function, error) {
+	if len(targets) == 0 {
+		return proj.Functions, nil
+	}
+	byName := map[string]*manifest.Function{}
+	for _, f := range proj.Functions {
+		byName[f.Name] = f
+	}
+	var out []*manifest.Function
+	seen := map[string]bool{}
+	for _, t := range targets {
+		f, ok := byName[t]
+		if !ok {
+			names := make([]string, 0, len(byName))
+			for n := range byName {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			return nil, fmt.Errorf("target %q is not a function of %s (functions: %s)", t, proj.File, strings.Join(names, ", "))
+		}
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
