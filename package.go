@@ -56,7 +56,9 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 					fmt.Fprintf(stdout, "%s  -  -  (code from obs_url)\n", f.Name)
 					continue
 				}
-				res, err := planner.Package(c.Context, p, f, out, packageBar(stderr))
+				opts := planner.PackageOptions(p)
+				opts.TempDir, opts.Progress = out, packageBar(stderr)
+				res, err := codezip.Build(c.Context, f.Code.Path, opts)
 				if err != nil {
 					errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
 					continue
@@ -101,7 +103,7 @@ func listPackages(stdout io.Writer, p *manifest.Project) error {
 			fmt.Fprintf(stdout, "%s: %s, uploaded as it is\n", f.Name, shownPath(p, f.Code.Path))
 			continue
 		}
-		l, err := codezip.List(f.Code.Path, packageOptions(p))
+		l, err := codezip.List(f.Code.Path, planner.PackageOptions(p))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
 			continue
@@ -118,12 +120,6 @@ func listPackages(stdout io.Writer, p *manifest.Project) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// packageOptions are the codezip options the planner builds with: the
-// project is the root, and the manifest is left out.
-func packageOptions(p *manifest.Project) codezip.Options {
-	return codezip.Options{Root: p.Dir, Exclude: []string{filepath.Join(p.Dir, filepath.Base(p.File)), filepath.Join(p.Dir, ".fgsdeploy")}}
 }
 
 // shownPath is a code path relative to the project, as users write it.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/codezip"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/planner"
 )
 
 func validateCmd(stdout, stderr io.Writer) *cli.Command {
@@ -67,7 +68,7 @@ func packageFiles(p *manifest.Project) manifest.Lister {
 			}
 			return names, nil, nil
 		}
-		l, err := codezip.List(f.Code.Path, packageOptions(p))
+		l, err := codezip.List(f.Code.Path, planner.PackageOptions(p))
 		if err != nil {
 			return nil, nil, err
 		}

@@ -539,13 +539,14 @@ type compressed struct {
 // thousands of files does not churn the heap.
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// write compresses the files on all workers and streams the zip, in name
-// order, into a temporary file while hashing it. At most aheadEntries
-// compressed entries and aheadBytes wait in memory (big ones wait on
-// disk), so memory does not grow with the package.
 // errOnlyPlans is write's error when every file was a saved plan.
 var errOnlyPlans = errors.New("only saved plans")
 
+// write compresses the files on all workers and streams the zip, in name
+// order, into a temporary file while hashing it. At most aheadEntries
+// compressed entries and aheadBytes wait in memory (big ones wait on
+// disk), so memory does not grow with the package. Saved plans found
+// among the files are left out and returned by name.
 func write(ctx context.Context, files []file, opts Options) (res *Result, plans []string, err error) {
 	workers := opts.Workers
 	if workers <= 0 {
@@ -569,102 +570,30 @@ func write(ctx context.Context, files []file, opts Options) (res *Result, plans 
 			os.Remove(out.Name())
 		}
 	}()
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	slots := make([]chan *compressed, len(files))
-	for i := range slots {
-		slots[i] = make(chan *compressed, 1)
-	}
-	window := make(chan struct{}, aheadEntries)
-	budget := semaphore.NewWeighted(aheadBytes)
-	weight := func(i int) int64 { return min(max(files[i].size, 1), spillThreshold) }
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			zw, _ := flate.NewWriter(nil, compressionLevel)
-			copyBuf := make([]byte, 64<<10)
-			for i := range jobs {
-				slots[i] <- compressFile(files[i], zw, copyBuf, opts.TempDir, progress)
-			}
-		}()
-	}
-	go func() {
-		defer close(jobs)
-		for i := range files {
-			select {
-			case window <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			if budget.Acquire(ctx, weight(i)) != nil {
-				return
-			}
-			select {
-			case jobs <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	defer func() {
-		cancel()
-		// Drain what workers still produce so spill files are removed.
-		go func() {
-			wg.Wait()
-			for _, s := range slots {
-				select {
-				case c := <-s:
-					c.release()
-				default:
-				}
-			}
-		}()
-	}()
+	ctx, ahead := compressAhead(ctx, files, workers, opts.TempDir, progress)
+	defer ahead.stop()
 
 	h := sha512.New()
 	counter := &countWriter{}
 	bw := bufio.NewWriterSize(io.MultiWriter(out, h, counter), 256<<10)
 	zw := zip.NewWriter(bw)
+	unpacked := int64(0)
 	for i := range files {
-		var c *compressed
-		select {
-		case c = <-slots[i]:
-		case <-ctx.Done():
-			return nil, nil, ctx.Err()
-		}
-		<-window
-		budget.Release(weight(i))
-		if c.err != nil {
-			c.release()
-			return nil, nil, c.err
+		c, err := ahead.next(ctx, i)
+		if err != nil {
+			return nil, nil, err
 		}
 		if c.plan {
 			plans = append(plans, files[i].name)
 			c.release()
 			continue
 		}
-		w, err := zw.CreateRaw(&c.hdr)
-		if err != nil {
-			c.release()
-			return nil, nil, err
-		}
-		if c.spill != nil {
-			if _, err := c.spill.Seek(0, io.SeekStart); err != nil {
-				c.release()
-				return nil, nil, err
-			}
-			_, err = io.Copy(w, c.spill)
-		} else {
-			_, err = w.Write(c.buf.Bytes())
-		}
+		err = writeEntry(zw, c)
 		c.release()
 		if err != nil {
 			return nil, nil, err
 		}
+		unpacked += files[i].size
 	}
 	if err := zw.Close(); err != nil {
 		return nil, nil, err
@@ -678,18 +607,115 @@ func write(ctx context.Context, files []file, opts Options) (res *Result, plans 
 	if len(plans) == len(files) {
 		return nil, plans, errOnlyPlans
 	}
-	var unpacked int64
-	for _, f := range files {
-		unpacked += f.size
+	return &Result{Path: out.Name(), Temporary: true, Digest: hex.EncodeToString(h.Sum(nil)), Size: counter.n, Files: len(files) - len(plans), Unpacked: unpacked}, plans, nil
+}
+
+// writeEntry adds a compressed entry to the zip as it is.
+func writeEntry(zw *zip.Writer, c *compressed) error {
+	w, err := zw.CreateRaw(&c.hdr)
+	if err != nil {
+		return err
 	}
-	for _, name := range plans {
-		for _, f := range files {
-			if f.name == name {
-				unpacked -= f.size
+	if c.spill != nil {
+		if _, err := c.spill.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		_, err = io.Copy(w, c.spill)
+		return err
+	}
+	_, err = w.Write(c.buf.Bytes())
+	return err
+}
+
+// ahead is the files being compressed ahead of the zip writer: workers
+// take them in order and each waits in its slot until written, within
+// aheadEntries entries and aheadBytes bytes.
+type ahead struct {
+	files  []file
+	slots  []chan *compressed
+	window chan struct{}
+	budget *semaphore.Weighted
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// compressAhead starts workers compressing files. The context it returns
+// is cancelled by stop.
+func compressAhead(ctx context.Context, files []file, workers int, tempDir string, progress io.Writer) (context.Context, *ahead) {
+	ctx, cancel := context.WithCancel(ctx)
+	a := &ahead{files: files, slots: make([]chan *compressed, len(files)), window: make(chan struct{}, aheadEntries),
+		budget: semaphore.NewWeighted(aheadBytes), cancel: cancel}
+	for i := range a.slots {
+		a.slots[i] = make(chan *compressed, 1)
+	}
+	jobs := make(chan int)
+	for w := 0; w < workers; w++ {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			zw, _ := flate.NewWriter(nil, compressionLevel)
+			copyBuf := make([]byte, 64<<10)
+			for i := range jobs {
+				a.slots[i] <- compressFile(files[i], zw, copyBuf, tempDir, progress)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range files {
+			select {
+			case a.window <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			if a.budget.Acquire(ctx, a.weight(i)) != nil {
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
 			}
 		}
+	}()
+	return ctx, a
+}
+
+// weight is what file i counts against aheadBytes while it waits.
+func (a *ahead) weight(i int) int64 { return min(max(a.files[i].size, 1), spillThreshold) }
+
+// next waits for file i, compressed, and frees its place ahead. An entry
+// that failed to compress is released and its error returned.
+func (a *ahead) next(ctx context.Context, i int) (*compressed, error) {
+	var c *compressed
+	select {
+	case c = <-a.slots[i]:
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	return &Result{Path: out.Name(), Temporary: true, Digest: hex.EncodeToString(h.Sum(nil)), Size: counter.n, Files: len(files) - len(plans), Unpacked: unpacked}, plans, nil
+	<-a.window
+	a.budget.Release(a.weight(i))
+	if c.err != nil {
+		c.release()
+		return nil, c.err
+	}
+	return c, nil
+}
+
+// stop cancels the workers and removes what they still produce (spill
+// files), without waiting for them.
+func (a *ahead) stop() {
+	a.cancel()
+	go func() {
+		a.wg.Wait()
+		for _, s := range a.slots {
+			select {
+			case c := <-s:
+				c.release()
+			default:
+			}
+		}
+	}()
 }
 
 func (c *compressed) release() {

@@ -320,91 +320,142 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	}
 	nodes := map[string]*yaml.Node{}
 	d.mapping(n, path, functionSchema, func(k, v *yaml.Node) {
-		p := join(path, k.Value)
 		nodes[k.Value] = v
-		switch k.Value {
-		case "package":
-			f.Package = d.str(v, p)
-			if !packageRe.MatchString(f.Package) {
-				d.errAt(v, p, "%s is not a valid package name: 1 to 64 letters, digits, _ or -", quote(v, f.Package, 70))
-			}
-		case "runtime":
-			f.Runtime = d.str(v, p)
-			if !fgsspec.IsRuntime(f.Runtime) {
-				d.errAt(v, p, "%s is not a FunctionGraph runtime (%s)", quote(v, f.Runtime, 40), strings.Join(fgsspec.Runtimes, ", "))
-			}
-		case "handler":
-			f.Handler = d.str(v, p)
-		case "memory_size":
-			if m, ok := d.integer(v, p); ok {
-				f.MemorySize = &m
-				if !fgsspec.IsMemorySize(m) {
-					d.errAt(v, p, "%d is not a valid size (%s)", m, memoryList())
-				}
-			}
-		case "timeout":
-			f.Timeout = d.intPtr(v, p, fgsspec.Timeout)
-		case "description":
-			f.Description = d.strPtr(v, p)
-			d.maxLen(v, p, *f.Description)
-		case "initializer_handler":
-			f.InitializerHandler = d.strPtr(v, p)
-		case "initializer_timeout":
-			f.InitializerTimeout = d.intPtr(v, p, fgsspec.InitializerTimeout)
-		case "pre_stop_handler":
-			f.PreStopHandler = d.strPtr(v, p)
-		case "pre_stop_timeout":
-			f.PreStopTimeout = d.intPtr(v, p, fgsspec.PreStopTimeout)
-		case "environment":
-			f.Environment = d.env(v, p, false)
-		case "encrypted_environment":
-			f.EncryptedEnvironment = d.env(v, p, true)
-		case "xrole":
-			f.Xrole = d.strPtr(v, p)
-		case "app_xrole":
-			f.AppXrole = d.strPtr(v, p)
-		case "enterprise_project_id":
-			f.EnterpriseProjectID = d.strPtr(v, p)
-			if f.EnterpriseProjectID != nil && *f.EnterpriseProjectID == "" {
-				d.errAt(v, p, "is empty; remove the key for the default enterprise project")
-			}
-		case "func_vpc":
-			f.FuncVpc = d.vpc(v, p)
-		case "mount_config":
-			f.MountConfig = d.mounts(v, p)
-		case "log_config":
-			f.LogConfig = d.logConfig(v, p)
-		case "concurrent_num":
-			f.ConcurrentNum = d.intPtr(v, p, fgsspec.ConcurrentNum)
-		case "ephemeral_storage":
-			if m, ok := d.integer(v, p); ok {
-				f.EphemeralStorage = &m
-				if !fgsspec.IsEphemeralStorageSize(m) {
-					d.errAt(v, p, "%d is not a valid size (%s MB)", m, joinInts(fgsspec.EphemeralStorageSizes, " or "))
-				}
-			}
-		case "max_instances":
-			f.MaxInstances = d.intPtr(v, p, fgsspec.MaxInstances)
-		case "dependencies":
-			f.Dependencies = d.list(v, p)
-			for i, u := range f.Dependencies {
-				if !strings.HasPrefix(u, "urn:fss:") {
-					item := resolveAlias(v).Content[i]
-					d.errAt(item, fmt.Sprintf("%s[%d]", p, i), "%s is not a dependency version URN (urn:fss:...)", quote(item, u, 60))
-				}
-			}
-		case "code":
-			f.Code = d.code(k, v, p, dir)
-		case "publish":
-			f.Publish = d.publish(v, p)
-		case "aliases":
-			f.Aliases = d.aliases(v, p)
-		default:
+		p := join(path, k.Value)
+		if !d.runtimeKey(f, k.Value, v, p) && !d.configKey(f, k.Value, v, p) && !d.codeKey(f, k, v, p, dir) && !d.releaseKey(f, k.Value, v, p) {
 			d.unknown(k, path, functionSchema)
 		}
 	})
-	// A required key left out is reported at the function's key; one set
-	// to null (not set), at the null.
+	d.required(f, key, n, nodes, path)
+	d.runtimeRules(f, nodes, path)
+	f.pos = positions(key, nodes)
+	d.crossChecks(f, nodes, path)
+	if len(el.errs) > before {
+		return nil
+	}
+	return f
+}
+
+// runtimeKey decodes the keys that say what the function is and runs:
+// its package, runtime and handlers. It reports whether name is one.
+func (d *decoder) runtimeKey(f *Function, name string, v *yaml.Node, p string) bool {
+	switch name {
+	case "package":
+		f.Package = d.str(v, p)
+		if !packageRe.MatchString(f.Package) {
+			d.errAt(v, p, "%s is not a valid package name: 1 to 64 letters, digits, _ or -", quote(v, f.Package, 70))
+		}
+	case "runtime":
+		f.Runtime = d.str(v, p)
+		if !fgsspec.IsRuntime(f.Runtime) {
+			d.errAt(v, p, "%s is not a FunctionGraph runtime (%s)", quote(v, f.Runtime, 40), strings.Join(fgsspec.Runtimes, ", "))
+		}
+	case "handler":
+		f.Handler = d.str(v, p)
+	case "initializer_handler":
+		f.InitializerHandler = d.strPtr(v, p)
+	case "initializer_timeout":
+		f.InitializerTimeout = d.intPtr(v, p, fgsspec.InitializerTimeout)
+	case "pre_stop_handler":
+		f.PreStopHandler = d.strPtr(v, p)
+	case "pre_stop_timeout":
+		f.PreStopTimeout = d.intPtr(v, p, fgsspec.PreStopTimeout)
+	case "enterprise_project_id":
+		f.EnterpriseProjectID = d.strPtr(v, p)
+		if f.EnterpriseProjectID != nil && *f.EnterpriseProjectID == "" {
+			d.errAt(v, p, "is empty; remove the key for the default enterprise project")
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// configKey decodes the keys of the function's config: resources,
+// environment, agencies, networking, mounts, logging, scaling. It reports
+// whether name is one.
+func (d *decoder) configKey(f *Function, name string, v *yaml.Node, p string) bool {
+	switch name {
+	case "memory_size":
+		if m, ok := d.integer(v, p); ok {
+			f.MemorySize = &m
+			if !fgsspec.IsMemorySize(m) {
+				d.errAt(v, p, "%d is not a valid size (%s)", m, memoryList())
+			}
+		}
+	case "timeout":
+		f.Timeout = d.intPtr(v, p, fgsspec.Timeout)
+	case "description":
+		f.Description = d.strPtr(v, p)
+		d.maxLen(v, p, *f.Description)
+	case "environment":
+		f.Environment = d.env(v, p, false)
+	case "encrypted_environment":
+		f.EncryptedEnvironment = d.env(v, p, true)
+	case "xrole":
+		f.Xrole = d.strPtr(v, p)
+	case "app_xrole":
+		f.AppXrole = d.strPtr(v, p)
+	case "func_vpc":
+		f.FuncVpc = d.vpc(v, p)
+	case "mount_config":
+		f.MountConfig = d.mounts(v, p)
+	case "log_config":
+		f.LogConfig = d.logConfig(v, p)
+	case "concurrent_num":
+		f.ConcurrentNum = d.intPtr(v, p, fgsspec.ConcurrentNum)
+	case "ephemeral_storage":
+		if m, ok := d.integer(v, p); ok {
+			f.EphemeralStorage = &m
+			if !fgsspec.IsEphemeralStorageSize(m) {
+				d.errAt(v, p, "%d is not a valid size (%s MB)", m, joinInts(fgsspec.EphemeralStorageSizes, " or "))
+			}
+		}
+	case "max_instances":
+		f.MaxInstances = d.intPtr(v, p, fgsspec.MaxInstances)
+	default:
+		return false
+	}
+	return true
+}
+
+// codeKey decodes the function's code and its dependencies. It reports
+// whether k is one of them.
+func (d *decoder) codeKey(f *Function, k, v *yaml.Node, p, dir string) bool {
+	switch k.Value {
+	case "code":
+		f.Code = d.code(k, v, p, dir)
+	case "dependencies":
+		f.Dependencies = d.list(v, p)
+		for i, u := range f.Dependencies {
+			if !strings.HasPrefix(u, "urn:fss:") {
+				item := resolveAlias(v).Content[i]
+				d.errAt(item, fmt.Sprintf("%s[%d]", p, i), "%s is not a dependency version URN (urn:fss:...)", quote(item, u, 60))
+			}
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// releaseKey decodes the function's release: what it publishes and where
+// its aliases go. It reports whether name is one of them.
+func (d *decoder) releaseKey(f *Function, name string, v *yaml.Node, p string) bool {
+	switch name {
+	case "publish":
+		f.Publish = d.publish(v, p)
+	case "aliases":
+		f.Aliases = d.aliases(v, p)
+	default:
+		return false
+	}
+	return true
+}
+
+// required reports the required keys left out: at the function's key, or
+// at the null for a key set to null (not set).
+func (d *decoder) required(f *Function, key, n *yaml.Node, nodes map[string]*yaml.Node, path string) {
 	missing := func(name string) *yaml.Node {
 		if k := nullKey(n, name); k != nil {
 			return k
@@ -421,21 +472,32 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 			d.errAt(hn, join(path, "handler"), "%s", msg)
 		}
 	}
-	d.runtimeRules(f, nodes, path)
-	f.pos = map[string][2]int{"key": {key.Line, key.Column}}
+	if _, ok := nodes["code"]; !ok {
+		d.errAt(missing("code"), join(path, "code"), "is required: code: {path: ./src} or code: {obs_url: https://...}")
+	}
+}
+
+// positions records where the function and the values that later checks
+// (Project.Check) report on were written.
+func positions(key *yaml.Node, nodes map[string]*yaml.Node) map[string][2]int {
+	pos := map[string][2]int{"key": {key.Line, key.Column}}
 	for _, field := range []string{"runtime", "handler", "initializer_handler", "pre_stop_handler"} {
 		if v := nodes[field]; v != nil {
-			f.pos[field] = [2]int{v.Line, v.Column}
+			pos[field] = [2]int{v.Line, v.Column}
 		}
 	}
 	if c := resolveAlias(nodes["code"]); c != nil && c.Kind == yaml.MappingNode {
 		if i := mapIndex(c, "path"); i >= 0 {
-			f.pos["code.path"] = [2]int{c.Content[i+1].Line, c.Content[i+1].Column}
+			pos["code.path"] = [2]int{c.Content[i+1].Line, c.Content[i+1].Column}
 		}
 	}
-	if _, ok := nodes["code"]; !ok {
-		d.errAt(missing("code"), join(path, "code"), "is required: code: {path: ./src} or code: {obs_url: https://...}")
-	}
+	return pos
+}
+
+// crossChecks reports what is wrong with keys together: a timeout without
+// its handler, too many environment keys with secrets, empty or invalid
+// lifecycle handlers, $published without publish.
+func (d *decoder) crossChecks(f *Function, nodes map[string]*yaml.Node, path string) {
 	if f.InitializerTimeout != nil && (f.InitializerHandler == nil || *f.InitializerHandler == "") {
 		d.errAt(nodes["initializer_timeout"], join(path, "initializer_timeout"), "needs initializer_handler")
 	}
@@ -467,10 +529,6 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 			d.errAt(an, join(path, "aliases."+name+".version"), "$published needs a publish: section")
 		}
 	}
-	if len(el.errs) > before {
-		return nil
-	}
-	return f
 }
 
 // runtimeRules applies the value rules that depend on the runtime.

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -17,6 +18,9 @@ type Project struct {
 	ProjectID string
 	Functions []*Function // sorted by Name
 }
+
+// Path is the manifest file's absolute path: it is never packaged.
+func (p *Project) Path() string { return filepath.Join(p.Dir, filepath.Base(p.File)) }
 
 // Function is one declared function. A nil pointer, map or slice means the
 // manifest does not manage that field (the live value is kept), except

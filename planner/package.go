@@ -12,6 +12,14 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/plan"
 )
 
+// PackageOptions are the codezip options every package of proj is built
+// with, by plans and by fgsdeploy package, so that the digest package
+// prints is the one plans compare: the project is the root symlinks may
+// not leave, and neither the manifest nor .fgsdeploy/ is ever packaged.
+func PackageOptions(proj *manifest.Project) codezip.Options {
+	return codezip.Options{Root: proj.Dir, Exclude: []string{proj.Path(), filepath.Join(proj.Dir, ".fgsdeploy")}}
+}
+
 // packager builds each code path once, however many functions share it.
 type packager struct {
 	proj     *manifest.Project
@@ -36,12 +44,9 @@ func (p *packager) build(ctx context.Context, path string) (*codezip.Result, err
 	}
 	p.mu.Unlock()
 	r.once.Do(func() {
-		r.res, r.err = codezip.Build(ctx, path, codezip.Options{
-			Root:     p.proj.Dir,
-			Exclude:  []string{absManifest(p.proj), filepath.Join(p.proj.Dir, ".fgsdeploy")},
-			TempDir:  p.tempDir,
-			Progress: p.progress,
-		})
+		opts := PackageOptions(p.proj)
+		opts.TempDir, opts.Progress = p.tempDir, p.progress
+		r.res, r.err = codezip.Build(ctx, path, opts)
 	})
 	return r.res, r.err
 }
@@ -63,23 +68,6 @@ func (p *packager) close() {
 	for _, f := range p.files() {
 		f.Close()
 	}
-}
-
-func absManifest(proj *manifest.Project) string {
-	if filepath.IsAbs(proj.File) {
-		return proj.File
-	}
-	return filepath.Join(proj.Dir, filepath.Base(proj.File))
-}
-
-// Package builds the code package of f (nil for obs code). The caller
-// closes the result.
-func Package(ctx context.Context, proj *manifest.Project, f *manifest.Function, tempDir string, progress func(total int64) io.Writer) (*codezip.Result, error) {
-	if f.Code.Path == "" {
-		return nil, nil
-	}
-	pk := &packager{proj: proj, tempDir: tempDir, progress: progress, built: map[string]*pkgResult{}}
-	return pk.build(ctx, f.Code.Path)
 }
 
 // code builds f's package and returns it as the plan's requests upload
