@@ -156,3 +156,46 @@ func TestPruneKeepsVersionsListedAtWeightZero(t *testing.T) {
 		t.Fatalf("make room %v, prune %v, %v; want v2 pruned, v1 kept", makeRoom, prune, err)
 	}
 }
+
+// testRequest is a kind of request desiredFingerprint has no case for.
+type testRequest struct{ N int }
+
+func (*testRequest) Type() plan.StepType { return plan.StepConfig }
+
+// The desired fingerprint keeps the layout saved plans of format 1 were
+// made with (the hashes below are what fgsdeploy computed before steps
+// were requests), so a plan saved by it still applies; a request of a
+// kind it does not know is hashed too, never left out.
+func TestDesiredFingerprint(t *testing.T) {
+	create := &plan.CreateFunction{Body: &apiclient.CreateRequest{FuncName: "f", Runtime: "Python3.10", Handler: "index.handler", MemorySize: 256,
+		CodeType: "zip", CodeFilename: "f.zip", CodeFile: "/tmp/x.zip", EncryptedUserData: `{"K":"v"}`, UserData: `{"FGSDEPLOY_SECRETS_FP":"v1$a$b"}`}}
+	steps := []plan.Step{
+		{Request: create},
+		{Request: &plan.UpdateConfig{Body: &apiclient.UpdateConfigRequest{FuncName: "f", Runtime: "Python3.10", Handler: "index.handler", MemorySize: 256, EncryptedUserData: `{"K":"v"}`}}},
+		{Request: &plan.SetMaxInstances{N: 5}},
+		{Request: &plan.DeleteVersion{Version: "v0"}},
+		{Request: &plan.PublishVersion{Body: &apiclient.PublishRequest{Description: "d"}, Digest: "abc"}},
+		{Request: &plan.WriteAlias{Create: true, Alias: apiclient.Alias{Name: "live", Version: "v1", AdditionalVersionWeights: map[string]int{plan.PendingVersion: 10}}}},
+		{Request: &plan.DeleteVersion{Version: "v2"}},
+		{Request: &plan.DeleteVersion{Version: "v3"}},
+	}
+	if got := desiredFingerprint(steps, "abc"); got != "963d0c13a8007719090bc1e1022c43ed62f2946616aad16331a48beb91e0564a" {
+		t.Errorf("release plan: fingerprint %s, not format 1's", got)
+	}
+	code := []plan.Step{
+		{Request: &plan.UpdateCode{Body: &apiclient.UpdateCodeRequest{CodeType: "zip", CodeFile: "/tmp/y.zip", DependVersionList: []string{"a"}}}},
+		{Request: &plan.DeleteVersion{Version: "v1"}},
+	}
+	if got := desiredFingerprint(code, "d"); got != "68e43f225b5b974f4f9549cf5c8d898742f4bb30a2df3f3335cae735c4f665ae" {
+		t.Errorf("code plan: fingerprint %s, not format 1's", got)
+	}
+	// Neither secrets nor temporary paths count.
+	create.Body.EncryptedUserData, create.Body.CodeFile = `{"K":"other"}`, "/tmp/other.zip"
+	if got := desiredFingerprint(steps, "abc"); got != "963d0c13a8007719090bc1e1022c43ed62f2946616aad16331a48beb91e0564a" {
+		t.Errorf("the fingerprint depends on a secret or a temporary path")
+	}
+	one := desiredFingerprint([]plan.Step{{Request: &testRequest{1}}}, "")
+	if one == desiredFingerprint([]plan.Step{{Request: &testRequest{2}}}, "") || one == desiredFingerprint(nil, "") {
+		t.Error("a request of a kind the fingerprint does not know is left out of it")
+	}
+}
