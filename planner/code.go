@@ -22,6 +22,9 @@ func planCode(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Funct
 		}
 	case codeDiffers(f, live, code):
 		ch = append(ch, plan.Change{Action: plan.Update, Field: "code.digest", Before: live.Digest, After: digest(code)})
+		// The size before and after, so that a package emptied or
+		// bloated by an ignore rule shows before it is uploaded.
+		ch = append(ch, plan.Change{Action: plan.Update, Field: "code.size", Before: live.CodeSize, After: code.Size})
 	}
 	deps := sortedCopy(live.DependVersionList)
 	if f.Dependencies != nil {
