@@ -65,6 +65,16 @@ type Options struct {
 	ConfigWithoutDependencies bool
 	Now                       func() time.Time                 // nil = time.Now
 	Logf                      func(format string, args ...any) // request log; never logs credentials or code
+
+	// LookPath finds python3 and node, which run the handlers the
+	// emulator invokes; nil means exec.LookPath.
+	LookPath func(file string) (string, error)
+	// WarmProcesses is how many processes one function version may have
+	// at once; 0 means DefaultWarmProcesses.
+	WarmProcesses int
+	// LTSAddr is where Start serves the LTS API; "" means the host of the
+	// FunctionGraph address, any free port.
+	LTSAddr string
 }
 
 // Stats counts what the emulator saw, for tests.
@@ -89,6 +99,8 @@ type Server struct {
 	rng       *rand.Rand
 
 	reqSeq atomic.Int64
+
+	inv *invocations // running handlers, their logs and statistics
 }
 
 // New makes an emulator, loading state from Options.StateDir if present.
@@ -109,12 +121,14 @@ func New(opts Options) (*Server, error) {
 	s := &Server{opts: opts, db: db, blobs: blobs, objects: urlObjects(opts.OBSObjects),
 		faultRate: opts.FaultRate, rng: rand.New(rand.NewSource(opts.Seed))}
 	s.stats = Stats{Requests: map[string]int{}, Publishes: map[string]int{}}
+	s.inv = newInvocations(s)
 	return s, nil
 }
 
 // Close closes the store and releases the state directory. Every change
 // is already on disk when its request is answered.
 func (s *Server) Close() error {
+	s.inv.close()
 	return s.db.Close()
 }
 
@@ -145,6 +159,8 @@ type Running struct {
 	Server *Server
 	http   *http.Server
 	ln     net.Listener
+	LTSURL string       // the LTS API, on a listener of its own (lts.go)
+	lts    *http.Server // serves LTSURL
 }
 
 // Start listens on addr and serves until Close.
@@ -159,6 +175,11 @@ func Start(addr string, opts Options) (*Running, error) {
 	}
 	r := &Running{URL: "http://" + ln.Addr().String(), Server: srv, ln: ln,
 		http: &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}}
+	if err := r.startLTS(opts.LTSAddr); err != nil {
+		ln.Close()
+		srv.Close()
+		return nil, err
+	}
 	go r.http.Serve(ln)
 	return r, nil
 }
@@ -168,6 +189,7 @@ func (r *Running) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	r.http.Shutdown(ctx)
+	r.stopLTS(ctx)
 	return r.Server.Close()
 }
 
@@ -190,6 +212,8 @@ type response struct {
 	status int
 	body   any // nil = no body
 	err    *apiError
+	header map[string]string // set on the answer, error or not
+	raw    []byte            // with body nil: the body as it is
 }
 
 func ok(body any) response      { return response{status: 200, body: body} }
@@ -365,6 +389,14 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, reqID string, res
 			s.opts.Logf("%s %s -> %d (%s)", r.Method, r.URL.Path, status, reqID)
 		}
 	}
+	for k, v := range resp.header {
+		w.Header().Set(k, v)
+	}
+	if body == nil && resp.raw != nil {
+		w.WriteHeader(status)
+		w.Write(resp.raw)
+		return
+	}
 	if body == nil {
 		w.WriteHeader(status)
 		return
@@ -401,6 +433,8 @@ func routeName(r *http.Request) string {
 		return "function/" + rest[2]
 	case len(rest) == 4 && rest[2] == "aliases":
 		return "function/aliases/{name}"
+	case len(rest) == 4 && rest[2] == "statistics":
+		return "function/statistics/{period}"
 	}
 	return "unknown"
 }
@@ -508,6 +542,14 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 		return s.update(func(t *stx) response { return s.publish(t, u, body) })
 	case sub == "versions" && r.Method == http.MethodGet:
 		return s.view(func(t *stx) response { return s.listVersions(t, r, u) })
+	case sub == "invocations" && r.Method == http.MethodPost:
+		return s.invoke(r, u, body, false)
+	case sub == "invocations-async" && r.Method == http.MethodPost:
+		return s.invoke(r, u, body, true)
+	case sub == "lts-log-detail" && r.Method == http.MethodGet:
+		return s.view(func(t *stx) response { return s.ltsLogDetail(t, u) })
+	case len(rest) == 3 && rest[1] == "statistics" && r.Method == http.MethodGet:
+		return s.statistics(u, rest[2])
 	case sub == "aliases" && r.Method == http.MethodGet:
 		return s.view(func(t *stx) response { return s.listAliases(t, u) })
 	case sub == "aliases" && r.Method == http.MethodPost:

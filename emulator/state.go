@@ -188,7 +188,7 @@ func (t *stx) putFunction(f *function) { t.put(bucketFunctions, f.key(), f) }
 func (t *stx) deleteFunction(f *function) {
 	k := f.key()
 	t.del(bucketFunctions, k)
-	for _, b := range []string{bucketVersions, bucketAliases, bucketTriggers} {
+	for _, b := range []string{bucketVersions, bucketAliases, bucketTriggers, bucketStats} {
 		if err := deletePrefix(t.kv, b, subKey(k)); err != nil {
 			t.fail(err)
 		}

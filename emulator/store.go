@@ -31,9 +31,11 @@ const (
 	bucketVersions  = "versions"  // fnKey NUL version -> snapshot
 	bucketAliases   = "aliases"   // fnKey NUL alias -> alias
 	bucketTriggers  = "triggers"  // fnKey NUL qualifier NUL id -> trigger
+	bucketLogs      = "logs"      // LTS group NUL stream NUL line_num -> logLine (records.go)
+	bucketStats     = "stats"     // fnKey NUL minute NUL version NUL alias -> minuteStats
 )
 
-var buckets = []string{bucketMeta, bucketFunctions, bucketVersions, bucketAliases, bucketTriggers}
+var buckets = []string{bucketMeta, bucketFunctions, bucketVersions, bucketAliases, bucketTriggers, bucketLogs, bucketStats}
 
 // kv is the store behind the emulator.
 type kv interface {

@@ -1,0 +1,273 @@
+package emulator
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	mrand "math/rand"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Invocation: POST .../functions/{urn}/invocations runs the handler and
+// answers with its result; .../invocations-async answers 202 at once and
+// runs it in the background. Both record the invocation's log (to the LTS
+// stream the function logs to) and its statistics (metrics.go), written
+// after the answer by one writer (records.go).
+
+// invocations is the server's state for running handlers.
+type invocations struct {
+	s      *Server
+	runner *runner
+	writer *recordWriter
+
+	mu     sync.Mutex
+	route  *mrand.Rand // picks an alias's version by weight; seeded
+	closed bool
+	async  sync.WaitGroup
+}
+
+func newInvocations(s *Server) *invocations {
+	return &invocations{s: s, runner: newRunner(s.opts, s.blobs), writer: newRecordWriter(s.db),
+		route: mrand.New(mrand.NewSource(s.opts.Seed))}
+}
+
+// close waits for asynchronous invocations (each bounded by its
+// function's timeout), ends every handler process and writes the last
+// records.
+func (iv *invocations) close() {
+	iv.mu.Lock()
+	iv.closed = true
+	iv.mu.Unlock()
+	iv.async.Wait()
+	iv.runner.close()
+	iv.writer.close()
+}
+
+// maxTail is the log an invocation answers with when asked for its tail
+// (X-Cff-Log-Type: tail, "4 KB logs will be returned").
+const maxTail = 4 << 10
+
+// invokeAnswer is the v1 answer body (the SDK's InvokeFunctionResponse).
+type invokeAnswer struct {
+	RequestID string `json:"request_id"`
+	Result    string `json:"result"`
+	Log       string `json:"log"`
+	Status    int    `json:"status"`
+	ErrorCode string `json:"error_code,omitempty"`
+}
+
+// The execution statuses the emulator answers with: the references give
+// 200 in their examples and no list (docs/api-notes.md, invoke).
+const (
+	statusOK       = 200
+	statusFailed   = 500 // the handler raised, or its process died
+	statusTimedOut = 408 // FSS.0408, "Request timeout"
+)
+
+// invoke handles both invocation routes.
+func (s *Server) invoke(r *http.Request, u urn, body []byte, async bool) response {
+	event := bytes.TrimSpace(body)
+	if len(event) == 0 {
+		event = []byte("{}")
+	}
+	if !json.Valid(event) {
+		return fail(errf(406, "FSS.0406", "the request body is not valid JSON"))
+	}
+	var j job
+	resp := s.view(func(t *stx) response {
+		f, sn, version, e := s.lookup(t, u)
+		if e != nil {
+			return fail(e)
+		}
+		if u.alias != "" {
+			if a := t.alias(f, u.alias); a != nil {
+				if v := s.inv.pick(a); v != version {
+					if sn = t.versionOrLatest(f, v); sn == nil {
+						return fail(errf(404, "FSS.1052", "version %s not found", v))
+					}
+					version = v
+				}
+			}
+		}
+		j = job{fn: f, sn: sn, version: version, alias: u.alias, event: bytes.Clone(event), projectID: s.opts.ProjectID}
+		return ok(nil)
+	})
+	if resp.failed() {
+		return resp
+	}
+	if _, e := languageOf(j.sn.Config.Runtime); e != nil {
+		return fail(e)
+	}
+	j.requestID = newRequestID()
+	if async {
+		s.inv.mu.Lock()
+		closed := s.inv.closed
+		if !closed {
+			s.inv.async.Add(1)
+		}
+		s.inv.mu.Unlock()
+		if closed {
+			return fail(errf(503, "FSS.0503", "the emulator is shutting down"))
+		}
+		go func() {
+			defer s.inv.async.Done()
+			s.runAndRecord(j)
+		}()
+		return response{status: http.StatusAccepted, body: map[string]string{"request_id": j.requestID},
+			header: map[string]string{"X-Cff-Request-Id": j.requestID}}
+	}
+	o, lines := s.runAndRecord(j)
+	switch {
+	case o.infra != nil:
+		return fail(o.infra)
+	case o.rejected:
+		return fail(errf(429, "FSS.0429", "every process of %s:%s stayed busy for its timeout", j.fn.Name, j.version))
+	}
+	return s.answer(r, j, o, lines)
+}
+
+// pick chooses the version an invocation of alias a runs: an additional
+// version with its weight in percent, else the main one. Routing by
+// rules (additional_version_strategy) is not emulated: the main version.
+func (iv *invocations) pick(a *alias) string {
+	if len(a.Weights) == 0 {
+		return a.Version
+	}
+	vs := make([]string, 0, len(a.Weights))
+	for v := range a.Weights {
+		vs = append(vs, v)
+	}
+	sort.Strings(vs)
+	iv.mu.Lock()
+	n := iv.route.Intn(100)
+	iv.mu.Unlock()
+	for _, v := range vs {
+		if n -= a.Weights[v]; n < 0 {
+			return v
+		}
+	}
+	return a.Version
+}
+
+// runAndRecord runs j and hands its log and statistics to the writer.
+func (s *Server) runAndRecord(j job) (outcome, []string) {
+	start := s.opts.Now()
+	o := s.inv.runner.run(j)
+	lines := s.invocationLog(j, start, o)
+	rec := &record{fnKey: j.fn.key(), name: j.fn.Name, pkg: j.fn.Package, version: j.version, alias: j.alias,
+		requestID: j.requestID, at: start, o: o, lines: lines}
+	if lc := j.sn.Config.LogConfig; lc != nil && lc.GroupID != "" && lc.StreamID != "" {
+		rec.group, rec.stream = lc.GroupID, lc.StreamID
+	}
+	s.inv.writer.add(rec)
+	return o, lines
+}
+
+// invocationLog is an invocation's log as FunctionGraph writes it: a
+// start line, what the handler wrote, the error of a failed invocation,
+// and a finish line with the duration and memory.
+func (s *Server) invocationLog(j job, start time.Time, o outcome) []string {
+	stamp := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+	end := start.Add(o.duration)
+	lines := []string{fmt.Sprintf("%s Start invoke request '%s', version: %s", stamp(start), j.requestID, j.version)}
+	if out := strings.TrimRight(string(o.log), "\n"); out != "" {
+		lines = append(lines, strings.Split(out, "\n")...)
+	}
+	failed := ""
+	switch {
+	case o.infra != nil:
+		lines = append(lines, fmt.Sprintf("%s %s ERROR %s", stamp(end), j.requestID, o.infra.msg))
+		failed = "(invoke Failed)"
+	case o.rejected:
+		lines = append(lines, fmt.Sprintf("%s %s ERROR rejected: every process of this version stayed busy", stamp(end), j.requestID))
+		failed = "(invoke Failed)"
+	case o.timedOut:
+		lines = append(lines, fmt.Sprintf("%s %s ERROR the function ran past its timeout of %d s and was stopped", stamp(end), j.requestID, j.sn.Config.Timeout))
+		failed = "(invoke Failed)"
+	case o.failed != nil:
+		lines = append(lines, fmt.Sprintf("%s %s ERROR %s: %s", stamp(end), j.requestID, o.failed.ErrorType, o.failed.ErrorMessage))
+		for _, st := range o.failed.StackTrace {
+			lines = append(lines, "    "+st)
+		}
+		failed = "(invoke Failed)"
+	}
+	ms := float64(o.duration.Microseconds()) / 1000
+	lines = append(lines, fmt.Sprintf("%s Finish invoke request '%s'%s, duration: %.3fms, billing duration: %dms, memory used: %.3fMB, billing memory: %dMB",
+		stamp(end), j.requestID, failed, ms, int(math.Ceil(ms)), o.memoryMB, j.sn.Config.MemorySize))
+	return lines
+}
+
+// answer writes a synchronous invocation's answer: with
+// X-CFF-Request-Version v1 the JSON body of the SDK's model, otherwise
+// (v0) the result itself, with the log in X-Cff-Function-Log.
+func (s *Server) answer(r *http.Request, j job, o outcome, lines []string) response {
+	status, code, result := statusOK, "", o.result
+	switch {
+	case o.timedOut:
+		status, code = statusTimedOut, "FSS.0408"
+		result = mustJSON(handlerError{ErrorMessage: fmt.Sprintf("invocation timed out after %d s", j.sn.Config.Timeout), ErrorType: "Timeout", StackTrace: []string{}})
+	case o.failed != nil:
+		status = statusFailed
+		result = mustJSON(o.failed)
+	}
+	tail := ""
+	if strings.EqualFold(r.Header.Get("X-Cff-Log-Type"), "tail") {
+		tail = logTail(strings.Join(lines, "\n") + "\n")
+	}
+	ms := float64(o.duration.Microseconds()) / 1000
+	summary := mustJSON(map[string]any{"duration": ms, "billingDuration": int(math.Ceil(ms)),
+		"memorySize": j.sn.Config.MemorySize, "memoryUsed": math.Round(o.memoryMB*1000) / 1000})
+	header := map[string]string{"X-Cff-Request-Id": j.requestID, "X-Cff-Invoke-Summary": summary}
+	if strings.EqualFold(r.Header.Get("X-CFF-Request-Version"), "v1") {
+		return response{status: 200, header: header,
+			body: invokeAnswer{RequestID: j.requestID, Result: result, Log: tail, Status: status, ErrorCode: code}}
+	}
+	if tail != "" {
+		header["X-Cff-Function-Log"] = base64.StdEncoding.EncodeToString([]byte(tail))
+	}
+	header["Content-Type"] = "text/plain; charset=utf-8"
+	if json.Valid([]byte(result)) {
+		header["Content-Type"] = "application/json"
+	}
+	return response{status: 200, header: header, raw: []byte(result)}
+}
+
+// logTail is the last 4 KB of a log, from a line's start.
+func logTail(log string) string {
+	if len(log) <= maxTail {
+		return log
+	}
+	t := log[len(log)-maxTail:]
+	if i := strings.IndexByte(t, '\n'); i >= 0 && i+1 < len(t) {
+		t = t[i+1:]
+	}
+	return t
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// newRequestID is a random UUID, as FunctionGraph's request ids are; never
+// seeded, so that runs of --local, each with a new emulator, never repeat
+// one.
+func newRequestID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
