@@ -23,6 +23,7 @@ import (
 type Config struct {
 	Endpoint      string // FunctionGraph base URL, without /v2/{project_id}/fgs
 	IAMEndpoint   string // IAM base URL, for the project id lookup
+	LTSEndpoint   string // LTS base URL, for reading logs (lts.go)
 	Region        string
 	ProjectID     string // "" = look it up through IAM
 	AccessKey     string
@@ -177,13 +178,15 @@ type call struct {
 	file      string // with in: stream this file as func_code.file (base64)
 	out       any
 	noProject bool
+	header    map[string]string // extra request headers (not signed)
+	readOnly  bool              // a POST that changes nothing: repeated like a GET
 	// recover, for a POST that may have taken effect, looks for its
 	// effect before a retry; done means out was filled from it.
 	recover func(ctx context.Context) (done bool, err error)
 }
 
 // idempotent reports whether repeating the call is harmless.
-func (k call) idempotent() bool { return k.method != http.MethodPost || k.noProject }
+func (k call) idempotent() bool { return k.method != http.MethodPost || k.noProject || k.readOnly }
 
 func (c *Client) do(ctx context.Context, k call) error {
 	start := time.Now()
@@ -386,6 +389,9 @@ func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) 
 		req.Header.Set("Content-Type", "application/json;charset=UTF-8")
 	}
 	req.Header.Set("Accept", "application/json")
+	for h, v := range k.header {
+		req.Header.Set(h, v)
+	}
 	if !k.noProject {
 		req.Header.Set("X-Project-Id", c.pid())
 	}

@@ -83,4 +83,16 @@
 // transport error, duration, attempt number and request id. Headers and
 // bodies are never written, so Authorization, X-Auth-Token,
 // X-Security-Token, encrypted_user_data and func_code.file cannot appear.
+//
+// # Invocations, logs and metrics
+//
+// Invoke (POST .../invocations, X-CFF-Request-Version v1, X-Cff-Log-Type
+// tail when the log is wanted) returns the answer whatever the function
+// did: Invocation.Failed tells a failed or timed-out function apart. Like
+// a publish, an invocation is repeated only after a throttle, never after
+// a failure that may have reached the function. LogTarget reads a
+// function's LTS group and stream (ErrNoLogTarget when it has none);
+// QueryLogs reads a stream at Config.LTSEndpoint, another host than
+// FunctionGraph, and is repeated like a GET although it is a POST.
+// FunctionStatistics reads .../statistics/{period}.
 package apiclient

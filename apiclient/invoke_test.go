@@ -1,0 +1,183 @@
+package apiclient_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/emulator"
+)
+
+// running starts an emulator with its LTS listener and a client for both.
+func running(t *testing.T) *apiclient.Client {
+	t.Helper()
+	r, err := emulator.Start("127.0.0.1:0", emulator.Options{AccessKey: ak, SecretKey: sk, Region: region, ProjectID: pid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	c, err := apiclient.New(apiclient.Config{Endpoint: r.URL, IAMEndpoint: r.URL, LTSEndpoint: r.LTSURL, Region: region,
+		ProjectID: pid, AccessKey: ak, SecretKey: sk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+const handlers = `
+import os
+def handler(event, context):
+    print("got", event.get("n"))
+    return {"n": event.get("n"), "token": os.environ.get("TOKEN") == "s3cr3t"}
+def boom(event, context):
+    raise KeyError("nope")
+`
+
+func createWith(t *testing.T, c *apiclient.Client, name, handler string, logs bool) string {
+	t.Helper()
+	p, _ := zipFile(t, handlers)
+	req := &apiclient.CreateRequest{FuncName: name, Package: "default", Runtime: "Python3.10", Handler: handler, MemorySize: 128, Timeout: 10,
+		CodeType: "zip", CodeFilename: "code.zip", CodeFile: p, EncryptedUserData: `{"TOKEN":"s3cr3t"}`}
+	if logs {
+		on := true
+		req.EnableLtsLog, req.LogConfig = &on, &apiclient.LogConfig{GroupID: "g", StreamID: "s-" + name}
+	}
+	if _, err := c.CreateFunction(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	return c.FunctionURN("default", name)
+}
+
+// Invoke sends the event and reads the result, the log's tail and the
+// status; a function that raised is a failed invocation, not an error;
+// the log and the statistics can be read back.
+func TestInvokeLogsStatistics(t *testing.T) {
+	ctx := context.Background()
+	c := running(t)
+	ok := createWith(t, c, "ok", "index.handler", true)
+	bad := createWith(t, c, "bad", "index.boom", false)
+
+	inv, err := c.Invoke(ctx, ok, []byte(`{"n": 3}`), true)
+	if err != nil || inv.Failed() || inv.Result != `{"n":3,"token":true}` || !strings.Contains(inv.Log, "got 3") || inv.RequestID == "" {
+		t.Fatalf("invoke: %v %+v", err, inv)
+	}
+	if inv, err := c.Invoke(ctx, ok, nil, false); err != nil || inv.Log != "" || inv.Result != `{"n":null,"token":true}` {
+		t.Errorf("invoke without tail or payload: %v %+v", err, inv)
+	}
+	inv, err = c.Invoke(ctx, bad, []byte(`{}`), true)
+	if err != nil || !inv.Failed() || inv.TimedOut() {
+		t.Fatalf("failing invoke: %v %+v", err, inv)
+	}
+	if typ, msg := inv.FunctionError(); typ != "KeyError" || msg != "'nope'" {
+		t.Errorf("function error %q %q", typ, msg)
+	}
+	id, err := c.InvokeAsync(ctx, ok, []byte(`{"n": 4}`))
+	if err != nil || id == "" {
+		t.Fatalf("async: %v %q", err, id)
+	}
+	if _, err := c.Invoke(ctx, c.FunctionURN("default", "nosuch"), nil, false); !apiclient.IsNotFound(err) {
+		t.Errorf("no such function: %v", err)
+	}
+
+	target, err := c.LogTarget(ctx, ok)
+	if err != nil || target.GroupID != "g" || target.StreamID != "s-ok" {
+		t.Fatalf("log target: %v %+v", err, target)
+	}
+	if _, err := c.LogTarget(ctx, bad); !errors.Is(err, apiclient.ErrNoLogTarget) {
+		t.Errorf("log target of a function without logs: %v", err)
+	}
+	now := time.Now()
+	var lines []apiclient.LogLine
+	for deadline := now.Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		lines, err = c.QueryLogs(ctx, "g", "s-ok", apiclient.LogQuery{Start: now.Add(-time.Minute), End: now.Add(time.Minute)})
+		if err != nil || strings.Contains(joined(lines), "got 4") || time.Now().After(deadline) {
+			break
+		}
+	}
+	if err != nil || !strings.Contains(joined(lines), "got 3") || !strings.Contains(joined(lines), "got 4") {
+		t.Fatalf("query logs: %v\n%s", err, joined(lines))
+	}
+	page, err := c.QueryLogs(ctx, "g", "s-ok", apiclient.LogQuery{Start: now.Add(-time.Minute), End: now.Add(time.Minute), Limit: 2})
+	if err != nil || len(page) != 2 {
+		t.Fatalf("limit 2: %v %d", err, len(page))
+	}
+	rest, err := c.QueryLogs(ctx, "g", "s-ok", apiclient.LogQuery{Start: now.Add(-time.Minute), End: now.Add(time.Minute), After: page[1].LineNum})
+	if err != nil || len(rest) != len(lines)-2 || rest[0].Content != lines[2].Content {
+		t.Errorf("after %s: %v %d lines, want %d", page[1].LineNum, err, len(rest), len(lines)-2)
+	}
+	if kw, err := c.QueryLogs(ctx, "g", "s-ok", apiclient.LogQuery{Start: now.Add(-time.Minute), End: now.Add(time.Minute), Keywords: "got 3"}); err != nil || len(kw) != 1 {
+		t.Errorf("keywords: %v %v", err, kw)
+	}
+
+	st, err := c.FunctionStatistics(ctx, bad, 5)
+	if err != nil || apiclient.Sum(st.Count, 0) != 1 || apiclient.Sum(st.FailCount, 0) != 1 {
+		t.Fatalf("statistics of bad: %v %+v", err, st)
+	}
+	if st, err := c.FunctionStatistics(ctx, ok+":latest", 5); err != nil || apiclient.Sum(st.Count, 0) != 3 || apiclient.Sum(st.FailCount, 0) != 0 {
+		t.Errorf("statistics of ok: %v %+v", err, st)
+	}
+	if st, err := c.FunctionStatistics(ctx, ok, 5); err != nil || apiclient.Sum(st.Count, time.Now().Add(time.Hour).UnixMilli()) != 0 {
+		t.Errorf("statistics since later: %v %+v", err, st)
+	}
+}
+
+func joined(lines []apiclient.LogLine) string {
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l.Content + "\n")
+	}
+	return b.String()
+}
+
+// An invocation is not repeated after a 500 or a dropped connection (the
+// function may have run); a throttled one is. The log query, a POST that
+// only reads, is repeated like a GET.
+func TestInvokeRetries(t *testing.T) {
+	var calls, queries atomic.Int32
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/invocations"):
+			if calls.Add(1) == 1 {
+				w.WriteHeader(429)
+				w.Write([]byte(`{"error_code":"FSS.0429","error_msg":"slow down"}`))
+				return
+			}
+			if r.Header.Get("X-CFF-Request-Version") != "v1" {
+				w.WriteHeader(400)
+				return
+			}
+			w.WriteHeader(500)
+			w.Write([]byte(`{"error_code":"FSS.0500","error_msg":"inside"}`))
+		case strings.HasSuffix(r.URL.Path, "/content/query"):
+			if queries.Add(1) < 3 {
+				w.WriteHeader(503)
+				return
+			}
+			w.Write([]byte(`{"logs":[{"content":"x","line_num":"1"}]}`))
+		}
+	}))
+	defer hs.Close()
+	c, err := apiclient.New(apiclient.Config{Endpoint: hs.URL, LTSEndpoint: hs.URL, Region: region, ProjectID: pid, AccessKey: ak, SecretKey: sk,
+		Sleep: func(ctx context.Context, d time.Duration) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	urn := c.FunctionURN("default", "f")
+	if _, err := c.Invoke(context.Background(), urn, nil, false); err == nil || calls.Load() != 2 {
+		t.Errorf("invoke throttled, then answered 500: %v after %d calls, want 2", err, calls.Load())
+	}
+	lines, err := c.QueryLogs(context.Background(), "g", "s", apiclient.LogQuery{End: time.Now()})
+	if err != nil || len(lines) != 1 || queries.Load() != 3 {
+		t.Errorf("query: %v %v after %d calls", err, lines, queries.Load())
+	}
+	nolts, _ := apiclient.New(apiclient.Config{Endpoint: hs.URL, Region: region, ProjectID: pid, AccessKey: ak, SecretKey: sk})
+	if _, err := nolts.QueryLogs(context.Background(), "g", "s", apiclient.LogQuery{}); err == nil {
+		t.Errorf("a query without an LTS endpoint")
+	}
+}
