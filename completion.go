@@ -160,7 +160,7 @@ func completeWords(app *cli.App, words []string, w io.Writer) {
 		for _, c := range app.VisibleCommands() {
 			out = append(out, c.Name)
 		}
-	case len(pos) == 0 && (cmd.Name == "versions" || cmd.Name == "promote" || cmd.Name == "rollback"):
+	case len(pos) == 0 && (cmd.Name == "versions" || cmd.Name == "promote" || cmd.Name == "rollback" || cmd.Name == "invoke" || cmd.Name == "logs"):
 		out = completionManifest(values).functions
 	case len(pos) == 0 && cmd.Name == "completion":
 		out = []string{"bash", "zsh", "fish"}

@@ -139,6 +139,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			versionsCmd(stdout, stderr),
 			promoteCmd(stdout, stderr),
 			rollbackCmd(stdout, stderr),
+			invokeCmd(stdin, stdout, stderr),
+			logsCmd(stdout, stderr),
 			emulatorCmd(stdout, stderr),
 			completionCmd(stdout),
 			schemaCmd(stdout),

@@ -124,6 +124,7 @@ func runScripts(t *testing.T, strict bool) {
 			"jsonone":  cmdJSONOne,
 			"sleep":    cmdSleep,
 			"inflight": cmdInflight,
+			"jsonenv":  cmdJSONEnv,
 		},
 	})
 }
@@ -133,6 +134,7 @@ func setupScript(env *testscript.Env) error {
 	for _, k := range []string{"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HW_ACCESS_KEY", "HW_SECRET_KEY",
 		"HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN", "HUAWEICLOUD_SDK_REGION",
 		"HW_REGION_NAME", "HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID", "FGSDEPLOY_ENDPOINT", "FGSDEPLOY_LOCAL", "FGSDEPLOY_LOCAL_STRICT",
+		"FGSDEPLOY_LTS_ENDPOINT",
 		"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE", "FGSDEPLOY_VERSION_CAP", "FGSDEPLOY_MAX_ATTEMPTS"} {
 		env.Setenv(k, "")
 	}
@@ -231,9 +233,11 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	run := &scriptEmulator{server: srv}
 	hs := httptest.NewServer(run)
+	lts := httptest.NewServer(srv.LTSHandler()) // LTS is another host
 	run.URL = hs.URL
 	running.Store(ts.Getenv("WORK"), run)
-	ts.Defer(func() { hs.Close(); srv.Close(); running.Delete(ts.Getenv("WORK")) })
+	ts.Defer(func() { hs.Close(); lts.Close(); srv.Close(); running.Delete(ts.Getenv("WORK")) })
+	ts.Setenv("FGSDEPLOY_LTS_ENDPOINT", lts.URL)
 	ts.Setenv("FGSDEPLOY_ENDPOINT", run.URL)
 	ts.Setenv("HUAWEICLOUD_SDK_IAM_ENDPOINT", run.URL)
 	ts.Setenv("HUAWEICLOUD_SDK_AK", testAK)
@@ -355,10 +359,10 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 				cmd.Wait()
 			}
 		})
-		first := make(chan string, 1)
+		first := make(chan string, 2) // the FunctionGraph listener, then LTS's
 		go func() {
 			sc := bufio.NewScanner(out)
-			if sc.Scan() {
+			for i := 0; i < 2 && sc.Scan(); i++ {
 				first <- sc.Text()
 			}
 			close(first)
@@ -373,6 +377,9 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 		url, ok := strings.CutPrefix(line, "listening on ")
 		if !ok || !strings.HasPrefix(url, "http://127.0.0.1:") {
 			ts.Fatalf("emuproc: first line %q, want \"listening on http://127.0.0.1:PORT\"", line)
+		}
+		if lts, ok := strings.CutPrefix(<-first, "lts listening on "); ok {
+			ts.Setenv("FGSDEPLOY_LTS_ENDPOINT", lts)
 		}
 		for k, v := range map[string]string{"FGSDEPLOY_ENDPOINT": url, "HUAWEICLOUD_SDK_IAM_ENDPOINT": url,
 			"HUAWEICLOUD_SDK_AK": testAK, "HUAWEICLOUD_SDK_SK": testSK, "HUAWEICLOUD_SDK_REGION": testRegion} {

@@ -72,6 +72,7 @@ func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io
 			return nil, err
 		}
 		cfg.Endpoint, cfg.IAMEndpoint = s.local.URL, s.local.URL
+		cfg.LTSEndpoint = s.local.LTSURL
 		cfg.Region, cfg.ProjectID = localRegion, localProject
 		cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken, cfg.AuthToken = localAK, localSK, "", ""
 	}
@@ -88,6 +89,9 @@ func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io
 	}
 	if cfg.IAMEndpoint == "" {
 		cfg.IAMEndpoint = "https://iam." + cfg.Region + ".myhuaweicloud.com"
+	}
+	if cfg.LTSEndpoint == "" {
+		cfg.LTSEndpoint = "https://lts." + cfg.Region + ".myhuaweicloud.com"
 	}
 	client, err := apiclient.New(cfg)
 	if err != nil {
@@ -111,6 +115,7 @@ func clientConfig(c *cli.Context, p *manifest.Project, stderr io.Writer) (apicli
 		ProjectID:     firstNonEmpty(str(c, "project-id"), env("HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID"), p.ProjectID),
 		Endpoint:      firstNonEmpty(str(c, "endpoint"), env("FGSDEPLOY_ENDPOINT")),
 		IAMEndpoint:   firstNonEmpty(str(c, "iam-endpoint"), env("HUAWEICLOUD_SDK_IAM_ENDPOINT")),
+		LTSEndpoint:   firstNonEmpty(str(c, "lts-endpoint"), env("FGSDEPLOY_LTS_ENDPOINT")),
 		AccessKey:     env("HUAWEICLOUD_SDK_AK", "HW_ACCESS_KEY"),
 		SecretKey:     env("HUAWEICLOUD_SDK_SK", "HW_SECRET_KEY"),
 		SecurityToken: env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN"),

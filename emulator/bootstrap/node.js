@@ -88,7 +88,8 @@ class Context {
 
 function errorOf(e) {
   if (e instanceof Error) {
-    const stack = String(e.stack || '').split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+    const stack = String(e.stack || '').split('\n').slice(1).map((l) => l.trim())
+      .filter((l) => l && !l.includes(__filename) && !l.includes('node:internal'));
     return { errorMessage: e.message, errorType: e.name || e.constructor.name, stackTrace: stack };
   }
   return { errorMessage: String(e), errorType: typeof e, stackTrace: [] };

@@ -144,7 +144,7 @@ class Context:
 
 
 def _error(e):
-    tb = traceback.extract_tb(e.__traceback__)
+    tb = [f for f in traceback.extract_tb(e.__traceback__) if f.filename != __file__]
     return {
         "errorMessage": str(e),
         "errorType": type(e).__name__,

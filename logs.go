@@ -1,0 +1,177 @@
+package main
+
+// logs: a function's LTS logs, newest last, and --follow.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+)
+
+// followInterval is how often logs --follow asks LTS for new lines.
+var followInterval = 2 * time.Second
+
+// logsPage is how many lines one query reads.
+const logsPage = 500
+
+func logsCmd(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "logs",
+		Usage:     "print a function's logs from LTS, newest last",
+		ArgsUsage: "NAME",
+		Flags: flags(commonFlags(), remoteFlags(), []cli.Flag{
+			&cli.StringFlag{Name: "qualifier", Usage: "only the invocations of version or alias `Q`"},
+			&cli.DurationFlag{Name: "since", Value: 10 * time.Minute, Usage: "from `DURATION` ago"},
+			&cli.BoolFlag{Name: "follow", Aliases: []string{"F"}, Usage: "keep printing new lines until interrupted"},
+			&cli.StringFlag{Name: "request-id", Usage: "only the invocation with request id `ID`"},
+		}),
+		Action: func(c *cli.Context) error {
+			since := c.Duration("since")
+			if since <= 0 {
+				return fmt.Errorf("--since %v: want a positive duration, such as 10m or 2h", since)
+			}
+			s, fn, urn, err := functionArg(c, stderr)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			target, err := s.client.LogTarget(c.Context, urn)
+			if errors.Is(err, apiclient.ErrNoLogTarget) {
+				return withHint(fmt.Errorf("%s does not log to LTS", fn.Name), "declare log_config: {group_id: ..., stream_id: ...} for %s in the manifest and apply, or turn on LTS logging in the FunctionGraph console", fn.Name)
+			}
+			if err != nil {
+				return fmt.Errorf("logs of %s: %w", fn.Name, err)
+			}
+			f := &lineFilter{requestID: c.String("request-id")}
+			if q := c.String("qualifier"); q != "" {
+				if f.versions, err = versionsOf(c.Context, s.client, urn, q); err != nil {
+					return fmt.Errorf("logs of %s: %w", fn.Name, err)
+				}
+			}
+			r := &logReader{api: s.client, target: target, filter: f, out: stdout, start: time.Now().Add(-since)}
+			n, err := r.read(c.Context)
+			if err != nil {
+				return fmt.Errorf("logs of %s: %w", fn.Name, err)
+			}
+			if !c.Bool("follow") {
+				if n == 0 {
+					fmt.Fprintf(stderr, "fgsdeploy: no log lines of %s in the last %v\n", fn.Name, since)
+				}
+				return nil
+			}
+			t := time.NewTicker(followInterval)
+			defer t.Stop()
+			for {
+				select {
+				case <-c.Context.Done():
+					return nil // interrupted: following ends there
+				case <-t.C:
+				}
+				if _, err := r.read(c.Context); err != nil && c.Context.Err() == nil {
+					return fmt.Errorf("logs of %s: %w", fn.Name, err)
+				}
+			}
+		},
+	}
+}
+
+// versionsOf is the versions whose invocations --qualifier q selects: the
+// version, or every version an alias sends traffic to.
+func versionsOf(ctx context.Context, api *apiclient.Client, urn, q string) (map[string]bool, error) {
+	_, a, err := qualified(ctx, api, urn, q)
+	if err != nil {
+		return nil, err
+	}
+	if a == nil {
+		return map[string]bool{q: true}, nil
+	}
+	vs := map[string]bool{a.Version: true}
+	for v := range a.AdditionalVersionWeights {
+		vs[v] = true
+	}
+	for v := range a.AdditionalVersionStrategy {
+		vs[v] = true
+	}
+	return vs, nil
+}
+
+// logReader reads a stream in pages, from where it stopped.
+type logReader struct {
+	api    *apiclient.Client
+	target *apiclient.LogTarget
+	filter *lineFilter
+	out    io.Writer
+	start  time.Time
+	after  string // line_num of the last line read
+}
+
+// read prints the lines written since the last read and returns how many
+// it printed.
+func (r *logReader) read(ctx context.Context) (int, error) {
+	printed := 0
+	for {
+		lines, err := r.api.QueryLogs(ctx, r.target.GroupID, r.target.StreamID,
+			apiclient.LogQuery{Start: r.start, End: time.Now(), After: r.after, Limit: logsPage})
+		if err != nil {
+			return printed, err
+		}
+		for _, l := range lines {
+			if r.filter.keep(l) {
+				fmt.Fprintln(r.out, strings.TrimRight(l.Content, "\n"))
+				printed++
+			}
+			r.after = l.LineNum
+		}
+		if len(lines) < logsPage {
+			return printed, nil
+		}
+	}
+}
+
+var (
+	startLine  = regexp.MustCompile(`Start invoke request '([^']+)', version: (\S+)`)
+	finishLine = regexp.MustCompile(`Finish invoke request '([^']+)'`)
+)
+
+// lineFilter keeps the lines of one invocation (--request-id) or of the
+// invocations of some versions (--qualifier). A line belongs to the
+// invocation its labels name; without labels, to the invocation whose
+// "Start invoke request" line came last before it, up to its "Finish
+// invoke request" line, as FunctionGraph brackets an invocation's lines.
+type lineFilter struct {
+	requestID string
+	versions  map[string]bool // nil: every version
+
+	curID, curVersion string // the invocation the lines read are in
+}
+
+func (f *lineFilter) keep(l apiclient.LogLine) bool {
+	if m := startLine.FindStringSubmatch(l.Content); m != nil {
+		f.curID, f.curVersion = m[1], m[2]
+	}
+	id, version := l.Labels["request_id"], l.Labels["version"]
+	if id == "" {
+		id = f.curID
+	}
+	if version == "" {
+		version = f.curVersion
+	}
+	if m := finishLine.FindStringSubmatch(l.Content); m != nil && m[1] == f.curID {
+		f.curID, f.curVersion = "", ""
+	}
+	switch {
+	case f.requestID != "" && id != f.requestID && !strings.Contains(l.Content, f.requestID):
+		return false
+	case f.versions != nil && !f.versions[version]:
+		return false
+	}
+	return true
+}
