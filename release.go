@@ -223,10 +223,10 @@ func promoteCmd(stdout, stderr io.Writer) *cli.Command {
 		Name:      "promote",
 		Usage:     "move a canary alias wholly to its canary version",
 		ArgsUsage: "NAME",
-		Flags:     flags(commonFlags(), remoteFlags(), []cli.Flag{&cli.StringFlag{Name: "alias", Usage: "the alias `A` (default: the function's only alias)"}}),
-		Action: aliasAction(stdout, stderr, "promote", func(c *cli.Context, api *apiclient.Client, urn, alias string) (*release.AliasMove, error) {
+		Flags:     flags(commonFlags(), remoteFlags(), []cli.Flag{&cli.StringFlag{Name: "alias", Usage: "the alias `A` (default: the function's only alias)"}}, canaryFlags()),
+		Action: promoteAction(stdout, stderr, aliasAction(stdout, stderr, "promote", func(c *cli.Context, api *apiclient.Client, urn, alias string) (*release.AliasMove, error) {
 			return release.Promote(c.Context, api, urn, alias)
-		}),
+		})),
 	}
 }
 
