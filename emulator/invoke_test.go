@@ -311,7 +311,7 @@ func TestInvokeWarmProcesses(t *testing.T) {
 	if v1 == first {
 		t.Errorf("version v1 ran in latest's process %d", v1)
 	}
-	c.must(200, "PUT", "/functions/"+urnOf("warm")+"/code", map[string]any{"code_type": "zip", "code_filename": "c.zip",
+	c.must(200, "PUT", "/functions/"+urnOf("warm")+"/code", map[string]any{"code_type": "zip", "code_filename": "code.zip",
 		"func_code": map[string]string{"file": base64.StdEncoding.EncodeToString(zipFiles(map[string]string{"index.py": pyHandler + "\n# v2\n"}))}})
 	changed := pid(urnOf("warm"))
 	if changed == first {
