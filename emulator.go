@@ -30,6 +30,7 @@ func emulatorCmd(stdout, stderr io.Writer) *cli.Command {
 			&cli.IntFlag{Name: "version-cap", Usage: "versions per function, latest included", DefaultText: "20"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no request log on stderr"},
 			&cli.BoolFlag{Name: "strict", Usage: "take the harshest documented reading of each open API rule (docs/api-notes.md)"},
+			&cli.StringFlag{Name: "lts-addr", Usage: "serve the LTS API on `ADDR` (default: the --addr host, any port)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.String("access-key") == "" && c.String("token") == "" {
@@ -47,6 +48,7 @@ func emulatorCmd(stdout, stderr io.Writer) *cli.Command {
 				Latency: c.Duration("latency"), FaultRate: c.Float64("fault-rate"), Seed: c.Int64("seed"),
 				VersionCap: c.Int("version-cap"), Strict: c.Bool("strict"),
 			}
+			opts.LTSAddr = c.String("lts-addr")
 			if !c.Bool("quiet") {
 				// One line per request: method, path, status, error code,
 				// request id. Never credentials or code.

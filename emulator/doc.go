@@ -148,7 +148,8 @@
 // Options.LockTimeout, calling Options.OnLockWait once, then gets
 // ErrStateLocked); without it, maps with the same transaction semantics.
 // Each resource has a bucket of its own (functions, versions, aliases,
-// triggers; OBS objects, dependencies and invocation logs come later), one
+// triggers, LTS log lines, invocation statistics; OBS objects and
+// dependencies come later), one
 // JSON record per key, so a request reads and writes only the records it
 // names. Every request is one transaction: reads in a read-only view,
 // writes in an update that commits (fsync) before the answer, or rolls
@@ -186,6 +187,47 @@
 // deleted with it; an alias with triggers cannot be deleted (403
 // FSS.1154).
 //
+// # Invocation
+//
+// POST .../invocations and .../invocations-async run Python 3 and Node.js
+// handlers (runtime.go): each function version has a pool of warm
+// processes (Options.WarmProcesses, 4 by default), python3 or node from
+// PATH (Options.LookPath; the interpreter a pyenv or nvm shim runs, found
+// once) running a bootstrap of the emulator's own (bootstrap/, embedded)
+// that loads the handler and its initializer once and then takes one
+// invocation at a time: requests on fd 3, answers on fd 4, stdout and
+// stderr one pipe that is the invocation's log, ended by a marker. The
+// handler gets the event, a context with the methods the developer guide
+// lists (docs/api-notes.md, Invoke), and the function's environment
+// variables, encrypted ones included, in its environment; nothing of the
+// emulator's own environment. A new version, or latest with other code or
+// config, gets fresh processes; the old ones end. The timeout is enforced
+// by killing the process group, and answered with status 408 and
+// FSS.0408; a handler that raises, or a process that dies, with status
+// 500 and the runtime's {errorMessage, errorType, stackTrace}; every
+// process ends with the emulator (Server.Close waits for asynchronous
+// invocations first). Alias invocations pick a version by weight, from a
+// generator seeded with Options.Seed; routing rules are not emulated (the
+// main version runs). Packages are unpacked under StateDir/run (the 8
+// most recently used are kept) or a temporary directory. A runtime the
+// emulator cannot run, or a missing interpreter, is 500 FSS.0500 naming
+// what is missing.
+//
+// # Logs and statistics
+//
+// Each invocation's log (a start line, the output, the error, a finish
+// line with duration and memory) goes to the LTS stream of the function's
+// log_config, each line labelled with function_name, package, version and
+// request_id (labels of the emulator's own), and its outcome to
+// per-minute statistics of the version (records.go). One writer stores
+// them after the answer, in batches; reads flush it first. GET
+// .../lts-log-detail names the stream (404 FSS.0404 when the function does
+// not log); GET .../statistics/{period} reads the statistics (metrics.go);
+// LTS's ListLogs, POST /v2/{project}/groups/{g}/streams/{s}/content/query,
+// is served on a listener of its own (Running.LTSURL, Server.LTSHandler),
+// with LTS's error codes (lts.go). Fault injection and Options.Latency
+// apply to the FunctionGraph listener only.
+//
 // # Strict mode
 //
 // Options.Strict (fgsdeploy emulator --strict, FGSDEPLOY_LOCAL_STRICT=1
@@ -209,10 +251,11 @@
 //
 // # Not emulated
 //
-// Firing triggers (they never fire here until invocation is emulated),
-// updating or deleting them, async invoke config,
-// reserved instances, lts-log-detail, tags, dependencies as resources,
+// Firing triggers, updating or deleting them, async invoke config,
+// reserved instances, tags, dependencies as resources,
 // custom images (code_type
-// Custom-Image-Swr is FSS.1006 here), invocation, the AK lock-out after failed
+// Custom-Image-Swr is FSS.1006 here), running handlers other than
+// Python 3 and Node.js, memory limits (memory is noted, not enforced),
+// request size limits of invocations, the AK lock-out after failed
 // signatures, and quotas on total code size (FSS.1042).
 package emulator

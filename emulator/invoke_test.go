@@ -558,3 +558,25 @@ func httptestServer(t *testing.T, h http.Handler) string {
 	t.Cleanup(hs.Close)
 	return hs.URL
 }
+
+// BenchmarkInvokeWarm invokes a warm Python handler over HTTP, one call
+// at a time (make bench; docs/benchmarks.md).
+func BenchmarkInvokeWarm(b *testing.B) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		b.Skip("python3 is not on PATH")
+	}
+	_, c := newServer(b, Options{StateDir: b.TempDir()})
+	req := createReq(b, "bench", "def handler(event, context):\n    return {'ok': True}\n")
+	c.must(200, "POST", "/functions", req)
+	call := func() {
+		r := c.send(withV1(c.request("POST", "/functions/"+urnOf("bench")+"/invocations", []byte(`{}`))))
+		if r.status != 200 || !strings.Contains(string(r.raw), `"status":200`) {
+			b.Fatalf("invoke: %v", r)
+		}
+	}
+	call() // the cold start
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		call()
+	}
+}

@@ -173,6 +173,7 @@ func (r *runner) interpreter(lang language, runtime string) (string, *apiError) 
 		if p, err = r.lookPath(lang.interpreter); err != nil {
 			return "", errf(500, "FSS.0500", "the emulator cannot run %s handlers: %s is not on PATH (install it, or invoke this function in FunctionGraph)", runtime, lang.interpreter)
 		}
+		p = executable(lang, p)
 		r.mu.Lock()
 		r.paths[lang.interpreter] = p
 		r.mu.Unlock()
@@ -184,6 +185,23 @@ func (r *runner) interpreter(lang language, runtime string) (string, *apiError) 
 		}
 	}
 	return p, nil
+}
+
+// executable is the interpreter that path runs: python3 and node on PATH
+// are often wrappers (pyenv's and nvm's shims), which would add their own
+// start to every cold start. path itself when it cannot tell.
+func executable(lang language, path string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	args := []string{"-c", "import sys; sys.stdout.write(sys.executable)"}
+	if lang.interpreter == node.interpreter {
+		args = []string{"-e", "process.stdout.write(process.execPath)"}
+	}
+	out, err := exec.CommandContext(ctx, path, args...).Output()
+	if err != nil || len(out) == 0 || !filepath.IsAbs(string(out)) {
+		return path
+	}
+	return string(out)
 }
 
 var nodeVersionRe = regexp.MustCompile(`^v(\d+)\.`)
