@@ -132,7 +132,7 @@ func setupScript(env *testscript.Env) error {
 	// Scenarios must not pick up the developer's credentials or colour settings.
 	for _, k := range []string{"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HW_ACCESS_KEY", "HW_SECRET_KEY",
 		"HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN", "HUAWEICLOUD_SDK_REGION",
-		"HW_REGION_NAME", "HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID", "FGSDEPLOY_ENDPOINT", "FGSDEPLOY_LOCAL", "FGSDEPLOY_LOCAL_STRICT",
+		"HW_REGION_NAME", "HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID", "FGSDEPLOY_ENDPOINT", "FGSDEPLOY_OBS_ENDPOINT", "FGSDEPLOY_LOCAL", "FGSDEPLOY_LOCAL_STRICT",
 		"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE", "FGSDEPLOY_VERSION_CAP", "FGSDEPLOY_MAX_ATTEMPTS"} {
 		env.Setenv(k, "")
 	}
@@ -174,17 +174,20 @@ const (
 // fgsdeploy at it through the environment:
 //
 //	emulator [fault-rate=F] [seed=N] [latency=D] [version-cap=N] [function-cap=N] [strict=1]
-//	         [obs-object=URL,FILE]...
+//	         [bucket=NAME[@REGION]]... [obs-object=URL,FILE]...
 //
 // strict=1 takes the harshest documented reading of each open API rule
-// (emulator.Options.Strict); obs-object makes FILE's bytes the OBS object
-// at URL, for code_type obs.
+// (emulator.Options.Strict); bucket makes an OBS bucket (of another region
+// with @REGION); obs-object puts FILE's bytes in the emulator's OBS as the
+// object at URL (https://BUCKET.obs.REGION.myhuaweicloud.com/KEY), for
+// code_type obs.
 func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! emulator")
 	}
 	opts := emulator.Options{AccessKey: testAK, SecretKey: testSK, ProjectID: testProject, Region: testRegion, Seed: 1,
 		Strict: ts.Getenv(strictEnv) == "1"}
+	var objects [][2]string // URL, file
 	for _, a := range args {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok {
@@ -213,15 +216,14 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 			opts.StateDir = ts.MkAbs(v)
 		case "strict":
 			opts.Strict, err = strconv.ParseBool(v)
+		case "bucket":
+			opts.Buckets = append(opts.Buckets, v)
 		case "obs-object":
 			url, file, ok := strings.Cut(v, ",")
 			if !ok {
 				ts.Fatalf("emulator: obs-object=URL,FILE, got %q", v)
 			}
-			if opts.OBSObjects == nil {
-				opts.OBSObjects = map[string][]byte{}
-			}
-			opts.OBSObjects[url], err = os.ReadFile(ts.MkAbs(file))
+			objects = append(objects, [2]string{url, file})
 		default:
 			ts.Fatalf("emulator: unknown option %q", k)
 		}
@@ -229,6 +231,13 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	srv, err := emulator.New(opts)
 	ts.Check(err)
+	for _, o := range objects {
+		host, key, _ := strings.Cut(strings.TrimPrefix(o[0], "https://"), "/")
+		bucket, _, _ := strings.Cut(host, ".")
+		data, err := os.ReadFile(ts.MkAbs(o[1]))
+		ts.Check(err)
+		ts.Check(srv.PutObject(bucket, key, data))
+	}
 	run := &scriptEmulator{server: srv}
 	hs := httptest.NewServer(run)
 	run.URL = hs.URL
@@ -236,6 +245,7 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Defer(func() { hs.Close(); srv.Close(); running.Delete(ts.Getenv("WORK")) })
 	ts.Setenv("FGSDEPLOY_ENDPOINT", run.URL)
 	ts.Setenv("HUAWEICLOUD_SDK_IAM_ENDPOINT", run.URL)
+	ts.Setenv("FGSDEPLOY_OBS_ENDPOINT", run.URL)
 	ts.Setenv("HUAWEICLOUD_SDK_AK", testAK)
 	ts.Setenv("HUAWEICLOUD_SDK_SK", testSK)
 	ts.Setenv("HUAWEICLOUD_SDK_REGION", testRegion)
@@ -374,7 +384,7 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 		if !ok || !strings.HasPrefix(url, "http://127.0.0.1:") {
 			ts.Fatalf("emuproc: first line %q, want \"listening on http://127.0.0.1:PORT\"", line)
 		}
-		for k, v := range map[string]string{"FGSDEPLOY_ENDPOINT": url, "HUAWEICLOUD_SDK_IAM_ENDPOINT": url,
+		for k, v := range map[string]string{"FGSDEPLOY_ENDPOINT": url, "HUAWEICLOUD_SDK_IAM_ENDPOINT": url, "FGSDEPLOY_OBS_ENDPOINT": url,
 			"HUAWEICLOUD_SDK_AK": testAK, "HUAWEICLOUD_SDK_SK": testSK, "HUAWEICLOUD_SDK_REGION": testRegion} {
 			ts.Setenv(k, v)
 		}
