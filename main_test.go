@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -120,6 +121,7 @@ func runScripts(t *testing.T, strict bool) {
 			"mtimes":   cmdMtimes,
 			"emuproc":  cmdEmulatorProcess,
 			"mkzip":    cmdMkzip,
+			"bigzip":   cmdBigzip,
 			"status":   cmdStatus,
 			"jsonone":  cmdJSONOne,
 			"sleep":    cmdSleep,
@@ -523,6 +525,32 @@ func cmdMkzip(ts *testscript.TestScript, neg bool, args []string) {
 		_, err = w.Write(data)
 		ts.Check(err)
 	}
+	ts.Check(zw.Close())
+	ts.Check(out.Close())
+}
+
+// cmdBigzip writes a zip of one stored (uncompressed) entry of SIZE
+// pseudo-random bytes, the same for the same SEED: an incompressible
+// package, written fast: bigzip OUT SIZE [SEED]
+func cmdBigzip(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: bigzip OUT SIZE [SEED]")
+	}
+	size, err := strconv.ParseInt(args[1], 10, 64)
+	ts.Check(err)
+	var seed uint64 = 1
+	if len(args) == 3 {
+		seed, err = strconv.ParseUint(args[2], 10, 64)
+		ts.Check(err)
+	}
+	ts.Check(os.MkdirAll(filepath.Dir(ts.MkAbs(args[0])), 0o755))
+	out, err := os.Create(ts.MkAbs(args[0]))
+	ts.Check(err)
+	zw := zip.NewWriter(out)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "blob.bin", Method: zip.Store, Modified: time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)})
+	ts.Check(err)
+	_, err = io.CopyN(w, rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8), byte(seed >> 16)}), size)
+	ts.Check(err)
 	ts.Check(zw.Close())
 	ts.Check(out.Close())
 }

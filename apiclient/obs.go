@@ -556,3 +556,6 @@ func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }
+
+// Region is the region the client was configured for.
+func (c *Client) Region() string { return c.cfg.Region }

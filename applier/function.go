@@ -4,11 +4,23 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/plan"
 )
 
 // The steps that make a function as declared: create, code, config, max
 // instances.
+
+// upload puts the package in OBS; it sends nothing when the object is
+// there already (its key holds the digest).
+func (r *run) upload(ctx context.Context, q *plan.UploadObject) error {
+	if r.opts.Objects == nil {
+		return fmt.Errorf("cannot upload %s: no OBS client", q.Object)
+	}
+	sent, err := r.opts.Objects.Put(ctx, q.Object, apiclient.Upload{File: q.Code.Path, Size: q.Size, Digest: q.Digest, Progress: r.opts.UploadProgress})
+	r.fr.Uploaded += sent
+	return err
+}
 
 func (r *run) create(ctx context.Context, q *plan.CreateFunction) error {
 	created, err := r.api.CreateFunction(ctx, q.Body)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -62,7 +63,10 @@ type FunctionReport struct {
 	Aliases []apiclient.Alias
 	// Pruned are the versions the prune step deleted.
 	Pruned []string
-	Err    error
+	// Uploaded is how many bytes the upload step sent to OBS (0 when the
+	// package was there already).
+	Uploaded int64
+	Err      error
 }
 
 // Report is the result of Apply, one entry per function, sorted by name.
@@ -148,6 +152,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Published  string            `json:"published,omitempty"`
 		Aliases    []apiclient.Alias `json:"aliases,omitempty"`
 		Pruned     []string          `json:"pruned,omitempty"`
+		Uploaded   *int64            `json:"uploaded_bytes,omitempty"`
 		Error      string            `json:"error,omitempty"`
 	}
 	names := func(ts []plan.StepType) []string {
@@ -165,6 +170,9 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	for _, f := range r.Functions {
 		jf := jsonFunction{Name: f.Name, Action: f.Action.String(), Outcome: f.Outcome.String(),
 			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned}
+		if slices.Contains(f.Done, plan.StepUpload) {
+			jf.Uploaded = &f.Uploaded
+		}
 		if f.Outcome == Failed {
 			jf.FailedStep = f.Failed.String()
 			if f.Failed == plan.StepNone {
@@ -239,6 +247,10 @@ func (f FunctionReport) doneList() string {
 		switch {
 		case t == plan.StepPublish && f.Published != "":
 			names[i] += " " + f.Published
+		case t == plan.StepUpload && f.Uploaded == 0:
+			names[i] += " (already in OBS)"
+		case t == plan.StepUpload:
+			names[i] += " " + sizeText(f.Uploaded)
 		case t == plan.StepPrune && len(f.Pruned) > 0:
 			names[i] += " " + strings.Join(f.Pruned, " ")
 		case t == plan.StepAliases && len(f.Aliases) > 0:
@@ -258,4 +270,15 @@ func stepList(s []plan.StepType) string {
 		names[i] = t.String()
 	}
 	return strings.Join(names, ", ")
+}
+
+// sizeText is a byte count as people read it: 512 B, 1.5 MB.
+func sizeText(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }

@@ -11,6 +11,7 @@ type StepType int
 // order, a line in stepTypes and a Request type of its own.
 const (
 	StepNone StepType = iota
+	StepUpload
 	StepCreate
 	StepCode
 	StepConfig
@@ -24,6 +25,7 @@ const (
 // it as text plans do.
 var stepTypes = [...]struct{ name, title string }{
 	StepNone:         {"none", ""},
+	StepUpload:       {"upload", "upload code to OBS"},
 	StepCreate:       {"create", "create function"},
 	StepCode:         {"code", "update code"},
 	StepConfig:       {"config", "update config"},

@@ -46,7 +46,20 @@ type Options struct {
 	// PackageProgress, when set, is handed to codezip for every package
 	// built (a progress bar on a terminal).
 	PackageProgress func(total int64) io.Writer
+	// Region is the functions' region: where OBS objects live by default
+	// (obs.{Region}.myhuaweicloud.com).
+	Region string
+	// Objects reads OBS objects: the digest of code.obs_url packages,
+	// compared by content. Nil makes obs_url code a plan error.
+	Objects Objects
 }
+
+// Objects is what planning reads from OBS.
+type Objects interface {
+	ObjectDigest(ctx context.Context, l apiclient.Location) (digest string, size int64, err error)
+}
+
+var _ Objects = (*apiclient.OBS)(nil)
 
 // Compute reads the live state of every selected function, builds its code
 // package and returns the ordered plan. It changes nothing remotely. A
@@ -68,7 +81,8 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 	if par <= 0 {
 		par = 8
 	}
-	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{}}
+	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{},
+		region: opts.Region, objects: opts.Objects, remote: map[string]*remoteDigest{}}
 	out := &plan.Plan{Manifest: proj.File, Env: proj.Env, Salt: salt}
 	planned := make([]*plan.FunctionPlan, len(fns))
 	failed := make([]*plan.FunctionError, len(fns))
