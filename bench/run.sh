@@ -36,3 +36,4 @@ echo "## Plan and apply against the emulator"
 go run ./bench/applybench -functions 200 -latency 50ms -parallelism 1,8,32
 go run ./bench/applybench -functions 200 -latency 50ms -parallelism 8,32 -release
 bench/local.sh
+bench/obs.sh
