@@ -411,6 +411,8 @@ func routeName(r *http.Request) string {
 	switch {
 	case rest[0] == "triggers":
 		return "triggers"
+	case rest[0] == "dependencies":
+		return "dependencies"
 	case len(rest) == 1:
 		return rest[0]
 	case len(rest) == 2:
@@ -482,7 +484,7 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 		return s.projects(r)
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
-	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" || (parts[3] != "functions" && parts[3] != "triggers") {
+	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" || (parts[3] != "functions" && parts[3] != "triggers" && parts[3] != "dependencies") {
 		return fail(s.noSuchAPI(r))
 	}
 	if parts[1] != s.opts.ProjectID {
@@ -492,6 +494,9 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 		return fail(errf(403, "FSS.0403", "X-Project-Id does not match these credentials"))
 	}
 	rest := parts[4:]
+	if parts[3] == "dependencies" {
+		return s.handleDependencies(r, rest, body)
+	}
 	if parts[3] == "triggers" {
 		return s.handleTriggers(r, rest, body)
 	}
