@@ -71,7 +71,7 @@ const depOwner = "emulator-domain"
 
 func (s *Server) depWire(v *depVersion) map[string]any {
 	return map[string]any{"id": v.ID, "dep_id": v.DepID, "version": v.Version, "name": v.Name, "owner": depOwner,
-		"link": fmt.Sprintf("https://functiongraph-dependencies.obs.%s.myhuaweicloud.com/depends/%s/%s.zip", s.opts.Region, depOwner, v.ID),
+		"link":    fmt.Sprintf("https://functiongraph-dependencies.obs.%s.myhuaweicloud.com/depends/%s/%s.zip", s.opts.Region, depOwner, v.ID),
 		"runtime": v.Runtime, "etag": v.Etag, "size": v.Size, "description": v.Description, "file_name": v.FileName,
 		"last_modified": v.LastModified}
 }
