@@ -122,6 +122,7 @@ func runScripts(t *testing.T, strict bool) {
 			"emuproc":  cmdEmulatorProcess,
 			"mkzip":    cmdMkzip,
 			"bigzip":   cmdBigzip,
+			"requests": cmdRequests,
 			"status":   cmdStatus,
 			"jsonone":  cmdJSONOne,
 			"sleep":    cmdSleep,
@@ -455,6 +456,20 @@ func cmdWaitRequests(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	ts.Fatalf("waitreq: fewer than %d requests after 30s", n)
+}
+
+// cmdRequests checks how many requests of a route (as emulator.Stats
+// names them, "METHOD route") the script's emulator received since it
+// started: requests 'POST dependencies' 1
+func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: requests 'METHOD ROUTE' N")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	if got := scriptEmulatorOf(ts, "requests").server.Stats().Requests[args[0]]; got != want {
+		ts.Fatalf("%d requests %s, want %d", got, args[0], want)
+	}
 }
 
 // cmdJSONOne checks that a file (stdout, stderr or a path) is exactly one

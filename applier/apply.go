@@ -65,6 +65,8 @@ func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 		stepTimeout = 10 * time.Minute
 	}
 	rep := &Report{Functions: make([]FunctionReport, len(p.Functions))}
+	deps, dreps := applyDependencies(ctx, api, p, opts, stepTimeout)
+	rep.Dependencies = dreps
 	for i, f := range p.Functions {
 		rep.Functions[i] = FunctionReport{Name: f.Name, Action: f.Action}
 	}
@@ -87,11 +89,16 @@ func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 		go func() {
 			defer wg.Done()
 			for i := range queue {
-				applyFunction(ctx, api, opts, p.Functions[i], stepTimeout, &rep.Functions[i])
+				applyFunction(ctx, api, opts, deps, p.Functions[i], stepTimeout, &rep.Functions[i])
 			}
 		}()
 	}
 	wg.Wait()
+	moved := true
+	for _, fr := range rep.Functions {
+		moved = moved && (fr.Outcome == Applied || fr.Outcome == Unchanged)
+	}
+	pruneDependencies(ctx, api, p, rep.Dependencies, stepTimeout, !moved)
 	for _, fe := range p.Failures {
 		rep.Functions = append(rep.Functions, FunctionReport{Name: fe.Name, Outcome: Failed, Err: fe})
 	}
@@ -104,6 +111,7 @@ func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 type run struct {
 	api  API
 	opts Options
+	deps *depRun
 	f    *plan.FunctionPlan
 	fr   *FunctionReport
 	// planned is what the plan calls the version it publishes (its name,
@@ -115,8 +123,8 @@ type run struct {
 // applyFunction runs f's steps in order. An interrupt is honoured between
 // steps of different types, never within one (the aliases of a release
 // move together); a failure stops f's remaining steps.
-func applyFunction(ctx context.Context, api API, opts Options, f *plan.FunctionPlan, stepTimeout time.Duration, fr *FunctionReport) {
-	r := &run{api: api, opts: opts, f: f, fr: fr}
+func applyFunction(ctx context.Context, api API, opts Options, deps *depRun, f *plan.FunctionPlan, stepTimeout time.Duration, fr *FunctionReport) {
+	r := &run{api: api, opts: opts, deps: deps, f: f, fr: fr}
 	for i, st := range f.Steps {
 		first := i == 0 || f.Steps[i-1].Type() != st.Type()
 		if first && ctx.Err() != nil {

@@ -23,7 +23,14 @@ func (r *run) upload(ctx context.Context, q *plan.UploadObject) error {
 }
 
 func (r *run) create(ctx context.Context, q *plan.CreateFunction) error {
-	created, err := r.api.CreateFunction(ctx, q.Body)
+	body := q.Body
+	if list, err := r.deps.resolve(body.DependVersionList); err != nil {
+		return err
+	} else if len(list) > 0 {
+		b := *body
+		b.DependVersionList, body = list, &b
+	}
+	created, err := r.api.CreateFunction(ctx, body)
 	if err != nil {
 		return err
 	}
@@ -31,7 +38,14 @@ func (r *run) create(ctx context.Context, q *plan.CreateFunction) error {
 }
 
 func (r *run) updateCode(ctx context.Context, q *plan.UpdateCode) error {
-	code, err := r.api.UpdateCode(ctx, r.f.URN, q.Body)
+	body := q.Body
+	if list, err := r.deps.resolve(body.DependVersionList); err != nil {
+		return err
+	} else if len(list) > 0 {
+		b := *body
+		b.DependVersionList, body = list, &b
+	}
+	code, err := r.api.UpdateCode(ctx, r.f.URN, body)
 	if err != nil {
 		return err
 	}

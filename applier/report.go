@@ -69,9 +69,11 @@ type FunctionReport struct {
 	Err      error
 }
 
-// Report is the result of Apply, one entry per function, sorted by name.
+// Report is the result of Apply, one entry per function, sorted by name,
+// and one per dependency the plan builds.
 type Report struct {
-	Functions []FunctionReport
+	Functions    []FunctionReport
+	Dependencies []DependencyReport
 }
 
 // Refuse adds functions that were not attempted, with the reason (a
@@ -86,6 +88,11 @@ func (r *Report) Refuse(errs []*plan.FunctionError) {
 // Err returns every failure, refusal and interruption, or nil.
 func (r *Report) Err() error {
 	var errs *multierror.Error
+	for _, d := range r.Dependencies {
+		if d.Err != nil {
+			errs = multierror.Append(errs, d.Err)
+		}
+	}
 	for _, f := range r.Functions {
 		if f.Err != nil {
 			errs = multierror.Append(errs, f.Err)
@@ -162,11 +169,32 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		}
 		return out
 	}
+	type jsonDependency struct {
+		Name      string  `json:"name"`
+		Outcome   string  `json:"outcome"`
+		Published string  `json:"published_version_id,omitempty"`
+		Version   int64   `json:"published_version,omitempty"`
+		Uploaded  int64   `json:"uploaded_bytes,omitempty"`
+		Pruned    []int64 `json:"pruned,omitempty"`
+		Kept      []int64 `json:"kept,omitempty"`
+		Error     string  `json:"error,omitempty"`
+	}
 	out := struct {
-		FormatVersion string         `json:"format_version"`
-		Functions     []jsonFunction `json:"functions"`
-		Summary       Summary        `json:"summary"`
+		FormatVersion string           `json:"format_version"`
+		Functions     []jsonFunction   `json:"functions"`
+		Dependencies  []jsonDependency `json:"dependencies,omitempty"`
+		Summary       Summary          `json:"summary"`
 	}{FormatVersion: "1", Functions: []jsonFunction{}, Summary: r.Summary()}
+	for _, d := range r.Dependencies {
+		jd := jsonDependency{Name: d.Name, Outcome: d.Outcome.String(), Uploaded: d.Uploaded, Pruned: d.Pruned, Kept: d.Kept}
+		if d.Published != nil {
+			jd.Published, jd.Version = d.Published.ID, d.Published.Version
+		}
+		if d.Err != nil {
+			jd.Error = d.Err.Error()
+		}
+		out.Dependencies = append(out.Dependencies, jd)
+	}
 	for _, f := range r.Functions {
 		jf := jsonFunction{Name: f.Name, Action: f.Action.String(), Outcome: f.Outcome.String(),
 			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned}
@@ -193,6 +221,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // a summary line.
 func (r *Report) Write(w io.Writer) error {
 	var b strings.Builder
+	writeDependencies(&b, r.Dependencies)
 	for _, f := range r.Functions {
 		switch f.Outcome {
 		case Applied:

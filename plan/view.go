@@ -46,6 +46,7 @@ func (v View) paint(a Action, s string) string {
 // line.
 func (v View) Text(w io.Writer, p *Plan) error {
 	var b strings.Builder
+	v.dependencyText(&b, p)
 	for _, f := range p.Functions {
 		if f.Action == NoOp {
 			continue
