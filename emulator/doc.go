@@ -149,7 +149,7 @@
 // Options.LockTimeout, calling Options.OnLockWait once, then gets
 // ErrStateLocked); without it, maps with the same transaction semantics.
 // Each resource has a bucket of its own (functions, versions, aliases,
-// triggers, OBS objects; dependencies and invocation logs come later), one
+// triggers, OBS objects, dependencies; invocation logs come later), one
 // JSON record per key, so a request reads and writes only the records it
 // names. Every request is one transaction: reads in a read-only view,
 // writes in an update that commits (fsync) before the answer, or rolls
@@ -212,6 +212,23 @@
 // is its parts' files. Faults: 503 SlowDown, 500 InternalError, dropped
 // connections. Stats.ObjectBytes counts the bytes received.
 //
+// # Dependencies
+//
+// The dependency API (dependencies.go): POST /dependencies/version makes
+// the next version of the dependency it names (and the dependency, with
+// version 1): depend_type zip with a base64 depend_file (40 MB, 10 MB in
+// strict mode; 400 FSS.1024 beyond) or obs with a depend_link to this
+// emulator's OBS (403 FSS.1046 when it cannot be read); etag is the MD5
+// of the package, or in strict mode, for a package from OBS, the
+// object's ETag. GET /dependencies lists the dependencies (each with its
+// newest version's fields), GET /dependencies/{id}/version their
+// versions, paged by marker and maxitems with next_marker and count; GET
+// and DELETE /dependencies/{id}/version/{n} show (with a download_link)
+// and delete one; a version that latest or a published version of a
+// function lists in depend_version_list is 412 FSS.1033; unknown ones 404
+// FSS.1056. Records live in the store's dependencies bucket, packages
+// with the code packages (blobs/).
+//
 // # Strict mode
 //
 // Options.Strict (fgsdeploy emulator --strict, FGSDEPLOY_LOCAL_STRICT=1
@@ -237,7 +254,8 @@
 //
 // Firing triggers (they never fire here until invocation is emulated),
 // updating or deleting them, async invoke config,
-// reserved instances, lts-log-detail, tags, dependencies as resources,
+// reserved instances, lts-log-detail, tags, checking depend_version_list
+// entries against the dependencies,
 // custom images (code_type
 // Custom-Image-Swr is FSS.1006 here), invocation, the AK lock-out after failed
 // signatures, and quotas on total code size (FSS.1042).

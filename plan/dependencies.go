@@ -110,3 +110,29 @@ func jsonDependencies(p *Plan) []JSONDependency {
 	}
 	return out
 }
+
+// dependencyMarkdown writes the dependencies that change, a table each.
+func dependencyMarkdown(b *strings.Builder, p *Plan) {
+	for _, d := range p.Dependencies {
+		if d.Action == NoOp {
+			continue
+		}
+		fmt.Fprintf(b, "\n<details><summary><code>%s dependency %s</code> (%s)</summary>\n\n| step | field | before | after |\n|---|---|---|---|\n", d.Action.Symbol(), d.Name, d.Action)
+		for _, st := range d.Steps {
+			for _, c := range st.Changes {
+				before, after := "", display(c.Field, c.After, c.Sensitive)
+				if c.Action != Create {
+					before = display(c.Field, c.Before, c.Sensitive)
+				}
+				if c.Action == Delete {
+					after = ""
+				}
+				fmt.Fprintf(b, "| %s | `%s` | %s | %s |\n", st.Type(), c.Field, mdCell(before), mdCell(after))
+			}
+		}
+		for _, n := range d.Notes {
+			fmt.Fprintf(b, "\nNote: %s\n", mdText(n))
+		}
+		b.WriteString("\n</details>\n")
+	}
+}

@@ -214,6 +214,7 @@ func (v View) Markdown(w io.Writer, p *Plan) error {
 	for _, fe := range p.Failures {
 		fmt.Fprintf(&b, "\n:x: `%s` could not be planned: %s\n", fe.Name, mdText(strings.TrimPrefix(fe.Error(), fe.Name+": ")))
 	}
+	dependencyMarkdown(&b, p)
 	for _, f := range p.Functions {
 		if f.Action == NoOp {
 			continue
