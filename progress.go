@@ -33,6 +33,18 @@ func uploadBar(stderr io.Writer, pl *plan.Plan) *progressbar.ProgressBar {
 		return nil
 	}
 	var total int64
+	for _, d := range pl.Dependencies {
+		for _, s := range d.Steps {
+			switch r := s.Request.(type) {
+			case *plan.UploadObject:
+				total += r.Size
+			case *plan.PublishDependency:
+				if r.Body.DependType == "zip" {
+					total += size(r.Code)
+				}
+			}
+		}
+	}
 	for _, f := range pl.Functions {
 		for _, s := range f.Steps {
 			switch r := s.Request.(type) {
