@@ -136,3 +136,27 @@ func dependencyMarkdown(b *strings.Builder, p *Plan) {
 		b.WriteString("\n</details>\n")
 	}
 }
+
+// dependencySummary counts the dependency versions the plan publishes and
+// the dependencies it prunes, for the summary line ("" for none).
+func dependencySummary(p *Plan) string {
+	publish, prune := 0, 0
+	for _, d := range p.Dependencies {
+		for i, s := range d.Steps {
+			switch {
+			case s.Type() == StepDependency:
+				publish++
+			case s.Type() == StepDependencyPrune && (i == 0 || d.Steps[i-1].Type() != StepDependencyPrune):
+				prune++
+			}
+		}
+	}
+	out := ""
+	if publish > 0 {
+		out += fmt.Sprintf(", %d dependency version%s to publish", publish, plural(publish))
+	}
+	if prune > 0 {
+		out += fmt.Sprintf(", %d dependenc%s to prune", prune, map[bool]string{true: "y", false: "ies"}[prune == 1])
+	}
+	return out
+}

@@ -101,7 +101,7 @@ func summaryLine(p *Plan) string {
 	if !p.HasChanges() {
 		return fmt.Sprintf("No changes. %d function%s up to date%s.", s.Unchanged, plural(s.Unchanged), failed)
 	}
-	return fmt.Sprintf("Plan: %d to create, %d to update, %d unchanged%s.", s.Create, s.Update, s.Unchanged, failed)
+	return fmt.Sprintf("Plan: %d to create, %d to update, %d unchanged%s%s.", s.Create, s.Update, s.Unchanged, dependencySummary(p), failed)
 }
 
 func plural(n int) string {
