@@ -73,11 +73,13 @@ func apply(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	opts := applier.Options{Parallelism: integer(c, "parallelism"), Objects: s.obs}
 	if bar := uploadBar(stderr, pl); bar != nil {
 		s.client.SetUploadProgress(bar)
+		opts.UploadProgress = bar
 		defer bar.Finish()
 	}
-	rep := applier.Apply(c.Context, s.client, pl, applier.Options{Parallelism: integer(c, "parallelism")})
+	rep := applier.Apply(c.Context, s.client, pl, opts)
 	rep.Refuse(refused)
 	return reportApply(c, stdout, format, rep)
 }

@@ -31,6 +31,7 @@ func emulatorCmd(stdout, stderr io.Writer) *cli.Command {
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no request log on stderr"},
 			&cli.BoolFlag{Name: "strict", Usage: "take the harshest documented reading of each open API rule (docs/api-notes.md)"},
 			&cli.StringFlag{Name: "lts-addr", Usage: "serve the LTS API on `ADDR` (default: the --addr host, any port)"},
+			&cli.StringSliceFlag{Name: "bucket", Usage: "create OBS bucket `NAME` at start, or NAME@REGION for one of another region (repeatable)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.String("access-key") == "" && c.String("token") == "" {
@@ -46,7 +47,7 @@ func emulatorCmd(stdout, stderr io.Writer) *cli.Command {
 				AccessKey: c.String("access-key"), SecretKey: c.String("secret-key"), Token: c.String("token"),
 				ProjectID: c.String("project-id"), Region: c.String("region"), StateDir: c.String("state"),
 				Latency: c.Duration("latency"), FaultRate: c.Float64("fault-rate"), Seed: c.Int64("seed"),
-				VersionCap: c.Int("version-cap"), Strict: c.Bool("strict"),
+				VersionCap: c.Int("version-cap"), Strict: c.Bool("strict"), Buckets: c.StringSlice("bucket"),
 			}
 			opts.LTSAddr = c.String("lts-addr")
 			if !c.Bool("quiet") {

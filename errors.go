@@ -42,11 +42,34 @@ func printError(w io.Writer, err error) {
 func hintOf(err error) string {
 	var h *hinted
 	var ae *apiclient.APIError
+	var oe *apiclient.OBSError
 	switch {
 	case errors.As(err, &h) && h.hint != "":
 		return h.hint
 	case errors.As(err, &ae):
 		return apiHint(ae)
+	case errors.As(err, &oe):
+		return obsHint(oe)
+	}
+	return ""
+}
+
+// obsHint says what to do about the OBS errors people meet first: a
+// bucket that does not exist, or is in another region, or that these
+// credentials may not write to.
+func obsHint(e *apiclient.OBSError) string {
+	b := e.Object.Bucket
+	switch {
+	case e.Code == "NoSuchBucket":
+		return fmt.Sprintf("bucket %s does not exist at %s: create it in the functions' region, or fix code.obs.bucket", b, e.Object.Host)
+	case e.Code == "PermanentRedirect" || e.StatusCode == 301:
+		return fmt.Sprintf("bucket %s is in another region than %s: FunctionGraph reads packages from a bucket of its own region, so use one there (or set code.obs.endpoint to the bucket's region, if the functions are there)", b, e.Object.Host)
+	case e.Code == "SignatureDoesNotMatch" || e.Code == "InvalidAccessKeyId":
+		return "OBS refused the credentials: check HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (temporary keys also need HUAWEICLOUD_SDK_SECURITY_TOKEN)"
+	case e.Code == "RequestTimeTooSkewed":
+		return "this machine's clock is more than 15 minutes off: OBS refuses the requests until it is right"
+	case e.Code == "AccessDenied" || e.StatusCode == 403:
+		return fmt.Sprintf("access to bucket %s is denied: the IAM user needs OBS permissions on it (obs:object:PutObject, GetObject, ListMultipartUploads, AbortMultipartUpload; obs:bucket:HeadBucket), and the bucket policy must not refuse them", b)
 	}
 	return ""
 }

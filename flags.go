@@ -38,6 +38,7 @@ func remoteFlags() []cli.Flag {
 		&cli.StringFlag{Name: "endpoint", Usage: "FunctionGraph endpoint `URL` (env FGSDEPLOY_ENDPOINT)"},
 		&cli.StringFlag{Name: "iam-endpoint", Usage: "IAM endpoint `URL` (env HUAWEICLOUD_SDK_IAM_ENDPOINT)"},
 		&cli.StringFlag{Name: "lts-endpoint", Usage: "LTS endpoint `URL`, where logs are read (env FGSDEPLOY_LTS_ENDPOINT)"},
+		&cli.StringFlag{Name: "obs-endpoint", Usage: "send OBS requests to `URL` (env FGSDEPLOY_OBS_ENDPOINT; default the bucket's endpoint)"},
 		&cli.BoolFlag{Name: "local", Usage: "use the embedded FunctionGraph emulator, state in <project>/.fgsdeploy/local (env FGSDEPLOY_LOCAL=1)"},
 		&cli.IntFlag{Name: "version-cap", Usage: "FunctionGraph's versions per function, latest included (env FGSDEPLOY_VERSION_CAP)", DefaultText: "20"},
 	}

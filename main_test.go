@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -120,6 +121,8 @@ func runScripts(t *testing.T, strict bool) {
 			"mtimes":   cmdMtimes,
 			"emuproc":  cmdEmulatorProcess,
 			"mkzip":    cmdMkzip,
+			"bigzip":   cmdBigzip,
+			"requests": cmdRequests,
 			"status":   cmdStatus,
 			"jsonone":  cmdJSONOne,
 			"sleep":    cmdSleep,
@@ -133,7 +136,7 @@ func setupScript(env *testscript.Env) error {
 	// Scenarios must not pick up the developer's credentials or colour settings.
 	for _, k := range []string{"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HW_ACCESS_KEY", "HW_SECRET_KEY",
 		"HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN", "HUAWEICLOUD_SDK_REGION",
-		"HW_REGION_NAME", "HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID", "FGSDEPLOY_ENDPOINT", "FGSDEPLOY_LOCAL", "FGSDEPLOY_LOCAL_STRICT",
+		"HW_REGION_NAME", "HUAWEICLOUD_SDK_PROJECT_ID", "HW_PROJECT_ID", "FGSDEPLOY_ENDPOINT", "FGSDEPLOY_OBS_ENDPOINT", "FGSDEPLOY_LOCAL", "FGSDEPLOY_LOCAL_STRICT",
 		"FGSDEPLOY_LTS_ENDPOINT",
 		"GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE", "FGSDEPLOY_VERSION_CAP", "FGSDEPLOY_MAX_ATTEMPTS"} {
 		env.Setenv(k, "")
@@ -176,17 +179,20 @@ const (
 // fgsdeploy at it through the environment:
 //
 //	emulator [fault-rate=F] [seed=N] [latency=D] [version-cap=N] [function-cap=N] [strict=1]
-//	         [obs-object=URL,FILE]...
+//	         [bucket=NAME[@REGION]]... [obs-object=URL,FILE]...
 //
 // strict=1 takes the harshest documented reading of each open API rule
-// (emulator.Options.Strict); obs-object makes FILE's bytes the OBS object
-// at URL, for code_type obs.
+// (emulator.Options.Strict); bucket makes an OBS bucket (of another region
+// with @REGION); obs-object puts FILE's bytes in the emulator's OBS as the
+// object at URL (https://BUCKET.obs.REGION.myhuaweicloud.com/KEY), for
+// code_type obs.
 func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! emulator")
 	}
 	opts := emulator.Options{AccessKey: testAK, SecretKey: testSK, ProjectID: testProject, Region: testRegion, Seed: 1,
 		Strict: ts.Getenv(strictEnv) == "1"}
+	var objects [][2]string // URL, file
 	for _, a := range args {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok {
@@ -215,15 +221,14 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 			opts.StateDir = ts.MkAbs(v)
 		case "strict":
 			opts.Strict, err = strconv.ParseBool(v)
+		case "bucket":
+			opts.Buckets = append(opts.Buckets, v)
 		case "obs-object":
 			url, file, ok := strings.Cut(v, ",")
 			if !ok {
 				ts.Fatalf("emulator: obs-object=URL,FILE, got %q", v)
 			}
-			if opts.OBSObjects == nil {
-				opts.OBSObjects = map[string][]byte{}
-			}
-			opts.OBSObjects[url], err = os.ReadFile(ts.MkAbs(file))
+			objects = append(objects, [2]string{url, file})
 		default:
 			ts.Fatalf("emulator: unknown option %q", k)
 		}
@@ -231,6 +236,13 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	srv, err := emulator.New(opts)
 	ts.Check(err)
+	for _, o := range objects {
+		host, key, _ := strings.Cut(strings.TrimPrefix(o[0], "https://"), "/")
+		bucket, _, _ := strings.Cut(host, ".")
+		data, err := os.ReadFile(ts.MkAbs(o[1]))
+		ts.Check(err)
+		ts.Check(srv.PutObject(bucket, key, data))
+	}
 	run := &scriptEmulator{server: srv}
 	hs := httptest.NewServer(run)
 	lts := httptest.NewServer(srv.LTSHandler()) // LTS is another host
@@ -240,6 +252,7 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("FGSDEPLOY_LTS_ENDPOINT", lts.URL)
 	ts.Setenv("FGSDEPLOY_ENDPOINT", run.URL)
 	ts.Setenv("HUAWEICLOUD_SDK_IAM_ENDPOINT", run.URL)
+	ts.Setenv("FGSDEPLOY_OBS_ENDPOINT", run.URL)
 	ts.Setenv("HUAWEICLOUD_SDK_AK", testAK)
 	ts.Setenv("HUAWEICLOUD_SDK_SK", testSK)
 	ts.Setenv("HUAWEICLOUD_SDK_REGION", testRegion)
@@ -381,7 +394,7 @@ func cmdEmulatorProcess(ts *testscript.TestScript, neg bool, args []string) {
 		if lts, ok := strings.CutPrefix(<-first, "lts listening on "); ok {
 			ts.Setenv("FGSDEPLOY_LTS_ENDPOINT", lts)
 		}
-		for k, v := range map[string]string{"FGSDEPLOY_ENDPOINT": url, "HUAWEICLOUD_SDK_IAM_ENDPOINT": url,
+		for k, v := range map[string]string{"FGSDEPLOY_ENDPOINT": url, "HUAWEICLOUD_SDK_IAM_ENDPOINT": url, "FGSDEPLOY_OBS_ENDPOINT": url,
 			"HUAWEICLOUD_SDK_AK": testAK, "HUAWEICLOUD_SDK_SK": testSK, "HUAWEICLOUD_SDK_REGION": testRegion} {
 			ts.Setenv(k, v)
 		}
@@ -452,6 +465,20 @@ func cmdWaitRequests(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Fatalf("waitreq: fewer than %d requests after 30s", n)
 }
 
+// cmdRequests checks how many requests of a route (as emulator.Stats
+// names them, "METHOD route") the script's emulator received since it
+// started: requests 'POST dependencies' 1
+func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: requests 'METHOD ROUTE' N")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	if got := scriptEmulatorOf(ts, "requests").server.Stats().Requests[args[0]]; got != want {
+		ts.Fatalf("%d requests %s, want %d", got, args[0], want)
+	}
+}
+
 // cmdJSONOne checks that a file (stdout, stderr or a path) is exactly one
 // JSON object, nothing before or after it, with the given top-level keys:
 //
@@ -520,6 +547,32 @@ func cmdMkzip(ts *testscript.TestScript, neg bool, args []string) {
 		_, err = w.Write(data)
 		ts.Check(err)
 	}
+	ts.Check(zw.Close())
+	ts.Check(out.Close())
+}
+
+// cmdBigzip writes a zip of one stored (uncompressed) entry of SIZE
+// pseudo-random bytes, the same for the same SEED: an incompressible
+// package, written fast: bigzip OUT SIZE [SEED]
+func cmdBigzip(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: bigzip OUT SIZE [SEED]")
+	}
+	size, err := strconv.ParseInt(args[1], 10, 64)
+	ts.Check(err)
+	var seed uint64 = 1
+	if len(args) == 3 {
+		seed, err = strconv.ParseUint(args[2], 10, 64)
+		ts.Check(err)
+	}
+	ts.Check(os.MkdirAll(filepath.Dir(ts.MkAbs(args[0])), 0o755))
+	out, err := os.Create(ts.MkAbs(args[0]))
+	ts.Check(err)
+	zw := zip.NewWriter(out)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "blob.bin", Method: zip.Store, Modified: time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)})
+	ts.Check(err)
+	_, err = io.CopyN(w, rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8), byte(seed >> 16)}), size)
+	ts.Check(err)
 	ts.Check(zw.Close())
 	ts.Check(out.Close())
 }

@@ -83,7 +83,8 @@ func planFromFlags(c *cli.Context, stderr io.Writer, saved *planfile.Saved) (*se
 		s.Close()
 		return nil, nil, err
 	}
-	opts := planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc, PackageProgress: packageBar(stderr)}
+	opts := planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc, PackageProgress: packageBar(stderr),
+		Region: s.client.Region(), Objects: s.obs}
 	if saved != nil {
 		opts.Salt, opts.Targets = saved.Salt, saved.Targets()
 		err := saved.SameTarget(func(name string) string {

@@ -33,13 +33,31 @@ func uploadBar(stderr io.Writer, pl *plan.Plan) *progressbar.ProgressBar {
 		return nil
 	}
 	var total int64
+	for _, d := range pl.Dependencies {
+		for _, s := range d.Steps {
+			switch r := s.Request.(type) {
+			case *plan.UploadObject:
+				total += r.Size
+			case *plan.PublishDependency:
+				if r.Body.DependType == "zip" {
+					total += size(r.Code)
+				}
+			}
+		}
+	}
 	for _, f := range pl.Functions {
 		for _, s := range f.Steps {
 			switch r := s.Request.(type) {
+			case *plan.UploadObject:
+				total += r.Size
 			case *plan.CreateFunction:
-				total += size(r.Code)
+				if r.Body.CodeFile != "" { // obs code is not in the request
+					total += size(r.Code)
+				}
 			case *plan.UpdateCode:
-				total += size(r.Code)
+				if r.Body.CodeFile != "" {
+					total += size(r.Code)
+				}
 			}
 		}
 	}

@@ -32,6 +32,8 @@ const (
 type session struct {
 	client *apiclient.Client
 	local  *emulator.Running
+	// obs is the OBS client: packages through code.obs, obs_url digests.
+	obs *apiclient.OBS
 }
 
 func (s *session) Close() {
@@ -76,6 +78,10 @@ func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io
 		cfg.Region, cfg.ProjectID = localRegion, localProject
 		cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken, cfg.AuthToken = localAK, localSK, "", ""
 	}
+	obsEndpoint := firstNonEmpty(str(c, "obs-endpoint"), env("FGSDEPLOY_OBS_ENDPOINT"))
+	if s.local != nil {
+		obsEndpoint = s.local.URL
+	}
 	if cfg.Region == "" {
 		s.Close()
 		return nil, withHint(errors.New("no region"), "set --region, HUAWEICLOUD_SDK_REGION or region: in the manifest, or try --local")
@@ -103,6 +109,7 @@ func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io
 		return nil, fmt.Errorf("resolve project id: %w", err)
 	}
 	s.client = client
+	s.obs = client.OBS(obsEndpoint)
 	return s, nil
 }
 
@@ -142,8 +149,10 @@ func startLocal(p *manifest.Project, stderr io.Writer) (*emulator.Running, error
 	if err != nil {
 		return nil, err
 	}
+	buckets, domains := localBuckets(p)
 	run, err := emulator.Start("127.0.0.1:0", emulator.Options{
 		AccessKey: localAK, SecretKey: localSK, ProjectID: localProject, Region: localRegion,
+		Buckets: buckets, OBSDomains: domains,
 		StateDir: stateDir, Strict: env("FGSDEPLOY_LOCAL_STRICT") == "1",
 		OnLockWait: func(path string, timeout time.Duration) {
 			fmt.Fprintf(stderr, "fgsdeploy: waiting up to %v for another fgsdeploy using %s\n", timeout, path)
@@ -162,4 +171,31 @@ func firstNonEmpty(v ...string) string {
 		}
 	}
 	return ""
+}
+
+// localBuckets are the OBS buckets the manifest uploads to, which exist
+// under --local, and the endpoint hosts it names, whose object URLs the
+// embedded emulator takes as its own.
+func localBuckets(p *manifest.Project) (buckets, domains []string) {
+	seen := map[string]bool{}
+	add := func(o *manifest.OBSUpload) {
+		if o == nil {
+			return
+		}
+		if !seen["b/"+o.Bucket] {
+			seen["b/"+o.Bucket] = true
+			buckets = append(buckets, o.Bucket)
+		}
+		if o.Endpoint != "" && !seen["d/"+o.Endpoint] {
+			seen["d/"+o.Endpoint] = true
+			domains = append(domains, o.Endpoint)
+		}
+	}
+	for _, f := range p.Functions {
+		add(f.Code.OBS)
+	}
+	for _, d := range p.Dependencies {
+		add(d.OBS)
+	}
+	return buckets, domains
 }

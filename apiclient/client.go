@@ -176,6 +176,7 @@ type call struct {
 	query     url.Values
 	in        any    // JSON body
 	file      string // with in: stream this file as func_code.file (base64)
+	fileField string // the field file goes in instead: "depend_file"
 	out       any
 	noProject bool
 	header    map[string]string // extra request headers (not signed)
@@ -363,7 +364,7 @@ func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) 
 		c.mu.Lock()
 		progress := c.progress
 		c.mu.Unlock()
-		getBody = func() (io.ReadCloser, error) { return streamUpload(k.in, k.file, progress) }
+		getBody = func() (io.ReadCloser, error) { return streamUpload(k.in, k.file, k.fileField, progress) }
 		rc, err := getBody()
 		if err != nil {
 			return nil, err
@@ -409,10 +410,15 @@ func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) 
 	return req, nil
 }
 
-// streamUpload returns the JSON body of in with func_code.file replaced by
-// the base64 of the file, produced while it is sent: the package is never
-// held whole in memory, as bytes or as base64.
-func streamUpload(in any, file string, progress io.Writer) (io.ReadCloser, error) {
+// streamUpload returns the JSON body of in with func_code.file (or the
+// top-level field named by field) set to the base64 of the file, produced
+// while it is sent: the package is never held whole in memory, as bytes or
+// as base64.
+func streamUpload(in any, file, field string, progress io.Writer) (io.ReadCloser, error) {
+	open, closing := `"func_code":{"file":"`, `"}}`
+	if field != "" {
+		open, closing = `"`+field+`":"`, `"}`
+	}
 	b, err := json.Marshal(in)
 	if err != nil {
 		return nil, err
@@ -432,7 +438,7 @@ func streamUpload(in any, file string, progress io.Writer) (io.ReadCloser, error
 		if len(head) > 1 {
 			head = append(head, ',')
 		}
-		if _, err := pw.Write(append(head, `"func_code":{"file":"`...)); err != nil {
+		if _, err := pw.Write(append(head, open...)); err != nil {
 			pw.CloseWithError(err)
 			return
 		}
@@ -449,7 +455,7 @@ func streamUpload(in any, file string, progress io.Writer) (io.ReadCloser, error
 			pw.CloseWithError(err)
 			return
 		}
-		_, err := pw.Write([]byte(`"}}`))
+		_, err := pw.Write([]byte(closing))
 		pw.CloseWithError(err)
 	}()
 	return pr, nil

@@ -28,7 +28,7 @@ const childEnv = "APICLIENT_TEST_EMULATOR"
 // the test process's memory is the client's alone.
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
-		r, err := emulator.Start("127.0.0.1:0", emulator.Options{AccessKey: ak, SecretKey: sk, ProjectID: pid, Region: region})
+		r, err := emulator.Start("127.0.0.1:0", emulator.Options{AccessKey: ak, SecretKey: sk, ProjectID: pid, Region: region, Buckets: []string{"deploy"}})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)

@@ -3,6 +3,7 @@ package applier
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"sync"
 	"time"
@@ -35,7 +36,20 @@ type Options struct {
 	// cancelled by an interrupt (a half-sent update is worse than a
 	// finished one); it is cut off only by this timeout. 0 means 10 minutes.
 	StepTimeout time.Duration
+	// Objects uploads packages to OBS (code.obs); a plan with uploads
+	// needs it.
+	Objects Objects
+	// UploadProgress, when set, is written every byte read to upload to
+	// OBS (a progress bar).
+	UploadProgress io.Writer
 }
+
+// Objects is what apply writes to OBS.
+type Objects interface {
+	Put(ctx context.Context, l apiclient.Location, u apiclient.Upload) (sent int64, err error)
+}
+
+var _ Objects = (*apiclient.OBS)(nil)
 
 // Apply runs the plan: each function's steps in order, functions in
 // parallel. When ctx is cancelled no new step starts; steps in flight
@@ -51,6 +65,8 @@ func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 		stepTimeout = 10 * time.Minute
 	}
 	rep := &Report{Functions: make([]FunctionReport, len(p.Functions))}
+	deps, dreps := applyDependencies(ctx, api, p, opts, stepTimeout)
+	rep.Dependencies = dreps
 	for i, f := range p.Functions {
 		rep.Functions[i] = FunctionReport{Name: f.Name, Action: f.Action}
 	}
@@ -73,11 +89,16 @@ func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 		go func() {
 			defer wg.Done()
 			for i := range queue {
-				applyFunction(ctx, api, p.Functions[i], stepTimeout, &rep.Functions[i])
+				applyFunction(ctx, api, opts, deps, p.Functions[i], stepTimeout, &rep.Functions[i])
 			}
 		}()
 	}
 	wg.Wait()
+	moved := true
+	for _, fr := range rep.Functions {
+		moved = moved && (fr.Outcome == Applied || fr.Outcome == Unchanged)
+	}
+	pruneDependencies(ctx, api, p, rep.Dependencies, stepTimeout, !moved)
 	for _, fe := range p.Failures {
 		rep.Functions = append(rep.Functions, FunctionReport{Name: fe.Name, Outcome: Failed, Err: fe})
 	}
@@ -88,9 +109,11 @@ func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 // run is one function's apply: the API, the function's plan, which it
 // only reads, and what apply learns as the steps run.
 type run struct {
-	api API
-	f   *plan.FunctionPlan
-	fr  *FunctionReport
+	api  API
+	opts Options
+	deps *depRun
+	f    *plan.FunctionPlan
+	fr   *FunctionReport
 	// planned is what the plan calls the version it publishes (its name,
 	// or plan.PendingVersion), published the name the publish got,
 	// confirmed from the version list; both "" until the publish ran.
@@ -100,8 +123,8 @@ type run struct {
 // applyFunction runs f's steps in order. An interrupt is honoured between
 // steps of different types, never within one (the aliases of a release
 // move together); a failure stops f's remaining steps.
-func applyFunction(ctx context.Context, api API, f *plan.FunctionPlan, stepTimeout time.Duration, fr *FunctionReport) {
-	r := &run{api: api, f: f, fr: fr}
+func applyFunction(ctx context.Context, api API, opts Options, deps *depRun, f *plan.FunctionPlan, stepTimeout time.Duration, fr *FunctionReport) {
+	r := &run{api: api, opts: opts, deps: deps, f: f, fr: fr}
 	for i, st := range f.Steps {
 		first := i == 0 || f.Steps[i-1].Type() != st.Type()
 		if first && ctx.Err() != nil {
@@ -135,6 +158,8 @@ func applyFunction(ctx context.Context, api API, f *plan.FunctionPlan, stepTimeo
 // its own, in function.go and release.go.
 func (r *run) step(ctx context.Context, req plan.Request) error {
 	switch q := req.(type) {
+	case *plan.UploadObject:
+		return r.upload(ctx, q)
 	case *plan.CreateFunction:
 		return r.create(ctx, q)
 	case *plan.UpdateCode:

@@ -4,14 +4,33 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/plan"
 )
 
 // The steps that make a function as declared: create, code, config, max
 // instances.
 
+// upload puts the package in OBS; it sends nothing when the object is
+// there already (its key holds the digest).
+func (r *run) upload(ctx context.Context, q *plan.UploadObject) error {
+	if r.opts.Objects == nil {
+		return fmt.Errorf("cannot upload %s: no OBS client", q.Object)
+	}
+	sent, err := r.opts.Objects.Put(ctx, q.Object, apiclient.Upload{File: q.Code.Path, Size: q.Size, Digest: q.Digest, Progress: r.opts.UploadProgress})
+	r.fr.Uploaded += sent
+	return err
+}
+
 func (r *run) create(ctx context.Context, q *plan.CreateFunction) error {
-	created, err := r.api.CreateFunction(ctx, q.Body)
+	body := q.Body
+	if list, err := r.deps.resolve(body.DependVersionList); err != nil {
+		return err
+	} else if len(list) > 0 {
+		b := *body
+		b.DependVersionList, body = list, &b
+	}
+	created, err := r.api.CreateFunction(ctx, body)
 	if err != nil {
 		return err
 	}
@@ -19,7 +38,14 @@ func (r *run) create(ctx context.Context, q *plan.CreateFunction) error {
 }
 
 func (r *run) updateCode(ctx context.Context, q *plan.UpdateCode) error {
-	code, err := r.api.UpdateCode(ctx, r.f.URN, q.Body)
+	body := q.Body
+	if list, err := r.deps.resolve(body.DependVersionList); err != nil {
+		return err
+	} else if len(list) > 0 {
+		b := *body
+		b.DependVersionList, body = list, &b
+	}
+	code, err := r.api.UpdateCode(ctx, r.f.URN, body)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -62,12 +63,17 @@ type FunctionReport struct {
 	Aliases []apiclient.Alias
 	// Pruned are the versions the prune step deleted.
 	Pruned []string
-	Err    error
+	// Uploaded is how many bytes the upload step sent to OBS (0 when the
+	// package was there already).
+	Uploaded int64
+	Err      error
 }
 
-// Report is the result of Apply, one entry per function, sorted by name.
+// Report is the result of Apply, one entry per function, sorted by name,
+// and one per dependency the plan builds.
 type Report struct {
-	Functions []FunctionReport
+	Functions    []FunctionReport
+	Dependencies []DependencyReport
 }
 
 // Refuse adds functions that were not attempted, with the reason (a
@@ -82,6 +88,11 @@ func (r *Report) Refuse(errs []*plan.FunctionError) {
 // Err returns every failure, refusal and interruption, or nil.
 func (r *Report) Err() error {
 	var errs *multierror.Error
+	for _, d := range r.Dependencies {
+		if d.Err != nil {
+			errs = multierror.Append(errs, d.Err)
+		}
+	}
 	for _, f := range r.Functions {
 		if f.Err != nil {
 			errs = multierror.Append(errs, f.Err)
@@ -148,6 +159,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Published  string            `json:"published,omitempty"`
 		Aliases    []apiclient.Alias `json:"aliases,omitempty"`
 		Pruned     []string          `json:"pruned,omitempty"`
+		Uploaded   *int64            `json:"uploaded_bytes,omitempty"`
 		Error      string            `json:"error,omitempty"`
 	}
 	names := func(ts []plan.StepType) []string {
@@ -157,14 +169,38 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		}
 		return out
 	}
+	type jsonDependency struct {
+		Name      string  `json:"name"`
+		Outcome   string  `json:"outcome"`
+		Published string  `json:"published_version_id,omitempty"`
+		Version   int64   `json:"published_version,omitempty"`
+		Uploaded  int64   `json:"uploaded_bytes,omitempty"`
+		Pruned    []int64 `json:"pruned,omitempty"`
+		Kept      []int64 `json:"kept,omitempty"`
+		Error     string  `json:"error,omitempty"`
+	}
 	out := struct {
-		FormatVersion string         `json:"format_version"`
-		Functions     []jsonFunction `json:"functions"`
-		Summary       Summary        `json:"summary"`
+		FormatVersion string           `json:"format_version"`
+		Functions     []jsonFunction   `json:"functions"`
+		Dependencies  []jsonDependency `json:"dependencies,omitempty"`
+		Summary       Summary          `json:"summary"`
 	}{FormatVersion: "1", Functions: []jsonFunction{}, Summary: r.Summary()}
+	for _, d := range r.Dependencies {
+		jd := jsonDependency{Name: d.Name, Outcome: d.Outcome.String(), Uploaded: d.Uploaded, Pruned: d.Pruned, Kept: d.Kept}
+		if d.Published != nil {
+			jd.Published, jd.Version = d.Published.ID, d.Published.Version
+		}
+		if d.Err != nil {
+			jd.Error = d.Err.Error()
+		}
+		out.Dependencies = append(out.Dependencies, jd)
+	}
 	for _, f := range r.Functions {
 		jf := jsonFunction{Name: f.Name, Action: f.Action.String(), Outcome: f.Outcome.String(),
 			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned}
+		if slices.Contains(f.Done, plan.StepUpload) {
+			jf.Uploaded = &f.Uploaded
+		}
 		if f.Outcome == Failed {
 			jf.FailedStep = f.Failed.String()
 			if f.Failed == plan.StepNone {
@@ -185,6 +221,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // a summary line.
 func (r *Report) Write(w io.Writer) error {
 	var b strings.Builder
+	writeDependencies(&b, r.Dependencies)
 	for _, f := range r.Functions {
 		switch f.Outcome {
 		case Applied:
@@ -239,6 +276,10 @@ func (f FunctionReport) doneList() string {
 		switch {
 		case t == plan.StepPublish && f.Published != "":
 			names[i] += " " + f.Published
+		case t == plan.StepUpload && f.Uploaded == 0:
+			names[i] += " (already in OBS)"
+		case t == plan.StepUpload:
+			names[i] += " " + sizeText(f.Uploaded)
 		case t == plan.StepPrune && len(f.Pruned) > 0:
 			names[i] += " " + strings.Join(f.Pruned, " ")
 		case t == plan.StepAliases && len(f.Aliases) > 0:
@@ -258,4 +299,15 @@ func stepList(s []plan.StepType) string {
 		names[i] = t.String()
 	}
 	return strings.Join(names, ", ")
+}
+
+// sizeText is a byte count as people read it: 512 B, 1.5 MB.
+func sizeText(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }

@@ -40,3 +40,4 @@ bench/local.sh
 echo
 echo "## Invocations under --local"
 go run ./bench/invokebench
+bench/obs.sh

@@ -97,7 +97,7 @@ func (r *Result) Close() error {
 // cannot be sent in the request body.
 func (r *Result) CheckUploadLimit() error {
 	if r.Size > MaxDirectUpload {
-		return fmt.Errorf("%w: %d bytes, FunctionGraph accepts at most %d (FSS.1071); upload it to OBS and use code.obs_url", ErrTooLarge, r.Size, MaxDirectUpload)
+		return fmt.Errorf("%w: %d bytes, FunctionGraph accepts at most %d in the request (FSS.1071); set code.obs (a bucket to upload it through) or use code.obs_url", ErrTooLarge, r.Size, MaxDirectUpload)
 	}
 	return nil
 }

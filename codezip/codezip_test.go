@@ -254,7 +254,7 @@ func TestArchiveUsedAsIs(t *testing.T) {
 func TestUploadLimit(t *testing.T) {
 	r := &Result{Size: MaxDirectUpload + 1}
 	err := r.CheckUploadLimit()
-	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "obs_url") {
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "code.obs") {
 		t.Fatalf("err = %v", err)
 	}
 	if err := (&Result{Size: MaxDirectUpload}).CheckUploadLimit(); err != nil {

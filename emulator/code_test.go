@@ -49,11 +49,11 @@ func TestUploadLimits(t *testing.T) {
 	big.FuncCode = &struct {
 		File packageFile `json:"file"`
 	}{packageFile{set: true, data: make([]byte, maxZipBytes+1)}}
-	if _, e := s.readCode(big); e == nil || e.status != 413 || e.code != "FSS.1071" {
+	if _, e := s.readCode(nil, big); e == nil || e.status != 413 || e.code != "FSS.1071" {
 		t.Errorf("50 MB + 1 zip: %v", e)
 	}
 	big.FuncCode.File.data = big.FuncCode.File.data[:maxZipBytes]
-	if c, e := s.readCode(big); e != nil || c.CodeSize != maxZipBytes {
+	if c, e := s.readCode(nil, big); e != nil || c.CodeSize != maxZipBytes {
 		t.Errorf("50 MB zip: %v %+v", e, c)
 	}
 

@@ -59,10 +59,11 @@
 //     zip/jar over 50 MB is 413 FSS.1071, inline over 10 KB 413 FSS.1072; a
 //     body over 80 MB is 413 FSS.0413. func_code.file is decoded straight
 //     from the body bytes, so an upload is held as body plus package. obs
-//     code is read from the object code_url names (Options.OBSObjects,
-//     behind objectSource, until the emulator has an OBS API), its digest
-//     computed from the bytes like any package's; an object it cannot read
-//     is 404 FSS.1054, a code_url that is not https 400 FSS.1010.
+//     code is read from the emulator's own OBS object that code_url names
+//     (see OBS), streamed and hashed like any package's bytes; an object
+//     it cannot read (another OBS, a bucket of another region, no such
+//     object) is 404 FSS.1054, a code_url that is not https 400 FSS.1010,
+//     an object over 300 MB 413 FSS.1071.
 //   - Responses carry the LTS target as log_group_id and log_stream_id,
 //     never log_config, as the SDK's response models do.
 //     encrypted_user_data is stored and never returned, except by GET
@@ -148,8 +149,8 @@
 // Options.LockTimeout, calling Options.OnLockWait once, then gets
 // ErrStateLocked); without it, maps with the same transaction semantics.
 // Each resource has a bucket of its own (functions, versions, aliases,
-// triggers, LTS log lines, invocation statistics; OBS objects and
-// dependencies come later), one
+// triggers, OBS objects, dependencies, LTS log lines, invocation
+// statistics), one
 // JSON record per key, so a request reads and writes only the records it
 // names. Every request is one transaction: reads in a read-only view,
 // writes in an update that commits (fsync) before the answer, or rolls
@@ -228,6 +229,48 @@
 // with LTS's error codes (lts.go). Fault injection and Options.Latency
 // apply to the FunctionGraph listener only.
 //
+// # OBS
+//
+// The OBS object API is served on the same listener, path-style
+// (/BUCKET/KEY): a request whose first path segment is a bucket name and
+// that is not signed or authenticated as FunctionGraph's (obs.go). Its
+// signatures are verified by the emulator's own V2 verifier (obs_sign.go):
+// "AWS AK:SIG" with x-amz- headers, as the official OBS Go client sends
+// them, or "OBS AK:SIG" with x-obs- headers; HMAC-SHA1 of the method,
+// Content-MD5, Content-Type, Date (empty with x-amz-date), the prefixed
+// headers and the resource with its sub-resources; 403
+// SignatureDoesNotMatch, InvalidAccessKeyId, RequestTimeTooSkewed (15
+// minutes), AccessDenied. Buckets come from Options.Buckets (emulator
+// --bucket NAME, NAME@REGION for another region, which answers 301
+// PermanentRedirect) and Server.PutObject; a missing one is 404
+// NoSuchBucket. Objects: PUT (5 GB), HEAD, GET, DELETE, with x-amz-meta-
+// or x-obs-meta- metadata and the MD5 as ETag; multipart: initiate
+// (?uploads), parts (?partNumber&uploadId, 1 to 10,000, up to 5 GB),
+// list parts, list uploads (?uploads&prefix=), complete (InvalidPart,
+// InvalidPartOrder, EntityTooSmall below 100 KB but the last; ETag the MD5
+// of the parts' MD5s and -N), abort. Records are in the store's obs
+// bucket; the bytes are files under objects/ (memory without a state
+// directory), written as they arrive and never copied: a completed object
+// is its parts' files. Faults: 503 SlowDown, 500 InternalError, dropped
+// connections. Stats.ObjectBytes counts the bytes received.
+//
+// # Dependencies
+//
+// The dependency API (dependencies.go): POST /dependencies/version makes
+// the next version of the dependency it names (and the dependency, with
+// version 1): depend_type zip with a base64 depend_file (40 MB, 10 MB in
+// strict mode; 400 FSS.1024 beyond) or obs with a depend_link to this
+// emulator's OBS (403 FSS.1046 when it cannot be read); etag is the MD5
+// of the package, or in strict mode, for a package from OBS, the
+// object's ETag. GET /dependencies lists the dependencies (each with its
+// newest version's fields), GET /dependencies/{id}/version their
+// versions, paged by marker and maxitems with next_marker and count; GET
+// and DELETE /dependencies/{id}/version/{n} show (with a download_link)
+// and delete one; a version that latest or a published version of a
+// function lists in depend_version_list is 412 FSS.1033; unknown ones 404
+// FSS.1056. Records live in the store's dependencies bucket, packages
+// with the code packages (blobs/).
+//
 // # Strict mode
 //
 // Options.Strict (fgsdeploy emulator --strict, FGSDEPLOY_LOCAL_STRICT=1
@@ -252,9 +295,9 @@
 // # Not emulated
 //
 // Firing triggers, updating or deleting them, async invoke config,
-// reserved instances, tags, dependencies as resources,
-// custom images (code_type
-// Custom-Image-Swr is FSS.1006 here), running handlers other than
+// reserved instances, tags, checking depend_version_list entries against
+// the dependencies, custom images (code_type Custom-Image-Swr is FSS.1006
+// here), running handlers other than
 // Python 3 and Node.js, memory limits (memory is noted, not enforced),
 // request size limits of invocations, the AK lock-out after failed
 // signatures, and quotas on total code size (FSS.1042).

@@ -36,10 +36,13 @@ type Options struct {
 	// Strict takes the harshest documented reading of each rule the API
 	// documentation leaves open (doc.go, "Strict mode").
 	Strict bool
-	// OBSObjects are the OBS objects code_type obs can name, by URL, until
-	// the emulator serves an OBS API of its own; any other code_url is an
-	// object FunctionGraph cannot read (404 FSS.1054).
-	OBSObjects map[string][]byte
+	// Buckets are OBS buckets made at start unless they exist: "NAME" in
+	// Region, or "NAME@REGION" (a bucket of another region, which this
+	// endpoint answers with 301 PermanentRedirect).
+	Buckets []string
+	// OBSDomains are OBS endpoint hosts besides obs.{Region}.myhuaweicloud.com
+	// whose object URLs code_url may use for this emulator's objects.
+	OBSDomains []string
 	Latency    time.Duration // added to every request
 	FaultRate  float64       // fraction of requests that fail: 429, 500 or a dropped connection
 	Seed       int64         // makes fault injection deterministic
@@ -82,6 +85,8 @@ type Stats struct {
 	Requests  map[string]int // by "METHOD route"
 	Publishes map[string]int // by function "package/name"
 	Faults    int
+	// ObjectBytes counts the bytes OBS received in object and part uploads.
+	ObjectBytes int64
 }
 
 // Server is the emulator, an http.Handler.
@@ -89,7 +94,7 @@ type Server struct {
 	opts    Options
 	db      kv
 	blobs   blobStore
-	objects objectSource // what code_type obs reads
+	objects objectData // the bytes of OBS objects (obs.go)
 
 	mu    sync.Mutex // guards stats
 	stats Stats
@@ -118,9 +123,18 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, db: db, blobs: blobs, objects: urlObjects(opts.OBSObjects),
+	objects, err := openObjects(opts.StateDir)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s := &Server{opts: opts, db: db, blobs: blobs, objects: objects,
 		faultRate: opts.FaultRate, rng: rand.New(rand.NewSource(opts.Seed))}
 	s.stats = Stats{Requests: map[string]int{}, Publishes: map[string]int{}}
+	if err := s.createBuckets(opts.Buckets); err != nil {
+		db.Close()
+		return nil, err
+	}
 	s.inv = newInvocations(s)
 	return s, nil
 }
@@ -143,7 +157,7 @@ func (s *Server) SetFaultRate(f float64) {
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := Stats{Requests: map[string]int{}, Publishes: map[string]int{}, Faults: s.stats.Faults}
+	c := Stats{Requests: map[string]int{}, Publishes: map[string]int{}, Faults: s.stats.Faults, ObjectBytes: s.stats.ObjectBytes}
 	for k, v := range s.stats.Requests {
 		c.Requests[k] = v
 	}
@@ -272,6 +286,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.HasPrefix(r.URL.Path, "/_emulator/code/") {
 		s.serveBlob(w, r, reqID, strings.TrimPrefix(r.URL.Path, "/_emulator/code/"))
+		return
+	}
+	if isOBSRequest(r) {
+		s.serveOBS(w, r, reqID)
 		return
 	}
 	route := routeName(r)
@@ -425,6 +443,8 @@ func routeName(r *http.Request) string {
 	switch {
 	case rest[0] == "triggers":
 		return "triggers"
+	case rest[0] == "dependencies":
+		return "dependencies"
 	case len(rest) == 1:
 		return rest[0]
 	case len(rest) == 2:
@@ -498,7 +518,7 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 		return s.projects(r)
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
-	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" || (parts[3] != "functions" && parts[3] != "triggers") {
+	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" || (parts[3] != "functions" && parts[3] != "triggers" && parts[3] != "dependencies") {
 		return fail(s.noSuchAPI(r))
 	}
 	if parts[1] != s.opts.ProjectID {
@@ -508,6 +528,9 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 		return fail(errf(403, "FSS.0403", "X-Project-Id does not match these credentials"))
 	}
 	rest := parts[4:]
+	if parts[3] == "dependencies" {
+		return s.handleDependencies(r, rest, body)
+	}
 	if parts[3] == "triggers" {
 		return s.handleTriggers(r, rest, body)
 	}

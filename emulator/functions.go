@@ -90,8 +90,9 @@ var (
 )
 
 const (
-	maxZipBytes    = 50 << 20 // FSS.1071
-	maxInlineBytes = 10 << 10 // FSS.1072
+	maxZipBytes    = 50 << 20  // FSS.1071
+	maxOBSZipBytes = 300 << 20 // through OBS: 300 MB compressed (Notes and Constraints)
+	maxInlineBytes = 10 << 10  // FSS.1072
 	maxAliases     = 10
 	maxUserData    = 4096 // FSS.1018; the Notes and Constraints page says 4,096 characters
 	maxDescription = 512  // FSS.1019
@@ -230,8 +231,9 @@ func (f *packageFile) UnmarshalJSON(raw []byte) error {
 	return nil
 }
 
-// readCode validates and stores the code of a create or update-code body.
-func (s *Server) readCode(b codeBody) (code, *apiError) {
+// readCode validates and stores the code of a create or update-code body,
+// in the request's transaction t (code_type obs reads the object there).
+func (s *Server) readCode(t *stx, b codeBody) (code, *apiError) {
 	c := code{CodeType: b.CodeType, CodeURL: b.CodeURL, CodeFilename: b.CodeFilename, DependVersionList: b.DependVersionList,
 		CodeEncryptKmsKeyID: b.CodeEncryptKmsKeyID}
 	var data []byte
@@ -259,18 +261,12 @@ func (s *Server) readCode(b codeBody) (code, *apiError) {
 			}
 		}
 	case "obs":
-		if !strings.HasPrefix(b.CodeURL, "https://") {
-			return code{}, errf(400, "FSS.1010", "code_url must be an https URL for code_type obs")
+		digest, size, e := s.readObject(t, b.CodeURL, maxOBSZipBytes)
+		if e != nil {
+			return code{}, e
 		}
-		// The digest is of the object's bytes, like any package's.
-		obj, found := s.objects.object(b.CodeURL)
-		if !found {
-			return code{}, errf(404, "FSS.1054", "the code package %s cannot be found in OBS", trunc(b.CodeURL))
-		}
-		if len(obj) == 0 {
-			return code{}, errf(400, "FSS.1012", "the OBS object %s is empty", trunc(b.CodeURL))
-		}
-		data = obj
+		c.Digest, c.CodeSize = digest, size
+		return c, nil
 	default:
 		return code{}, errf(400, "FSS.1006", "invalid code_type %q", b.CodeType)
 	}
@@ -281,6 +277,33 @@ func (s *Server) readCode(b codeBody) (code, *apiError) {
 		return code{}, errf(500, "FSS.0500", "store code: %v", err)
 	}
 	return c, nil
+}
+
+// readObject stores the package an OBS URL names, streamed from this
+// emulator's OBS, and returns its digest and size (docs/api-notes.md rule
+// 9: the digest is of the bytes, whatever the origin). A URL that is not
+// https is FSS.1010; an object FunctionGraph cannot read (another OBS, a
+// bucket of another region, no such object) is 404 FSS.1054.
+func (s *Server) readObject(t *stx, raw string, limit int64) (digest string, size int64, e *apiError) {
+	if !strings.HasPrefix(raw, "https://") {
+		return "", 0, errf(400, "FSS.1010", "code_url must be an https URL for code_type obs")
+	}
+	rc, size, found := s.openURL(t, raw)
+	if !found {
+		return "", 0, errf(404, "FSS.1054", "the code package %s cannot be found in OBS", trunc(raw))
+	}
+	defer rc.Close()
+	switch {
+	case size == 0:
+		return "", 0, errf(400, "FSS.1012", "the OBS object %s is empty", trunc(raw))
+	case size > limit:
+		return "", 0, errf(413, "FSS.1071", "the OBS object is %d bytes; at most %d", size, limit)
+	}
+	digest, n, err := s.blobs.putFrom(rc)
+	if err != nil {
+		return "", 0, errf(500, "FSS.0500", "store code: %v", err)
+	}
+	return digest, n, nil
 }
 
 type createBody struct {
@@ -317,7 +340,7 @@ func (s *Server) createFunction(t *stx, body []byte) response {
 	if c := s.opts.FunctionCap; c > 0 && countFunctions(t, c) >= c {
 		return fail(errf(403, "FSS.1041", "the project already has %d functions, the maximum", c))
 	}
-	c, e := s.readCode(b.codeBody)
+	c, e := s.readCode(t, b.codeBody)
 	if e != nil {
 		return fail(e)
 	}
@@ -610,7 +633,7 @@ func (s *Server) updateCode(t *stx, u urn, body []byte) response {
 	if e := decodeJSON(body, &b); e != nil {
 		return fail(e)
 	}
-	c, e := s.readCode(b)
+	c, e := s.readCode(t, b)
 	if e != nil {
 		return fail(e)
 	}

@@ -233,14 +233,18 @@ func TestRule08FieldsAFullReplaceKeeps(t *testing.T) {
 
 func TestRule09DigestOfTheBytes(t *testing.T) {
 	pkg := zipOf(t, "in obs")
-	objects := map[string][]byte{
-		"https://bucket.obs.example.com/a.zip": pkg,
-		"https://bucket.obs.example.com/b.zip": pkg, // same bytes, another URL
-	}
-	modes(t, Options{OBSObjects: objects}, func(t *testing.T, s *Server, c *client, strict bool) {
+	modes(t, Options{}, func(t *testing.T, s *Server, c *client, strict bool) {
+		for _, k := range []string{"a.zip", "b.zip"} { // same bytes, another URL
+			if err := s.PutObject("bucket", k, pkg); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.createBuckets([]string{"elsewhere@cn-south-1"}); err != nil {
+			t.Fatal(err)
+		}
 		u := "/functions/" + urnOf("hello")
 		c.must(200, "POST", "/functions", createReq(t, "hello", "x"))
-		for _, url := range []string{"https://bucket.obs.example.com/a.zip", "https://bucket.obs.example.com/b.zip"} {
+		for _, url := range []string{"https://bucket.obs." + testRegion + ".myhuaweicloud.com/a.zip", "https://obs." + testRegion + ".myhuaweicloud.com/bucket/b.zip"} {
 			m := c.must(200, "PUT", u+"/code", map[string]any{"code_type": "obs", "code_url": url}).obj()
 			if m["digest"] != hexSHA512(pkg) || m["code_size"] != float64(len(pkg)) {
 				t.Errorf("%s: digest %v size %v; want the SHA-512 and size of the object", url, m["digest"], m["code_size"])
@@ -250,7 +254,13 @@ func TestRule09DigestOfTheBytes(t *testing.T) {
 		if got := getLink(t, link); string(got) != string(pkg) {
 			t.Error("the code link does not serve the object")
 		}
-		wantErr(t, "an object the emulator cannot read", c.do("PUT", u+"/code", map[string]any{"code_type": "obs", "code_url": "https://bucket.obs.example.com/missing.zip"}), 404, "FSS.1054")
+		for what, url := range map[string]string{
+			"a missing object":         "https://bucket.obs." + testRegion + ".myhuaweicloud.com/missing.zip",
+			"another OBS":              "https://bucket.obs.example.com/a.zip",
+			"a bucket of other region": "https://elsewhere.obs." + testRegion + ".myhuaweicloud.com/a.zip",
+		} {
+			wantErr(t, what, c.do("PUT", u+"/code", map[string]any{"code_type": "obs", "code_url": url}), 404, "FSS.1054")
+		}
 		wantErr(t, "not an https URL", c.do("PUT", u+"/code", map[string]any{"code_type": "obs", "code_url": "ftp://x"}), 400, "FSS.1010")
 	})
 }

@@ -2,8 +2,11 @@ package emulator
 
 import (
 	"bytes"
+	"crypto/sha512"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -356,6 +359,9 @@ func (t *memTx) rollback() {
 type blobStore interface {
 	put(digest string, data []byte) error
 	get(digest string) ([]byte, error)
+	// putFrom stores what r reads, hashed as it is written: an OBS
+	// object of any size becomes a package without being held whole.
+	putFrom(r io.Reader) (digest string, size int64, err error)
 }
 
 type dirBlobs struct{ dir string }
@@ -371,6 +377,33 @@ func (d dirBlobs) get(digest string) ([]byte, error) {
 	return os.ReadFile(filepath.Join(d.dir, digest))
 }
 
+func (d dirBlobs) putFrom(r io.Reader) (string, int64, error) {
+	tmp, err := os.CreateTemp(d.dir, ".obs.tmp-*")
+	if err != nil {
+		return "", 0, err
+	}
+	defer os.Remove(tmp.Name())
+	h := sha512.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), r)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", 0, err
+	}
+	digest := hex.EncodeToString(h.Sum(nil))
+	if _, err := os.Stat(filepath.Join(d.dir, digest)); err == nil {
+		return digest, n, nil
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(d.dir, digest)); err != nil {
+		return "", 0, err
+	}
+	return digest, n, nil
+}
+
 type memBlobs struct {
 	mu sync.RWMutex
 	m  map[string][]byte
@@ -383,6 +416,16 @@ func (b *memBlobs) put(digest string, data []byte) error {
 		b.m[digest] = data
 	}
 	return nil
+}
+
+func (b *memBlobs) putFrom(r io.Reader) (string, int64, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return "", 0, err
+	}
+	sum := sha512.Sum512(data)
+	digest := hex.EncodeToString(sum[:])
+	return digest, int64(len(data)), b.put(digest, data)
 }
 
 func (b *memBlobs) get(digest string) ([]byte, error) {
@@ -423,18 +466,4 @@ func atomicWrite(dir, name string, data []byte) error {
 	}
 	defer d.Close()
 	return d.Sync()
-}
-
-// objectSource reads the OBS objects code_type obs names. Today it is a
-// fixed set of objects (Options.OBSObjects); the emulator's own OBS API
-// (issue 15) is to be another source behind the same method.
-type objectSource interface {
-	object(url string) (data []byte, found bool)
-}
-
-type urlObjects map[string][]byte
-
-func (o urlObjects) object(url string) ([]byte, bool) {
-	b, ok := o[url]
-	return b, ok
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,6 +24,7 @@ type decoder struct {
 	el   *errorList
 	in   *interp
 	path string
+	deps map[string]bool // the names of the top-level dependencies
 }
 
 func (d *decoder) errAt(n *yaml.Node, path, format string, args ...any) {
@@ -311,9 +313,9 @@ func locateFunction(el *errorList, in *interp, key, n *yaml.Node, path string) *
 }
 
 // decodeFunction decodes and validates one function; nil when it has errors.
-func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir string) *Function {
+func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir string, deps map[string]bool) *Function {
 	before := len(el.errs)
-	d := &decoder{el: el, in: in, path: path}
+	d := &decoder{el: el, in: in, path: path, deps: deps}
 	f := &Function{Name: key.Value, Line: key.Line, Package: "default"}
 	if err := fgsspec.CheckFunctionName(f.Name); err != nil {
 		d.errAt(key, path, "%q is not a valid function name: %v", truncate(f.Name, 70), err)
@@ -428,9 +430,9 @@ func (d *decoder) codeKey(f *Function, k, v *yaml.Node, p, dir string) bool {
 	case "dependencies":
 		f.Dependencies = d.list(v, p)
 		for i, u := range f.Dependencies {
-			if !strings.HasPrefix(u, "urn:fss:") {
+			if !d.deps[u] && !isDependencyVersion(u) {
 				item := resolveAlias(v).Content[i]
-				d.errAt(item, fmt.Sprintf("%s[%d]", p, i), "%s is not a dependency version URN (urn:fss:...)", quote(item, u, 60))
+				d.errAt(item, fmt.Sprintf("%s[%d]", p, i), "%s is neither a dependency this manifest declares (%s) nor a dependency version id or URN", quote(item, u, 60), declaredList(d.deps))
 			}
 		}
 	default:
@@ -751,6 +753,8 @@ func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 			c.Path, pathNode = d.str(x, p), x
 		case "obs_url":
 			c.ObsURL, urlNode = d.str(x, p), x
+		case "obs":
+			c.OBS = d.obsUpload(x, p)
 		default:
 			d.unknown(k, path, functionSchema["code"])
 		}
@@ -768,47 +772,60 @@ func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 		}
 		return c
 	}
-	p := join(path, "path")
-	if c.Path == "" {
+	c.Path, c.IsArchive = d.packagePath(pathNode, c.Path, join(path, "path"), dir, ".zip", ".jar")
+	return c
+}
+
+// packagePath checks a package path as written (a directory, or a file
+// with one of exts, inside the project) and returns it absolute and
+// clean, and whether it is such a file.
+func (d *decoder) packagePath(pathNode *yaml.Node, written, p, dir string, exts ...string) (string, bool) {
+	if written == "" {
 		d.errAt(pathNode, p, "is empty")
-		return c
+		return "", false
 	}
-	full := c.Path
+	full := written
 	if !filepath.IsAbs(full) {
 		full = filepath.Join(dir, full)
 	}
 	full = filepath.Clean(full)
-	shown := c.Path // as written: the same text wherever the project sits
-	c.Path = full
+	shown := written // as written: the same text wherever the project sits
 	if templated(pathNode) {
 		shown = quote(pathNode, "", 60)
 	}
 	fi, err := os.Stat(full)
 	if err != nil {
 		d.errAt(pathNode, p, "%s", pathProblem(shown, full, err))
-		return c
+		return full, false
 	}
 	realPath, err := filepath.EvalSymlinks(full)
 	if err != nil {
 		d.errAt(pathNode, p, "%s", pathProblem(shown, full, err))
-		return c
+		return full, false
 	}
 	if realDir, err := filepath.EvalSymlinks(dir); err != nil || !inside(realDir, realPath) {
 		d.errAt(pathNode, p, "%s is outside the project directory", shown)
-		return c
+		return full, false
 	}
 	switch {
 	case fi.IsDir():
+		return full, false
 	case fi.Mode().IsRegular():
-		ext := strings.ToLower(filepath.Ext(full))
-		if ext != ".zip" && ext != ".jar" {
-			d.errAt(pathNode, p, "%s is a file; want a directory, a .zip or a .jar", shown)
+		if !slices.Contains(exts, strings.ToLower(filepath.Ext(full))) {
+			want := "a directory"
+			for i, e := range exts {
+				sep := ", a "
+				if i == len(exts)-1 {
+					sep = " or a "
+				}
+				want += sep + e
+			}
+			d.errAt(pathNode, p, "%s is a file; want %s", shown, want)
 		}
-		c.IsArchive = true
-	default:
-		d.errAt(pathNode, p, "%s is not a directory or a file", shown)
+		return full, true
 	}
-	return c
+	d.errAt(pathNode, p, "%s is not a directory or a file", shown)
+	return full, false
 }
 
 // pathProblem says why the code path shown (full on disk) cannot be used.

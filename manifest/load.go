@@ -147,6 +147,10 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 	if len(top.functions.Content) == 0 {
 		el.add(top.functions.Line, top.functions.Column, "functions", "is empty: declare at least one function")
 	}
+	var deps map[string]bool
+	if !opts.LocateOnly {
+		p.Dependencies, deps = decodeDependencies(el, in, top.dependencies, dir, defaultsOBS(el, in, top.defaults))
+	}
 	for i := 0; i+1 < len(top.functions.Content); i += 2 {
 		k, v := top.functions.Content[i], resolveAlias(top.functions.Content[i+1])
 		path := "functions." + k.Value
@@ -173,7 +177,7 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 				p.Functions = append(p.Functions, f)
 			}
 		default:
-			if f := decodeFunction(el, in, k, merged, path, dir); f != nil {
+			if f := decodeFunction(el, in, k, merged, path, dir, deps); f != nil {
 				p.Functions = append(p.Functions, f)
 			}
 		}
@@ -439,6 +443,7 @@ func kindName(n *yaml.Node) string {
 type topNodes struct {
 	region, projectID, defaults, functions, environments *yaml.Node
 	environmentsKey                                      *yaml.Node
+	dependencies                                         *yaml.Node
 }
 
 func topLevel(el *errorList, root *yaml.Node) topNodes {
@@ -450,7 +455,7 @@ func topLevel(el *errorList, root *yaml.Node) topNodes {
 			// Not set (region, project_id); an empty map (defaults,
 			// functions, environments).
 			switch k.Value {
-			case "region", "project_id", "defaults", "functions", "environments":
+			case "region", "project_id", "defaults", "functions", "environments", "dependencies":
 				continue
 			}
 		}
@@ -473,8 +478,14 @@ func topLevel(el *errorList, root *yaml.Node) topNodes {
 				continue
 			}
 			t.environments, t.environmentsKey = v, k
+		case "dependencies":
+			if v.Kind != yaml.MappingNode {
+				el.add(v.Line, v.Column, "dependencies", "must be a map of dependency name to package, got %s", kindName(v))
+				continue
+			}
+			t.dependencies = v
 		default:
-			el.add(k.Line, k.Column, k.Value, "unknown key (allowed: region, project_id, defaults, functions, environments)")
+			el.add(k.Line, k.Column, k.Value, "unknown key (allowed: region, project_id, defaults, functions, environments, dependencies)")
 		}
 	}
 	return t
@@ -538,8 +549,8 @@ func mapIndex(m *yaml.Node, key string) int {
 // mergeFunction merges the settings of a function (or defaults) over base
 // and returns the result; neither argument is modified. It is mergeNodes
 // with two exceptions at the function's own level: an overlay with no
-// settings (hello: with nothing after it) changes nothing, and code is
-// replaced as a unit, since path and obs_url are one choice.
+// settings (hello: with nothing after it) changes nothing, and code
+// merges as mergeCode says (path and obs_url are one choice).
 func mergeFunction(base, over *yaml.Node) *yaml.Node {
 	base, over = resolveAlias(base), resolveAlias(over)
 	if over.Kind == yaml.ScalarNode && over.ShortTag() == "!!null" {
@@ -559,7 +570,7 @@ func mergeFunction(base, over *yaml.Node) *yaml.Node {
 		case idx < 0:
 			out.Content = append(out.Content, k, v)
 		case k.Value == "code":
-			out.Content[idx], out.Content[idx+1] = k, v
+			out.Content[idx], out.Content[idx+1] = k, mergeCode(out.Content[idx+1], v)
 		default:
 			out.Content[idx+1] = mergeNodes(cloneNode(out.Content[idx+1]), v)
 		}
@@ -647,7 +658,7 @@ var functionSchema = shape{
 	"mount_config":   {"mount_user": {"user_id": nil, "user_group_id": nil}, "func_mounts": nil},
 	"log_config":     {"group_id": nil, "stream_id": nil},
 	"concurrent_num": nil, "ephemeral_storage": nil, "max_instances": nil, "dependencies": nil,
-	"code":    {"path": nil, "obs_url": nil},
+	"code":    {"path": nil, "obs_url": nil, "obs": obsSchema},
 	"publish": {"version": nil, "description": nil, "keep": nil},
 	"aliases": {"*": {"version": nil, "canary": nil, "description": nil}},
 }

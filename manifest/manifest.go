@@ -17,6 +17,9 @@ type Project struct {
 	Region    string
 	ProjectID string
 	Functions []*Function // sorted by Name
+	// Dependencies are the dependency packages the project builds and
+	// publishes (top-level dependencies), sorted by Name.
+	Dependencies []*Dependency
 }
 
 // Path is the manifest file's absolute path: it is never packaged.
@@ -105,11 +108,37 @@ type LogConfig struct {
 	StreamID string
 }
 
-// Code is where a function's code comes from: exactly one of Path and ObsURL.
+// Code is where a function's code comes from: exactly one of Path and
+// ObsURL. OBS, when set, is where a package from Path is uploaded to
+// (code.obs); it has no use with ObsURL.
 type Code struct {
 	Path      string // absolute and clean; "" when ObsURL is used
 	ObsURL    string
 	IsArchive bool // Path is a .zip or .jar used as is
+	OBS       *OBSUpload
+}
+
+// OBSUpload is where packages go through OBS: a bucket, a key prefix and
+// the endpoint host ("" = obs.{region}.myhuaweicloud.com).
+type OBSUpload struct {
+	Bucket   string
+	Prefix   string
+	Endpoint string // a host name, without scheme
+}
+
+// Dependency is a dependency package the project builds (top-level
+// dependencies): its package, runtime and description, where it goes
+// through OBS when it is too big for the request, and how many of its
+// versions to keep.
+type Dependency struct {
+	Name        string
+	Line        int
+	Path        string // absolute and clean
+	IsArchive   bool   // Path is a .zip used as is
+	Runtime     string
+	Description string
+	OBS         *OBSUpload // its own obs, else defaults.code.obs
+	Keep        int        // 0 = never delete versions
 }
 
 // Publish asks for a version to be published after changes.

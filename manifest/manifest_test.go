@@ -305,8 +305,8 @@ func TestFunctionRules(t *testing.T) {
 		// dependencies
 		{"dependencies: []", "", ""},
 		{`dependencies: ["urn:fss:cn-north-4:0123:dependency:default:numpy:1", "urn:fss:x"]`, "", ""},
-		{`dependencies: [nope]`, p + "dependencies[0]", `"nope" is not a dependency version URN (urn:fss:...)`},
-		{`dependencies: ["urn:fss:x", "urn:obs:y"]`, p + "dependencies[1]", "not a dependency version URN"},
+		{`dependencies: [nope]`, p + "dependencies[0]", `"nope" is neither a dependency this manifest declares (it declares none) nor a dependency version id or URN`},
+		{`dependencies: ["urn:fss:x", "urn:obs:y"]`, p + "dependencies[1]", "nor a dependency version id or URN"},
 		{`dependencies: "urn:fss:x"`, p + "dependencies", "must be a list, got a string"},
 		{`dependencies: [[a]]`, p + "dependencies[0]", "must be a single value, got a list"},
 
@@ -664,7 +664,7 @@ func TestCodeRules(t *testing.T) {
 		{"{}", nil, p + "code", "needs path (a directory, .zip or .jar) or obs_url"},
 		{"~", nil, p + "code", "is required"},
 		{"./src", nil, p + "code", "must be a map, got a string"},
-		{"{path: ./src, zip: true}", nil, p + "code.zip", "unknown key (allowed: obs_url, path)"},
+		{"{path: ./src, zip: true}", nil, p + "code.zip", "unknown key (allowed: obs, obs_url, path)"},
 	} {
 		t.Run(tt.code, func(t *testing.T) {
 			y := strings.Replace(fn, "{path: ./src}", tt.code, 1)
@@ -759,7 +759,7 @@ func TestDocumentRules(t *testing.T) {
 		{"functions a list", "functions: [hello]\n", 1, 12, "functions", "must be a map of function name to function, got a list"},
 		{"function a list", "functions:\n  hello: [1]\n", 2, 10, "functions.hello", "must be a map of settings, got a list"},
 		{"function a string", "functions:\n  hello: index.handler\n", 2, 10, "functions.hello", "must be a map of settings, got a string"},
-		{"unknown top-level key", fn + "colour: blue\n", 6, 1, "colour", "unknown key (allowed: region, project_id, defaults, functions, environments)"},
+		{"unknown top-level key", fn + "colour: blue\n", 6, 1, "colour", "unknown key (allowed: region, project_id, defaults, functions, environments, dependencies)"},
 		{"top-level duplicate", fn + "functions: {}\n", 6, 1, "functions", "duplicate key (first at line 1)"},
 		{"duplicate function", fn + "  hello:\n    runtime: Go1.x\n", 6, 3, "functions.hello", "duplicate key (first at line 2)"},
 		{"defaults a list", "defaults: [a]\n" + fn, 1, 11, "defaults", "must be a map of function settings, got a list"},
@@ -768,7 +768,7 @@ func TestDocumentRules(t *testing.T) {
 		{"unknown defaults key", "defaults: {colour: blue}\n" + fn, 1, 12, "defaults.colour", "unknown key"},
 		{"unknown overlay key", fn + "environments:\n  prod: {colour: red}\n", 7, 10, "environments.prod.colour", "unknown key (allowed: defaults, functions, project_id, region)"},
 		{"unknown overlay function key", fn + "environments:\n  prod: {functions: {hello: {colour: red}}}\n", 7, 30, "environments.prod.functions.hello.colour", "unknown key"},
-		{"unknown overlay code key", fn + "environments:\n  prod: {functions: {hello: {code: {zip: x}}}}\n", 7, 37, "environments.prod.functions.hello.code.zip", "unknown key (allowed: obs_url, path)"},
+		{"unknown overlay code key", fn + "environments:\n  prod: {functions: {hello: {code: {zip: x}}}}\n", 7, 37, "environments.prod.functions.hello.code.zip", "unknown key (allowed: obs, obs_url, path)"},
 		{"unknown overlay defaults key", fn + "environments:\n  prod: {defaults: {colour: red}}\n", 7, 21, "environments.prod.defaults.colour", "unknown key"},
 		{"duplicate overlay key", fn + "environments:\n  prod: {region: cn-north-4, region: cn-north-1}\n", 7, 30, "environments.prod.region", "duplicate key"},
 		{"bad region", "region: Mars\n" + fn, 1, 9, "region", `"Mars" is not a region name (e.g. cn-north-4)`},

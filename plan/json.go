@@ -9,10 +9,11 @@ import (
 // "JSON plan"): per function its action and steps, each change with its
 // before and after values, secrets as "(sensitive)".
 type JSONPlan struct {
-	FormatVersion string         `json:"format_version"`
-	Functions     []JSONFunction `json:"functions"`
-	Failures      []JSONFailure  `json:"failures,omitempty"`
-	Summary       Summary        `json:"summary"`
+	FormatVersion string           `json:"format_version"`
+	Functions     []JSONFunction   `json:"functions"`
+	Dependencies  []JSONDependency `json:"dependencies,omitempty"`
+	Failures      []JSONFailure    `json:"failures,omitempty"`
+	Summary       Summary          `json:"summary"`
 }
 
 // JSONFunction is one function of a JSON plan.
@@ -59,6 +60,7 @@ func ToJSON(p *Plan) JSONPlan {
 	for _, fe := range p.Failures {
 		out.Failures = append(out.Failures, JSONFailure{Name: fe.Name, URN: fe.URN, Error: fe.Error()})
 	}
+	out.Dependencies = jsonDependencies(p)
 	return out
 }
 

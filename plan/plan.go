@@ -53,6 +53,10 @@ type Plan struct {
 	// Salt keys the fingerprints of secrets for this plan; it is not secret.
 	Salt      []byte
 	Functions []*FunctionPlan
+	// Dependencies are the dependency packages the project builds, by
+	// name: applied before the functions (their publish), and after them
+	// (their prune).
+	Dependencies []*DependencyPlan
 	// Failures are the functions that could not be planned, by name:
 	// nothing of them is applied, and the others are not held back.
 	Failures []*FunctionError
@@ -114,6 +118,11 @@ func (p *Plan) Summary() Summary {
 
 // HasChanges reports whether applying the plan would change anything.
 func (p *Plan) HasChanges() bool {
+	for _, d := range p.Dependencies {
+		if d.Action != NoOp {
+			return true
+		}
+	}
 	for _, f := range p.Functions {
 		if f.Action != NoOp {
 			return true

@@ -11,6 +11,7 @@ type StepType int
 // order, a line in stepTypes and a Request type of its own.
 const (
 	StepNone StepType = iota
+	StepUpload
 	StepCreate
 	StepCode
 	StepConfig
@@ -18,19 +19,24 @@ const (
 	StepPublish
 	StepAliases
 	StepPrune
+	StepDependency
+	StepDependencyPrune
 )
 
 // stepTypes names each step type as JSON plans and reports do, and titles
 // it as text plans do.
 var stepTypes = [...]struct{ name, title string }{
-	StepNone:         {"none", ""},
-	StepCreate:       {"create", "create function"},
-	StepCode:         {"code", "update code"},
-	StepConfig:       {"config", "update config"},
-	StepMaxInstances: {"max_instances", "update max instances"},
-	StepPublish:      {"publish", "publish version"},
-	StepAliases:      {"aliases", "update aliases"},
-	StepPrune:        {"prune", "prune versions"},
+	StepNone:            {"none", ""},
+	StepUpload:          {"upload", "upload code to OBS"},
+	StepCreate:          {"create", "create function"},
+	StepCode:            {"code", "update code"},
+	StepConfig:          {"config", "update config"},
+	StepMaxInstances:    {"max_instances", "update max instances"},
+	StepPublish:         {"publish", "publish version"},
+	StepAliases:         {"aliases", "update aliases"},
+	StepPrune:           {"prune", "prune versions"},
+	StepDependency:      {"dependency", "publish dependency version"},
+	StepDependencyPrune: {"dependency_prune", "prune dependency versions"},
 }
 
 // String returns the step type's name as used in JSON plans and reports.

@@ -46,6 +46,7 @@ func (v View) paint(a Action, s string) string {
 // line.
 func (v View) Text(w io.Writer, p *Plan) error {
 	var b strings.Builder
+	v.dependencyText(&b, p)
 	for _, f := range p.Functions {
 		if f.Action == NoOp {
 			continue
@@ -100,7 +101,7 @@ func summaryLine(p *Plan) string {
 	if !p.HasChanges() {
 		return fmt.Sprintf("No changes. %d function%s up to date%s.", s.Unchanged, plural(s.Unchanged), failed)
 	}
-	return fmt.Sprintf("Plan: %d to create, %d to update, %d unchanged%s.", s.Create, s.Update, s.Unchanged, failed)
+	return fmt.Sprintf("Plan: %d to create, %d to update, %d unchanged%s%s.", s.Create, s.Update, s.Unchanged, dependencySummary(p), failed)
 }
 
 func plural(n int) string {
@@ -213,6 +214,7 @@ func (v View) Markdown(w io.Writer, p *Plan) error {
 	for _, fe := range p.Failures {
 		fmt.Fprintf(&b, "\n:x: `%s` could not be planned: %s\n", fe.Name, mdText(strings.TrimPrefix(fe.Error(), fe.Name+": ")))
 	}
+	dependencyMarkdown(&b, p)
 	for _, f := range p.Functions {
 		if f.Action == NoOp {
 			continue

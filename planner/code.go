@@ -9,22 +9,52 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/plan"
 )
 
-// planCode adds the code update of an existing function when its code or
-// its declared dependencies differ: a package by its digest, obs code by
-// its URL, dependencies as a set. The body sends back the dependencies it
-// does not manage and the code's KMS key.
-func planCode(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Function, code *plan.CodeFile) {
-	var ch []plan.Change
+// codeSource is how a function's code goes in its create or code update:
+// the package in the request (zip, jar), or an object FunctionGraph reads
+// from OBS (obs: code.obs_url, or code.obs with the upload that puts the
+// package there first).
+type codeSource struct {
+	codeType, url, filename, file string
+	upload                        *plan.UploadObject
+}
+
+// sourceOf is the code source of f with package code.
+func (p *packager) sourceOf(f *manifest.Function, code *plan.CodeFile) codeSource {
 	switch {
 	case f.Code.ObsURL != "":
-		if codeDiffers(f, live, code) {
-			ch = append(ch, plan.Change{Action: plan.Update, Field: "code.obs_url", Before: live.CodeURL, After: f.Code.ObsURL})
-		}
-	case codeDiffers(f, live, code):
+		return codeSource{codeType: "obs", url: f.Code.ObsURL}
+	case f.Code.OBS != nil:
+		l := p.objectOf(f, code)
+		return codeSource{codeType: "obs", url: l.URL(), upload: &plan.UploadObject{Object: l, Code: code, Digest: code.Digest, Size: code.Size}}
+	case strings.EqualFold(filepath.Ext(f.Code.Path), ".jar"):
+		return codeSource{codeType: "jar", filename: filepath.Base(f.Code.Path), file: code.Path}
+	case f.Code.IsArchive:
+		return codeSource{codeType: "zip", filename: filepath.Base(f.Code.Path), file: code.Path}
+	}
+	return codeSource{codeType: "zip", filename: f.Name + ".zip", file: code.Path}
+}
+
+// uploadStep is the step that puts the package in OBS.
+func (src codeSource) uploadStep() plan.Step {
+	u := src.upload
+	return plan.Step{Request: u, Changes: []plan.Change{{Action: plan.Create, Field: "code.object", After: u.Object.String()}}}
+}
+
+// planCode adds the code update of an existing function when its code or
+// its declared dependencies differ: the package by its digest, whatever
+// its origin (docs/api-notes.md rule 9), dependencies as a set. A package
+// through OBS is uploaded first. The body sends back the dependencies it
+// does not manage and the code's KMS key.
+func planCode(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Function, code *plan.CodeFile, src codeSource) {
+	var ch []plan.Change
+	if codeDiffers(f, live, code) {
 		ch = append(ch, plan.Change{Action: plan.Update, Field: "code.digest", Before: live.Digest, After: digest(code)})
 		// The size before and after, so that a package emptied or
 		// bloated by an ignore rule shows before it is uploaded.
 		ch = append(ch, plan.Change{Action: plan.Update, Field: "code.size", Before: live.CodeSize, After: code.Size})
+		if f.Code.ObsURL != "" && live.CodeURL != f.Code.ObsURL {
+			ch = append(ch, plan.Change{Action: plan.Update, Field: "code.obs_url", Before: live.CodeURL, After: f.Code.ObsURL})
+		}
 	}
 	deps := sortedCopy(live.DependVersionList)
 	if f.Dependencies != nil {
@@ -37,39 +67,16 @@ func planCode(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Funct
 	if len(ch) == 0 {
 		return
 	}
-	req := &apiclient.UpdateCodeRequest{CodeType: codeType(f), CodeURL: f.Code.ObsURL, CodeFilename: codeFilename(f), DependVersionList: deps,
-		CodeEncryptKmsKeyID: live.CodeEncryptKmsKeyID} // not managed: kept
-	if code != nil {
-		req.CodeFile = code.Path
+	req := &apiclient.UpdateCodeRequest{CodeType: src.codeType, CodeURL: src.url, CodeFilename: src.filename, CodeFile: src.file,
+		DependVersionList: deps, CodeEncryptKmsKeyID: live.CodeEncryptKmsKeyID} // not managed: kept
+	if src.upload != nil {
+		fp.Steps = append(fp.Steps, src.uploadStep())
 	}
 	fp.Steps = append(fp.Steps, plan.Step{Request: &plan.UpdateCode{Body: req, Code: code}, Changes: ch})
 }
 
 // codeDiffers reports whether f's code differs from the live function's:
-// obs code by URL, a package by digest.
+// by digest, for a package and for obs_url code alike.
 func codeDiffers(f *manifest.Function, live *apiclient.Function, code *plan.CodeFile) bool {
-	if f.Code.ObsURL != "" {
-		return live.CodeType != "obs" || live.CodeURL != f.Code.ObsURL
-	}
 	return live.Digest != digest(code)
-}
-
-func codeType(f *manifest.Function) string {
-	switch {
-	case f.Code.ObsURL != "":
-		return "obs"
-	case strings.EqualFold(filepath.Ext(f.Code.Path), ".jar"):
-		return "jar"
-	}
-	return "zip"
-}
-
-func codeFilename(f *manifest.Function) string {
-	if f.Code.ObsURL != "" {
-		return ""
-	}
-	if f.Code.IsArchive {
-		return filepath.Base(f.Code.Path)
-	}
-	return f.Name + ".zip"
 }

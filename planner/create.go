@@ -14,7 +14,7 @@ import (
 // (strategy_config's concurrent_num, ephemeral_storage) follows in a
 // config update, and max_instances in its own call, each a step with the
 // body it sends. It returns the config latest will have after them.
-func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile, salt []byte) (*apiclient.UpdateConfigRequest, error) {
+func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile, src codeSource, salt []byte) (*apiclient.UpdateConfigRequest, error) {
 	secretsFP, _ := secretsFingerprint(f, nil, salt)
 	base := createConfig(&apiclient.CreateRequest{FuncName: f.Name, Runtime: f.Runtime, Handler: f.Handler,
 		MemorySize: DefaultMemorySize, Timeout: DefaultTimeout})
@@ -28,8 +28,11 @@ func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile
 	if err := checkConfig(f.Name, want); err != nil {
 		return nil, err
 	}
-	req := createBody(f, want, code)
+	req := createBody(f, want, src)
 	created := createConfig(req)
+	if src.upload != nil {
+		fp.Steps = append(fp.Steps, src.uploadStep())
+	}
 	fp.Steps = append(fp.Steps, plan.Step{Request: &plan.CreateFunction{Body: req, Code: code}, Changes: createChanges(f, req, code, base, created)})
 
 	latest := created
@@ -50,7 +53,7 @@ func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile
 }
 
 // createBody is the create request of f with the config want.
-func createBody(f *manifest.Function, want *apiclient.UpdateConfigRequest, code *plan.CodeFile) *apiclient.CreateRequest {
+func createBody(f *manifest.Function, want *apiclient.UpdateConfigRequest, src codeSource) *apiclient.CreateRequest {
 	req := &apiclient.CreateRequest{
 		FuncName:           f.Name,
 		Package:            f.Package,
@@ -58,9 +61,10 @@ func createBody(f *manifest.Function, want *apiclient.UpdateConfigRequest, code 
 		Handler:            want.Handler,
 		MemorySize:         want.MemorySize,
 		Timeout:            want.Timeout,
-		CodeType:           codeType(f),
-		CodeURL:            f.Code.ObsURL,
-		CodeFilename:       codeFilename(f),
+		CodeType:           src.codeType,
+		CodeURL:            src.url,
+		CodeFilename:       src.filename,
+		CodeFile:           src.file,
 		Type:               "v2",
 		UserData:           want.UserData,
 		EncryptedUserData:  want.EncryptedUserData,
@@ -78,9 +82,6 @@ func createBody(f *manifest.Function, want *apiclient.UpdateConfigRequest, code 
 		DependVersionList:  sortedCopy(f.Dependencies),
 	}
 	setStr(&req.EnterpriseProjectID, f.EnterpriseProjectID)
-	if code != nil {
-		req.CodeFile = code.Path
-	}
 	return req
 }
 
@@ -108,7 +109,7 @@ func createChanges(f *manifest.Function, req *apiclient.CreateRequest, code *pla
 		add("code.digest", code.Digest)
 		add("code.size", code.Size)
 	}
-	add("code.obs_url", req.CodeURL)
+	add("code.obs_url", f.Code.ObsURL)
 	add("dependencies", req.DependVersionList)
 	for _, c := range configChanges(base, created, f.EncryptedEnvironment != nil) {
 		switch c.Field {

@@ -34,14 +34,14 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 	st := &versionState{aliases: map[string]apiclient.Alias{}}
 	in := releaseInputs{digest: digest(code), pin: digest(code)}
 	if live == nil {
-		if in.config, err = planCreate(fp, f, code, salt); err != nil {
+		if in.config, err = planCreate(fp, f, code, pk.sourceOf(f, code), salt); err != nil {
 			return nil, err
 		}
 	} else {
 		if err := readDependencies(ctx, api, fp.URN, f, live, code); err != nil {
 			return nil, err
 		}
-		if in.config, err = planUpdate(fp, f, live, code, salt); err != nil {
+		if in.config, err = planUpdate(fp, f, live, code, pk.sourceOf(f, code), salt); err != nil {
 			return nil, err
 		}
 		if code == nil && !fp.Has(plan.StepCode) {
@@ -88,7 +88,7 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 // planUpdate plans the updates of an existing function, each with the
 // body it sends: code, config, max instances. It returns the config latest
 // will have after them.
-func planUpdate(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Function, code *plan.CodeFile, salt []byte) (*apiclient.UpdateConfigRequest, error) {
+func planUpdate(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Function, code *plan.CodeFile, src codeSource, salt []byte) (*apiclient.UpdateConfigRequest, error) {
 	if live.Runtime != f.Runtime {
 		return nil, fmt.Errorf("%s: runtime cannot change in place (live %s, declared %s): delete the function or give it another name", f.Name, live.Runtime, f.Runtime)
 	}
@@ -96,7 +96,7 @@ func planUpdate(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Fun
 		return nil, err
 	}
 	fp.Pre = plan.Precondition{Exists: true, Digest: live.Digest, LastModified: live.LastModified, ConfigFingerprint: configFingerprint(live)}
-	planCode(fp, f, live, code)
+	planCode(fp, f, live, code, src)
 	config, err := planConfig(fp, f, live, salt)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/codezip"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/plan"
@@ -20,13 +21,23 @@ func PackageOptions(proj *manifest.Project) codezip.Options {
 	return codezip.Options{Root: proj.Dir, Exclude: []string{proj.Path(), filepath.Join(proj.Dir, ".fgsdeploy")}}
 }
 
-// packager builds each code path once, however many functions share it.
+// packager builds each code path once, however many functions share it,
+// and reads the digest of each obs_url object once.
 type packager struct {
 	proj     *manifest.Project
 	tempDir  string
 	progress func(total int64) io.Writer
+	region   string
+	objects  Objects
 	mu       sync.Mutex
 	built    map[string]*pkgResult
+	remote   map[string]*remoteDigest
+}
+
+type remoteDigest struct {
+	once sync.Once
+	code *plan.CodeFile
+	err  error
 }
 
 type pkgResult struct {
@@ -70,21 +81,80 @@ func (p *packager) close() {
 	}
 }
 
+// MaxOBSPackage is the largest package FunctionGraph takes through OBS
+// (300 MB compressed; Notes and Constraints).
+const MaxOBSPackage = 300 << 20
+
 // code builds f's package and returns it as the plan's requests upload
-// it, or nil for obs code. A package over the direct-upload limit is an
-// error of f.
+// it. A package over the direct-upload limit is an error of f unless it
+// goes through OBS (code.obs). For obs_url code it is the object's digest
+// and size, read from OBS, with no Path: code is compared by content
+// whatever its origin.
 func (p *packager) code(ctx context.Context, f *manifest.Function) (*plan.CodeFile, error) {
-	if f.Code.Path == "" {
-		return nil, nil
+	if f.Code.ObsURL != "" {
+		return p.objectCode(ctx, f)
 	}
 	res, err := p.build(ctx, f.Code.Path)
 	if err != nil {
 		return nil, fmt.Errorf("package %s: %w", f.Name, err)
 	}
-	if err := res.CheckUploadLimit(); err != nil {
-		return nil, fmt.Errorf("package %s: %w", f.Name, err)
+	switch {
+	case f.Code.OBS == nil:
+		if err := res.CheckUploadLimit(); err != nil {
+			return nil, fmt.Errorf("package %s: %w", f.Name, err)
+		}
+	case res.Size > MaxOBSPackage:
+		return nil, fmt.Errorf("package %s: %d bytes, FunctionGraph accepts at most %d through OBS", f.Name, res.Size, MaxOBSPackage)
 	}
 	return &plan.CodeFile{Path: res.Path, Digest: res.Digest, Size: res.Size}, nil
+}
+
+// objectCode is the digest and size of f's obs_url object, read once per
+// URL.
+func (p *packager) objectCode(ctx context.Context, f *manifest.Function) (*plan.CodeFile, error) {
+	if p.objects == nil {
+		return nil, fmt.Errorf("%s: code.obs_url is compared by the object's content, and this plan cannot read OBS", f.Name)
+	}
+	p.mu.Lock()
+	r, ok := p.remote[f.Code.ObsURL]
+	if !ok {
+		r = &remoteDigest{}
+		p.remote[f.Code.ObsURL] = r
+	}
+	p.mu.Unlock()
+	r.once.Do(func() {
+		l, err := apiclient.ParseObjectURL(f.Code.ObsURL)
+		if err != nil {
+			r.err = err
+			return
+		}
+		d, size, err := p.objects.ObjectDigest(ctx, l)
+		if err != nil {
+			r.err = err
+			return
+		}
+		r.code = &plan.CodeFile{Digest: d, Size: size}
+	})
+	if r.err != nil {
+		return nil, fmt.Errorf("read code.obs_url of %s: %w", f.Name, r.err)
+	}
+	return r.code, nil
+}
+
+// objectOf is where f's package goes through OBS:
+// <prefix><package>/<func_name>/<sha512>.zip in code.obs's bucket.
+func (p *packager) objectOf(f *manifest.Function, code *plan.CodeFile) apiclient.Location {
+	o := f.Code.OBS
+	return apiclient.Location{Host: obsHost(o, p.region), Bucket: o.Bucket, Key: o.Prefix + f.Package + "/" + f.Name + "/" + code.Digest + ".zip"}
+}
+
+// obsHost is the endpoint host of an upload place: its own, else the
+// region's.
+func obsHost(o *manifest.OBSUpload, region string) string {
+	if o.Endpoint != "" {
+		return o.Endpoint
+	}
+	return "obs." + region + ".myhuaweicloud.com"
 }
 
 // digest is the SHA-512 of a package, "" for none (obs code).

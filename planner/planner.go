@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -46,7 +47,21 @@ type Options struct {
 	// PackageProgress, when set, is handed to codezip for every package
 	// built (a progress bar on a terminal).
 	PackageProgress func(total int64) io.Writer
+	// Region is the functions' region: where OBS objects live by default
+	// (obs.{Region}.myhuaweicloud.com).
+	Region string
+	// Objects reads OBS objects: the digest of code.obs_url packages,
+	// compared by content. Nil makes obs_url code a plan error.
+	Objects Objects
 }
+
+// Objects is what planning reads from OBS.
+type Objects interface {
+	ObjectDigest(ctx context.Context, l apiclient.Location) (digest string, size int64, err error)
+	Head(ctx context.Context, l apiclient.Location) (*apiclient.ObjectInfo, error)
+}
+
+var _ Objects = (*apiclient.OBS)(nil)
 
 // Compute reads the live state of every selected function, builds its code
 // package and returns the ordered plan. It changes nothing remotely. A
@@ -68,8 +83,10 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 	if par <= 0 {
 		par = 8
 	}
-	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{}}
+	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{},
+		region: opts.Region, objects: opts.Objects, remote: map[string]*remoteDigest{}}
 	out := &plan.Plan{Manifest: proj.File, Env: proj.Env, Salt: salt}
+	deps := planDependencies(ctx, api, pk, usedDependencies(proj, fns))
 	planned := make([]*plan.FunctionPlan, len(fns))
 	failed := make([]*plan.FunctionError, len(fns))
 
@@ -92,7 +109,11 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 				if ctx.Err() != nil {
 					continue
 				}
-				fp, err := planFunction(ctx, api, pk, f, salt, opts.VersionCap)
+				rf, err := resolveDependencies(f, deps)
+				var fp *plan.FunctionPlan
+				if err == nil {
+					fp, err = planFunction(ctx, api, pk, rf, salt, opts.VersionCap)
+				}
 				if err != nil {
 					failed[i] = &plan.FunctionError{Name: f.Name, URN: api.FunctionURN(f.Package, f.Name), Err: err}
 				} else {
@@ -114,6 +135,16 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 		} else {
 			out.Failures = append(out.Failures, failed[i])
 		}
+	}
+	dproj := usedDependencies(proj, fns)
+	out.Failures = append(out.Failures, dependencyFailures(dproj, deps)...)
+	if err := planDependencyPrunes(ctx, api, dproj, deps, out.Functions, len(opts.Targets) > 0); err != nil {
+		out.Failures = append(out.Failures, &plan.FunctionError{Name: "dependencies", Err: err})
+	}
+	out.Dependencies = dependencyPlans(dproj, deps)
+	if ctx.Err() != nil {
+		pk.close()
+		return nil, ErrInterrupted
 	}
 	sort.Slice(out.Functions, func(i, j int) bool { return out.Functions[i].Name < out.Functions[j].Name })
 	sort.Slice(out.Failures, func(i, j int) bool { return out.Failures[i].Name < out.Failures[j].Name })
@@ -168,4 +199,23 @@ func selectFunctions(proj *manifest.Project, targets []string) ([]*manifest.Func
 		}
 	}
 	return out, nil
+}
+
+// usedDependencies is proj narrowed to the selected functions, with the
+// dependencies they use (all of them when every function is selected).
+func usedDependencies(proj *manifest.Project, fns []*manifest.Function) *manifest.Project {
+	if len(fns) == len(proj.Functions) {
+		return proj
+	}
+	p := *proj
+	p.Functions, p.Dependencies = fns, nil
+	for _, d := range proj.Dependencies {
+		for _, f := range fns {
+			if slices.Contains(f.Dependencies, d.Name) {
+				p.Dependencies = append(p.Dependencies, d)
+				break
+			}
+		}
+	}
+	return &p
 }

@@ -52,7 +52,9 @@ func (s *Saved) Check(fresh *plan.Plan) (*plan.Plan, []*plan.FunctionError) {
 		byName[f.Name] = f
 	}
 	// A function that could not be planned now stays a failure of its own.
-	ok := &plan.Plan{Manifest: fresh.Manifest, Env: fresh.Env, Salt: fresh.Salt, Failures: fresh.Failures}
+	// Dependencies are planned afresh: content-addressed, and what they
+	// give the functions is in the functions' desired fingerprints.
+	ok := &plan.Plan{Manifest: fresh.Manifest, Env: fresh.Env, Salt: fresh.Salt, Failures: fresh.Failures, Dependencies: fresh.Dependencies}
 	failed := map[string]bool{}
 	for _, fe := range fresh.Failures {
 		failed[fe.Name] = true
