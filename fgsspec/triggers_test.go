@@ -96,7 +96,7 @@ func TestOBSEvents(t *testing.T) {
 		t.Error(err)
 	}
 	for _, c := range []struct {
-		a, b []string
+		a, b           []string
 		pa, sa, pb, sb string
 		want           bool
 	}{
