@@ -17,6 +17,7 @@ const (
 	StepMaxInstances
 	StepPublish
 	StepAliases
+	StepTriggers
 	StepPrune
 )
 
@@ -30,6 +31,7 @@ var stepTypes = [...]struct{ name, title string }{
 	StepMaxInstances: {"max_instances", "update max instances"},
 	StepPublish:      {"publish", "publish version"},
 	StepAliases:      {"aliases", "update aliases"},
+	StepTriggers:     {"triggers", "update triggers"},
 	StepPrune:        {"prune", "prune versions"},
 }
 
