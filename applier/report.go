@@ -62,7 +62,9 @@ type FunctionReport struct {
 	Aliases []apiclient.Alias
 	// Pruned are the versions the prune step deleted.
 	Pruned []string
-	Err    error
+	// Triggers are the triggers the triggers step changed, in order.
+	Triggers []TriggerChange
+	Err      error
 }
 
 // Report is the result of Apply, one entry per function, sorted by name.
@@ -148,6 +150,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Published  string            `json:"published,omitempty"`
 		Aliases    []apiclient.Alias `json:"aliases,omitempty"`
 		Pruned     []string          `json:"pruned,omitempty"`
+		Triggers   []TriggerChange   `json:"triggers,omitempty"`
 		Error      string            `json:"error,omitempty"`
 	}
 	names := func(ts []plan.StepType) []string {
@@ -164,7 +167,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	}{FormatVersion: "1", Functions: []jsonFunction{}, Summary: r.Summary()}
 	for _, f := range r.Functions {
 		jf := jsonFunction{Name: f.Name, Action: f.Action.String(), Outcome: f.Outcome.String(),
-			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned}
+			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned, Triggers: f.Triggers}
 		if f.Outcome == Failed {
 			jf.FailedStep = f.Failed.String()
 			if f.Failed == plan.StepNone {
@@ -241,6 +244,8 @@ func (f FunctionReport) doneList() string {
 			names[i] += " " + f.Published
 		case t == plan.StepPrune && len(f.Pruned) > 0:
 			names[i] += " " + strings.Join(f.Pruned, " ")
+		case t == plan.StepTriggers && len(f.Triggers) > 0:
+			names[i] += " (" + triggerCounts(f.Triggers) + ")"
 		case t == plan.StepAliases && len(f.Aliases) > 0:
 			moves := make([]string, len(f.Aliases))
 			for j, a := range f.Aliases {
