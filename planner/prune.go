@@ -69,7 +69,7 @@ func planPrune(f *manifest.Function, st *versionState, in pruneInputs, triggers 
 	withTriggers := 0
 	var gone []string
 	hasNow := map[string]bool{} // triggers until the triggers step
-	if len(open) > places { // otherwise nothing goes, and triggers need not be read
+	if len(open) > places {     // otherwise nothing goes, and triggers need not be read
 		for _, v := range open {
 			now, n, err := triggers(v)
 			if err != nil {
