@@ -68,8 +68,9 @@ func planPrune(f *manifest.Function, st *versionState, in pruneInputs, triggers 
 	}
 	withTriggers := 0
 	var gone []string
-	hasNow := map[string]bool{} // triggers until the triggers step
-	if len(open) > places {     // otherwise nothing goes, and triggers need not be read
+	// hasNow: the version has triggers until the triggers step.
+	hasNow := map[string]bool{}
+	if len(open) > places { // otherwise nothing goes, and triggers need not be read
 		for _, v := range open {
 			now, n, err := triggers(v)
 			if err != nil {
