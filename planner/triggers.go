@@ -17,6 +17,7 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/plan"
+	"github.com/fgsdeploy/fgsdeploy/release"
 )
 
 // Triggers: a function that declares `triggers` has exactly those. Each
@@ -502,22 +503,8 @@ func triggerField(typ string, data map[string]any, target string) string {
 }
 
 // displayKey is what tells a trigger from the others of its type in a
-// plan: a timer's name, an API's method and path, a bucket and its
-// filter, a topic...
-func displayKey(typ string, data map[string]any) string {
-	s := func(k string) string { v, _ := data[k].(string); return v }
-	switch typ {
-	case "APIG", "DEDICATEDGATEWAY":
-		return s("req_method") + " " + s("path")
-	case "OBS":
-		return s("bucket") + " " + s("prefix") + "*" + s("suffix")
-	case "DDS":
-		return s("db_name") + "." + s("collection_name")
-	case "RABBITMQ":
-		return s("exchange_name")
-	}
-	return manifest.TriggerIdentity(typ, data)
-}
+// plan (release.TriggerKey: a timer's name, an API's method and path...).
+func displayKey(typ string, data map[string]any) string { return release.TriggerKey(typ, data) }
 
 // declaredView is a declared trigger as plans show it: its status and
 // event_data, secrets as "(sensitive)".
@@ -599,4 +586,142 @@ func createTriggerStep(target string, d declaredTrigger, shown bool) plan.Step {
 		st.Changes = []plan.Change{{Action: plan.Create, Field: triggerField(d.Type, d.EventData, target), After: declaredView(d.Trigger)}}
 	}
 	return st
+}
+
+// TriggerReader reads what LiveTriggers needs.
+type TriggerReader interface {
+	ListVersions(ctx context.Context, urn string) ([]apiclient.Version, error)
+	ListAliases(ctx context.Context, urn string) ([]apiclient.Alias, error)
+	ListTriggers(ctx context.Context, urn string) ([]apiclient.Trigger, error)
+}
+
+// LiveTrigger is a live trigger as a manifest declares it.
+type LiveTrigger struct {
+	Type      string
+	Qualifier string // "latest", an alias or a version name
+	Status    string
+	// EventData holds the type's request fields the trigger has, in the
+	// manifest's terms (numbers as int, is_serial as a boolean), without
+	// secrets and without what the service adds (an OBS trigger's
+	// default name).
+	EventData map[string]any
+	// Secrets names the secret fields the trigger has: their values
+	// cannot be read back.
+	Secrets []string
+}
+
+// LiveTriggers reads the triggers of a function (urn unqualified) on
+// latest, its aliases and its versions, as a manifest would declare them,
+// so that a manifest with exactly these plans as no change: fgsdeploy
+// init writes them. Unwritable says why the triggers cannot be declared
+// as they are (a type fgsdeploy does not manage, a secret it cannot read,
+// a value its rules refuse): then a manifest must leave triggers out, or
+// it would delete or replace what it cannot describe.
+func LiveTriggers(ctx context.Context, api TriggerReader, urn string) (triggers []LiveTrigger, unwritable []string, err error) {
+	vs, err := api.ListVersions(ctx, urn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list versions: %w", err)
+	}
+	as, err := api.ListAliases(ctx, urn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list aliases: %w", err)
+	}
+	st := &versionState{versions: release.NewestFirst(vs), aliases: map[string]apiclient.Alias{}}
+	for _, a := range as {
+		st.aliases[a.Name] = a
+	}
+	timers := map[string]bool{}
+	for _, target := range liveTargets(st) {
+		ts, err := api.ListTriggers(ctx, urn+":"+target)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read triggers of %s: %w", describeTarget(target), err)
+		}
+		for _, t := range ts {
+			lt, why := liveTrigger(t, target)
+			if why == "" && t.TypeCode == "TIMER" {
+				name, _ := lt.EventData["name"].(string)
+				if timers[name] {
+					why = "a second timer named " + name + " in the function"
+				}
+				timers[name] = true
+			}
+			if why != "" {
+				unwritable = append(unwritable, fmt.Sprintf("%s on %s: %s", release.DescribeTrigger(t), qualifierName(target), why))
+			}
+			if lt != nil {
+				triggers = append(triggers, *lt)
+			}
+		}
+	}
+	return triggers, unwritable, nil
+}
+
+// liveTrigger turns one live trigger into manifest terms; why says what
+// keeps it from being declared as it is ("" when nothing does).
+func liveTrigger(t apiclient.Trigger, target string) (*LiveTrigger, string) {
+	tt := fgsspec.TriggerTypeOf(t.TypeCode)
+	if tt == nil {
+		return nil, "of a type fgsdeploy does not manage"
+	}
+	live := decodeEventData(t.EventData)
+	lt := &LiveTrigger{Type: t.TypeCode, Qualifier: qualifierName(target), Status: t.Status, EventData: manifestFields(tt.Fields, live)}
+	if t.TypeCode == "OBS" && lt.EventData["name"] == t.ID {
+		delete(lt.EventData, "name") // the service's default
+	}
+	check := map[string]any{}
+	for k, v := range lt.EventData {
+		check[k] = v
+	}
+	for _, k := range tt.SecretFields() {
+		if _, ok := live[k]; ok {
+			lt.Secrets = append(lt.Secrets, k)
+			check[k] = "secret"
+		}
+	}
+	switch {
+	case len(lt.Secrets) > 0:
+		return lt, "holds " + strings.Join(lt.Secrets, " and ") + ", which fgsdeploy cannot read back"
+	case lt.Status == "DISABLED" && !tt.Disable:
+		return lt, "DISABLED, which a manifest can only declare for TIMER, DDS, KAFKA and LTS triggers"
+	}
+	if errs := tt.CheckEventData(tt.Defaults(check)); len(errs) > 0 {
+		return lt, "its " + errs[0].Error()
+	}
+	return lt, ""
+}
+
+// manifestFields keeps the fields of data the type has, in the
+// manifest's kinds.
+func manifestFields(fields []fgsspec.TriggerField, data map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, f := range fields {
+		v, ok := data[f.Name]
+		if !ok || v == nil || f.Secret {
+			continue
+		}
+		switch f.Kind {
+		case fgsspec.KindInt:
+			if n, ok := fgsspec.AsInt(v); ok {
+				out[f.Name] = n
+			}
+		case fgsspec.KindBool:
+			if b, ok := fgsspec.AsBool(v, true); ok {
+				out[f.Name] = b
+			}
+		case fgsspec.KindStrings:
+			if ss, ok := fgsspec.AsStrings(v); ok {
+				out[f.Name] = ss
+			}
+		case fgsspec.KindObject:
+			if m, ok := v.(map[string]any); ok {
+				out[f.Name] = manifestFields(f.Fields, m)
+			}
+		case fgsspec.KindString:
+			if s, ok := v.(string); ok {
+				out[f.Name] = s
+			}
+		case fgsspec.NoKind:
+		}
+	}
+	return out
 }
