@@ -674,7 +674,7 @@ func CheckAPIPath(p string) error {
 				return fmt.Errorf("segment %q: a {name+} parameter must be the last segment", seg)
 			}
 			if name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != "" {
-				return fmt.Errorf("segment %q: a parameter name is letters, digits, _, - and .", seg)
+				return fmt.Errorf("segment %q: a parameter name is letters, digits, _, - and periods", seg)
 			}
 			continue
 		}
@@ -706,7 +706,7 @@ func CheckBucketName(b string) error {
 		return errors.New("must start and end with a letter or digit")
 	}
 	if strings.Contains(b, "..") || strings.Contains(b, ".-") || strings.Contains(b, "-.") {
-		return errors.New("must not have .., .- or -.")
+		return errors.New("must not have two periods together, nor a period next to a hyphen")
 	}
 	if _, err := netip.ParseAddr(b); err == nil {
 		return errors.New("must not be an IP address")
