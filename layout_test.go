@@ -26,7 +26,7 @@ var mayImport = map[string][]string{
 	"release":       {"apiclient"},
 	"plan":          {"apiclient"},
 	"plan/planfile": {"plan"},
-	"planner":       {"apiclient", "codezip", "manifest", "plan", "release"},
+	"planner":       {"apiclient", "codezip", "fgsspec", "manifest", "plan", "release"},
 	"applier":       {"apiclient", "plan", "release"},
 	"importer":      {"apiclient", "codezip", "planner"},
 	"ghactions":     {"manifest"},

@@ -82,10 +82,13 @@ func versionsCmd(stdout, stderr io.Writer) *cli.Command {
 				return fmt.Errorf("list aliases of %s: %w", fn.Name, err)
 			}
 			l := release.List(vs, as)
+			if err := l.ReadTriggers(c.Context, s.client, urn); err != nil {
+				return fmt.Errorf("list triggers of %s: %w", fn.Name, err)
+			}
 			if format == "json" {
 				enc := json.NewEncoder(stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"function": fn.Name, "urn": urn, "versions": versionsJSON(l), "aliases": aliasesJSON(l.Aliases)})
+				return enc.Encode(map[string]any{"function": fn.Name, "urn": urn, "versions": versionsJSON(l), "aliases": aliasesJSON(l.Aliases, l.AliasTriggers)})
 			}
 			return writeVersions(stdout, l)
 		},
@@ -134,7 +137,56 @@ func writeVersions(w io.Writer, l release.Listing) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Name, release.Describe(a), back)
 	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return writeTriggers(w, l)
+}
+
+// writeTriggers prints, when there are any, the triggers of each version
+// and alias: what a release moves events to (an alias's triggers follow
+// its routing) and what pruning keeps.
+func writeTriggers(w io.Writer, l release.Listing) error {
+	type row struct{ qualifier, trigger string }
+	var rows []row
+	for _, a := range l.Aliases {
+		for _, t := range l.AliasTriggers[a.Name] {
+			rows = append(rows, row{a.Name + " (alias)", release.DescribeTrigger(t)})
+		}
+	}
+	for _, v := range l.Versions {
+		for _, t := range v.Triggers {
+			rows = append(rows, row{v.Version.Version, release.DescribeTrigger(t)})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "BOUND TO\tTRIGGER")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\n", r.qualifier, r.trigger)
+	}
 	return tw.Flush()
+}
+
+// triggerJSON is a trigger in the versions listing's JSON: no event_data,
+// which may hold passwords.
+type triggerJSON struct {
+	ID     string `json:"id"`
+	Type   string `json:"type"`
+	Status string `json:"status"`
+	Name   string `json:"name"` // release.DescribeTrigger without the status
+}
+
+func triggersJSON(ts []apiclient.Trigger) []triggerJSON {
+	out := []triggerJSON{}
+	for _, t := range ts {
+		name := release.DescribeTrigger(apiclient.Trigger{ID: t.ID, TypeCode: t.TypeCode, EventData: t.EventData})
+		out = append(out, triggerJSON{t.ID, t.TypeCode, t.Status, name})
+	}
+	return out
 }
 
 type versionJSON struct {
@@ -144,6 +196,7 @@ type versionJSON struct {
 	CodeSize     int64         `json:"code_size"`
 	LastModified string        `json:"last_modified"`
 	Aliases      []aliasWeight `json:"aliases"`
+	Triggers     []triggerJSON `json:"triggers"`
 }
 
 type aliasWeight struct {
@@ -159,15 +212,15 @@ func versionsJSON(l release.Listing) []versionJSON {
 		for _, r := range v.Routes {
 			ws = append(ws, aliasWeight{r.Alias, r.Weight, r.ByRule})
 		}
-		out = append(out, versionJSON{v.Version.Version, v.Description, v.Digest, v.CodeSize, v.LastModified, ws})
+		out = append(out, versionJSON{v.Version.Version, v.Description, v.Digest, v.CodeSize, v.LastModified, ws, triggersJSON(v.Triggers)})
 	}
 	return out
 }
 
-func aliasesJSON(as []apiclient.Alias) []map[string]any {
+func aliasesJSON(as []apiclient.Alias, triggers map[string][]apiclient.Trigger) []map[string]any {
 	out := []map[string]any{}
 	for _, a := range as {
-		m := map[string]any{"name": a.Name, "version": a.Version}
+		m := map[string]any{"name": a.Name, "version": a.Version, "triggers": triggersJSON(triggers[a.Name])}
 		if len(a.AdditionalVersionWeights) > 0 {
 			m["additional_version_weights"] = a.AdditionalVersionWeights
 		}

@@ -36,7 +36,9 @@ func (e *APIError) Error() string {
 
 // Is makes errors.Is(err, ErrNotFound) true for not-found answers. They are
 // decided by error code, not status: FSS.1051 function, FSS.1052 version,
-// FSS.1053 alias, and FunctionGraph's traps (docs/api-notes.md, other facts), 401 FSS.0401
+// FSS.1053 alias, FSS.0404 and the trigger codes (FSS.1131 trigger,
+// 1132 SMN, 1136 OBS, 1138 APIG, 1140 timer, 1174 Kafka trigger), and
+// FunctionGraph's traps (docs/api-notes.md, other facts), 401 FSS.0401
 // and 500 FSS.0500 whose message says the thing does not exist.
 func (e *APIError) Is(target error) bool {
 	if target != ErrNotFound {
@@ -44,6 +46,8 @@ func (e *APIError) Is(target error) bool {
 	}
 	switch e.Code {
 	case "FSS.1051", "FSS.1052", "FSS.1053":
+		return true
+	case "FSS.0404", "FSS.1131", "FSS.1132", "FSS.1136", "FSS.1138", "FSS.1140", "FSS.1174":
 		return true
 	case "FSS.0401", "FSS.0500":
 		m := strings.ToLower(e.Message)

@@ -24,6 +24,9 @@ type API interface {
 	CreateAlias(ctx context.Context, urn string, a *apiclient.Alias) (*apiclient.Alias, error)
 	UpdateAlias(ctx context.Context, urn string, a *apiclient.Alias) (*apiclient.Alias, error)
 	ListVersions(ctx context.Context, urn string) ([]apiclient.Version, error)
+	AddTrigger(ctx context.Context, urn string, req *apiclient.CreateTriggerRequest, mine func(apiclient.Trigger) bool) (*apiclient.Trigger, error)
+	UpdateTrigger(ctx context.Context, urn, typeCode, id string, req *apiclient.UpdateTriggerRequest) (*apiclient.Trigger, error)
+	DeleteTrigger(ctx context.Context, urn, typeCode, id string) error
 }
 
 var _ API = (*apiclient.Client)(nil)
@@ -155,7 +158,7 @@ func applyFunction(ctx context.Context, api API, opts Options, deps *depRun, f *
 }
 
 // step sends one request. Each kind of request is executed by a method of
-// its own, in function.go and release.go.
+// its own, in function.go, release.go and triggers.go.
 func (r *run) step(ctx context.Context, req plan.Request) error {
 	switch q := req.(type) {
 	case *plan.UploadObject:
@@ -174,6 +177,12 @@ func (r *run) step(ctx context.Context, req plan.Request) error {
 		return r.writeAlias(ctx, q)
 	case *plan.DeleteVersion:
 		return r.deleteVersion(ctx, q)
+	case *plan.CreateTrigger:
+		return r.createTrigger(ctx, q)
+	case *plan.UpdateTrigger:
+		return r.updateTrigger(ctx, q)
+	case *plan.DeleteTrigger:
+		return r.deleteTrigger(ctx, q)
 	}
 	panic(fmt.Sprintf("applier: impossible request %T", req))
 }

@@ -66,6 +66,8 @@ type FunctionReport struct {
 	// Uploaded is how many bytes the upload step sent to OBS (0 when the
 	// package was there already).
 	Uploaded int64
+	// Triggers are the triggers the triggers step changed, in order.
+	Triggers []TriggerChange
 	Err      error
 }
 
@@ -160,6 +162,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Aliases    []apiclient.Alias `json:"aliases,omitempty"`
 		Pruned     []string          `json:"pruned,omitempty"`
 		Uploaded   *int64            `json:"uploaded_bytes,omitempty"`
+		Triggers   []TriggerChange   `json:"triggers,omitempty"`
 		Error      string            `json:"error,omitempty"`
 	}
 	names := func(ts []plan.StepType) []string {
@@ -197,7 +200,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	}
 	for _, f := range r.Functions {
 		jf := jsonFunction{Name: f.Name, Action: f.Action.String(), Outcome: f.Outcome.String(),
-			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned}
+			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned, Triggers: f.Triggers}
 		if slices.Contains(f.Done, plan.StepUpload) {
 			jf.Uploaded = &f.Uploaded
 		}
@@ -282,6 +285,8 @@ func (f FunctionReport) doneList() string {
 			names[i] += " " + sizeText(f.Uploaded)
 		case t == plan.StepPrune && len(f.Pruned) > 0:
 			names[i] += " " + strings.Join(f.Pruned, " ")
+		case t == plan.StepTriggers && len(f.Triggers) > 0:
+			names[i] += " (" + triggerCounts(f.Triggers) + ")"
 		case t == plan.StepAliases && len(f.Aliases) > 0:
 			moves := make([]string, len(f.Aliases))
 			for j, a := range f.Aliases {

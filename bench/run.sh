@@ -35,6 +35,9 @@ echo
 echo "## Plan and apply against the emulator"
 go run ./bench/applybench -functions 200 -latency 50ms -parallelism 1,8,32
 go run ./bench/applybench -functions 200 -latency 50ms -parallelism 8,32 -release
+echo
+echo "## Plans with triggers: 100 functions, 3 triggers each, against the same without"
+go run ./bench/applybench -functions 100 -latency 50ms -parallelism 8 -triggers 3
 bench/local.sh
 
 echo

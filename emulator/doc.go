@@ -180,13 +180,45 @@
 //
 // # Triggers
 //
-// GET and POST /triggers/{function_urn} list (a bare JSON array) and
-// create triggers of latest, a version or an alias (trigger_type_code from
-// the SDK's enum, else 400 FSS.1101; event_data an object; FSS.1052/1053
-// for a version or alias that does not exist). They are stored, never
-// fired. Deleting a version deletes its triggers and those of the aliases
+// The trigger API of the SDK (functionGraph_meta.go): GET, POST and
+// DELETE /triggers/{function_urn} list (a bare JSON array), create (201,
+// as the references document) and delete all; GET, PUT and DELETE
+// /triggers/{function_urn}/{type}/{id} show, update and delete one (404
+// FSS.1131 when there is none). A trigger belongs to latest (the
+// unqualified URN), a version or an alias (FSS.1052/1053 when they do not
+// exist). trigger_type_code is the SDK's enum (400 FSS.1101); the
+// event_data of the types fgsdeploy manages is checked with fgsspec's
+// rules (required fields, kinds, enums, ranges, schedule, path and bucket
+// syntax), with each type's code of the error table (FSS.1109 timer,
+// FSS.1107 APIG, FSS.1417 dedicated gateway, FSS.1106 OBS, FSS.1102 SMN,
+// FSS.1112 Kafka, FSS.1113 Kafka SASL without credentials, FSS.0400 for
+// the others); other types take any object. At most 10 triggers per
+// version or alias (400 FSS.1306). A timer's name is unique per version
+// or alias (strict: per function), 409 FSS.1148; an API (group,
+// environment, path, method) is unique in the project (409 FSS.1146);
+// OBS notifications of one bucket may not overlap in events, prefix and
+// suffix (403 FSS.1108); an SMN topic (FSS.1141) or a Kafka instance's
+// topics (FSS.1150) once per version or alias. Creating an APIG trigger
+// adds what the service adds (triggerid, api_id, invoke_url, func_info's
+// function_urn, version and invocation_type); an OBS trigger's name
+// defaults to its id. Deleting all triggers of latest or of the
+// unqualified URN deletes every trigger of the function, of a version or
+// alias only theirs (OTC deleting_all_triggers_of_a_function.rst).
+// Deleting a version deletes its triggers and those of the aliases
 // deleted with it; an alias with triggers cannot be deleted (403
-// FSS.1154).
+// FSS.1154). Triggers are stored and persist; they never fire here (the
+// invoke work may make timers fire).
+//
+// The open trigger rules (docs/api-notes.md, rules 15-19): an update's
+// event_data is UpdateriggerEventData's fields as an array (SDK, both
+// references) or the whole event_data as an object (TF); lenient takes
+// both and ignores fields no update changes, strict only the array and
+// refuses other fields (15). Only timer, DDS, DMS, Kafka and LTS triggers
+// can be disabled (HW), strict drops DMS (OTC), else 400 FSS.1318 (16).
+// DDS and Kafka triggers are DISABLED when created without a status;
+// strict creates them DISABLED whatever the body asks (17). Reads return
+// event_data's passwords as stored; strict masks them as "******" (18).
+// Timer names are unique per version or alias; strict per function (19).
 //
 // # Invocation
 //
@@ -281,8 +313,8 @@
 // publish needs a code change (2); mount_config needs mount_user (4);
 // logging left out of an update is kept and a new function logs by
 // default (5); the publish response says "latest" (6); the version list
-// pages without count (7); the gateway's codes are APIGW.* (12). Rules
-// 3 and 8-14 hold in both modes.
+// pages without count (7); the gateway's codes are APIGW.* (12); the
+// trigger rules 15-19 above. Rules 3, 8-14 and 20-22 hold in both modes.
 //
 // # Codes the emulator chose
 //
@@ -294,11 +326,12 @@
 //
 // # Not emulated
 //
-// Firing triggers, updating or deleting them, async invoke config,
-// reserved instances, tags, checking depend_version_list entries against
-// the dependencies, custom images (code_type Custom-Image-Swr is FSS.1006
-// here), running handlers other than
-// Python 3 and Node.js, memory limits (memory is noted, not enforced),
-// request size limits of invocations, the AK lock-out after failed
+// Firing triggers, the tenant-wide trigger list (GET /triggers, which TF
+// reads and the SDK does not model), async invoke config, reserved
+// instances, tags, checking depend_version_list entries against the
+// dependencies, custom images (code_type Custom-Image-Swr is FSS.1006
+// here), running handlers other than Python 3 and Node.js, memory limits
+// (memory is noted, not enforced), request size limits of invocations,
+// the AK lock-out after failed
 // signatures, and quotas on total code size (FSS.1042).
 package emulator

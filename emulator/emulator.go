@@ -653,24 +653,6 @@ func (s *Server) ownURN(raw string) (urn, *apiError) {
 	return u, nil
 }
 
-// handleTriggers routes /triggers/{function_urn}: list and create.
-func (s *Server) handleTriggers(r *http.Request, rest []string, body []byte) response {
-	if len(rest) != 1 {
-		return fail(s.noSuchAPI(r))
-	}
-	u, e := s.ownURN(rest[0])
-	if e != nil {
-		return fail(e)
-	}
-	switch r.Method {
-	case http.MethodGet:
-		return s.view(func(t *stx) response { return s.listTriggers(t, u) })
-	case http.MethodPost:
-		return s.update(func(t *stx) response { return s.createTrigger(t, u, body) })
-	}
-	return fail(s.noSuchAPI(r))
-}
-
 // noSuchAPI is the gateway's answer to a method and path it does not
 // publish, a wrong method on a known path included.
 func (s *Server) noSuchAPI(r *http.Request) *apiError {

@@ -363,7 +363,7 @@ func TestRule12ErrorCodes(t *testing.T) {
 		c.must(200, "POST", "/functions", createReq(t, "hello", "x"))
 		c.must(200, "POST", u+"/versions", map[string]any{"version": "v1"})
 		c.must(200, "POST", u+"/aliases", map[string]any{"name": "live", "version": "v1"})
-		c.must(200, "POST", "/triggers/"+urnOf("hello")+":!live", map[string]any{"trigger_type_code": "TIMER", "event_data": map[string]any{"name": "t"}})
+		c.must(201, "POST", "/triggers/"+urnOf("hello")+":!live", map[string]any{"trigger_type_code": "TIMER", "event_data": map[string]any{"name": "t", "schedule_type": "Rate", "schedule": "1m"}})
 		wantErr(t, "delete an alias with triggers", c.do("DELETE", u+"/aliases/live", nil), 403, "FSS.1154")
 		wantErr(t, "bad trigger type", c.do("POST", "/triggers/"+urnOf("hello")+":v1", map[string]any{"trigger_type_code": "PIGEON", "event_data": map[string]any{}}), 400, "FSS.1101")
 		bad := *c

@@ -582,7 +582,7 @@ func TestStoreImportLegacy(t *testing.T) {
 			t.Errorf("round %d: code of v1", round)
 		}
 		if round == 0 {
-			r := c.must(200, "POST", "/triggers/"+urnOf("old")+":v1", map[string]any{"trigger_type_code": "TIMER", "event_data": map[string]any{"name": "n"}})
+			r := c.must(201, "POST", "/triggers/"+urnOf("old")+":v1", map[string]any{"trigger_type_code": "TIMER", "event_data": map[string]any{"name": "n", "schedule_type": "Rate", "schedule": "1m"}})
 			if id := r.obj()["trigger_id"]; id == "emu-trigger-41" {
 				t.Errorf("new trigger id %v repeats an imported one", id)
 			}

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 )
 
 // trigger is a function trigger as the SDK's ListFunctionTriggerResult
-// describes it. The emulator stores triggers and never fires them: they
-// exist so that what a client deletes with a version can be seen.
+// describes it. The emulator stores triggers and never fires them.
 type trigger struct {
 	ID            string          `json:"trigger_id"`
 	TypeCode      string          `json:"trigger_type_code"`
@@ -19,10 +23,29 @@ type trigger struct {
 	Updated       string          `json:"last_updated_time"`
 }
 
-// triggerTypes is the SDK's enum of trigger_type_code.
-var triggerTypes = map[string]bool{"TIMER": true, "APIG": true, "APIC": true, "CTS": true, "DDS": true,
-	"DEDICATEDGATEWAY": true, "DIS": true, "DMS": true, "EVENTGRID": true, "GAUSSMONGO": true,
-	"KAFKA": true, "LTS": true, "OBS": true, "OPENSOURCEKAFKA": true, "RABBITMQ": true, "SMN": true}
+// triggerTypes is the SDK's enum of trigger_type_code (create body).
+var triggerTypes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range fgsspec.TriggerTypeCodes {
+		m[c] = true
+	}
+	return m
+}()
+
+// disableLenient are the types the lenient reading lets be DISABLED (HW
+// functiongraph_06_0122: timer, DDS, DMS, Kafka, LTS); the strict one
+// takes OTC's shorter list (fgsspec.TriggerType.Disable).
+var disableLenient = []string{"TIMER", "DDS", "DMS", "KAFKA", "LTS"}
+
+func (s *Server) canDisable(code string) bool {
+	if tt := fgsspec.TriggerTypeOf(code); tt != nil {
+		return tt.CanDisable(s.opts.Strict)
+	}
+	return !s.opts.Strict && slices.Contains(disableLenient, code)
+}
+
+// secretMask is what a strict read returns for a secret of event_data.
+const secretMask = "******"
 
 // qualifier names what a URN points at, as triggers are keyed: "latest",
 // a version name, or "!" and an alias name.
@@ -53,14 +76,73 @@ func (s *Server) triggerTarget(t *stx, u urn) (*function, string, *apiError) {
 	return f, q, nil
 }
 
+// handleTriggers routes /triggers/{function_urn}[/{type}/{id}]: list,
+// create and delete all; show, update and delete one.
+func (s *Server) handleTriggers(r *http.Request, rest []string, body []byte) response {
+	if len(rest) != 1 && len(rest) != 3 {
+		return fail(s.noSuchAPI(r))
+	}
+	u, e := s.ownURN(rest[0])
+	if e != nil {
+		return fail(e)
+	}
+	if len(rest) == 3 {
+		code, id := rest[1], rest[2]
+		switch r.Method {
+		case http.MethodGet:
+			return s.view(func(t *stx) response { return s.showTrigger(t, u, code, id) })
+		case http.MethodPut:
+			return s.update(func(t *stx) response { return s.updateTrigger(t, u, code, id, body) })
+		case http.MethodDelete:
+			return s.update(func(t *stx) response { return s.deleteTrigger(t, u, code, id) })
+		}
+		return fail(s.noSuchAPI(r))
+	}
+	switch r.Method {
+	case http.MethodGet:
+		return s.view(func(t *stx) response { return s.listTriggers(t, u) })
+	case http.MethodPost:
+		return s.update(func(t *stx) response { return s.createTrigger(t, u, body) })
+	case http.MethodDelete:
+		return s.update(func(t *stx) response { return s.deleteAllTriggers(t, u) })
+	}
+	return fail(s.noSuchAPI(r))
+}
+
 // listTriggers answers GET /triggers/{function_urn}: a bare JSON array of
-// the triggers of that version or alias.
+// the triggers of that version or alias (the unqualified URN is latest).
 func (s *Server) listTriggers(t *stx, u urn) response {
 	f, q, e := s.triggerTarget(t, u)
 	if e != nil {
 		return fail(e)
 	}
-	return ok(t.triggers(f, q))
+	out := []*trigger{}
+	for _, tr := range t.triggers(f, q) {
+		out = append(out, s.triggerView(tr))
+	}
+	return ok(out)
+}
+
+// triggerView is a stored trigger as a read returns it: in strict mode
+// its secrets masked, since what a read returns for them is not
+// documented (docs/api-notes.md, rule T5).
+func (s *Server) triggerView(tr *trigger) *trigger {
+	tt := fgsspec.TriggerTypeOf(tr.TypeCode)
+	if !s.opts.Strict || tt == nil || len(tt.SecretFields()) == 0 {
+		return tr
+	}
+	var data map[string]any
+	if json.Unmarshal(tr.EventData, &data) != nil {
+		return tr
+	}
+	for _, k := range tt.SecretFields() {
+		if _, ok := data[k]; ok {
+			data[k] = secretMask
+		}
+	}
+	c := *tr
+	c.EventData, _ = json.Marshal(data)
+	return &c
 }
 
 type triggerBody struct {
@@ -70,7 +152,8 @@ type triggerBody struct {
 	EventData     json.RawMessage `json:"event_data"`
 }
 
-// createTrigger answers POST /triggers/{function_urn}.
+// createTrigger answers POST /triggers/{function_urn} with 201 and the
+// trigger (OTC creating_a_trigger.rst).
 func (s *Server) createTrigger(t *stx, u urn, body []byte) response {
 	f, q, e := s.triggerTarget(t, u)
 	if e != nil {
@@ -83,21 +166,380 @@ func (s *Server) createTrigger(t *stx, u urn, body []byte) response {
 	if !triggerTypes[b.TypeCode] {
 		return fail(errf(400, "FSS.1101", "invalid trigger type %q", trunc(b.TypeCode)))
 	}
+	tt := fgsspec.TriggerTypeOf(b.TypeCode)
 	switch b.Status {
 	case "":
 		b.Status = "ACTIVE"
+		if tt != nil && tt.DefaultDisabled {
+			b.Status = "DISABLED"
+		}
 	case "ACTIVE", "DISABLED":
 	default:
 		return fail(errf(400, "FSS.0400", "invalid trigger_status %q", trunc(b.Status)))
 	}
-	data := bytes.TrimSpace(b.EventData)
-	if len(data) == 0 || data[0] != '{' {
+	if b.Status == "DISABLED" && !s.canDisable(b.TypeCode) {
+		return fail(errf(400, "FSS.1318", "invalid trigger operation: %s triggers cannot be disabled", b.TypeCode))
+	}
+	if tt != nil && tt.DefaultDisabled && s.opts.Strict {
+		// Strict: "by default, DDS and Kafka triggers are in the DISABLED
+		// state" whatever the body asks; a client enables them after.
+		b.Status = "DISABLED"
+	}
+	raw := bytes.TrimSpace(b.EventData)
+	var data map[string]any
+	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &data) != nil {
 		return fail(errf(400, "FSS.0400", "event_data is required and must be an object"))
+	}
+	if tt != nil {
+		if errs := tt.CheckEventData(data); len(errs) > 0 {
+			code := tt.ErrorCode
+			if tt.Code == "KAFKA" && errs[0].Field == "kafka_ssl_enable" {
+				code = "FSS.1113"
+			}
+			return fail(errf(400, code, "invalid %s trigger parameters: %s", tt.Code, errs[0]))
+		}
+	}
+	existing := t.triggers(f, q)
+	if len(existing) >= fgsspec.MaxTriggersPerVersion {
+		return fail(errf(400, "FSS.1306", "the number of triggers exceeds the maximum allowed limit (%d per version)", fgsspec.MaxTriggersPerVersion))
+	}
+	if e := s.triggerConflict(t, f, q, b.TypeCode, data); e != nil {
+		return fail(e)
 	}
 	now := s.now()
 	seq := t.nextSeq(bucketTriggers)
-	tr := &trigger{ID: fmt.Sprintf("emu-trigger-%d", seq), TypeCode: b.TypeCode, Status: b.Status,
-		EventTypeCode: b.EventTypeCode, EventData: append(json.RawMessage(nil), data...), Created: now, Updated: now}
+	tr := &trigger{ID: fmt.Sprintf("emu-trigger-%d", seq), TypeCode: b.TypeCode, Status: b.Status, EventTypeCode: b.EventTypeCode, Created: now, Updated: now}
+	s.enrich(f, q, tr, data)
+	tr.EventData, _ = json.Marshal(data)
 	t.addTrigger(f, q, seq, tr)
-	return ok(tr)
+	return response{status: 201, body: s.triggerView(tr)}
+}
+
+// enrich adds what the service adds to event_data on create, as the API
+// reference's examples show: an APIG trigger's API id, trigger id, invoke
+// URL and func_info's function URN, version and invocation type; an OBS
+// trigger's name defaults to the trigger id.
+func (s *Server) enrich(f *function, q string, tr *trigger, data map[string]any) {
+	switch tr.TypeCode {
+	case "APIG", "DEDICATEDGATEWAY":
+		data["triggerid"] = tr.ID
+		data["api_id"] = "emu-api-" + strings.TrimPrefix(tr.ID, "emu-trigger-")
+		if _, ok := data["api_name"]; !ok {
+			data["api_name"] = data["name"]
+		}
+		group, _ := data["group_id"].(string)
+		path, _ := data["path"].(string)
+		data["invoke_url"] = "https://" + group + ".apig." + s.opts.Region + ".emulator.invalid" + path
+		fi, _ := data["func_info"].(map[string]any)
+		if fi == nil {
+			fi = map[string]any{}
+		}
+		fi["function_urn"] = fmt.Sprintf("urn:fss:%s:%s:function:%s:%s", s.opts.Region, s.opts.ProjectID, f.Package, f.Name)
+		fi["version"] = strings.TrimPrefix(q, "!")
+		if _, ok := fi["invocation_type"]; !ok {
+			fi["invocation_type"] = "sync"
+		}
+		data["func_info"] = fi
+	case "OBS":
+		if _, ok := data["name"]; !ok {
+			data["name"] = tr.ID
+		}
+	}
+}
+
+// triggerConflict applies the uniqueness rules of the error table (OTC
+// error_codes.rst): a timer's name (409 FSS.1148; per version or alias,
+// strict: per function), an API's group, environment, path and method in
+// the whole project (409 FSS.1146), an OBS bucket's overlapping
+// notifications in the whole project (403 FSS.1108), an SMN topic (409
+// FSS.1141) or a Kafka instance's topics (409 FSS.1150) twice on one
+// version or alias.
+func (s *Server) triggerConflict(t *stx, f *function, q, code string, data map[string]any) *apiError {
+	str := func(m map[string]any, k string) string { v, _ := m[k].(string); return v }
+	switch code {
+	case "TIMER":
+		name := str(data, "name")
+		for tq, trs := range s.functionTriggers(t, f) {
+			if tq != q && !s.opts.Strict {
+				continue
+			}
+			for _, tr := range trs {
+				if tr.TypeCode == "TIMER" && str(eventData(tr), "name") == name {
+					return errf(409, "FSS.1148", "the timer trigger already exists: %s", trunc(name))
+				}
+			}
+		}
+	case "APIG", "DEDICATEDGATEWAY":
+		key := func(m map[string]any) string {
+			return str(m, "group_id") + "\x00" + str(m, "env_id") + "\x00" + str(m, "path") + "\x00" + str(m, "req_method")
+		}
+		want := key(data)
+		var clash bool
+		s.eachTrigger(t, func(tr *trigger) {
+			if (tr.TypeCode == "APIG" || tr.TypeCode == "DEDICATEDGATEWAY") && key(eventData(tr)) == want {
+				clash = true
+			}
+		})
+		if clash {
+			return errf(409, "FSS.1146", "the APIG trigger already exists: %s %s", trunc(str(data, "req_method")), trunc(str(data, "path")))
+		}
+	case "OBS":
+		evs, _ := fgsspec.AsStrings(data["events"])
+		var clash bool
+		s.eachTrigger(t, func(tr *trigger) {
+			d := eventData(tr)
+			other, _ := fgsspec.AsStrings(d["events"])
+			if tr.TypeCode == "OBS" && str(d, "bucket") == str(data, "bucket") &&
+				fgsspec.OBSNotificationsOverlap(evs, str(data, "prefix"), str(data, "suffix"), other, str(d, "prefix"), str(d, "suffix")) {
+				clash = true
+			}
+		})
+		if clash {
+			return errf(403, "FSS.1108", "the bucket configuration of the current trigger conflicts with that of an existing OBS trigger")
+		}
+	case "SMN", "KAFKA":
+		key := func(m map[string]any) string {
+			if code == "SMN" {
+				return str(m, "topic_urn")
+			}
+			ts, _ := fgsspec.AsStrings(m["topic_ids"])
+			ts = slices.Clone(ts)
+			slices.Sort(ts)
+			return str(m, "instance_id") + "\x00" + strings.Join(ts, "\x00")
+		}
+		for _, tr := range t.triggers(f, q) {
+			if tr.TypeCode == code && key(eventData(tr)) == key(data) {
+				if code == "SMN" {
+					return errf(409, "FSS.1141", "the SMN trigger already exists")
+				}
+				return errf(409, "FSS.1150", "the Kafka trigger already exists")
+			}
+		}
+	}
+	return nil
+}
+
+func eventData(tr *trigger) map[string]any {
+	var m map[string]any
+	json.Unmarshal(tr.EventData, &m)
+	return m
+}
+
+// functionTriggers returns f's triggers by qualifier.
+func (s *Server) functionTriggers(t *stx, f *function) map[string][]*trigger {
+	out := map[string][]*trigger{}
+	err := t.kv.Scan(bucketTriggers, subKey(f.key()), func(k string, v []byte) error {
+		var tr trigger
+		if err := json.Unmarshal(v, &tr); err != nil {
+			return fmt.Errorf("decode trigger record %q: %w", k, err)
+		}
+		parts := strings.Split(k, "\x00")
+		q := parts[len(parts)-2]
+		out[q] = append(out[q], &tr)
+		return nil
+	})
+	if err != nil {
+		t.fail(err)
+	}
+	return out
+}
+
+// eachTrigger calls fn with every trigger of the project (the checks that
+// span functions: APIs and OBS notifications).
+func (s *Server) eachTrigger(t *stx, fn func(*trigger)) {
+	err := t.kv.Scan(bucketTriggers, "", func(k string, v []byte) error {
+		var tr trigger
+		if err := json.Unmarshal(v, &tr); err != nil {
+			return fmt.Errorf("decode trigger record %q: %w", k, err)
+		}
+		fn(&tr)
+		return nil
+	})
+	if err != nil {
+		t.fail(err)
+	}
+}
+
+// findTrigger finds the trigger id of type code bound to u's qualifier,
+// with its record key: 404 FSS.1131 ("the trigger does not exist") when
+// there is none.
+func (s *Server) findTrigger(t *stx, u urn, code, id string) (*function, string, *trigger, *apiError) {
+	f, q, e := s.triggerTarget(t, u)
+	if e != nil {
+		return nil, "", nil, e
+	}
+	if !triggerTypes[code] && code != "IOTDA" {
+		return nil, "", nil, errf(404, "FSS.1137", "invalid trigger type %q", trunc(code))
+	}
+	var key string
+	var found *trigger
+	err := t.kv.Scan(bucketTriggers, subKey(f.key(), q, ""), func(k string, v []byte) error {
+		var tr trigger
+		if err := json.Unmarshal(v, &tr); err != nil {
+			return fmt.Errorf("decode trigger record %q: %w", k, err)
+		}
+		if tr.ID == id && tr.TypeCode == code {
+			key, found = k, &tr
+		}
+		return nil
+	})
+	if err != nil {
+		t.fail(err)
+	}
+	if found == nil {
+		return nil, "", nil, errf(404, "FSS.1131", "the trigger does not exist: %s %s", trunc(code), trunc(id))
+	}
+	return f, key, found, nil
+}
+
+// showTrigger answers GET /triggers/{function_urn}/{type}/{id}.
+func (s *Server) showTrigger(t *stx, u urn, code, id string) response {
+	_, _, tr, e := s.findTrigger(t, u, code, id)
+	if e != nil {
+		return fail(e)
+	}
+	return ok(s.triggerView(tr))
+}
+
+// updateTrigger answers PUT /triggers/{function_urn}/{type}/{id}: the
+// status, and the few event_data fields UpdateTrigger takes
+// (UpdateriggerEventData: is_serial, max_fetch_bytes, polling_interval,
+// polling_unit). The SDK and both references type event_data as an array
+// of those objects; the Terraform provider sends the whole event_data as
+// an object. Lenient: both, fields it cannot update left as they are.
+// Strict: only the array, and only fields of the trigger's type (FSS.0400
+// otherwise).
+func (s *Server) updateTrigger(t *stx, u urn, code, id string, body []byte) response {
+	_, key, tr, e := s.findTrigger(t, u, code, id)
+	if e != nil {
+		return fail(e)
+	}
+	var b struct {
+		Status    string          `json:"trigger_status"`
+		EventData json.RawMessage `json:"event_data"`
+	}
+	if e := decodeJSON(body, &b); e != nil {
+		return fail(e)
+	}
+	switch b.Status {
+	case "", tr.Status:
+	case "ACTIVE":
+	case "DISABLED":
+		if !s.canDisable(tr.TypeCode) {
+			return fail(errf(400, "FSS.1318", "invalid trigger operation: %s triggers cannot be disabled", tr.TypeCode))
+		}
+	default:
+		return fail(errf(400, "FSS.0400", "invalid trigger_status %q", trunc(b.Status)))
+	}
+	data := eventData(tr)
+	if raw := bytes.TrimSpace(b.EventData); len(raw) > 0 && string(raw) != "null" {
+		updates, e := s.triggerUpdates(tr.TypeCode, raw)
+		if e != nil {
+			return fail(e)
+		}
+		for _, up := range updates {
+			for k, v := range up {
+				if k == "is_serial" {
+					on, _ := fgsspec.AsBool(v, true)
+					v = fmt.Sprint(on) // stored as the create body takes it
+				}
+				data[k] = v
+			}
+		}
+		tr.EventData, _ = json.Marshal(data)
+	}
+	if b.Status != "" {
+		tr.Status = b.Status
+	}
+	tr.Updated = s.now()
+	t.put(bucketTriggers, key, tr)
+	return ok(s.triggerView(tr))
+}
+
+// updatable are UpdateriggerEventData's fields, as the update body types
+// them.
+var updatable = map[string]fgsspec.TriggerField{
+	"is_serial":        {Name: "is_serial", Kind: fgsspec.KindBool},
+	"max_fetch_bytes":  {Name: "max_fetch_bytes", Kind: fgsspec.KindInt},
+	"polling_interval": {Name: "polling_interval", Kind: fgsspec.KindInt},
+	"polling_unit":     {Name: "polling_unit", Kind: fgsspec.KindString, Enum: []string{"ms", "s"}},
+}
+
+// triggerUpdates reads an update's event_data into the field changes it
+// makes.
+func (s *Server) triggerUpdates(code string, raw []byte) ([]map[string]any, *apiError) {
+	tt := fgsspec.TriggerTypeOf(code)
+	var list []map[string]any
+	if raw[0] == '{' {
+		if s.opts.Strict {
+			return nil, errf(400, "FSS.0400", "event_data of a trigger update is an array of UpdateriggerEventData objects")
+		}
+		var m map[string]any
+		if json.Unmarshal(raw, &m) != nil {
+			return nil, errf(400, "FSS.0400", "event_data must be an object or an array of objects")
+		}
+		// The whole event_data, as TF sends it: only what can change.
+		kept := map[string]any{}
+		for k, v := range m {
+			if _, ok := updatable[k]; ok && tt != nil && tt.Field(k) != nil {
+				kept[k] = v
+			}
+		}
+		list = []map[string]any{kept}
+	} else if json.Unmarshal(raw, &list) != nil {
+		return nil, errf(400, "FSS.0400", "event_data must be an array of objects")
+	}
+	for _, up := range list {
+		for k, v := range up {
+			f, ok := updatable[k]
+			if !ok || tt == nil || tt.Field(k) == nil {
+				if !s.opts.Strict {
+					delete(up, k)
+					continue
+				}
+				return nil, errf(400, "FSS.0400", "%s cannot be updated for %s triggers", trunc(k), code)
+			}
+			if err := f.CheckValue(v); err != nil {
+				return nil, errf(400, "FSS.0400", "event_data.%s: %v", k, err)
+			}
+			if tf := tt.Field(k); tf.Kind == fgsspec.KindInt {
+				if err := tf.CheckValue(v); err != nil {
+					return nil, errf(400, tt.ErrorCode, "event_data.%s: %v", k, err)
+				}
+			}
+		}
+	}
+	return list, nil
+}
+
+// deleteTrigger answers DELETE /triggers/{function_urn}/{type}/{id}.
+func (s *Server) deleteTrigger(t *stx, u urn, code, id string) response {
+	_, key, _, e := s.findTrigger(t, u, code, id)
+	if e != nil {
+		return fail(e)
+	}
+	t.del(bucketTriggers, key)
+	return noContent()
+}
+
+// deleteAllTriggers answers DELETE /triggers/{function_urn}: "If a
+// non-latest function version is specified, all triggers corresponding to
+// the version will be deleted. If an alias is specified, all triggers
+// corresponding to the alias will be deleted. If neither function
+// versions nor aliases are specified or the latest version is specified,
+// all triggers of the function (including all versions and aliases) will
+// be deleted" (OTC deleting_all_triggers_of_a_function.rst).
+func (s *Server) deleteAllTriggers(t *stx, u urn) response {
+	f, q, e := s.triggerTarget(t, u)
+	if e != nil {
+		return fail(e)
+	}
+	if q == "latest" {
+		if err := deletePrefix(t.kv, bucketTriggers, subKey(f.key())); err != nil {
+			t.fail(err)
+		}
+		return noContent()
+	}
+	t.deleteTriggers(f, q)
+	return noContent()
 }

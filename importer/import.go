@@ -26,6 +26,7 @@ type API interface {
 	FunctionURN(pkg, name string) string
 	GetConfig(ctx context.Context, urn string) (*apiclient.Function, error)
 	GetCode(ctx context.Context, urn string) (*apiclient.Code, error)
+	planner.TriggerReader
 }
 
 var _ API = (*apiclient.Client)(nil)
@@ -72,7 +73,15 @@ func Import(ctx context.Context, api API, hc *http.Client, pkg, name, dir string
 	default:
 		return nil, fmt.Errorf("the code of %s has no download link and no OBS URL", name)
 	}
-	imp.Manifest = manifestYAML(live, pkg, name, codeNode)
+	triggers, unwritable, err := planner.LiveTriggers(ctx, api, urn)
+	if err != nil {
+		return nil, fmt.Errorf("read triggers of %s: %w", name, err)
+	}
+	if len(unwritable) > 0 {
+		note := fmt.Sprintf("triggers are left out of function.yaml (so fgsdeploy does not manage them) and written there as a comment: %s; declare them to manage them", strings.Join(unwritable, "; "))
+		imp.Note = strings.TrimPrefix(imp.Note+"; "+note, "; ")
+	}
+	imp.Manifest = manifestYAML(live, pkg, name, codeNode, triggers, len(unwritable) > 0)
 	return imp, nil
 }
 
@@ -181,7 +190,7 @@ func unzip(data []byte, dir string) error {
 
 // manifestYAML writes every managed field of a live function, in the
 // order of the manifest reference.
-func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]string) []byte {
+func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]string, triggers []planner.LiveTrigger, commentTriggers bool) []byte {
 	fn := &yaml.Node{Kind: yaml.MappingNode}
 	add := func(key string, v any) {
 		var n yaml.Node
@@ -253,6 +262,15 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 		last := fn.Content[len(fn.Content)-2]
 		last.HeadComment = "encrypted_environment: its values are secrets and are not written here; declare it to manage it."
 	}
+	// The triggers it has, exactly, when a manifest can declare them all;
+	// none is no key (a function without triggers stays open to those
+	// made elsewhere).
+	switch list := triggersNode(name, triggers); {
+	case commentTriggers:
+		fn.Content[len(fn.Content)-2].FootComment = "fgsdeploy cannot declare these triggers as they are (see init's note), so they are not managed:\n" + commented(list)
+	case len(triggers) > 0:
+		fn.Content = append(fn.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "triggers"}, list)
+	}
 	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
 		{Kind: yaml.ScalarNode, Value: "functions"},
 		{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: name}, fn}},
@@ -265,4 +283,71 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 		panic(err)
 	}
 	return buf.Bytes()
+}
+
+// triggersNode is the triggers key of a manifest holding triggers; a
+// secret field is written as a ${VAR} named after the function and field.
+func triggersNode(fn string, ts []planner.LiveTrigger) *yaml.Node {
+	list := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, t := range ts {
+		item := map[string]any{"type": t.Type}
+		if t.Qualifier != "latest" {
+			item["qualifier"] = t.Qualifier
+		}
+		if t.Status != "" && t.Status != "ACTIVE" {
+			item["status"] = t.Status
+		}
+		data := map[string]any{}
+		for k, v := range t.EventData {
+			data[k] = v
+		}
+		for _, k := range t.Secrets {
+			data[k] = "${" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(fn)+"_"+k) + "}"
+		}
+		item["event_data"] = data
+		var n yaml.Node
+		if err := n.Encode(item); err != nil {
+			panic(err) // plain values always encode
+		}
+		orderKeys(&n, "type", "qualifier", "status", "event_data")
+		if ed := mapValue(&n, "event_data"); ed != nil {
+			ed.Style = yaml.FlowStyle
+		}
+		list.Content = append(list.Content, &n)
+	}
+	return list
+}
+
+// orderKeys puts a mapping's keys in the order given.
+func orderKeys(n *yaml.Node, keys ...string) {
+	var out []*yaml.Node
+	for _, k := range keys {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k {
+				out = append(out, n.Content[i], n.Content[i+1])
+			}
+		}
+	}
+	n.Content = out
+}
+
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// commented renders a triggers list as YAML to put in a comment.
+func commented(list *yaml.Node) string {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "triggers"}, list}}
+	if err := enc.Encode(root); err != nil {
+		panic(err)
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
 }

@@ -324,7 +324,7 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	d.mapping(n, path, functionSchema, func(k, v *yaml.Node) {
 		nodes[k.Value] = v
 		p := join(path, k.Value)
-		if !d.runtimeKey(f, k.Value, v, p) && !d.configKey(f, k.Value, v, p) && !d.codeKey(f, k, v, p, dir) && !d.releaseKey(f, k.Value, v, p) {
+		if !d.runtimeKey(f, k.Value, v, p) && !d.configKey(f, k.Value, v, p) && !d.codeKey(f, k, v, p, dir) && !d.releaseKey(f, k.Value, v, p) && !d.triggersKey(f, k.Value, v, p) {
 			d.unknown(k, path, functionSchema)
 		}
 	})
@@ -455,6 +455,16 @@ func (d *decoder) releaseKey(f *Function, name string, v *yaml.Node, p string) b
 	return true
 }
 
+// triggersKey decodes the function's triggers (triggers.go). It reports
+// whether name is that key.
+func (d *decoder) triggersKey(f *Function, name string, v *yaml.Node, p string) bool {
+	if name != "triggers" {
+		return false
+	}
+	f.Triggers = d.triggers(v, p)
+	return true
+}
+
 // required reports the required keys left out: at the function's key, or
 // at the null for a key set to null (not set).
 func (d *decoder) required(f *Function, key, n *yaml.Node, nodes map[string]*yaml.Node, path string) {
@@ -522,6 +532,7 @@ func (d *decoder) crossChecks(f *Function, nodes map[string]*yaml.Node, path str
 			d.errAt(nodes[h.key], join(path, h.key), "%s", msg)
 		}
 	}
+	d.crossTriggers(f, nodes, path)
 	for name, a := range f.Aliases {
 		if a.Version == "$published" && f.Publish == nil {
 			an := nodes["aliases"]
@@ -558,6 +569,9 @@ func (d *decoder) env(n *yaml.Node, path string, secret bool) map[string]string 
 		}
 		if k.Value == SecretsFingerprintKey {
 			d.errAt(k, p, "is reserved: fgsdeploy keeps the fingerprint of encrypted_environment there")
+		}
+		if k.Value == TriggerSecretsFingerprintKey {
+			d.errAt(k, p, "is reserved: fgsdeploy keeps the fingerprint of the triggers' secrets there")
 		}
 		if v.Kind != yaml.ScalarNode {
 			d.typeErr(v, p, "must be a single value, got %s", kindName(v))

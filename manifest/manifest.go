@@ -57,6 +57,9 @@ type Function struct {
 	Code                 Code
 	Publish              *Publish
 	Aliases              map[string]Alias
+	// Triggers are the function's triggers (triggers.go): nil when the
+	// manifest does not manage them, empty for none.
+	Triggers []Trigger
 
 	// pos holds where some fields are written ("key" for the function's
 	// key, "runtime", "handler", "initializer_handler",

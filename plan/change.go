@@ -7,11 +7,14 @@ import "fmt"
 type Action rune
 
 // The actions. NoOp is the zero value: a function that is already as declared.
+// Replace is for changes only: what cannot change in place is deleted
+// and created again (a trigger), shown "-/+".
 const (
-	NoOp   Action = 0
-	Create Action = '+'
-	Update Action = '~'
-	Delete Action = '-'
+	NoOp    Action = 0
+	Create  Action = '+'
+	Update  Action = '~'
+	Delete  Action = '-'
+	Replace Action = '±'
 )
 
 // String returns the action's name as used in JSON plans.
@@ -25,14 +28,19 @@ func (a Action) String() string {
 		return "update"
 	case Delete:
 		return "delete"
+	case Replace:
+		return "replace"
 	}
 	panic(fmt.Sprintf("plan: impossible action %d", rune(a)))
 }
 
 // Symbol returns the one-character mark of the action in text plans.
 func (a Action) Symbol() string {
-	if a == NoOp {
+	switch a {
+	case NoOp:
 		return " "
+	case Replace:
+		return "-/+"
 	}
 	return string(rune(a))
 }
@@ -44,15 +52,19 @@ func (a Action) Symbol() string {
 //	Create  nil               the declared value
 //	Update  the live value    the declared value
 //	Delete  the live value    nil
+//	Replace the live value    the declared value
 //
 // Secret values are never held: a Sensitive change has the string
-// "(sensitive)" as Before and After instead.
+// "(sensitive)" as Before and After instead. Reason says what makes the
+// change what it is (what makes a Replace: "schedule changes"), "" when
+// the values say it all.
 type Change struct {
 	Action    Action
 	Field     string
 	Before    any
 	After     any
 	Sensitive bool
+	Reason    string
 }
 
 // Sensitive is what a secret value prints as, everywhere.

@@ -39,6 +39,7 @@ type JSONChange struct {
 	Action string `json:"action"`
 	Before any    `json:"before"`
 	After  any    `json:"after"`
+	Reason string `json:"reason,omitempty"`
 }
 
 // JSONFailure is a function that could not be planned.
@@ -72,7 +73,7 @@ func jsonFunction(f *FunctionPlan) JSONFunction {
 		}
 		js := &jf.Steps[len(jf.Steps)-1]
 		for _, c := range s.Changes {
-			jc := JSONChange{Field: c.Field, Action: c.Action.String(), Before: c.Before, After: c.After}
+			jc := JSONChange{Field: c.Field, Action: c.Action.String(), Before: c.Before, After: c.After, Reason: c.Reason}
 			if c.Sensitive {
 				if c.Before != nil {
 					jc.Before = Sensitive

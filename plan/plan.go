@@ -12,7 +12,8 @@ type Precondition struct {
 	Digest            string
 	LastModified      string
 	ConfigFingerprint string // the live config, normalised, without secrets
-	// Release hashes the function's versions and aliases (when it manages them).
+	// Release hashes the function's versions and aliases (when it manages
+	// them), and its triggers when it manages those.
 	Release string
 }
 

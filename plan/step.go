@@ -18,6 +18,7 @@ const (
 	StepMaxInstances
 	StepPublish
 	StepAliases
+	StepTriggers
 	StepPrune
 	StepDependency
 	StepDependencyPrune
@@ -34,6 +35,7 @@ var stepTypes = [...]struct{ name, title string }{
 	StepMaxInstances:    {"max_instances", "update max instances"},
 	StepPublish:         {"publish", "publish version"},
 	StepAliases:         {"aliases", "update aliases"},
+	StepTriggers:        {"triggers", "update triggers"},
 	StepPrune:           {"prune", "prune versions"},
 	StepDependency:      {"dependency", "publish dependency version"},
 	StepDependencyPrune: {"dependency_prune", "prune dependency versions"},

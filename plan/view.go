@@ -33,7 +33,7 @@ func (v View) paint(a Action, s string) string {
 		return ansiGreen + s + ansiReset
 	case Update:
 		return ansiYellow + s + ansiReset
-	case Delete:
+	case Delete, Replace:
 		return ansiRed + s + ansiReset
 	case NoOp:
 	}
@@ -113,6 +113,11 @@ func plural(n int) string {
 
 func (v View) writeChange(b *strings.Builder, c Change) {
 	sym := v.paint(c.Action, c.Action.Symbol())
+	if c.Action == Replace {
+		// The values are in JSON and Markdown plans; a text plan says why.
+		fmt.Fprintf(b, "      %s %s (%s)\n", sym, c.Field, c.Reason)
+		return
+	}
 	before, after := display(c.Field, c.Before, c.Sensitive), display(c.Field, c.After, c.Sensitive)
 	if !c.Sensitive && (strings.Contains(before, "\n") || strings.Contains(after, "\n")) {
 		fmt.Fprintf(b, "      %s %s:\n", sym, c.Field)
@@ -128,6 +133,7 @@ func (v View) writeChange(b *strings.Builder, c Change) {
 		fmt.Fprintf(b, "      %s %s: %s\n", sym, c.Field, before)
 	case Update, NoOp:
 		fmt.Fprintf(b, "      %s %s: %s -> %s\n", sym, c.Field, before, after)
+	case Replace:
 	}
 }
 
@@ -234,7 +240,11 @@ func (v View) Markdown(w io.Writer, p *Plan) error {
 				if c.Action == Delete {
 					after = ""
 				}
-				fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", st.Type(), c.Field, mdCell(before), mdCell(after))
+				field := "`" + c.Field + "`"
+				if c.Reason != "" {
+					field += " (" + mdText(c.Reason) + ")"
+				}
+				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", st.Type(), field, mdCell(before), mdCell(after))
 			}
 		}
 		for _, n := range f.Notes {

@@ -103,3 +103,42 @@ Plan: 0 to create, 1 to update, 0 unchanged.
 		t.Fatalf("JSON steps %s", got)
 	}
 }
+
+// A replaced trigger shows as "-/+ FIELD (REASON)" in text, with its
+// reason in Markdown, and as action "replace" with before, after and
+// reason in JSON; the create that completes it shows nothing of its own.
+func TestReplaceRender(t *testing.T) {
+	before := map[string]any{"status": "ACTIVE", "event_data": map[string]any{"schedule": "0 0 2 * * ?"}}
+	after := map[string]any{"status": "ACTIVE", "event_data": map[string]any{"schedule": "0 0 3 * * ?"}}
+	p := &Plan{Functions: []*FunctionPlan{{Name: "f", Action: Update, Steps: []Step{
+		{Request: &DeleteTrigger{Target: "!live", TypeCode: "TIMER", ID: "t1"}, Changes: []Change{{Action: Replace, Field: "trigger TIMER nightly on live", Before: before, After: after, Reason: "schedule changes"}}},
+		{Request: &UpdateTrigger{Target: "!live", TypeCode: "TIMER", ID: "t2"}, Changes: []Change{{Action: Update, Field: "trigger TIMER hourly on live", Before: map[string]any{"status": "ACTIVE"}, After: map[string]any{"status": "DISABLED"}}}},
+		{Request: &CreateTrigger{Target: "!live"}},
+	}}}}
+	var b bytes.Buffer
+	(View{}).Text(&b, p)
+	want := `~ f (update)
+    update triggers:
+      -/+ trigger TIMER nightly on live (schedule changes)
+      ~ trigger TIMER hourly on live: {"status":"ACTIVE"} -> {"status":"DISABLED"}
+
+Plan: 0 to create, 1 to update, 0 unchanged.
+`
+	if b.String() != want {
+		t.Fatalf("text\n%s\nwant\n%s", b.String(), want)
+	}
+	b.Reset()
+	(View{}).Markdown(&b, p)
+	if !strings.Contains(b.String(), "| triggers | `trigger TIMER nightly on live` (schedule changes) | `{\"event_data\":{\"schedule\":\"0 0 2 * * ?\"},\"status\":\"ACTIVE\"}` |") {
+		t.Fatalf("markdown:\n%s", b.String())
+	}
+	b.Reset()
+	(View{}).JSON(&b, p)
+	var j JSONPlan
+	if err := json.Unmarshal(b.Bytes(), &j); err != nil {
+		t.Fatal(err)
+	}
+	if c := j.Functions[0].Steps[0].Changes[0]; len(j.Functions[0].Steps) != 1 || c.Action != "replace" || c.Reason != "schedule changes" || c.Before == nil || c.After == nil {
+		t.Fatalf("JSON %+v", j.Functions[0].Steps)
+	}
+}

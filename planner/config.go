@@ -104,12 +104,16 @@ func wantConfig(base *apiclient.UpdateConfigRequest, f *manifest.Function, secre
 	env := parseEnv(base.UserData)
 	if f.Environment != nil {
 		keep, had := env[FingerprintKey]
+		keepTriggers, hadTriggers := env[TriggersFingerprintKey]
 		env = map[string]string{}
 		for k, v := range f.Environment {
 			env[k] = v
 		}
 		if had {
 			env[FingerprintKey] = keep
+		}
+		if hadTriggers {
+			env[TriggersFingerprintKey] = keepTriggers
 		}
 	}
 	if f.EncryptedEnvironment != nil {

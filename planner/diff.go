@@ -57,6 +57,7 @@ func envChanges(prefix string, before, after map[string]string) []plan.Change {
 		keys[k] = true
 	}
 	delete(keys, FingerprintKey)
+	delete(keys, TriggersFingerprintKey)
 	names := make([]string, 0, len(keys))
 	for k := range keys {
 		names = append(names, k)

@@ -86,6 +86,14 @@ func desiredFingerprint(steps []plan.Step, digest string) string {
 			} else {
 				v.Prune = append(v.Prune, r.Version)
 			}
+		case *plan.CreateTrigger:
+			// event_data without its secrets: they are covered by their
+			// fingerprint in user_data (triggers.go).
+			c := *r
+			body := *r.Body
+			body.EventData, _ = json.Marshal(withoutSecrets(body.TypeCode, decodeEventData(body.EventData)))
+			c.Body = &body
+			v.Other = append(v.Other, other{s.Type().String(), &c})
 		default:
 			v.Other = append(v.Other, other{s.Type().String(), r})
 		}

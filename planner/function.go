@@ -33,6 +33,11 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 	}
 	st := &versionState{aliases: map[string]apiclient.Alias{}}
 	in := releaseInputs{digest: digest(code), pin: digest(code)}
+	var liveEnv map[string]string
+	if live != nil {
+		liveEnv = parseEnv(live.UserData)
+	}
+	in.secrets = planTriggerSecrets(f, liveEnv, salt)
 	if live == nil {
 		if in.config, err = planCreate(fp, f, code, pk.sourceOf(f, code), salt); err != nil {
 			return nil, err
@@ -47,14 +52,19 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		if code == nil && !fp.Has(plan.StepCode) {
 			in.digest = live.Digest
 		}
-		if f.Publish != nil || len(f.Aliases) > 0 {
+		in.reads = newTriggerReads(ctx, api, fp.URN, f.Name)
+		if f.Publish != nil || len(f.Aliases) > 0 || f.Triggers != nil {
 			if st, err = readVersionState(ctx, api, fp.URN); err != nil {
 				return nil, fmt.Errorf("read %s: %w", f.Name, err)
 			}
 			fp.Pre.Release = st.fingerprint()
+			if f.Triggers != nil {
+				in.reads.start(liveTargets(st)) // while the release is planned
+			}
 		}
 	}
 	in.latestChanges = len(fp.Steps) > 0
+	setTriggersFingerprint(fp, f, in.config, in.secrets.value)
 	in.dependenciesChange = slices.ContainsFunc(fp.Steps, func(s plan.Step) bool {
 		return s.Type() == plan.StepCode && slices.ContainsFunc(s.Changes, func(c plan.Change) bool { return c.Field == "dependencies" })
 	})
@@ -66,14 +76,23 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		return cfg, nil
 	}
 	in.triggers = func(version string) (int, error) {
-		ts, err := api.ListTriggers(ctx, fp.URN+":"+version)
-		if err != nil {
-			return 0, fmt.Errorf("read triggers of %s version %s: %w", f.Name, version, err)
+		if in.reads == nil {
+			return 0, nil
 		}
-		return len(ts), nil
+		ts, err := in.reads.list(version)
+		return len(ts), err
 	}
 	if err := planRelease(fp, f, st, in, versionCap); err != nil {
 		return nil, err
+	}
+	if f.Triggers != nil && in.reads != nil {
+		// A saved plan is refused when the live triggers moved, as when
+		// the versions or aliases did.
+		tfp, err := in.reads.fingerprint(liveTargets(st))
+		if err != nil {
+			return nil, err
+		}
+		fp.Pre.Release = hashStrings(fp.Pre.Release, tfp)
 	}
 	if len(fp.Steps) > 0 {
 		fp.Action = plan.Update

@@ -27,6 +27,7 @@ func Live(f *apiclient.Function) *LiveFunction {
 	c := liveConfig(f)
 	env := parseEnv(c.UserData)
 	delete(env, FingerprintKey)
+	delete(env, TriggersFingerprintKey)
 	l := &LiveFunction{Config: c, Environment: env, Mounts: mountView(c.MountConfig), ConcurrentNum: concurrentView(c.StrategyConfig), Dependencies: sortedCopy(f.DependVersionList)}
 	l.MaxInstances, l.HasMaxInstances = liveMaxInstances(f)
 	return l

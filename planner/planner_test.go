@@ -150,7 +150,7 @@ func TestPruneKeepsVersionsListedAtWeightZero(t *testing.T) {
 	st := &versionState{versions: []apiclient.Version{{Version: "v4"}, {Version: "v3"}, {Version: "v2"}, {Version: "v1"}}}
 	live := map[string]apiclient.Alias{"live": {Name: "live", Version: "v4", AdditionalVersionWeights: map[string]int{"v1": 0}}}
 	f := &manifest.Function{Name: "f", Publish: &manifest.Publish{Keep: 1}}
-	noTriggers := func(string) (int, error) { return 0, nil }
+	noTriggers := func(string) (int, int, error) { return 0, 0, nil }
 	makeRoom, prune, err := planPrune(f, st, pruneInputs{now: live, after: live}, noTriggers, DefaultVersionCap)
 	if err != nil || len(makeRoom) != 0 || strings.Join(prune, ",") != "v2" {
 		t.Fatalf("make room %v, prune %v, %v; want v2 pruned, v1 kept", makeRoom, prune, err)

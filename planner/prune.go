@@ -23,8 +23,11 @@ type pruneInputs struct {
 // addition to every protected version: one an alias references (wholly,
 // by weight or by rule) once the aliases moved, an alias's recorded
 // previous version (where rollback returns), and one with triggers
-// (deleting a version deletes its triggers). Protected versions never
-// take one of the N places. The others go, oldest first.
+// (deleting a version deletes its triggers: one that has triggers once
+// the triggers step ran, or that a declared trigger is bound to).
+// Protected versions never take one of the N places. The others go,
+// oldest first; one whose triggers the plan deletes goes after the
+// triggers step.
 //
 // Pruning runs after the alias step (prune). When a publish would exceed
 // FunctionGraph's version cap, room is made before the publish
@@ -33,7 +36,7 @@ type pruneInputs struct {
 // weighted version, FSS.1094, and deleting a main version deletes the
 // alias). What only the alias step frees goes after it, so a plan right
 // after is a no-op.
-func planPrune(f *manifest.Function, st *versionState, in pruneInputs, triggers func(version string) (int, error), versionCap int) (makeRoom, prune []string, err error) {
+func planPrune(f *manifest.Function, st *versionState, in pruneInputs, triggers func(version string) (now, after int, err error), versionCap int) (makeRoom, prune []string, err error) {
 	keep := 0
 	if f.Publish != nil {
 		keep = f.Publish.Keep
@@ -65,12 +68,15 @@ func planPrune(f *manifest.Function, st *versionState, in pruneInputs, triggers 
 	}
 	withTriggers := 0
 	var gone []string
+	// hasNow: the version has triggers until the triggers step.
+	hasNow := map[string]bool{}
 	if len(open) > places { // otherwise nothing goes, and triggers need not be read
 		for _, v := range open {
-			n, err := triggers(v)
+			now, n, err := triggers(v)
 			if err != nil {
 				return nil, nil, err
 			}
+			hasNow[v] = now > 0
 			switch {
 			case n > 0:
 				withTriggers++
@@ -88,7 +94,7 @@ func planPrune(f *manifest.Function, st *versionState, in pruneInputs, triggers 
 	protectNow := maps.Clone(protect)
 	maps.Copy(protectNow, referenced(in.now))
 	for _, v := range gone {
-		if protectNow[v] {
+		if protectNow[v] || hasNow[v] {
 			prune = append(prune, v)
 		} else {
 			makeRoom = append(makeRoom, v)

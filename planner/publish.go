@@ -113,6 +113,12 @@ func versionDiffers(v *apiclient.Version, in releaseInputs) (string, error) {
 func versionHeld(c *apiclient.UpdateConfigRequest) *apiclient.UpdateConfigRequest {
 	x := *c
 	x.MountConfig = nil
+	// The triggers' fingerprint is fgsdeploy's record of latest's
+	// triggers, not something a release changes.
+	if env := parseEnv(x.UserData); env[TriggersFingerprintKey] != "" {
+		delete(env, TriggersFingerprintKey)
+		x.UserData = canonicalEnv(env)
+	}
 	return &x
 }
 

@@ -60,6 +60,13 @@ func readVersionState(ctx context.Context, api API, urn string) (*versionState, 
 	return st, nil
 }
 
+// hashStrings hashes strings together, for preconditions made of parts.
+func hashStrings(parts ...string) string {
+	b, _ := json.Marshal(parts)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
 // fingerprint hashes versions and aliases for saved-plan preconditions.
 func (s *versionState) fingerprint() string {
 	type v struct{ Name, Digest string }
@@ -101,12 +108,16 @@ type releaseInputs struct {
 	versionConfig func(version string) (*apiclient.Function, error)
 	// triggers counts a published version's triggers.
 	triggers func(version string) (int, error)
+	// reads reads the live triggers (nil for a new function); secrets is
+	// what is known of the declared triggers' secrets.
+	reads   *triggerReads
+	secrets triggerSecrets
 }
 
-// planRelease adds the publish, alias and prune steps of f, in order:
-// [prune to make room,] publish, aliases, prune. Whether to publish is
-// publish.go's decision, where the aliases go aliases.go's, which
-// versions go prune.go's.
+// planRelease adds the publish, alias, trigger and prune steps of f, in
+// order: [prune to make room,] publish, aliases, triggers, prune. Whether
+// to publish is publish.go's decision, where the aliases go aliases.go's,
+// the triggers triggers.go's, which versions go prune.go's.
 func planRelease(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, in releaseInputs, versionCap int) error {
 	if versionCap <= 0 {
 		versionCap = DefaultVersionCap
@@ -122,7 +133,23 @@ func planRelease(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, 
 	if err != nil {
 		return err
 	}
-	makeRoom, prune, err := planPrune(f, st, pruneInputs{publishing: dec.publish, published: dec.version, now: st.aliases, after: after}, in.triggers, versionCap)
+	var tp *triggerPlan
+	if f.Triggers != nil {
+		if tp, err = planTriggers(f, st, after, dec.version, in.reads, in.secrets); err != nil {
+			return err
+		}
+		fp.Notes = append(fp.Notes, tp.notes...)
+	}
+	// A version keeps what it has now until the triggers step ran, and
+	// then what the manifest binds to it.
+	counts := func(version string) (now, later int, err error) {
+		n, err := in.triggers(version)
+		if err != nil || tp == nil {
+			return n, n, err
+		}
+		return n, tp.after[version], nil
+	}
+	makeRoom, prune, err := planPrune(f, st, pruneInputs{publishing: dec.publish, published: dec.version, now: st.aliases, after: after}, counts, versionCap)
 	if err != nil {
 		return err
 	}
@@ -131,6 +158,9 @@ func planRelease(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, 
 		fp.Steps = append(fp.Steps, publishStep(f.Publish, dec.version, in.pin))
 	}
 	fp.Steps = append(fp.Steps, aliasSteps(ops, st.aliases)...)
+	if tp != nil {
+		fp.Steps = append(fp.Steps, tp.steps...)
+	}
 	fp.Steps = append(fp.Steps, pruneSteps(prune)...)
 	return nil
 }

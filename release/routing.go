@@ -60,6 +60,8 @@ type Route struct {
 type ListedVersion struct {
 	apiclient.Version
 	Routes []Route // by alias name
+	// Triggers are the version's own triggers (ReadTriggers).
+	Triggers []apiclient.Trigger
 }
 
 // Listing is a function's versions and aliases as fgsdeploy versions
@@ -70,6 +72,9 @@ type Listing struct {
 	Versions []ListedVersion
 	// Aliases is sorted by name.
 	Aliases []apiclient.Alias
+	// AliasTriggers are each alias's triggers, by alias name
+	// (ReadTriggers).
+	AliasTriggers map[string][]apiclient.Trigger
 }
 
 // List orders a function's versions and aliases and works out which

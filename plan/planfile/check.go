@@ -89,7 +89,7 @@ func staleReason(saved Function, f *plan.FunctionPlan) string {
 	case f.Pre.LastModified != saved.Pre.LastModified || f.Pre.ConfigFingerprint != saved.Pre.ConfigFingerprint:
 		return "its config changed remotely since the plan was made"
 	case f.Pre.Release != saved.Pre.Release:
-		return "its versions or aliases changed remotely since the plan was made"
+		return "its versions, aliases or triggers changed remotely since the plan was made"
 	case f.DesiredFingerprint != saved.DesiredFingerprint:
 		return "the manifest, the environment or the code changed since the plan was made"
 	}
