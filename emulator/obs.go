@@ -467,6 +467,11 @@ func (s *Server) logOBS(r *http.Request, status int, code, reqID string) {
 
 func (s *Server) writeOBS(w http.ResponseWriter, r *http.Request, reqID string, e *obsError) {
 	s.logOBS(r, e.status, e.code, reqID)
+	// An error answers after the body it refuses is read (up to a bound):
+	// the official OBS client reads its upload counter when the answer
+	// comes, without synchronising with the transport still sending the
+	// body, which a race detector reports in the client, not in us.
+	io.Copy(io.Discard, io.LimitReader(r.Body, obsDrainLimit))
 	if r.Method == http.MethodHead {
 		w.WriteHeader(e.status)
 		return
@@ -486,6 +491,9 @@ func (s *Server) writeOBS(w http.ResponseWriter, r *http.Request, reqID string, 
 	w.Write([]byte(xml.Header))
 	w.Write(b)
 }
+
+// obsDrainLimit bounds what an error answer reads of a refused body.
+const obsDrainLimit = 64 << 20
 
 func writeXML(w http.ResponseWriter, v any) {
 	b, err := xml.Marshal(v)
