@@ -33,24 +33,24 @@ func (r *run) createTrigger(ctx context.Context, q *plan.CreateTrigger) error {
 	}
 	t, err := r.api.AddTrigger(ctx, urn, q.Body, mine)
 	if err != nil {
-		return fmt.Errorf("create %s trigger on %s: %w", q.Body.TypeCode, target(q.Target), err)
+		return fmt.Errorf("create %s trigger on %s: %w", q.Body.TypeCode, plan.DescribeTarget(q.Target), err)
 	}
 	if q.Body.Status != "" && t.Status != q.Body.Status {
 		// FunctionGraph creates DDS and Kafka triggers DISABLED by
 		// default, under one reading whatever the body says: set the
 		// declared status.
 		if _, err := r.api.UpdateTrigger(ctx, urn, t.TypeCode, t.ID, &apiclient.UpdateTriggerRequest{Status: q.Body.Status}); err != nil {
-			return fmt.Errorf("set the status of the new %s trigger %s on %s to %s: %w", t.TypeCode, t.ID, target(q.Target), q.Body.Status, err)
+			return fmt.Errorf("set the status of the new %s trigger %s on %s to %s: %w", t.TypeCode, t.ID, plan.DescribeTarget(q.Target), q.Body.Status, err)
 		}
 	}
-	r.fr.Triggers = append(r.fr.Triggers, TriggerChange{Action: plan.Create, Type: q.Body.TypeCode, Qualifier: qualifier(q.Target), ID: t.ID})
+	r.fr.Triggers = append(r.fr.Triggers, TriggerChange{Action: plan.Create, Type: q.Body.TypeCode, Qualifier: plan.QualifierName(q.Target), ID: t.ID})
 	return nil
 }
 
 func (r *run) updateTrigger(ctx context.Context, q *plan.UpdateTrigger) error {
 	t, err := r.api.UpdateTrigger(ctx, r.f.URN+":"+q.Target, q.TypeCode, q.ID, q.Body)
 	if err != nil {
-		return fmt.Errorf("update %s trigger %s on %s: %w", q.TypeCode, q.ID, target(q.Target), err)
+		return fmt.Errorf("update %s trigger %s on %s: %w", q.TypeCode, q.ID, plan.DescribeTarget(q.Target), err)
 	}
 	// The update's event_data is typed differently by its sources
 	// (docs/api-notes.md rule 15): a change the service did not take is a
@@ -69,17 +69,17 @@ func (r *run) updateTrigger(ctx context.Context, q *plan.UpdateTrigger) error {
 	}
 	if len(missed) > 0 {
 		slices.Sort(missed)
-		return fmt.Errorf("update %s trigger %s on %s: FunctionGraph answered without the new %s; nothing else was changed: plan again", q.TypeCode, q.ID, target(q.Target), strings.Join(missed, ", "))
+		return fmt.Errorf("update %s trigger %s on %s: FunctionGraph answered without the new %s; nothing else was changed: plan again", q.TypeCode, q.ID, plan.DescribeTarget(q.Target), strings.Join(missed, ", "))
 	}
-	r.fr.Triggers = append(r.fr.Triggers, TriggerChange{Action: plan.Update, Type: q.TypeCode, Qualifier: qualifier(q.Target), ID: q.ID})
+	r.fr.Triggers = append(r.fr.Triggers, TriggerChange{Action: plan.Update, Type: q.TypeCode, Qualifier: plan.QualifierName(q.Target), ID: q.ID})
 	return nil
 }
 
 func (r *run) deleteTrigger(ctx context.Context, q *plan.DeleteTrigger) error {
 	if err := r.api.DeleteTrigger(ctx, r.f.URN+":"+q.Target, q.TypeCode, q.ID); err != nil {
-		return fmt.Errorf("delete %s trigger %s on %s: %w", q.TypeCode, q.ID, target(q.Target), err)
+		return fmt.Errorf("delete %s trigger %s on %s: %w", q.TypeCode, q.ID, plan.DescribeTarget(q.Target), err)
 	}
-	r.fr.Triggers = append(r.fr.Triggers, TriggerChange{Action: plan.Delete, Type: q.TypeCode, Qualifier: qualifier(q.Target), ID: q.ID})
+	r.fr.Triggers = append(r.fr.Triggers, TriggerChange{Action: plan.Delete, Type: q.TypeCode, Qualifier: plan.QualifierName(q.Target), ID: q.ID})
 	return nil
 }
 
@@ -144,20 +144,6 @@ func sameJSON(a, b any) bool {
 	jb, _ := json.Marshal(norm(b))
 	return string(ja) == string(jb)
 }
-
-// target names a trigger target in messages: latest, version v1, alias live.
-func target(t string) string {
-	switch {
-	case t == "latest":
-		return t
-	case strings.HasPrefix(t, "!"):
-		return "alias " + t[1:]
-	}
-	return "version " + t
-}
-
-// qualifier is a target as the manifest writes it.
-func qualifier(t string) string { return strings.TrimPrefix(t, "!") }
 
 // triggerCounts says what the triggers step did: "2 created, 1 deleted".
 func triggerCounts(cs []TriggerChange) string {

@@ -1,6 +1,10 @@
 package plan
 
-import "github.com/fgsdeploy/fgsdeploy/apiclient"
+import (
+	"strings"
+
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
+)
 
 // The requests of the triggers step: create, update and delete one
 // trigger each. A trigger is bound to Target, the qualifier of the
@@ -46,3 +50,19 @@ type DeleteTrigger struct {
 
 // Type implements Request.
 func (*DeleteTrigger) Type() StepType { return StepTriggers }
+
+// DescribeTarget names a trigger target in messages: "latest",
+// "version v1", "alias live".
+func DescribeTarget(t string) string {
+	switch {
+	case t == "latest":
+		return t
+	case strings.HasPrefix(t, "!"):
+		return "alias " + t[1:]
+	}
+	return "version " + t
+}
+
+// QualifierName is a target as the manifest writes its qualifier: the
+// alias without its "!".
+func QualifierName(t string) string { return strings.TrimPrefix(t, "!") }

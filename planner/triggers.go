@@ -81,7 +81,7 @@ func (r *triggerReads) start(targets []string) {
 			defer func() { <-sem }()
 			l.ts, l.err = r.api.ListTriggers(r.ctx, r.urn+":"+names[i])
 			if l.err != nil {
-				l.err = fmt.Errorf("read triggers of %s %s: %w", r.name, describeTarget(names[i]), l.err)
+				l.err = fmt.Errorf("read triggers of %s %s: %w", r.name, plan.DescribeTarget(names[i]), l.err)
 			}
 			close(l.done)
 		}()
@@ -139,21 +139,6 @@ func withoutSecrets(typ string, data map[string]any) map[string]any {
 	}
 	return out
 }
-
-// describeTarget is a target as messages name it: "latest", "version v1",
-// "alias live".
-func describeTarget(t string) string {
-	switch {
-	case t == "latest":
-		return t
-	case strings.HasPrefix(t, "!"):
-		return "alias " + t[1:]
-	}
-	return "version " + t
-}
-
-// qualifierName is a target as the manifest writes its qualifier.
-func qualifierName(t string) string { return strings.TrimPrefix(t, "!") }
 
 // liveTargets are the targets a live function has triggers on: latest,
 // every alias and every published version.
@@ -371,7 +356,7 @@ func planTriggers(f *manifest.Function, st *versionState, after map[string]apicl
 		for _, lt := range live {
 			if fgsspec.TriggerTypeOf(lt.TypeCode) == nil {
 				unmanaged++
-				tp.notes = append(tp.notes, fmt.Sprintf("trigger %s %s on %s is of a type fgsdeploy does not manage: left as it is", lt.TypeCode, lt.ID, qualifierName(target)))
+				tp.notes = append(tp.notes, fmt.Sprintf("trigger %s %s on %s is of a type fgsdeploy does not manage: left as it is", lt.TypeCode, lt.ID, plan.QualifierName(target)))
 				continue
 			}
 			data := decodeEventData(lt.EventData)
@@ -406,7 +391,7 @@ func planTriggers(f *manifest.Function, st *versionState, after map[string]apicl
 			}
 		}
 		if n := len(byTarget[target]) + unmanaged; n > fgsspec.MaxTriggersPerVersion {
-			return nil, fmt.Errorf("%s: %s would have %d triggers (%d of types fgsdeploy does not manage); FunctionGraph allows %d per version or alias", f.Name, describeTarget(target), n, unmanaged, fgsspec.MaxTriggersPerVersion)
+			return nil, fmt.Errorf("%s: %s would have %d triggers (%d of types fgsdeploy does not manage); FunctionGraph allows %d per version or alias", f.Name, plan.DescribeTarget(target), n, unmanaged, fgsspec.MaxTriggersPerVersion)
 		}
 		tp.after[target] = len(byTarget[target]) + unmanaged
 	}
@@ -499,7 +484,7 @@ func sameValue(f fgsspec.TriggerField, declared, live any) bool {
 
 // triggerField names a trigger in plans: "trigger TIMER nightly on live".
 func triggerField(typ string, data map[string]any, target string) string {
-	return fmt.Sprintf("trigger %s %s on %s", typ, displayKey(typ, data), qualifierName(target))
+	return fmt.Sprintf("trigger %s %s on %s", typ, displayKey(typ, data), plan.QualifierName(target))
 }
 
 // displayKey is what tells a trigger from the others of its type in a
@@ -634,7 +619,7 @@ func LiveTriggers(ctx context.Context, api TriggerReader, urn string) (triggers 
 	for _, target := range liveTargets(st) {
 		ts, err := api.ListTriggers(ctx, urn+":"+target)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read triggers of %s: %w", describeTarget(target), err)
+			return nil, nil, fmt.Errorf("read triggers of %s: %w", plan.DescribeTarget(target), err)
 		}
 		for _, t := range ts {
 			lt, why := liveTrigger(t, target)
@@ -646,7 +631,7 @@ func LiveTriggers(ctx context.Context, api TriggerReader, urn string) (triggers 
 				timers[name] = true
 			}
 			if why != "" {
-				unwritable = append(unwritable, fmt.Sprintf("%s on %s: %s", release.DescribeTrigger(t), qualifierName(target), why))
+				unwritable = append(unwritable, fmt.Sprintf("%s on %s: %s", release.DescribeTrigger(t), plan.QualifierName(target), why))
 			}
 			if lt != nil {
 				triggers = append(triggers, *lt)
@@ -664,7 +649,7 @@ func liveTrigger(t apiclient.Trigger, target string) (*LiveTrigger, string) {
 		return nil, "of a type fgsdeploy does not manage"
 	}
 	live := decodeEventData(t.EventData)
-	lt := &LiveTrigger{Type: t.TypeCode, Qualifier: qualifierName(target), Status: t.Status, EventData: manifestFields(tt.Fields, live)}
+	lt := &LiveTrigger{Type: t.TypeCode, Qualifier: plan.QualifierName(target), Status: t.Status, EventData: manifestFields(tt.Fields, live)}
 	if t.TypeCode == "OBS" && lt.EventData["name"] == t.ID {
 		delete(lt.EventData, "name") // the service's default
 	}
