@@ -16,12 +16,23 @@ var strictEmulator bool
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if code == 0 && flag.Lookup("test.bench").Value.String() == "" {
+	if code == 0 && once("test.bench", "test.fuzz", "test.list") {
 		strictEmulator = true
 		fmt.Println("=== the same tests against the strict emulator")
 		code = m.Run()
 	}
 	os.Exit(code)
+}
+
+// once reports whether none of the flags is set: benchmarks, fuzzing and
+// listing run once.
+func once(flags ...string) bool {
+	for _, name := range flags {
+		if f := flag.Lookup(name); f != nil && f.Value.String() != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // logMode names the emulator's reading in a failed test's log.
