@@ -98,8 +98,12 @@ func summaryLine(p *Plan) string {
 	if s.Failed > 0 {
 		failed = fmt.Sprintf(", %d could not be planned", s.Failed)
 	}
+	if !p.HasChanges() && s.Failed > 0 {
+		// Not "No changes.": what could not be planned may well need some.
+		return fmt.Sprintf("Nothing to change in what could be planned: %d function%s up to date%s.", s.Unchanged, plural(s.Unchanged), failed)
+	}
 	if !p.HasChanges() {
-		return fmt.Sprintf("No changes. %d function%s up to date%s.", s.Unchanged, plural(s.Unchanged), failed)
+		return fmt.Sprintf("No changes. %d function%s up to date.", s.Unchanged, plural(s.Unchanged))
 	}
 	return fmt.Sprintf("Plan: %d to create, %d to update, %d unchanged%s%s.", s.Create, s.Update, s.Unchanged, dependencySummary(p), failed)
 }
@@ -212,7 +216,7 @@ func display(field string, v any, sensitive bool) string {
 func (v View) Markdown(w io.Writer, p *Plan) error {
 	var b strings.Builder
 	b.WriteString("### fgsdeploy plan\n\n")
-	if line := summaryLine(p); p.HasChanges() {
+	if line := summaryLine(p); p.HasChanges() || !strings.HasPrefix(line, "No changes.") {
 		b.WriteString("**" + line + "**\n")
 	} else {
 		b.WriteString("**No changes.**" + strings.TrimPrefix(line, "No changes.") + "\n")

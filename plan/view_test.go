@@ -142,3 +142,31 @@ Plan: 0 to create, 1 to update, 0 unchanged.
 		t.Fatalf("JSON %+v", j.Functions[0].Steps)
 	}
 }
+
+// A plan with nothing to change but a function that could not be planned
+// does not say "No changes.": that function may well need some.
+func TestSummaryWithFailuresIsNotNoChanges(t *testing.T) {
+	p := &Plan{Functions: []*FunctionPlan{{Name: "a"}},
+		Failures: []*FunctionError{{Name: "b", Err: fmt.Errorf("b: read b: throttled")}}}
+	var text, md bytes.Buffer
+	if err := (View{}).Text(&text, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := (View{}).Markdown(&md, p); err != nil {
+		t.Fatal(err)
+	}
+	want := "Nothing to change in what could be planned: 1 function up to date, 1 could not be planned."
+	for name, out := range map[string]string{"text": text.String(), "markdown": md.String()} {
+		if strings.Contains(out, "No changes") || !strings.Contains(out, want) {
+			t.Errorf("%s view:\n%s\nwant %q and no \"No changes\"", name, out, want)
+		}
+	}
+	ok := &Plan{Functions: []*FunctionPlan{{Name: "a"}}}
+	text.Reset()
+	if err := (View{}).Text(&text, ok); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "No changes. 1 function up to date.") {
+		t.Errorf("text view of a plan without failures:\n%s", text.String())
+	}
+}
