@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -262,23 +263,49 @@ func TestUploadLimit(t *testing.T) {
 	}
 }
 
+// writerFunc is an io.Writer made of a function.
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestCancel: cancelled before it starts, or while big files are being
+// compressed into temporary files (cancelled as the first bytes are read,
+// through Options.Progress), Build returns context.Canceled and has left
+// no temporary file behind when it returns: a process that exits right
+// after an interrupt leaves nothing in TempDir.
 func TestCancel(t *testing.T) {
 	dir := t.TempDir()
 	tr := tree{}
-	for i := 0; i < 200; i++ {
-		tr[fmt.Sprintf("f%03d.txt", i)] = strings.Repeat("x", 10_000)
+	for i := range 6 {
+		tr[fmt.Sprintf("f%d.txt", i)] = strings.Repeat(fmt.Sprintf("%d", i), spillThreshold+1)
 	}
 	tr.write(t, dir, tr.names(), nil)
-	tmp := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := Build(ctx, dir, Options{Root: dir, TempDir: tmp}); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v", err)
-	}
-	time.Sleep(50 * time.Millisecond) // the drain goroutine removes spill files
-	if left, _ := os.ReadDir(tmp); len(left) != 0 {
-		t.Fatalf("temporary files left: %v", left)
-	}
+
+	t.Run("before", func(t *testing.T) {
+		tmp := t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := Build(ctx, dir, Options{Root: dir, TempDir: tmp}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		if left, _ := os.ReadDir(tmp); len(left) != 0 {
+			t.Fatalf("temporary files left: %v", left)
+		}
+	})
+	t.Run("while compressing", func(t *testing.T) {
+		tmp := t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var once sync.Once
+		read := writerFunc(func(p []byte) (int, error) { once.Do(cancel); return len(p), nil })
+		_, err := Build(ctx, dir, Options{Root: dir, TempDir: tmp, Workers: 3, Progress: func(int64) io.Writer { return read }})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		if left, _ := os.ReadDir(tmp); len(left) != 0 {
+			t.Fatalf("temporary files left: %v", left)
+		}
+	})
 }
 
 func FuzzIgnore(f *testing.F) {
