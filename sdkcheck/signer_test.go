@@ -31,7 +31,7 @@ func TestSignersTrimHeaderValues(t *testing.T) {
 	host := "functiongraph." + region + ".myhuaweicloud.com"
 	path := "/v2/" + pid + "/fgs/functions/" + urn("hello") + ":!live/config"
 	for _, tok := range tokens {
-		sreq := request.NewHttpRequestBuilder().WithMethod("GET").WithEndpoint("https://" + host).WithPath(path).
+		sreq := request.NewHttpRequestBuilder().WithMethod("GET").WithEndpoint("https://"+host).WithPath(path).
 			AddHeaderParam("Host", host).AddHeaderParam("X-Project-Id", pid).AddHeaderParam("X-Sdk-Date", date).
 			AddHeaderParam("X-Security-Token", tok).Build()
 		sdk, err := signer.Sign(sreq, ak, sk)
