@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 )
 
@@ -103,7 +104,7 @@ func (s *Server) handleDependencies(r *http.Request, rest []string, body []byte)
 // versions returns a dependency's versions, oldest first.
 func depVersions(t *stx, depID string) []*depVersion {
 	var out []*depVersion
-	err := t.kv.Scan(bucketDeps, "v/"+depID+"\x00", func(k string, v []byte) error {
+	err := t.KV.Scan(bucketDeps, "v/"+depID+"\x00", func(k string, v []byte) error {
 		var dv depVersion
 		if err := json.Unmarshal(v, &dv); err != nil {
 			return err
@@ -112,7 +113,7 @@ func depVersions(t *stx, depID string) []*depVersion {
 		return nil
 	})
 	if err != nil {
-		t.fail(err)
+		t.Fail(err)
 	}
 	return out
 }
@@ -139,7 +140,7 @@ func (s *Server) listDependencies(t *stx, r *http.Request) response {
 		return ok(map[string]any{"dependencies": []any{}, "next_marker": 0, "count": 0})
 	}
 	var all []map[string]any
-	err := t.kv.Scan(bucketDeps, "d/", func(k string, v []byte) error {
+	err := t.KV.Scan(bucketDeps, "d/", func(k string, v []byte) error {
 		var d depRecord
 		if err := json.Unmarshal(v, &d); err != nil {
 			return err
@@ -158,7 +159,7 @@ func (s *Server) listDependencies(t *stx, r *http.Request) response {
 		return nil
 	})
 	if err != nil {
-		t.fail(err)
+		t.Fail(err)
 	}
 	items, next, count := page(r, all)
 	if items == nil {
@@ -168,7 +169,7 @@ func (s *Server) listDependencies(t *stx, r *http.Request) response {
 }
 
 func (s *Server) listDependencyVersions(t *stx, r *http.Request, depID string) response {
-	if t.kv.Get(bucketDeps, "d/"+depID) == nil {
+	if t.KV.Get(bucketDeps, "d/"+depID) == nil {
 		return fail(errf(404, "FSS.1056", "the dependency %s does not exist", depID))
 	}
 	var all []map[string]any
@@ -184,7 +185,7 @@ func (s *Server) listDependencyVersions(t *stx, r *http.Request, depID string) r
 
 func (s *Server) showDependencyVersion(t *stx, depID string, n int64) response {
 	var v depVersion
-	if !t.get(bucketDeps, depVersionKey(depID, n), &v) {
+	if !t.Get(bucketDeps, depVersionKey(depID, n), &v) {
 		return fail(errf(404, "FSS.1056", "version %d of dependency %s does not exist", n, depID))
 	}
 	m := s.depWire(&v)
@@ -237,7 +238,7 @@ func (s *Server) createDependencyVersion(t *stx, body []byte) response {
 		data := b.DependFile.data
 		sum := md5.Sum(data)
 		v.Etag, v.Size, v.FileName = hex.EncodeToString(sum[:]), int64(len(data)), b.Name+".zip"
-		digest, _, err := s.blobs.putFrom(bytes.NewReader(data))
+		digest, _, err := s.blobs.PutFrom(bytes.NewReader(data))
 		if err != nil {
 			return fail(errf(500, "FSS.0500", "store dependency: %v", err))
 		}
@@ -248,7 +249,7 @@ func (s *Server) createDependencyVersion(t *stx, body []byte) response {
 			return fail(errf(403, "FSS.1046", "the dependency %s is inaccessible", trunc(b.DependLink)))
 		}
 		h := md5.New()
-		digest, n, err := s.blobs.putFrom(io.TeeReader(rc, h))
+		digest, n, err := s.blobs.PutFrom(io.TeeReader(rc, h))
 		rc.Close()
 		if err != nil {
 			return fail(errf(500, "FSS.0500", "store dependency: %v", err))
@@ -257,7 +258,7 @@ func (s *Server) createDependencyVersion(t *stx, body []byte) response {
 		if s.opts.Strict {
 			if bucket, key, ok := s.ownObject(b.DependLink); ok {
 				var obj obsObject
-				if t.get(bucketOBS, objectKey(bucket, key), &obj) {
+				if t.Get(bucketOBS, objectKey(bucket, key), &obj) {
 					v.Etag = strings.Trim(obj.ETag, `"`)
 				}
 			}
@@ -266,12 +267,12 @@ func (s *Server) createDependencyVersion(t *stx, body []byte) response {
 	default:
 		return fail(errf(400, "FSS.1032", "invalid depend_type %q: zip or obs", b.DependType))
 	}
-	depID := string(t.kv.Get(bucketDeps, "n/"+b.Name))
+	depID := string(t.KV.Get(bucketDeps, "n/"+b.Name))
 	if depID == "" {
 		depID = newUUID()
-		t.put(bucketDeps, "d/"+depID, depRecord{ID: depID, Name: b.Name, Created: s.now()})
-		if err := t.kv.Put(bucketDeps, "n/"+b.Name, []byte(depID)); err != nil {
-			t.fail(err)
+		t.Put(bucketDeps, "d/"+depID, depRecord{ID: depID, Name: b.Name, Created: s.now()})
+		if err := t.KV.Put(bucketDeps, "n/"+b.Name, []byte(depID)); err != nil {
+			t.Fail(err)
 		}
 	}
 	vs := depVersions(t, depID)
@@ -279,7 +280,7 @@ func (s *Server) createDependencyVersion(t *stx, body []byte) response {
 	if len(vs) > 0 {
 		v.Version = vs[len(vs)-1].Version + 1
 	}
-	t.put(bucketDeps, depVersionKey(depID, v.Version), v)
+	t.Put(bucketDeps, depVersionKey(depID, v.Version), v)
 	return ok(s.depWire(v))
 }
 
@@ -287,7 +288,7 @@ func (s *Server) createDependencyVersion(t *stx, body []byte) response {
 // or a published version) uses it: 412 FSS.1033.
 func (s *Server) deleteDependencyVersion(t *stx, depID string, n int64) response {
 	var v depVersion
-	if !t.get(bucketDeps, depVersionKey(depID, n), &v) {
+	if !t.Get(bucketDeps, depVersionKey(depID, n), &v) {
 		return fail(errf(404, "FSS.1056", "version %d of dependency %s does not exist", n, depID))
 	}
 	inUse := ""
@@ -299,20 +300,20 @@ func (s *Server) deleteDependencyVersion(t *stx, depID string, n int64) response
 		}
 		return false
 	}
-	t.kv.Scan(bucketFunctions, "", func(k string, raw []byte) error {
+	t.KV.Scan(bucketFunctions, "", func(k string, raw []byte) error {
 		var f function
 		if json.Unmarshal(raw, &f) == nil && uses(f.Latest.Code.DependVersionList) {
 			inUse = f.Name
-			return errStopScan
+			return store.ErrStopScan
 		}
 		return nil
 	})
 	if inUse == "" {
-		t.kv.Scan(bucketVersions, "", func(k string, raw []byte) error {
+		t.KV.Scan(bucketVersions, "", func(k string, raw []byte) error {
 			var sn snapshot
 			if json.Unmarshal(raw, &sn) == nil && uses(sn.Code.DependVersionList) {
 				inUse = strings.SplitN(k, "\x00", 2)[0]
-				return errStopScan
+				return store.ErrStopScan
 			}
 			return nil
 		})
@@ -320,16 +321,16 @@ func (s *Server) deleteDependencyVersion(t *stx, depID string, n int64) response
 	if inUse != "" {
 		return fail(errf(412, "FSS.1033", "the dependency version is in use (by %s)", inUse))
 	}
-	t.del(bucketDeps, depVersionKey(depID, n))
+	t.Delete(bucketDeps, depVersionKey(depID, n))
 	if len(depVersions(t, depID)) == 0 {
-		t.del(bucketDeps, "d/"+depID)
-		t.del(bucketDeps, "n/"+v.Name)
+		t.Delete(bucketDeps, "d/"+depID)
+		t.Delete(bucketDeps, "n/"+v.Name)
 	}
 	return noContent()
 }
 
 // newUUID is a random UUID (version 4), as dependency ids are.
 func newUUID() string {
-	b := newBlobID()
+	b := store.NewID()
 	return b[0:8] + "-" + b[8:12] + "-4" + b[13:16] + "-8" + b[17:20] + "-" + b[20:32]
 }

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
 // Options configure an emulator.
@@ -92,9 +94,9 @@ type Stats struct {
 // Server is the emulator, an http.Handler.
 type Server struct {
 	opts    Options
-	db      kv
-	blobs   blobStore
-	objects objectData // the bytes of OBS objects (obs.go)
+	db      store.KV
+	blobs   store.Blobs
+	objects store.Objects // the bytes of OBS objects (obs.go)
 
 	mu    sync.Mutex // guards stats
 	stats Stats
@@ -123,7 +125,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	objects, err := openObjects(opts.StateDir)
+	objects, err := store.OpenObjects(opts.StateDir)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -471,7 +473,7 @@ func (s *Server) serveBlob(w http.ResponseWriter, r *http.Request, reqID, digest
 	var b []byte
 	err := os.ErrNotExist
 	if digestRe.MatchString(digest) {
-		b, err = s.blobs.get(digest)
+		b, err = s.blobs.Get(digest)
 	}
 	if err != nil {
 		s.write(w, r, reqID, fail(errf(404, "FSS.0404", "no such object")))
@@ -594,10 +596,10 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 // view answers a read in a read-only transaction.
 func (s *Server) view(fn func(*stx) response) response {
 	var resp response
-	err := s.db.View(func(tx kvTx) error {
-		t := &stx{kv: tx}
+	err := s.db.View(func(tx store.KVTx) error {
+		t := newStx(tx)
 		resp = fn(t)
-		return t.err
+		return t.Err
 	})
 	if err != nil {
 		return fail(errf(500, "FSS.0500", "read state: %v", err))
@@ -614,13 +616,13 @@ var errRollback = errors.New("request failed")
 func (s *Server) update(fn func(*stx) response) response {
 	var resp response
 	var published string
-	err := s.db.Update(func(tx kvTx) error {
-		t := &stx{kv: tx}
+	err := s.db.Update(func(tx store.KVTx) error {
+		t := newStx(tx)
 		resp = fn(t)
 		published = t.published
 		switch {
-		case t.err != nil:
-			return t.err
+		case t.Err != nil:
+			return t.Err
 		case resp.failed():
 			return errRollback
 		}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
 // urn is a parsed function URN.
@@ -273,7 +275,7 @@ func (s *Server) readCode(t *stx, b codeBody) (code, *apiError) {
 	sum := sha512.Sum512(data)
 	c.Digest = hex.EncodeToString(sum[:])
 	c.CodeSize = int64(len(data))
-	if err := s.blobs.put(c.Digest, data); err != nil {
+	if err := s.blobs.Put(c.Digest, data); err != nil {
 		return code{}, errf(500, "FSS.0500", "store code: %v", err)
 	}
 	return c, nil
@@ -299,7 +301,7 @@ func (s *Server) readObject(t *stx, raw string, limit int64) (digest string, siz
 	case size > limit:
 		return "", 0, errf(413, "FSS.1071", "the OBS object is %d bytes; at most %d", size, limit)
 	}
-	digest, n, err := s.blobs.putFrom(rc)
+	digest, n, err := s.blobs.PutFrom(rc)
 	if err != nil {
 		return "", 0, errf(500, "FSS.0500", "store code: %v", err)
 	}
@@ -365,10 +367,10 @@ func (s *Server) createFunction(t *stx, body []byte) response {
 // cap is checked without reading every record.
 func countFunctions(t *stx, limit int) int {
 	n := 0
-	t.kv.Scan(bucketFunctions, "", func(string, []byte) error {
+	t.KV.Scan(bucketFunctions, "", func(string, []byte) error {
 		n++
 		if n >= limit {
-			return errStopScan
+			return store.ErrStopScan
 		}
 		return nil
 	})
@@ -552,7 +554,7 @@ func (s *Server) listFunctions(t *stx, r *http.Request) response {
 	pkg, name := q.Get("package_name"), q.Get("func_name")
 	list := []map[string]any{}
 	n := 0
-	err = t.kv.Scan(bucketFunctions, "", func(k string, v []byte) error {
+	err = t.KV.Scan(bucketFunctions, "", func(k string, v []byte) error {
 		p, fname, _ := strings.Cut(k, "/")
 		// func_name is a fuzzy match: a substring of the name.
 		if (pkg != "" && p != pkg) || (name != "" && !strings.Contains(fname, name)) {
@@ -570,7 +572,7 @@ func (s *Server) listFunctions(t *stx, r *http.Request) response {
 		return nil
 	})
 	if err != nil {
-		t.fail(err)
+		t.Fail(err)
 	}
 	end := min(marker+max, n)
 	return ok(map[string]any{"functions": list, "next_marker": end, "count": n})

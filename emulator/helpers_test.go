@@ -22,6 +22,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
 const (
@@ -314,8 +316,8 @@ type storedFunction struct {
 func fnState(s *Server, pkg, name string) (storedFunction, bool) {
 	var sf storedFunction
 	found := false
-	s.db.View(func(tx kvTx) error {
-		t := &stx{kv: tx}
+	s.db.View(func(tx store.KVTx) error {
+		t := newStx(tx)
 		f := t.function(fnKey(pkg, name))
 		if f == nil {
 			return nil
@@ -328,7 +330,7 @@ func fnState(s *Server, pkg, name string) (storedFunction, bool) {
 		for _, a := range t.aliases(f) {
 			sf.Aliases[a.Name] = a
 		}
-		return t.err
+		return t.Err
 	})
 	return sf, found
 }

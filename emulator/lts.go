@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
 // LTS, the log service, lives at another host than FunctionGraph
@@ -138,7 +140,7 @@ func (s *Server) queryLogs(group, stream string, body []byte) response {
 	known := false
 	resp := s.view(func(t *stx) response {
 		prefix := group + "\x00" + stream + "\x00"
-		err := t.kv.Scan(bucketLogs, prefix, func(k string, v []byte) error {
+		err := t.KV.Scan(bucketLogs, prefix, func(k string, v []byte) error {
 			known = true
 			n, _ := strconv.ParseInt(strings.TrimPrefix(k, prefix), 10, 64)
 			var l logLine
@@ -155,7 +157,7 @@ func (s *Server) queryLogs(group, stream string, body []byte) response {
 			return nil
 		})
 		if err != nil {
-			t.fail(err)
+			t.Fail(err)
 		}
 		if !known {
 			known = streamNamed(t, group, stream)
@@ -222,12 +224,12 @@ func hasLabels(have, want map[string]string) bool {
 // stream no invocation wrote to yet exists all the same.
 func streamNamed(t *stx, group, stream string) bool {
 	found := false
-	t.kv.Scan(bucketFunctions, "", func(_ string, v []byte) error {
+	t.KV.Scan(bucketFunctions, "", func(_ string, v []byte) error {
 		var f function
 		if json.Unmarshal(v, &f) == nil {
 			if lc := f.Latest.Config.LogConfig; lc != nil && lc.GroupID == group && lc.StreamID == stream {
 				found = true
-				return errStopScan
+				return store.ErrStopScan
 			}
 		}
 		return nil

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
 // GET .../functions/{urn}/statistics/{period}: the function's metrics over
@@ -46,8 +48,8 @@ func (s *Server) statistics(u urn, rawPeriod string) response {
 	from := now - int64(period) + 1
 	byMinute := map[int64]*minuteStats{}
 	resp = s.view(func(t *stx) response {
-		err := t.kv.Scan(bucketStats, subKey(fk), func(k string, v []byte) error {
-			parts := strings.Split(strings.TrimPrefix(k, subKey(fk)), "\x00")
+		err := t.KV.Scan(bucketStats, store.SubKey(fk), func(k string, v []byte) error {
+			parts := strings.Split(strings.TrimPrefix(k, store.SubKey(fk)), "\x00")
 			if len(parts) != 3 {
 				return nil
 			}
@@ -66,7 +68,7 @@ func (s *Server) statistics(u urn, rawPeriod string) response {
 			return nil
 		})
 		if err != nil {
-			t.fail(err)
+			t.Fail(err)
 		}
 		return ok(nil)
 	})

@@ -1,9 +1,7 @@
 package emulator
 
 import (
-	"bytes"
 	"crypto/md5"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -12,13 +10,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
 // The OBS object API (doc.go, "OBS"): buckets and objects on the same
@@ -86,180 +83,13 @@ func uploadKey(bucket, key, id string) string { return "u/" + bucket + "\x00" + 
 func partKey(upload string, n int) string { return fmt.Sprintf("p/%s\x00%05d", upload, n) }
 
 // ---------------------------------------------------------------------------
-// Object data
-
-// objectData keeps the bytes of objects and parts, each under an id of
-// its own, written once.
-type objectData interface {
-	create() (objectWriter, error)
-	open(id string) (io.ReadCloser, error)
-	remove(id string)
-}
-
-type objectWriter interface {
-	io.Writer
-	commit() (id string, err error) // durable once it returns
-	abort()
-}
-
-func newBlobID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
-type dirObjects struct{ dir string }
-
-type dirWriter struct {
-	f  *os.File
-	id string
-	d  dirObjects
-}
-
-func (d dirObjects) create() (objectWriter, error) {
-	id := newBlobID()
-	f, err := os.OpenFile(filepath.Join(d.dir, "."+id+".tmp"), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	return &dirWriter{f: f, id: id, d: d}, nil
-}
-
-func (w *dirWriter) Write(p []byte) (int, error) { return w.f.Write(p) }
-
-func (w *dirWriter) commit() (string, error) {
-	if err := w.f.Sync(); err != nil {
-		w.abort()
-		return "", err
-	}
-	if err := w.f.Close(); err != nil {
-		os.Remove(w.f.Name())
-		return "", err
-	}
-	if err := os.Rename(w.f.Name(), filepath.Join(w.d.dir, w.id)); err != nil {
-		os.Remove(w.f.Name())
-		return "", err
-	}
-	return w.id, nil
-}
-
-func (w *dirWriter) abort() {
-	w.f.Close()
-	os.Remove(w.f.Name())
-}
-
-func (d dirObjects) open(id string) (io.ReadCloser, error) {
-	return os.Open(filepath.Join(d.dir, id))
-}
-
-func (d dirObjects) remove(id string) { os.Remove(filepath.Join(d.dir, id)) }
-
-type memObjects struct {
-	mu sync.RWMutex
-	m  map[string][]byte
-}
-
-type memWriter struct {
-	buf bytes.Buffer
-	o   *memObjects
-}
-
-func (o *memObjects) create() (objectWriter, error) { return &memWriter{o: o}, nil }
-
-func (w *memWriter) Write(p []byte) (int, error) { return w.buf.Write(p) }
-
-func (w *memWriter) commit() (string, error) {
-	id := newBlobID()
-	w.o.mu.Lock()
-	w.o.m[id] = w.buf.Bytes()
-	w.o.mu.Unlock()
-	return id, nil
-}
-
-func (w *memWriter) abort() {}
-
-func (o *memObjects) open(id string) (io.ReadCloser, error) {
-	o.mu.RLock()
-	defer o.mu.RUnlock()
-	b, ok := o.m[id]
-	if !ok {
-		return nil, os.ErrNotExist
-	}
-	return io.NopCloser(bytes.NewReader(b)), nil
-}
-
-func (o *memObjects) remove(id string) {
-	o.mu.Lock()
-	delete(o.m, id)
-	o.mu.Unlock()
-}
-
-// openObjects is where objects' bytes are kept: objects/ beside state.db,
-// or memory.
-func openObjects(stateDir string) (objectData, error) {
-	if stateDir == "" {
-		return &memObjects{m: map[string][]byte{}}, nil
-	}
-	dir := filepath.Join(stateDir, "objects")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	// What a crash while receiving an object leaves; the lock on the
-	// state is held, so nobody is writing them now.
-	left, _ := filepath.Glob(filepath.Join(dir, ".*.tmp"))
-	for _, f := range left {
-		os.Remove(f)
-	}
-	return dirObjects{dir: dir}, nil
-}
-
-// multiReader reads blobs one after the other, opening each when reached.
-type blobReader struct {
-	data objectData
-	ids  []string
-	cur  io.ReadCloser
-}
-
-func (b *blobReader) Read(p []byte) (int, error) {
-	for {
-		if b.cur == nil {
-			if len(b.ids) == 0 {
-				return 0, io.EOF
-			}
-			rc, err := b.data.open(b.ids[0])
-			if err != nil {
-				return 0, err
-			}
-			b.cur, b.ids = rc, b.ids[1:]
-		}
-		n, err := b.cur.Read(p)
-		if err == io.EOF {
-			b.cur.Close()
-			b.cur = nil
-			if n > 0 {
-				return n, nil
-			}
-			continue
-		}
-		return n, err
-	}
-}
-
-func (b *blobReader) Close() error {
-	if b.cur != nil {
-		return b.cur.Close()
-	}
-	return nil
-}
-
-// ---------------------------------------------------------------------------
 // Buckets set up by Options.Buckets and for tests
 
 // createBuckets makes the buckets of Options.Buckets ("NAME" in the
 // emulator's region, or "NAME@REGION") unless they exist.
 func (s *Server) createBuckets(names []string) error {
-	return s.db.Update(func(tx kvTx) error {
-		t := &stx{kv: tx}
+	return s.db.Update(func(tx store.KVTx) error {
+		t := newStx(tx)
 		for _, n := range names {
 			name, region, ok := strings.Cut(n, "@")
 			if !ok {
@@ -269,11 +99,11 @@ func (s *Server) createBuckets(names []string) error {
 				return fmt.Errorf("bucket %q: a bucket name is 3 to 63 lowercase letters, digits, '-' or '.'", name)
 			}
 			var b obsBucket
-			if !t.get(bucketOBS, "b/"+name, &b) {
-				t.put(bucketOBS, "b/"+name, obsBucket{Name: name, Region: region, Created: s.opts.Now().UTC().Format(time.RFC3339)})
+			if !t.Get(bucketOBS, "b/"+name, &b) {
+				t.Put(bucketOBS, "b/"+name, obsBucket{Name: name, Region: region, Created: s.opts.Now().UTC().Format(time.RFC3339)})
 			}
 		}
-		return t.err
+		return t.Err
 	})
 }
 
@@ -284,12 +114,12 @@ func (s *Server) PutObject(bucket, key string, data []byte) error {
 	if err := s.createBuckets([]string{bucket}); err != nil {
 		return err
 	}
-	w, err := s.objects.create()
+	w, err := s.objects.Create()
 	if err != nil {
 		return err
 	}
 	w.Write(data)
-	id, err := w.commit()
+	id, err := w.Commit()
 	if err != nil {
 		return err
 	}
@@ -305,11 +135,11 @@ func (s *Server) PutObject(bucket, key string, data []byte) error {
 func (s *Server) commitObject(bucket, key string, obj obsObject, drop []string) error {
 	var old obsObject
 	had := false
-	err := s.db.Update(func(tx kvTx) error {
-		t := &stx{kv: tx}
-		had = t.get(bucketOBS, objectKey(bucket, key), &old)
-		t.put(bucketOBS, objectKey(bucket, key), obj)
-		return t.err
+	err := s.db.Update(func(tx store.KVTx) error {
+		t := newStx(tx)
+		had = t.Get(bucketOBS, objectKey(bucket, key), &old)
+		t.Put(bucketOBS, objectKey(bucket, key), obj)
+		return t.Err
 	})
 	if err != nil {
 		return err
@@ -318,7 +148,7 @@ func (s *Server) commitObject(bucket, key string, obj obsObject, drop []string) 
 		drop = append(drop, old.Blobs...)
 	}
 	for _, id := range drop {
-		s.objects.remove(id)
+		s.objects.Remove(id)
 	}
 	return nil
 }
@@ -399,8 +229,8 @@ func (s *Server) serveOBS(w http.ResponseWriter, r *http.Request, reqID string) 
 	}
 	var b obsBucket
 	var found bool
-	s.db.View(func(tx kvTx) error {
-		found = (&stx{kv: tx}).get(bucketOBS, "b/"+bucket, &b)
+	s.db.View(func(tx store.KVTx) error {
+		found = newStx(tx).Get(bucketOBS, "b/"+bucket, &b)
 		return nil
 	})
 	switch {
@@ -530,7 +360,7 @@ func (s *Server) receive(r *http.Request, limit int64) (id string, size int64, s
 	if r.ContentLength > limit {
 		return "", 0, nil, obsErr(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.")
 	}
-	bw, err := s.objects.create()
+	bw, err := s.objects.Create()
 	if err != nil {
 		return "", 0, nil, obsErr(500, "InternalError", "store object: %v", err)
 	}
@@ -538,21 +368,21 @@ func (s *Server) receive(r *http.Request, limit int64) (id string, size int64, s
 	n, err := io.Copy(io.MultiWriter(bw, h), io.LimitReader(r.Body, limit+1))
 	switch {
 	case err != nil:
-		bw.abort()
+		bw.Abort()
 		return "", 0, nil, obsErr(400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
 	case n > limit:
-		bw.abort()
+		bw.Abort()
 		return "", 0, nil, obsErr(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.")
 	case r.ContentLength >= 0 && n != r.ContentLength:
-		bw.abort()
+		bw.Abort()
 		return "", 0, nil, obsErr(400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.")
 	}
 	sum = h.Sum(nil)
 	if cm := r.Header.Get("Content-Md5"); cm != "" && cm != base64.StdEncoding.EncodeToString(sum) {
-		bw.abort()
+		bw.Abort()
 		return "", 0, nil, obsErr(400, "BadDigest", "The Content-MD5 you specified did not match what we received.")
 	}
-	if id, err = bw.commit(); err != nil {
+	if id, err = bw.Commit(); err != nil {
 		return "", 0, nil, obsErr(500, "InternalError", "store object: %v", err)
 	}
 	s.mu.Lock()
@@ -570,7 +400,7 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request, bucket, key s
 	obj := obsObject{Size: n, ETag: etag, ContentType: r.Header.Get("Content-Type"), Meta: objectMeta(r.Header),
 		LastModified: s.opts.Now().UTC().Format(http.TimeFormat), Blobs: []string{id}}
 	if err := s.commitObject(bucket, key, obj, nil); err != nil {
-		s.objects.remove(id)
+		s.objects.Remove(id)
 		return obsErr(500, "InternalError", "store object: %v", err)
 	}
 	w.Header().Set("ETag", etag)
@@ -581,8 +411,8 @@ func (s *Server) putObject(w http.ResponseWriter, r *http.Request, bucket, key s
 func (s *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key string) *obsError {
 	var obj obsObject
 	var found bool
-	s.db.View(func(tx kvTx) error {
-		found = (&stx{kv: tx}).get(bucketOBS, objectKey(bucket, key), &obj)
+	s.db.View(func(tx store.KVTx) error {
+		found = newStx(tx).Get(bucketOBS, objectKey(bucket, key), &obj)
 		return nil
 	})
 	if !found {
@@ -604,7 +434,7 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key s
 		w.WriteHeader(200)
 		return nil
 	}
-	rd := &blobReader{data: s.objects, ids: obj.Blobs}
+	rd := store.NewReader(s.objects, obj.Blobs)
 	defer rd.Close()
 	w.WriteHeader(200)
 	io.Copy(w, rd)
@@ -614,30 +444,30 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key s
 func (s *Server) deleteObject(w http.ResponseWriter, r *http.Request, bucket, key string) *obsError {
 	var obj obsObject
 	var found bool
-	err := s.db.Update(func(tx kvTx) error {
-		t := &stx{kv: tx}
-		if found = t.get(bucketOBS, objectKey(bucket, key), &obj); found {
-			t.del(bucketOBS, objectKey(bucket, key))
+	err := s.db.Update(func(tx store.KVTx) error {
+		t := newStx(tx)
+		if found = t.Get(bucketOBS, objectKey(bucket, key), &obj); found {
+			t.Delete(bucketOBS, objectKey(bucket, key))
 		}
-		return t.err
+		return t.Err
 	})
 	if err != nil {
 		return obsErr(500, "InternalError", "delete object: %v", err)
 	}
 	for _, id := range obj.Blobs {
-		s.objects.remove(id)
+		s.objects.Remove(id)
 	}
 	w.WriteHeader(204)
 	return nil
 }
 
 func (s *Server) initiateUpload(w http.ResponseWriter, r *http.Request, bucket, key string) *obsError {
-	up := obsUpload{ID: newBlobID(), Key: key, Initiated: s.opts.Now().UTC().Format("2006-01-02T15:04:05.000Z"),
+	up := obsUpload{ID: store.NewID(), Key: key, Initiated: s.opts.Now().UTC().Format("2006-01-02T15:04:05.000Z"),
 		ContentType: r.Header.Get("Content-Type"), Meta: objectMeta(r.Header)}
-	err := s.db.Update(func(tx kvTx) error {
-		t := &stx{kv: tx}
-		t.put(bucketOBS, uploadKey(bucket, key, up.ID), up)
-		return t.err
+	err := s.db.Update(func(tx store.KVTx) error {
+		t := newStx(tx)
+		t.Put(bucketOBS, uploadKey(bucket, key, up.ID), up)
+		return t.Err
 	})
 	if err != nil {
 		return obsErr(500, "InternalError", "store upload: %v", err)
@@ -655,8 +485,8 @@ func (s *Server) initiateUpload(w http.ResponseWriter, r *http.Request, bucket, 
 func (s *Server) upload(bucket, key, id string) (obsUpload, *obsError) {
 	var up obsUpload
 	var found bool
-	s.db.View(func(tx kvTx) error {
-		found = (&stx{kv: tx}).get(bucketOBS, uploadKey(bucket, key, id), &up)
+	s.db.View(func(tx store.KVTx) error {
+		found = newStx(tx).Get(bucketOBS, uploadKey(bucket, key, id), &up)
 		return nil
 	})
 	if !found {
@@ -682,25 +512,25 @@ func (s *Server) uploadPart(w http.ResponseWriter, r *http.Request, bucket, key 
 	etag := `"` + hex.EncodeToString(sum) + `"`
 	var old obsPart
 	replaced, gone := false, false
-	err = s.db.Update(func(tx kvTx) error {
-		t := &stx{kv: tx}
+	err = s.db.Update(func(tx store.KVTx) error {
+		t := newStx(tx)
 		if tx.Get(bucketOBS, uploadKey(bucket, key, upID)) == nil {
 			gone = true // aborted or completed meanwhile
 			return nil
 		}
-		replaced = t.get(bucketOBS, partKey(upID, n), &old)
-		t.put(bucketOBS, partKey(upID, n), obsPart{Number: n, Size: size, ETag: etag, Blob: id, LastModified: s.opts.Now().UTC().Format("2006-01-02T15:04:05.000Z")})
-		return t.err
+		replaced = t.Get(bucketOBS, partKey(upID, n), &old)
+		t.Put(bucketOBS, partKey(upID, n), obsPart{Number: n, Size: size, ETag: etag, Blob: id, LastModified: s.opts.Now().UTC().Format("2006-01-02T15:04:05.000Z")})
+		return t.Err
 	})
 	switch {
 	case err != nil:
-		s.objects.remove(id)
+		s.objects.Remove(id)
 		return obsErr(500, "InternalError", "store part: %v", err)
 	case gone:
-		s.objects.remove(id)
+		s.objects.Remove(id)
 		return obsErr(404, "NoSuchUpload", "The specified upload does not exist.")
 	case replaced:
-		s.objects.remove(old.Blob)
+		s.objects.Remove(old.Blob)
 	}
 	w.Header().Set("ETag", etag)
 	w.WriteHeader(200)
@@ -710,7 +540,7 @@ func (s *Server) uploadPart(w http.ResponseWriter, r *http.Request, bucket, key 
 // parts returns the parts of an upload in number order.
 func parts(t *stx, upID string) []obsPart {
 	var out []obsPart
-	err := t.kv.Scan(bucketOBS, "p/"+upID+"\x00", func(k string, v []byte) error {
+	err := t.KV.Scan(bucketOBS, "p/"+upID+"\x00", func(k string, v []byte) error {
 		var p obsPart
 		if err := json.Unmarshal(v, &p); err != nil {
 			return err
@@ -719,7 +549,7 @@ func parts(t *stx, upID string) []obsPart {
 		return nil
 	})
 	if err != nil {
-		t.fail(err)
+		t.Fail(err)
 	}
 	return out
 }
@@ -736,8 +566,8 @@ func (s *Server) listParts(w http.ResponseWriter, r *http.Request, bucket, key s
 		max = m
 	}
 	var ps []obsPart
-	s.db.View(func(tx kvTx) error {
-		ps = parts(&stx{kv: tx}, upID)
+	s.db.View(func(tx store.KVTx) error {
+		ps = parts(newStx(tx), upID)
 		return nil
 	})
 	type xmlPart struct {
@@ -787,7 +617,7 @@ func (s *Server) listUploads(w http.ResponseWriter, r *http.Request, bucket stri
 		IsTruncated bool        `xml:"IsTruncated"`
 		Uploads     []xmlUpload `xml:"Upload"`
 	}{Bucket: bucket, Prefix: prefix, MaxUploads: 1000}
-	s.db.View(func(tx kvTx) error {
+	s.db.View(func(tx store.KVTx) error {
 		return tx.Scan(bucketOBS, "u/"+bucket+"\x00"+prefix, func(k string, v []byte) error {
 			var up obsUpload
 			if json.Unmarshal(v, &up) == nil {
@@ -804,18 +634,18 @@ func (s *Server) abortUpload(w http.ResponseWriter, r *http.Request, bucket, key
 	upID := r.URL.Query().Get("uploadId")
 	var ps []obsPart
 	found := false
-	err := s.db.Update(func(tx kvTx) error {
-		t := &stx{kv: tx}
+	err := s.db.Update(func(tx store.KVTx) error {
+		t := newStx(tx)
 		if tx.Get(bucketOBS, uploadKey(bucket, key, upID)) == nil {
 			return nil
 		}
 		found = true
 		ps = parts(t, upID)
-		t.del(bucketOBS, uploadKey(bucket, key, upID))
+		t.Delete(bucketOBS, uploadKey(bucket, key, upID))
 		for _, p := range ps {
-			t.del(bucketOBS, partKey(upID, p.Number))
+			t.Delete(bucketOBS, partKey(upID, p.Number))
 		}
-		return t.err
+		return t.Err
 	})
 	if err != nil {
 		return obsErr(500, "InternalError", "abort upload: %v", err)
@@ -824,7 +654,7 @@ func (s *Server) abortUpload(w http.ResponseWriter, r *http.Request, bucket, key
 		return obsErr(404, "NoSuchUpload", "The specified upload does not exist.")
 	}
 	for _, p := range ps {
-		s.objects.remove(p.Blob)
+		s.objects.Remove(p.Blob)
 	}
 	w.WriteHeader(204)
 	return nil
@@ -848,10 +678,10 @@ func (s *Server) completeUpload(w http.ResponseWriter, r *http.Request, bucket, 
 	var e *obsError
 	var obj obsObject
 	var drop, oldBlobs []string
-	err = s.db.Update(func(tx kvTx) error {
-		t := &stx{kv: tx}
+	err = s.db.Update(func(tx store.KVTx) error {
+		t := newStx(tx)
 		var up obsUpload
-		if !t.get(bucketOBS, uploadKey(bucket, key, upID), &up) {
+		if !t.Get(bucketOBS, uploadKey(bucket, key, upID), &up) {
 			e = obsErr(404, "NoSuchUpload", "The specified upload does not exist.")
 			return errRollback
 		}
@@ -885,18 +715,18 @@ func (s *Server) completeUpload(w http.ResponseWriter, r *http.Request, bucket, 
 			if !used[n] {
 				drop = append(drop, p.Blob)
 			}
-			t.del(bucketOBS, partKey(upID, n))
+			t.Delete(bucketOBS, partKey(upID, n))
 		}
-		t.del(bucketOBS, uploadKey(bucket, key, upID))
+		t.Delete(bucketOBS, uploadKey(bucket, key, upID))
 		obj.ETag = fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(h.Sum(nil)), len(body.Parts))
 		obj.ContentType, obj.Meta = up.ContentType, up.Meta
 		obj.LastModified = s.opts.Now().UTC().Format(http.TimeFormat)
 		var old obsObject
-		if t.get(bucketOBS, objectKey(bucket, key), &old) {
+		if t.Get(bucketOBS, objectKey(bucket, key), &old) {
 			oldBlobs = old.Blobs
 		}
-		t.put(bucketOBS, objectKey(bucket, key), obj)
-		return t.err
+		t.Put(bucketOBS, objectKey(bucket, key), obj)
+		return t.Err
 	})
 	if e != nil {
 		return e
@@ -905,7 +735,7 @@ func (s *Server) completeUpload(w http.ResponseWriter, r *http.Request, bucket, 
 		return obsErr(500, "InternalError", "complete upload: %v", err)
 	}
 	for _, id := range append(drop, oldBlobs...) {
-		s.objects.remove(id)
+		s.objects.Remove(id)
 	}
 	writeXML(w, struct {
 		XMLName  xml.Name `xml:"CompleteMultipartUploadResult"`
@@ -955,8 +785,8 @@ func (s *Server) openURL(t *stx, raw string) (rc io.ReadCloser, size int64, foun
 	}
 	var b obsBucket
 	var obj obsObject
-	if !t.get(bucketOBS, "b/"+bucket, &b) || b.Region != s.opts.Region || !t.get(bucketOBS, objectKey(bucket, key), &obj) {
+	if !t.Get(bucketOBS, "b/"+bucket, &b) || b.Region != s.opts.Region || !t.Get(bucketOBS, objectKey(bucket, key), &obj) {
 		return nil, 0, false
 	}
-	return &blobReader{data: s.objects, ids: obj.Blobs}, obj.Size, true
+	return store.NewReader(s.objects, obj.Blobs), obj.Size, true
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
 // What invocations leave behind: their log lines, in the LTS stream of
@@ -36,7 +38,7 @@ type logLine struct {
 // statKey is the key of the statistics of one function version (and
 // alias, "" when invoked without one) over one minute.
 func statKey(fnKey string, minute int64, version, alias string) string {
-	return subKey(fnKey, fmt.Sprintf("%010x", minute), version, alias)
+	return store.SubKey(fnKey, fmt.Sprintf("%010x", minute), version, alias)
 }
 
 // minuteStats is what the statistics API reports of one minute.
@@ -100,7 +102,7 @@ type writeOp struct {
 
 // recordWriter stores records in the background.
 type recordWriter struct {
-	db   kv
+	db   store.KV
 	ch   chan writeOp
 	done chan struct{}
 
@@ -108,7 +110,7 @@ type recordWriter struct {
 	closed bool
 }
 
-func newRecordWriter(db kv) *recordWriter {
+func newRecordWriter(db store.KV) *recordWriter {
 	w := &recordWriter{db: db, ch: make(chan writeOp, 1024), done: make(chan struct{})}
 	go w.loop()
 	return w
@@ -174,23 +176,23 @@ func (w *recordWriter) loop() {
 // store writes a batch in one transaction. A failure loses the batch's
 // logs and statistics, as a log service may, and nothing else.
 func (w *recordWriter) store(batch []writeOp) {
-	w.db.Update(func(tx kvTx) error {
-		t := &stx{kv: tx}
+	w.db.Update(func(tx store.KVTx) error {
+		t := newStx(tx)
 		for _, op := range batch {
 			if op.rec != nil {
 				t.storeRecord(op.rec)
 			}
 		}
-		return t.err
+		return t.Err
 	})
 }
 
 func (t *stx) storeRecord(r *record) {
 	k := statKey(r.fnKey, r.at.Unix()/60, r.version, r.alias)
 	var m minuteStats
-	t.get(bucketStats, k, &m)
+	t.Get(bucketStats, k, &m)
 	m.add(r.o)
-	t.put(bucketStats, k, &m)
+	t.Put(bucketStats, k, &m)
 	if r.group == "" {
 		return
 	}
@@ -199,11 +201,11 @@ func (t *stx) storeRecord(r *record) {
 	for _, content := range r.lines {
 		b, err := json.Marshal(logLine{Content: content, TimeMs: ms, Labels: labels})
 		if err != nil {
-			t.fail(err)
+			t.Fail(err)
 			return
 		}
-		if err := t.kv.Put(bucketLogs, lineKey(r.group, r.stream, lineNum(ms, t.nextSeq(bucketLogs))), b); err != nil {
-			t.fail(err)
+		if err := t.KV.Put(bucketLogs, lineKey(r.group, r.stream, lineNum(ms, t.NextSeq(bucketLogs))), b); err != nil {
+			t.Fail(err)
 			return
 		}
 	}

@@ -23,6 +23,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
 // The emulator runs Python 3 and Node.js handlers itself: a pool of warm
@@ -113,7 +115,7 @@ type job struct {
 // runner owns the handler processes.
 type runner struct {
 	lookPath func(string) (string, error)
-	blobs    blobStore
+	blobs    store.Blobs
 	dir      string // bootstrap files and unpacked packages
 	ownDir   bool   // dir is a temporary directory to remove on close
 	max      int    // processes per version
@@ -133,7 +135,7 @@ type nodeCheck struct {
 	err  *apiError
 }
 
-func newRunner(o Options, blobs blobStore) *runner {
+func newRunner(o Options, blobs store.Blobs) *runner {
 	r := &runner{lookPath: o.LookPath, blobs: blobs, max: o.WarmProcesses,
 		pools: map[string]*procPool{}, procs: map[*proc]struct{}{}, paths: map[string]string{}, node: &nodeCheck{}}
 	if r.lookPath == nil {
@@ -250,7 +252,7 @@ func identity(j job) string {
 // pool returns the pool for j's version and content, retiring one that
 // ran other content.
 func (r *runner) pool(j job) (*procPool, bool) {
-	key := subKey(j.fn.key(), j.version)
+	key := store.SubKey(j.fn.key(), j.version)
 	id := identity(j)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -505,7 +507,7 @@ func (r *runner) unpacked(dir string, sn *snapshot) (string, error) {
 		os.Chtimes(dst, now, now) // most recently used
 		return dst, nil
 	}
-	data, err := r.blobs.get(sn.Code.Digest)
+	data, err := r.blobs.Get(sn.Code.Digest)
 	if err != nil {
 		return "", err
 	}

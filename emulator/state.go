@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
 // The emulator's own wire model (the SDK's models; docs/api-notes.md). It is
@@ -124,73 +125,36 @@ func fnKey(pkg, name string) string { return pkg + "/" + name }
 
 func (f *function) key() string { return fnKey(f.Package, f.Name) }
 
-// subKey is the key of a record that belongs to function key fk.
-func subKey(fk string, parts ...string) string { return fk + "\x00" + strings.Join(parts, "\x00") }
-
-// stx is one request's transaction, with typed access to the records. A
-// storage or decoding error is kept in err (the first one), and the
-// request then fails with 500 and writes nothing.
+// stx is one request's transaction, with typed access to the records:
+// a storage or decoding error fails the request with 500, which then
+// writes nothing.
 type stx struct {
-	kv  kvTx
-	err error
+	store.Tx
 	// published is the key of the function this request published a
 	// version of, counted in Stats once the transaction commits.
 	published string
 }
 
-func (t *stx) fail(err error) {
-	if t.err == nil {
-		t.err = err
-	}
-}
-
-func (t *stx) get(bucket, key string, v any) bool {
-	raw := t.kv.Get(bucket, key)
-	if raw == nil {
-		return false
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		t.fail(fmt.Errorf("decode %s record %q: %w", bucket, key, err))
-		return false
-	}
-	return true
-}
-
-func (t *stx) put(bucket, key string, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.fail(err)
-		return
-	}
-	if err := t.kv.Put(bucket, key, b); err != nil {
-		t.fail(fmt.Errorf("write %s record: %w", bucket, err))
-	}
-}
-
-func (t *stx) del(bucket, key string) {
-	if err := t.kv.Delete(bucket, key); err != nil {
-		t.fail(fmt.Errorf("delete %s record: %w", bucket, err))
-	}
-}
+func newStx(tx store.KVTx) *stx { return &stx{Tx: store.Tx{KV: tx}} }
 
 // function returns the function with key k, or nil.
 func (t *stx) function(k string) *function {
 	var f function
-	if !t.get(bucketFunctions, k, &f) {
+	if !t.Get(bucketFunctions, k, &f) {
 		return nil
 	}
 	return &f
 }
 
-func (t *stx) putFunction(f *function) { t.put(bucketFunctions, f.key(), f) }
+func (t *stx) putFunction(f *function) { t.Put(bucketFunctions, f.key(), f) }
 
 // deleteFunction deletes the function and everything that belongs to it.
 func (t *stx) deleteFunction(f *function) {
 	k := f.key()
-	t.del(bucketFunctions, k)
+	t.Delete(bucketFunctions, k)
 	for _, b := range []string{bucketVersions, bucketAliases, bucketTriggers, bucketStats} {
-		if err := deletePrefix(t.kv, b, subKey(k)); err != nil {
-			t.fail(err)
+		if err := store.DeletePrefix(t.KV, b, store.SubKey(k)); err != nil {
+			t.Fail(err)
 		}
 	}
 }
@@ -198,29 +162,29 @@ func (t *stx) deleteFunction(f *function) {
 // version returns published version name of f, or nil.
 func (t *stx) version(f *function, name string) *snapshot {
 	var sn snapshot
-	if !t.get(bucketVersions, subKey(f.key(), name), &sn) {
+	if !t.Get(bucketVersions, store.SubKey(f.key(), name), &sn) {
 		return nil
 	}
 	return &sn
 }
 
 func (t *stx) putVersion(f *function, name string, sn *snapshot) {
-	t.put(bucketVersions, subKey(f.key(), name), sn)
+	t.Put(bucketVersions, store.SubKey(f.key(), name), sn)
 }
 
 func (t *stx) deleteVersion(f *function, name string) {
-	t.del(bucketVersions, subKey(f.key(), name))
+	t.Delete(bucketVersions, store.SubKey(f.key(), name))
 }
 
 // hasVersion tells whether v is latest or a published version of f.
 func (t *stx) hasVersion(f *function, v string) bool {
-	return v == "latest" || t.kv.Get(bucketVersions, subKey(f.key(), v)) != nil
+	return v == "latest" || t.KV.Get(bucketVersions, store.SubKey(f.key(), v)) != nil
 }
 
 // aliases returns f's aliases sorted by name.
 func (t *stx) aliases(f *function) []*alias {
 	var out []*alias
-	err := t.kv.Scan(bucketAliases, subKey(f.key()), func(k string, v []byte) error {
+	err := t.KV.Scan(bucketAliases, store.SubKey(f.key()), func(k string, v []byte) error {
 		var a alias
 		if err := json.Unmarshal(v, &a); err != nil {
 			return fmt.Errorf("decode alias record %q: %w", k, err)
@@ -229,28 +193,30 @@ func (t *stx) aliases(f *function) []*alias {
 		return nil
 	})
 	if err != nil {
-		t.fail(err)
+		t.Fail(err)
 	}
 	return out
 }
 
 func (t *stx) alias(f *function, name string) *alias {
 	var a alias
-	if !t.get(bucketAliases, subKey(f.key(), name), &a) {
+	if !t.Get(bucketAliases, store.SubKey(f.key(), name), &a) {
 		return nil
 	}
 	return &a
 }
 
-func (t *stx) putAlias(f *function, a *alias) { t.put(bucketAliases, subKey(f.key(), a.Name), a) }
+func (t *stx) putAlias(f *function, a *alias) { t.Put(bucketAliases, store.SubKey(f.key(), a.Name), a) }
 
-func (t *stx) deleteAlias(f *function, name string) { t.del(bucketAliases, subKey(f.key(), name)) }
+func (t *stx) deleteAlias(f *function, name string) {
+	t.Delete(bucketAliases, store.SubKey(f.key(), name))
+}
 
 // triggers returns the triggers of f bound to qualifier q ("latest", a
 // version, or "!" and an alias name), oldest first.
 func (t *stx) triggers(f *function, q string) []*trigger {
 	out := []*trigger{}
-	err := t.kv.Scan(bucketTriggers, subKey(f.key(), q, ""), func(k string, v []byte) error {
+	err := t.KV.Scan(bucketTriggers, store.SubKey(f.key(), q, ""), func(k string, v []byte) error {
 		var tr trigger
 		if err := json.Unmarshal(v, &tr); err != nil {
 			return fmt.Errorf("decode trigger record %q: %w", k, err)
@@ -259,28 +225,20 @@ func (t *stx) triggers(f *function, q string) []*trigger {
 		return nil
 	})
 	if err != nil {
-		t.fail(err)
+		t.Fail(err)
 	}
 	return out
 }
 
 // addTrigger stores a new trigger of f bound to q; seq orders it.
 func (t *stx) addTrigger(f *function, q string, seq uint64, tr *trigger) {
-	t.put(bucketTriggers, subKey(f.key(), q, fmt.Sprintf("%016x", seq)), tr)
+	t.Put(bucketTriggers, store.SubKey(f.key(), q, fmt.Sprintf("%016x", seq)), tr)
 }
 
 func (t *stx) deleteTriggers(f *function, q string) {
-	if err := deletePrefix(t.kv, bucketTriggers, subKey(f.key(), q, "")); err != nil {
-		t.fail(err)
+	if err := store.DeletePrefix(t.KV, bucketTriggers, store.SubKey(f.key(), q, "")); err != nil {
+		t.Fail(err)
 	}
-}
-
-func (t *stx) nextSeq(bucket string) uint64 {
-	n, err := t.kv.NextSeq(bucket)
-	if err != nil {
-		t.fail(err)
-	}
-	return n
 }
 
 // ---------------------------------------------------------------------------
@@ -290,35 +248,18 @@ func (t *stx) nextSeq(bucket string) uint64 {
 // change; openState imports it once into state.db.
 const legacyStateFile = "state.json"
 
-// openState opens the store of Options.StateDir, or a memory store.
-func openState(o Options) (kv, blobStore, error) {
-	if o.StateDir == "" {
-		return newMemKV(), &memBlobs{m: map[string][]byte{}}, nil
-	}
-	blobDir := filepath.Join(o.StateDir, "blobs")
-	if err := os.MkdirAll(blobDir, 0o700); err != nil {
-		return nil, nil, err
-	}
-	timeout := o.LockTimeout
-	if timeout <= 0 {
-		timeout = DefaultLockTimeout
-	}
-	db, err := openBolt(o.StateDir, timeout, o.OnLockWait)
-	if err != nil {
-		return nil, nil, err
-	}
-	// Temporary files are what a crash while writing a package leaves; the
-	// rename that would have published them never happened. The lock is
-	// held, so no other emulator is writing them now.
-	left, _ := filepath.Glob(filepath.Join(blobDir, ".*.tmp-*"))
-	for _, f := range left {
-		os.Remove(f)
+// openState opens the store of Options.StateDir, or a memory store, and
+// imports a state.json of an earlier emulator.
+func openState(o Options) (store.KV, store.Blobs, error) {
+	db, blobs, err := store.Open(store.Options{Dir: o.StateDir, Buckets: buckets, LockTimeout: o.LockTimeout, OnLockWait: o.OnLockWait})
+	if err != nil || o.StateDir == "" {
+		return db, blobs, err
 	}
 	if err := importLegacy(db, o.StateDir); err != nil {
 		db.Close()
 		return nil, nil, err
 	}
-	return db, dirBlobs{dir: blobDir}, nil
+	return db, blobs, nil
 }
 
 // legacyFunction is a function as state.json held it, with its versions,
@@ -334,7 +275,7 @@ type legacyFunction struct {
 // one transaction, then renames the file state.json.imported. A marker in
 // the meta bucket makes the import happen once even if a crash comes
 // between the commit and the rename.
-func importLegacy(db kv, dir string) error {
+func importLegacy(db store.KV, dir string) error {
 	path := filepath.Join(dir, legacyStateFile)
 	raw, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
@@ -344,7 +285,7 @@ func importLegacy(db kv, dir string) error {
 		return err
 	}
 	var done bool
-	db.View(func(tx kvTx) error {
+	db.View(func(tx store.KVTx) error {
 		done = tx.Get(bucketMeta, "imported") != nil
 		return nil
 	})
@@ -356,8 +297,8 @@ func importLegacy(db kv, dir string) error {
 		if err := json.Unmarshal(raw, &st); err != nil {
 			return fmt.Errorf("import emulator state %s: %w", path, err)
 		}
-		err := db.Update(func(tx kvTx) error {
-			t := &stx{kv: tx}
+		err := db.Update(func(tx store.KVTx) error {
+			t := newStx(tx)
 			for _, lf := range st.Functions {
 				f := lf.function
 				t.putFunction(&f)
@@ -369,16 +310,16 @@ func importLegacy(db kv, dir string) error {
 				}
 				for q, trs := range lf.Triggers {
 					for _, tr := range trs {
-						t.addTrigger(&f, q, t.nextSeq(bucketTriggers), tr)
+						t.addTrigger(&f, q, t.NextSeq(bucketTriggers), tr)
 					}
 				}
 			}
 			// New trigger ids must not repeat imported ones, which came
 			// from the old state's sequence.
-			for n := t.nextSeq(bucketTriggers); t.err == nil && int64(n) < st.Seq; n = t.nextSeq(bucketTriggers) {
+			for n := t.NextSeq(bucketTriggers); t.Err == nil && int64(n) < st.Seq; n = t.NextSeq(bucketTriggers) {
 			}
-			t.put(bucketMeta, "imported", legacyStateFile)
-			return t.err
+			t.Put(bucketMeta, "imported", legacyStateFile)
+			return t.Err
 		})
 		if err != nil {
 			return fmt.Errorf("import emulator state %s: %w", path, err)

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
 func TestPersistence(t *testing.T) {
@@ -49,7 +51,7 @@ func TestPersistence(t *testing.T) {
 	if err := run.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, store.DBFile)); err != nil {
 		t.Fatalf("state.db: %v", err)
 	}
 	// A crash while a package was being written leaves a temporary file.
@@ -93,7 +95,7 @@ func TestPersistence(t *testing.T) {
 // silently replaced.
 func TestPersistenceDamagedState(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, dbFile), []byte(strings.Repeat("not a bbolt file", 512)), 0o600)
+	os.WriteFile(filepath.Join(dir, store.DBFile), []byte(strings.Repeat("not a bbolt file", 512)), 0o600)
 	if _, err := New(Options{StateDir: dir}); err == nil {
 		t.Fatal("a damaged state.db opened without error")
 	}
@@ -179,135 +181,40 @@ func testConcurrent(t *testing.T, dir string) {
 	check(s2, c2)
 }
 
-// Both stores behave alike: sorted prefix scans, sequences, and an update
-// that fails or panics keeps nothing it wrote.
-func TestStoreKV(t *testing.T) {
-	open := map[string]func(t *testing.T) kv{
-		"memory": func(*testing.T) kv { return newMemKV() },
-		"bbolt": func(t *testing.T) kv {
-			db, err := openBolt(t.TempDir(), time.Second, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		},
-	}
-	for name, mk := range open {
-		t.Run(name, func(t *testing.T) {
-			db := mk(t)
-			scan := func() string {
-				var got []string
-				db.View(func(tx kvTx) error {
-					return tx.Scan(bucketAliases, "p/f\x00", func(k string, v []byte) error {
-						got = append(got, strings.TrimPrefix(k, "p/f\x00")+"="+string(v))
-						return nil
-					})
-				})
-				return strings.Join(got, ",")
-			}
-			err := db.Update(func(tx kvTx) error {
-				for _, k := range []string{"p/f\x00b", "p/f\x00a", "p/f2\x00z", "p/e\x00y", "p/f\x00c"} {
-					if err := tx.Put(bucketAliases, k, []byte(k[len(k)-1:])); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := scan(); got != "a=a,b=b,c=c" {
-				t.Fatalf("prefix scan: %s", got)
-			}
-			var seqs []uint64
-			db.Update(func(tx kvTx) error {
-				for range 2 {
-					n, _ := tx.NextSeq(bucketTriggers)
-					seqs = append(seqs, n)
-				}
-				return nil
-			})
-			// A failed update and a panicking one change nothing, sequence included.
-			boom := errors.New("boom")
-			err = db.Update(func(tx kvTx) error {
-				tx.Put(bucketAliases, "p/f\x00d", []byte("d"))
-				tx.Put(bucketAliases, "p/f\x00a", []byte("A"))
-				tx.Delete(bucketAliases, "p/f\x00b")
-				tx.NextSeq(bucketTriggers)
-				return boom
-			})
-			if err != boom {
-				t.Fatalf("update error %v", err)
-			}
-			func() {
-				defer func() { recover() }()
-				db.Update(func(tx kvTx) error {
-					tx.Delete(bucketAliases, "p/f\x00c")
-					panic("handler bug")
-				})
-			}()
-			if got := scan(); got != "a=a,b=b,c=c" {
-				t.Errorf("after a failed update: %s", got)
-			}
-			db.Update(func(tx kvTx) error {
-				n, _ := tx.NextSeq(bucketTriggers)
-				seqs = append(seqs, n)
-				return deletePrefix(tx, bucketAliases, "p/f\x00")
-			})
-			if fmt.Sprint(seqs) != "[1 2 3]" {
-				t.Errorf("sequences %v", seqs)
-			}
-			if got := scan(); got != "" {
-				t.Errorf("after deletePrefix: %s", got)
-			}
-			db.View(func(tx kvTx) error {
-				if tx.Get(bucketAliases, "p/f2\x00z") == nil || tx.Get(bucketAliases, "p/e\x00y") == nil {
-					t.Error("deletePrefix deleted another function's records")
-				}
-				if err := tx.Put(bucketAliases, "x", nil); err == nil {
-					t.Error("a view wrote")
-				}
-				return nil
-			})
-		})
-	}
-}
-
 // countingKV counts the keys a request touches: each Get, Put and Delete,
 // and each key a Scan visits.
 type countingKV struct {
-	kv
+	store.KV
 	mu sync.Mutex
 	n  int
 }
 
 func (c *countingKV) add(n int) { c.mu.Lock(); c.n += n; c.mu.Unlock() }
 
-func (c *countingKV) View(fn func(kvTx) error) error {
-	return c.kv.View(func(tx kvTx) error { return fn(countingTx{tx, c}) })
+func (c *countingKV) View(fn func(store.KVTx) error) error {
+	return c.KV.View(func(tx store.KVTx) error { return fn(countingTx{tx, c}) })
 }
 
-func (c *countingKV) Update(fn func(kvTx) error) error {
-	return c.kv.Update(func(tx kvTx) error { return fn(countingTx{tx, c}) })
+func (c *countingKV) Update(fn func(store.KVTx) error) error {
+	return c.KV.Update(func(tx store.KVTx) error { return fn(countingTx{tx, c}) })
 }
 
 type countingTx struct {
-	kvTx
+	store.KVTx
 	c *countingKV
 }
 
-func (t countingTx) Get(b, k string) []byte { t.c.add(1); return t.kvTx.Get(b, k) }
+func (t countingTx) Get(b, k string) []byte { t.c.add(1); return t.KVTx.Get(b, k) }
 
 func (t countingTx) Put(b, k string, v []byte) error {
 	t.c.add(1)
-	return t.kvTx.Put(b, k, v)
+	return t.KVTx.Put(b, k, v)
 }
 
-func (t countingTx) Delete(b, k string) error { t.c.add(1); return t.kvTx.Delete(b, k) }
+func (t countingTx) Delete(b, k string) error { t.c.add(1); return t.KVTx.Delete(b, k) }
 
 func (t countingTx) Scan(b, p string, fn func(string, []byte) error) error {
-	return t.kvTx.Scan(b, p, func(k string, v []byte) error { t.c.add(1); return fn(k, v) })
+	return t.KVTx.Scan(b, p, func(k string, v []byte) error { t.c.add(1); return fn(k, v) })
 }
 
 // The records a request reads and writes do not depend on how many
@@ -323,7 +230,7 @@ func TestStoreRequestCost(t *testing.T) {
 					o.StateDir = t.TempDir()
 				}
 				s, c := newServer(t, o)
-				counter := &countingKV{kv: s.db}
+				counter := &countingKV{KV: s.db}
 				s.db = counter
 				for i := range others {
 					name := fmt.Sprintf("other%03d", i)
@@ -421,7 +328,7 @@ func TestStoreSurvivesKill(t *testing.T) {
 		}
 	}
 	// Every record in the store decodes.
-	err = s.db.View(func(tx kvTx) error {
+	err = s.db.View(func(tx store.KVTx) error {
 		for _, b := range []string{bucketFunctions, bucketVersions} {
 			if err := tx.Scan(b, "", func(k string, v []byte) error {
 				if !json.Valid(v) {
@@ -456,10 +363,10 @@ func TestStoreLock(t *testing.T) {
 		mu.Unlock()
 	}
 	_, err = New(Options{StateDir: dir, LockTimeout: 300 * time.Millisecond, OnLockWait: onWait})
-	if !errors.Is(err, ErrStateLocked) || !strings.Contains(err.Error(), filepath.Join(dir, dbFile)) {
+	if !errors.Is(err, ErrStateLocked) || !strings.Contains(err.Error(), filepath.Join(dir, store.DBFile)) {
 		t.Errorf("refusal: %v", err)
 	}
-	if want := filepath.Join(dir, dbFile) + " 300ms"; len(waits) != 1 || waits[0] != want {
+	if want := filepath.Join(dir, store.DBFile) + " 300ms"; len(waits) != 1 || waits[0] != want {
 		t.Errorf("wait messages %q, want one %q", waits, want)
 	}
 	opened := make(chan error, 1)

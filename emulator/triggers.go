@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 )
 
@@ -207,7 +208,7 @@ func (s *Server) createTrigger(t *stx, u urn, body []byte) response {
 		return fail(e)
 	}
 	now := s.now()
-	seq := t.nextSeq(bucketTriggers)
+	seq := t.NextSeq(bucketTriggers)
 	tr := &trigger{ID: fmt.Sprintf("emu-trigger-%d", seq), TypeCode: b.TypeCode, Status: b.Status, EventTypeCode: b.EventTypeCode, Created: now, Updated: now}
 	s.enrich(f, q, tr, data)
 	tr.EventData, _ = json.Marshal(data)
@@ -328,7 +329,7 @@ func eventData(tr *trigger) map[string]any {
 // functionTriggers returns f's triggers by qualifier.
 func (s *Server) functionTriggers(t *stx, f *function) map[string][]*trigger {
 	out := map[string][]*trigger{}
-	err := t.kv.Scan(bucketTriggers, subKey(f.key()), func(k string, v []byte) error {
+	err := t.KV.Scan(bucketTriggers, store.SubKey(f.key()), func(k string, v []byte) error {
 		var tr trigger
 		if err := json.Unmarshal(v, &tr); err != nil {
 			return fmt.Errorf("decode trigger record %q: %w", k, err)
@@ -339,7 +340,7 @@ func (s *Server) functionTriggers(t *stx, f *function) map[string][]*trigger {
 		return nil
 	})
 	if err != nil {
-		t.fail(err)
+		t.Fail(err)
 	}
 	return out
 }
@@ -347,7 +348,7 @@ func (s *Server) functionTriggers(t *stx, f *function) map[string][]*trigger {
 // eachTrigger calls fn with every trigger of the project (the checks that
 // span functions: APIs and OBS notifications).
 func (s *Server) eachTrigger(t *stx, fn func(*trigger)) {
-	err := t.kv.Scan(bucketTriggers, "", func(k string, v []byte) error {
+	err := t.KV.Scan(bucketTriggers, "", func(k string, v []byte) error {
 		var tr trigger
 		if err := json.Unmarshal(v, &tr); err != nil {
 			return fmt.Errorf("decode trigger record %q: %w", k, err)
@@ -356,7 +357,7 @@ func (s *Server) eachTrigger(t *stx, fn func(*trigger)) {
 		return nil
 	})
 	if err != nil {
-		t.fail(err)
+		t.Fail(err)
 	}
 }
 
@@ -373,7 +374,7 @@ func (s *Server) findTrigger(t *stx, u urn, code, id string) (*function, string,
 	}
 	var key string
 	var found *trigger
-	err := t.kv.Scan(bucketTriggers, subKey(f.key(), q, ""), func(k string, v []byte) error {
+	err := t.KV.Scan(bucketTriggers, store.SubKey(f.key(), q, ""), func(k string, v []byte) error {
 		var tr trigger
 		if err := json.Unmarshal(v, &tr); err != nil {
 			return fmt.Errorf("decode trigger record %q: %w", k, err)
@@ -384,7 +385,7 @@ func (s *Server) findTrigger(t *stx, u urn, code, id string) (*function, string,
 		return nil
 	})
 	if err != nil {
-		t.fail(err)
+		t.Fail(err)
 	}
 	if found == nil {
 		return nil, "", nil, errf(404, "FSS.1131", "the trigger does not exist: %s %s", trunc(code), trunc(id))
@@ -452,7 +453,7 @@ func (s *Server) updateTrigger(t *stx, u urn, code, id string, body []byte) resp
 		tr.Status = b.Status
 	}
 	tr.Updated = s.now()
-	t.put(bucketTriggers, key, tr)
+	t.Put(bucketTriggers, key, tr)
 	return ok(s.triggerView(tr))
 }
 
@@ -518,7 +519,7 @@ func (s *Server) deleteTrigger(t *stx, u urn, code, id string) response {
 	if e != nil {
 		return fail(e)
 	}
-	t.del(bucketTriggers, key)
+	t.Delete(bucketTriggers, key)
 	return noContent()
 }
 
@@ -535,8 +536,8 @@ func (s *Server) deleteAllTriggers(t *stx, u urn) response {
 		return fail(e)
 	}
 	if q == "latest" {
-		if err := deletePrefix(t.kv, bucketTriggers, subKey(f.key())); err != nil {
-			t.fail(err)
+		if err := store.DeletePrefix(t.KV, bucketTriggers, store.SubKey(f.key())); err != nil {
+			t.Fail(err)
 		}
 		return noContent()
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
 func timerBody(name string) map[string]any {
@@ -201,8 +203,8 @@ func TestTriggerDefaultsAndSecrets(t *testing.T) {
 		}
 		// A strict read masks; the stored secret stays.
 		var stored string
-		s.db.View(func(tx kvTx) error {
-			for _, x := range (&stx{kv: tx}).triggers(&function{Package: "default", Name: "fn"}, "v1") {
+		s.db.View(func(tx store.KVTx) error {
+			for _, x := range newStx(tx).triggers(&function{Package: "default", Name: "fn"}, "v1") {
 				stored += string(x.EventData)
 			}
 			return nil
