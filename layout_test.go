@@ -19,19 +19,22 @@ import (
 // core. The CLI (the root package) and commands under bench/ may import
 // anything. A new package gets a line here.
 var mayImport = map[string][]string{
-	"apiclient":      {},
-	"codezip":        {},
-	"fgsspec":        {},
-	"manifest":       {"fgsspec"},
-	"release":        {"apiclient"},
-	"plan":           {"apiclient"},
-	"plan/planfile":  {"plan"},
-	"planner":        {"apiclient", "codezip", "fgsspec", "manifest", "plan", "release"},
-	"applier":        {"apiclient", "plan", "release"},
-	"importer":       {"apiclient", "codezip", "planner"},
-	"ghactions":      {"manifest"},
-	"emulator":       {"fgsspec", "emulator/store"},
-	"emulator/store": {},
+	"apiclient":        {},
+	"codezip":          {},
+	"fgsspec":          {},
+	"manifest":         {"fgsspec"},
+	"release":          {"apiclient"},
+	"plan":             {"apiclient"},
+	"plan/planfile":    {"plan"},
+	"planner":          {"apiclient", "codezip", "fgsspec", "manifest", "plan", "release"},
+	"applier":          {"apiclient", "plan", "release"},
+	"importer":         {"apiclient", "codezip", "planner"},
+	"ghactions":        {"manifest"},
+	"emulator":         {"fgsspec", "emulator/auth", "emulator/faults", "emulator/httpapi", "emulator/store"},
+	"emulator/auth":    {"emulator/httpapi"},
+	"emulator/faults":  {"emulator/httpapi"},
+	"emulator/httpapi": {},
+	"emulator/store":   {},
 }
 
 // Below the CLI nothing parses flags, reads the process environment or

@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"sort"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
 )
 
 type aliasBody struct {
@@ -24,7 +26,7 @@ func (s *Server) aliasModel(f *function, a *alias) map[string]any {
 	return m
 }
 
-func (s *Server) fnOf(t *stx, u urn) (*function, *apiError) {
+func (s *Server) fnOf(t *stx, u urn) (*function, *httpapi.Error) {
 	f, _, _, e := s.lookup(t, u.bare())
 	return f, e
 }
@@ -37,21 +39,21 @@ func (s *Server) fnOf(t *stx, u urn) (*function, *apiError) {
 // each weight is 1 to 99 and they add up to less than 100, so the main
 // version keeps some traffic (FSS.1092); an additional version is not the
 // main version (FSS.1093).
-func checkAlias(t *stx, f *function, b *aliasBody) *apiError {
+func checkAlias(t *stx, f *function, b *aliasBody) *httpapi.Error {
 	exists := func(v string) bool { return t.hasVersion(f, v) }
 	if b.Version == "" {
-		return errf(400, "FSS.1015", "version is required")
+		return httpapi.Errorf(400, "FSS.1015", "version is required")
 	}
 	if !exists(b.Version) {
-		return errf(404, "FSS.1052", "version %s not found", b.Version)
+		return httpapi.Errorf(404, "FSS.1052", "version %s not found", b.Version)
 	}
 	for _, other := range t.aliases(f) {
 		if other.Name != b.Name && other.Version == b.Version {
-			return errf(409, "FSS.1066", "version %s is already in use by alias %s", b.Version, other.Name)
+			return httpapi.Errorf(409, "FSS.1066", "version %s is already in use by alias %s", b.Version, other.Name)
 		}
 	}
 	if len(b.Weights) > 0 && len(b.Strategy) > 0 {
-		return errf(400, "FSS.1091", "additional_version_weights and additional_version_strategy are exclusive")
+		return httpapi.Errorf(400, "FSS.1091", "additional_version_weights and additional_version_strategy are exclusive")
 	}
 	additional := make([]string, 0, len(b.Weights)+len(b.Strategy))
 	for v := range b.Weights {
@@ -63,10 +65,10 @@ func checkAlias(t *stx, f *function, b *aliasBody) *apiError {
 	sort.Strings(additional)
 	for _, v := range additional {
 		if !exists(v) {
-			return errf(400, "FSS.1091", "the additional version %s does not exist", v)
+			return httpapi.Errorf(400, "FSS.1091", "the additional version %s does not exist", v)
 		}
 		if v == b.Version {
-			return errf(400, "FSS.1093", "the additional version %s is the alias's main version", v)
+			return httpapi.Errorf(400, "FSS.1093", "the additional version %s is the alias's main version", v)
 		}
 	}
 	total := 0
@@ -76,99 +78,99 @@ func checkAlias(t *stx, f *function, b *aliasBody) *apiError {
 			continue
 		}
 		if w < 1 || w > 99 {
-			return errf(400, "FSS.1092", "weight %d of version %s is out of range (1 to 99)", w, v)
+			return httpapi.Errorf(400, "FSS.1092", "weight %d of version %s is out of range (1 to 99)", w, v)
 		}
 		total += w
 	}
 	if total >= 100 {
-		return errf(400, "FSS.1092", "additional weights add up to %d; they must stay below 100", total)
+		return httpapi.Errorf(400, "FSS.1092", "additional weights add up to %d; they must stay below 100", total)
 	}
 	return nil
 }
 
-func (s *Server) listAliases(t *stx, u urn) response {
+func (s *Server) listAliases(t *stx, u urn) httpapi.Response {
 	f, e := s.fnOf(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	list := []map[string]any{} // a bare JSON array sorted by name, as FunctionGraph returns
 	for _, a := range t.aliases(f) {
 		list = append(list, s.aliasModel(f, a))
 	}
-	return ok(list)
+	return httpapi.OK(list)
 }
 
-func (s *Server) getAlias(t *stx, u urn, name string) response {
+func (s *Server) getAlias(t *stx, u urn, name string) httpapi.Response {
 	f, e := s.fnOf(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	a := t.alias(f, name)
 	if a == nil {
-		return fail(errf(404, "FSS.1053", "alias %s not found", name))
+		return httpapi.Failf(404, "FSS.1053", "alias %s not found", name)
 	}
-	return ok(s.aliasModel(f, a))
+	return httpapi.OK(s.aliasModel(f, a))
 }
 
-func (s *Server) createAlias(t *stx, u urn, body []byte) response {
+func (s *Server) createAlias(t *stx, u urn, body []byte) httpapi.Response {
 	f, e := s.fnOf(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	var b aliasBody
-	if e := decodeJSON(body, &b); e != nil {
-		return fail(e)
+	if e := httpapi.DecodeJSON(body, &b); e != nil {
+		return httpapi.Fail(e)
 	}
 	if !isAliasName(b.Name) {
-		return fail(errf(400, "FSS.1014", "invalid alias name %q", b.Name))
+		return httpapi.Failf(400, "FSS.1014", "invalid alias name %q", b.Name)
 	}
 	if t.alias(f, b.Name) != nil {
-		return fail(errf(409, "FSS.1063", "alias %s already exists", b.Name))
+		return httpapi.Failf(409, "FSS.1063", "alias %s already exists", b.Name)
 	}
 	if len(t.aliases(f)) >= maxAliases {
-		return fail(errf(403, "FSS.1043", "the function already has %d aliases", maxAliases))
+		return httpapi.Failf(403, "FSS.1043", "the function already has %d aliases", maxAliases)
 	}
 	if e := checkAlias(t, f, &b); e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	a := &alias{Name: b.Name, Version: b.Version, Description: b.Description, Weights: b.Weights, Strategy: b.Strategy, LastModified: s.aliasNow()}
 	t.putAlias(f, a)
-	return ok(s.aliasModel(f, a))
+	return httpapi.OK(s.aliasModel(f, a))
 }
 
-func (s *Server) updateAlias(t *stx, u urn, name string, body []byte) response {
+func (s *Server) updateAlias(t *stx, u urn, name string, body []byte) httpapi.Response {
 	f, e := s.fnOf(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	a := t.alias(f, name)
 	if a == nil {
-		return fail(errf(404, "FSS.1053", "alias %s not found", name))
+		return httpapi.Failf(404, "FSS.1053", "alias %s not found", name)
 	}
 	var b aliasBody
-	if e := decodeJSON(body, &b); e != nil {
-		return fail(e)
+	if e := httpapi.DecodeJSON(body, &b); e != nil {
+		return httpapi.Fail(e)
 	}
 	b.Name = name
 	if e := checkAlias(t, f, &b); e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	a.Version, a.Description, a.Weights, a.Strategy, a.LastModified = b.Version, b.Description, b.Weights, b.Strategy, s.aliasNow()
 	t.putAlias(f, a)
-	return ok(s.aliasModel(f, a))
+	return httpapi.OK(s.aliasModel(f, a))
 }
 
-func (s *Server) deleteAlias(t *stx, u urn, name string) response {
+func (s *Server) deleteAlias(t *stx, u urn, name string) httpapi.Response {
 	f, e := s.fnOf(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	if t.alias(f, name) == nil {
-		return fail(errf(404, "FSS.1053", "alias %s not found", name))
+		return httpapi.Failf(404, "FSS.1053", "alias %s not found", name)
 	}
 	if n := len(t.triggers(f, "!"+name)); n > 0 {
-		return fail(errf(403, "FSS.1154", "alias %s has %d trigger(s): delete them first", name, n))
+		return httpapi.Failf(403, "FSS.1154", "alias %s has %d trigger(s): delete them first", name, n)
 	}
 	t.deleteAlias(f, name)
-	return noContent()
+	return httpapi.NoContent()
 }

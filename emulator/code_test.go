@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
 )
 
 // A base64 body written with JSON escapes ("\/", as PHP's encoder
@@ -49,7 +51,7 @@ func TestUploadLimits(t *testing.T) {
 	big.FuncCode = &struct {
 		File packageFile `json:"file"`
 	}{packageFile{set: true, data: make([]byte, maxZipBytes+1)}}
-	if _, e := s.readCode(nil, big); e == nil || e.status != 413 || e.code != "FSS.1071" {
+	if _, e := s.readCode(nil, big); e == nil || e.Status != 413 || e.Code != "FSS.1071" {
 		t.Errorf("50 MB + 1 zip: %v", e)
 	}
 	big.FuncCode.File.data = big.FuncCode.File.data[:maxZipBytes]
@@ -58,7 +60,7 @@ func TestUploadLimits(t *testing.T) {
 	}
 
 	req := httptest.NewRequest("PUT", "/v2/"+testPID+"/fgs/functions/"+urnOf("big")+"/code", strings.NewReader("{}"))
-	req.ContentLength = maxBody + 1
+	req.ContentLength = httpapi.MaxBody + 1
 	rec := httptest.NewRecorder()
 	s, err := New(Options{AccessKey: testAK, SecretKey: testSK, ProjectID: testPID, Region: testRegion})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 )
@@ -78,27 +79,27 @@ func (s *Server) depWire(v *depVersion) map[string]any {
 }
 
 // handleDependencies routes /dependencies[/...].
-func (s *Server) handleDependencies(r *http.Request, rest []string, body []byte) response {
+func (s *Server) handleDependencies(r *http.Request, rest []string, body []byte) httpapi.Response {
 	switch {
 	case len(rest) == 0 && r.Method == http.MethodGet:
-		return s.view(func(t *stx) response { return s.listDependencies(t, r) })
+		return s.view(func(t *stx) httpapi.Response { return s.listDependencies(t, r) })
 	case len(rest) == 1 && rest[0] == "version" && r.Method == http.MethodPost:
-		return s.update(func(t *stx) response { return s.createDependencyVersion(t, body) })
+		return s.update(func(t *stx) httpapi.Response { return s.createDependencyVersion(t, body) })
 	case len(rest) == 2 && rest[1] == "version" && r.Method == http.MethodGet:
-		return s.view(func(t *stx) response { return s.listDependencyVersions(t, r, rest[0]) })
+		return s.view(func(t *stx) httpapi.Response { return s.listDependencyVersions(t, r, rest[0]) })
 	case len(rest) == 3 && rest[1] == "version":
 		n, err := strconv.ParseInt(rest[2], 10, 64)
 		if err != nil {
-			return fail(errf(404, "FSS.1056", "the dependency version %q does not exist", rest[2]))
+			return httpapi.Failf(404, "FSS.1056", "the dependency version %q does not exist", rest[2])
 		}
 		switch r.Method {
 		case http.MethodGet:
-			return s.view(func(t *stx) response { return s.showDependencyVersion(t, rest[0], n) })
+			return s.view(func(t *stx) httpapi.Response { return s.showDependencyVersion(t, rest[0], n) })
 		case http.MethodDelete:
-			return s.update(func(t *stx) response { return s.deleteDependencyVersion(t, rest[0], n) })
+			return s.update(func(t *stx) httpapi.Response { return s.deleteDependencyVersion(t, rest[0], n) })
 		}
 	}
-	return fail(s.noSuchAPI(r))
+	return httpapi.Fail(s.gw.NoSuchAPI(r))
 }
 
 // versions returns a dependency's versions, oldest first.
@@ -134,10 +135,10 @@ func page[T any](r *http.Request, all []T) (items []T, next, count int) {
 
 func max0(n int) int { return max(n, 0) }
 
-func (s *Server) listDependencies(t *stx, r *http.Request) response {
+func (s *Server) listDependencies(t *stx, r *http.Request) httpapi.Response {
 	name := r.URL.Query().Get("name")
 	if ty := r.URL.Query().Get("dependency_type"); ty == "public" {
-		return ok(map[string]any{"dependencies": []any{}, "next_marker": 0, "count": 0})
+		return httpapi.OK(map[string]any{"dependencies": []any{}, "next_marker": 0, "count": 0})
 	}
 	var all []map[string]any
 	err := t.KV.Scan(bucketDeps, "d/", func(k string, v []byte) error {
@@ -165,12 +166,12 @@ func (s *Server) listDependencies(t *stx, r *http.Request) response {
 	if items == nil {
 		items = []map[string]any{}
 	}
-	return ok(map[string]any{"dependencies": items, "next_marker": next, "count": count})
+	return httpapi.OK(map[string]any{"dependencies": items, "next_marker": next, "count": count})
 }
 
-func (s *Server) listDependencyVersions(t *stx, r *http.Request, depID string) response {
+func (s *Server) listDependencyVersions(t *stx, r *http.Request, depID string) httpapi.Response {
 	if t.KV.Get(bucketDeps, "d/"+depID) == nil {
-		return fail(errf(404, "FSS.1056", "the dependency %s does not exist", depID))
+		return httpapi.Failf(404, "FSS.1056", "the dependency %s does not exist", depID)
 	}
 	var all []map[string]any
 	for _, v := range depVersions(t, depID) {
@@ -180,17 +181,17 @@ func (s *Server) listDependencyVersions(t *stx, r *http.Request, depID string) r
 	if items == nil {
 		items = []map[string]any{}
 	}
-	return ok(map[string]any{"dependencies": items, "next_marker": next, "count": count})
+	return httpapi.OK(map[string]any{"dependencies": items, "next_marker": next, "count": count})
 }
 
-func (s *Server) showDependencyVersion(t *stx, depID string, n int64) response {
+func (s *Server) showDependencyVersion(t *stx, depID string, n int64) httpapi.Response {
 	var v depVersion
 	if !t.Get(bucketDeps, depVersionKey(depID, n), &v) {
-		return fail(errf(404, "FSS.1056", "version %d of dependency %s does not exist", n, depID))
+		return httpapi.Failf(404, "FSS.1056", "version %d of dependency %s does not exist", n, depID)
 	}
 	m := s.depWire(&v)
 	m["download_link"] = "/_emulator/code/" + v.Digest
-	return ok(m)
+	return httpapi.OK(m)
 }
 
 type createDependencyBody struct {
@@ -207,18 +208,18 @@ type createDependencyBody struct {
 // MD5 of the package; in strict mode a package from OBS has the object's
 // ETag as OBS reports it (an open rule: for a multipart object that is
 // not the MD5 of its bytes).
-func (s *Server) createDependencyVersion(t *stx, body []byte) response {
+func (s *Server) createDependencyVersion(t *stx, body []byte) httpapi.Response {
 	var b createDependencyBody
-	if e := decodeJSON(body, &b); e != nil {
-		return fail(e)
+	if e := httpapi.DecodeJSON(body, &b); e != nil {
+		return httpapi.Fail(e)
 	}
 	switch {
 	case !dependencyNameRe.MatchString(b.Name):
-		return fail(errf(400, "FSS.1024", "invalid dependency name %q", b.Name))
+		return httpapi.Failf(400, "FSS.1024", "invalid dependency name %q", b.Name)
 	case !fgsspec.IsRuntime(b.Runtime):
-		return fail(errf(400, "FSS.1005", "invalid runtime %q", b.Runtime))
+		return httpapi.Failf(400, "FSS.1005", "invalid runtime %q", b.Runtime)
 	case len([]rune(b.Description)) > maxDependDesc:
-		return fail(errf(400, "FSS.1024", "the description is longer than %d characters", maxDependDesc))
+		return httpapi.Failf(400, "FSS.1024", "the description is longer than %d characters", maxDependDesc)
 	}
 	v := &depVersion{Name: b.Name, Runtime: b.Runtime, Description: b.Description, LastModified: s.opts.Now().Unix()}
 	switch b.DependType {
@@ -229,30 +230,30 @@ func (s *Server) createDependencyVersion(t *stx, body []byte) response {
 		}
 		switch {
 		case !b.DependFile.set || len(b.DependFile.data) == 0:
-			return fail(errf(400, "FSS.1024", "depend_file is required for depend_type zip"))
+			return httpapi.Failf(400, "FSS.1024", "depend_file is required for depend_type zip")
 		case b.DependFile.bad:
-			return fail(errf(400, "FSS.1024", "depend_file is not a base64 string"))
+			return httpapi.Failf(400, "FSS.1024", "depend_file is not a base64 string")
 		case len(b.DependFile.data) > limit:
-			return fail(errf(400, "FSS.1024", "depend_file is %d bytes; at most %d: upload it through OBS", len(b.DependFile.data), limit))
+			return httpapi.Failf(400, "FSS.1024", "depend_file is %d bytes; at most %d: upload it through OBS", len(b.DependFile.data), limit)
 		}
 		data := b.DependFile.data
 		sum := md5.Sum(data)
 		v.Etag, v.Size, v.FileName = hex.EncodeToString(sum[:]), int64(len(data)), b.Name+".zip"
 		digest, _, err := s.blobs.PutFrom(bytes.NewReader(data))
 		if err != nil {
-			return fail(errf(500, "FSS.0500", "store dependency: %v", err))
+			return httpapi.Failf(500, "FSS.0500", "store dependency: %v", err)
 		}
 		v.Digest = digest
 	case "obs":
 		rc, _, found := s.openURL(t, b.DependLink)
 		if !found {
-			return fail(errf(403, "FSS.1046", "the dependency %s is inaccessible", trunc(b.DependLink)))
+			return httpapi.Failf(403, "FSS.1046", "the dependency %s is inaccessible", httpapi.Trunc(b.DependLink))
 		}
 		h := md5.New()
 		digest, n, err := s.blobs.PutFrom(io.TeeReader(rc, h))
 		rc.Close()
 		if err != nil {
-			return fail(errf(500, "FSS.0500", "store dependency: %v", err))
+			return httpapi.Failf(500, "FSS.0500", "store dependency: %v", err)
 		}
 		v.Etag, v.Size, v.Digest = hex.EncodeToString(h.Sum(nil)), n, digest
 		if s.opts.Strict {
@@ -265,7 +266,7 @@ func (s *Server) createDependencyVersion(t *stx, body []byte) response {
 		}
 		v.FileName = b.DependLink[strings.LastIndex(b.DependLink, "/")+1:]
 	default:
-		return fail(errf(400, "FSS.1032", "invalid depend_type %q: zip or obs", b.DependType))
+		return httpapi.Failf(400, "FSS.1032", "invalid depend_type %q: zip or obs", b.DependType)
 	}
 	depID := string(t.KV.Get(bucketDeps, "n/"+b.Name))
 	if depID == "" {
@@ -281,15 +282,15 @@ func (s *Server) createDependencyVersion(t *stx, body []byte) response {
 		v.Version = vs[len(vs)-1].Version + 1
 	}
 	t.Put(bucketDeps, depVersionKey(depID, v.Version), v)
-	return ok(s.depWire(v))
+	return httpapi.OK(s.depWire(v))
 }
 
 // deleteDependencyVersion deletes one version, unless a function (latest
 // or a published version) uses it: 412 FSS.1033.
-func (s *Server) deleteDependencyVersion(t *stx, depID string, n int64) response {
+func (s *Server) deleteDependencyVersion(t *stx, depID string, n int64) httpapi.Response {
 	var v depVersion
 	if !t.Get(bucketDeps, depVersionKey(depID, n), &v) {
-		return fail(errf(404, "FSS.1056", "version %d of dependency %s does not exist", n, depID))
+		return httpapi.Failf(404, "FSS.1056", "version %d of dependency %s does not exist", n, depID)
 	}
 	inUse := ""
 	uses := func(list []string) bool {
@@ -319,14 +320,14 @@ func (s *Server) deleteDependencyVersion(t *stx, depID string, n int64) response
 		})
 	}
 	if inUse != "" {
-		return fail(errf(412, "FSS.1033", "the dependency version is in use (by %s)", inUse))
+		return httpapi.Failf(412, "FSS.1033", "the dependency version is in use (by %s)", inUse)
 	}
 	t.Delete(bucketDeps, depVersionKey(depID, n))
 	if len(depVersions(t, depID)) == 0 {
 		t.Delete(bucketDeps, "d/"+depID)
 		t.Delete(bucketDeps, "n/"+v.Name)
 	}
-	return noContent()
+	return httpapi.NoContent()
 }
 
 // newUUID is a random UUID (version 4), as dependency ids are.

@@ -1,12 +1,9 @@
 package emulator
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +14,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/auth"
+	"github.com/fgsdeploy/fgsdeploy/emulator/faults"
+	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
@@ -101,9 +101,8 @@ type Server struct {
 	mu    sync.Mutex // guards stats
 	stats Stats
 
-	faultMu   sync.Mutex
-	faultRate float64
-	rng       *rand.Rand
+	faults *faults.Injector
+	gw     auth.Gateway // authenticates FunctionGraph, IAM and LTS requests
 
 	reqSeq atomic.Int64
 
@@ -131,7 +130,8 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{opts: opts, db: db, blobs: blobs, objects: objects,
-		faultRate: opts.FaultRate, rng: rand.New(rand.NewSource(opts.Seed))}
+		faults: faults.New(opts.FaultRate, opts.Seed),
+		gw:     auth.Gateway{AccessKey: opts.AccessKey, SecretKey: opts.SecretKey, Token: opts.Token, Strict: opts.Strict, Now: opts.Now}}
 	s.stats = Stats{Requests: map[string]int{}, Publishes: map[string]int{}}
 	if err := s.createBuckets(opts.Buckets); err != nil {
 		db.Close()
@@ -150,9 +150,7 @@ func (s *Server) Close() error {
 
 // SetFaultRate changes the fraction of failing requests.
 func (s *Server) SetFaultRate(f float64) {
-	s.faultMu.Lock()
-	s.faultRate = f
-	s.faultMu.Unlock()
+	s.faults.SetRate(f)
 }
 
 // Stats returns a copy of the counters.
@@ -209,72 +207,6 @@ func (r *Running) Close() error {
 	return r.Server.Close()
 }
 
-// apiError is an error response.
-type apiError struct {
-	status int
-	code   string
-	msg    string
-}
-
-func (e *apiError) Error() string { return e.code + ": " + e.msg }
-
-func errf(status int, code, format string, args ...any) *apiError {
-	return &apiError{status, code, fmt.Sprintf(format, args...)}
-}
-
-// response is what a handler produced; it is written after any injected
-// fault has been decided.
-type response struct {
-	status int
-	body   any // nil = no body
-	err    *apiError
-	header map[string]string // set on the answer, error or not
-	raw    []byte            // with body nil: the body as it is
-}
-
-func ok(body any) response      { return response{status: 200, body: body} }
-func fail(e *apiError) response { return response{err: e} }
-func noContent() response       { return response{status: 204} }
-func (r response) failed() bool { return r.err != nil }
-
-type faultKind int
-
-const (
-	noFault faultKind = iota
-	fault429FSS
-	fault429APIG
-	fault500
-	faultDrop
-)
-
-// drawFault decides a request's fault from the generator seeded with
-// Options.Seed: one draw tells whether the request fails (below the fault
-// rate), and for a failing one a second draw picks the kind: half are
-// throttled (a quarter each FSS.0429 and APIG.0308), 30% are 500s and 20%
-// dropped connections. The same seed gives the same sequence for the same
-// sequence of requests.
-func (s *Server) drawFault() faultKind {
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	if s.faultRate <= 0 {
-		return noFault
-	}
-	if s.rng.Float64() >= s.faultRate {
-		return noFault
-	}
-	switch y := s.rng.Float64(); {
-	case y < 0.25:
-		return fault429FSS
-	case y < 0.5:
-		return fault429APIG
-	case y < 0.8:
-		return fault500
-	default:
-		return faultDrop
-	}
-}
-
-// ServeHTTP handles one request: latency, fault injection, authentication,
 // routing, and the response with a request id.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := fmt.Sprintf("emu-%08d", s.reqSeq.Add(1))
@@ -295,26 +227,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	route := routeName(r)
-	fault := s.drawFault()
+	fault := s.faults.Draw()
 	s.mu.Lock()
 	s.stats.Requests[r.Method+" "+route]++
-	if fault != noFault {
+	if fault != faults.None {
 		s.stats.Faults++
 	}
 	s.mu.Unlock()
-	body, tooBig, err := readBody(w, r)
+	body, tooBig, err := httpapi.ReadBody(w, r)
 	if err != nil {
 		return // the client went away
 	}
-	if fault == fault429FSS || fault == fault429APIG {
-		s.write(w, r, reqID, fail(s.throttle(w, fault)))
+	if fault.Throttled() {
+		s.write(w, r, reqID, httpapi.Fail(s.throttle(w, fault)))
 		return
 	}
-	if fault != noFault && !s.opts.FaultAfterEffect {
-		s.injure(w, r, reqID, fault)
+	if fault != faults.None && !s.opts.FaultAfterEffect {
+		faults.Injure(w, r, reqID, fault, s.opts.Logf)
 		return
 	}
-	var resp response
+	var resp httpapi.Response
 	defer func() {
 		// A bug must not take the connection down with it: answer as
 		// the real service does when it fails inside.
@@ -322,44 +254,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if s.opts.Logf != nil {
 				s.opts.Logf("%s %s: panic: %v", r.Method, r.URL.Path, v)
 			}
-			s.write(w, r, reqID, fail(errf(500, "FSS.0500", "internal error")))
+			s.write(w, r, reqID, httpapi.Failf(500, "FSS.0500", "internal error"))
 		}
 	}()
 	if tooBig {
-		resp = fail(errf(413, "FSS.0413", "the request body is larger than %d bytes", maxBody))
+		resp = httpapi.Failf(413, "FSS.0413", "the request body is larger than %d bytes", httpapi.MaxBody)
 	} else {
 		resp = s.handle(r, body, reqID)
 	}
-	if fault != noFault {
-		s.injure(w, r, reqID, fault)
+	if fault != faults.None {
+		faults.Injure(w, r, reqID, fault, s.opts.Logf)
 		return
 	}
 	s.write(w, r, reqID, resp)
 }
 
-// maxBody bounds a request body: a 50 MB package (FSS.1071) is about
-// 67 MB of base64, so anything beyond 80 MB cannot be a valid request.
-const maxBody = 80 << 20
-
-// readBody reads the whole body (the signature covers its SHA-256), sized
-// by Content-Length up front so a big upload is held once, not regrown.
-func readBody(w http.ResponseWriter, r *http.Request) (body []byte, tooBig bool, err error) {
-	if r.ContentLength > maxBody {
-		return nil, true, nil
-	}
-	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + 1)
-	}
-	_, err = buf.ReadFrom(http.MaxBytesReader(w, r.Body, maxBody))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, true, nil
-	}
-	return buf.Bytes(), false, err
-}
-
-func (s *Server) throttle(w http.ResponseWriter, kind faultKind) *apiError {
+func (s *Server) throttle(w http.ResponseWriter, kind faults.Kind) *httpapi.Error {
 	ra := s.opts.RetryAfter
 	secs := 1
 	switch {
@@ -369,68 +279,16 @@ func (s *Server) throttle(w http.ResponseWriter, kind faultKind) *apiError {
 		secs = int((ra + time.Second - 1) / time.Second)
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	if kind == fault429APIG {
-		return errf(429, s.gateway("0308"), "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 second")
+	if kind == faults.ThrottleAPIG {
+		return httpapi.Errorf(429, s.gw.Code("0308"), "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 second")
 	}
-	return errf(429, "FSS.0429", "Too many requests, please retry later")
+	return httpapi.Errorf(429, "FSS.0429", "Too many requests, please retry later")
 }
 
-func (s *Server) injure(w http.ResponseWriter, r *http.Request, reqID string, f faultKind) {
-	if f == faultDrop {
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, buf, err := hj.Hijack(); err == nil {
-				// The connection breaks a few bytes into the response.
-				// With no byte at all, Go's transport would re-send an
-				// idempotent request on a reused connection by itself,
-				// unseen by the client's retry count, and the sequence
-				// of draws (hence a seeded run) would vary from run to
-				// run.
-				buf.WriteString("HTTP/1.1 5")
-				buf.Flush()
-				conn.Close()
-				return
-			}
-		}
-	}
-	s.write(w, r, reqID, fail(errf(500, "FSS.0500", "Internal error")))
+func (s *Server) write(w http.ResponseWriter, r *http.Request, reqID string, resp httpapi.Response) {
+	httpapi.Write(w, r, reqID, resp, s.opts.Logf)
 }
 
-func (s *Server) write(w http.ResponseWriter, r *http.Request, reqID string, resp response) {
-	status := resp.status
-	var body any = resp.body
-	if resp.err != nil {
-		status = resp.err.status
-		body = map[string]string{"error_code": resp.err.code, "error_msg": resp.err.msg, "request_id": reqID}
-	}
-	if s.opts.Logf != nil {
-		if resp.err != nil {
-			s.opts.Logf("%s %s -> %d %s (%s)", r.Method, r.URL.Path, status, resp.err.code, reqID)
-		} else {
-			s.opts.Logf("%s %s -> %d (%s)", r.Method, r.URL.Path, status, reqID)
-		}
-	}
-	for k, v := range resp.header {
-		w.Header().Set(k, v)
-	}
-	if body == nil && resp.raw != nil {
-		w.WriteHeader(status)
-		w.Write(resp.raw)
-		return
-	}
-	if body == nil {
-		w.WriteHeader(status)
-		return
-	}
-	b, err := json.Marshal(body)
-	if err != nil {
-		status, b = 500, []byte(`{"error_code":"FSS.0500","error_msg":"encode response"}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(b)
-}
-
-// routeName names a request's route for Stats without its identifiers:
 // "functions", "function", "function/config", "function/aliases/{name}".
 func routeName(r *http.Request) string {
 	p := r.URL.Path
@@ -467,7 +325,7 @@ var digestRe = regexp.MustCompile(`^[0-9a-f]{128}$`)
 // no signature, and it serves nothing but a stored package.
 func (s *Server) serveBlob(w http.ResponseWriter, r *http.Request, reqID, digest string) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		s.write(w, r, reqID, fail(errf(405, "FSS.0405", "method not allowed")))
+		s.write(w, r, reqID, httpapi.Failf(405, "FSS.0405", "method not allowed"))
 		return
 	}
 	var b []byte
@@ -476,7 +334,7 @@ func (s *Server) serveBlob(w http.ResponseWriter, r *http.Request, reqID, digest
 		b, err = s.blobs.Get(digest)
 	}
 	if err != nil {
-		s.write(w, r, reqID, fail(errf(404, "FSS.0404", "no such object")))
+		s.write(w, r, reqID, httpapi.Failf(404, "FSS.0404", "no such object"))
 		return
 	}
 	w.Header().Set("Content-Type", "application/zip")
@@ -484,36 +342,9 @@ func (s *Server) serveBlob(w http.ResponseWriter, r *http.Request, reqID, digest
 	w.Write(b)
 }
 
-// gateway is the prefix of the API gateway's error codes: APIG (the API
-// Gateway FAQ's examples) or, in strict mode, APIGW (the API Request
-// Signing Guide's examples, for the same failures).
-func (s *Server) gateway(code string) string {
-	if s.opts.Strict {
-		return "APIGW." + code
-	}
-	return "APIG." + code
-}
-
-// authenticate checks the token or the signature, and the project id.
-func (s *Server) authenticate(r *http.Request, body []byte) *apiError {
-	if tok := r.Header.Get("X-Auth-Token"); tok != "" {
-		if s.opts.Token == "" || tok != s.opts.Token {
-			return errf(401, s.gateway("0301"), "Incorrect IAM authentication information: decrypt token fail")
-		}
-		return nil
-	}
-	if r.Header.Get("Authorization") == "" {
-		return errf(401, s.gateway("0301"), "Incorrect IAM authentication information: x-auth-token not found")
-	}
-	if err := verify(r, body, s.opts.AccessKey, s.opts.SecretKey, s.opts.Now()); err != nil {
-		return errf(401, s.gateway("0301"), "%s", err.Error())
-	}
-	return nil
-}
-
-func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
-	if e := s.authenticate(r, body); e != nil {
-		return fail(e)
+func (s *Server) handle(r *http.Request, body []byte, reqID string) httpapi.Response {
+	if e := s.gw.Authenticate(r, body); e != nil {
+		return httpapi.Fail(e)
 	}
 	path := r.URL.Path
 	if path == "/v3/projects" && r.Method == http.MethodGet {
@@ -521,13 +352,13 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" || (parts[3] != "functions" && parts[3] != "triggers" && parts[3] != "dependencies") {
-		return fail(s.noSuchAPI(r))
+		return httpapi.Fail(s.gw.NoSuchAPI(r))
 	}
 	if parts[1] != s.opts.ProjectID {
-		return fail(errf(403, "FSS.0403", "the project id in the path does not match these credentials"))
+		return httpapi.Failf(403, "FSS.0403", "the project id in the path does not match these credentials")
 	}
 	if h := r.Header.Get("X-Project-Id"); h != "" && h != s.opts.ProjectID {
-		return fail(errf(403, "FSS.0403", "X-Project-Id does not match these credentials"))
+		return httpapi.Failf(403, "FSS.0403", "X-Project-Id does not match these credentials")
 	}
 	rest := parts[4:]
 	if parts[3] == "dependencies" {
@@ -539,70 +370,70 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 	if len(rest) == 0 {
 		switch r.Method {
 		case http.MethodGet:
-			return s.view(func(t *stx) response { return s.listFunctions(t, r) })
+			return s.view(func(t *stx) httpapi.Response { return s.listFunctions(t, r) })
 		case http.MethodPost:
-			return s.update(func(t *stx) response { return s.createFunction(t, body) })
+			return s.update(func(t *stx) httpapi.Response { return s.createFunction(t, body) })
 		}
-		return fail(s.noSuchAPI(r))
+		return httpapi.Fail(s.gw.NoSuchAPI(r))
 	}
 	u, e := s.ownURN(rest[0])
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	sub := strings.Join(rest[1:], "/")
 	switch {
 	case sub == "" && r.Method == http.MethodDelete:
-		return s.update(func(t *stx) response { return s.deleteFunctionOrVersion(t, u) })
+		return s.update(func(t *stx) httpapi.Response { return s.deleteFunctionOrVersion(t, u) })
 	case sub == "config" && r.Method == http.MethodGet:
-		return s.view(func(t *stx) response { return s.getConfig(t, u) })
+		return s.view(func(t *stx) httpapi.Response { return s.getConfig(t, u) })
 	case sub == "config" && r.Method == http.MethodPut:
-		return s.update(func(t *stx) response { return s.updateConfig(t, u, body) })
+		return s.update(func(t *stx) httpapi.Response { return s.updateConfig(t, u, body) })
 	case sub == "code" && r.Method == http.MethodGet:
-		return s.view(func(t *stx) response { return s.getCode(t, r, u) })
+		return s.view(func(t *stx) httpapi.Response { return s.getCode(t, r, u) })
 	case sub == "code" && r.Method == http.MethodPut:
-		return s.update(func(t *stx) response { return s.updateCode(t, u, body) })
+		return s.update(func(t *stx) httpapi.Response { return s.updateCode(t, u, body) })
 	case sub == "config-max-instance" && r.Method == http.MethodPut:
-		return s.update(func(t *stx) response { return s.maxInstances(t, u, body) })
+		return s.update(func(t *stx) httpapi.Response { return s.maxInstances(t, u, body) })
 	case sub == "versions" && r.Method == http.MethodPost:
-		return s.update(func(t *stx) response { return s.publish(t, u, body) })
+		return s.update(func(t *stx) httpapi.Response { return s.publish(t, u, body) })
 	case sub == "versions" && r.Method == http.MethodGet:
-		return s.view(func(t *stx) response { return s.listVersions(t, r, u) })
+		return s.view(func(t *stx) httpapi.Response { return s.listVersions(t, r, u) })
 	case sub == "invocations" && r.Method == http.MethodPost:
 		return s.invoke(r, u, body, false)
 	case sub == "invocations-async" && r.Method == http.MethodPost:
 		return s.invoke(r, u, body, true)
 	case sub == "lts-log-detail" && r.Method == http.MethodGet:
-		return s.view(func(t *stx) response { return s.ltsLogDetail(t, u) })
+		return s.view(func(t *stx) httpapi.Response { return s.ltsLogDetail(t, u) })
 	case len(rest) == 3 && rest[1] == "statistics" && r.Method == http.MethodGet:
 		return s.statistics(u, rest[2])
 	case sub == "aliases" && r.Method == http.MethodGet:
-		return s.view(func(t *stx) response { return s.listAliases(t, u) })
+		return s.view(func(t *stx) httpapi.Response { return s.listAliases(t, u) })
 	case sub == "aliases" && r.Method == http.MethodPost:
-		return s.update(func(t *stx) response { return s.createAlias(t, u, body) })
+		return s.update(func(t *stx) httpapi.Response { return s.createAlias(t, u, body) })
 	case strings.HasPrefix(sub, "aliases/") && len(rest) == 3:
 		name := rest[2]
 		switch r.Method {
 		case http.MethodGet:
-			return s.view(func(t *stx) response { return s.getAlias(t, u, name) })
+			return s.view(func(t *stx) httpapi.Response { return s.getAlias(t, u, name) })
 		case http.MethodPut:
-			return s.update(func(t *stx) response { return s.updateAlias(t, u, name, body) })
+			return s.update(func(t *stx) httpapi.Response { return s.updateAlias(t, u, name, body) })
 		case http.MethodDelete:
-			return s.update(func(t *stx) response { return s.deleteAlias(t, u, name) })
+			return s.update(func(t *stx) httpapi.Response { return s.deleteAlias(t, u, name) })
 		}
 	}
-	return fail(s.noSuchAPI(r))
+	return httpapi.Fail(s.gw.NoSuchAPI(r))
 }
 
 // view answers a read in a read-only transaction.
-func (s *Server) view(fn func(*stx) response) response {
-	var resp response
+func (s *Server) view(fn func(*stx) httpapi.Response) httpapi.Response {
+	var resp httpapi.Response
 	err := s.db.View(func(tx store.KVTx) error {
 		t := newStx(tx)
 		resp = fn(t)
 		return t.Err
 	})
 	if err != nil {
-		return fail(errf(500, "FSS.0500", "read state: %v", err))
+		return httpapi.Failf(500, "FSS.0500", "read state: %v", err)
 	}
 	return resp
 }
@@ -613,8 +444,8 @@ var errRollback = errors.New("request failed")
 // update answers a write in a read-write transaction: committed (durable
 // on disk with a state directory) before the answer when it succeeds,
 // rolled back when it fails.
-func (s *Server) update(fn func(*stx) response) response {
-	var resp response
+func (s *Server) update(fn func(*stx) httpapi.Response) httpapi.Response {
+	var resp httpapi.Response
 	var published string
 	err := s.db.Update(func(tx store.KVTx) error {
 		t := newStx(tx)
@@ -623,7 +454,7 @@ func (s *Server) update(fn func(*stx) response) response {
 		switch {
 		case t.Err != nil:
 			return t.Err
-		case resp.failed():
+		case resp.Failed():
 			return errRollback
 		}
 		return nil
@@ -632,7 +463,7 @@ func (s *Server) update(fn func(*stx) response) response {
 		return resp
 	}
 	if err != nil {
-		return fail(errf(500, "FSS.0500", "persist state: %v", err))
+		return httpapi.Failf(500, "FSS.0500", "persist state: %v", err)
 	}
 	if published != "" {
 		s.mu.Lock()
@@ -644,37 +475,22 @@ func (s *Server) update(fn func(*stx) response) response {
 
 // ownURN parses a URN of the path and checks that it names this
 // emulator's region and project.
-func (s *Server) ownURN(raw string) (urn, *apiError) {
+func (s *Server) ownURN(raw string) (urn, *httpapi.Error) {
 	u, e := parseURN(raw)
 	if e != nil {
 		return urn{}, e
 	}
 	if u.region != s.opts.Region || u.project != s.opts.ProjectID {
-		return urn{}, errf(400, "FSS.1309", "the URN's region or project does not match")
+		return urn{}, httpapi.Errorf(400, "FSS.1309", "the URN's region or project does not match")
 	}
 	return u, nil
 }
 
-// noSuchAPI is the gateway's answer to a method and path it does not
-// publish, a wrong method on a known path included.
-func (s *Server) noSuchAPI(r *http.Request) *apiError {
-	return errf(404, s.gateway("0101"), "The API does not exist or has not been published in the environment: %s %s", r.Method, r.URL.Path)
-}
-
-func (s *Server) projects(r *http.Request) response {
+func (s *Server) projects(r *http.Request) httpapi.Response {
 	name := r.URL.Query().Get("name")
 	list := []map[string]any{}
 	if name == "" || name == s.opts.Region {
 		list = append(list, map[string]any{"id": s.opts.ProjectID, "name": s.opts.Region, "enabled": true, "domain_id": "emulator-domain"})
 	}
-	return ok(map[string]any{"projects": list, "links": map[string]any{"self": r.URL.String()}})
-}
-
-// decodeJSON reads a request body strictly enough to catch bad JSON.
-func decodeJSON(body []byte, v any) *apiError {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(v); err != nil {
-		return errf(406, "FSS.0406", "the request body is not valid JSON: %v", err)
-	}
-	return nil
+	return httpapi.OK(map[string]any{"projects": list, "links": map[string]any{"self": r.URL.String()}})
 }

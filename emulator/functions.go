@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
@@ -34,14 +35,14 @@ func (u urn) bare() urn { return urn{region: u.region, project: u.project, pkg: 
 func (u urn) key() string { return fnKey(u.pkg, u.name) }
 
 // parseURN reads urn:fss:{region}:{pid}:function:{package}:{name}[:{version}|:!{alias}].
-func parseURN(s string) (urn, *apiError) {
+func parseURN(s string) (urn, *httpapi.Error) {
 	parts := strings.Split(s, ":")
 	if len(parts) < 7 || len(parts) > 8 || parts[0] != "urn" || parts[1] != "fss" || parts[4] != "function" {
-		return urn{}, errf(400, "FSS.1309", "invalid function URN %q", trunc(s))
+		return urn{}, httpapi.Errorf(400, "FSS.1309", "invalid function URN %q", httpapi.Trunc(s))
 	}
 	u := urn{region: parts[2], project: parts[3], pkg: parts[5], name: parts[6]}
 	if u.region == "" || u.project == "" || u.pkg == "" || u.name == "" {
-		return urn{}, errf(400, "FSS.1309", "invalid function URN %q", trunc(s))
+		return urn{}, httpapi.Errorf(400, "FSS.1309", "invalid function URN %q", httpapi.Trunc(s))
 	}
 	if len(parts) == 8 {
 		q := parts[7]
@@ -49,22 +50,15 @@ func parseURN(s string) (urn, *apiError) {
 		case strings.HasPrefix(q, "!"):
 			u.alias = q[1:]
 			if u.alias == "" {
-				return urn{}, errf(400, "FSS.1309", "invalid function URN %q: empty alias", trunc(s))
+				return urn{}, httpapi.Errorf(400, "FSS.1309", "invalid function URN %q: empty alias", httpapi.Trunc(s))
 			}
 		case q == "":
-			return urn{}, errf(400, "FSS.1309", "invalid function URN %q: empty qualifier", trunc(s))
+			return urn{}, httpapi.Errorf(400, "FSS.1309", "invalid function URN %q: empty qualifier", httpapi.Trunc(s))
 		default:
 			u.version = q
 		}
 	}
 	return u, nil
-}
-
-func trunc(s string) string {
-	if len(s) > 200 {
-		return s[:200] + "..."
-	}
-	return s
 }
 
 func (s *Server) urnOf(f *function, qualifier string) string {
@@ -101,16 +95,16 @@ const (
 )
 
 // validateConfig applies FunctionGraph's rules to a config.
-func (s *Server) validateConfig(c *config) *apiError {
+func (s *Server) validateConfig(c *config) *httpapi.Error {
 	switch {
 	case !isRuntime(c.Runtime):
-		return errf(400, "FSS.1005", "invalid runtime %q", c.Runtime)
+		return httpapi.Errorf(400, "FSS.1005", "invalid runtime %q", c.Runtime)
 	case c.Handler == "":
-		return errf(400, "FSS.1003", "handler is required")
+		return httpapi.Errorf(400, "FSS.1003", "handler is required")
 	case !isMemorySize(c.MemorySize):
-		return errf(400, "FSS.1007", "invalid memory_size %d", c.MemorySize)
+		return httpapi.Errorf(400, "FSS.1007", "invalid memory_size %d", c.MemorySize)
 	case c.Timeout < 3 || c.Timeout > 259200:
-		return errf(400, "FSS.1008", "timeout %d is out of range (3 to 259200)", c.Timeout)
+		return httpapi.Errorf(400, "FSS.1008", "timeout %d is out of range (3 to 259200)", c.Timeout)
 	}
 	for _, ud := range []string{c.UserData, c.EncryptedUserData} {
 		if ud == "" {
@@ -118,32 +112,32 @@ func (s *Server) validateConfig(c *config) *apiError {
 		}
 		var m map[string]string
 		if err := json.Unmarshal([]byte(ud), &m); err != nil {
-			return errf(400, "FSS.1009", "user data must be a JSON object of strings")
+			return httpapi.Errorf(400, "FSS.1009", "user data must be a JSON object of strings")
 		}
 		if len(m) > 20 {
-			return errf(400, "FSS.1017", "user data has %d keys; at most 20", len(m))
+			return httpapi.Errorf(400, "FSS.1017", "user data has %d keys; at most 20", len(m))
 		}
 		if len(ud) > maxUserData {
-			return errf(400, "FSS.1018", "user data is %d bytes; at most %d", len(ud), maxUserData)
+			return httpapi.Errorf(400, "FSS.1018", "user data is %d bytes; at most %d", len(ud), maxUserData)
 		}
 	}
 	if utf8.RuneCountInString(c.Description) > maxDescription {
-		return errf(400, "FSS.1019", "description is %d characters; at most %d", utf8.RuneCountInString(c.Description), maxDescription)
+		return httpapi.Errorf(400, "FSS.1019", "description is %d characters; at most %d", utf8.RuneCountInString(c.Description), maxDescription)
 	}
 	if sc := c.StrategyConfig; sc != nil && sc.ConcurrentNum != nil {
 		n := *sc.ConcurrentNum
 		switch {
 		case n < -1 || n > 1000:
-			return errf(400, "FSS.1026", "concurrent_num %d is out of range (1 to 1000)", n)
+			return httpapi.Errorf(400, "FSS.1026", "concurrent_num %d is out of range (1 to 1000)", n)
 		case n > 1 && !multiConcurrent(c.Runtime):
-			return errf(400, "FSS.1026", "concurrent_num %d: only http and Custom Image functions take more than one request per instance", n)
+			return httpapi.Errorf(400, "FSS.1026", "concurrent_num %d: only http and Custom Image functions take more than one request per instance", n)
 		}
 	}
 	if c.EphemeralStorage != 0 && !ephemeralStorageOK(c.Runtime, c.EphemeralStorage) {
-		return errf(400, "FSS.0400", "ephemeral_storage %d: 512, or 10240 for http and Custom Image functions", c.EphemeralStorage)
+		return httpapi.Errorf(400, "FSS.0400", "ephemeral_storage %d: 512, or 10240 for http and Custom Image functions", c.EphemeralStorage)
 	}
 	if v := c.FuncVpc; v != nil && (v.VpcID == "" || v.SubnetID == "") {
-		return errf(400, "FSS.0400", "func_vpc needs vpc_id and subnet_id")
+		return httpapi.Errorf(400, "FSS.0400", "func_vpc needs vpc_id and subnet_id")
 	}
 	return s.checkMounts(c.MountConfig)
 }
@@ -152,30 +146,30 @@ func (s *Server) validateConfig(c *config) *apiError {
 // user and group ids -1 to 65534 but not 0, 1000 or 1002 (FSS.1075), each
 // mount with its type, resource and path. mount_user is mandatory in the
 // reference; strict mode refuses a mount_config without it.
-func (s *Server) checkMounts(mc *mountConfig) *apiError {
+func (s *Server) checkMounts(mc *mountConfig) *httpapi.Error {
 	if mc == nil {
 		return nil
 	}
 	if len(mc.FuncMounts) > maxMounts {
-		return errf(403, "FSS.1049", "%d mounts; at most %d", len(mc.FuncMounts), maxMounts)
+		return httpapi.Errorf(403, "FSS.1049", "%d mounts; at most %d", len(mc.FuncMounts), maxMounts)
 	}
 	if mc.MountUser == nil {
 		if s.opts.Strict {
-			return errf(400, "FSS.0400", "mount_config.mount_user is required")
+			return httpapi.Errorf(400, "FSS.0400", "mount_config.mount_user is required")
 		}
 	} else if !mountIDOK(mc.MountUser.UserID) || !mountIDOK(mc.MountUser.UserGroupID) {
-		return errf(400, "FSS.1075", "the user ID and user group ID must be an integer from -1 to 65,534, excluding 0, 1000, and 1002")
+		return httpapi.Errorf(400, "FSS.1075", "the user ID and user group ID must be an integer from -1 to 65,534, excluding 0, 1000, and 1002")
 	}
 	for _, m := range mc.FuncMounts {
 		switch {
 		case m.MountType != "sfs" && m.MountType != "sfsTurbo" && m.MountType != "ecs":
-			return errf(400, "FSS.0400", "invalid mount_type %q", trunc(m.MountType))
+			return httpapi.Errorf(400, "FSS.0400", "invalid mount_type %q", httpapi.Trunc(m.MountType))
 		case m.MountResource == "":
-			return errf(400, "FSS.0400", "mount_resource is required")
+			return httpapi.Errorf(400, "FSS.0400", "mount_resource is required")
 		case m.LocalMountPath == "":
-			return errf(400, "FSS.1039", "local_mount_path is required")
+			return httpapi.Errorf(400, "FSS.1039", "local_mount_path is required")
 		case m.MountType == "ecs" && m.MountSharePath == "":
-			return errf(400, "FSS.0400", "mount_share_path is required for mount_type ecs")
+			return httpapi.Errorf(400, "FSS.0400", "mount_share_path is required for mount_type ecs")
 		}
 	}
 	return nil
@@ -235,31 +229,31 @@ func (f *packageFile) UnmarshalJSON(raw []byte) error {
 
 // readCode validates and stores the code of a create or update-code body,
 // in the request's transaction t (code_type obs reads the object there).
-func (s *Server) readCode(t *stx, b codeBody) (code, *apiError) {
+func (s *Server) readCode(t *stx, b codeBody) (code, *httpapi.Error) {
 	c := code{CodeType: b.CodeType, CodeURL: b.CodeURL, CodeFilename: b.CodeFilename, DependVersionList: b.DependVersionList,
 		CodeEncryptKmsKeyID: b.CodeEncryptKmsKeyID}
 	var data []byte
 	switch b.CodeType {
 	case "inline", "zip", "jar":
 		if b.FuncCode == nil || !b.FuncCode.File.set {
-			return code{}, errf(400, "FSS.1012", "func_code.file is required for code_type %s", b.CodeType)
+			return code{}, httpapi.Errorf(400, "FSS.1012", "func_code.file is required for code_type %s", b.CodeType)
 		}
 		if b.FuncCode.File.bad {
-			return code{}, errf(400, "FSS.1011", "func_code.file is not a base64 string")
+			return code{}, httpapi.Errorf(400, "FSS.1011", "func_code.file is not a base64 string")
 		}
 		data = b.FuncCode.File.data
 		if len(data) == 0 {
-			return code{}, errf(400, "FSS.1012", "func_code.file is empty")
+			return code{}, httpapi.Errorf(400, "FSS.1012", "func_code.file is empty")
 		}
 		if b.CodeType == "inline" && len(data) > maxInlineBytes {
-			return code{}, errf(413, "FSS.1072", "inline code is %d bytes; at most %d", len(data), maxInlineBytes)
+			return code{}, httpapi.Errorf(413, "FSS.1072", "inline code is %d bytes; at most %d", len(data), maxInlineBytes)
 		}
 		if b.CodeType != "inline" {
 			if len(data) > maxZipBytes {
-				return code{}, errf(413, "FSS.1071", "the package is %d bytes; at most %d for a direct upload: use OBS", len(data), maxZipBytes)
+				return code{}, httpapi.Errorf(413, "FSS.1071", "the package is %d bytes; at most %d for a direct upload: use OBS", len(data), maxZipBytes)
 			}
 			if b.CodeFilename == "" {
-				return code{}, errf(400, "FSS.1011", "code_filename is required for code_type %s", b.CodeType)
+				return code{}, httpapi.Errorf(400, "FSS.1011", "code_filename is required for code_type %s", b.CodeType)
 			}
 		}
 	case "obs":
@@ -270,13 +264,13 @@ func (s *Server) readCode(t *stx, b codeBody) (code, *apiError) {
 		c.Digest, c.CodeSize = digest, size
 		return c, nil
 	default:
-		return code{}, errf(400, "FSS.1006", "invalid code_type %q", b.CodeType)
+		return code{}, httpapi.Errorf(400, "FSS.1006", "invalid code_type %q", b.CodeType)
 	}
 	sum := sha512.Sum512(data)
 	c.Digest = hex.EncodeToString(sum[:])
 	c.CodeSize = int64(len(data))
 	if err := s.blobs.Put(c.Digest, data); err != nil {
-		return code{}, errf(500, "FSS.0500", "store code: %v", err)
+		return code{}, httpapi.Errorf(500, "FSS.0500", "store code: %v", err)
 	}
 	return c, nil
 }
@@ -286,24 +280,24 @@ func (s *Server) readCode(t *stx, b codeBody) (code, *apiError) {
 // 9: the digest is of the bytes, whatever the origin). A URL that is not
 // https is FSS.1010; an object FunctionGraph cannot read (another OBS, a
 // bucket of another region, no such object) is 404 FSS.1054.
-func (s *Server) readObject(t *stx, raw string, limit int64) (digest string, size int64, e *apiError) {
+func (s *Server) readObject(t *stx, raw string, limit int64) (digest string, size int64, e *httpapi.Error) {
 	if !strings.HasPrefix(raw, "https://") {
-		return "", 0, errf(400, "FSS.1010", "code_url must be an https URL for code_type obs")
+		return "", 0, httpapi.Errorf(400, "FSS.1010", "code_url must be an https URL for code_type obs")
 	}
 	rc, size, found := s.openURL(t, raw)
 	if !found {
-		return "", 0, errf(404, "FSS.1054", "the code package %s cannot be found in OBS", trunc(raw))
+		return "", 0, httpapi.Errorf(404, "FSS.1054", "the code package %s cannot be found in OBS", httpapi.Trunc(raw))
 	}
 	defer rc.Close()
 	switch {
 	case size == 0:
-		return "", 0, errf(400, "FSS.1012", "the OBS object %s is empty", trunc(raw))
+		return "", 0, httpapi.Errorf(400, "FSS.1012", "the OBS object %s is empty", httpapi.Trunc(raw))
 	case size > limit:
-		return "", 0, errf(413, "FSS.1071", "the OBS object is %d bytes; at most %d", size, limit)
+		return "", 0, httpapi.Errorf(413, "FSS.1071", "the OBS object is %d bytes; at most %d", size, limit)
 	}
 	digest, n, err := s.blobs.PutFrom(rc)
 	if err != nil {
-		return "", 0, errf(500, "FSS.0500", "store code: %v", err)
+		return "", 0, httpapi.Errorf(500, "FSS.0500", "store code: %v", err)
 	}
 	return digest, n, nil
 }
@@ -315,16 +309,16 @@ type createBody struct {
 	codeBody
 }
 
-func (s *Server) createFunction(t *stx, body []byte) response {
+func (s *Server) createFunction(t *stx, body []byte) httpapi.Response {
 	var b createBody
-	if e := decodeJSON(body, &b); e != nil {
-		return fail(e)
+	if e := httpapi.DecodeJSON(body, &b); e != nil {
+		return httpapi.Fail(e)
 	}
 	switch {
 	case !isFunctionName(b.FuncName):
-		return fail(errf(400, "FSS.1002", "invalid func_name %q", b.FuncName))
+		return httpapi.Failf(400, "FSS.1002", "invalid func_name %q", b.FuncName)
 	case !pkgRe.MatchString(b.Package):
-		return fail(errf(400, "FSS.1004", "invalid package %q", b.Package))
+		return httpapi.Failf(400, "FSS.1004", "invalid package %q", b.Package)
 	}
 	// Create takes the SDK's CreateFunctionRequestBody: VPC, mounts, app
 	// agency, initializer, pre-stop and logging included, but not
@@ -334,17 +328,17 @@ func (s *Server) createFunction(t *stx, body []byte) response {
 	cfg.StrategyConfig = &strategyConfig{Concurrency: intp(400), ConcurrentNum: intp(1)}
 	cfg.EphemeralStorage = 512
 	if e := s.validateConfig(&cfg); e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	if t.function(fnKey(b.Package, b.FuncName)) != nil {
-		return fail(errf(409, "FSS.1061", "function %s already exists", b.FuncName))
+		return httpapi.Failf(409, "FSS.1061", "function %s already exists", b.FuncName)
 	}
 	if c := s.opts.FunctionCap; c > 0 && countFunctions(t, c) >= c {
-		return fail(errf(403, "FSS.1041", "the project already has %d functions, the maximum", c))
+		return httpapi.Failf(403, "FSS.1041", "the project already has %d functions, the maximum", c)
 	}
 	c, e := s.readCode(t, b.codeBody)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	if cfg.Type == "" {
 		cfg.Type = "v2"
@@ -360,7 +354,7 @@ func (s *Server) createFunction(t *stx, body []byte) response {
 	f.Created = s.now()
 	f.Latest.LastModified = f.Created
 	t.putFunction(f)
-	return ok(s.model(f, &f.Latest, "latest"))
+	return httpapi.OK(s.model(f, &f.Latest, "latest"))
 }
 
 // countFunctions counts the functions of the project, up to limit: the
@@ -500,25 +494,25 @@ func (s *Server) model(f *function, sn *snapshot, qualifier string) map[string]a
 }
 
 // lookup finds a function and the snapshot a URN qualifies.
-func (s *Server) lookup(t *stx, u urn) (*function, *snapshot, string, *apiError) {
+func (s *Server) lookup(t *stx, u urn) (*function, *snapshot, string, *httpapi.Error) {
 	return s.lookupTrap(t, u, false)
 }
 
 // lookupTrap is lookup; with trap and Options.NotFoundTrap, a missing
 // function is 401 FSS.0401, as config reads sometimes answer.
-func (s *Server) lookupTrap(t *stx, u urn, trap bool) (*function, *snapshot, string, *apiError) {
+func (s *Server) lookupTrap(t *stx, u urn, trap bool) (*function, *snapshot, string, *httpapi.Error) {
 	f := t.function(u.key())
 	if f == nil {
 		if trap && s.opts.NotFoundTrap {
-			return nil, nil, "", errf(401, "FSS.0401", "function %s not found", u.name)
+			return nil, nil, "", httpapi.Errorf(401, "FSS.0401", "function %s not found", u.name)
 		}
-		return nil, nil, "", errf(404, "FSS.1051", "function %s not found", u.name)
+		return nil, nil, "", httpapi.Errorf(404, "FSS.1051", "function %s not found", u.name)
 	}
 	v := u.version
 	if u.alias != "" {
 		a := t.alias(f, u.alias)
 		if a == nil {
-			return nil, nil, "", errf(404, "FSS.1053", "alias %s not found", u.alias)
+			return nil, nil, "", httpapi.Errorf(404, "FSS.1053", "alias %s not found", u.alias)
 		}
 		v = a.Version
 	}
@@ -527,23 +521,23 @@ func (s *Server) lookupTrap(t *stx, u urn, trap bool) (*function, *snapshot, str
 	}
 	sn := t.version(f, v)
 	if sn == nil {
-		return nil, nil, "", errf(404, "FSS.1052", "version %s not found", v)
+		return nil, nil, "", httpapi.Errorf(404, "FSS.1052", "version %s not found", v)
 	}
 	return f, sn, v, nil
 }
 
-func (s *Server) listFunctions(t *stx, r *http.Request) response {
+func (s *Server) listFunctions(t *stx, r *http.Request) httpapi.Response {
 	q := r.URL.Query()
 	marker, max := 0, 0
 	var err error
 	if v := q.Get("marker"); v != "" {
 		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
-			return fail(errf(400, "FSS.1001", "marker %q is not a non-negative integer", trunc(v)))
+			return httpapi.Failf(400, "FSS.1001", "marker %q is not a non-negative integer", httpapi.Trunc(v))
 		}
 	}
 	if v := q.Get("maxitems"); v != "" {
 		if max, err = strconv.Atoi(v); err != nil || max < 0 {
-			return fail(errf(400, "FSS.1001", "maxitems %q is not a non-negative integer", trunc(v)))
+			return httpapi.Failf(400, "FSS.1001", "maxitems %q is not a non-negative integer", httpapi.Trunc(v))
 		}
 	}
 	if max == 0 || max > 400 {
@@ -575,13 +569,13 @@ func (s *Server) listFunctions(t *stx, r *http.Request) response {
 		t.Fail(err)
 	}
 	end := min(marker+max, n)
-	return ok(map[string]any{"functions": list, "next_marker": end, "count": n})
+	return httpapi.OK(map[string]any{"functions": list, "next_marker": end, "count": n})
 }
 
-func (s *Server) getConfig(t *stx, u urn) response {
+func (s *Server) getConfig(t *stx, u urn) httpapi.Response {
 	f, sn, q, e := s.lookupTrap(t, u, true)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	m := s.model(f, sn, q)
 	if s.opts.ConfigWithoutDependencies {
@@ -592,13 +586,13 @@ func (s *Server) getConfig(t *stx, u urn) response {
 	if s.opts.Strict && sn.Config.EncryptedUserData != "" {
 		m["encrypted_user_data"] = sn.Config.EncryptedUserData
 	}
-	return ok(m)
+	return httpapi.OK(m)
 }
 
-func (s *Server) getCode(t *stx, r *http.Request, u urn) response {
+func (s *Server) getCode(t *stx, r *http.Request, u urn) httpapi.Response {
 	f, sn, q, e := s.lookup(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	scheme := "http"
 	if r.TLS != nil {
@@ -613,36 +607,36 @@ func (s *Server) getCode(t *stx, r *http.Request, u urn) response {
 	if len(sn.Code.DependVersionList) > 0 {
 		m["depend_version_list"] = sn.Code.DependVersionList
 	}
-	return ok(m)
+	return httpapi.OK(m)
 }
 
 // writable finds the function a write is for; only latest can be written,
 // published versions (and aliases) are immutable.
-func (s *Server) writable(t *stx, u urn) (*function, *apiError) {
+func (s *Server) writable(t *stx, u urn) (*function, *httpapi.Error) {
 	if !u.latest() {
-		return nil, errf(400, "FSS.0400", "only latest can be changed; versions are immutable")
+		return nil, httpapi.Errorf(400, "FSS.0400", "only latest can be changed; versions are immutable")
 	}
 	f, _, _, e := s.lookup(t, u)
 	return f, e
 }
 
-func (s *Server) updateCode(t *stx, u urn, body []byte) response {
+func (s *Server) updateCode(t *stx, u urn, body []byte) httpapi.Response {
 	f, e := s.writable(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	var b codeBody
-	if e := decodeJSON(body, &b); e != nil {
-		return fail(e)
+	if e := httpapi.DecodeJSON(body, &b); e != nil {
+		return httpapi.Fail(e)
 	}
 	c, e := s.readCode(t, b)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	f.Latest.Code = c
 	f.Latest.LastModified = s.now()
 	t.putFunction(f)
-	return ok(map[string]any{
+	return httpapi.OK(map[string]any{
 		"func_urn": s.urnOf(f, "latest"), "func_name": f.Name, "runtime": f.Latest.Config.Runtime,
 		"code_type": c.CodeType, "code_url": c.CodeURL, "code_filename": c.CodeFilename, "code_size": c.CodeSize,
 		"digest": c.Digest, "last_modified": f.Latest.LastModified, "depend_version_list": c.DependVersionList,
@@ -654,35 +648,35 @@ type updateConfigBody struct {
 	config
 }
 
-func (s *Server) updateConfig(t *stx, u urn, body []byte) response {
+func (s *Server) updateConfig(t *stx, u urn, body []byte) httpapi.Response {
 	f, e := s.writable(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	var present map[string]json.RawMessage
 	if err := json.Unmarshal(body, &present); err != nil {
-		return fail(errf(406, "FSS.0406", "the request body is not valid JSON: %v", err))
+		return httpapi.Failf(406, "FSS.0406", "the request body is not valid JSON: %v", err)
 	}
 	for _, req := range []string{"func_name", "runtime", "timeout", "handler", "memory_size"} {
 		if _, ok := present[req]; !ok {
-			return fail(errf(400, "FSS.0400", "%s is required", req))
+			return httpapi.Failf(400, "FSS.0400", "%s is required", req)
 		}
 	}
 	var b updateConfigBody
-	if e := decodeJSON(body, &b); e != nil {
-		return fail(e)
+	if e := httpapi.DecodeJSON(body, &b); e != nil {
+		return httpapi.Fail(e)
 	}
 	if b.FuncName == nil {
-		return fail(errf(400, "FSS.0400", "func_name is required"))
+		return httpapi.Failf(400, "FSS.0400", "func_name is required")
 	}
 	if *b.FuncName != f.Name {
-		return fail(errf(400, "FSS.1002", "func_name cannot change (%s)", f.Name))
+		return httpapi.Failf(400, "FSS.1002", "func_name cannot change (%s)", f.Name)
 	}
 	if b.Runtime != f.Latest.Config.Runtime {
-		return fail(errf(400, "FSS.1005", "runtime cannot change in place (%s)", f.Latest.Config.Runtime))
+		return httpapi.Failf(400, "FSS.1005", "runtime cannot change in place (%s)", f.Latest.Config.Runtime)
 	}
 	if e := s.validateConfig(&b.config); e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	// A full replace (docs/api-notes.md): what the body leaves out is
 	// cleared, except what only other APIs set. Secrets left out are kept,
@@ -716,7 +710,7 @@ func (s *Server) updateConfig(t *stx, u urn, body []byte) response {
 	f.Latest.Other = otherConfig(body)
 	f.Latest.LastModified = s.now()
 	t.putFunction(f)
-	return ok(s.model(f, &f.Latest, "latest"))
+	return httpapi.OK(s.model(f, &f.Latest, "latest"))
 }
 
 // updateLogging settles logging on a config update. enable_lts_log false
@@ -742,19 +736,19 @@ func (s *Server) updateLogging(next, prev *config, present map[string]json.RawMe
 	}
 }
 
-func (s *Server) maxInstances(t *stx, u urn, body []byte) response {
+func (s *Server) maxInstances(t *stx, u urn, body []byte) httpapi.Response {
 	f, e := s.writable(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	var b struct {
 		MaxInstanceNum *int `json:"max_instance_num"`
 	}
-	if e := decodeJSON(body, &b); e != nil {
-		return fail(e)
+	if e := httpapi.DecodeJSON(body, &b); e != nil {
+		return httpapi.Fail(e)
 	}
 	if b.MaxInstanceNum == nil || *b.MaxInstanceNum < -1 || *b.MaxInstanceNum > 1000 {
-		return fail(errf(400, "FSS.1026", "max_instance_num must be -1 (unlimited), 0 (disabled) or up to 1000"))
+		return httpapi.Failf(400, "FSS.1026", "max_instance_num must be -1 (unlimited), 0 (disabled) or up to 1000")
 	}
 	// The SDK's config model reports the setting as strategy_config.concurrency.
 	f.MaxInstances = *b.MaxInstanceNum
@@ -764,7 +758,7 @@ func (s *Server) maxInstances(t *stx, u urn, body []byte) response {
 	f.Latest.Config.StrategyConfig.Concurrency = intp(f.MaxInstances)
 	f.Latest.LastModified = s.now()
 	t.putFunction(f)
-	return ok(s.model(f, &f.Latest, "latest"))
+	return httpapi.OK(s.model(f, &f.Latest, "latest"))
 }
 
 // fingerprint identifies what a version holds of a snapshot, to tell
@@ -793,10 +787,10 @@ func codeChanged(latest, version *snapshot) bool {
 	return l.Digest != v.Digest || l.CodeURL != v.CodeURL || l.CodeFilename != v.CodeFilename
 }
 
-func (s *Server) publish(t *stx, u urn, body []byte) response {
+func (s *Server) publish(t *stx, u urn, body []byte) httpapi.Response {
 	f, e := s.writable(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	var b struct {
 		Version     string `json:"version"`
@@ -804,8 +798,8 @@ func (s *Server) publish(t *stx, u urn, body []byte) response {
 		Digest      string `json:"digest"`
 	}
 	if len(body) > 0 {
-		if e := decodeJSON(body, &b); e != nil {
-			return fail(e)
+		if e := httpapi.DecodeJSON(body, &b); e != nil {
+			return httpapi.Fail(e)
 		}
 	}
 	if n := len(f.Versions); n > 0 {
@@ -813,26 +807,26 @@ func (s *Server) publish(t *stx, u urn, body []byte) response {
 		switch {
 		case newest == nil:
 		case fingerprint(newest) == fingerprint(&f.Latest):
-			return fail(errf(400, "FSS.1016", "the function has not changed since version %s", f.Versions[n-1]))
+			return httpapi.Failf(400, "FSS.1016", "the function has not changed since version %s", f.Versions[n-1])
 		case s.opts.Strict && !codeChanged(&f.Latest, newest):
-			return fail(errf(400, "FSS.1016", "the function code has not been changed since version %s was published", f.Versions[n-1]))
+			return httpapi.Failf(400, "FSS.1016", "the function code has not been changed since version %s was published", f.Versions[n-1])
 		}
 	}
 	if b.Digest != "" && b.Digest != f.Latest.Code.Digest {
-		return fail(errf(428, "FSS.0428", "digest %s does not match the code of latest", trunc(b.Digest)))
+		return httpapi.Failf(428, "FSS.0428", "digest %s does not match the code of latest", httpapi.Trunc(b.Digest))
 	}
 	name := b.Version
 	if name == "" {
 		name = "v" + s.opts.Now().UTC().Format("20060102-150405")
 	}
 	if name == "latest" || !versionRe.MatchString(name) {
-		return fail(errf(400, "FSS.1015", "invalid version name %q", name))
+		return httpapi.Failf(400, "FSS.1015", "invalid version name %q", name)
 	}
 	if t.hasVersion(f, name) {
-		return fail(errf(409, "FSS.1062", "version %s already exists", name))
+		return httpapi.Failf(409, "FSS.1062", "version %s already exists", name)
 	}
 	if len(f.Versions)+1 >= s.opts.VersionCap {
-		return fail(errf(400, "FSS.1015", "the function has %d versions including latest, the maximum", len(f.Versions)+1))
+		return httpapi.Failf(400, "FSS.1015", "the function has %d versions including latest, the maximum", len(f.Versions)+1)
 	}
 	// "No triggers, mounting disks, or reserved instances are configured
 	// in a new version by default" (user guide, Versions).
@@ -851,13 +845,13 @@ func (s *Server) publish(t *stx, u urn, body []byte) response {
 		m["version"] = "latest"
 		m["func_urn"] = strings.TrimSuffix(s.urnOf(f, ""), ":")
 	}
-	return ok(m)
+	return httpapi.OK(m)
 }
 
-func (s *Server) listVersions(t *stx, r *http.Request, u urn) response {
+func (s *Server) listVersions(t *stx, r *http.Request, u urn) httpapi.Response {
 	f, _, _, e := s.lookup(t, u.bare())
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	// Each entry is the function model of that version (the SDK's
 	// ListFunctionVersionResult), latest first, then in publish order.
@@ -871,7 +865,7 @@ func (s *Server) listVersions(t *stx, r *http.Request, u urn) response {
 				list = append(list, s.model(f, sn, v))
 			}
 		}
-		return ok(map[string]any{"versions": list, "next_marker": len(list), "count": len(list)})
+		return httpapi.OK(map[string]any{"versions": list, "next_marker": len(list), "count": len(list)})
 	}
 	// Strict: pages of maxitems (default strictVersionPage) from the
 	// marker offset, with next_marker and no count, so a client must
@@ -881,12 +875,12 @@ func (s *Server) listVersions(t *stx, r *http.Request, u urn) response {
 	var err error
 	if v := q.Get("marker"); v != "" {
 		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
-			return fail(errf(400, "FSS.1001", "marker %q is not a non-negative integer", trunc(v)))
+			return httpapi.Failf(400, "FSS.1001", "marker %q is not a non-negative integer", httpapi.Trunc(v))
 		}
 	}
 	if v := q.Get("maxitems"); v != "" {
 		if max, err = strconv.Atoi(v); err != nil || max < 0 {
-			return fail(errf(400, "FSS.1001", "maxitems %q is not a non-negative integer", trunc(v)))
+			return httpapi.Failf(400, "FSS.1001", "maxitems %q is not a non-negative integer", httpapi.Trunc(v))
 		}
 		if max == 0 {
 			max = strictVersionPage
@@ -898,7 +892,7 @@ func (s *Server) listVersions(t *stx, r *http.Request, u urn) response {
 			list = append(list, s.model(f, sn, names[i]))
 		}
 	}
-	return ok(map[string]any{"versions": list, "next_marker": min(marker, len(names)) + len(list)})
+	return httpapi.OK(map[string]any{"versions": list, "next_marker": min(marker, len(names)) + len(list)})
 }
 
 // strictVersionPage is the versions list's page size in strict mode when
@@ -913,30 +907,30 @@ func (t *stx) versionOrLatest(f *function, v string) *snapshot {
 	return t.version(f, v)
 }
 
-func (s *Server) deleteFunctionOrVersion(t *stx, u urn) response {
+func (s *Server) deleteFunctionOrVersion(t *stx, u urn) httpapi.Response {
 	if u.alias != "" {
-		return fail(errf(400, "FSS.0400", "delete an alias through its aliases API"))
+		return httpapi.Failf(400, "FSS.0400", "delete an alias through its aliases API")
 	}
 	f, _, _, e := s.lookup(t, u.bare())
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	if u.version == "" {
 		t.deleteFunction(f)
-		return noContent()
+		return httpapi.NoContent()
 	}
 	if u.version == "latest" {
-		return fail(errf(400, "FSS.1015", "latest cannot be deleted; delete the function with its unqualified URN"))
+		return httpapi.Failf(400, "FSS.1015", "latest cannot be deleted; delete the function with its unqualified URN")
 	}
 	if !t.hasVersion(f, u.version) {
-		return fail(errf(404, "FSS.1052", "version %s not found", u.version))
+		return httpapi.Failf(404, "FSS.1052", "version %s not found", u.version)
 	}
 	aliases := t.aliases(f)
 	for _, a := range aliases {
 		_, weighted := a.Weights[u.version]
 		_, ruled := a.Strategy[u.version]
 		if weighted || ruled {
-			return fail(errf(403, "FSS.1094", "version %s is an additional version of alias %s", u.version, a.Name))
+			return httpapi.Failf(403, "FSS.1094", "version %s is an additional version of alias %s", u.version, a.Name)
 		}
 	}
 	t.deleteVersion(f, u.version)
@@ -956,5 +950,5 @@ func (s *Server) deleteFunctionOrVersion(t *stx, u urn) response {
 			t.deleteTriggers(f, "!"+a.Name)
 		}
 	}
-	return noContent()
+	return httpapi.NoContent()
 }

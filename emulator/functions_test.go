@@ -436,7 +436,7 @@ func FuzzURNParts(f *testing.F) {
 			if err != nil || again != u {
 				t.Fatalf("%q → %+v does not round-trip: %+v %v", raw, u, again, err)
 			}
-		} else if err.status != 400 || err.code != "FSS.1309" {
+		} else if err.Status != 400 || err.Code != "FSS.1309" {
 			t.Fatalf("%q: %v", raw, err)
 		}
 

@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/auth"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
@@ -186,7 +187,7 @@ func (c *client) request(method, path string, body []byte) *http.Request {
 	if c.sk == "" && c.ak == "" {
 		return req // unsigned
 	}
-	date := c.now().UTC().Format(sdkDateFormat)
+	date := c.now().UTC().Format(auth.DateFormat)
 	req.Header.Set("X-Sdk-Date", date)
 	signed := c.signed
 	if signed == nil {
@@ -198,9 +199,9 @@ func (c *client) request(method, path string, body []byte) *http.Request {
 		}
 		return req.Header.Get(n)
 	}
-	cr := canonicalRequest(method, req.URL.Path, req.URL.Query(), signed, hv, hexSHA256(body))
+	cr := auth.CanonicalRequest(method, req.URL.Path, req.URL.Query(), signed, hv, hexSHA256(body))
 	req.Header.Set("Authorization", fmt.Sprintf("SDK-HMAC-SHA256 Access=%s, SignedHeaders=%s, Signature=%s",
-		c.ak, strings.Join(signed, ";"), signature(c.sk, date, cr)))
+		c.ak, strings.Join(signed, ";"), auth.Signature(c.sk, date, cr)))
 	return req
 }
 

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
 )
 
 // Invocation: POST .../functions/{urn}/invocations runs the handler and
@@ -73,38 +75,38 @@ const (
 )
 
 // invoke handles both invocation routes.
-func (s *Server) invoke(r *http.Request, u urn, body []byte, async bool) response {
+func (s *Server) invoke(r *http.Request, u urn, body []byte, async bool) httpapi.Response {
 	event := bytes.TrimSpace(body)
 	if len(event) == 0 {
 		event = []byte("{}")
 	}
 	if !json.Valid(event) {
-		return fail(errf(406, "FSS.0406", "the request body is not valid JSON"))
+		return httpapi.Failf(406, "FSS.0406", "the request body is not valid JSON")
 	}
 	var j job
-	resp := s.view(func(t *stx) response {
+	resp := s.view(func(t *stx) httpapi.Response {
 		f, sn, version, e := s.lookup(t, u)
 		if e != nil {
-			return fail(e)
+			return httpapi.Fail(e)
 		}
 		if u.alias != "" {
 			if a := t.alias(f, u.alias); a != nil {
 				if v := s.inv.pick(a); v != version {
 					if sn = t.versionOrLatest(f, v); sn == nil {
-						return fail(errf(404, "FSS.1052", "version %s not found", v))
+						return httpapi.Failf(404, "FSS.1052", "version %s not found", v)
 					}
 					version = v
 				}
 			}
 		}
 		j = job{fn: f, sn: sn, version: version, alias: u.alias, event: bytes.Clone(event), projectID: s.opts.ProjectID}
-		return ok(nil)
+		return httpapi.OK(nil)
 	})
-	if resp.failed() {
+	if resp.Failed() {
 		return resp
 	}
 	if _, e := languageOf(j.sn.Config.Runtime); e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	j.requestID = newRequestID()
 	if async {
@@ -115,21 +117,21 @@ func (s *Server) invoke(r *http.Request, u urn, body []byte, async bool) respons
 		}
 		s.inv.mu.Unlock()
 		if closed {
-			return fail(errf(503, "FSS.0503", "the emulator is shutting down"))
+			return httpapi.Failf(503, "FSS.0503", "the emulator is shutting down")
 		}
 		go func() {
 			defer s.inv.async.Done()
 			s.runAndRecord(j)
 		}()
-		return response{status: http.StatusAccepted, body: map[string]string{"request_id": j.requestID},
-			header: map[string]string{"X-Cff-Request-Id": j.requestID}}
+		return httpapi.Response{Status: http.StatusAccepted, Body: map[string]string{"request_id": j.requestID},
+			Header: map[string]string{"X-Cff-Request-Id": j.requestID}}
 	}
 	o, lines := s.runAndRecord(j)
 	switch {
 	case o.infra != nil:
-		return fail(o.infra)
+		return httpapi.Fail(o.infra)
 	case o.rejected:
-		return fail(errf(429, "FSS.0429", "every process of %s:%s stayed busy for its timeout", j.fn.Name, j.version))
+		return httpapi.Failf(429, "FSS.0429", "every process of %s:%s stayed busy for its timeout", j.fn.Name, j.version)
 	}
 	return s.answer(r, j, o, lines)
 }
@@ -184,7 +186,7 @@ func (s *Server) invocationLog(j job, start time.Time, o outcome) []string {
 	failed := ""
 	switch {
 	case o.infra != nil:
-		lines = append(lines, fmt.Sprintf("%s %s ERROR %s", stamp(end), j.requestID, o.infra.msg))
+		lines = append(lines, fmt.Sprintf("%s %s ERROR %s", stamp(end), j.requestID, o.infra.Msg))
 		failed = "(invoke Failed)"
 	case o.rejected:
 		lines = append(lines, fmt.Sprintf("%s %s ERROR rejected: every process of this version stayed busy", stamp(end), j.requestID))
@@ -208,7 +210,7 @@ func (s *Server) invocationLog(j job, start time.Time, o outcome) []string {
 // answer writes a synchronous invocation's answer: with
 // X-CFF-Request-Version v1 the JSON body of the SDK's model, otherwise
 // (v0) the result itself, with the log in X-Cff-Function-Log.
-func (s *Server) answer(r *http.Request, j job, o outcome, lines []string) response {
+func (s *Server) answer(r *http.Request, j job, o outcome, lines []string) httpapi.Response {
 	status, code, result := statusOK, "", o.result
 	switch {
 	case o.timedOut:
@@ -227,8 +229,8 @@ func (s *Server) answer(r *http.Request, j job, o outcome, lines []string) respo
 		"memorySize": j.sn.Config.MemorySize, "memoryUsed": math.Round(o.memoryMB*1000) / 1000})
 	header := map[string]string{"X-Cff-Request-Id": j.requestID, "X-Cff-Invoke-Summary": summary}
 	if strings.EqualFold(r.Header.Get("X-CFF-Request-Version"), "v1") {
-		return response{status: 200, header: header,
-			body: invokeAnswer{RequestID: j.requestID, Result: result, Log: tail, Status: status, ErrorCode: code}}
+		return httpapi.Response{Status: 200, Header: header,
+			Body: invokeAnswer{RequestID: j.requestID, Result: result, Log: tail, Status: status, ErrorCode: code}}
 	}
 	if tail != "" {
 		header["X-Cff-Function-Log"] = base64.StdEncoding.EncodeToString([]byte(tail))
@@ -237,7 +239,7 @@ func (s *Server) answer(r *http.Request, j job, o outcome, lines []string) respo
 	if json.Valid([]byte(result)) {
 		header["Content-Type"] = "application/json"
 	}
-	return response{status: 200, header: header, raw: []byte(result)}
+	return httpapi.Response{Status: 200, Header: header, Raw: []byte(result)}
 }
 
 // logTail is the last 4 KB of a log, from a line's start.

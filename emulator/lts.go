@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
@@ -26,16 +27,16 @@ import (
 // function's log group and stream, or 404 FSS.0404 when it does not log
 // to LTS (the reference's example: "selectOneLog, group or stream not
 // found").
-func (s *Server) ltsLogDetail(t *stx, u urn) response {
+func (s *Server) ltsLogDetail(t *stx, u urn) httpapi.Response {
 	_, sn, _, e := s.lookup(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	lc := sn.Config.LogConfig
 	if lc == nil || lc.GroupID == "" || lc.StreamID == "" {
-		return fail(errf(404, "FSS.0404", "selectOneLog, group or stream not found"))
+		return httpapi.Failf(404, "FSS.0404", "selectOneLog, group or stream not found")
 	}
-	return ok(map[string]string{"group_id": lc.GroupID, "group_name": lc.GroupName, "stream_id": lc.StreamID, "stream_name": lc.StreamName})
+	return httpapi.OK(map[string]string{"group_id": lc.GroupID, "group_name": lc.GroupName, "stream_id": lc.StreamID, "stream_name": lc.StreamName})
 }
 
 // LTSHandler serves the emulator's LTS API.
@@ -49,29 +50,29 @@ func (s *Server) serveLTS(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.stats.Requests[r.Method+" lts"]++
 	s.mu.Unlock()
-	body, tooBig, err := readBody(w, r)
+	body, tooBig, err := httpapi.ReadBody(w, r)
 	if err != nil {
 		return
 	}
 	if tooBig {
-		s.write(w, r, reqID, fail(errf(413, "LTS.0009", "the request body is too large")))
+		s.write(w, r, reqID, httpapi.Failf(413, "LTS.0009", "the request body is too large"))
 		return
 	}
-	if e := s.authenticate(r, body); e != nil {
-		s.write(w, r, reqID, fail(e))
+	if e := s.gw.Authenticate(r, body); e != nil {
+		s.write(w, r, reqID, httpapi.Fail(e))
 		return
 	}
 	s.write(w, r, reqID, s.handleLTS(r, body))
 }
 
-func (s *Server) handleLTS(r *http.Request, body []byte) response {
+func (s *Server) handleLTS(r *http.Request, body []byte) httpapi.Response {
 	// v2 {project} groups {group} streams {stream} content query
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	if len(parts) != 8 || parts[0] != "v2" || parts[2] != "groups" || parts[4] != "streams" || parts[6] != "content" || parts[7] != "query" || r.Method != http.MethodPost {
-		return fail(s.noSuchAPI(r))
+		return httpapi.Fail(s.gw.NoSuchAPI(r))
 	}
 	if parts[1] != s.opts.ProjectID {
-		return fail(errf(403, "LTS.0001", "Invalid projectId"))
+		return httpapi.Failf(403, "LTS.0001", "Invalid projectId")
 	}
 	return s.queryLogs(parts[3], parts[5], body)
 }
@@ -105,40 +106,40 @@ const maxLTSLimit = 5000
 // is_desc), limit of them (default 50). Paging: line_num with
 // search_type "forwards" continues after that line in the order asked
 // for, "backwards" before it.
-func (s *Server) queryLogs(group, stream string, body []byte) response {
+func (s *Server) queryLogs(group, stream string, body []byte) httpapi.Response {
 	var q ltsQuery
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.UseNumber()
 	if err := dec.Decode(&q); err != nil {
-		return fail(errf(400, "LTS.0007", "The request body format must be json"))
+		return httpapi.Failf(400, "LTS.0007", "The request body format must be json")
 	}
 	start, err1 := q.StartTime.Int64()
 	end, err2 := q.EndTime.Int64()
 	switch {
 	case q.StartTime == "" || q.EndTime == "":
-		return fail(errf(400, "LTS.0009", "Failed to validate the request body: start_time and end_time are required"))
+		return httpapi.Failf(400, "LTS.0009", "Failed to validate the request body: start_time and end_time are required")
 	case err1 != nil || err2 != nil || start < 0 || end < start:
-		return fail(errf(400, "LTS.0009", "Failed to validate the request body: start_time and end_time are milliseconds, start_time first"))
+		return httpapi.Failf(400, "LTS.0009", "Failed to validate the request body: start_time and end_time are milliseconds, start_time first")
 	}
 	limit := 50
 	if q.Limit != nil {
 		limit = *q.Limit
 	}
 	if limit < 1 || limit > maxLTSLimit {
-		return fail(errf(400, "LTS.0009", "Failed to validate the request body: limit %d is not 1 to %d", limit, maxLTSLimit))
+		return httpapi.Failf(400, "LTS.0009", "Failed to validate the request body: limit %d is not 1 to %d", limit, maxLTSLimit)
 	}
 	var cursor int64
 	if q.LineNum != "" {
 		n, err := strconv.ParseInt(q.LineNum, 10, 64)
 		if err != nil {
-			return fail(errf(400, "LTS.0009", "Failed to validate the request body: line_num %q", trunc(q.LineNum)))
+			return httpapi.Failf(400, "LTS.0009", "Failed to validate the request body: line_num %q", httpapi.Trunc(q.LineNum))
 		}
 		cursor = n
 	}
 	s.inv.writer.flush()
 	var matched []ltsLog
 	known := false
-	resp := s.view(func(t *stx) response {
+	resp := s.view(func(t *stx) httpapi.Response {
 		prefix := group + "\x00" + stream + "\x00"
 		err := t.KV.Scan(bucketLogs, prefix, func(k string, v []byte) error {
 			known = true
@@ -162,13 +163,13 @@ func (s *Server) queryLogs(group, stream string, body []byte) response {
 		if !known {
 			known = streamNamed(t, group, stream)
 		}
-		return ok(nil)
+		return httpapi.OK(nil)
 	})
-	if resp.failed() {
+	if resp.Failed() {
 		return resp
 	}
 	if !known {
-		return fail(errf(400, "LTS.0208", "The log stream does not existed"))
+		return httpapi.Failf(400, "LTS.0208", "The log stream does not existed")
 	}
 	if q.IsDesc {
 		for i, j := 0, len(matched)-1; i < j; i, j = i+1, j-1 {
@@ -188,7 +189,7 @@ func (s *Server) queryLogs(group, stream string, body []byte) response {
 	if q.IsCount {
 		out["count"] = total
 	}
-	return ok(out)
+	return httpapi.OK(out)
 }
 
 func nonNilLogs(l []ltsLog) []ltsLog {

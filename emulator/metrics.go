@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
@@ -26,28 +27,28 @@ type slaValue struct {
 // maxPeriod bounds period: 30 days of minutes.
 const maxPeriod = 30 * 24 * 60
 
-func (s *Server) statistics(u urn, rawPeriod string) response {
+func (s *Server) statistics(u urn, rawPeriod string) httpapi.Response {
 	period, err := strconv.Atoi(rawPeriod)
 	if err != nil || period < 1 || period > maxPeriod {
-		return fail(errf(400, "FSS.0400", "period %q: want a whole number of minutes from 1 to %d", trunc(rawPeriod), maxPeriod))
+		return httpapi.Failf(400, "FSS.0400", "period %q: want a whole number of minutes from 1 to %d", httpapi.Trunc(rawPeriod), maxPeriod)
 	}
 	var fk string
-	resp := s.view(func(t *stx) response {
+	resp := s.view(func(t *stx) httpapi.Response {
 		f, _, _, e := s.lookup(t, u)
 		if e != nil {
-			return fail(e)
+			return httpapi.Fail(e)
 		}
 		fk = f.key()
-		return ok(nil)
+		return httpapi.OK(nil)
 	})
-	if resp.failed() {
+	if resp.Failed() {
 		return resp
 	}
 	s.inv.writer.flush()
 	now := s.opts.Now().Unix() / 60
 	from := now - int64(period) + 1
 	byMinute := map[int64]*minuteStats{}
-	resp = s.view(func(t *stx) response {
+	resp = s.view(func(t *stx) httpapi.Response {
 		err := t.KV.Scan(bucketStats, store.SubKey(fk), func(k string, v []byte) error {
 			parts := strings.Split(strings.TrimPrefix(k, store.SubKey(fk)), "\x00")
 			if len(parts) != 3 {
@@ -70,9 +71,9 @@ func (s *Server) statistics(u urn, rawPeriod string) response {
 		if err != nil {
 			t.Fail(err)
 		}
-		return ok(nil)
+		return httpapi.OK(nil)
 	})
-	if resp.failed() {
+	if resp.Failed() {
 		return resp
 	}
 	minutes := make([]int64, 0, len(byMinute))
@@ -87,7 +88,7 @@ func (s *Server) statistics(u urn, rawPeriod string) response {
 		}
 		return out
 	}
-	return ok(map[string][]slaValue{
+	return httpapi.OK(map[string][]slaValue{
 		"count":                series(func(m *minuteStats) float64 { return float64(m.Count) }),
 		"fail_count":           series(func(m *minuteStats) float64 { return float64(m.Fail) }),
 		"function_error_count": series(func(m *minuteStats) float64 { return float64(m.FunctionErrors) }),

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/faults"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
@@ -202,20 +203,20 @@ func (s *Server) serveOBS(w http.ResponseWriter, r *http.Request, reqID string) 
 	h.Set("x-amz-request-id", reqID)
 	h.Set("x-obs-request-id", reqID)
 	bucket, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
-	fault := s.drawFault()
+	fault := s.faults.Draw()
 	s.mu.Lock()
 	s.stats.Requests[r.Method+" "+obsRoute(r, key)]++
-	if fault != noFault {
+	if fault != faults.None {
 		s.stats.Faults++
 	}
 	s.mu.Unlock()
 	switch fault {
-	case noFault:
-	case faultDrop:
+	case faults.None:
+	case faults.Drop:
 		io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
-		s.injure(w, r, reqID, fault)
+		faults.Injure(w, r, reqID, fault, s.opts.Logf)
 		return
-	case fault429FSS, fault429APIG:
+	case faults.ThrottleFSS, faults.ThrottleAPIG:
 		// OBS throttles with 503 SlowDown.
 		s.writeOBS(w, r, reqID, obsErr(503, "SlowDown", "Please reduce your request rate."))
 		return

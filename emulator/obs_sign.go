@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/auth"
 )
 
 // The emulator's own verifier of OBS request signatures, in the form the
@@ -45,11 +47,11 @@ type obsAuthError struct{ code, msg string }
 
 // verifyOBS checks an OBS request's signature against the credentials.
 func verifyOBS(r *http.Request, accessKey, secretKey string, now time.Time) *obsAuthError {
-	auth := r.Header.Get("Authorization")
-	if auth == "" {
+	header := r.Header.Get("Authorization")
+	if header == "" {
 		return &obsAuthError{"AccessDenied", "Anonymous access is forbidden for this operation"}
 	}
-	scheme, cred, ok := strings.Cut(auth, " ")
+	scheme, cred, ok := strings.Cut(header, " ")
 	if !ok || (scheme != "AWS" && scheme != "OBS") {
 		return &obsAuthError{"AccessDenied", "the authorization header is not an OBS or AWS signature"}
 	}
@@ -75,7 +77,7 @@ func verifyOBS(r *http.Request, accessKey, secretKey string, now time.Time) *obs
 	if err != nil {
 		return &obsAuthError{"AccessDenied", "the request has no valid Date"}
 	}
-	if skew := now.Sub(t); skew > maxSkew || skew < -maxSkew {
+	if skew := now.Sub(t); skew > auth.MaxSkew || skew < -auth.MaxSkew {
 		return &obsAuthError{"RequestTimeTooSkewed", "The difference between the request time and the server's time is too large."}
 	}
 	mac := hmac.New(sha1.New, []byte(secretKey))

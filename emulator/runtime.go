@@ -24,6 +24,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
@@ -69,16 +70,16 @@ var (
 )
 
 // languageOf picks how a runtime runs, or says why the emulator cannot.
-func languageOf(runtime string) (language, *apiError) {
+func languageOf(runtime string) (language, *httpapi.Error) {
 	switch {
 	case strings.HasPrefix(runtime, "Python3"):
 		return python, nil
 	case strings.HasPrefix(runtime, "Node.js"):
 		return node, nil
 	case strings.HasPrefix(runtime, "Python2"):
-		return language{}, errf(500, "FSS.0500", "the emulator cannot run %s handlers: it runs Python 3 handlers with python3 and Node.js handlers with node; invoke this function in FunctionGraph", runtime)
+		return language{}, httpapi.Errorf(500, "FSS.0500", "the emulator cannot run %s handlers: it runs Python 3 handlers with python3 and Node.js handlers with node; invoke this function in FunctionGraph", runtime)
 	}
-	return language{}, errf(500, "FSS.0500", "the emulator cannot run %s handlers: it runs only Python 3 (python3) and Node.js (node) handlers; invoke this function in FunctionGraph", runtime)
+	return language{}, httpapi.Errorf(500, "FSS.0500", "the emulator cannot run %s handlers: it runs only Python 3 (python3) and Node.js (node) handlers; invoke this function in FunctionGraph", runtime)
 }
 
 // handlerError is a failed invocation's result, as FunctionGraph's
@@ -98,7 +99,7 @@ type outcome struct {
 	duration time.Duration
 	memoryMB float64 // the process's peak resident memory, when known
 	rejected bool    // every process of the version stayed busy
-	infra    *apiError
+	infra    *httpapi.Error
 }
 
 // job is one invocation for the runner: what it runs and with which event.
@@ -132,7 +133,7 @@ type runner struct {
 
 type nodeCheck struct {
 	once sync.Once
-	err  *apiError
+	err  *httpapi.Error
 }
 
 func newRunner(o Options, blobs store.Blobs) *runner {
@@ -166,14 +167,14 @@ func (r *runner) workDir() (string, error) {
 }
 
 // interpreter finds lang's program on PATH (once) and checks what it must.
-func (r *runner) interpreter(lang language, runtime string) (string, *apiError) {
+func (r *runner) interpreter(lang language, runtime string) (string, *httpapi.Error) {
 	r.mu.Lock()
 	p, found := r.paths[lang.interpreter]
 	r.mu.Unlock()
 	if !found {
 		var err error
 		if p, err = r.lookPath(lang.interpreter); err != nil {
-			return "", errf(500, "FSS.0500", "the emulator cannot run %s handlers: %s is not on PATH (install it, or invoke this function in FunctionGraph)", runtime, lang.interpreter)
+			return "", httpapi.Errorf(500, "FSS.0500", "the emulator cannot run %s handlers: %s is not on PATH (install it, or invoke this function in FunctionGraph)", runtime, lang.interpreter)
 		}
 		p = executable(lang, p)
 		r.mu.Lock()
@@ -209,19 +210,19 @@ func executable(lang language, path string) string {
 var nodeVersionRe = regexp.MustCompile(`^v(\d+)\.`)
 
 // checkNode refuses a node older than 18, which the bootstrap needs.
-func checkNode(path string) *apiError {
+func checkNode(path string) *httpapi.Error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, path, "--version").Output()
 	if err != nil {
-		return errf(500, "FSS.0500", "the emulator cannot run Node.js handlers: %s --version: %v", path, err)
+		return httpapi.Errorf(500, "FSS.0500", "the emulator cannot run Node.js handlers: %s --version: %v", path, err)
 	}
 	m := nodeVersionRe.FindSubmatch(bytes.TrimSpace(out))
 	if m == nil {
-		return errf(500, "FSS.0500", "the emulator cannot run Node.js handlers: %s --version says %q", path, bytes.TrimSpace(out))
+		return httpapi.Errorf(500, "FSS.0500", "the emulator cannot run Node.js handlers: %s --version says %q", path, bytes.TrimSpace(out))
 	}
 	if major, _ := strconv.Atoi(string(m[1])); major < 18 {
-		return errf(500, "FSS.0500", "the emulator cannot run Node.js handlers: it needs node 18 or later, and %s is %s", path, bytes.TrimSpace(out))
+		return httpapi.Errorf(500, "FSS.0500", "the emulator cannot run Node.js handlers: it needs node 18 or later, and %s is %s", path, bytes.TrimSpace(out))
 	}
 	return nil
 }
@@ -322,7 +323,7 @@ func (r *runner) run(j job) outcome {
 	}
 	p, open := r.pool(j)
 	if !open {
-		return outcome{infra: errf(503, "FSS.0503", "the emulator is shutting down")}
+		return outcome{infra: httpapi.Errorf(503, "FSS.0503", "the emulator is shutting down")}
 	}
 	timeout := time.Duration(j.sn.Config.Timeout) * time.Second
 	wait := time.NewTimer(timeout)
@@ -362,15 +363,15 @@ func (r *runner) run(j job) outcome {
 func (r *runner) start(lang language, path string, j job) (*proc, []byte, *outcome) {
 	dir, err := r.workDir()
 	if err != nil {
-		return nil, nil, &outcome{infra: errf(500, "FSS.0500", "emulator work directory: %v", err)}
+		return nil, nil, &outcome{infra: httpapi.Errorf(500, "FSS.0500", "emulator work directory: %v", err)}
 	}
 	boot := filepath.Join(dir, lang.file)
 	if err := writeIfChanged(boot, lang.bootstrap); err != nil {
-		return nil, nil, &outcome{infra: errf(500, "FSS.0500", "write the bootstrap: %v", err)}
+		return nil, nil, &outcome{infra: httpapi.Errorf(500, "FSS.0500", "write the bootstrap: %v", err)}
 	}
 	code, err := r.unpacked(dir, j.sn)
 	if err != nil {
-		return nil, nil, &outcome{infra: errf(500, "FSS.0500", "unpack the code of %s: %v", j.fn.Name, err)}
+		return nil, nil, &outcome{infra: httpapi.Errorf(500, "FSS.0500", "unpack the code of %s: %v", j.fn.Name, err)}
 	}
 	cfg := j.sn.Config
 	initTimeout := cfg.Timeout
@@ -379,14 +380,14 @@ func (r *runner) start(lang language, path string, j job) (*proc, []byte, *outco
 	}
 	pr, err := startProc(path, boot, code, processEnv(j, filepath.Dir(path), initTimeout))
 	if err != nil {
-		return nil, nil, &outcome{infra: errf(500, "FSS.0500", "start %s: %v", lang.interpreter, err)}
+		return nil, nil, &outcome{infra: httpapi.Errorf(500, "FSS.0500", "start %s: %v", lang.interpreter, err)}
 	}
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
 		pr.kill()
 		<-pr.done
-		return nil, nil, &outcome{infra: errf(503, "FSS.0503", "the emulator is shutting down")}
+		return nil, nil, &outcome{infra: httpapi.Errorf(503, "FSS.0503", "the emulator is shutting down")}
 	}
 	r.reapers.Add(1)
 	r.procs[pr] = struct{}{}

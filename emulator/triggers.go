@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 )
@@ -62,7 +63,7 @@ func qualifier(u urn) string {
 
 // triggerTarget finds the function of a trigger URN and checks that the
 // version or alias it names exists.
-func (s *Server) triggerTarget(t *stx, u urn) (*function, string, *apiError) {
+func (s *Server) triggerTarget(t *stx, u urn) (*function, string, *httpapi.Error) {
 	f, e := s.fnOf(t, u)
 	if e != nil {
 		return nil, "", e
@@ -70,58 +71,58 @@ func (s *Server) triggerTarget(t *stx, u urn) (*function, string, *apiError) {
 	q := qualifier(u)
 	switch {
 	case u.alias != "" && t.alias(f, u.alias) == nil:
-		return nil, "", errf(404, "FSS.1053", "alias %s not found", u.alias)
+		return nil, "", httpapi.Errorf(404, "FSS.1053", "alias %s not found", u.alias)
 	case q != "latest" && u.alias == "" && !t.hasVersion(f, q):
-		return nil, "", errf(404, "FSS.1052", "version %s not found", q)
+		return nil, "", httpapi.Errorf(404, "FSS.1052", "version %s not found", q)
 	}
 	return f, q, nil
 }
 
 // handleTriggers routes /triggers/{function_urn}[/{type}/{id}]: list,
 // create and delete all; show, update and delete one.
-func (s *Server) handleTriggers(r *http.Request, rest []string, body []byte) response {
+func (s *Server) handleTriggers(r *http.Request, rest []string, body []byte) httpapi.Response {
 	if len(rest) != 1 && len(rest) != 3 {
-		return fail(s.noSuchAPI(r))
+		return httpapi.Fail(s.gw.NoSuchAPI(r))
 	}
 	u, e := s.ownURN(rest[0])
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	if len(rest) == 3 {
 		code, id := rest[1], rest[2]
 		switch r.Method {
 		case http.MethodGet:
-			return s.view(func(t *stx) response { return s.showTrigger(t, u, code, id) })
+			return s.view(func(t *stx) httpapi.Response { return s.showTrigger(t, u, code, id) })
 		case http.MethodPut:
-			return s.update(func(t *stx) response { return s.updateTrigger(t, u, code, id, body) })
+			return s.update(func(t *stx) httpapi.Response { return s.updateTrigger(t, u, code, id, body) })
 		case http.MethodDelete:
-			return s.update(func(t *stx) response { return s.deleteTrigger(t, u, code, id) })
+			return s.update(func(t *stx) httpapi.Response { return s.deleteTrigger(t, u, code, id) })
 		}
-		return fail(s.noSuchAPI(r))
+		return httpapi.Fail(s.gw.NoSuchAPI(r))
 	}
 	switch r.Method {
 	case http.MethodGet:
-		return s.view(func(t *stx) response { return s.listTriggers(t, u) })
+		return s.view(func(t *stx) httpapi.Response { return s.listTriggers(t, u) })
 	case http.MethodPost:
-		return s.update(func(t *stx) response { return s.createTrigger(t, u, body) })
+		return s.update(func(t *stx) httpapi.Response { return s.createTrigger(t, u, body) })
 	case http.MethodDelete:
-		return s.update(func(t *stx) response { return s.deleteAllTriggers(t, u) })
+		return s.update(func(t *stx) httpapi.Response { return s.deleteAllTriggers(t, u) })
 	}
-	return fail(s.noSuchAPI(r))
+	return httpapi.Fail(s.gw.NoSuchAPI(r))
 }
 
 // listTriggers answers GET /triggers/{function_urn}: a bare JSON array of
 // the triggers of that version or alias (the unqualified URN is latest).
-func (s *Server) listTriggers(t *stx, u urn) response {
+func (s *Server) listTriggers(t *stx, u urn) httpapi.Response {
 	f, q, e := s.triggerTarget(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	out := []*trigger{}
 	for _, tr := range t.triggers(f, q) {
 		out = append(out, s.triggerView(tr))
 	}
-	return ok(out)
+	return httpapi.OK(out)
 }
 
 // triggerView is a stored trigger as a read returns it: in strict mode
@@ -155,17 +156,17 @@ type triggerBody struct {
 
 // createTrigger answers POST /triggers/{function_urn} with 201 and the
 // trigger (OTC creating_a_trigger.rst).
-func (s *Server) createTrigger(t *stx, u urn, body []byte) response {
+func (s *Server) createTrigger(t *stx, u urn, body []byte) httpapi.Response {
 	f, q, e := s.triggerTarget(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	var b triggerBody
-	if e := decodeJSON(body, &b); e != nil {
-		return fail(e)
+	if e := httpapi.DecodeJSON(body, &b); e != nil {
+		return httpapi.Fail(e)
 	}
 	if !triggerTypes[b.TypeCode] {
-		return fail(errf(400, "FSS.1101", "invalid trigger type %q", trunc(b.TypeCode)))
+		return httpapi.Failf(400, "FSS.1101", "invalid trigger type %q", httpapi.Trunc(b.TypeCode))
 	}
 	tt := fgsspec.TriggerTypeOf(b.TypeCode)
 	switch b.Status {
@@ -176,10 +177,10 @@ func (s *Server) createTrigger(t *stx, u urn, body []byte) response {
 		}
 	case "ACTIVE", "DISABLED":
 	default:
-		return fail(errf(400, "FSS.0400", "invalid trigger_status %q", trunc(b.Status)))
+		return httpapi.Failf(400, "FSS.0400", "invalid trigger_status %q", httpapi.Trunc(b.Status))
 	}
 	if b.Status == "DISABLED" && !s.canDisable(b.TypeCode) {
-		return fail(errf(400, "FSS.1318", "invalid trigger operation: %s triggers cannot be disabled", b.TypeCode))
+		return httpapi.Failf(400, "FSS.1318", "invalid trigger operation: %s triggers cannot be disabled", b.TypeCode)
 	}
 	if tt != nil && tt.DefaultDisabled && s.opts.Strict {
 		// Strict: "by default, DDS and Kafka triggers are in the DISABLED
@@ -189,7 +190,7 @@ func (s *Server) createTrigger(t *stx, u urn, body []byte) response {
 	raw := bytes.TrimSpace(b.EventData)
 	var data map[string]any
 	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &data) != nil {
-		return fail(errf(400, "FSS.0400", "event_data is required and must be an object"))
+		return httpapi.Failf(400, "FSS.0400", "event_data is required and must be an object")
 	}
 	if tt != nil {
 		if errs := tt.CheckEventData(data); len(errs) > 0 {
@@ -197,15 +198,15 @@ func (s *Server) createTrigger(t *stx, u urn, body []byte) response {
 			if tt.Code == "KAFKA" && errs[0].Field == "kafka_ssl_enable" {
 				code = "FSS.1113"
 			}
-			return fail(errf(400, code, "invalid %s trigger parameters: %s", tt.Code, errs[0]))
+			return httpapi.Failf(400, code, "invalid %s trigger parameters: %s", tt.Code, errs[0])
 		}
 	}
 	existing := t.triggers(f, q)
 	if len(existing) >= fgsspec.MaxTriggersPerVersion {
-		return fail(errf(400, "FSS.1306", "the number of triggers exceeds the maximum allowed limit (%d per version)", fgsspec.MaxTriggersPerVersion))
+		return httpapi.Failf(400, "FSS.1306", "the number of triggers exceeds the maximum allowed limit (%d per version)", fgsspec.MaxTriggersPerVersion)
 	}
 	if e := s.triggerConflict(t, f, q, b.TypeCode, data); e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	now := s.now()
 	seq := t.NextSeq(bucketTriggers)
@@ -213,7 +214,7 @@ func (s *Server) createTrigger(t *stx, u urn, body []byte) response {
 	s.enrich(f, q, tr, data)
 	tr.EventData, _ = json.Marshal(data)
 	t.addTrigger(f, q, seq, tr)
-	return response{status: 201, body: s.triggerView(tr)}
+	return httpapi.Response{Status: 201, Body: s.triggerView(tr)}
 }
 
 // enrich adds what the service adds to event_data on create, as the API
@@ -255,7 +256,7 @@ func (s *Server) enrich(f *function, q string, tr *trigger, data map[string]any)
 // notifications in the whole project (403 FSS.1108), an SMN topic (409
 // FSS.1141) or a Kafka instance's topics (409 FSS.1150) twice on one
 // version or alias.
-func (s *Server) triggerConflict(t *stx, f *function, q, code string, data map[string]any) *apiError {
+func (s *Server) triggerConflict(t *stx, f *function, q, code string, data map[string]any) *httpapi.Error {
 	str := func(m map[string]any, k string) string { v, _ := m[k].(string); return v }
 	switch code {
 	case "TIMER":
@@ -266,7 +267,7 @@ func (s *Server) triggerConflict(t *stx, f *function, q, code string, data map[s
 			}
 			for _, tr := range trs {
 				if tr.TypeCode == "TIMER" && str(eventData(tr), "name") == name {
-					return errf(409, "FSS.1148", "the timer trigger already exists: %s", trunc(name))
+					return httpapi.Errorf(409, "FSS.1148", "the timer trigger already exists: %s", httpapi.Trunc(name))
 				}
 			}
 		}
@@ -282,7 +283,7 @@ func (s *Server) triggerConflict(t *stx, f *function, q, code string, data map[s
 			}
 		})
 		if clash {
-			return errf(409, "FSS.1146", "the APIG trigger already exists: %s %s", trunc(str(data, "req_method")), trunc(str(data, "path")))
+			return httpapi.Errorf(409, "FSS.1146", "the APIG trigger already exists: %s %s", httpapi.Trunc(str(data, "req_method")), httpapi.Trunc(str(data, "path")))
 		}
 	case "OBS":
 		evs, _ := fgsspec.AsStrings(data["events"])
@@ -296,7 +297,7 @@ func (s *Server) triggerConflict(t *stx, f *function, q, code string, data map[s
 			}
 		})
 		if clash {
-			return errf(403, "FSS.1108", "the bucket configuration of the current trigger conflicts with that of an existing OBS trigger")
+			return httpapi.Errorf(403, "FSS.1108", "the bucket configuration of the current trigger conflicts with that of an existing OBS trigger")
 		}
 	case "SMN", "KAFKA":
 		key := func(m map[string]any) string {
@@ -311,9 +312,9 @@ func (s *Server) triggerConflict(t *stx, f *function, q, code string, data map[s
 		for _, tr := range t.triggers(f, q) {
 			if tr.TypeCode == code && key(eventData(tr)) == key(data) {
 				if code == "SMN" {
-					return errf(409, "FSS.1141", "the SMN trigger already exists")
+					return httpapi.Errorf(409, "FSS.1141", "the SMN trigger already exists")
 				}
-				return errf(409, "FSS.1150", "the Kafka trigger already exists")
+				return httpapi.Errorf(409, "FSS.1150", "the Kafka trigger already exists")
 			}
 		}
 	}
@@ -364,13 +365,13 @@ func (s *Server) eachTrigger(t *stx, fn func(*trigger)) {
 // findTrigger finds the trigger id of type code bound to u's qualifier,
 // with its record key: 404 FSS.1131 ("the trigger does not exist") when
 // there is none.
-func (s *Server) findTrigger(t *stx, u urn, code, id string) (*function, string, *trigger, *apiError) {
+func (s *Server) findTrigger(t *stx, u urn, code, id string) (*function, string, *trigger, *httpapi.Error) {
 	f, q, e := s.triggerTarget(t, u)
 	if e != nil {
 		return nil, "", nil, e
 	}
 	if !triggerTypes[code] && code != "IOTDA" {
-		return nil, "", nil, errf(404, "FSS.1137", "invalid trigger type %q", trunc(code))
+		return nil, "", nil, httpapi.Errorf(404, "FSS.1137", "invalid trigger type %q", httpapi.Trunc(code))
 	}
 	var key string
 	var found *trigger
@@ -388,18 +389,18 @@ func (s *Server) findTrigger(t *stx, u urn, code, id string) (*function, string,
 		t.Fail(err)
 	}
 	if found == nil {
-		return nil, "", nil, errf(404, "FSS.1131", "the trigger does not exist: %s %s", trunc(code), trunc(id))
+		return nil, "", nil, httpapi.Errorf(404, "FSS.1131", "the trigger does not exist: %s %s", httpapi.Trunc(code), httpapi.Trunc(id))
 	}
 	return f, key, found, nil
 }
 
 // showTrigger answers GET /triggers/{function_urn}/{type}/{id}.
-func (s *Server) showTrigger(t *stx, u urn, code, id string) response {
+func (s *Server) showTrigger(t *stx, u urn, code, id string) httpapi.Response {
 	_, _, tr, e := s.findTrigger(t, u, code, id)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
-	return ok(s.triggerView(tr))
+	return httpapi.OK(s.triggerView(tr))
 }
 
 // updateTrigger answers PUT /triggers/{function_urn}/{type}/{id}: the
@@ -410,33 +411,33 @@ func (s *Server) showTrigger(t *stx, u urn, code, id string) response {
 // an object. Lenient: both, fields it cannot update left as they are.
 // Strict: only the array, and only fields of the trigger's type (FSS.0400
 // otherwise).
-func (s *Server) updateTrigger(t *stx, u urn, code, id string, body []byte) response {
+func (s *Server) updateTrigger(t *stx, u urn, code, id string, body []byte) httpapi.Response {
 	_, key, tr, e := s.findTrigger(t, u, code, id)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	var b struct {
 		Status    string          `json:"trigger_status"`
 		EventData json.RawMessage `json:"event_data"`
 	}
-	if e := decodeJSON(body, &b); e != nil {
-		return fail(e)
+	if e := httpapi.DecodeJSON(body, &b); e != nil {
+		return httpapi.Fail(e)
 	}
 	switch b.Status {
 	case "", tr.Status:
 	case "ACTIVE":
 	case "DISABLED":
 		if !s.canDisable(tr.TypeCode) {
-			return fail(errf(400, "FSS.1318", "invalid trigger operation: %s triggers cannot be disabled", tr.TypeCode))
+			return httpapi.Failf(400, "FSS.1318", "invalid trigger operation: %s triggers cannot be disabled", tr.TypeCode)
 		}
 	default:
-		return fail(errf(400, "FSS.0400", "invalid trigger_status %q", trunc(b.Status)))
+		return httpapi.Failf(400, "FSS.0400", "invalid trigger_status %q", httpapi.Trunc(b.Status))
 	}
 	data := eventData(tr)
 	if raw := bytes.TrimSpace(b.EventData); len(raw) > 0 && string(raw) != "null" {
 		updates, e := s.triggerUpdates(tr.TypeCode, raw)
 		if e != nil {
-			return fail(e)
+			return httpapi.Fail(e)
 		}
 		for _, up := range updates {
 			for k, v := range up {
@@ -454,7 +455,7 @@ func (s *Server) updateTrigger(t *stx, u urn, code, id string, body []byte) resp
 	}
 	tr.Updated = s.now()
 	t.Put(bucketTriggers, key, tr)
-	return ok(s.triggerView(tr))
+	return httpapi.OK(s.triggerView(tr))
 }
 
 // updatable are UpdateriggerEventData's fields, as the update body types
@@ -468,16 +469,16 @@ var updatable = map[string]fgsspec.TriggerField{
 
 // triggerUpdates reads an update's event_data into the field changes it
 // makes.
-func (s *Server) triggerUpdates(code string, raw []byte) ([]map[string]any, *apiError) {
+func (s *Server) triggerUpdates(code string, raw []byte) ([]map[string]any, *httpapi.Error) {
 	tt := fgsspec.TriggerTypeOf(code)
 	var list []map[string]any
 	if raw[0] == '{' {
 		if s.opts.Strict {
-			return nil, errf(400, "FSS.0400", "event_data of a trigger update is an array of UpdateriggerEventData objects")
+			return nil, httpapi.Errorf(400, "FSS.0400", "event_data of a trigger update is an array of UpdateriggerEventData objects")
 		}
 		var m map[string]any
 		if json.Unmarshal(raw, &m) != nil {
-			return nil, errf(400, "FSS.0400", "event_data must be an object or an array of objects")
+			return nil, httpapi.Errorf(400, "FSS.0400", "event_data must be an object or an array of objects")
 		}
 		// The whole event_data, as TF sends it: only what can change.
 		kept := map[string]any{}
@@ -488,7 +489,7 @@ func (s *Server) triggerUpdates(code string, raw []byte) ([]map[string]any, *api
 		}
 		list = []map[string]any{kept}
 	} else if json.Unmarshal(raw, &list) != nil {
-		return nil, errf(400, "FSS.0400", "event_data must be an array of objects")
+		return nil, httpapi.Errorf(400, "FSS.0400", "event_data must be an array of objects")
 	}
 	for _, up := range list {
 		for k, v := range up {
@@ -498,14 +499,14 @@ func (s *Server) triggerUpdates(code string, raw []byte) ([]map[string]any, *api
 					delete(up, k)
 					continue
 				}
-				return nil, errf(400, "FSS.0400", "%s cannot be updated for %s triggers", trunc(k), code)
+				return nil, httpapi.Errorf(400, "FSS.0400", "%s cannot be updated for %s triggers", httpapi.Trunc(k), code)
 			}
 			if err := f.CheckValue(v); err != nil {
-				return nil, errf(400, "FSS.0400", "event_data.%s: %v", k, err)
+				return nil, httpapi.Errorf(400, "FSS.0400", "event_data.%s: %v", k, err)
 			}
 			if tf := tt.Field(k); tf.Kind == fgsspec.KindInt {
 				if err := tf.CheckValue(v); err != nil {
-					return nil, errf(400, tt.ErrorCode, "event_data.%s: %v", k, err)
+					return nil, httpapi.Errorf(400, tt.ErrorCode, "event_data.%s: %v", k, err)
 				}
 			}
 		}
@@ -514,13 +515,13 @@ func (s *Server) triggerUpdates(code string, raw []byte) ([]map[string]any, *api
 }
 
 // deleteTrigger answers DELETE /triggers/{function_urn}/{type}/{id}.
-func (s *Server) deleteTrigger(t *stx, u urn, code, id string) response {
+func (s *Server) deleteTrigger(t *stx, u urn, code, id string) httpapi.Response {
 	_, key, _, e := s.findTrigger(t, u, code, id)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	t.Delete(bucketTriggers, key)
-	return noContent()
+	return httpapi.NoContent()
 }
 
 // deleteAllTriggers answers DELETE /triggers/{function_urn}: "If a
@@ -530,17 +531,17 @@ func (s *Server) deleteTrigger(t *stx, u urn, code, id string) response {
 // versions nor aliases are specified or the latest version is specified,
 // all triggers of the function (including all versions and aliases) will
 // be deleted" (OTC deleting_all_triggers_of_a_function.rst).
-func (s *Server) deleteAllTriggers(t *stx, u urn) response {
+func (s *Server) deleteAllTriggers(t *stx, u urn) httpapi.Response {
 	f, q, e := s.triggerTarget(t, u)
 	if e != nil {
-		return fail(e)
+		return httpapi.Fail(e)
 	}
 	if q == "latest" {
 		if err := store.DeletePrefix(t.KV, bucketTriggers, store.SubKey(f.key())); err != nil {
 			t.Fail(err)
 		}
-		return noContent()
+		return httpapi.NoContent()
 	}
 	t.deleteTriggers(f, q)
-	return noContent()
+	return httpapi.NoContent()
 }

@@ -1,4 +1,4 @@
-package emulator
+package auth
 
 import (
 	"crypto/hmac"
@@ -13,14 +13,11 @@ import (
 	"time"
 )
 
-// The emulator's own implementation of SDK-HMAC-SHA256 verification
-// (the SDK's core/auth/signer; docs/api-notes.md). It shares no code with
-// the client's signer on purpose.
+// DateFormat is X-Sdk-Date's format.
+const DateFormat = "20060102T150405Z"
 
-const sdkDateFormat = "20060102T150405Z"
-
-// maxSkew is how far X-Sdk-Date may be from the emulator's clock.
-const maxSkew = 15 * time.Minute
+// MaxSkew is how far X-Sdk-Date may be from the emulator's clock.
+const MaxSkew = 15 * time.Minute
 
 type authHeader struct {
 	access, signature string
@@ -101,9 +98,9 @@ func canonicalQuery(q url.Values) string {
 	return strings.Join(parts, "&")
 }
 
-// canonicalRequest builds the string whose hash is signed. headerValue
+// CanonicalRequest builds the string whose hash is signed. headerValue
 // returns a signed header's value.
-func canonicalRequest(method, path string, query url.Values, signed []string, headerValue func(string) string, bodyHash string) string {
+func CanonicalRequest(method, path string, query url.Values, signed []string, headerValue func(string) string, bodyHash string) string {
 	var b strings.Builder
 	b.WriteString(method + "\n")
 	b.WriteString(canonicalURI(path) + "\n")
@@ -122,7 +119,8 @@ func canonicalRequest(method, path string, query url.Values, signed []string, he
 	return b.String()
 }
 
-func signature(secret, date, canonical string) string {
+// Signature is the SDK-HMAC-SHA256 signature of a canonical request.
+func Signature(secret, date, canonical string) string {
 	sum := sha256.Sum256([]byte(canonical))
 	sts := "SDK-HMAC-SHA256\n" + date + "\n" + hex.EncodeToString(sum[:])
 	m := hmac.New(sha256.New, []byte(secret))
@@ -135,8 +133,8 @@ type authError struct{ msg string }
 
 func (e *authError) Error() string { return e.msg }
 
-// verify checks a signed request. body is the exact bytes received.
-func verify(r *http.Request, body []byte, accessKey, secretKey string, now time.Time) error {
+// Verify checks a signed request. body is the exact bytes received.
+func Verify(r *http.Request, body []byte, accessKey, secretKey string, now time.Time) error {
 	a, err := parseAuthorization(r.Header.Get("Authorization"))
 	if err != nil {
 		return &authError{"Incorrect IAM authentication information: " + err.Error()}
@@ -145,11 +143,11 @@ func verify(r *http.Request, body []byte, accessKey, secretKey string, now time.
 		return &authError{"Incorrect IAM authentication information: Get secretKey failed,ak:******,err:ak not exist"}
 	}
 	date := r.Header.Get("X-Sdk-Date")
-	t, err := time.Parse(sdkDateFormat, date)
+	t, err := time.Parse(DateFormat, date)
 	if err != nil {
 		return &authError{"Incorrect IAM authentication information: verify aksk signature fail, X-Sdk-Date is missing or not in the format 20060102T150405Z"}
 	}
-	if d := now.Sub(t); d > maxSkew || d < -maxSkew {
+	if d := now.Sub(t); d > MaxSkew || d < -MaxSkew {
 		return &authError{"Incorrect IAM authentication information: verify aksk signature fail, X-Sdk-Date is more than 15 minutes off the server time"}
 	}
 	hasDate := false
@@ -173,7 +171,7 @@ func verify(r *http.Request, body []byte, accessKey, secretKey string, now time.
 		}
 		return strings.Join(r.Header.Values(name), ",")
 	}
-	want := signature(secretKey, date, canonicalRequest(r.Method, r.URL.Path, r.URL.Query(), a.signed, hv, bodyHash))
+	want := Signature(secretKey, date, CanonicalRequest(r.Method, r.URL.Path, r.URL.Query(), a.signed, hv, bodyHash))
 	if !hmac.Equal([]byte(want), []byte(a.signature)) {
 		return &authError{"Incorrect IAM authentication information: verify aksk signature fail"}
 	}
