@@ -30,10 +30,12 @@ var mayImport = map[string][]string{
 	"applier":          {"apiclient", "plan", "release"},
 	"importer":         {"apiclient", "codezip", "planner"},
 	"ghactions":        {"manifest"},
-	"emulator":         {"fgsspec", "emulator/auth", "emulator/faults", "emulator/httpapi", "emulator/store"},
+	"emulator":         {"fgsspec", "emulator/auth", "emulator/faults", "emulator/httpapi", "emulator/records", "emulator/runtime", "emulator/store"},
 	"emulator/auth":    {"emulator/httpapi"},
 	"emulator/faults":  {"emulator/httpapi"},
 	"emulator/httpapi": {},
+	"emulator/records": {"emulator/store"},
+	"emulator/runtime": {"emulator/httpapi", "emulator/store"},
 	"emulator/store":   {},
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/emulator/auth"
 	"github.com/fgsdeploy/fgsdeploy/emulator/faults"
 	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
+	"github.com/fgsdeploy/fgsdeploy/emulator/records"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
@@ -106,7 +107,8 @@ type Server struct {
 
 	reqSeq atomic.Int64
 
-	inv *invocations // running handlers, their logs and statistics
+	inv     *invocations    // running handlers
+	records *records.Writer // their logs and statistics
 }
 
 // New makes an emulator, loading state from Options.StateDir if present.
@@ -137,6 +139,7 @@ func New(opts Options) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	s.records = records.NewWriter(db)
 	s.inv = newInvocations(s)
 	return s, nil
 }
@@ -145,6 +148,7 @@ func New(opts Options) (*Server, error) {
 // is already on disk when its request is answered.
 func (s *Server) Close() error {
 	s.inv.close()
+	s.records.Close()
 	return s.db.Close()
 }
 

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
+	"github.com/fgsdeploy/fgsdeploy/emulator/records"
+	"github.com/fgsdeploy/fgsdeploy/emulator/runtime"
 )
 
 // Invocation: POST .../functions/{urn}/invocations runs the handler and
@@ -27,8 +29,7 @@ import (
 // invocations is the server's state for running handlers.
 type invocations struct {
 	s      *Server
-	runner *runner
-	writer *recordWriter
+	runner *runtime.Runner
 
 	mu     sync.Mutex
 	route  *mrand.Rand // picks an alias's version by weight; seeded
@@ -37,20 +38,35 @@ type invocations struct {
 }
 
 func newInvocations(s *Server) *invocations {
-	return &invocations{s: s, runner: newRunner(s.opts, s.blobs), writer: newRecordWriter(s.db),
-		route: mrand.New(mrand.NewSource(s.opts.Seed))}
+	o := runtime.Options{LookPath: s.opts.LookPath, WarmProcesses: s.opts.WarmProcesses, StateDir: s.opts.StateDir}
+	return &invocations{s: s, runner: runtime.New(o, s.blobs), route: mrand.New(mrand.NewSource(s.opts.Seed))}
 }
 
 // close waits for asynchronous invocations (each bounded by its
-// function's timeout), ends every handler process and writes the last
-// records.
+// function's timeout) and ends every handler process.
 func (iv *invocations) close() {
 	iv.mu.Lock()
 	iv.closed = true
 	iv.mu.Unlock()
 	iv.async.Wait()
-	iv.runner.close()
-	iv.writer.close()
+	iv.runner.Close()
+}
+
+// invocation is one invocation as the control plane sees it: the job the
+// runner runs, and where its records go.
+type invocation struct {
+	runtime.Job
+	fnKey string
+	log   *logConfig // nil when the function does not log
+}
+
+// spec is what the runner needs of a snapshot.
+func spec(sn *snapshot) runtime.Spec {
+	c := sn.Config
+	return runtime.Spec{Runtime: c.Runtime, Handler: c.Handler, MemorySize: c.MemorySize, Timeout: c.Timeout,
+		UserData: c.UserData, EncryptedUserData: c.EncryptedUserData,
+		InitializerHandler: c.InitializerHandler, InitializerTimeout: c.InitializerTimeout,
+		Digest: sn.Code.Digest, CodeFilename: sn.Code.CodeFilename}
 }
 
 // maxTail is the log an invocation answers with when asked for its tail
@@ -83,7 +99,7 @@ func (s *Server) invoke(r *http.Request, u urn, body []byte, async bool) httpapi
 	if !json.Valid(event) {
 		return httpapi.Failf(406, "FSS.0406", "the request body is not valid JSON")
 	}
-	var j job
+	var j invocation
 	resp := s.view(func(t *stx) httpapi.Response {
 		f, sn, version, e := s.lookup(t, u)
 		if e != nil {
@@ -99,16 +115,17 @@ func (s *Server) invoke(r *http.Request, u urn, body []byte, async bool) httpapi
 				}
 			}
 		}
-		j = job{fn: f, sn: sn, version: version, alias: u.alias, event: bytes.Clone(event), projectID: s.opts.ProjectID}
+		j = invocation{fnKey: f.key(), log: sn.Config.LogConfig, Job: runtime.Job{Function: f.Name, Package: f.Package, Version: version,
+			Alias: u.alias, Event: bytes.Clone(event), ProjectID: s.opts.ProjectID, Spec: spec(sn)}}
 		return httpapi.OK(nil)
 	})
 	if resp.Failed() {
 		return resp
 	}
-	if _, e := languageOf(j.sn.Config.Runtime); e != nil {
+	if e := runtime.Supports(j.Spec.Runtime); e != nil {
 		return httpapi.Fail(e)
 	}
-	j.requestID = newRequestID()
+	j.RequestID = newRequestID()
 	if async {
 		s.inv.mu.Lock()
 		closed := s.inv.closed
@@ -123,15 +140,15 @@ func (s *Server) invoke(r *http.Request, u urn, body []byte, async bool) httpapi
 			defer s.inv.async.Done()
 			s.runAndRecord(j)
 		}()
-		return httpapi.Response{Status: http.StatusAccepted, Body: map[string]string{"request_id": j.requestID},
-			Header: map[string]string{"X-Cff-Request-Id": j.requestID}}
+		return httpapi.Response{Status: http.StatusAccepted, Body: map[string]string{"request_id": j.RequestID},
+			Header: map[string]string{"X-Cff-Request-Id": j.RequestID}}
 	}
 	o, lines := s.runAndRecord(j)
 	switch {
-	case o.infra != nil:
-		return httpapi.Fail(o.infra)
-	case o.rejected:
-		return httpapi.Failf(429, "FSS.0429", "every process of %s:%s stayed busy for its timeout", j.fn.Name, j.version)
+	case o.Infra != nil:
+		return httpapi.Fail(o.Infra)
+	case o.Rejected:
+		return httpapi.Failf(429, "FSS.0429", "every process of %s:%s stayed busy for its timeout", j.Function, j.Version)
 	}
 	return s.answer(r, j, o, lines)
 }
@@ -160,77 +177,90 @@ func (iv *invocations) pick(a *alias) string {
 }
 
 // runAndRecord runs j and hands its log and statistics to the writer.
-func (s *Server) runAndRecord(j job) (outcome, []string) {
+func (s *Server) runAndRecord(j invocation) (runtime.Outcome, []string) {
 	start := s.opts.Now()
-	o := s.inv.runner.run(j)
+	o := s.inv.runner.Run(j.Job)
 	lines := s.invocationLog(j, start, o)
-	rec := &record{fnKey: j.fn.key(), name: j.fn.Name, pkg: j.fn.Package, version: j.version, alias: j.alias,
-		requestID: j.requestID, at: start, o: o, lines: lines}
-	if lc := j.sn.Config.LogConfig; lc != nil && lc.GroupID != "" && lc.StreamID != "" {
-		rec.group, rec.stream = lc.GroupID, lc.StreamID
+	rec := &records.Record{FnKey: j.fnKey, Name: j.Function, Package: j.Package, Version: j.Version, Alias: j.Alias,
+		RequestID: j.RequestID, At: start, Duration: o.Duration, Result: result(o), Lines: lines}
+	if lc := j.log; lc != nil && lc.GroupID != "" && lc.StreamID != "" {
+		rec.Group, rec.Stream = lc.GroupID, lc.StreamID
 	}
-	s.inv.writer.add(rec)
+	s.records.Add(rec)
 	return o, lines
+}
+
+// result is how the statistics count an outcome.
+func result(o runtime.Outcome) records.Result {
+	switch {
+	case o.Rejected:
+		return records.Rejected
+	case o.Infra != nil:
+		return records.SystemError
+	case o.Failed != nil || o.TimedOut:
+		return records.FunctionError
+	}
+	return records.OK
 }
 
 // invocationLog is an invocation's log as FunctionGraph writes it: a
 // start line, what the handler wrote, the error of a failed invocation,
 // and a finish line with the duration and memory.
-func (s *Server) invocationLog(j job, start time.Time, o outcome) []string {
+func (s *Server) invocationLog(j invocation, start time.Time, o runtime.Outcome) []string {
 	stamp := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-	end := start.Add(o.duration)
-	lines := []string{fmt.Sprintf("%s Start invoke request '%s', version: %s", stamp(start), j.requestID, j.version)}
-	if out := strings.TrimRight(string(o.log), "\n"); out != "" {
+	end := start.Add(o.Duration)
+	lines := []string{fmt.Sprintf("%s Start invoke request '%s', version: %s", stamp(start), j.RequestID, j.Version)}
+	if out := strings.TrimRight(string(o.Log), "\n"); out != "" {
 		lines = append(lines, strings.Split(out, "\n")...)
 	}
 	failed := ""
 	switch {
-	case o.infra != nil:
-		lines = append(lines, fmt.Sprintf("%s %s ERROR %s", stamp(end), j.requestID, o.infra.Msg))
+	case o.Infra != nil:
+		lines = append(lines, fmt.Sprintf("%s %s ERROR %s", stamp(end), j.RequestID, o.Infra.Msg))
 		failed = "(invoke Failed)"
-	case o.rejected:
-		lines = append(lines, fmt.Sprintf("%s %s ERROR rejected: every process of this version stayed busy", stamp(end), j.requestID))
+	case o.Rejected:
+		lines = append(lines, fmt.Sprintf("%s %s ERROR rejected: every process of this version stayed busy", stamp(end), j.RequestID))
 		failed = "(invoke Failed)"
-	case o.timedOut:
-		lines = append(lines, fmt.Sprintf("%s %s ERROR the function ran past its timeout of %d s and was stopped", stamp(end), j.requestID, j.sn.Config.Timeout))
+	case o.TimedOut:
+		lines = append(lines, fmt.Sprintf("%s %s ERROR the function ran past its timeout of %d s and was stopped", stamp(end), j.RequestID, j.Spec.Timeout))
 		failed = "(invoke Failed)"
-	case o.failed != nil:
-		lines = append(lines, fmt.Sprintf("%s %s ERROR %s: %s", stamp(end), j.requestID, o.failed.ErrorType, o.failed.ErrorMessage))
-		for _, st := range o.failed.StackTrace {
+	case o.Failed != nil:
+		lines = append(lines, fmt.Sprintf("%s %s ERROR %s: %s", stamp(end), j.RequestID, o.Failed.ErrorType, o.Failed.ErrorMessage))
+		for _, st := range o.Failed.StackTrace {
 			lines = append(lines, "    "+st)
 		}
 		failed = "(invoke Failed)"
 	}
-	ms := float64(o.duration.Microseconds()) / 1000
+	ms := float64(o.Duration.Microseconds()) / 1000
 	lines = append(lines, fmt.Sprintf("%s Finish invoke request '%s'%s, duration: %.3fms, billing duration: %dms, memory used: %.3fMB, billing memory: %dMB",
-		stamp(end), j.requestID, failed, ms, int(math.Ceil(ms)), o.memoryMB, j.sn.Config.MemorySize))
+		stamp(end), j.RequestID, failed, ms, int(math.Ceil(ms)), o.MemoryMB, j.Spec.MemorySize))
 	return lines
 }
 
 // answer writes a synchronous invocation's answer: with
 // X-CFF-Request-Version v1 the JSON body of the SDK's model, otherwise
 // (v0) the result itself, with the log in X-Cff-Function-Log.
-func (s *Server) answer(r *http.Request, j job, o outcome, lines []string) httpapi.Response {
-	status, code, result := statusOK, "", o.result
+func (s *Server) answer(r *http.Request, j invocation, o runtime.Outcome, lines []string) httpapi.Response {
+	status, code, result := statusOK, "", o.Result
 	switch {
-	case o.timedOut:
+	case o.TimedOut:
 		status, code = statusTimedOut, "FSS.0408"
-		result = mustJSON(handlerError{ErrorMessage: fmt.Sprintf("invocation timed out after %d s", j.sn.Config.Timeout), ErrorType: "Timeout", StackTrace: []string{}})
-	case o.failed != nil:
+		result = mustJSON(runtime.HandlerError{ErrorMessage: fmt.Sprintf("invocation timed out after %d s", j.Spec.Timeout), ErrorType: "Timeout", StackTrace: []string{}})
+	case o.Failed != nil:
 		status = statusFailed
-		result = mustJSON(o.failed)
+		result = mustJSON(o.Failed)
 	}
 	tail := ""
 	if strings.EqualFold(r.Header.Get("X-Cff-Log-Type"), "tail") {
 		tail = logTail(strings.Join(lines, "\n") + "\n")
 	}
-	ms := float64(o.duration.Microseconds()) / 1000
+	ms := float64(o.Duration.Microseconds()) / 1000
 	summary := mustJSON(map[string]any{"duration": ms, "billingDuration": int(math.Ceil(ms)),
-		"memorySize": j.sn.Config.MemorySize, "memoryUsed": math.Round(o.memoryMB*1000) / 1000})
-	header := map[string]string{"X-Cff-Request-Id": j.requestID, "X-Cff-Invoke-Summary": summary}
+		"memorySize": j.Spec.MemorySize, "memoryUsed": math.Round(o.MemoryMB*1000) / 1000})
+	header := map[string]string{"X-Cff-Request-Id": j.RequestID, "X-Cff-Invoke-Summary": summary}
 	if strings.EqualFold(r.Header.Get("X-CFF-Request-Version"), "v1") {
 		return httpapi.Response{Status: 200, Header: header,
-			Body: invokeAnswer{RequestID: j.requestID, Result: result, Log: tail, Status: status, ErrorCode: code}}
+			Body: invokeAnswer{RequestID: j.RequestID, Result: result, Log: tail, Status: status, ErrorCode: code}}
 	}
 	if tail != "" {
 		header["X-Cff-Function-Log"] = base64.StdEncoding.EncodeToString([]byte(tail))

@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/runtime"
 )
 
 // zipFiles builds a zip of the named files.
@@ -224,7 +226,7 @@ func TestInvokeFailures(t *testing.T) {
 	} {
 		for i := 0; i < 2; i++ {
 			a := answerOf(t, invoke(c, urnOf(tc.name), `{"n":5}`))
-			var e handlerError
+			var e runtime.HandlerError
 			if a.Status != 500 || json.Unmarshal([]byte(a.Result), &e) != nil || e.ErrorType != tc.errorType || e.ErrorMessage != tc.message {
 				t.Errorf("%s #%d: status %d result %s", tc.name, i, a.Status, a.Result)
 			}
@@ -240,7 +242,7 @@ func TestInvokeFailures(t *testing.T) {
 
 	r := invoke(c, urnOf("slow"), `{}`)
 	a = answerOf(t, r)
-	var e handlerError
+	var e runtime.HandlerError
 	json.Unmarshal([]byte(a.Result), &e)
 	if a.Status != 408 || a.ErrorCode != "FSS.0408" || e.ErrorType != "Timeout" {
 		t.Errorf("slow: %+v", a)

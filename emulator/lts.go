@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
+	"github.com/fgsdeploy/fgsdeploy/emulator/records"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
@@ -136,18 +137,12 @@ func (s *Server) queryLogs(group, stream string, body []byte) httpapi.Response {
 		}
 		cursor = n
 	}
-	s.inv.writer.flush()
+	s.records.Flush()
 	var matched []ltsLog
 	known := false
 	resp := s.view(func(t *stx) httpapi.Response {
-		prefix := group + "\x00" + stream + "\x00"
-		err := t.KV.Scan(bucketLogs, prefix, func(k string, v []byte) error {
+		err := records.ScanLines(t.KV, group, stream, func(n int64, l records.LogLine) error {
 			known = true
-			n, _ := strconv.ParseInt(strings.TrimPrefix(k, prefix), 10, 64)
-			var l logLine
-			if err := json.Unmarshal(v, &l); err != nil {
-				return err
-			}
 			if l.TimeMs < start || l.TimeMs > end || !strings.Contains(l.Content, q.Keywords) || !hasLabels(l.Labels, q.Labels) {
 				return nil
 			}

@@ -1,13 +1,11 @@
 package emulator
 
 import (
-	"encoding/json"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
-	"github.com/fgsdeploy/fgsdeploy/emulator/store"
+	"github.com/fgsdeploy/fgsdeploy/emulator/records"
 )
 
 // GET .../functions/{urn}/statistics/{period}: the function's metrics over
@@ -44,29 +42,17 @@ func (s *Server) statistics(u urn, rawPeriod string) httpapi.Response {
 	if resp.Failed() {
 		return resp
 	}
-	s.inv.writer.flush()
+	s.records.Flush()
 	now := s.opts.Now().Unix() / 60
 	from := now - int64(period) + 1
-	byMinute := map[int64]*minuteStats{}
+	byMinute := map[int64]*records.MinuteStats{}
 	resp = s.view(func(t *stx) httpapi.Response {
-		err := t.KV.Scan(bucketStats, store.SubKey(fk), func(k string, v []byte) error {
-			parts := strings.Split(strings.TrimPrefix(k, store.SubKey(fk)), "\x00")
-			if len(parts) != 3 {
-				return nil
-			}
-			minute, err := strconv.ParseInt(parts[0], 16, 64)
-			if err != nil || minute < from || minute > now || !counted(u, parts[1], parts[2]) {
-				return nil
-			}
-			var m minuteStats
-			if err := json.Unmarshal(v, &m); err != nil {
-				return err
-			}
+		keep := func(version, alias string) bool { return counted(u, version, alias) }
+		err := records.ScanStats(t.KV, fk, from, now, keep, func(minute int64, m records.MinuteStats) {
 			if byMinute[minute] == nil {
-				byMinute[minute] = &minuteStats{}
+				byMinute[minute] = &records.MinuteStats{}
 			}
-			byMinute[minute].merge(m)
-			return nil
+			byMinute[minute].Merge(m)
 		})
 		if err != nil {
 			t.Fail(err)
@@ -81,7 +67,7 @@ func (s *Server) statistics(u urn, rawPeriod string) httpapi.Response {
 		minutes = append(minutes, m)
 	}
 	sort.Slice(minutes, func(i, j int) bool { return minutes[i] < minutes[j] })
-	series := func(value func(m *minuteStats) float64) []slaValue {
+	series := func(value func(m *records.MinuteStats) float64) []slaValue {
 		out := []slaValue{}
 		for _, minute := range minutes {
 			out = append(out, slaValue{Timestamp: minute * 60 * 1000, Value: value(byMinute[minute])})
@@ -89,19 +75,19 @@ func (s *Server) statistics(u urn, rawPeriod string) httpapi.Response {
 		return out
 	}
 	return httpapi.OK(map[string][]slaValue{
-		"count":                series(func(m *minuteStats) float64 { return float64(m.Count) }),
-		"fail_count":           series(func(m *minuteStats) float64 { return float64(m.Fail) }),
-		"function_error_count": series(func(m *minuteStats) float64 { return float64(m.FunctionErrors) }),
-		"system_error_count":   series(func(m *minuteStats) float64 { return float64(m.SystemErrors) }),
-		"reject_count":         series(func(m *minuteStats) float64 { return float64(m.Rejects) }),
-		"duration": series(func(m *minuteStats) float64 {
+		"count":                series(func(m *records.MinuteStats) float64 { return float64(m.Count) }),
+		"fail_count":           series(func(m *records.MinuteStats) float64 { return float64(m.Fail) }),
+		"function_error_count": series(func(m *records.MinuteStats) float64 { return float64(m.FunctionErrors) }),
+		"system_error_count":   series(func(m *records.MinuteStats) float64 { return float64(m.SystemErrors) }),
+		"reject_count":         series(func(m *records.MinuteStats) float64 { return float64(m.Rejects) }),
+		"duration": series(func(m *records.MinuteStats) float64 {
 			if m.Count == 0 {
 				return 0
 			}
 			return m.DurationSum / float64(m.Count)
 		}),
-		"max_duration": series(func(m *minuteStats) float64 { return m.MaxDuration }),
-		"min_duration": series(func(m *minuteStats) float64 { return m.MinDuration }),
+		"max_duration": series(func(m *records.MinuteStats) float64 { return m.MaxDuration }),
+		"min_duration": series(func(m *records.MinuteStats) float64 { return m.MinDuration }),
 	})
 }
 

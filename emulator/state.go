@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/records"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
@@ -152,7 +154,7 @@ func (t *stx) putFunction(f *function) { t.Put(bucketFunctions, f.key(), f) }
 func (t *stx) deleteFunction(f *function) {
 	k := f.key()
 	t.Delete(bucketFunctions, k)
-	for _, b := range []string{bucketVersions, bucketAliases, bucketTriggers, bucketStats} {
+	for _, b := range []string{bucketVersions, bucketAliases, bucketTriggers, records.Stats} {
 		if err := store.DeletePrefix(t.KV, b, store.SubKey(k)); err != nil {
 			t.Fail(err)
 		}
@@ -251,7 +253,7 @@ const legacyStateFile = "state.json"
 // openState opens the store of Options.StateDir, or a memory store, and
 // imports a state.json of an earlier emulator.
 func openState(o Options) (store.KV, store.Blobs, error) {
-	db, blobs, err := store.Open(store.Options{Dir: o.StateDir, Buckets: buckets, LockTimeout: o.LockTimeout, OnLockWait: o.OnLockWait})
+	db, blobs, err := store.Open(store.Options{Dir: o.StateDir, Buckets: slices.Concat(buckets, records.Buckets), LockTimeout: o.LockTimeout, OnLockWait: o.OnLockWait})
 	if err != nil || o.StateDir == "" {
 		return db, blobs, err
 	}

@@ -13,11 +13,9 @@ const (
 	bucketVersions  = "versions"  // fnKey NUL version -> snapshot
 	bucketAliases   = "aliases"   // fnKey NUL alias -> alias
 	bucketTriggers  = "triggers"  // fnKey NUL qualifier NUL id -> trigger
-	bucketLogs      = "logs"      // LTS group NUL stream NUL line_num -> logLine (records.go)
-	bucketStats     = "stats"     // fnKey NUL minute NUL version NUL alias -> minuteStats
 )
 
-var buckets = []string{bucketFunctions, bucketVersions, bucketAliases, bucketTriggers, bucketLogs, bucketStats}
+var buckets = []string{bucketFunctions, bucketVersions, bucketAliases, bucketTriggers}
 
 // DefaultLockTimeout is how long New waits for another process to release
 // the state directory before it refuses.
