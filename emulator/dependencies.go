@@ -245,7 +245,7 @@ func (s *Server) createDependencyVersion(t *stx, body []byte) httpapi.Response {
 		}
 		v.Digest = digest
 	case "obs":
-		rc, _, found := s.openURL(t, b.DependLink)
+		rc, _, etag, found := s.obs.OpenURL(&t.Tx, b.DependLink)
 		if !found {
 			return httpapi.Failf(403, "FSS.1046", "the dependency %s is inaccessible", httpapi.Trunc(b.DependLink))
 		}
@@ -257,12 +257,7 @@ func (s *Server) createDependencyVersion(t *stx, body []byte) httpapi.Response {
 		}
 		v.Etag, v.Size, v.Digest = hex.EncodeToString(h.Sum(nil)), n, digest
 		if s.opts.Strict {
-			if bucket, key, ok := s.ownObject(b.DependLink); ok {
-				var obj obsObject
-				if t.Get(bucketOBS, objectKey(bucket, key), &obj) {
-					v.Etag = strings.Trim(obj.ETag, `"`)
-				}
-			}
+			v.Etag = etag
 		}
 		v.FileName = b.DependLink[strings.LastIndex(b.DependLink, "/")+1:]
 	default:

@@ -17,6 +17,9 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/emulator/auth"
 	"github.com/fgsdeploy/fgsdeploy/emulator/faults"
 	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
+	"github.com/fgsdeploy/fgsdeploy/emulator/iam"
+	"github.com/fgsdeploy/fgsdeploy/emulator/lts"
+	"github.com/fgsdeploy/fgsdeploy/emulator/obs"
 	"github.com/fgsdeploy/fgsdeploy/emulator/records"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
@@ -94,10 +97,11 @@ type Stats struct {
 
 // Server is the emulator, an http.Handler.
 type Server struct {
-	opts    Options
-	db      store.KV
-	blobs   store.Blobs
-	objects store.Objects // the bytes of OBS objects (obs.go)
+	opts  Options
+	db    store.KV
+	blobs store.Blobs
+	obs   *obs.Service
+	lts   *lts.Service
 
 	mu    sync.Mutex // guards stats
 	stats Stats
@@ -131,16 +135,19 @@ func New(opts Options) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &Server{opts: opts, db: db, blobs: blobs, objects: objects,
+	s := &Server{opts: opts, db: db, blobs: blobs,
 		faults: faults.New(opts.FaultRate, opts.Seed),
 		gw:     auth.Gateway{AccessKey: opts.AccessKey, SecretKey: opts.SecretKey, Token: opts.Token, Strict: opts.Strict, Now: opts.Now}}
 	s.stats = Stats{Requests: map[string]int{}, Publishes: map[string]int{}}
-	if err := s.createBuckets(opts.Buckets); err != nil {
+	s.obs = obs.New(obs.Options{AccessKey: opts.AccessKey, SecretKey: opts.SecretKey, Region: opts.Region,
+		OBSDomains: opts.OBSDomains, Now: opts.Now, Logf: opts.Logf, OnReceive: s.countBytes}, db, objects)
+	if err := s.obs.CreateBuckets(opts.Buckets); err != nil {
 		db.Close()
 		return nil, err
 	}
 	s.records = records.NewWriter(db)
 	s.inv = newInvocations(s)
+	s.lts = lts.New(lts.Options{ProjectID: opts.ProjectID, Gateway: s.gw, StreamNamed: streamNamed}, db, s.records)
 	return s, nil
 }
 
@@ -169,6 +176,30 @@ func (s *Server) Stats() Stats {
 		c.Publishes[k] = v
 	}
 	return c
+}
+
+// PutObject stores data as the object key of bucket, creating the bucket
+// in the emulator's region if there is none: what a test or a fixture
+// puts in OBS without a client.
+func (s *Server) PutObject(bucket, key string, data []byte) error {
+	return s.obs.PutObject(bucket, key, data)
+}
+
+// count counts a request by its route, and its fault.
+func (s *Server) count(route string, fault faults.Kind) {
+	s.mu.Lock()
+	s.stats.Requests[route]++
+	if fault != faults.None {
+		s.stats.Faults++
+	}
+	s.mu.Unlock()
+}
+
+// countBytes counts the bytes OBS received.
+func (s *Server) countBytes(n int64) {
+	s.mu.Lock()
+	s.stats.ObjectBytes += n
+	s.mu.Unlock()
 }
 
 // Running is an emulator listening on a port.
@@ -226,18 +257,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveBlob(w, r, reqID, strings.TrimPrefix(r.URL.Path, "/_emulator/code/"))
 		return
 	}
-	if isOBSRequest(r) {
-		s.serveOBS(w, r, reqID)
+	if obs.IsRequest(r) {
+		fault := s.faults.Draw()
+		s.count(r.Method+" "+obs.Route(r), fault)
+		s.obs.Serve(w, r, reqID, fault)
 		return
 	}
-	route := routeName(r)
 	fault := s.faults.Draw()
-	s.mu.Lock()
-	s.stats.Requests[r.Method+" "+route]++
-	if fault != faults.None {
-		s.stats.Faults++
-	}
-	s.mu.Unlock()
+	s.count(r.Method+" "+routeName(r), fault)
 	body, tooBig, err := httpapi.ReadBody(w, r)
 	if err != nil {
 		return // the client went away
@@ -351,8 +378,8 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) httpapi.Resp
 		return httpapi.Fail(e)
 	}
 	path := r.URL.Path
-	if path == "/v3/projects" && r.Method == http.MethodGet {
-		return s.projects(r)
+	if path == iam.Path && r.Method == http.MethodGet {
+		return iam.Projects{ProjectID: s.opts.ProjectID, Region: s.opts.Region}.List(r)
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" || (parts[3] != "functions" && parts[3] != "triggers" && parts[3] != "dependencies") {
@@ -488,13 +515,4 @@ func (s *Server) ownURN(raw string) (urn, *httpapi.Error) {
 		return urn{}, httpapi.Errorf(400, "FSS.1309", "the URN's region or project does not match")
 	}
 	return u, nil
-}
-
-func (s *Server) projects(r *http.Request) httpapi.Response {
-	name := r.URL.Query().Get("name")
-	list := []map[string]any{}
-	if name == "" || name == s.opts.Region {
-		list = append(list, map[string]any{"id": s.opts.ProjectID, "name": s.opts.Region, "enabled": true, "domain_id": "emulator-domain"})
-	}
-	return httpapi.OK(map[string]any{"projects": list, "links": map[string]any{"self": r.URL.String()}})
 }

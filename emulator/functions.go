@@ -284,7 +284,7 @@ func (s *Server) readObject(t *stx, raw string, limit int64) (digest string, siz
 	if !strings.HasPrefix(raw, "https://") {
 		return "", 0, httpapi.Errorf(400, "FSS.1010", "code_url must be an https URL for code_type obs")
 	}
-	rc, size, found := s.openURL(t, raw)
+	rc, size, _, found := s.obs.OpenURL(&t.Tx, raw)
 	if !found {
 		return "", 0, httpapi.Errorf(404, "FSS.1054", "the code package %s cannot be found in OBS", httpapi.Trunc(raw))
 	}

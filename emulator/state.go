@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/obs"
 	"github.com/fgsdeploy/fgsdeploy/emulator/records"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
@@ -253,7 +254,7 @@ const legacyStateFile = "state.json"
 // openState opens the store of Options.StateDir, or a memory store, and
 // imports a state.json of an earlier emulator.
 func openState(o Options) (store.KV, store.Blobs, error) {
-	db, blobs, err := store.Open(store.Options{Dir: o.StateDir, Buckets: slices.Concat(buckets, records.Buckets), LockTimeout: o.LockTimeout, OnLockWait: o.OnLockWait})
+	db, blobs, err := store.Open(store.Options{Dir: o.StateDir, Buckets: slices.Concat(buckets, records.Buckets, obs.Buckets), LockTimeout: o.LockTimeout, OnLockWait: o.OnLockWait})
 	if err != nil || o.StateDir == "" {
 		return db, blobs, err
 	}

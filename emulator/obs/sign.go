@@ -1,4 +1,4 @@
-package emulator
+package obs
 
 import (
 	"crypto/hmac"
