@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"github.com/fgsdeploy/fgsdeploy/emulator/auth"
-	"github.com/fgsdeploy/fgsdeploy/emulator/store"
+	"github.com/fgsdeploy/fgsdeploy/emulator/fgs"
 )
 
 const (
@@ -306,35 +306,8 @@ func noSecret(t testing.TB, what string, r reply) {
 	}
 }
 
-// storedFunction is a function's records as the store holds them.
-type storedFunction struct {
-	function
-	Published map[string]*snapshot
-	Aliases   map[string]*alias
-}
-
 // fnState reads a function's stored records in a transaction of its own.
-func fnState(s *Server, pkg, name string) (storedFunction, bool) {
-	var sf storedFunction
-	found := false
-	s.db.View(func(tx store.KVTx) error {
-		t := newStx(tx)
-		f := t.function(fnKey(pkg, name))
-		if f == nil {
-			return nil
-		}
-		found = true
-		sf = storedFunction{function: *f, Published: map[string]*snapshot{}, Aliases: map[string]*alias{}}
-		for _, v := range f.Versions {
-			sf.Published[v] = t.version(f, v)
-		}
-		for _, a := range t.aliases(f) {
-			sf.Aliases[a.Name] = a
-		}
-		return t.Err
-	})
-	return sf, found
-}
+func fnState(s *Server, pkg, name string) (fgs.Stored, bool) { return s.fgs.Stored(pkg, name) }
 
 func getLink(t testing.TB, link string) []byte {
 	t.Helper()
@@ -406,4 +379,10 @@ func serveDirect(s *Server, method, path string, body []byte) *httptest.Response
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, req)
 	return rec
+}
+
+// jsonOf is v, the test's own data, as JSON.
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/fgs"
 	"github.com/fgsdeploy/fgsdeploy/emulator/runtime"
 )
 
@@ -74,9 +75,9 @@ func invoke(c *client, urn, event string) reply {
 }
 
 // answerOf decodes a v1 answer, failing unless it is one.
-func answerOf(t *testing.T, r reply) invokeAnswer {
+func answerOf(t *testing.T, r reply) fgs.InvokeAnswer {
 	t.Helper()
-	var a invokeAnswer
+	var a fgs.InvokeAnswer
 	if r.err != nil || r.status != 200 || json.Unmarshal(r.raw, &a) != nil || a.RequestID == "" {
 		t.Fatalf("invoke: %v", r)
 	}
@@ -508,7 +509,7 @@ func TestInvokeAsyncLogsAndStatistics(t *testing.T) {
 		{urnOf("lg"), 2, 0}, {urnOf("lg") + ":latest", 2, 0}, {urnOf("quiet"), 2, 2},
 	} {
 		r := c.do("GET", "/functions/"+tc.urn+"/statistics/5", nil)
-		var st map[string][]slaValue
+		var st map[string][]fgs.SLAValue
 		json.Unmarshal(r.raw, &st)
 		if sum(st["count"]) != tc.count || sum(st["fail_count"]) != tc.fail || sum(st["function_error_count"]) != tc.fail {
 			t.Errorf("%s: %v", tc.urn, r)
@@ -518,7 +519,7 @@ func TestInvokeAsyncLogsAndStatistics(t *testing.T) {
 	wantErr(t, "unknown version", c.do("GET", "/functions/"+urnOf("lg")+":v9/statistics/5", nil), 404, "FSS.1052")
 }
 
-func sum(vs []slaValue) float64 {
+func sum(vs []fgs.SLAValue) float64 {
 	n := 0.0
 	for _, v := range vs {
 		n += v.Value

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fgsdeploy/fgsdeploy/emulator/fgs"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
@@ -100,11 +101,11 @@ func TestPersistenceDamagedState(t *testing.T) {
 		t.Fatal("a damaged state.db opened without error")
 	}
 	dir = t.TempDir()
-	os.WriteFile(filepath.Join(dir, legacyStateFile), []byte(`{"functions": {"x`), 0o644)
+	os.WriteFile(filepath.Join(dir, legacyState), []byte(`{"functions": {"x`), 0o644)
 	if _, err := New(Options{StateDir: dir}); err == nil {
 		t.Fatal("a truncated state.json imported without error")
 	}
-	if _, err := os.Stat(filepath.Join(dir, legacyStateFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, legacyState)); err != nil {
 		t.Errorf("the state.json that failed to import is gone: %v", err)
 	}
 }
@@ -329,7 +330,7 @@ func TestStoreSurvivesKill(t *testing.T) {
 	}
 	// Every record in the store decodes.
 	err = s.db.View(func(tx store.KVTx) error {
-		for _, b := range []string{bucketFunctions, bucketVersions} {
+		for _, b := range []string{"functions", "versions"} {
 			if err := tx.Scan(b, "", func(k string, v []byte) error {
 				if !json.Valid(v) {
 					return fmt.Errorf("%s %q: %q", b, k, v)
@@ -445,6 +446,9 @@ func TestStoreConcurrentWriters(t *testing.T) {
 	}
 }
 
+// legacyState is the file earlier emulators kept their state in.
+const legacyState = "state.json"
+
 // A state.json of an earlier emulator is imported once: functions,
 // versions, aliases, triggers and code; the file is renamed, and new
 // trigger ids do not repeat the imported ones.
@@ -454,22 +458,22 @@ func TestStoreImportLegacy(t *testing.T) {
 	digest := hexSHA512(zip)
 	os.MkdirAll(filepath.Join(dir, "blobs"), 0o755)
 	os.WriteFile(filepath.Join(dir, "blobs", digest), zip, 0o644)
-	code := code{CodeType: "zip", CodeFilename: "code.zip", CodeSize: int64(len(zip)), Digest: digest}
-	cfg := config{Runtime: "Python3.10", Handler: "index.handler", MemorySize: 256, Timeout: 30, EncryptedUserData: `{"S":"s3cr3t-value"}`}
+	code := fgs.Code{CodeType: "zip", CodeFilename: "code.zip", CodeSize: int64(len(zip)), Digest: digest}
+	cfg := fgs.Config{Runtime: "Python3.10", Handler: "index.handler", MemorySize: 256, Timeout: 30, EncryptedUserData: `{"S":"s3cr3t-value"}`}
 	legacy := map[string]any{
 		"seq": 41,
 		"functions": map[string]any{"default/old": map[string]any{
 			"name": "old", "package": "default", "max_instances": 7, "created": "2025-01-01 00:00:00",
-			"latest":    snapshot{Config: cfg, Code: code, LastModified: "2025-01-02 00:00:00"},
+			"latest":    fgs.Snapshot{Config: cfg, Code: code, LastModified: "2025-01-02 00:00:00"},
 			"versions":  []string{"v1"},
-			"published": map[string]any{"v1": snapshot{Config: cfg, Code: code, Description: "one", LastModified: "2025-01-01 00:00:00"}},
-			"aliases":   map[string]any{"live": alias{Name: "live", Version: "v1", LastModified: "2025-01-01T00:00:00+08:00"}},
-			"triggers": map[string]any{"!live": []trigger{{ID: "emu-trigger-41", TypeCode: "TIMER", Status: "ACTIVE",
+			"published": map[string]any{"v1": fgs.Snapshot{Config: cfg, Code: code, Description: "one", LastModified: "2025-01-01 00:00:00"}},
+			"aliases":   map[string]any{"live": fgs.Alias{Name: "live", Version: "v1", LastModified: "2025-01-01T00:00:00+08:00"}},
+			"triggers": map[string]any{"!live": []fgs.Trigger{{ID: "emu-trigger-41", TypeCode: "TIMER", Status: "ACTIVE",
 				EventData: json.RawMessage(`{"name":"t"}`)}}},
 		}},
 	}
 	raw, _ := json.Marshal(legacy)
-	os.WriteFile(filepath.Join(dir, legacyStateFile), raw, 0o600)
+	os.WriteFile(filepath.Join(dir, legacyState), raw, 0o600)
 
 	for round := range 2 { // the second open imports nothing again
 		s, c := newServer(t, Options{StateDir: dir})
@@ -479,7 +483,7 @@ func TestStoreImportLegacy(t *testing.T) {
 			t.Errorf("round %d: alias live: %s", round, r.raw)
 		}
 		if f, _ := fnState(s, "default", "old"); f.Latest.Config.EncryptedUserData != cfg.EncryptedUserData || f.MaxInstances != 7 {
-			t.Errorf("round %d: latest %+v", round, f.function)
+			t.Errorf("round %d: latest %+v", round, f.Function)
 		}
 		if l := c.must(200, "GET", "/triggers/"+urnOf("old")+":!live", nil).list(); len(l) != 1 {
 			t.Errorf("round %d: triggers %v", round, l)
@@ -494,17 +498,17 @@ func TestStoreImportLegacy(t *testing.T) {
 				t.Errorf("new trigger id %v repeats an imported one", id)
 			}
 		}
-		if _, err := os.Stat(filepath.Join(dir, legacyStateFile)); !os.IsNotExist(err) {
+		if _, err := os.Stat(filepath.Join(dir, legacyState)); !os.IsNotExist(err) {
 			t.Errorf("round %d: state.json still there: %v", round, err)
 		}
-		if _, err := os.Stat(filepath.Join(dir, legacyStateFile+".imported")); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, legacyState+".imported")); err != nil {
 			t.Errorf("round %d: %v", round, err)
 		}
 		s.Close()
 	}
 	// The marker keeps a state.json that reappears (a crash before the
 	// rename) from being imported over newer state.
-	os.WriteFile(filepath.Join(dir, legacyStateFile), raw, 0o600)
+	os.WriteFile(filepath.Join(dir, legacyState), raw, 0o600)
 	_, c := newServer(t, Options{StateDir: dir})
 	if l := c.must(200, "GET", "/triggers/"+urnOf("old")+":v1", nil).list(); len(l) != 1 {
 		t.Errorf("after a second state.json: %v", l)

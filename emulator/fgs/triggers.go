@@ -1,10 +1,9 @@
-package emulator
+package fgs
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -13,9 +12,9 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 )
 
-// trigger is a function trigger as the SDK's ListFunctionTriggerResult
+// Trigger is a function trigger as the SDK's ListFunctionTriggerResult
 // describes it. The emulator stores triggers and never fires them.
-type trigger struct {
+type Trigger struct {
 	ID            string          `json:"trigger_id"`
 	TypeCode      string          `json:"trigger_type_code"`
 	Status        string          `json:"trigger_status"`
@@ -39,7 +38,7 @@ var triggerTypes = func() map[string]bool {
 // takes OTC's shorter list (fgsspec.TriggerType.Disable).
 var disableLenient = []string{"TIMER", "DDS", "DMS", "KAFKA", "LTS"}
 
-func (s *Server) canDisable(code string) bool {
+func (s *Service) canDisable(code string) bool {
 	if tt := fgsspec.TriggerTypeOf(code); tt != nil {
 		return tt.CanDisable(s.opts.Strict)
 	}
@@ -63,7 +62,7 @@ func qualifier(u urn) string {
 
 // triggerTarget finds the function of a trigger URN and checks that the
 // version or alias it names exists.
-func (s *Server) triggerTarget(t *stx, u urn) (*function, string, *httpapi.Error) {
+func (s *Service) triggerTarget(t *stx, u urn) (*Function, string, *httpapi.Error) {
 	f, e := s.fnOf(t, u)
 	if e != nil {
 		return nil, "", e
@@ -78,47 +77,14 @@ func (s *Server) triggerTarget(t *stx, u urn) (*function, string, *httpapi.Error
 	return f, q, nil
 }
 
-// handleTriggers routes /triggers/{function_urn}[/{type}/{id}]: list,
-// create and delete all; show, update and delete one.
-func (s *Server) handleTriggers(r *http.Request, rest []string, body []byte) httpapi.Response {
-	if len(rest) != 1 && len(rest) != 3 {
-		return httpapi.Fail(s.gw.NoSuchAPI(r))
-	}
-	u, e := s.ownURN(rest[0])
-	if e != nil {
-		return httpapi.Fail(e)
-	}
-	if len(rest) == 3 {
-		code, id := rest[1], rest[2]
-		switch r.Method {
-		case http.MethodGet:
-			return s.view(func(t *stx) httpapi.Response { return s.showTrigger(t, u, code, id) })
-		case http.MethodPut:
-			return s.update(func(t *stx) httpapi.Response { return s.updateTrigger(t, u, code, id, body) })
-		case http.MethodDelete:
-			return s.update(func(t *stx) httpapi.Response { return s.deleteTrigger(t, u, code, id) })
-		}
-		return httpapi.Fail(s.gw.NoSuchAPI(r))
-	}
-	switch r.Method {
-	case http.MethodGet:
-		return s.view(func(t *stx) httpapi.Response { return s.listTriggers(t, u) })
-	case http.MethodPost:
-		return s.update(func(t *stx) httpapi.Response { return s.createTrigger(t, u, body) })
-	case http.MethodDelete:
-		return s.update(func(t *stx) httpapi.Response { return s.deleteAllTriggers(t, u) })
-	}
-	return httpapi.Fail(s.gw.NoSuchAPI(r))
-}
-
 // listTriggers answers GET /triggers/{function_urn}: a bare JSON array of
 // the triggers of that version or alias (the unqualified URN is latest).
-func (s *Server) listTriggers(t *stx, u urn) httpapi.Response {
+func (s *Service) listTriggers(t *stx, u urn) httpapi.Response {
 	f, q, e := s.triggerTarget(t, u)
 	if e != nil {
 		return httpapi.Fail(e)
 	}
-	out := []*trigger{}
+	out := []*Trigger{}
 	for _, tr := range t.triggers(f, q) {
 		out = append(out, s.triggerView(tr))
 	}
@@ -128,7 +94,7 @@ func (s *Server) listTriggers(t *stx, u urn) httpapi.Response {
 // triggerView is a stored trigger as a read returns it: in strict mode
 // its secrets masked, since what a read returns for them is not
 // documented (docs/api-notes.md, rule T5).
-func (s *Server) triggerView(tr *trigger) *trigger {
+func (s *Service) triggerView(tr *Trigger) *Trigger {
 	tt := fgsspec.TriggerTypeOf(tr.TypeCode)
 	if !s.opts.Strict || tt == nil || len(tt.SecretFields()) == 0 {
 		return tr
@@ -156,7 +122,7 @@ type triggerBody struct {
 
 // createTrigger answers POST /triggers/{function_urn} with 201 and the
 // trigger (OTC creating_a_trigger.rst).
-func (s *Server) createTrigger(t *stx, u urn, body []byte) httpapi.Response {
+func (s *Service) createTrigger(t *stx, u urn, body []byte) httpapi.Response {
 	f, q, e := s.triggerTarget(t, u)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -210,7 +176,7 @@ func (s *Server) createTrigger(t *stx, u urn, body []byte) httpapi.Response {
 	}
 	now := s.now()
 	seq := t.NextSeq(bucketTriggers)
-	tr := &trigger{ID: fmt.Sprintf("emu-trigger-%d", seq), TypeCode: b.TypeCode, Status: b.Status, EventTypeCode: b.EventTypeCode, Created: now, Updated: now}
+	tr := &Trigger{ID: fmt.Sprintf("emu-trigger-%d", seq), TypeCode: b.TypeCode, Status: b.Status, EventTypeCode: b.EventTypeCode, Created: now, Updated: now}
 	s.enrich(f, q, tr, data)
 	tr.EventData, _ = json.Marshal(data)
 	t.addTrigger(f, q, seq, tr)
@@ -221,7 +187,7 @@ func (s *Server) createTrigger(t *stx, u urn, body []byte) httpapi.Response {
 // reference's examples show: an APIG trigger's API id, trigger id, invoke
 // URL and func_info's function URN, version and invocation type; an OBS
 // trigger's name defaults to the trigger id.
-func (s *Server) enrich(f *function, q string, tr *trigger, data map[string]any) {
+func (s *Service) enrich(f *Function, q string, tr *Trigger, data map[string]any) {
 	switch tr.TypeCode {
 	case "APIG", "DEDICATEDGATEWAY":
 		data["triggerid"] = tr.ID
@@ -256,7 +222,7 @@ func (s *Server) enrich(f *function, q string, tr *trigger, data map[string]any)
 // notifications in the whole project (403 FSS.1108), an SMN topic (409
 // FSS.1141) or a Kafka instance's topics (409 FSS.1150) twice on one
 // version or alias.
-func (s *Server) triggerConflict(t *stx, f *function, q, code string, data map[string]any) *httpapi.Error {
+func (s *Service) triggerConflict(t *stx, f *Function, q, code string, data map[string]any) *httpapi.Error {
 	str := func(m map[string]any, k string) string { v, _ := m[k].(string); return v }
 	switch code {
 	case "TIMER":
@@ -277,7 +243,7 @@ func (s *Server) triggerConflict(t *stx, f *function, q, code string, data map[s
 		}
 		want := key(data)
 		var clash bool
-		s.eachTrigger(t, func(tr *trigger) {
+		s.eachTrigger(t, func(tr *Trigger) {
 			if (tr.TypeCode == "APIG" || tr.TypeCode == "DEDICATEDGATEWAY") && key(eventData(tr)) == want {
 				clash = true
 			}
@@ -288,7 +254,7 @@ func (s *Server) triggerConflict(t *stx, f *function, q, code string, data map[s
 	case "OBS":
 		evs, _ := fgsspec.AsStrings(data["events"])
 		var clash bool
-		s.eachTrigger(t, func(tr *trigger) {
+		s.eachTrigger(t, func(tr *Trigger) {
 			d := eventData(tr)
 			other, _ := fgsspec.AsStrings(d["events"])
 			if tr.TypeCode == "OBS" && str(d, "bucket") == str(data, "bucket") &&
@@ -321,17 +287,17 @@ func (s *Server) triggerConflict(t *stx, f *function, q, code string, data map[s
 	return nil
 }
 
-func eventData(tr *trigger) map[string]any {
+func eventData(tr *Trigger) map[string]any {
 	var m map[string]any
 	json.Unmarshal(tr.EventData, &m)
 	return m
 }
 
 // functionTriggers returns f's triggers by qualifier.
-func (s *Server) functionTriggers(t *stx, f *function) map[string][]*trigger {
-	out := map[string][]*trigger{}
+func (s *Service) functionTriggers(t *stx, f *Function) map[string][]*Trigger {
+	out := map[string][]*Trigger{}
 	err := t.KV.Scan(bucketTriggers, store.SubKey(f.key()), func(k string, v []byte) error {
-		var tr trigger
+		var tr Trigger
 		if err := json.Unmarshal(v, &tr); err != nil {
 			return fmt.Errorf("decode trigger record %q: %w", k, err)
 		}
@@ -348,9 +314,9 @@ func (s *Server) functionTriggers(t *stx, f *function) map[string][]*trigger {
 
 // eachTrigger calls fn with every trigger of the project (the checks that
 // span functions: APIs and OBS notifications).
-func (s *Server) eachTrigger(t *stx, fn func(*trigger)) {
+func (s *Service) eachTrigger(t *stx, fn func(*Trigger)) {
 	err := t.KV.Scan(bucketTriggers, "", func(k string, v []byte) error {
-		var tr trigger
+		var tr Trigger
 		if err := json.Unmarshal(v, &tr); err != nil {
 			return fmt.Errorf("decode trigger record %q: %w", k, err)
 		}
@@ -365,7 +331,7 @@ func (s *Server) eachTrigger(t *stx, fn func(*trigger)) {
 // findTrigger finds the trigger id of type code bound to u's qualifier,
 // with its record key: 404 FSS.1131 ("the trigger does not exist") when
 // there is none.
-func (s *Server) findTrigger(t *stx, u urn, code, id string) (*function, string, *trigger, *httpapi.Error) {
+func (s *Service) findTrigger(t *stx, u urn, code, id string) (*Function, string, *Trigger, *httpapi.Error) {
 	f, q, e := s.triggerTarget(t, u)
 	if e != nil {
 		return nil, "", nil, e
@@ -374,9 +340,9 @@ func (s *Server) findTrigger(t *stx, u urn, code, id string) (*function, string,
 		return nil, "", nil, httpapi.Errorf(404, "FSS.1137", "invalid trigger type %q", httpapi.Trunc(code))
 	}
 	var key string
-	var found *trigger
+	var found *Trigger
 	err := t.KV.Scan(bucketTriggers, store.SubKey(f.key(), q, ""), func(k string, v []byte) error {
-		var tr trigger
+		var tr Trigger
 		if err := json.Unmarshal(v, &tr); err != nil {
 			return fmt.Errorf("decode trigger record %q: %w", k, err)
 		}
@@ -395,7 +361,7 @@ func (s *Server) findTrigger(t *stx, u urn, code, id string) (*function, string,
 }
 
 // showTrigger answers GET /triggers/{function_urn}/{type}/{id}.
-func (s *Server) showTrigger(t *stx, u urn, code, id string) httpapi.Response {
+func (s *Service) showTrigger(t *stx, u urn, code, id string) httpapi.Response {
 	_, _, tr, e := s.findTrigger(t, u, code, id)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -411,7 +377,7 @@ func (s *Server) showTrigger(t *stx, u urn, code, id string) httpapi.Response {
 // an object. Lenient: both, fields it cannot update left as they are.
 // Strict: only the array, and only fields of the trigger's type (FSS.0400
 // otherwise).
-func (s *Server) updateTrigger(t *stx, u urn, code, id string, body []byte) httpapi.Response {
+func (s *Service) updateTrigger(t *stx, u urn, code, id string, body []byte) httpapi.Response {
 	_, key, tr, e := s.findTrigger(t, u, code, id)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -469,7 +435,7 @@ var updatable = map[string]fgsspec.TriggerField{
 
 // triggerUpdates reads an update's event_data into the field changes it
 // makes.
-func (s *Server) triggerUpdates(code string, raw []byte) ([]map[string]any, *httpapi.Error) {
+func (s *Service) triggerUpdates(code string, raw []byte) ([]map[string]any, *httpapi.Error) {
 	tt := fgsspec.TriggerTypeOf(code)
 	var list []map[string]any
 	if raw[0] == '{' {
@@ -515,7 +481,7 @@ func (s *Server) triggerUpdates(code string, raw []byte) ([]map[string]any, *htt
 }
 
 // deleteTrigger answers DELETE /triggers/{function_urn}/{type}/{id}.
-func (s *Server) deleteTrigger(t *stx, u urn, code, id string) httpapi.Response {
+func (s *Service) deleteTrigger(t *stx, u urn, code, id string) httpapi.Response {
 	_, key, _, e := s.findTrigger(t, u, code, id)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -531,7 +497,7 @@ func (s *Server) deleteTrigger(t *stx, u urn, code, id string) httpapi.Response 
 // versions nor aliases are specified or the latest version is specified,
 // all triggers of the function (including all versions and aliases) will
 // be deleted" (OTC deleting_all_triggers_of_a_function.rst).
-func (s *Server) deleteAllTriggers(t *stx, u urn) httpapi.Response {
+func (s *Service) deleteAllTriggers(t *stx, u urn) httpapi.Response {
 	f, q, e := s.triggerTarget(t, u)
 	if e != nil {
 		return httpapi.Fail(e)

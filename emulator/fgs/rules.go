@@ -1,4 +1,4 @@
-package emulator
+package fgs
 
 import "github.com/fgsdeploy/fgsdeploy/fgsspec"
 

@@ -1,4 +1,4 @@
-package emulator
+package fgs
 
 import (
 	"sort"
@@ -16,8 +16,8 @@ import (
 // those that ran that version, through an alias or not; by an alias, those
 // made through it.
 
-// slaValue is one point of a metric (the SDK's SlaReportsValue).
-type slaValue struct {
+// SLAValue is one point of a metric (the SDK's SlaReportsValue).
+type SLAValue struct {
 	Timestamp int64   `json:"timestamp"` // milliseconds, the minute's start
 	Value     float64 `json:"value"`
 }
@@ -25,7 +25,7 @@ type slaValue struct {
 // maxPeriod bounds period: 30 days of minutes.
 const maxPeriod = 30 * 24 * 60
 
-func (s *Server) statistics(u urn, rawPeriod string) httpapi.Response {
+func (s *Service) statistics(u urn, rawPeriod string) httpapi.Response {
 	period, err := strconv.Atoi(rawPeriod)
 	if err != nil || period < 1 || period > maxPeriod {
 		return httpapi.Failf(400, "FSS.0400", "period %q: want a whole number of minutes from 1 to %d", httpapi.Trunc(rawPeriod), maxPeriod)
@@ -67,14 +67,14 @@ func (s *Server) statistics(u urn, rawPeriod string) httpapi.Response {
 		minutes = append(minutes, m)
 	}
 	sort.Slice(minutes, func(i, j int) bool { return minutes[i] < minutes[j] })
-	series := func(value func(m *records.MinuteStats) float64) []slaValue {
-		out := []slaValue{}
+	series := func(value func(m *records.MinuteStats) float64) []SLAValue {
+		out := []SLAValue{}
 		for _, minute := range minutes {
-			out = append(out, slaValue{Timestamp: minute * 60 * 1000, Value: value(byMinute[minute])})
+			out = append(out, SLAValue{Timestamp: minute * 60 * 1000, Value: value(byMinute[minute])})
 		}
 		return out
 	}
-	return httpapi.OK(map[string][]slaValue{
+	return httpapi.OK(map[string][]SLAValue{
 		"count":                series(func(m *records.MinuteStats) float64 { return float64(m.Count) }),
 		"fail_count":           series(func(m *records.MinuteStats) float64 { return float64(m.Fail) }),
 		"function_error_count": series(func(m *records.MinuteStats) float64 { return float64(m.FunctionErrors) }),

@@ -1,4 +1,4 @@
-package emulator
+package fgs
 
 import (
 	"bytes"
@@ -30,8 +30,6 @@ import (
 //	"n/" name                      -> dep id
 //	"v/" dep id NUL %010d version  -> depVersion
 const bucketDeps = "dependencies"
-
-func init() { buckets = append(buckets, bucketDeps) }
 
 // Limits of depend_file: the SDK's model and the English API reference
 // say 40 MB, the current Chinese reference 10 MB (an open rule: strict
@@ -71,35 +69,11 @@ func depVersionKey(depID string, v int64) string { return fmt.Sprintf("v/%s\x00%
 // owner is the emulator's domain, as dependencies name their owner.
 const depOwner = "emulator-domain"
 
-func (s *Server) depWire(v *depVersion) map[string]any {
+func (s *Service) depWire(v *depVersion) map[string]any {
 	return map[string]any{"id": v.ID, "dep_id": v.DepID, "version": v.Version, "name": v.Name, "owner": depOwner,
 		"link":    fmt.Sprintf("https://functiongraph-dependencies.obs.%s.myhuaweicloud.com/depends/%s/%s.zip", s.opts.Region, depOwner, v.ID),
 		"runtime": v.Runtime, "etag": v.Etag, "size": v.Size, "description": v.Description, "file_name": v.FileName,
 		"last_modified": v.LastModified}
-}
-
-// handleDependencies routes /dependencies[/...].
-func (s *Server) handleDependencies(r *http.Request, rest []string, body []byte) httpapi.Response {
-	switch {
-	case len(rest) == 0 && r.Method == http.MethodGet:
-		return s.view(func(t *stx) httpapi.Response { return s.listDependencies(t, r) })
-	case len(rest) == 1 && rest[0] == "version" && r.Method == http.MethodPost:
-		return s.update(func(t *stx) httpapi.Response { return s.createDependencyVersion(t, body) })
-	case len(rest) == 2 && rest[1] == "version" && r.Method == http.MethodGet:
-		return s.view(func(t *stx) httpapi.Response { return s.listDependencyVersions(t, r, rest[0]) })
-	case len(rest) == 3 && rest[1] == "version":
-		n, err := strconv.ParseInt(rest[2], 10, 64)
-		if err != nil {
-			return httpapi.Failf(404, "FSS.1056", "the dependency version %q does not exist", rest[2])
-		}
-		switch r.Method {
-		case http.MethodGet:
-			return s.view(func(t *stx) httpapi.Response { return s.showDependencyVersion(t, rest[0], n) })
-		case http.MethodDelete:
-			return s.update(func(t *stx) httpapi.Response { return s.deleteDependencyVersion(t, rest[0], n) })
-		}
-	}
-	return httpapi.Fail(s.gw.NoSuchAPI(r))
 }
 
 // versions returns a dependency's versions, oldest first.
@@ -135,7 +109,7 @@ func page[T any](r *http.Request, all []T) (items []T, next, count int) {
 
 func max0(n int) int { return max(n, 0) }
 
-func (s *Server) listDependencies(t *stx, r *http.Request) httpapi.Response {
+func (s *Service) listDependencies(t *stx, r *http.Request) httpapi.Response {
 	name := r.URL.Query().Get("name")
 	if ty := r.URL.Query().Get("dependency_type"); ty == "public" {
 		return httpapi.OK(map[string]any{"dependencies": []any{}, "next_marker": 0, "count": 0})
@@ -169,7 +143,7 @@ func (s *Server) listDependencies(t *stx, r *http.Request) httpapi.Response {
 	return httpapi.OK(map[string]any{"dependencies": items, "next_marker": next, "count": count})
 }
 
-func (s *Server) listDependencyVersions(t *stx, r *http.Request, depID string) httpapi.Response {
+func (s *Service) listDependencyVersions(t *stx, r *http.Request, depID string) httpapi.Response {
 	if t.KV.Get(bucketDeps, "d/"+depID) == nil {
 		return httpapi.Failf(404, "FSS.1056", "the dependency %s does not exist", depID)
 	}
@@ -184,7 +158,7 @@ func (s *Server) listDependencyVersions(t *stx, r *http.Request, depID string) h
 	return httpapi.OK(map[string]any{"dependencies": items, "next_marker": next, "count": count})
 }
 
-func (s *Server) showDependencyVersion(t *stx, depID string, n int64) httpapi.Response {
+func (s *Service) showDependencyVersion(t *stx, depID string, n int64) httpapi.Response {
 	var v depVersion
 	if !t.Get(bucketDeps, depVersionKey(depID, n), &v) {
 		return httpapi.Failf(404, "FSS.1056", "version %d of dependency %s does not exist", n, depID)
@@ -208,7 +182,7 @@ type createDependencyBody struct {
 // MD5 of the package; in strict mode a package from OBS has the object's
 // ETag as OBS reports it (an open rule: for a multipart object that is
 // not the MD5 of its bytes).
-func (s *Server) createDependencyVersion(t *stx, body []byte) httpapi.Response {
+func (s *Service) createDependencyVersion(t *stx, body []byte) httpapi.Response {
 	var b createDependencyBody
 	if e := httpapi.DecodeJSON(body, &b); e != nil {
 		return httpapi.Fail(e)
@@ -282,7 +256,7 @@ func (s *Server) createDependencyVersion(t *stx, body []byte) httpapi.Response {
 
 // deleteDependencyVersion deletes one version, unless a function (latest
 // or a published version) uses it: 412 FSS.1033.
-func (s *Server) deleteDependencyVersion(t *stx, depID string, n int64) httpapi.Response {
+func (s *Service) deleteDependencyVersion(t *stx, depID string, n int64) httpapi.Response {
 	var v depVersion
 	if !t.Get(bucketDeps, depVersionKey(depID, n), &v) {
 		return httpapi.Failf(404, "FSS.1056", "version %d of dependency %s does not exist", n, depID)
@@ -297,7 +271,7 @@ func (s *Server) deleteDependencyVersion(t *stx, depID string, n int64) httpapi.
 		return false
 	}
 	t.KV.Scan(bucketFunctions, "", func(k string, raw []byte) error {
-		var f function
+		var f Function
 		if json.Unmarshal(raw, &f) == nil && uses(f.Latest.Code.DependVersionList) {
 			inUse = f.Name
 			return store.ErrStopScan
@@ -306,7 +280,7 @@ func (s *Server) deleteDependencyVersion(t *stx, depID string, n int64) httpapi.
 	})
 	if inUse == "" {
 		t.KV.Scan(bucketVersions, "", func(k string, raw []byte) error {
-			var sn snapshot
+			var sn Snapshot
 			if json.Unmarshal(raw, &sn) == nil && uses(sn.Code.DependVersionList) {
 				inUse = strings.SplitN(k, "\x00", 2)[0]
 				return store.ErrStopScan

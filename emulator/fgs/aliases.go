@@ -1,4 +1,4 @@
-package emulator
+package fgs
 
 import (
 	"sort"
@@ -14,7 +14,7 @@ type aliasBody struct {
 	Strategy    map[string]any `json:"additional_version_strategy"`
 }
 
-func (s *Server) aliasModel(f *function, a *alias) map[string]any {
+func (s *Service) aliasModel(f *Function, a *Alias) map[string]any {
 	m := map[string]any{"name": a.Name, "version": a.Version, "description": a.Description,
 		"last_modified": a.LastModified, "alias_urn": s.urnOf(f, "!"+a.Name)}
 	if len(a.Weights) > 0 {
@@ -26,7 +26,7 @@ func (s *Server) aliasModel(f *function, a *alias) map[string]any {
 	return m
 }
 
-func (s *Server) fnOf(t *stx, u urn) (*function, *httpapi.Error) {
+func (s *Service) fnOf(t *stx, u urn) (*Function, *httpapi.Error) {
 	f, _, _, e := s.lookup(t, u.bare())
 	return f, e
 }
@@ -39,7 +39,7 @@ func (s *Server) fnOf(t *stx, u urn) (*function, *httpapi.Error) {
 // each weight is 1 to 99 and they add up to less than 100, so the main
 // version keeps some traffic (FSS.1092); an additional version is not the
 // main version (FSS.1093).
-func checkAlias(t *stx, f *function, b *aliasBody) *httpapi.Error {
+func checkAlias(t *stx, f *Function, b *aliasBody) *httpapi.Error {
 	exists := func(v string) bool { return t.hasVersion(f, v) }
 	if b.Version == "" {
 		return httpapi.Errorf(400, "FSS.1015", "version is required")
@@ -88,7 +88,7 @@ func checkAlias(t *stx, f *function, b *aliasBody) *httpapi.Error {
 	return nil
 }
 
-func (s *Server) listAliases(t *stx, u urn) httpapi.Response {
+func (s *Service) listAliases(t *stx, u urn) httpapi.Response {
 	f, e := s.fnOf(t, u)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -100,7 +100,7 @@ func (s *Server) listAliases(t *stx, u urn) httpapi.Response {
 	return httpapi.OK(list)
 }
 
-func (s *Server) getAlias(t *stx, u urn, name string) httpapi.Response {
+func (s *Service) getAlias(t *stx, u urn, name string) httpapi.Response {
 	f, e := s.fnOf(t, u)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -112,7 +112,7 @@ func (s *Server) getAlias(t *stx, u urn, name string) httpapi.Response {
 	return httpapi.OK(s.aliasModel(f, a))
 }
 
-func (s *Server) createAlias(t *stx, u urn, body []byte) httpapi.Response {
+func (s *Service) createAlias(t *stx, u urn, body []byte) httpapi.Response {
 	f, e := s.fnOf(t, u)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -133,12 +133,12 @@ func (s *Server) createAlias(t *stx, u urn, body []byte) httpapi.Response {
 	if e := checkAlias(t, f, &b); e != nil {
 		return httpapi.Fail(e)
 	}
-	a := &alias{Name: b.Name, Version: b.Version, Description: b.Description, Weights: b.Weights, Strategy: b.Strategy, LastModified: s.aliasNow()}
+	a := &Alias{Name: b.Name, Version: b.Version, Description: b.Description, Weights: b.Weights, Strategy: b.Strategy, LastModified: s.aliasNow()}
 	t.putAlias(f, a)
 	return httpapi.OK(s.aliasModel(f, a))
 }
 
-func (s *Server) updateAlias(t *stx, u urn, name string, body []byte) httpapi.Response {
+func (s *Service) updateAlias(t *stx, u urn, name string, body []byte) httpapi.Response {
 	f, e := s.fnOf(t, u)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -160,7 +160,7 @@ func (s *Server) updateAlias(t *stx, u urn, name string, body []byte) httpapi.Re
 	return httpapi.OK(s.aliasModel(f, a))
 }
 
-func (s *Server) deleteAlias(t *stx, u urn, name string) httpapi.Response {
+func (s *Service) deleteAlias(t *stx, u urn, name string) httpapi.Response {
 	f, e := s.fnOf(t, u)
 	if e != nil {
 		return httpapi.Fail(e)

@@ -1,4 +1,4 @@
-package emulator
+package fgs
 
 import (
 	"bytes"
@@ -28,7 +28,7 @@ import (
 
 // invocations is the server's state for running handlers.
 type invocations struct {
-	s      *Server
+	s      *Service
 	runner *runtime.Runner
 
 	mu     sync.Mutex
@@ -37,9 +37,8 @@ type invocations struct {
 	async  sync.WaitGroup
 }
 
-func newInvocations(s *Server) *invocations {
-	o := runtime.Options{LookPath: s.opts.LookPath, WarmProcesses: s.opts.WarmProcesses, StateDir: s.opts.StateDir}
-	return &invocations{s: s, runner: runtime.New(o, s.blobs), route: mrand.New(mrand.NewSource(s.opts.Seed))}
+func newInvocations(s *Service) *invocations {
+	return &invocations{s: s, runner: runtime.New(s.opts.Runtime, s.blobs), route: mrand.New(mrand.NewSource(s.opts.Seed))}
 }
 
 // close waits for asynchronous invocations (each bounded by its
@@ -61,7 +60,7 @@ type invocation struct {
 }
 
 // spec is what the runner needs of a snapshot.
-func spec(sn *snapshot) runtime.Spec {
+func spec(sn *Snapshot) runtime.Spec {
 	c := sn.Config
 	return runtime.Spec{Runtime: c.Runtime, Handler: c.Handler, MemorySize: c.MemorySize, Timeout: c.Timeout,
 		UserData: c.UserData, EncryptedUserData: c.EncryptedUserData,
@@ -73,8 +72,8 @@ func spec(sn *snapshot) runtime.Spec {
 // (X-Cff-Log-Type: tail, "4 KB logs will be returned").
 const maxTail = 4 << 10
 
-// invokeAnswer is the v1 answer body (the SDK's InvokeFunctionResponse).
-type invokeAnswer struct {
+// InvokeAnswer is the v1 answer body (the SDK's InvokeFunctionResponse).
+type InvokeAnswer struct {
 	RequestID string `json:"request_id"`
 	Result    string `json:"result"`
 	Log       string `json:"log"`
@@ -91,7 +90,7 @@ const (
 )
 
 // invoke handles both invocation routes.
-func (s *Server) invoke(r *http.Request, u urn, body []byte, async bool) httpapi.Response {
+func (s *Service) invoke(r *http.Request, u urn, body []byte, async bool) httpapi.Response {
 	event := bytes.TrimSpace(body)
 	if len(event) == 0 {
 		event = []byte("{}")
@@ -156,7 +155,7 @@ func (s *Server) invoke(r *http.Request, u urn, body []byte, async bool) httpapi
 // pick chooses the version an invocation of alias a runs: an additional
 // version with its weight in percent, else the main one. Routing by
 // rules (additional_version_strategy) is not emulated: the main version.
-func (iv *invocations) pick(a *alias) string {
+func (iv *invocations) pick(a *Alias) string {
 	if len(a.Weights) == 0 {
 		return a.Version
 	}
@@ -177,7 +176,7 @@ func (iv *invocations) pick(a *alias) string {
 }
 
 // runAndRecord runs j and hands its log and statistics to the writer.
-func (s *Server) runAndRecord(j invocation) (runtime.Outcome, []string) {
+func (s *Service) runAndRecord(j invocation) (runtime.Outcome, []string) {
 	start := s.opts.Now()
 	o := s.inv.runner.Run(j.Job)
 	lines := s.invocationLog(j, start, o)
@@ -206,7 +205,7 @@ func result(o runtime.Outcome) records.Result {
 // invocationLog is an invocation's log as FunctionGraph writes it: a
 // start line, what the handler wrote, the error of a failed invocation,
 // and a finish line with the duration and memory.
-func (s *Server) invocationLog(j invocation, start time.Time, o runtime.Outcome) []string {
+func (s *Service) invocationLog(j invocation, start time.Time, o runtime.Outcome) []string {
 	stamp := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 	end := start.Add(o.Duration)
 	lines := []string{fmt.Sprintf("%s Start invoke request '%s', version: %s", stamp(start), j.RequestID, j.Version)}
@@ -240,7 +239,7 @@ func (s *Server) invocationLog(j invocation, start time.Time, o runtime.Outcome)
 // answer writes a synchronous invocation's answer: with
 // X-CFF-Request-Version v1 the JSON body of the SDK's model, otherwise
 // (v0) the result itself, with the log in X-Cff-Function-Log.
-func (s *Server) answer(r *http.Request, j invocation, o runtime.Outcome, lines []string) httpapi.Response {
+func (s *Service) answer(r *http.Request, j invocation, o runtime.Outcome, lines []string) httpapi.Response {
 	status, code, result := statusOK, "", o.Result
 	switch {
 	case o.TimedOut:
@@ -260,7 +259,7 @@ func (s *Server) answer(r *http.Request, j invocation, o runtime.Outcome, lines 
 	header := map[string]string{"X-Cff-Request-Id": j.RequestID, "X-Cff-Invoke-Summary": summary}
 	if strings.EqualFold(r.Header.Get("X-CFF-Request-Version"), "v1") {
 		return httpapi.Response{Status: 200, Header: header,
-			Body: invokeAnswer{RequestID: j.RequestID, Result: result, Log: tail, Status: status, ErrorCode: code}}
+			Body: InvokeAnswer{RequestID: j.RequestID, Result: result, Log: tail, Status: status, ErrorCode: code}}
 	}
 	if tail != "" {
 		header["X-Cff-Function-Log"] = base64.StdEncoding.EncodeToString([]byte(tail))

@@ -1,4 +1,4 @@
-package emulator
+package fgs
 
 import (
 	"bytes"
@@ -61,7 +61,7 @@ func parseURN(s string) (urn, *httpapi.Error) {
 	return u, nil
 }
 
-func (s *Server) urnOf(f *function, qualifier string) string {
+func (s *Service) urnOf(f *Function, qualifier string) string {
 	return fmt.Sprintf("urn:fss:%s:%s:function:%s:%s:%s", s.opts.Region, s.opts.ProjectID, f.Package, f.Name, qualifier)
 }
 
@@ -70,13 +70,13 @@ var chinaTime = time.FixedZone("UTC+8", 8*3600)
 
 // now is a function or version's last_modified, in the format of the API
 // reference's examples: "2019-10-25 15:37:27", China time, whole seconds.
-func (s *Server) now() string {
+func (s *Service) now() string {
 	return s.opts.Now().In(chinaTime).Format("2006-01-02 15:04:05")
 }
 
 // aliasNow is an alias's last_modified, as the alias examples write it:
 // "2020-06-19T10:07:34+08:00".
-func (s *Server) aliasNow() string {
+func (s *Service) aliasNow() string {
 	return s.opts.Now().In(chinaTime).Format("2006-01-02T15:04:05-07:00")
 }
 
@@ -95,7 +95,7 @@ const (
 )
 
 // validateConfig applies FunctionGraph's rules to a config.
-func (s *Server) validateConfig(c *config) *httpapi.Error {
+func (s *Service) validateConfig(c *Config) *httpapi.Error {
 	switch {
 	case !isRuntime(c.Runtime):
 		return httpapi.Errorf(400, "FSS.1005", "invalid runtime %q", c.Runtime)
@@ -146,7 +146,7 @@ func (s *Server) validateConfig(c *config) *httpapi.Error {
 // user and group ids -1 to 65534 but not 0, 1000 or 1002 (FSS.1075), each
 // mount with its type, resource and path. mount_user is mandatory in the
 // reference; strict mode refuses a mount_config without it.
-func (s *Server) checkMounts(mc *mountConfig) *httpapi.Error {
+func (s *Service) checkMounts(mc *mountConfig) *httpapi.Error {
 	if mc == nil {
 		return nil
 	}
@@ -229,48 +229,48 @@ func (f *packageFile) UnmarshalJSON(raw []byte) error {
 
 // readCode validates and stores the code of a create or update-code body,
 // in the request's transaction t (code_type obs reads the object there).
-func (s *Server) readCode(t *stx, b codeBody) (code, *httpapi.Error) {
-	c := code{CodeType: b.CodeType, CodeURL: b.CodeURL, CodeFilename: b.CodeFilename, DependVersionList: b.DependVersionList,
+func (s *Service) readCode(t *stx, b codeBody) (Code, *httpapi.Error) {
+	c := Code{CodeType: b.CodeType, CodeURL: b.CodeURL, CodeFilename: b.CodeFilename, DependVersionList: b.DependVersionList,
 		CodeEncryptKmsKeyID: b.CodeEncryptKmsKeyID}
 	var data []byte
 	switch b.CodeType {
 	case "inline", "zip", "jar":
 		if b.FuncCode == nil || !b.FuncCode.File.set {
-			return code{}, httpapi.Errorf(400, "FSS.1012", "func_code.file is required for code_type %s", b.CodeType)
+			return Code{}, httpapi.Errorf(400, "FSS.1012", "func_code.file is required for code_type %s", b.CodeType)
 		}
 		if b.FuncCode.File.bad {
-			return code{}, httpapi.Errorf(400, "FSS.1011", "func_code.file is not a base64 string")
+			return Code{}, httpapi.Errorf(400, "FSS.1011", "func_code.file is not a base64 string")
 		}
 		data = b.FuncCode.File.data
 		if len(data) == 0 {
-			return code{}, httpapi.Errorf(400, "FSS.1012", "func_code.file is empty")
+			return Code{}, httpapi.Errorf(400, "FSS.1012", "func_code.file is empty")
 		}
 		if b.CodeType == "inline" && len(data) > maxInlineBytes {
-			return code{}, httpapi.Errorf(413, "FSS.1072", "inline code is %d bytes; at most %d", len(data), maxInlineBytes)
+			return Code{}, httpapi.Errorf(413, "FSS.1072", "inline code is %d bytes; at most %d", len(data), maxInlineBytes)
 		}
 		if b.CodeType != "inline" {
 			if len(data) > maxZipBytes {
-				return code{}, httpapi.Errorf(413, "FSS.1071", "the package is %d bytes; at most %d for a direct upload: use OBS", len(data), maxZipBytes)
+				return Code{}, httpapi.Errorf(413, "FSS.1071", "the package is %d bytes; at most %d for a direct upload: use OBS", len(data), maxZipBytes)
 			}
 			if b.CodeFilename == "" {
-				return code{}, httpapi.Errorf(400, "FSS.1011", "code_filename is required for code_type %s", b.CodeType)
+				return Code{}, httpapi.Errorf(400, "FSS.1011", "code_filename is required for code_type %s", b.CodeType)
 			}
 		}
 	case "obs":
 		digest, size, e := s.readObject(t, b.CodeURL, maxOBSZipBytes)
 		if e != nil {
-			return code{}, e
+			return Code{}, e
 		}
 		c.Digest, c.CodeSize = digest, size
 		return c, nil
 	default:
-		return code{}, httpapi.Errorf(400, "FSS.1006", "invalid code_type %q", b.CodeType)
+		return Code{}, httpapi.Errorf(400, "FSS.1006", "invalid code_type %q", b.CodeType)
 	}
 	sum := sha512.Sum512(data)
 	c.Digest = hex.EncodeToString(sum[:])
 	c.CodeSize = int64(len(data))
 	if err := s.blobs.Put(c.Digest, data); err != nil {
-		return code{}, httpapi.Errorf(500, "FSS.0500", "store code: %v", err)
+		return Code{}, httpapi.Errorf(500, "FSS.0500", "store code: %v", err)
 	}
 	return c, nil
 }
@@ -280,7 +280,7 @@ func (s *Server) readCode(t *stx, b codeBody) (code, *httpapi.Error) {
 // 9: the digest is of the bytes, whatever the origin). A URL that is not
 // https is FSS.1010; an object FunctionGraph cannot read (another OBS, a
 // bucket of another region, no such object) is 404 FSS.1054.
-func (s *Server) readObject(t *stx, raw string, limit int64) (digest string, size int64, e *httpapi.Error) {
+func (s *Service) readObject(t *stx, raw string, limit int64) (digest string, size int64, e *httpapi.Error) {
 	if !strings.HasPrefix(raw, "https://") {
 		return "", 0, httpapi.Errorf(400, "FSS.1010", "code_url must be an https URL for code_type obs")
 	}
@@ -305,11 +305,11 @@ func (s *Server) readObject(t *stx, raw string, limit int64) (digest string, siz
 type createBody struct {
 	FuncName string `json:"func_name"`
 	Package  string `json:"package"`
-	config
+	Config
 	codeBody
 }
 
-func (s *Server) createFunction(t *stx, body []byte) httpapi.Response {
+func (s *Service) createFunction(t *stx, body []byte) httpapi.Response {
 	var b createBody
 	if e := httpapi.DecodeJSON(body, &b); e != nil {
 		return httpapi.Fail(e)
@@ -324,7 +324,7 @@ func (s *Server) createFunction(t *stx, body []byte) httpapi.Response {
 	// agency, initializer, pre-stop and logging included, but not
 	// strategy_config or ephemeral_storage, which only a config update
 	// sets (they take their defaults here).
-	cfg := b.config
+	cfg := b.Config
 	cfg.StrategyConfig = &strategyConfig{Concurrency: intp(400), ConcurrentNum: intp(1)}
 	cfg.EphemeralStorage = 512
 	if e := s.validateConfig(&cfg); e != nil {
@@ -350,7 +350,7 @@ func (s *Server) createFunction(t *stx, body []byte) httpapi.Response {
 		cfg.PreStopTimeout = 0
 	}
 	s.createLogging(&cfg, b.FuncName)
-	f := &function{Name: b.FuncName, Package: b.Package, MaxInstances: 400, Latest: snapshot{Config: cfg, Code: c, Other: otherConfig(body)}}
+	f := &Function{Name: b.FuncName, Package: b.Package, MaxInstances: 400, Latest: Snapshot{Config: cfg, Code: c, Other: otherConfig(body)}}
 	f.Created = s.now()
 	f.Latest.LastModified = f.Created
 	t.putFunction(f)
@@ -380,7 +380,7 @@ func boolp(v bool) *bool { return &v }
 // (create reference). Left out, it is the service's default: off in the
 // create reference ("Default: false"), on in strict mode, where the
 // service's configured default is taken to be logging on.
-func (s *Server) createLogging(c *config, name string) {
+func (s *Service) createLogging(c *Config, name string) {
 	if c.EnableLtsLog == nil && s.opts.Strict {
 		c.EnableLtsLog = boolp(true)
 	}
@@ -452,7 +452,7 @@ func otherConfig(body []byte) map[string]json.RawMessage {
 
 // model renders a snapshot as the API's function model. encrypted_user_data
 // is write-only and never returned.
-func (s *Server) model(f *function, sn *snapshot, qualifier string) map[string]any {
+func (s *Service) model(f *Function, sn *Snapshot, qualifier string) map[string]any {
 	c := sn.Config
 	c.EncryptedUserData = ""
 	b, _ := json.Marshal(c)
@@ -494,13 +494,13 @@ func (s *Server) model(f *function, sn *snapshot, qualifier string) map[string]a
 }
 
 // lookup finds a function and the snapshot a URN qualifies.
-func (s *Server) lookup(t *stx, u urn) (*function, *snapshot, string, *httpapi.Error) {
+func (s *Service) lookup(t *stx, u urn) (*Function, *Snapshot, string, *httpapi.Error) {
 	return s.lookupTrap(t, u, false)
 }
 
 // lookupTrap is lookup; with trap and Options.NotFoundTrap, a missing
 // function is 401 FSS.0401, as config reads sometimes answer.
-func (s *Server) lookupTrap(t *stx, u urn, trap bool) (*function, *snapshot, string, *httpapi.Error) {
+func (s *Service) lookupTrap(t *stx, u urn, trap bool) (*Function, *Snapshot, string, *httpapi.Error) {
 	f := t.function(u.key())
 	if f == nil {
 		if trap && s.opts.NotFoundTrap {
@@ -526,7 +526,7 @@ func (s *Server) lookupTrap(t *stx, u urn, trap bool) (*function, *snapshot, str
 	return f, sn, v, nil
 }
 
-func (s *Server) listFunctions(t *stx, r *http.Request) httpapi.Response {
+func (s *Service) listFunctions(t *stx, r *http.Request) httpapi.Response {
 	q := r.URL.Query()
 	marker, max := 0, 0
 	var err error
@@ -558,7 +558,7 @@ func (s *Server) listFunctions(t *stx, r *http.Request) httpapi.Response {
 		if n <= marker || n > marker+max {
 			return nil
 		}
-		var f function
+		var f Function
 		if err := json.Unmarshal(v, &f); err != nil {
 			return fmt.Errorf("decode function record %q: %w", k, err)
 		}
@@ -572,7 +572,7 @@ func (s *Server) listFunctions(t *stx, r *http.Request) httpapi.Response {
 	return httpapi.OK(map[string]any{"functions": list, "next_marker": end, "count": n})
 }
 
-func (s *Server) getConfig(t *stx, u urn) httpapi.Response {
+func (s *Service) getConfig(t *stx, u urn) httpapi.Response {
 	f, sn, q, e := s.lookupTrap(t, u, true)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -589,7 +589,7 @@ func (s *Server) getConfig(t *stx, u urn) httpapi.Response {
 	return httpapi.OK(m)
 }
 
-func (s *Server) getCode(t *stx, r *http.Request, u urn) httpapi.Response {
+func (s *Service) getCode(t *stx, r *http.Request, u urn) httpapi.Response {
 	f, sn, q, e := s.lookup(t, u)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -612,7 +612,7 @@ func (s *Server) getCode(t *stx, r *http.Request, u urn) httpapi.Response {
 
 // writable finds the function a write is for; only latest can be written,
 // published versions (and aliases) are immutable.
-func (s *Server) writable(t *stx, u urn) (*function, *httpapi.Error) {
+func (s *Service) writable(t *stx, u urn) (*Function, *httpapi.Error) {
 	if !u.latest() {
 		return nil, httpapi.Errorf(400, "FSS.0400", "only latest can be changed; versions are immutable")
 	}
@@ -620,7 +620,7 @@ func (s *Server) writable(t *stx, u urn) (*function, *httpapi.Error) {
 	return f, e
 }
 
-func (s *Server) updateCode(t *stx, u urn, body []byte) httpapi.Response {
+func (s *Service) updateCode(t *stx, u urn, body []byte) httpapi.Response {
 	f, e := s.writable(t, u)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -645,10 +645,10 @@ func (s *Server) updateCode(t *stx, u urn, body []byte) httpapi.Response {
 
 type updateConfigBody struct {
 	FuncName *string `json:"func_name"`
-	config
+	Config
 }
 
-func (s *Server) updateConfig(t *stx, u urn, body []byte) httpapi.Response {
+func (s *Service) updateConfig(t *stx, u urn, body []byte) httpapi.Response {
 	f, e := s.writable(t, u)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -675,14 +675,14 @@ func (s *Server) updateConfig(t *stx, u urn, body []byte) httpapi.Response {
 	if b.Runtime != f.Latest.Config.Runtime {
 		return httpapi.Failf(400, "FSS.1005", "runtime cannot change in place (%s)", f.Latest.Config.Runtime)
 	}
-	if e := s.validateConfig(&b.config); e != nil {
+	if e := s.validateConfig(&b.Config); e != nil {
 		return httpapi.Fail(e)
 	}
 	// A full replace (docs/api-notes.md): what the body leaves out is
 	// cleared, except what only other APIs set. Secrets left out are kept,
 	// since GET does not return them; in strict mode GET returns them and
 	// a body without them clears them like any other field.
-	next := b.config
+	next := b.Config
 	next.Type = f.Latest.Config.Type
 	if _, sent := present["encrypted_user_data"]; !sent && !s.opts.Strict {
 		next.EncryptedUserData = f.Latest.Config.EncryptedUserData
@@ -717,7 +717,7 @@ func (s *Server) updateConfig(t *stx, u urn, body []byte) httpapi.Response {
 // turns logging off. Lenient: otherwise the body is taken as it is (a full
 // replace). Strict: enable_lts_log left out keeps logging as it was, and
 // true without log_config keeps the log target (or creates one).
-func (s *Server) updateLogging(next, prev *config, present map[string]json.RawMessage, name string) {
+func (s *Service) updateLogging(next, prev *Config, present map[string]json.RawMessage, name string) {
 	if next.EnableLtsLog != nil && !*next.EnableLtsLog {
 		next.LogConfig = nil
 		return
@@ -736,7 +736,7 @@ func (s *Server) updateLogging(next, prev *config, present map[string]json.RawMe
 	}
 }
 
-func (s *Server) maxInstances(t *stx, u urn, body []byte) httpapi.Response {
+func (s *Service) maxInstances(t *stx, u urn, body []byte) httpapi.Response {
 	f, e := s.writable(t, u)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -764,11 +764,11 @@ func (s *Server) maxInstances(t *stx, u urn, body []byte) httpapi.Response {
 // fingerprint identifies what a version holds of a snapshot, to tell
 // whether latest changed since the newest version. A version holds no
 // mount_config, so mounts are not part of it.
-func fingerprint(sn *snapshot) string {
+func fingerprint(sn *Snapshot) string {
 	c := sn.Config
 	c.MountConfig = nil
 	b, _ := json.Marshal(struct {
-		C    config
+		C    Config
 		O    map[string]json.RawMessage
 		D    string
 		L    []string
@@ -782,12 +782,12 @@ func fingerprint(sn *snapshot) string {
 // package (digest), code_url or code_filename, as the Terraform docs
 // require before each version ("func_code, code_url or code_filename must
 // be modified").
-func codeChanged(latest, version *snapshot) bool {
+func codeChanged(latest, version *Snapshot) bool {
 	l, v := latest.Code, version.Code
 	return l.Digest != v.Digest || l.CodeURL != v.CodeURL || l.CodeFilename != v.CodeFilename
 }
 
-func (s *Server) publish(t *stx, u urn, body []byte) httpapi.Response {
+func (s *Service) publish(t *stx, u urn, body []byte) httpapi.Response {
 	f, e := s.writable(t, u)
 	if e != nil {
 		return httpapi.Fail(e)
@@ -848,7 +848,7 @@ func (s *Server) publish(t *stx, u urn, body []byte) httpapi.Response {
 	return httpapi.OK(m)
 }
 
-func (s *Server) listVersions(t *stx, r *http.Request, u urn) httpapi.Response {
+func (s *Service) listVersions(t *stx, r *http.Request, u urn) httpapi.Response {
 	f, _, _, e := s.lookup(t, u.bare())
 	if e != nil {
 		return httpapi.Fail(e)
@@ -900,14 +900,14 @@ func (s *Server) listVersions(t *stx, r *http.Request, u urn) httpapi.Response {
 const strictVersionPage = 5
 
 // versionOrLatest is latest for "latest", else the published version.
-func (t *stx) versionOrLatest(f *function, v string) *snapshot {
+func (t *stx) versionOrLatest(f *Function, v string) *Snapshot {
 	if v == "latest" {
 		return &f.Latest
 	}
 	return t.version(f, v)
 }
 
-func (s *Server) deleteFunctionOrVersion(t *stx, u urn) httpapi.Response {
+func (s *Service) deleteFunctionOrVersion(t *stx, u urn) httpapi.Response {
 	if u.alias != "" {
 		return httpapi.Failf(400, "FSS.0400", "delete an alias through its aliases API")
 	}

@@ -1,4 +1,4 @@
-package emulator
+package fgs
 
 import "github.com/fgsdeploy/fgsdeploy/emulator/store"
 
@@ -15,12 +15,5 @@ const (
 	bucketTriggers  = "triggers"  // fnKey NUL qualifier NUL id -> trigger
 )
 
-var buckets = []string{bucketFunctions, bucketVersions, bucketAliases, bucketTriggers}
-
-// DefaultLockTimeout is how long New waits for another process to release
-// the state directory before it refuses.
-const DefaultLockTimeout = store.DefaultLockTimeout
-
-// ErrStateLocked is returned by New when another process kept the state
-// directory locked for longer than Options.LockTimeout.
-var ErrStateLocked = store.ErrStateLocked
+// Buckets are the control plane's buckets of the store, for store.Open.
+var Buckets = []string{bucketFunctions, bucketVersions, bucketAliases, bucketTriggers, bucketDeps}
