@@ -471,12 +471,40 @@ func TestInvokeAsyncLogsAndStatistics(t *testing.T) {
 	if strings.Contains(text, "s3cr3t") {
 		t.Errorf("the log holds the secret")
 	}
+	checkLogQueries(t, c, lts, window, logs, sync1.RequestID)
+
+	// Statistics: two invocations of lg (both ok), two failures of quiet.
+	for _, tc := range []struct {
+		urn         string
+		count, fail float64
+	}{
+		{urnOf("lg"), 2, 0}, {urnOf("lg") + ":latest", 2, 0}, {urnOf("quiet"), 2, 2},
+	} {
+		r := c.do("GET", "/functions/"+tc.urn+"/statistics/5", nil)
+		var st map[string][]fgs.SLAValue
+		json.Unmarshal(r.raw, &st)
+		if sum(st["count"]) != tc.count || sum(st["fail_count"]) != tc.fail || sum(st["function_error_count"]) != tc.fail {
+			t.Errorf("%s: %v", tc.urn, r)
+		}
+	}
+	wantErr(t, "period 0", c.do("GET", "/functions/"+urnOf("lg")+"/statistics/0", nil), 400, "FSS.0400")
+	wantErr(t, "unknown version", c.do("GET", "/functions/"+urnOf("lg")+":v9/statistics/5", nil), 404, "FSS.1052")
+}
+
+// checkLogQueries queries stream-lg of group-1, whose lines are logs, one
+// invocation's being requestID's: keywords, labels, limits and the
+// line_num cursor, and LTS's refusals.
+func checkLogQueries(t *testing.T, c, lts *client, window map[string]any, logs []map[string]any, requestID string) {
+	t.Helper()
+	query := func(stream string, q map[string]any) reply {
+		return lts.do("POST", "/v2/"+testPID+"/groups/group-1/streams/"+stream+"/content/query", q)
+	}
 	// Keywords, labels, limits and the line_num cursor.
 	q := map[string]any{"start_time": window["start_time"], "end_time": window["end_time"], "keywords": "bravo"}
 	if _, m := query("stream-lg", q).fields(); len(m["logs"].([]any)) != 1 {
 		t.Errorf("keywords bravo: %v", m["logs"])
 	}
-	q = map[string]any{"start_time": window["start_time"], "end_time": window["end_time"], "labels": map[string]string{"request_id": sync1.RequestID}}
+	q = map[string]any{"start_time": window["start_time"], "end_time": window["end_time"], "labels": map[string]string{"request_id": requestID}}
 	if _, m := query("stream-lg", q).fields(); len(m["logs"].([]any)) < 3 {
 		t.Errorf("labels request_id: %v", m["logs"])
 	}
@@ -501,22 +529,6 @@ func TestInvokeAsyncLogsAndStatistics(t *testing.T) {
 	// LTS is another host: the FunctionGraph listener does not serve it.
 	wantErr(t, "LTS on the FunctionGraph listener", c.do("POST", "/v2/"+testPID+"/groups/group-1/streams/stream-lg/content/query", window), 404, "APIG.0101")
 
-	// Statistics: two invocations of lg (both ok), two failures of quiet.
-	for _, tc := range []struct {
-		urn         string
-		count, fail float64
-	}{
-		{urnOf("lg"), 2, 0}, {urnOf("lg") + ":latest", 2, 0}, {urnOf("quiet"), 2, 2},
-	} {
-		r := c.do("GET", "/functions/"+tc.urn+"/statistics/5", nil)
-		var st map[string][]fgs.SLAValue
-		json.Unmarshal(r.raw, &st)
-		if sum(st["count"]) != tc.count || sum(st["fail_count"]) != tc.fail || sum(st["function_error_count"]) != tc.fail {
-			t.Errorf("%s: %v", tc.urn, r)
-		}
-	}
-	wantErr(t, "period 0", c.do("GET", "/functions/"+urnOf("lg")+"/statistics/0", nil), 400, "FSS.0400")
-	wantErr(t, "unknown version", c.do("GET", "/functions/"+urnOf("lg")+":v9/statistics/5", nil), 404, "FSS.1052")
 }
 
 func sum(vs []fgs.SLAValue) float64 {

@@ -181,8 +181,35 @@ func TestOBSMultipartThroughTheSDK(t *testing.T) {
 	if !bytes.Equal(got, data) || g.Metadata["sha512"] != "x" {
 		t.Errorf("the completed object is %d bytes (want %d), metadata %v", len(got), len(data), g.Metadata)
 	}
+	checkUploadsEnd(t, oc, dir, data, init.UploadId)
+	// The objects survive a restart.
+	s.Close()
+	s2, err := New(Options{StateDir: dir, AccessKey: testAK, SecretKey: testSK, ProjectID: testPID, Region: testRegion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	hs := httptest.NewServer(s2)
+	defer hs.Close()
+	oc2, _ := obs.New(testAK, testSK, hs.URL, obs.WithPathStyle(true), obs.WithMaxRetryCount(0))
+	g2, err := oc2.GetObject(get)
+	if err != nil {
+		t.Fatal(obsCode(err))
+	}
+	got, _ = io.ReadAll(g2.Body)
+	g2.Body.Close()
+	if !bytes.Equal(got, data) {
+		t.Error("the object did not survive a restart")
+	}
+}
+
+// checkUploadsEnd checks what multipart uploads leave in dir once they
+// end: nothing of upload completed, of the object deploy/k.zip, nothing
+// of an aborted one; and that a small part but the last is refused.
+func checkUploadsEnd(t *testing.T, oc *obs.ObsClient, dir string, data []byte, completed string) {
+	t.Helper()
 	// The upload is gone; an aborted one leaves no data behind.
-	if _, err := oc.ListParts(&obs.ListPartsInput{Bucket: "deploy", Key: "k.zip", UploadId: init.UploadId}); obsCode(err) != "404 NoSuchUpload" {
+	if _, err := oc.ListParts(&obs.ListPartsInput{Bucket: "deploy", Key: "k.zip", UploadId: completed}); obsCode(err) != "404 NoSuchUpload" {
 		t.Errorf("parts of a completed upload: %s", obsCode(err))
 	}
 	files := func() int {
@@ -210,24 +237,5 @@ func TestOBSMultipartThroughTheSDK(t *testing.T) {
 	}
 	if _, err := oc.CompleteMultipartUpload(&obs.CompleteMultipartUploadInput{Bucket: "deploy", Key: "small", UploadId: init3.UploadId, Parts: small}); obsCode(err) != "400 EntityTooSmall" {
 		t.Errorf("a small part that is not the last: %s", obsCode(err))
-	}
-	// The objects survive a restart.
-	s.Close()
-	s2, err := New(Options{StateDir: dir, AccessKey: testAK, SecretKey: testSK, ProjectID: testPID, Region: testRegion})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
-	hs := httptest.NewServer(s2)
-	defer hs.Close()
-	oc2, _ := obs.New(testAK, testSK, hs.URL, obs.WithPathStyle(true), obs.WithMaxRetryCount(0))
-	g2, err := oc2.GetObject(get)
-	if err != nil {
-		t.Fatal(obsCode(err))
-	}
-	got, _ = io.ReadAll(g2.Body)
-	g2.Body.Close()
-	if !bytes.Equal(got, data) {
-		t.Error("the object did not survive a restart")
 	}
 }
