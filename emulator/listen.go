@@ -15,7 +15,7 @@ type Running struct {
 	Server *Server
 	http   *http.Server
 	ln     net.Listener
-	LTSURL string       // the LTS API, on a listener of its own (lts.go)
+	LTSURL string       // the LTS API, on a listener of its own (emulator/lts)
 	lts    *http.Server // serves LTSURL
 }
 

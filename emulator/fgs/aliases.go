@@ -31,6 +31,20 @@ func (s *Service) fnOf(t *stx, u urn) (*Function, *httpapi.Error) {
 	return f, e
 }
 
+// aliasOf finds the function of u and its alias name: 404 FSS.1053 when
+// there is no such alias.
+func (s *Service) aliasOf(t *stx, u urn, name string) (*Function, *Alias, *httpapi.Error) {
+	f, e := s.fnOf(t, u)
+	if e != nil {
+		return nil, nil, e
+	}
+	a := t.alias(f, name)
+	if a == nil {
+		return nil, nil, httpapi.Errorf(404, "FSS.1053", "alias %s not found", name)
+	}
+	return f, a, nil
+}
+
 // checkAlias applies the alias rules, with the codes of the API
 // reference's error table: the main version exists (404 FSS.1052); no
 // other alias uses it ("each version can be associated with only one
@@ -101,13 +115,9 @@ func (s *Service) listAliases(t *stx, u urn) httpapi.Response {
 }
 
 func (s *Service) getAlias(t *stx, u urn, name string) httpapi.Response {
-	f, e := s.fnOf(t, u)
+	f, a, e := s.aliasOf(t, u, name)
 	if e != nil {
 		return httpapi.Fail(e)
-	}
-	a := t.alias(f, name)
-	if a == nil {
-		return httpapi.Failf(404, "FSS.1053", "alias %s not found", name)
 	}
 	return httpapi.OK(s.aliasModel(f, a))
 }
@@ -139,13 +149,9 @@ func (s *Service) createAlias(t *stx, u urn, body []byte) httpapi.Response {
 }
 
 func (s *Service) updateAlias(t *stx, u urn, name string, body []byte) httpapi.Response {
-	f, e := s.fnOf(t, u)
+	f, a, e := s.aliasOf(t, u, name)
 	if e != nil {
 		return httpapi.Fail(e)
-	}
-	a := t.alias(f, name)
-	if a == nil {
-		return httpapi.Failf(404, "FSS.1053", "alias %s not found", name)
 	}
 	var b aliasBody
 	if e := httpapi.DecodeJSON(body, &b); e != nil {
@@ -161,12 +167,9 @@ func (s *Service) updateAlias(t *stx, u urn, name string, body []byte) httpapi.R
 }
 
 func (s *Service) deleteAlias(t *stx, u urn, name string) httpapi.Response {
-	f, e := s.fnOf(t, u)
+	f, _, e := s.aliasOf(t, u, name)
 	if e != nil {
 		return httpapi.Fail(e)
-	}
-	if t.alias(f, name) == nil {
-		return httpapi.Failf(404, "FSS.1053", "alias %s not found", name)
 	}
 	if n := len(t.triggers(f, "!"+name)); n > 0 {
 		return httpapi.Failf(403, "FSS.1154", "alias %s has %d trigger(s): delete them first", name, n)

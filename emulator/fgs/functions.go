@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -144,17 +145,9 @@ func (s *Service) lookupTrap(t *stx, u urn, trap bool) (*Function, *Snapshot, st
 
 func (s *Service) listFunctions(t *stx, r *http.Request) httpapi.Response {
 	q := r.URL.Query()
-	marker, max := 0, 0
-	var err error
-	if v := q.Get("marker"); v != "" {
-		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
-			return httpapi.Failf(400, "FSS.1001", "marker %q is not a non-negative integer", httpapi.Trunc(v))
-		}
-	}
-	if v := q.Get("maxitems"); v != "" {
-		if max, err = strconv.Atoi(v); err != nil || max < 0 {
-			return httpapi.Failf(400, "FSS.1001", "maxitems %q is not a non-negative integer", httpapi.Trunc(v))
-		}
+	marker, max, e := pageQuery(q)
+	if e != nil {
+		return httpapi.Fail(e)
 	}
 	if max == 0 || max > 400 {
 		max = 400
@@ -164,7 +157,7 @@ func (s *Service) listFunctions(t *stx, r *http.Request) httpapi.Response {
 	pkg, name := q.Get("package_name"), q.Get("func_name")
 	list := []map[string]any{}
 	n := 0
-	err = t.KV.Scan(bucketFunctions, "", func(k string, v []byte) error {
+	err := t.KV.Scan(bucketFunctions, "", func(k string, v []byte) error {
 		p, fname, _ := strings.Cut(k, "/")
 		// func_name is a fuzzy match: a substring of the name.
 		if (pkg != "" && p != pkg) || (name != "" && !strings.Contains(fname, name)) {
@@ -375,4 +368,22 @@ func (s *Service) maxInstances(t *stx, u urn, body []byte) httpapi.Response {
 	f.Latest.LastModified = s.now()
 	t.putFunction(f)
 	return httpapi.OK(s.model(f, &f.Latest, "latest"))
+}
+
+// pageQuery reads a list's marker (an offset) and maxitems, each a
+// non-negative integer (400 FSS.1001 otherwise); an absent one is 0.
+func pageQuery(q url.Values) (marker, maxItems int, e *httpapi.Error) {
+	for _, p := range []struct {
+		name string
+		n    *int
+	}{{"marker", &marker}, {"maxitems", &maxItems}} {
+		if v := q.Get(p.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return 0, 0, httpapi.Errorf(400, "FSS.1001", "%s %q is not a non-negative integer", p.name, httpapi.Trunc(v))
+			}
+			*p.n = n
+		}
+	}
+	return marker, maxItems, nil
 }

@@ -24,7 +24,7 @@ import (
 // answers with its result; .../invocations-async answers 202 at once and
 // runs it in the background. Both record the invocation's log (to the LTS
 // stream the function logs to) and its statistics (metrics.go), written
-// after the answer by one writer (records.go).
+// after the answer by one writer (emulator/records).
 
 // invocations is the server's state for running handlers.
 type invocations struct {

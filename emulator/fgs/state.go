@@ -103,7 +103,7 @@ type Alias struct {
 
 // Function is a function's record: latest and what belongs to the
 // function as a whole. Its versions, aliases and triggers are records of
-// their own (see store.go), so that a request reads and writes only what
+// their own (buckets.go, tx.go), so that a request reads and writes only what
 // it names.
 type Function struct {
 	Name         string   `json:"name"`

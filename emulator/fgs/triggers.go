@@ -296,36 +296,18 @@ func eventData(tr *Trigger) map[string]any {
 // functionTriggers returns f's triggers by qualifier.
 func (s *Service) functionTriggers(t *stx, f *Function) map[string][]*Trigger {
 	out := map[string][]*Trigger{}
-	err := t.KV.Scan(bucketTriggers, store.SubKey(f.key()), func(k string, v []byte) error {
-		var tr Trigger
-		if err := json.Unmarshal(v, &tr); err != nil {
-			return fmt.Errorf("decode trigger record %q: %w", k, err)
-		}
+	store.Each(&t.Tx, bucketTriggers, store.SubKey(f.key()), "trigger", func(k string, tr *Trigger) {
 		parts := strings.Split(k, "\x00")
 		q := parts[len(parts)-2]
-		out[q] = append(out[q], &tr)
-		return nil
+		out[q] = append(out[q], tr)
 	})
-	if err != nil {
-		t.Fail(err)
-	}
 	return out
 }
 
 // eachTrigger calls fn with every trigger of the project (the checks that
 // span functions: APIs and OBS notifications).
 func (s *Service) eachTrigger(t *stx, fn func(*Trigger)) {
-	err := t.KV.Scan(bucketTriggers, "", func(k string, v []byte) error {
-		var tr Trigger
-		if err := json.Unmarshal(v, &tr); err != nil {
-			return fmt.Errorf("decode trigger record %q: %w", k, err)
-		}
-		fn(&tr)
-		return nil
-	})
-	if err != nil {
-		t.Fail(err)
-	}
+	store.Each(&t.Tx, bucketTriggers, "", "trigger", func(_ string, tr *Trigger) { fn(tr) })
 }
 
 // findTrigger finds the trigger id of type code bound to u's qualifier,
@@ -341,19 +323,11 @@ func (s *Service) findTrigger(t *stx, u urn, code, id string) (*Function, string
 	}
 	var key string
 	var found *Trigger
-	err := t.KV.Scan(bucketTriggers, store.SubKey(f.key(), q, ""), func(k string, v []byte) error {
-		var tr Trigger
-		if err := json.Unmarshal(v, &tr); err != nil {
-			return fmt.Errorf("decode trigger record %q: %w", k, err)
-		}
+	store.Each(&t.Tx, bucketTriggers, store.SubKey(f.key(), q, ""), "trigger", func(k string, tr *Trigger) {
 		if tr.ID == id && tr.TypeCode == code {
-			key, found = k, &tr
+			key, found = k, tr
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fail(err)
-	}
 	if found == nil {
 		return nil, "", nil, httpapi.Errorf(404, "FSS.1131", "the trigger does not exist: %s %s", httpapi.Trunc(code), httpapi.Trunc(id))
 	}

@@ -1,7 +1,6 @@
 package fgs
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/fgsdeploy/fgsdeploy/emulator/records"
@@ -67,17 +66,7 @@ func (t *stx) hasVersion(f *Function, v string) bool {
 // aliases returns f's aliases sorted by name.
 func (t *stx) aliases(f *Function) []*Alias {
 	var out []*Alias
-	err := t.KV.Scan(bucketAliases, store.SubKey(f.key()), func(k string, v []byte) error {
-		var a Alias
-		if err := json.Unmarshal(v, &a); err != nil {
-			return fmt.Errorf("decode alias record %q: %w", k, err)
-		}
-		out = append(out, &a)
-		return nil
-	})
-	if err != nil {
-		t.Fail(err)
-	}
+	store.Each(&t.Tx, bucketAliases, store.SubKey(f.key()), "alias", func(_ string, a *Alias) { out = append(out, a) })
 	return out
 }
 
@@ -99,17 +88,7 @@ func (t *stx) deleteAlias(f *Function, name string) {
 // version, or "!" and an alias name), oldest first.
 func (t *stx) triggers(f *Function, q string) []*Trigger {
 	out := []*Trigger{}
-	err := t.KV.Scan(bucketTriggers, store.SubKey(f.key(), q, ""), func(k string, v []byte) error {
-		var tr Trigger
-		if err := json.Unmarshal(v, &tr); err != nil {
-			return fmt.Errorf("decode trigger record %q: %w", k, err)
-		}
-		out = append(out, &tr)
-		return nil
-	})
-	if err != nil {
-		t.Fail(err)
-	}
+	store.Each(&t.Tx, bucketTriggers, store.SubKey(f.key(), q, ""), "trigger", func(_ string, tr *Trigger) { out = append(out, tr) })
 	return out
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
@@ -120,21 +119,12 @@ func (s *Service) listVersions(t *stx, r *http.Request, u urn) httpapi.Response 
 	// Strict: pages of maxitems (default strictVersionPage) from the
 	// marker offset, with next_marker and no count, so a client must
 	// follow next_marker until a page is empty or short.
-	q := r.URL.Query()
-	marker, max := 0, strictVersionPage
-	var err error
-	if v := q.Get("marker"); v != "" {
-		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
-			return httpapi.Failf(400, "FSS.1001", "marker %q is not a non-negative integer", httpapi.Trunc(v))
-		}
+	marker, max, e := pageQuery(r.URL.Query())
+	if e != nil {
+		return httpapi.Fail(e)
 	}
-	if v := q.Get("maxitems"); v != "" {
-		if max, err = strconv.Atoi(v); err != nil || max < 0 {
-			return httpapi.Failf(400, "FSS.1001", "maxitems %q is not a non-negative integer", httpapi.Trunc(v))
-		}
-		if max == 0 {
-			max = strictVersionPage
-		}
+	if max == 0 {
+		max = strictVersionPage
 	}
 	list := []map[string]any{}
 	for i := marker; i < len(names) && i < marker+max; i++ {

@@ -67,3 +67,20 @@ func (t *Tx) NextSeq(bucket string) uint64 {
 	}
 	return n
 }
+
+// Each decodes the records of bucket whose keys start with prefix, in
+// key order, and calls fn with each key and record. A record that does
+// not decode fails t ("decode WHAT record KEY") and ends the scan.
+func Each[T any](t *Tx, bucket, prefix, what string, fn func(key string, v *T)) {
+	err := t.KV.Scan(bucket, prefix, func(k string, raw []byte) error {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return fmt.Errorf("decode %s record %q: %w", what, k, err)
+		}
+		fn(k, &v)
+		return nil
+	})
+	if err != nil {
+		t.Fail(err)
+	}
+}
