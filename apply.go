@@ -102,6 +102,9 @@ func savedPlan(c *cli.Context) (*planfile.Saved, error) {
 	if !c.IsSet("file") && saved.Manifest != "" {
 		c.Set("file", saved.Manifest)
 	}
+	if saved.Local && !boolean(c, "local") {
+		c.Set("local", "true") // made under --local: applied there again
+	}
 	if env := str(c, "env"); saved.Env != env {
 		return nil, withHint(fmt.Errorf("the plan was made %s, not %s", envPhrase(saved.Env), envPhrase(env)),
 			"apply a saved plan without --env (it knows its environment), or make a new plan %s", envPhrase(env))

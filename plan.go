@@ -110,6 +110,7 @@ func planFromFlags(c *cli.Context, stderr io.Writer, saved *planfile.Saved) (*se
 		s.Close()
 		return nil, nil, err
 	}
+	pl.Local = s.local != nil
 	return s, pl, nil
 }
 

@@ -34,11 +34,27 @@ type session struct {
 	local  *emulator.Running
 	// obs is the OBS client: packages through code.obs, obs_url digests.
 	obs *apiclient.OBS
+	// stderr is where Close reports an embedded emulator that did not
+	// stop cleanly.
+	stderr io.Writer
 }
 
+// Close ends the session. The client's idle connections are closed
+// before the embedded emulator stops: with parallel requests the client
+// may hold a connection it dialed but never used, which the emulator's
+// shutdown would otherwise wait 5 seconds for (docs/benchmarks.md).
+//
+// An embedded emulator that could not stop cleanly says so on stderr, so
+// that a stall at exit is never silent.
 func (s *session) Close() {
-	if s.local != nil {
-		s.local.Close()
+	if s.client != nil {
+		s.client.CloseIdleConnections()
+	}
+	if s.local == nil {
+		return
+	}
+	if err := s.local.Close(); err != nil && s.stderr != nil {
+		fmt.Fprintf(s.stderr, "fgsdeploy: warning: local emulator: %v\n", err)
 	}
 }
 
@@ -68,7 +84,7 @@ func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io
 	if err != nil {
 		return nil, err
 	}
-	s := &session{}
+	s := &session{stderr: stderr}
 	if boolean(c, "local") || env("FGSDEPLOY_LOCAL") == "1" {
 		if s.local, err = startLocal(p, stderr); err != nil {
 			return nil, err
