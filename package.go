@@ -64,8 +64,10 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 					continue
 				}
 				fmt.Fprintf(stdout, "%s  %s  %d\n", f.Name, res.Digest, res.Size)
-				if lerr := res.CheckUploadLimit(); lerr != nil {
-					errs = append(errs, fmt.Errorf("package %s: %w", f.Name, lerr))
+				// The plan's own rule: over 50 MB through code.obs (which
+				// package only builds and hashes; plan and apply upload).
+				if lerr := planner.CheckPackageSize(f, res.Size); lerr != nil {
+					errs = append(errs, lerr)
 				}
 				if out != "" {
 					if err := keepPackage(res, filepath.Join(out, f.Name+packageExt(f))); err != nil {

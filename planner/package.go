@@ -98,15 +98,25 @@ func (p *packager) code(ctx context.Context, f *manifest.Function) (*plan.CodeFi
 	if err != nil {
 		return nil, fmt.Errorf("package %s: %w", f.Name, err)
 	}
-	switch {
-	case f.Code.OBS == nil:
-		if err := res.CheckUploadLimit(); err != nil {
-			return nil, fmt.Errorf("package %s: %w", f.Name, err)
-		}
-	case res.Size > MaxOBSPackage:
-		return nil, fmt.Errorf("package %s: %d bytes, FunctionGraph accepts at most %d through OBS", f.Name, res.Size, MaxOBSPackage)
+	if err := CheckPackageSize(f, res.Size); err != nil {
+		return nil, err
 	}
 	return &plan.CodeFile{Path: res.Path, Digest: res.Digest, Size: res.Size}, nil
+}
+
+// CheckPackageSize is the plan's rule for the size of f's package, which
+// fgsdeploy package applies too: over the direct-upload limit it needs
+// code.obs, and through OBS it may be at most MaxOBSPackage.
+func CheckPackageSize(f *manifest.Function, size int64) error {
+	switch {
+	case f.Code.OBS == nil:
+		if err := (&codezip.Result{Size: size}).CheckUploadLimit(); err != nil {
+			return fmt.Errorf("package %s: %w", f.Name, err)
+		}
+	case size > MaxOBSPackage:
+		return fmt.Errorf("package %s: %d bytes, FunctionGraph accepts at most %d through OBS", f.Name, size, MaxOBSPackage)
+	}
+	return nil
 }
 
 // objectCode is the digest and size of f's obs_url object, read once per
