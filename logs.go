@@ -114,26 +114,21 @@ type logReader struct {
 }
 
 // read prints the lines written since the last read and returns how many
-// it printed.
+// it printed. Every page is read (apiclient.ReadLogs follows LTS's scroll
+// ids), so an invocation that printed thousands of lines is whole.
 func (r *logReader) read(ctx context.Context) (int, error) {
 	printed := 0
-	for {
-		lines, err := r.api.QueryLogs(ctx, r.target.GroupID, r.target.StreamID,
-			apiclient.LogQuery{Start: r.start, End: time.Now(), After: r.after, Limit: logsPage})
-		if err != nil {
-			return printed, err
-		}
-		for _, l := range lines {
+	last, err := r.api.ReadLogs(ctx, r.target.GroupID, r.target.StreamID,
+		apiclient.LogQuery{Start: r.start, End: time.Now(), After: r.after, Limit: logsPage},
+		func(l apiclient.LogLine) error {
 			if r.filter.keep(l) {
 				fmt.Fprintln(r.out, strings.TrimRight(l.Content, "\n"))
 				printed++
 			}
-			r.after = l.LineNum
-		}
-		if len(lines) < logsPage {
-			return printed, nil
-		}
-	}
+			return nil
+		})
+	r.after = last
+	return printed, err
 }
 
 var (

@@ -155,7 +155,7 @@ func New(opts Options) (*Server, error) {
 		ConfigWithoutDependencies: opts.ConfigWithoutDependencies, Now: opts.Now, Seed: opts.Seed, OnPublish: s.countPublish,
 		Runtime: runtime.Options{LookPath: opts.LookPath, WarmProcesses: opts.WarmProcesses, StateDir: opts.StateDir}},
 		fgs.Deps{DB: db, Blobs: blobs, OBS: s.obs, Records: s.records, Gateway: s.gw})
-	s.lts = lts.New(lts.Options{ProjectID: opts.ProjectID, Gateway: s.gw, StreamNamed: fgs.StreamNamed}, db, s.records)
+	s.lts = lts.New(lts.Options{ProjectID: opts.ProjectID, Strict: opts.Strict, Gateway: s.gw, StreamNamed: fgs.StreamNamed}, db, s.records)
 	return s, nil
 }
 
