@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -126,7 +125,7 @@ func approve(c *cli.Context, stdin io.Reader, human io.Writer, view plan.View, p
 	case !pl.HasChanges():
 		fmt.Fprintln(human) // nothing to approve: only what could not be planned to report
 	case !c.Bool("auto-approve"):
-		return confirm(c.Context, stdin, human)
+		return confirm(c, stdin, human)
 	default:
 		fmt.Fprintln(human)
 	}
@@ -180,9 +179,10 @@ func envPhrase(env string) string {
 }
 
 // confirm asks for "yes" on a terminal and refuses elsewhere.
-func confirm(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
+func confirm(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
+	ctx := c.Context
 	if !isTerminal(stdin) {
-		return withHint(errors.New("apply needs approval and stdin is not a terminal"), "pass --auto-approve, or apply a saved plan: fgsdeploy plan --out plan.json && fgsdeploy apply plan.json")
+		return withHint(errors.New("apply needs approval and stdin is not a terminal"), "pass --auto-approve, or apply a saved plan: %s && %s", hintCommand(c, "plan", "--out", "plan.json"), savedPlanCommand(c, "plan.json"))
 	}
 	fmt.Fprint(stdout, "\nDo you want to apply these changes? Only 'yes' will be accepted: ")
 	answered := make(chan string, 1)

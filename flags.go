@@ -132,6 +132,9 @@ func chdir(c *cli.Context) error {
 	if err := os.Chdir(dir); err != nil {
 		return fmt.Errorf("chdir: %w", err)
 	}
+	if c.App.Metadata != nil {
+		c.App.Metadata[chdirKey] = dir // for the commands hints print
+	}
 	return c.Set("chdir", "")
 }
 
@@ -154,7 +157,7 @@ func loadProject(c *cli.Context, opts manifest.Options) (*manifest.Project, erro
 		return nil, err
 	}
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, withHint(err, "run fgsdeploy in the project directory, or point at it with -C DIR or -f FILE; fgsdeploy init NAME writes a manifest from a deployed function")
+		return nil, withHint(err, "run fgsdeploy in the project directory, or point at it with -C DIR or -f FILE; the init command writes a manifest from a deployed function")
 	}
 	if err != nil {
 		return nil, &exitError{code: 1, err: manifestError(err)}

@@ -128,6 +128,8 @@ func runScripts(t *testing.T, strict bool) {
 			"sleep":    cmdSleep,
 			"inflight": cmdInflight,
 			"jsonenv":  cmdJSONEnv,
+			"runhints": cmdRunHints,
+			"waitfile": cmdWaitFile,
 		},
 	})
 }
@@ -179,10 +181,11 @@ const (
 // fgsdeploy at it through the environment:
 //
 //	emulator [fault-rate=F] [seed=N] [latency=D] [version-cap=N] [function-cap=N] [strict=1]
-//	         [bucket=NAME[@REGION]]... [obs-object=URL,FILE]...
+//	         [lts-disabled=1] [bucket=NAME[@REGION]]... [obs-object=URL,FILE]...
 //
 // strict=1 takes the harshest documented reading of each open API rule
-// (emulator.Options.Strict); bucket makes an OBS bucket (of another region
+// (emulator.Options.Strict); lts-disabled=1 is an account whose new
+// functions do not log unless they ask; bucket makes an OBS bucket (of another region
 // with @REGION); obs-object puts FILE's bytes in the emulator's OBS as the
 // object at URL (https://BUCKET.obs.REGION.myhuaweicloud.com/KEY), for
 // code_type obs.
@@ -221,6 +224,8 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 			opts.StateDir = ts.MkAbs(v)
 		case "strict":
 			opts.Strict, err = strconv.ParseBool(v)
+		case "lts-disabled":
+			opts.LTSDisabled, err = strconv.ParseBool(v)
 		case "bucket":
 			opts.Buckets = append(opts.Buckets, v)
 		case "obs-object":

@@ -37,6 +37,10 @@ type session struct {
 	// stderr is where Close reports an embedded emulator that did not
 	// stop cleanly.
 	stderr io.Writer
+	// reopen, under --local, connects again to the same local state: a
+	// command that runs long (logs --follow) releases the state between
+	// its requests and reopens it for the next ones.
+	reopen func(ctx context.Context) (*session, error)
 }
 
 // Close ends the session. The client's idle connections are closed
@@ -56,6 +60,7 @@ func (s *session) Close() {
 	if err := s.local.Close(); err != nil && s.stderr != nil {
 		fmt.Fprintf(s.stderr, "fgsdeploy: warning: local emulator: %v\n", err)
 	}
+	s.local = nil // closed once, whoever closes it first
 }
 
 // localStateDir makes <project>/.fgsdeploy/local for --local. The state
@@ -80,15 +85,24 @@ func localStateDir(project string) (string, error) {
 // configured by clientConfig or for the embedded emulator (--local), with
 // its project id resolved.
 func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io.Writer) (*session, error) {
+	return connectWaiting(ctx, c, p, stderr, stderr)
+}
+
+// connectWaiting is connect, saying on waiting (when not nil) that the
+// local state is held by another fgsdeploy.
+func connectWaiting(ctx context.Context, c *cli.Context, p *manifest.Project, stderr, waiting io.Writer) (*session, error) {
 	cfg, err := clientConfig(c, p, stderr)
 	if err != nil {
 		return nil, err
 	}
 	s := &session{stderr: stderr}
 	if boolean(c, "local") || env("FGSDEPLOY_LOCAL") == "1" {
-		if s.local, err = startLocal(p, stderr); err != nil {
+		if s.local, err = startLocal(p, waiting); err != nil {
 			return nil, err
 		}
+		// Another command's short wait for the state is no news to one
+		// that reopens it again and again.
+		s.reopen = func(ctx context.Context) (*session, error) { return connectWaiting(ctx, c, p, stderr, nil) }
 		cfg.Endpoint, cfg.IAMEndpoint = s.local.URL, s.local.URL
 		cfg.LTSEndpoint = s.local.LTSURL
 		cfg.Region, cfg.ProjectID = localRegion, localProject
@@ -160,7 +174,7 @@ func clientConfig(c *cli.Context, p *manifest.Project, stderr io.Writer) (apicli
 
 // startLocal starts the embedded emulator of --local, its state in the
 // project's .fgsdeploy/local.
-func startLocal(p *manifest.Project, stderr io.Writer) (*emulator.Running, error) {
+func startLocal(p *manifest.Project, waiting io.Writer) (*emulator.Running, error) {
 	stateDir, err := localStateDir(p.Dir)
 	if err != nil {
 		return nil, err
@@ -171,7 +185,9 @@ func startLocal(p *manifest.Project, stderr io.Writer) (*emulator.Running, error
 		Buckets: buckets, OBSDomains: domains,
 		StateDir: stateDir, Strict: env("FGSDEPLOY_LOCAL_STRICT") == "1",
 		OnLockWait: func(path string, timeout time.Duration) {
-			fmt.Fprintf(stderr, "fgsdeploy: waiting up to %v for another fgsdeploy using %s\n", timeout, path)
+			if waiting != nil {
+				fmt.Fprintf(waiting, "fgsdeploy: waiting up to %v for another fgsdeploy using %s\n", timeout, path)
+			}
 		},
 	})
 	if err != nil {

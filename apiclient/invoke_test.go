@@ -16,10 +16,17 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/emulator"
 )
 
-// running starts an emulator with its LTS listener and a client for both.
+// running starts an emulator with its LTS listener and a client for both:
+// an account whose LTS logging is off, so that a function logs only when
+// it asks to.
 func running(t *testing.T) *apiclient.Client {
+	return runningWith(t, emulator.Options{})
+}
+
+func runningWith(t *testing.T, o emulator.Options) *apiclient.Client {
 	t.Helper()
-	r, err := emulator.Start("127.0.0.1:0", emulator.Options{AccessKey: ak, SecretKey: sk, Region: region, ProjectID: pid})
+	o.AccessKey, o.SecretKey, o.Region, o.ProjectID, o.LTSDisabled = ak, sk, region, pid, true
+	r, err := emulator.Start("127.0.0.1:0", o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,6 +100,11 @@ func TestInvokeLogsStatistics(t *testing.T) {
 	}
 	if _, err := c.LogTarget(ctx, bad); !errors.Is(err, apiclient.ErrNoLogTarget) {
 		t.Errorf("log target of a function without logs: %v", err)
+	}
+	// The strict emulator answers 200 naming nothing: the same.
+	strict := runningWith(t, emulator.Options{Strict: true})
+	if _, err := strict.LogTarget(ctx, createWith(t, strict, "bad", "index.boom", false)); !errors.Is(err, apiclient.ErrNoLogTarget) {
+		t.Errorf("log target of a function without logs, strict: %v", err)
 	}
 	now := time.Now()
 	var lines []apiclient.LogLine

@@ -60,6 +60,12 @@ type Options struct {
 	// NotFoundTrap makes a missing function come back as 401 FSS.0401 on
 	// config reads, as FunctionGraph sometimes does (docs/api-notes.md).
 	NotFoundTrap bool
+	// LTSDisabled is an account that has not turned on FunctionGraph's
+	// LTS logging (EnableLtsLogs): a function created without
+	// enable_lts_log does not log, until POST .../enable-lts-logs. The
+	// default is an account with it on, as most are: such a function logs
+	// to a group and stream FunctionGraph makes.
+	LTSDisabled bool
 	// ConfigWithoutDependencies leaves depend_version_list out of GET
 	// config, as API versions before the SDK's current model answer; GET
 	// code still has it.
@@ -151,7 +157,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.records = records.NewWriter(db)
 	s.fgs = fgs.New(fgs.Options{ProjectID: opts.ProjectID, Region: opts.Region, Strict: opts.Strict,
-		VersionCap: opts.VersionCap, FunctionCap: opts.FunctionCap, NotFoundTrap: opts.NotFoundTrap,
+		VersionCap: opts.VersionCap, FunctionCap: opts.FunctionCap, NotFoundTrap: opts.NotFoundTrap, LTSDisabled: opts.LTSDisabled,
 		ConfigWithoutDependencies: opts.ConfigWithoutDependencies, Now: opts.Now, Seed: opts.Seed, OnPublish: s.countPublish,
 		Runtime: runtime.Options{LookPath: opts.LookPath, WarmProcesses: opts.WarmProcesses, StateDir: opts.StateDir}},
 		fgs.Deps{DB: db, Blobs: blobs, OBS: s.obs, Records: s.records, Gateway: s.gw})

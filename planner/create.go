@@ -2,6 +2,7 @@ package planner
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
@@ -28,6 +29,12 @@ func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile
 	if err := checkConfig(f.Name, want); err != nil {
 		return nil, err
 	}
+	if f.LogConfig != nil && f.LogConfig.Auto {
+		// enable_lts_log without log_config: FunctionGraph makes a log
+		// group and stream for the new function (docs/api-notes.md, rule 5).
+		on := true
+		want.EnableLtsLog, want.LogConfig = &on, nil
+	}
 	req := createBody(f, want, src)
 	created := createConfig(req)
 	if src.upload != nil {
@@ -36,6 +43,9 @@ func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile
 	fp.Steps = append(fp.Steps, plan.Step{Request: &plan.CreateFunction{Body: req, Code: code}, Changes: createChanges(f, req, code, base, created)})
 
 	latest := created
+	if !sameConfig(created, want) && f.LogConfig != nil && f.LogConfig.Auto {
+		return nil, fmt.Errorf("%s: log_config: auto with concurrent_num or ephemeral_storage: FunctionGraph sets those in a config update after the create, which would have to send the log target it makes, unknown when planning; declare log_config: {group_id: ..., stream_id: ...}", f.Name)
+	}
 	if !sameConfig(created, want) {
 		latest = want
 		var cc []plan.Change
