@@ -30,10 +30,10 @@ var mayImport = map[string][]string{
 	"applier":          {"apiclient", "plan", "release"},
 	"importer":         {"apiclient", "codezip", "planner"},
 	"ghactions":        {"manifest"},
-	"emulator":         {"emulator/auth", "emulator/faults", "emulator/fgs", "emulator/httpapi", "emulator/iam", "emulator/lts", "emulator/obs", "emulator/records", "emulator/runtime", "emulator/store"},
+	"emulator":         {"emulator/auth", "emulator/faults", "emulator/fgs", "emulator/httpapi", "emulator/iam", "emulator/lts", "emulator/obs", "emulator/records", "emulator/runtime", "emulator/store", "emulator/timers"},
 	"emulator/auth":    {"emulator/httpapi"},
 	"emulator/faults":  {"emulator/httpapi"},
-	"emulator/fgs":     {"fgsspec", "emulator/auth", "emulator/httpapi", "emulator/obs", "emulator/records", "emulator/runtime", "emulator/store"},
+	"emulator/fgs":     {"fgsspec", "emulator/auth", "emulator/httpapi", "emulator/obs", "emulator/records", "emulator/runtime", "emulator/store", "emulator/timers"},
 	"emulator/httpapi": {},
 	"emulator/iam":     {"emulator/httpapi"},
 	"emulator/lts":     {"emulator/auth", "emulator/httpapi", "emulator/records", "emulator/store"},
@@ -41,6 +41,7 @@ var mayImport = map[string][]string{
 	"emulator/records": {"emulator/store"},
 	"emulator/runtime": {"emulator/httpapi", "emulator/store"},
 	"emulator/store":   {},
+	"emulator/timers":  {"fgsspec"},
 }
 
 // Below the CLI nothing parses flags, reads the process environment or

@@ -130,6 +130,7 @@ func runScripts(t *testing.T, strict bool) {
 			"jsonenv":  cmdJSONEnv,
 			"runhints": cmdRunHints,
 			"waitfile": cmdWaitFile,
+			"timers":   cmdTimers,
 		},
 	})
 }

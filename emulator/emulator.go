@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/emulator/records"
 	"github.com/fgsdeploy/fgsdeploy/emulator/runtime"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
+	"github.com/fgsdeploy/fgsdeploy/emulator/timers"
 )
 
 // Options configure an emulator.
@@ -82,6 +84,15 @@ type Options struct {
 	// LTSAddr is where Start serves the LTS API; "" means the host of the
 	// FunctionGraph address, any free port.
 	LTSAddr string
+	// TimerTicks, when set, makes TIMER triggers fire: a scheduler pass
+	// (emulator/timers) at each time received, which is the pass's time
+	// (fgsdeploy emulator: a time.Ticker's, every second). Without it,
+	// timers fire only when RunTimers says.
+	TimerTicks <-chan time.Time
+	// TimeZone is the region's, which a timer's cron fields are read in
+	// when it names no CRON_TZ=; nil means timers.RegionZone's (China
+	// Standard Time for a cn- region, UTC for one it does not know).
+	TimeZone *time.Location
 }
 
 // Stats counts what the emulator saw, for tests.
@@ -103,6 +114,11 @@ type Server struct {
 	obs     *obs.Service    // OBS, on the same listener
 	lts     *lts.Service    // LTS, on a listener of its own
 	records *records.Writer // invocations' logs and statistics
+	timers  *timers.Scheduler
+	// stopTimers ends the scheduler's passes of Options.TimerTicks;
+	// timersDone is closed when they ended.
+	stopTimers context.CancelFunc
+	timersDone chan struct{}
 
 	mu    sync.Mutex // guards stats
 	stats Stats
@@ -162,7 +178,37 @@ func New(opts Options) (*Server, error) {
 		Runtime: runtime.Options{LookPath: opts.LookPath, WarmProcesses: opts.WarmProcesses, StateDir: opts.StateDir}},
 		fgs.Deps{DB: db, Blobs: blobs, OBS: s.obs, Records: s.records, Gateway: s.gw})
 	s.lts = lts.New(lts.Options{ProjectID: opts.ProjectID, Strict: opts.Strict, Gateway: s.gw, StreamNamed: fgs.StreamNamed}, db, s.records)
+	s.startTimers()
 	return s, nil
+}
+
+// startTimers makes the scheduler of TIMER triggers, and runs its passes
+// when Options.TimerTicks is set.
+func (s *Server) startTimers() {
+	zone := s.opts.TimeZone
+	if zone == nil {
+		zone = timers.RegionZone(s.opts.Region)
+	}
+	s.timers = timers.New(timers.Options{List: s.fgs.Timers, Fire: s.fgs.FireTimer, Zone: zone, Logf: s.opts.Logf})
+	s.timersDone = make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopTimers = cancel
+	if s.opts.TimerTicks == nil {
+		close(s.timersDone)
+		return
+	}
+	go func() {
+		defer close(s.timersDone)
+		s.timers.Run(ctx, s.opts.TimerTicks)
+	}()
+}
+
+// RunTimers makes one pass of the scheduler of TIMER triggers at time at,
+// as if the clock said so, and returns once the invocations it started
+// are recorded: how tests and scripts make timers fire. A timer seen for
+// the first time fires only at a later pass (emulator/timers).
+func (s *Server) RunTimers(at time.Time) {
+	s.timers.Tick(at)()
 }
 
 // openState opens the store of Options.StateDir, or a memory store, with
@@ -184,6 +230,9 @@ func openState(o Options) (store.KV, store.Blobs, error) {
 // Close closes the store and releases the state directory. Every change
 // is already on disk when its request is answered.
 func (s *Server) Close() error {
+	s.stopTimers()
+	<-s.timersDone
+	s.timers.Wait()
 	s.fgs.Close()
 	s.records.Close()
 	return s.db.Close()

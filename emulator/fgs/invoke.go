@@ -128,27 +128,7 @@ func (s *Service) invoke(r *http.Request, u urn, body []byte, async bool) httpap
 	if !json.Valid(event) {
 		return httpapi.Failf(406, "FSS.0406", "the request body is not valid JSON")
 	}
-	var j invocation
-	resp := s.view(func(t *stx) httpapi.Response {
-		f, sn, version, e := s.lookup(t, u)
-		if e != nil {
-			return httpapi.Fail(e)
-		}
-		if u.alias != "" {
-			if a := t.alias(f, u.alias); a != nil {
-				if v := s.inv.pick(a); v != version {
-					if sn = t.versionOrLatest(f, v); sn == nil {
-						return httpapi.Failf(404, "FSS.1052", "version %s not found", v)
-					}
-					version = v
-				}
-			}
-		}
-		j = invocation{fnKey: f.key(), log: sn.Config.LogConfig, Job: runtime.Job{Function: f.Name, Package: f.Package, Version: version,
-			Alias: u.alias, Event: bytes.Clone(event), ProjectID: s.opts.ProjectID, Spec: spec(sn)}}
-		j.Spec.Dependencies = dependencyPackages(t, sn.Code.DependVersionList)
-		return httpapi.OK(nil)
-	})
+	j, resp := s.prepare(u, event)
 	if resp.Failed() {
 		return resp
 	}
@@ -181,6 +161,34 @@ func (s *Service) invoke(r *http.Request, u urn, body []byte, async bool) httpap
 		return httpapi.Failf(429, "FSS.0429", "every process of %s:%s stayed busy for its timeout", j.Function, j.Version)
 	}
 	return s.answer(r, j, o, lines)
+}
+
+// prepare finds what an invocation of u with event runs: the version the
+// URN names (for an alias, one it routes to, by weight), its spec and
+// where its log goes.
+func (s *Service) prepare(u urn, event []byte) (invocation, httpapi.Response) {
+	var j invocation
+	resp := s.view(func(t *stx) httpapi.Response {
+		f, sn, version, e := s.lookup(t, u)
+		if e != nil {
+			return httpapi.Fail(e)
+		}
+		if u.alias != "" {
+			if a := t.alias(f, u.alias); a != nil {
+				if v := s.inv.pick(a); v != version {
+					if sn = t.versionOrLatest(f, v); sn == nil {
+						return httpapi.Failf(404, "FSS.1052", "version %s not found", v)
+					}
+					version = v
+				}
+			}
+		}
+		j = invocation{fnKey: f.key(), log: sn.Config.LogConfig, Job: runtime.Job{Function: f.Name, Package: f.Package, Version: version,
+			Alias: u.alias, Event: bytes.Clone(event), ProjectID: s.opts.ProjectID, Spec: spec(sn)}}
+		j.Spec.Dependencies = dependencyPackages(t, sn.Code.DependVersionList)
+		return httpapi.OK(nil)
+	})
+	return j, resp
 }
 
 // pick chooses the version an invocation of alias a runs: an additional
