@@ -120,7 +120,7 @@ func usageError(c *cli.Context, err error, _ bool) error {
 	if c.Command != nil && c.Command.Name != "" && c.Command.Name != name {
 		name += " " + c.Command.Name
 	}
-	return withHint(errors.New(longFlags(err.Error())), "%s --help lists the flags", name)
+	return withHint(errors.New(longFlags(err.Error())), "its flags: %s --help", name)
 }
 
 // flagName is a flag named in one of Go's flag package errors ("flag

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -10,16 +14,21 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// hintCommandRe finds a fgsdeploy command in a message: "fgsdeploy", then
-// one of its commands. The command line runs to the first ";", ")" or
-// " && " after it, or to the end of the line (the way hints write them,
-// hints.go).
+// hintCommandRe finds a fgsdeploy command in a suggestion: "fgsdeploy",
+// then one of its commands. Suggestions are fgsdeploy's own lines
+// ("fgsdeploy: hint: ...", "fgsdeploy: request id ... (queued; its log:
+// ...)") and a saved plan's "apply it with: ..."; the command line runs to
+// the first ";", ")" or " && " after it, or to the end of the line (the
+// way hints write them, hints.go).
 var hintCommandRe = regexp.MustCompile(`\bfgsdeploy (validate|package|plan|apply|versions|promote|rollback|invoke|logs|init|schema|completion)\b`)
 
 // hintCommands returns every command line text suggests, in order.
 func hintCommands(text string) []string {
 	var out []string
 	for _, line := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(line, "fgsdeploy: ") && !strings.Contains(line, "apply it with: ") {
+			continue
+		}
 		for _, loc := range hintCommandRe.FindAllStringIndex(line, -1) {
 			rest := line[loc[0]:]
 			end := len(rest)
@@ -86,6 +95,10 @@ func cmdRunHints(ts *testscript.TestScript, neg bool, args []string) {
 	if len(cmds) != len(args) {
 		ts.Fatalf("runhints: %d commands suggested, %d statuses given: %q", len(cmds), len(args), cmds)
 	}
+	// What the hinted commands suggest in turn is not recorded: running
+	// them is this command's check.
+	ts.Setenv(hintsQuietEnv, "1")
+	defer ts.Setenv(hintsQuietEnv, "")
 	for i, line := range cmds {
 		want, err := strconv.Atoi(args[i])
 		ts.Check(err)
@@ -121,4 +134,112 @@ func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	b, _ := os.ReadFile(path)
 	ts.Fatalf("waitfile: no line of %s matches %q after a minute:\n%s", args[0], args[1], b)
+}
+
+// hintsEnv names the file where fgsdeploy, run by a script, records what
+// it ran ("R" and its command line) and the commands invoke, logs, plan
+// and apply suggested ("H" and the command line), in order. A script ends
+// with every suggestion run later, as printed: by runhints (which checks
+// its exit status), or by the script itself (checkHintsRun).
+const hintsEnv = "FGSDEPLOY_TEST_HINTS_FILE"
+
+// hintsQuietEnv, set by runhints, records the runs and not what they
+// suggest in turn (running them is runhints' check).
+const hintsQuietEnv = "FGSDEPLOY_TEST_HINTS_QUIET"
+
+// hintedCommands are the commands whose suggestions scripts must run.
+var hintedCommands = []string{"invoke", "logs", "plan", "apply"}
+
+// teeHints returns stdout and stderr for a run with args, and a function
+// that records the run and, when it is one of hintedCommands, what it
+// suggested, when a script asked (hintsEnv).
+func teeHints(args []string) (io.Writer, io.Writer, func()) {
+	file := os.Getenv(hintsEnv)
+	if file == "" {
+		return os.Stdout, os.Stderr, func() {}
+	}
+	appendHints(file, "R", []string{quotedArgs(args)})
+	cmd := commandOf(newApp(nil, io.Discard, io.Discard), flagsFirst(newApp(nil, io.Discard, io.Discard), args))
+	if os.Getenv(hintsQuietEnv) != "" || cmd == nil || !slices.Contains(hintedCommands, cmd.Name) {
+		return os.Stdout, os.Stderr, func() {}
+	}
+	var out, errOut syncBuffer
+	record := func() {
+		appendHints(file, "H", append(hintCommands(out.String()), hintCommands(errOut.String())...))
+	}
+	// A terminal stays the stream itself (colours, prompts, progress).
+	tee := func(f *os.File, b *syncBuffer) io.Writer {
+		if isTerminal(f) {
+			return f
+		}
+		return io.MultiWriter(f, b)
+	}
+	return tee(os.Stdout, &out), tee(os.Stderr, &errOut), record
+}
+
+// quotedArgs is a run's command line as hints print one.
+func quotedArgs(args []string) string {
+	words := []string{"fgsdeploy"}
+	for _, a := range args[1:] {
+		words = append(words, shellQuote(a))
+	}
+	return strings.Join(words, " ")
+}
+
+func appendHints(file, kind string, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	for _, l := range lines {
+		fmt.Fprintf(f, "%s %s\n", kind, l)
+	}
+}
+
+func hasPrefix(words, prefix []string) bool {
+	return len(words) >= len(prefix) && slices.Equal(words[:len(prefix)], prefix)
+}
+
+// checkHintsRun makes a script fail at its end when a command it ran
+// suggested one the script did not run afterwards, word for word.
+func checkHintsRun(env *testscript.Env) {
+	file := filepath.Join(env.WorkDir, ".fgsdeploy-hints")
+	env.Setenv(hintsEnv, file)
+	env.Defer(func() {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return
+		}
+		if missed := unrunHints(strings.Split(string(b), "\n")); len(missed) > 0 {
+			env.T().Fatal("suggested by invoke, logs, plan or apply and not run afterwards as printed (runhints):\n" + strings.Join(missed, "\n"))
+		}
+	})
+}
+
+// unrunHints returns the suggestions ("H" lines) that no later run ("R")
+// starts with, word for word (a run may add flags, --format json say).
+func unrunHints(events []string) []string {
+	var missed []string
+	for i, e := range events {
+		h, ok := strings.CutPrefix(e, "H ")
+		if !ok {
+			continue
+		}
+		want := shellWords(h)
+		found := false
+		for _, later := range events[i+1:] {
+			if r, ok := strings.CutPrefix(later, "R "); ok && hasPrefix(shellWords(r), want) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			missed = append(missed, h)
+		}
+	}
+	return missed
 }

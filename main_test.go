@@ -31,8 +31,9 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata/script
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"fgsdeploy": func() {
-			exit = func(code int) { recordStatus(code); os.Exit(code) }
-			exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+			stdout, stderr, record := teeHints(os.Args)
+			exit = func(code int) { record(); recordStatus(code); os.Exit(code) }
+			exit(run(os.Args, os.Stdin, stdout, stderr))
 		},
 	})
 }
@@ -151,6 +152,7 @@ func setupScript(env *testscript.Env) error {
 	// that second most of make test's time. A tenth of it is kept.
 	env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=100"))
 	env.Setenv(statusEnv, filepath.Join(env.WorkDir, ".fgsdeploy-exit-status"))
+	checkHintsRun(env)
 	// Under -race, every fgsdeploy a script runs would wait a second at
 	// exit for late race reports (the race runtime's atexit_sleep_ms),
 	// most of the suite's time; races found before exit are still reported.
