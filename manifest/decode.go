@@ -295,6 +295,8 @@ func locateFunction(el *errorList, in *interp, key, n *yaml.Node, path string) *
 			if !packageRe.MatchString(f.Package) {
 				d.errAt(v, p, "%s is not a valid package name: 1 to 64 letters, digits, _ or -", quote(v, f.Package, 70))
 			}
+		case "name":
+			d.funcName(f, v, join(path, "name"))
 		case "aliases":
 			if v.Kind == yaml.MappingNode {
 				f.Aliases = map[string]Alias{}
@@ -308,6 +310,9 @@ func locateFunction(el *errorList, in *interp, key, n *yaml.Node, path string) *
 	}
 	if len(el.errs) > before {
 		return nil
+	}
+	if f.FuncName == "" {
+		f.FuncName = f.Name
 	}
 	return f
 }
@@ -335,6 +340,9 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	if len(el.errs) > before {
 		return nil
 	}
+	if f.FuncName == "" {
+		f.FuncName = f.Name
+	}
 	return f
 }
 
@@ -342,6 +350,8 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 // its package, runtime and handlers. It reports whether name is one.
 func (d *decoder) runtimeKey(f *Function, name string, v *yaml.Node, p string) bool {
 	switch name {
+	case "name":
+		d.funcName(f, v, p)
 	case "package":
 		f.Package = d.str(v, p)
 		if !packageRe.MatchString(f.Package) {
@@ -493,14 +503,16 @@ func (d *decoder) required(f *Function, key, n *yaml.Node, nodes map[string]*yam
 // (Project.Check) report on were written.
 func positions(key *yaml.Node, nodes map[string]*yaml.Node) map[string][2]int {
 	pos := map[string][2]int{"key": {key.Line, key.Column}}
-	for _, field := range []string{"runtime", "handler", "initializer_handler", "pre_stop_handler"} {
+	for _, field := range []string{"name", "runtime", "handler", "initializer_handler", "pre_stop_handler"} {
 		if v := nodes[field]; v != nil {
 			pos[field] = [2]int{v.Line, v.Column}
 		}
 	}
 	if c := resolveAlias(nodes["code"]); c != nil && c.Kind == yaml.MappingNode {
-		if i := mapIndex(c, "path"); i >= 0 {
-			pos["code.path"] = [2]int{c.Content[i+1].Line, c.Content[i+1].Column}
+		for _, k := range []string{"path", "build"} {
+			if i := mapIndex(c, k); i >= 0 {
+				pos["code."+k] = [2]int{c.Content[i+1].Line, c.Content[i+1].Column}
+			}
 		}
 	}
 	return pos
@@ -759,7 +771,7 @@ func (d *decoder) logConfig(n *yaml.Node, path string) *LogConfig {
 
 func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 	var c Code
-	var pathNode, urlNode *yaml.Node
+	var pathNode, urlNode, buildNode *yaml.Node
 	d.mapping(n, path, functionSchema["code"], func(k, x *yaml.Node) {
 		p := join(path, k.Value)
 		switch k.Value {
@@ -769,10 +781,17 @@ func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 			c.ObsURL, urlNode = d.str(x, p), x
 		case "obs":
 			c.OBS = d.obsUpload(x, p)
+		case "build":
+			buildNode = x
+			if c.Build = d.str(x, p); c.Build == "" {
+				d.errAt(x, p, "is empty; build: ~ for no build")
+			}
 		default:
 			d.unknown(k, path, functionSchema["code"])
 		}
 	})
+	// Once the kind of code is known: a build needs a directory.
+	defer func() { d.checkBuild(c, buildNode, path) }()
 	switch {
 	case pathNode != nil && urlNode != nil:
 		d.errAt(urlNode, path, "give exactly one of path and obs_url, not both")

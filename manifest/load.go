@@ -183,6 +183,8 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 		}
 	}
 	checkProjectTriggers(el, p.Functions)
+	checkNames(el, p.Functions)
+	p.SecretVars = projectSecretVars(top)
 	return p
 }
 
@@ -652,14 +654,14 @@ func expandedSize(n *yaml.Node, limit int, memo map[*yaml.Node]int) int {
 type shape map[string]shape
 
 var functionSchema = shape{
-	"package": nil, "runtime": nil, "handler": nil, "memory_size": nil, "timeout": nil, "description": nil,
+	"name": nil, "package": nil, "runtime": nil, "handler": nil, "memory_size": nil, "timeout": nil, "description": nil,
 	"initializer_handler": nil, "initializer_timeout": nil, "pre_stop_handler": nil, "pre_stop_timeout": nil,
 	"environment": {"*": nil}, "encrypted_environment": {"*": nil}, "xrole": nil, "app_xrole": nil, "enterprise_project_id": nil,
 	"func_vpc":       {"vpc_id": nil, "subnet_id": nil, "security_groups": nil},
 	"mount_config":   {"mount_user": {"user_id": nil, "user_group_id": nil}, "func_mounts": nil},
 	"log_config":     {"group_id": nil, "stream_id": nil},
 	"concurrent_num": nil, "ephemeral_storage": nil, "max_instances": nil, "dependencies": nil,
-	"code":     {"path": nil, "obs_url": nil, "obs": obsSchema},
+	"code":     {"path": nil, "obs_url": nil, "obs": obsSchema, "build": nil},
 	"publish":  {"version": nil, "description": nil, "keep": nil},
 	"aliases":  {"*": {"version": nil, "canary": nil, "description": nil}},
 	"triggers": nil, // a list: triggers.go checks its items
