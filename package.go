@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fgsdeploy/fgsdeploy/codebuild"
 	"github.com/fgsdeploy/fgsdeploy/codezip"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/planner"
@@ -21,15 +23,19 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 		Usage: "build each function's deterministic zip and print NAME  SHA512  BYTES",
 		Flags: flags(commonFlags(), []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "also write each package to `DIR`/NAME.zip (DIR is marked and never packaged)"},
-			&cli.BoolFlag{Name: "list", Usage: "list each function's files and what the default and .fgsignore rules leave out; build nothing"},
+			&cli.BoolFlag{Name: "list", Usage: "list each function's files and what the default and .fgsignore rules leave out; write no package"},
 		}),
 		Action: func(c *cli.Context) error {
 			p, err := project(c) // after -C: --out is relative to DIR, as plan --out is
 			if err != nil {
 				return err
 			}
+			b, err := builderFor(p)
+			if err != nil {
+				return err
+			}
 			if c.Bool("list") {
-				return listPackages(stdout, p)
+				return listPackages(c.Context, stdout, stderr, p, b)
 			}
 			out := c.String("out")
 			if out != "" {
@@ -56,9 +62,13 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 					fmt.Fprintf(stdout, "%s  -  -  (code from obs_url)\n", f.Name)
 					continue
 				}
-				opts := planner.PackageOptions(p)
+				dir, opts, err := codeDir(c.Context, stderr, p, f, b)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
+					continue
+				}
 				opts.TempDir, opts.Progress = out, packageBar(stderr)
-				res, err := codezip.Build(c.Context, f.Code.Path, opts)
+				res, err := codezip.Build(c.Context, dir, opts)
 				if err != nil {
 					errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
 					continue
@@ -85,9 +95,20 @@ func pathWithin(dir, p string) bool {
 	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
 }
 
+// codeDir is what f's package is built from (planner.CodeDir), saying on
+// stderr when its code.build ran.
+func codeDir(ctx context.Context, stderr io.Writer, p *manifest.Project, f *manifest.Function, b *codebuild.Builder) (string, codezip.Options, error) {
+	dir, opts, built, err := planner.CodeDir(ctx, p, f, b)
+	if built != nil && built.Ran {
+		fmt.Fprintf(stderr, "fgsdeploy: %s: %s\n", f.Name, planner.BuildNote)
+	}
+	return dir, opts, err
+}
+
 // listPackages prints package --list: the default exclusions, then each
-// function's packaged files and what was left out by which rule.
-func listPackages(stdout io.Writer, p *manifest.Project) error {
+// function's packaged files and what was left out by which rule (with
+// code.build, of what its build left).
+func listPackages(ctx context.Context, stdout, stderr io.Writer, p *manifest.Project, b *codebuild.Builder) error {
 	fmt.Fprintln(stdout, "Never packaged, at any depth:")
 	for _, r := range codezip.DefaultRules {
 		fmt.Fprintf(stdout, "  %-24s %s\n", r.Rule, r.What)
@@ -103,12 +124,21 @@ func listPackages(stdout io.Writer, p *manifest.Project) error {
 			fmt.Fprintf(stdout, "%s: %s, uploaded as it is\n", f.Name, shownPath(p, f.Code.Path))
 			continue
 		}
-		l, err := codezip.List(f.Code.Path, planner.PackageOptions(p))
+		dir, opts, err := codeDir(ctx, stderr, p, f, b)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: %s, %d file%s, %d bytes before compression\n", f.Name, shownPath(p, f.Code.Path), len(l.Files), plural(len(l.Files)), l.Size)
+		l, err := codezip.List(dir, opts)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
+			continue
+		}
+		from := shownPath(p, f.Code.Path)
+		if f.Code.Build != "" {
+			from += " built by code.build"
+		}
+		fmt.Fprintf(stdout, "%s: %s, %d file%s, %d bytes before compression\n", f.Name, from, len(l.Files), plural(len(l.Files)), l.Size)
 		for _, name := range l.Files {
 			fmt.Fprintf(stdout, "  %s\n", name)
 		}
@@ -116,7 +146,7 @@ func listPackages(stdout io.Writer, p *manifest.Project) error {
 			fmt.Fprintf(stdout, "  excluded %s  (%s)\n", x.Path, x.Rule)
 		}
 		if len(l.Files) == 0 {
-			errs = append(errs, fmt.Errorf("package %s: %w", f.Name, &codezip.EmptyError{Dir: f.Code.Path, Excluded: l.Excluded}))
+			errs = append(errs, fmt.Errorf("package %s: %w", f.Name, &codezip.EmptyError{Dir: dir, Excluded: l.Excluded}))
 		}
 	}
 	return errors.Join(errs...)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"archive/zip"
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -9,9 +10,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fgsdeploy/fgsdeploy/codebuild"
 	"github.com/fgsdeploy/fgsdeploy/codezip"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
-	"github.com/fgsdeploy/fgsdeploy/planner"
 )
 
 func validateCmd(stdout, stderr io.Writer) *cli.Command {
@@ -27,7 +28,11 @@ func validateCmd(stdout, stderr io.Writer) *cli.Command {
 			// What plan would find offline: the packages as they would be
 			// built (.fgsignore applied), their handlers' files, runtimes
 			// fgsdeploy does not deploy.
-			warnings, err := p.Check(packageFiles(p))
+			b, err := builderFor(p)
+			if err != nil {
+				return err
+			}
+			warnings, err := p.Check(packageFiles(c.Context, stderr, p, b))
 			for _, w := range warnings {
 				fmt.Fprintf(stderr, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Col, w.Detail())
 				if g := githubOf(c); g != nil {
@@ -44,9 +49,10 @@ func validateCmd(stdout, stderr io.Writer) *cli.Command {
 }
 
 // packageFiles lists what each function's package would hold, for
-// validate: a directory as codezip would build it, a .zip's entries; a
-// .jar's classes are not looked into.
-func packageFiles(p *manifest.Project) manifest.Lister {
+// validate: a directory as codezip would build it (after its code.build,
+// which runs unless its result is cached), a .zip's entries; a .jar's
+// classes are not looked into.
+func packageFiles(ctx context.Context, stderr io.Writer, p *manifest.Project, b *codebuild.Builder) manifest.Lister {
 	return func(f *manifest.Function) ([]string, map[string]string, error) {
 		if f.Code.IsArchive {
 			if !strings.EqualFold(filepath.Ext(f.Code.Path), ".zip") {
@@ -68,12 +74,16 @@ func packageFiles(p *manifest.Project) manifest.Lister {
 			}
 			return names, nil, nil
 		}
-		l, err := codezip.List(f.Code.Path, planner.PackageOptions(p))
+		dir, opts, err := codeDir(ctx, stderr, p, f, b)
+		if err != nil {
+			return nil, nil, err
+		}
+		l, err := codezip.List(dir, opts)
 		if err != nil {
 			return nil, nil, err
 		}
 		if len(l.Files) == 0 {
-			return nil, nil, &codezip.EmptyError{Dir: f.Code.Path, Excluded: l.Excluded}
+			return nil, nil, &codezip.EmptyError{Dir: dir, Excluded: l.Excluded}
 		}
 		excluded := map[string]string{}
 		for _, x := range l.Excluded {

@@ -47,9 +47,10 @@ func (o Outcome) String() string {
 
 // FunctionReport is what happened to one function.
 type FunctionReport struct {
-	Name    string
-	Action  plan.Action
-	Outcome Outcome
+	Name     string // the manifest's key
+	FuncName string // the FunctionGraph name ("" when not known)
+	Action   plan.Action
+	Outcome  Outcome
 	// Done are the steps that completed, NotDone those not run (after a
 	// failure or an interrupt), by type as plans show them (plan.Types):
 	// a step of several requests is done when all of them are.
@@ -82,7 +83,7 @@ type Report struct {
 // saved plan's stale functions, and those it could not plan).
 func (r *Report) Refuse(errs []*plan.FunctionError) {
 	for _, fe := range errs {
-		r.Functions = append(r.Functions, FunctionReport{Name: fe.Name, Outcome: Refused, Err: fe})
+		r.Functions = append(r.Functions, FunctionReport{Name: fe.Name, FuncName: fe.FuncName, Outcome: Refused, Err: fe})
 	}
 	sort.SliceStable(r.Functions, func(i, j int) bool { return r.Functions[i].Name < r.Functions[j].Name })
 }
@@ -153,6 +154,7 @@ func (r *Report) Summary() Summary {
 func (r *Report) WriteJSON(w io.Writer) error {
 	type jsonFunction struct {
 		Name       string            `json:"name"`
+		FuncName   string            `json:"func_name,omitempty"`
 		Action     string            `json:"action"`
 		Outcome    string            `json:"outcome"`
 		Done       []string          `json:"done"`
@@ -199,7 +201,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		out.Dependencies = append(out.Dependencies, jd)
 	}
 	for _, f := range r.Functions {
-		jf := jsonFunction{Name: f.Name, Action: f.Action.String(), Outcome: f.Outcome.String(),
+		jf := jsonFunction{Name: f.Name, FuncName: f.FuncName, Action: f.Action.String(), Outcome: f.Outcome.String(),
 			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned, Triggers: f.Triggers}
 		if slices.Contains(f.Done, plan.StepUpload) {
 			jf.Uploaded = &f.Uploaded
@@ -226,29 +228,30 @@ func (r *Report) Write(w io.Writer) error {
 	var b strings.Builder
 	writeDependencies(&b, r.Dependencies)
 	for _, f := range r.Functions {
+		title := plan.Title(f.Name, f.FuncName)
 		switch f.Outcome {
 		case Applied:
 			if f.Action == plan.Create {
-				fmt.Fprintf(&b, "%s: created (%s)\n", f.Name, f.doneList())
+				fmt.Fprintf(&b, "%s: created (%s)\n", title, f.doneList())
 			} else {
-				fmt.Fprintf(&b, "%s: updated %s\n", f.Name, f.doneList())
+				fmt.Fprintf(&b, "%s: updated %s\n", title, f.doneList())
 			}
 		case Failed:
 			if f.Failed == plan.StepNone {
-				fmt.Fprintf(&b, "%s: failed while planning: %v\n", f.Name, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
+				fmt.Fprintf(&b, "%s: failed while planning: %v\n", title, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
 				continue
 			}
 			cause := f.Err
 			if u := errors.Unwrap(cause); u != nil {
 				cause = u // f.Err repeats the name and step for Err()
 			}
-			fmt.Fprintf(&b, "%s: failed at %s: %v\n", f.Name, f.Failed, cause)
+			fmt.Fprintf(&b, "%s: failed at %s: %v\n", title, f.Failed, cause)
 			writeDoneNotDone(&b, f)
 		case Interrupted:
-			fmt.Fprintf(&b, "%s: interrupted\n", f.Name)
+			fmt.Fprintf(&b, "%s: interrupted\n", title)
 			writeDoneNotDone(&b, f)
 		case Refused:
-			fmt.Fprintf(&b, "%s: refused: %s\n", f.Name, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
+			fmt.Fprintf(&b, "%s: refused: %s\n", title, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
 		}
 	}
 	sum := r.Summary()

@@ -230,7 +230,7 @@ func planDependencyPrunes(ctx context.Context, api API, proj *manifest.Project, 
 		}
 	}
 	for _, f := range proj.Functions {
-		urn := api.FunctionURN(f.Package, f.Name)
+		urn := api.FunctionURN(f.Package, f.FuncName)
 		live, err := api.GetConfig(ctx, urn)
 		if apiclient.IsNotFound(err) {
 			continue

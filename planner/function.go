@@ -14,15 +14,18 @@ import (
 // or its code, config and max-instances updates (code.go, config.go), then
 // its release (release.go). Each concern appends its steps in that order.
 func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Function, salt []byte, versionCap int) (*plan.FunctionPlan, error) {
-	fp := &plan.FunctionPlan{Name: f.Name, Package: f.Package, URN: api.FunctionURN(f.Package, f.Name)}
+	fp := &plan.FunctionPlan{Name: f.Name, FuncName: f.FuncName, Package: f.Package, URN: api.FunctionURN(f.Package, f.FuncName)}
 	if f.Runtime == "Custom Image" {
 		// Its code is a container image (custom_image), not a package: a
 		// code update would replace the image with a zip.
 		return nil, fmt.Errorf("%s: fgsdeploy does not manage Custom Image functions yet (their code is a container image, not a package): leave it out of the manifest", f.Name)
 	}
-	code, err := pk.code(ctx, f)
+	code, built, err := pk.code(ctx, f)
 	if err != nil {
 		return nil, err
+	}
+	if built {
+		fp.Notes = append(fp.Notes, BuildNote)
 	}
 	live, err := api.GetConfig(ctx, fp.URN)
 	switch {

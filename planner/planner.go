@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/codebuild"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/plan"
 )
@@ -53,6 +54,10 @@ type Options struct {
 	// Objects reads OBS objects: the digest of code.obs_url packages,
 	// compared by content. Nil makes obs_url code a plan error.
 	Objects Objects
+	// Builder runs code.build commands and keeps their results (the CLI
+	// gives it the build's environment). Nil makes code.build a plan
+	// error of the function.
+	Builder *codebuild.Builder
 }
 
 // Objects is what planning reads from OBS.
@@ -83,7 +88,7 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 	if par <= 0 {
 		par = 8
 	}
-	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{},
+	pk := &packager{proj: proj, builder: opts.Builder, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{},
 		region: opts.Region, objects: opts.Objects, remote: map[string]*remoteDigest{}}
 	out := &plan.Plan{Manifest: proj.File, Env: proj.Env, Salt: salt}
 	deps := planDependencies(ctx, api, pk, usedDependencies(proj, fns))
@@ -115,7 +120,7 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 					fp, err = planFunction(ctx, api, pk, rf, salt, opts.VersionCap)
 				}
 				if err != nil {
-					failed[i] = &plan.FunctionError{Name: f.Name, URN: api.FunctionURN(f.Package, f.Name), Err: err}
+					failed[i] = &plan.FunctionError{Name: f.Name, FuncName: f.FuncName, URN: api.FunctionURN(f.Package, f.FuncName), Err: err}
 				} else {
 					planned[i] = fp
 				}
