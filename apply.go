@@ -63,10 +63,13 @@ func apply(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	view := plan.View{Color: useColor(c, human)}
 	if !pl.HasChanges() && len(refused) == 0 && len(pl.Failures) == 0 {
-		if format == "json" {
-			return applier.Apply(c.Context, s.client, pl, applier.Options{}).WriteJSON(stdout)
+		rep := applier.Apply(c.Context, s.client, pl, applier.Options{})
+		if format == "text" {
+			if err := view.Text(stdout, pl); err != nil {
+				return err
+			}
 		}
-		return view.Text(stdout, pl)
+		return reportApply(c, s, stdout, format, pl, rep, false)
 	}
 	if saved == nil { // applying a saved plan is its approval
 		if err := approve(c, stdin, human, view, pl); err != nil {
@@ -81,7 +84,7 @@ func apply(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	rep := applier.Apply(c.Context, s.client, pl, opts)
 	rep.Refuse(refused)
-	return reportApply(c, stdout, format, rep)
+	return reportApply(c, s, stdout, format, pl, rep, true)
 }
 
 // savedPlan loads the plan file apply was given, or returns nil without
@@ -130,15 +133,31 @@ func approve(c *cli.Context, stdin io.Reader, human io.Writer, view plan.View, p
 	return nil
 }
 
-// reportApply prints the apply report in format, appends it to the step
-// summary and returns what failed.
-func reportApply(c *cli.Context, stdout io.Writer, format string, rep *applier.Report) error {
-	write := rep.Write
+// reportApply reads the outputs of what was applied, prints the apply
+// report in format (in text, with changed: the lines of what changed; the
+// outputs after it), appends it to the step summary, writes the outputs
+// to the step's, and returns what failed.
+func reportApply(c *cli.Context, s *session, stdout io.Writer, format string, pl *plan.Plan, rep *applier.Report, changed bool) error {
+	outErr := applyOutputs(c, s, pl, rep)
 	if format == "json" {
-		write = rep.WriteJSON
+		if err := rep.WriteJSON(stdout); err != nil {
+			return err
+		}
+	} else {
+		if changed {
+			if err := rep.Write(stdout); err != nil {
+				return err
+			}
+		}
+		if err := writeOutputsText(stdout, rep.Outputs); err != nil {
+			return err
+		}
 	}
-	if err := write(stdout); err != nil {
+	if err := setStepOutputs(githubOf(c), rep.Outputs); err != nil {
 		return err
+	}
+	if !changed {
+		return outErr
 	}
 	summaryErr := applySummary(c, rep)
 	if err := rep.Err(); err != nil {
@@ -150,7 +169,10 @@ func reportApply(c *cli.Context, stdout io.Writer, format string, rep *applier.R
 		}
 		return err
 	}
-	return summaryErr
+	if summaryErr != nil {
+		return summaryErr
+	}
+	return outErr
 }
 
 // applySummary appends the apply report to the GitHub Actions step

@@ -77,6 +77,11 @@ type FunctionReport struct {
 type Report struct {
 	Functions    []FunctionReport
 	Dependencies []DependencyReport
+	// Outputs are what the functions that were applied or unchanged
+	// give the next step of a pipeline, read from the live state after
+	// apply (release.ReadOutputs; the CLI reads them): the JSON report's
+	// "outputs".
+	Outputs []*release.Outputs
 }
 
 // Refuse adds functions that were not attempted, with the reason (a
@@ -150,7 +155,7 @@ func (r *Report) Summary() Summary {
 
 // WriteJSON prints the report as JSON (format_version "1"), for scripts:
 // per function its outcome, the steps done and not done, the version
-// published and the aliases written, and the error.
+// published and the aliases written, and the error; then the outputs.
 func (r *Report) WriteJSON(w io.Writer) error {
 	type jsonFunction struct {
 		Name       string            `json:"name"`
@@ -185,11 +190,15 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Error     string  `json:"error,omitempty"`
 	}
 	out := struct {
-		FormatVersion string           `json:"format_version"`
-		Functions     []jsonFunction   `json:"functions"`
-		Dependencies  []jsonDependency `json:"dependencies,omitempty"`
-		Summary       Summary          `json:"summary"`
-	}{FormatVersion: "1", Functions: []jsonFunction{}, Summary: r.Summary()}
+		FormatVersion string             `json:"format_version"`
+		Functions     []jsonFunction     `json:"functions"`
+		Dependencies  []jsonDependency   `json:"dependencies,omitempty"`
+		Summary       Summary            `json:"summary"`
+		Outputs       []*release.Outputs `json:"outputs"`
+	}{FormatVersion: "1", Functions: []jsonFunction{}, Summary: r.Summary(), Outputs: r.Outputs}
+	if out.Outputs == nil {
+		out.Outputs = []*release.Outputs{}
+	}
 	for _, d := range r.Dependencies {
 		jd := jsonDependency{Name: d.Name, Outcome: d.Outcome.String(), Uploaded: d.Uploaded, Pruned: d.Pruned, Kept: d.Kept}
 		if d.Published != nil {
