@@ -428,7 +428,8 @@ func (h *history) check(step int, when string) {
 			}
 		}
 		sort.Strings(weights)
-		_, prev := release.SplitAliasDescription(a.Description)
+		_, rec := release.SplitAliasDescription(a.Description)
+		prev := rec.Previous
 		wantWeights := []string(nil)
 		if m.canary != "" {
 			wantWeights = []string{m.canary}

@@ -82,12 +82,13 @@ func (s *versionState) fingerprint() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// referenced returns the versions the aliases reference
-// (release.Referenced): pruning never deletes one.
-func referenced(aliases map[string]apiclient.Alias) map[string]bool {
+// kept returns the versions the aliases keep from pruning (release.Kept):
+// those they route to, and each one's rollback target. exists tells which
+// versions there are.
+func kept(aliases map[string]apiclient.Alias, exists func(string) bool) map[string]bool {
 	out := map[string]bool{}
 	for _, a := range aliases {
-		for _, v := range release.Referenced(a) {
+		for _, v := range release.Kept(a, exists) {
 			out[v] = true
 		}
 	}
@@ -129,10 +130,11 @@ func planRelease(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, 
 	if dec.note != "" {
 		fp.Notes = append(fp.Notes, dec.note)
 	}
-	ops, after, err := planAliases(f, st, dec.version)
+	ops, after, notes, err := planAliases(f, st, dec.version)
 	if err != nil {
 		return err
 	}
+	fp.Notes = append(fp.Notes, notes...)
 	var tp *triggerPlan
 	if f.Triggers != nil {
 		if tp, err = planTriggers(f, st, after, dec.version, in.reads, in.secrets); err != nil {
