@@ -179,7 +179,7 @@ var DefaultRules = []DefaultRule{
 	{"default: .DS_Store", "macOS folder metadata"},
 	{"default: package --out", "folders fgsdeploy package --out wrote (they hold " + OutputMarker + ")"},
 	{"default: saved plan", "plans fgsdeploy plan --out wrote, recognised by their content"},
-	{"default: release marker", ReleaseFile + ", which fgsdeploy adds to a release's package itself (see the README, Releases)"},
+	{"default: release marker", ReleaseFile + ", the marker fgsdeploy adds to a release's package itself"},
 }
 
 // defaultByName maps the names excluded at any depth to their rule.
