@@ -72,7 +72,8 @@ func Promote(ctx context.Context, api AliasAPI, urn, alias string) (*AliasMove, 
 //
 // The version the alias is taken off (the canary called off, or the main
 // version left) is recorded as reverted: the planner does not send an
-// alias declared $published back to it until a new release. A recorded
+// alias declared $published back to it until a new release. A rollback of
+// the main version keeps a version already recorded (see reverted). A recorded
 // previous version that no longer exists (pruned) is no target: the error
 // says so and --to names one.
 func Rollback(ctx context.Context, api AliasAPI, urn, alias, to string) (*AliasMove, error) {
@@ -85,6 +86,17 @@ func Rollback(ctx context.Context, api AliasAPI, urn, alias, to string) (*AliasM
 	if to == cur.Version && callsOff {
 		to = "" // back wholly on the main version: calling the canary off
 	}
+	// The version a rollback takes the alias off is recorded, unless one
+	// is already: a rollback since the last release took the alias off
+	// that release, which the planner would route to again, and this one
+	// off an older version. Returning to the recorded one records the
+	// version left instead.
+	reverted := func(to string) string {
+		if rec.Reverted != "" && rec.Reverted != to {
+			return rec.Reverted
+		}
+		return cur.Version
+	}
 	next := apiclient.Alias{Name: alias}
 	switch {
 	case to != "":
@@ -92,7 +104,7 @@ func Rollback(ctx context.Context, api AliasAPI, urn, alias, to string) (*AliasM
 			return nil, err
 		}
 		next.Version = to
-		next.Description = AliasDescription(user, Record{Previous: cur.Version, Reverted: cur.Version})
+		next.Description = AliasDescription(user, Record{Previous: cur.Version, Reverted: reverted(to)})
 	case callsOff:
 		next.Version = cur.Version
 		rec.Reverted = ""
@@ -105,7 +117,7 @@ func Rollback(ctx context.Context, api AliasAPI, urn, alias, to string) (*AliasM
 			return nil, goneError{err}
 		}
 		next.Version = target
-		next.Description = AliasDescription(user, Record{Previous: cur.Version, Reverted: cur.Version})
+		next.Description = AliasDescription(user, Record{Previous: cur.Version, Reverted: reverted(target)})
 	default:
 		return nil, ErrNoPrevious
 	}

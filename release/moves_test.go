@@ -70,3 +70,37 @@ func TestMovesRecordAndKeep(t *testing.T) {
 		t.Errorf("rollback to a deleted version: %v", err)
 	}
 }
+
+// A rollback after a canary was called off keeps the canary recorded:
+// the release rolled back first is the one a re-run of the pipeline
+// would route to again.
+func TestRollbackKeepsTheReleaseRolledBackFirst(t *testing.T) {
+	c, urn := released(t, healthy, healthy) // live on v1, 10% to v2
+	ctx := context.Background()
+	if _, err := c.UpdateCode(ctx, urn, &apiclient.UpdateCodeRequest{CodeType: "zip", CodeFilename: "c.zip", CodeFile: zipped(t, healthy+"\n# v3\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PublishVersion(ctx, urn, &apiclient.PublishRequest{Version: "v3"}); err != nil {
+		t.Fatal(err)
+	}
+	// live on v2 after v1, with v3 as its canary.
+	if _, err := c.UpdateAlias(ctx, urn, &apiclient.Alias{Name: "live", Version: "v2", Description: "fgsdeploy:previous=v1", AdditionalVersionWeights: map[string]int{"v3": 10}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"fgsdeploy:previous=v1 reverted=v3", "fgsdeploy:previous=v2 reverted=v3", "fgsdeploy:previous=v1 reverted=v3"} {
+		if _, err := release.Rollback(ctx, c, urn, "live", ""); err != nil {
+			t.Fatal(err)
+		}
+		if a, _ := c.GetAlias(ctx, urn, "live"); a.Description != want {
+			t.Fatalf("after a rollback: %q, want %q", a.Description, want)
+		}
+	}
+	// Pointed at the recorded version by name: the version left is
+	// recorded instead.
+	if _, err := release.Rollback(ctx, c, urn, "live", "v3"); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := c.GetAlias(ctx, urn, "live"); a.Description != "fgsdeploy:previous=v2 reverted=v2" {
+		t.Fatalf("after rollback --to v3: %q", a.Description)
+	}
+}
