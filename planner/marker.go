@@ -241,7 +241,7 @@ func (in *releaseInputs) chooseCode(dec publishDecision, v0 *apiclient.Version, 
 		dec.code = p
 		return dec, nil
 	case !in.mark.can():
-		return dec, fmt.Errorf("%s changed since %s, not the code, and code.obs_url is a package built elsewhere, to which fgsdeploy cannot add the release marker a publish may need (FSS.1016): publish another object, or set publish.config_changes: latest to apply such changes to latest only", why, v0.Version)
+		return dec, fmt.Errorf("%s: %s, not the code, and code.obs_url is a package built elsewhere, to which fgsdeploy cannot add the release marker a publish may need (FSS.1016): publish another object, or set publish.config_changes: latest to apply such changes to latest only", live.FuncName, why)
 	}
 	c, err := in.mark.build(in.after)
 	if err != nil {
