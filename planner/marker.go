@@ -20,9 +20,9 @@ import (
 // changed since the newest one, whatever else changed (FSS.1016; the
 // strict reading of docs/api-notes.md rule 2). When what a version holds
 // changed and the code did not, the package gets a release marker:
-// codezip.ReleaseFile at its root, holding a hash of the held state
-// (markerContent), so its digest changes exactly when that state does,
-// and the publish is accepted under every reading. A plan recognises the
+// codezip.ReleaseFile at its root, holding a hash of the config a version
+// holds (markerContent), so its digest changes exactly when that config
+// does, and the publish is accepted under every reading. A plan recognises the
 // marked package as the function's code: the package itself, or the
 // package with the marker of the config latest has or will have (or of
 // the newest version, when latest holds that version's package).
@@ -42,12 +42,29 @@ func heldOf(c *apiclient.UpdateConfigRequest, deps []string) held {
 // value: encrypted_environment counts through its salted fingerprint in
 // user_data), and the dependency list.
 func (h held) key() string {
-	c := *h.config
-	c.EncryptedUserData, c.Unmanaged = "", nil
-	b, _ := json.Marshal(struct {
+	return hashJSON(struct {
 		C    apiclient.UpdateConfigRequest
 		Deps []string
-	}{c, h.deps})
+	}{h.comparable(), h.deps})
+}
+
+// configKey is the hash of the config alone: what the release marker
+// holds. Not the dependencies: a dependency this apply publishes has no
+// id yet (plan.PendingDependency), so a marker of them would not be the
+// one a plan after the apply computes. A change of dependencies alone
+// needs none: the package goes with the marker when the newest version
+// has it without, and without it when the newest version has it.
+func (h held) configKey() string { return hashJSON(h.comparable()) }
+
+// comparable is the config as sameConfig compares it.
+func (h held) comparable() apiclient.UpdateConfigRequest {
+	c := *h.config
+	c.EncryptedUserData, c.Unmanaged = "", nil
+	return c
+}
+
+func hashJSON(v any) string {
+	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
@@ -82,10 +99,11 @@ func ReleaseMarker(f *apiclient.Function) []byte {
 	return markerContent(heldOf(liveConfig(f), f.DependVersionList))
 }
 
-// markerContent is the release marker of a held state: always the same
-// length, so that every marked package of one package has one size.
+// markerContent is the release marker of a held state (of its config):
+// always the same length, so that every marked package of one package has
+// one size.
 func markerContent(h held) []byte {
-	return []byte("fgsdeploy release marker: the code of the previous version, another config (sha256:" + h.key() + ")\n")
+	return []byte("fgsdeploy release marker: the code of the previous version, another config (sha256:" + h.configKey() + ")\n")
 }
 
 // markerName is the release marker's file name, as plans name it.
@@ -109,7 +127,7 @@ func (m *marker) can() bool { return m.code != nil && m.code.Path != "" }
 
 // digest is the digest of the package marked with h.
 func (m *marker) digest(h held) (string, error) {
-	k := h.key()
+	k := h.configKey()
 	if d, ok := m.digests[k]; ok {
 		return d, nil
 	}

@@ -103,7 +103,7 @@ func decidePublish(f *manifest.Function, st *versionState, in *releaseInputs) (p
 		return dec, err
 	}
 	if dec.marker != "" {
-		dec.notes = append(dec.notes, fmt.Sprintf("release marker: %s, not the code; FunctionGraph may refuse a publish without a code change (FSS.1016), so the package gets a release marker (%s, a hash of what the version holds) and the publish goes through under every reading", dec.marker, markerName))
+		dec.notes = append(dec.notes, fmt.Sprintf("release marker: %s, not the code; FunctionGraph may refuse a publish without a code change (FSS.1016), so the package gets a release marker (%s, with a hash of the config) and the publish goes through under every reading", dec.marker, markerName))
 	}
 	return dec, nil
 }
