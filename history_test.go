@@ -111,9 +111,9 @@ var scriptedHistory = []commit{
 	{}, // nothing
 	{code: []string{"svc-d"}, config: map[string]modelConf{"svc-a": {timeout: 60}}, callOff: []string{"svc-d"}}, // an unpromoted canary called off
 	{rerun: true}, // the same release again: the call-off holds
-	{rerun: true, config: map[string]modelConf{"svc-d": {memory: 1024}}},       // same name, other config: a release of its own
-	{code: historyFunctions, rollback: []string{"svc-c"}},                      // everything; a promoted canary rolled back
-	{rerun: true},                                                              // the rollback holds
+	{rerun: true, config: map[string]modelConf{"svc-d": {memory: 1024}}}, // same name, other config: a release of its own
+	{code: historyFunctions, rollback: []string{"svc-c"}},                // everything; a promoted canary rolled back
+	{rerun: true}, // the rollback holds
 	{code: []string{"svc-c"}, config: map[string]modelConf{"svc-e": {memory: 256, timeout: 10}}},
 	{config: map[string]modelConf{"svc-a": {memory: 128}, "svc-b": {greet: "hey"}, "svc-c": {timeout: 20}}}, // several, config alone
 	{code: []string{"svc-b"}, rollback: []string{"svc-b", "svc-b"}},                                         // back and forth
