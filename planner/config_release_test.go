@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fgsdeploy/fgsdeploy/codezip"
+	"github.com/fgsdeploy/fgsdeploy/emulator"
 	"github.com/fgsdeploy/fgsdeploy/plan"
 	"github.com/fgsdeploy/fgsdeploy/release"
 )
@@ -336,4 +337,41 @@ func TestDependenciesChangeIsReleased(t *testing.T) {
 		t.Fatalf("v2: %+v %v", cfg, err)
 	}
 	w.quiet()
+}
+
+// max_instances is set on the function through an API of its own and is
+// not part of a release: a change of it alone publishes nothing, now or
+// in the plan after.
+func TestMaxInstancesAloneIsNotReleased(t *testing.T) {
+	w := newWorld(t)
+	y := fn("    max_instances: MAX\n    publish: {version: VERSION}\n    aliases:\n      live: {version: $published}\n")
+	w.write(strings.NewReplacer("MAX", "10", "VERSION", "v1").Replace(y), ruleCode)
+	w.apply()
+	w.write(strings.NewReplacer("MAX", "20", "VERSION", "v2").Replace(y), ruleCode)
+	p, err := w.plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := p.Functions[0]; stepTypes(f) != "max_instances" || !strings.Contains(text(p), "note: nothing to publish: what this plan changes is not part of a version") {
+		t.Fatalf("plan:\n%s", text(p))
+	}
+	w.apply()
+	w.noChanges()
+}
+
+// Where GET config does not carry depend_version_list, what a version
+// holds is read with its code: a release with dependencies is not taken
+// for one without them, and a plan right after it is a no-op.
+func TestVersionDependenciesReadFromCode(t *testing.T) {
+	w := newWorldWith(t, emulator.Options{ConfigWithoutDependencies: true})
+	y := fn("    dependencies: [\"0a1b2c3d-0000-4000-8000-000000000001\"]\n    memory_size: MEM\n    publish: {version: VERSION}\n    aliases:\n      live: {version: $published}\n")
+	w.write(strings.NewReplacer("MEM", "256", "VERSION", "v1").Replace(y), ruleCode)
+	w.apply()
+	w.noChanges()
+	w.write(strings.NewReplacer("MEM", "512", "VERSION", "v2").Replace(y), ruleCode)
+	w.apply()
+	w.noChanges()
+	if a := w.alias("hello", "live"); a.Version != "v2" {
+		t.Fatalf("live on %s", a.Version)
+	}
 }
