@@ -224,13 +224,13 @@ func (h *history) renamed(fn, name string) string {
 	return ""
 }
 
-// check compares every function with the model, through the API: its
+// check compares functions with the model, through the API: their
 // versions, live's routing and record, latest's config, and the config of
 // each version live routes to.
-func (h *history) check(step int, when string) {
+func (h *history) check(step int, when string, fns ...string) {
 	h.t.Helper()
 	ctx := context.Background()
-	for _, f := range historyFunctions {
+	for _, f := range fns {
 		m := h.model[f]
 		urn := h.client.FunctionURN("default", f)
 		vs, err := h.client.ListVersions(ctx, urn)

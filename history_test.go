@@ -292,9 +292,12 @@ func (h *history) commit(step int, c commit) {
 			h.t.Fatalf("commit %d: %s published %d version(s), the model: %s", step, f, got, what)
 		}
 	}
-	h.check(step, "after apply")
+	h.check(step, "after apply", historyFunctions...)
 	h.noOp(step, "apply")
 
+	// The pipeline promotes each canary, or calls it off. Each touches
+	// one function, and a plan plans each function on its own, so one
+	// plan after them all is a plan right after each.
 	for _, f := range historyFunctions {
 		m := h.model[f]
 		if !m.canaryAlias {
@@ -304,8 +307,7 @@ func (h *history) commit(step int, c commit) {
 			want, what := m.rollback()
 			h.seen["call off: "+what]++
 			h.rollbackFromShell(step, f, want)
-			h.check(step, "after calling "+f+" off")
-			h.noOp(step, "calling "+f+"'s canary off")
+			h.check(step, "after calling "+f+" off", f)
 			continue
 		}
 		want, what := m.promote()
@@ -314,15 +316,15 @@ func (h *history) commit(step int, c commit) {
 		if what == "nothing to promote" && !strings.Contains(out, "nothing to promote") {
 			h.t.Fatalf("commit %d: promote %s:\n%s", step, f, out)
 		}
-		h.check(step, "after promoting "+f)
-		h.noOp(step, "promoting "+f)
+		h.check(step, "after promoting "+f, f)
 	}
+	h.noOp(step, "the promotes")
 	h.checkDeclared(step)
 	for _, f := range c.rollback {
 		want, what := h.model[f].rollback()
 		h.seen["rollback: "+what]++
 		h.rollbackFromShell(step, f, want)
-		h.check(step, "after rolling back "+f)
+		h.check(step, "after rolling back "+f, f)
 		h.noOp(step, "rolling "+f+" back")
 	}
 }
