@@ -237,7 +237,7 @@ func (in *releaseInputs) chooseCode(dec publishDecision, v0 *apiclient.Version, 
 		known = ok
 	}
 	if !known && !dec.publish {
-		if in.now.key() != in.after.key() {
+		if in.now.configKey() != in.after.configKey() {
 			ok, err := in.mark.is(live.Digest, live.CodeSize, in.now)
 			if err != nil {
 				return dec, err
