@@ -36,6 +36,11 @@ type Options struct {
 	// interpolated or validated beyond syntax and structure; the returned
 	// functions hold Name, Line, Package and the keys of Aliases only.
 	LocateOnly bool
+	// Owned makes the names of Functions the manifest does not declare
+	// no error when it declares project: they may name functions the
+	// project owns and no longer declares (plan --target, destroy
+	// --target). Project.Undeclared lists them.
+	Owned bool
 }
 
 // Load reads the manifest at path, interpolates ${VAR}, applies the
@@ -116,7 +121,11 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 		return nil, err
 	}
 	if err := undeclared(file, top.functions, opts.Functions); err != nil {
-		return nil, err
+		var ue *UndeclaredError
+		if !opts.Owned || p.Project == "" || !errors.As(err, &ue) {
+			return nil, err
+		}
+		p.Undeclared = ue.Names
 	}
 	p.File, p.Dir, p.Env = file, dir, opts.Env
 	sort.Slice(p.Functions, func(i, j int) bool { return p.Functions[i].Name < p.Functions[j].Name })
@@ -136,6 +145,9 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 	if top.projectID != nil {
 		p.ProjectID = in.scalar(top.projectID, "project_id")
 		validateProjectID(el, top.projectID, p.ProjectID)
+	}
+	if top.project != nil {
+		p.Project = in.scalar(top.project, "project")
 	}
 	if top.defaults != nil {
 		checkShape(el, top.defaults, "defaults", functionSchema)
@@ -183,6 +195,7 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 		}
 	}
 	checkProjectTriggers(el, p.Functions)
+	checkProjectTags(el, top.project, p)
 	return p
 }
 
@@ -445,6 +458,7 @@ type topNodes struct {
 	region, projectID, defaults, functions, environments *yaml.Node
 	environmentsKey                                      *yaml.Node
 	dependencies                                         *yaml.Node
+	project                                              *yaml.Node // top level only: not in overlays
 }
 
 func topLevel(el *errorList, root *yaml.Node) topNodes {
@@ -456,7 +470,7 @@ func topLevel(el *errorList, root *yaml.Node) topNodes {
 			// Not set (region, project_id); an empty map (defaults,
 			// functions, environments).
 			switch k.Value {
-			case "region", "project_id", "defaults", "functions", "environments", "dependencies":
+			case "region", "project_id", "defaults", "functions", "environments", "dependencies", "project":
 				continue
 			}
 		}
@@ -485,8 +499,10 @@ func topLevel(el *errorList, root *yaml.Node) topNodes {
 				continue
 			}
 			t.dependencies = v
+		case "project":
+			t.project = v
 		default:
-			el.add(k.Line, k.Column, k.Value, "unknown key (allowed: region, project_id, defaults, functions, environments, dependencies)")
+			el.add(k.Line, k.Column, k.Value, "unknown key (allowed: region, project_id, project, defaults, functions, environments, dependencies)")
 		}
 	}
 	return t
@@ -663,6 +679,7 @@ var functionSchema = shape{
 	"publish":  {"version": nil, "description": nil, "keep": nil},
 	"aliases":  {"*": {"version": nil, "canary": nil, "description": nil}},
 	"triggers": nil, // a list: triggers.go checks its items
+	"tags":     {"*": nil},
 }
 
 var overlaySchema = shape{
