@@ -436,6 +436,9 @@ func routeName(r *http.Request) string {
 		return "projects"
 	}
 	parts := strings.Split(strings.Trim(p, "/"), "/")
+	if len(parts) >= 4 && parts[0] == "v2" && parts[2] == "functions" {
+		return tagRoute(parts[3:])
+	}
 	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" {
 		return "unknown"
 	}
@@ -518,6 +521,9 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 		return s.projects(r)
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
+	if len(parts) >= 4 && parts[0] == "v2" && parts[2] == "functions" {
+		return s.handleTagAPI(r, parts, body) // tags.go: no /fgs in these paths
+	}
 	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" || (parts[3] != "functions" && parts[3] != "triggers" && parts[3] != "dependencies") {
 		return fail(s.noSuchAPI(r))
 	}

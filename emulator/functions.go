@@ -920,6 +920,9 @@ func (s *Server) deleteFunctionOrVersion(t *stx, u urn) response {
 		return fail(e)
 	}
 	if u.version == "" {
+		if e := s.deleteBlocked(t, f); e != nil {
+			return fail(e)
+		}
 		t.deleteFunction(f)
 		return noContent()
 	}

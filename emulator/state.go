@@ -118,6 +118,8 @@ type function struct {
 	Versions     []string `json:"versions"` // publish order
 	MaxInstances int      `json:"max_instances"`
 	Created      string   `json:"created"`
+	// Tags are the function's tags (tags.go): deleted with it.
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 func fnKey(pkg, name string) string { return pkg + "/" + name }
