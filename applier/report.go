@@ -120,6 +120,7 @@ func (r *Report) Err() error {
 type Summary struct {
 	Created    int `json:"created"`
 	Updated    int `json:"updated"`
+	Deleted    int `json:"deleted,omitempty"`
 	Unchanged  int `json:"unchanged"`
 	Failed     int `json:"failed"`
 	NotApplied int `json:"not_applied"` // interrupted or refused
@@ -133,9 +134,12 @@ func (r *Report) Summary() Summary {
 		case Unchanged:
 			s.Unchanged++
 		case Applied:
-			if f.Action == plan.Create {
+			switch f.Action {
+			case plan.Create:
 				s.Created++
-			} else {
+			case plan.Delete:
+				s.Deleted++
+			default:
 				s.Updated++
 			}
 		case Failed:
@@ -230,6 +234,8 @@ func (r *Report) Write(w io.Writer) error {
 		case Applied:
 			if f.Action == plan.Create {
 				fmt.Fprintf(&b, "%s: created (%s)\n", f.Name, f.doneList())
+			} else if f.Action == plan.Delete {
+				fmt.Fprintf(&b, "%s: deleted (%s)\n", f.Name, f.doneList())
 			} else {
 				fmt.Fprintf(&b, "%s: updated %s\n", f.Name, f.doneList())
 			}
@@ -252,7 +258,11 @@ func (r *Report) Write(w io.Writer) error {
 		}
 	}
 	sum := r.Summary()
-	fmt.Fprintf(&b, "Apply: %d created, %d updated, %d unchanged, %d failed", sum.Created, sum.Updated, sum.Unchanged, sum.Failed)
+	deleted := ""
+	if sum.Deleted > 0 {
+		deleted = fmt.Sprintf(", %d deleted", sum.Deleted)
+	}
+	fmt.Fprintf(&b, "Apply: %d created, %d updated%s, %d unchanged, %d failed", sum.Created, sum.Updated, deleted, sum.Unchanged, sum.Failed)
 	if sum.NotApplied > 0 {
 		fmt.Fprintf(&b, ", %d not applied", sum.NotApplied)
 	}

@@ -105,7 +105,11 @@ func summaryLine(p *Plan) string {
 	if !p.HasChanges() {
 		return fmt.Sprintf("No changes. %d function%s up to date.", s.Unchanged, plural(s.Unchanged))
 	}
-	return fmt.Sprintf("Plan: %d to create, %d to update, %d unchanged%s%s.", s.Create, s.Update, s.Unchanged, dependencySummary(p), failed)
+	deleted := ""
+	if s.Delete > 0 {
+		deleted = fmt.Sprintf(", %d to delete", s.Delete)
+	}
+	return fmt.Sprintf("Plan: %d to create, %d to update%s, %d unchanged%s%s.", s.Create, s.Update, deleted, s.Unchanged, dependencySummary(p), failed)
 }
 
 func plural(n int) string {
