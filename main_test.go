@@ -442,11 +442,12 @@ func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdWaitRequests waits until the script's emulator has received at least
-// N requests, so a scenario can interrupt a command at a known point:
-// waitreq N
+// N requests (of ROUTE, as emulator.Stats names them, when given), so a
+// scenario can interrupt a command at a known point:
+// waitreq N ['METHOD route']
 func cmdWaitRequests(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: waitreq N")
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: waitreq N ['METHOD route']")
 	}
 	n, err := strconv.Atoi(args[0])
 	ts.Check(err)
@@ -454,8 +455,10 @@ func cmdWaitRequests(ts *testscript.TestScript, neg bool, args []string) {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		total := 0
-		for _, c := range e.server.Stats().Requests {
-			total += c
+		for route, c := range e.server.Stats().Requests {
+			if len(args) == 1 || route == args[1] {
+				total += c
+			}
 		}
 		if total >= n {
 			return

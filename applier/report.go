@@ -76,6 +76,9 @@ type FunctionReport struct {
 type Report struct {
 	Functions    []FunctionReport
 	Dependencies []DependencyReport
+	// Command names the run in the summary line ("Apply: ...", the
+	// default, or "Destroy: ...").
+	Command string
 }
 
 // Refuse adds functions that were not attempted, with the reason (a
@@ -262,7 +265,11 @@ func (r *Report) Write(w io.Writer) error {
 	if sum.Deleted > 0 {
 		deleted = fmt.Sprintf(", %d deleted", sum.Deleted)
 	}
-	fmt.Fprintf(&b, "Apply: %d created, %d updated%s, %d unchanged, %d failed", sum.Created, sum.Updated, deleted, sum.Unchanged, sum.Failed)
+	if r.Command == "destroy" {
+		fmt.Fprintf(&b, "Destroy: %d deleted, %d failed", sum.Deleted, sum.Failed)
+	} else {
+		fmt.Fprintf(&b, "Apply: %d created, %d updated%s, %d unchanged, %d failed", sum.Created, sum.Updated, deleted, sum.Unchanged, sum.Failed)
+	}
 	if sum.NotApplied > 0 {
 		fmt.Fprintf(&b, ", %d not applied", sum.NotApplied)
 	}

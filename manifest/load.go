@@ -31,10 +31,11 @@ type Options struct {
 	// unset. A name the manifest does not declare is an error.
 	Functions []string
 	// LocateOnly asks only for what locates the functions: their name,
-	// package and alias names, and the manifest's region and project_id
-	// (versions, promote, rollback). Nothing else of a function is
-	// interpolated or validated beyond syntax and structure; the returned
-	// functions hold Name, Line, Package and the keys of Aliases only.
+	// package and alias names, and the manifest's region, project_id and
+	// project (versions, promote, rollback, destroy). Nothing else of a
+	// function is interpolated or validated beyond syntax and structure;
+	// the returned functions hold Name, Line, Package and the keys of
+	// Aliases only, and Dependencies hold only names.
 	LocateOnly bool
 	// Owned makes the names of Functions the manifest does not declare
 	// no error when it declares project: they may name functions the
@@ -162,6 +163,8 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 	var deps map[string]bool
 	if !opts.LocateOnly {
 		p.Dependencies, deps = decodeDependencies(el, in, top.dependencies, dir, defaultsOBS(el, in, top.defaults))
+	} else {
+		p.Dependencies = dependencyNames(top.dependencies)
 	}
 	for i := 0; i+1 < len(top.functions.Content); i += 2 {
 		k, v := top.functions.Content[i], resolveAlias(top.functions.Content[i+1])

@@ -136,3 +136,20 @@ func (f *Function) TagKeys() []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// dependencyNames reads only the names of the top-level dependencies
+// (Options.LocateOnly: destroy deletes versions by dependency name).
+func dependencyNames(n *yaml.Node) []*Dependency {
+	n = resolveAlias(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []*Dependency
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if !isNull(n.Content[i+1]) {
+			out = append(out, &Dependency{Name: n.Content[i].Value, Line: n.Content[i].Line})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}

@@ -1,5 +1,10 @@
 package plan
 
+import (
+	"fmt"
+	"io"
+)
+
 // The requests of a function's tags and of its deletion. A function's
 // tags are the function's, not a version's; a deletion deletes what
 // would stop the function's delete first (its triggers, then its
@@ -41,3 +46,31 @@ type DeleteFunction struct{}
 
 // Type implements Request.
 func (*DeleteFunction) Type() StepType { return StepDelete }
+
+// DestroyText writes the plan of a destroy: its deletions as Text writes
+// them, then what it deletes: "Destroy: 2 functions and 1 dependency
+// version to delete." (and the functions it refuses).
+func (v View) DestroyText(w io.Writer, p *Plan) error {
+	fns, versions := 0, 0
+	for _, f := range p.Functions {
+		if f.Action == Delete {
+			fns++
+		}
+	}
+	for _, d := range p.Dependencies {
+		for _, s := range d.Steps {
+			if s.Type() == StepDependencyPrune {
+				versions++
+			}
+		}
+	}
+	line := fmt.Sprintf("Destroy: %d function%s", fns, plural(fns))
+	if versions > 0 {
+		line += fmt.Sprintf(" and %d dependency version%s", versions, plural(versions))
+	}
+	line += " to delete"
+	if n := len(p.Failures); n > 0 {
+		line += fmt.Sprintf(", %d refused", n)
+	}
+	return v.text(w, p, line+".", "refused")
+}

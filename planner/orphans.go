@@ -77,15 +77,16 @@ func planOrphans(ctx context.Context, api API, proj *manifest.Project, targets [
 			}
 		}
 	}
-	plans, errs := planDeletions(ctx, api, todo, proj.Project, par, "owned by project %s and no longer in the manifest")
+	plans, errs := planDeletions(ctx, api, todo, par, func(apiclient.TaggedFunction) string {
+		return "owned by project " + proj.Project + " and no longer in the manifest"
+	})
 	return plans, append(failures, errs...), nil
 }
 
 // planDeletions plans the deletion of each function, par at a time. A
 // function that no longer exists is left out; one that cannot be read
-// is a failure of its own. why is the note each deletion gets, with the
-// project's name.
-func planDeletions(ctx context.Context, api API, fns []apiclient.TaggedFunction, project string, par int, why string) ([]*plan.FunctionPlan, []*plan.FunctionError) {
+// is a failure of its own. note is the note each deletion gets.
+func planDeletions(ctx context.Context, api API, fns []apiclient.TaggedFunction, par int, note func(apiclient.TaggedFunction) string) ([]*plan.FunctionPlan, []*plan.FunctionError) {
 	if par <= 0 {
 		par = 8
 	}
@@ -105,7 +106,7 @@ func planDeletions(ctx context.Context, api API, fns []apiclient.TaggedFunction,
 				return
 			}
 			if fp != nil {
-				fp.Notes = append(fp.Notes, fmt.Sprintf(why, project))
+				fp.Notes = append(fp.Notes, note(tf))
 			}
 			plans[i] = fp
 		}()
@@ -155,7 +156,7 @@ func planDeletion(ctx context.Context, api API, tf apiclient.TaggedFunction) (*p
 	}
 	for _, name := range sortedKeys(st.aliases) {
 		fp.Steps = append(fp.Steps, plan.Step{Request: &plan.DeleteAlias{Name: name},
-			Changes: []plan.Change{{Action: plan.Delete, Field: "alias " + name, Before: aliasView(st.aliases[name])}}})
+			Changes: []plan.Change{{Action: plan.Delete, Field: "alias." + name, Before: aliasView(st.aliases[name])}}})
 	}
 	var versions []string
 	for _, v := range st.versions {
