@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bufio"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/emulator"
 )
 
@@ -128,6 +130,7 @@ func runScripts(t *testing.T, strict bool) {
 			"sleep":    cmdSleep,
 			"inflight": cmdInflight,
 			"jsonenv":  cmdJSONEnv,
+			"tag":      cmdTag,
 		},
 	})
 }
@@ -642,4 +645,21 @@ func TestScriptsCheckStatus(t *testing.T) {
 			t.Errorf("%s: ends without the status of %s", file, want)
 		}
 	}
+}
+
+// cmdTag sets tags on a function of the default package through the tag
+// API, as the console or another tool would: tag NAME KEY=VALUE...
+func cmdTag(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: tag NAME KEY=VALUE...")
+	}
+	e := scriptEmulatorOf(ts, "tag")
+	c, err := apiclient.New(apiclient.Config{Endpoint: e.URL, Region: testRegion, ProjectID: testProject, AccessKey: testAK, SecretKey: testSK})
+	ts.Check(err)
+	tags := map[string]string{}
+	for _, a := range args[1:] {
+		k, v, _ := strings.Cut(a, "=")
+		tags[k] = v
+	}
+	ts.Check(c.CreateTags(context.Background(), c.FunctionURN("default", args[0]), tags))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
@@ -114,4 +115,36 @@ func managedTagsFingerprint(live map[string]string, f *manifest.Function, projec
 		parts = append(parts, fmt.Sprintf("%s=%t:%s", k, ok, v))
 	}
 	return hashStrings(parts...)
+}
+
+// OwnershipTagKey is manifest.OwnershipTagKey, for init (which does not
+// read manifests).
+const OwnershipTagKey = manifest.OwnershipTagKey
+
+// DeclarableTags splits a function's live tags for init: the project
+// that owns it (its ownership tag, "" for none), the tags a manifest can
+// declare as they are, and the keys of those it cannot (FunctionGraph's
+// console takes wider rules than the manifest, fgsspec), sorted.
+func DeclarableTags(live map[string]string) (project string, tags map[string]string, left []string) {
+	tags = map[string]string{}
+	lower := map[string]int{}
+	for k := range live {
+		lower[strings.ToLower(k)]++
+	}
+	for k, v := range live {
+		switch {
+		case k == OwnershipTagKey:
+			if fgsspec.CheckTagValue(v) == nil && v != "" {
+				project = v
+			} else {
+				left = append(left, k)
+			}
+		case fgsspec.CheckTagKey(k) != nil, fgsspec.CheckTagValue(v) != nil, lower[strings.ToLower(k)] > 1:
+			left = append(left, k)
+		default:
+			tags[k] = v
+		}
+	}
+	sort.Strings(left)
+	return project, tags, left
 }
