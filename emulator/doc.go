@@ -303,6 +303,32 @@
 // FSS.1056. Records live in the store's dependencies bucket, packages
 // with the code packages (blobs/).
 //
+// # Tags
+//
+// The tag API is below /v2/{project_id}, without /fgs (tags.go): GET
+// /functions/{urn}/tags (tags and sys_tags), POST .../tags/create and
+// DELETE .../tags/delete (bodies of {key, value} items and an optional
+// action, which must match; 204), GET /functions/tags (every key with its
+// values) and POST /functions/resource-instances/{filter|count}. The
+// resource id is the function's URN, unqualified or of latest; a
+// version's or an alias's is 400 FSS.0400, an unknown function 404
+// FSS.1051. Tags are part of the function's record, so deleting the
+// function deletes them; at most 20 per function (400 FSS.0400), system
+// tags (_sys_) and sys_tags cannot be set (400 FSS.0400).
+//
+// The open rules (docs/api-notes.md, rules 23-28): key and value rules,
+// the TMS rules of the user guide (lenient) or the API reference's
+// (strict, fgsspec) (23); a create with a key the function has overwrites
+// it, or is refused, 409 FSS.0409 (24); a delete matches the key, or the
+// key and the value (25); the filter takes the tags condition the
+// Terraform provider sends, or (strict) only the SDK's body and answers
+// every function (26); pages hold what limit asks (all without one), or
+// at most 10, and limit and offset may be numbers, or must be strings
+// (27); each resource is named by its unqualified URN with a detail like
+// the function list's, or by the URN of latest with only detailId, and
+// strict reads show a system tag (28). Deleting a function whose alias has
+// triggers deletes everything, or (strict) is 403 FSS.1154 (29).
+//
 // # Strict mode
 //
 // Options.Strict (fgsdeploy emulator --strict, FGSDEPLOY_LOCAL_STRICT=1
@@ -314,7 +340,8 @@
 // logging left out of an update is kept and a new function logs by
 // default (5); the publish response says "latest" (6); the version list
 // pages without count (7); the gateway's codes are APIGW.* (12); the
-// trigger rules 15-19 above. Rules 3, 8-14 and 20-22 hold in both modes.
+// trigger rules 15-19 and the tag rules 23-29 above. Rules 3, 8-14 and
+// 20-22 hold in both modes.
 //
 // # Codes the emulator chose
 //
@@ -322,13 +349,15 @@
 // documented one: 403 FSS.0403 for another project id, 400 FSS.1015 for a
 // publish beyond the version cap, 428 FSS.0428 for a publish digest that
 // does not match, 400 FSS.0400 for a refused ephemeral_storage, a missing
-// mount_user (strict) and a bad mount_type.
+// mount_user (strict), a bad mount_type and every refused tag or filter
+// body, 409 FSS.0409 for a tag key a function has (strict).
 //
 // # Not emulated
 //
 // Firing triggers, the tenant-wide trigger list (GET /triggers, which TF
 // reads and the SDK does not model), async invoke config, reserved
-// instances, tags, checking depend_version_list entries against the
+// instances, tags in a create's body (the SDK types them as a string of
+// an undocumented format: they are ignored), checking depend_version_list entries against the
 // dependencies, custom images (code_type Custom-Image-Swr is FSS.1006
 // here), running handlers other than Python 3 and Node.js, memory limits
 // (memory is noted, not enforced), request size limits of invocations,
