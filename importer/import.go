@@ -285,6 +285,19 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 	if len(tags) > 0 {
 		add("tags", tags)
 	}
+	root := document(name, fn, project)
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
+// document is a manifest's top level: the project (when it has one) and
+// the one function.
+func document(name string, fn *yaml.Node, project string) *yaml.Node {
 	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
 		{Kind: yaml.ScalarNode, Value: "functions"},
 		{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: name}, fn}},
@@ -293,13 +306,7 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 		root.Content = append([]*yaml.Node{{Kind: yaml.ScalarNode, Value: "project"}, {Kind: yaml.ScalarNode, Value: project}}, root.Content...)
 	}
 	root.HeadComment = fmt.Sprintf("Written by fgsdeploy init from the live function %s.", name)
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}); err != nil {
-		panic(err)
-	}
-	return buf.Bytes()
+	return root
 }
 
 // triggersNode is the triggers key of a manifest holding triggers; a

@@ -37,10 +37,7 @@ type Options struct {
 	// the returned functions hold Name, Line, Package and the keys of
 	// Aliases only, and Dependencies hold only names.
 	LocateOnly bool
-	// Owned makes the names of Functions the manifest does not declare
-	// no error when it declares project: they may name functions the
-	// project owns and no longer declares (plan --target, destroy
-	// --target). Project.Undeclared lists them.
+	// Owned: see ownedTargets (tags.go).
 	Owned bool
 }
 
@@ -121,12 +118,8 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 	if err := el.err(); err != nil {
 		return nil, err
 	}
-	if err := undeclared(file, top.functions, opts.Functions); err != nil {
-		var ue *UndeclaredError
-		if !opts.Owned || p.Project == "" || !errors.As(err, &ue) {
-			return nil, err
-		}
-		p.Undeclared = ue.Names
+	if err := ownedTargets(p, opts, undeclared(file, top.functions, opts.Functions)); err != nil {
+		return nil, err
 	}
 	p.File, p.Dir, p.Env = file, dir, opts.Env
 	sort.Slice(p.Functions, func(i, j int) bool { return p.Functions[i].Name < p.Functions[j].Name })
@@ -147,9 +140,7 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 		p.ProjectID = in.scalar(top.projectID, "project_id")
 		validateProjectID(el, top.projectID, p.ProjectID)
 	}
-	if top.project != nil {
-		p.Project = in.scalar(top.project, "project")
-	}
+	p.Project = readProject(in, top.project)
 	if top.defaults != nil {
 		checkShape(el, top.defaults, "defaults", functionSchema)
 	}

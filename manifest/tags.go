@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
@@ -152,4 +153,26 @@ func dependencyNames(n *yaml.Node) []*Dependency {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// readProject reads the top-level project ("" without one).
+func readProject(in *interp, n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	return in.scalar(n, "project")
+}
+
+// ownedTargets applies Options.Owned to err, undeclared's answer: the
+// names of Functions the manifest does not declare are no error when it
+// declares project: they may name functions the project owns and no
+// longer declares (plan --target, destroy --target); Project.Undeclared
+// lists them.
+func ownedTargets(p *Project, opts Options, err error) error {
+	var ue *UndeclaredError
+	if err == nil || !opts.Owned || p.Project == "" || !errors.As(err, &ue) {
+		return err
+	}
+	p.Undeclared = ue.Names
+	return nil
 }

@@ -271,3 +271,21 @@ func TestOwnedFunctionsFoundOverPages(t *testing.T) {
 	}
 	w.noChanges()
 }
+
+// What init writes of a function's tags: the owner as the project, the
+// tags a manifest takes as they are, and the keys of the others (a
+// console takes the wider TMS rules), which are left unmanaged.
+func TestDeclarableTags(t *testing.T) {
+	project, tags, left := planner.DeclarableTags(map[string]string{
+		"fgsdeploy-project": "shop", "team": "payments", "owner:team": "ops", "note": "a b", "Env": "x", "env": "y", "empty": "",
+	})
+	if project != "shop" || len(tags) != 2 || tags["team"] != "payments" || tags["empty"] != "" {
+		t.Fatalf("project %q tags %v", project, tags)
+	}
+	if strings.Join(left, ",") != "Env,env,note,owner:team" {
+		t.Fatalf("left %v", left)
+	}
+	if p, _, left := planner.DeclarableTags(map[string]string{"fgsdeploy-project": "my shop"}); p != "" || len(left) != 1 {
+		t.Fatalf("an owner that is not a project name: %q %v", p, left)
+	}
+}
