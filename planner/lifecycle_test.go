@@ -289,3 +289,30 @@ func TestDeclarableTags(t *testing.T) {
 		t.Fatalf("an owner that is not a project name: %q %v", p, left)
 	}
 }
+
+// FunctionGraph allows 20 tags per function, those set elsewhere
+// included: a plan that would pass it fails that function before
+// anything changes.
+func TestTagLimitCountsUndeclared(t *testing.T) {
+	w := newWorld(t)
+	w.write(functions("", []string{"hello"}, ""), ruleCode)
+	w.apply()
+	others := map[string]string{}
+	for i := range 18 {
+		others[fmt.Sprintf("x%02d", i)] = "v"
+	}
+	if err := w.client.CreateTags(context.Background(), w.client.FunctionURN("default", "hello"), others); err != nil {
+		t.Fatal(err)
+	}
+	w.write(functions("project: shop\n", []string{"hello"}, "    tags: {team: payments, tier: web}\n"), ruleCode)
+	w.forget()
+	_, err := w.plan()
+	if err == nil || !strings.Contains(err.Error(), "hello: the function would have 21 tags, 18 of them not in the manifest; FunctionGraph allows 20") {
+		t.Fatalf("plan: %v", err)
+	}
+	w.write(functions("project: shop\n", []string{"hello"}, "    tags: {team: payments}\n"), ruleCode)
+	w.apply()
+	if got := w.tags("hello"); !strings.Contains(got, "fgsdeploy-project=shop team=payments") {
+		t.Fatalf("tags %s", got)
+	}
+}
