@@ -235,11 +235,12 @@ func (r *Report) Write(w io.Writer) error {
 	for _, f := range r.Functions {
 		switch f.Outcome {
 		case Applied:
-			if f.Action == plan.Create {
+			switch f.Action {
+			case plan.Create:
 				fmt.Fprintf(&b, "%s: created (%s)\n", f.Name, f.doneList())
-			} else if f.Action == plan.Delete {
+			case plan.Delete:
 				fmt.Fprintf(&b, "%s: deleted (%s)\n", f.Name, f.doneList())
-			} else {
+			default:
 				fmt.Fprintf(&b, "%s: updated %s\n", f.Name, f.doneList())
 			}
 		case Failed:
