@@ -256,3 +256,71 @@ func FuzzTagBodies(f *testing.F) {
 		}
 	})
 }
+
+// Which refusal an odd request of the tag family gets: the project id
+// first (the family's bare path included, as for the others), then the
+// resource id before the sub-path or the method, and the filter's
+// action in the handler (400, not the gateway's 404).
+func TestTagRefusalOrder(t *testing.T) {
+	s, c := newServer(t, Options{})
+	c.must(200, "POST", "/functions", createReq(t, "hello", "1"))
+	other := "/v2/" + strings.Repeat("0", 32) + "/functions"
+	own := "/v2/" + testPID + "/functions"
+	good, bad := urnOf("hello"), "urn:fss:nowhere"
+	gw := s.gw.Code("0101")
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		code         string
+	}{
+		{"GET", other, 403, "FSS.0403"},
+		{"GET", other + "/x", 403, "FSS.0403"},
+		{"GET", other + "/" + bad + "/tags", 403, "FSS.0403"},
+		{"GET", own, 404, gw},
+		{"GET", own + "/x", 404, gw},
+		{"POST", own + "/tags", 404, gw},
+		{"GET", own + "/resource-instances", 404, gw},
+		{"GET", own + "/resource-instances/filter", 404, gw},
+		{"POST", own + "/resource-instances/tags", 400, "FSS.0400"},
+		{"GET", own + "/resource-instances/tags", 400, "FSS.1309"},
+		{"POST", own + "/resource-instances/x/y", 404, gw},
+		{"GET", own + "/tags/tags", 400, "FSS.1309"},
+		{"GET", own + "//tags", 400, "FSS.1309"},
+		{"PUT", own + "/" + bad + "/tags", 400, "FSS.1309"},
+		{"GET", own + "/" + bad + "/tags/create", 400, "FSS.1309"},
+		{"GET", own + "/" + good + ":!a/tags/x", 400, "FSS.0400"},
+		{"PUT", own + "/" + good + ":v1/tags", 400, "FSS.0400"},
+		{"GET", own + "/" + bad + "/x", 404, gw},
+		{"GET", own + "/" + good, 404, gw},
+		{"PUT", own + "/" + good + "/tags", 404, gw},
+		{"DELETE", own + "/" + good + "/tags/create", 404, gw},
+		{"POST", own + "/" + good + "/tags/create/x", 404, gw},
+	} {
+		wantErr(t, tc.method+" "+tc.path, c.do(tc.method, tc.path, nil), tc.status, tc.code)
+	}
+}
+
+// Stats names the tag family's routes, which have no /fgs, by what they
+// are: none of them is "unknown".
+func TestTagRouteNames(t *testing.T) {
+	s, c := newServer(t, Options{})
+	urn := urnOf("fn")
+	c.must(200, "POST", "/functions", createReq(t, "fn", "1"))
+	before := s.Stats().Requests
+	c.must(204, "POST", tagsPath(urn)+"/create", tagBody("a", "1"))
+	c.must(200, "GET", tagsPath(urn), nil)
+	c.must(204, "DELETE", tagsPath(urn)+"/delete", tagBody("a", "1"))
+	c.must(200, "GET", "/v2/"+testPID+"/functions/tags", nil)
+	c.must(200, "POST", "/v2/"+testPID+"/functions/resource-instances/filter", map[string]any{})
+	c.must(200, "POST", "/v2/"+testPID+"/functions/resource-instances/count", map[string]any{})
+	got := s.Stats().Requests
+	for _, name := range []string{"POST tags/create", "GET tags", "DELETE tags/delete", "GET project-tags",
+		"POST resource-instances/filter", "POST resource-instances/count"} {
+		if got[name]-before[name] != 1 {
+			t.Errorf("%s counted %d times, want 1 (%v)", name, got[name]-before[name], got)
+		}
+	}
+	if got["GET unknown"]+got["POST unknown"]+got["DELETE unknown"] != 0 {
+		t.Errorf("tag requests counted as unknown: %v", got)
+	}
+}
