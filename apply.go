@@ -133,6 +133,11 @@ func approve(c *cli.Context, stdin io.Reader, human io.Writer, view plan.View, p
 // reportApply prints the apply report in format, appends it to the step
 // summary and returns what failed.
 func reportApply(c *cli.Context, stdout io.Writer, format string, rep *applier.Report) error {
+	return reportRun(c, stdout, format, rep, "apply")
+}
+
+// reportRun is reportApply for the command named cmd (apply, destroy).
+func reportRun(c *cli.Context, stdout io.Writer, format string, rep *applier.Report, cmd string) error {
 	write := rep.Write
 	if format == "json" {
 		write = rep.WriteJSON
@@ -140,13 +145,13 @@ func reportApply(c *cli.Context, stdout io.Writer, format string, rep *applier.R
 	if err := write(stdout); err != nil {
 		return err
 	}
-	summaryErr := applySummary(c, rep)
+	summaryErr := applySummary(c, rep, cmd)
 	if err := rep.Err(); err != nil {
 		if githubOf(c) != nil && summaryErr == nil {
 			err = &summarized{err} // the report names every failure
 		}
 		if c.Context.Err() != nil {
-			return withHint(err, "interrupted: run apply again to finish; it plans from the live state")
+			return withHint(err, "interrupted: run %s again to finish; it plans from the live state", cmd)
 		}
 		return err
 	}
@@ -155,9 +160,9 @@ func reportApply(c *cli.Context, stdout io.Writer, format string, rep *applier.R
 
 // applySummary appends the apply report to the GitHub Actions step
 // summary, so a release job's summary says what it did and what failed.
-func applySummary(c *cli.Context, rep *applier.Report) error {
+func applySummary(c *cli.Context, rep *applier.Report, cmd string) error {
 	return githubOf(c).AppendSummary(func(w io.Writer) error {
-		if _, err := io.WriteString(w, "### fgsdeploy apply\n\n```\n"); err != nil {
+		if _, err := io.WriteString(w, "### fgsdeploy "+cmd+"\n\n```\n"); err != nil {
 			return err
 		}
 		if err := rep.Write(w); err != nil {
@@ -178,10 +183,17 @@ func envPhrase(env string) string {
 
 // confirm asks for "yes" on a terminal and refuses elsewhere.
 func confirm(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
+	return confirmAction(ctx, stdin, stdout, "Do you want to apply these changes? Only 'yes' will be accepted: ",
+		errors.New("apply needs approval and stdin is not a terminal"), "pass --auto-approve, or apply a saved plan: fgsdeploy plan --out plan.json && fgsdeploy apply plan.json", "apply cancelled")
+}
+
+// confirmAction asks question on a terminal and wants "yes"; elsewhere it
+// refuses with notTerminal and hint. Any other answer is cancelled.
+func confirmAction(ctx context.Context, stdin io.Reader, stdout io.Writer, question string, notTerminal error, hint, cancelled string) error {
 	if !isTerminal(stdin) {
-		return withHint(errors.New("apply needs approval and stdin is not a terminal"), "pass --auto-approve, or apply a saved plan: fgsdeploy plan --out plan.json && fgsdeploy apply plan.json")
+		return withHint(notTerminal, "%s", hint)
 	}
-	fmt.Fprint(stdout, "\nDo you want to apply these changes? Only 'yes' will be accepted: ")
+	fmt.Fprint(stdout, "\n"+question)
 	answered := make(chan string, 1)
 	go func() { // a read of a terminal cannot be cancelled: Ctrl-C leaves it behind
 		var answer string
@@ -195,7 +207,7 @@ func confirm(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout)
 	if strings.TrimSpace(answer) != "yes" {
-		return &exitError{code: 1, err: errors.New("apply cancelled")}
+		return &exitError{code: 1, err: errors.New(cancelled)}
 	}
 	return nil
 }

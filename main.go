@@ -136,6 +136,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			packageCmd(stdout, stderr),
 			planCmd(stdout, stderr),
 			applyCmd(stdin, stdout, stderr),
+			destroyCmd(stdin, stdout, stderr),
 			versionsCmd(stdout, stderr),
 			promoteCmd(stdout, stderr),
 			rollbackCmd(stdout, stderr),

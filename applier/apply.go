@@ -27,6 +27,11 @@ type API interface {
 	AddTrigger(ctx context.Context, urn string, req *apiclient.CreateTriggerRequest, mine func(apiclient.Trigger) bool) (*apiclient.Trigger, error)
 	UpdateTrigger(ctx context.Context, urn, typeCode, id string, req *apiclient.UpdateTriggerRequest) (*apiclient.Trigger, error)
 	DeleteTrigger(ctx context.Context, urn, typeCode, id string) error
+	// Tags and deletions (lifecycle.go).
+	CreateTags(ctx context.Context, urn string, tags map[string]string) error
+	DeleteTags(ctx context.Context, urn string, tags map[string]string) error
+	DeleteAlias(ctx context.Context, urn, name string) error
+	DeleteFunction(ctx context.Context, urn string) error
 }
 
 var _ API = (*apiclient.Client)(nil)
@@ -158,7 +163,7 @@ func applyFunction(ctx context.Context, api API, opts Options, deps *depRun, f *
 }
 
 // step sends one request. Each kind of request is executed by a method of
-// its own, in function.go, release.go and triggers.go.
+// its own, in function.go, release.go, triggers.go and lifecycle.go.
 func (r *run) step(ctx context.Context, req plan.Request) error {
 	switch q := req.(type) {
 	case *plan.UploadObject:
@@ -183,6 +188,14 @@ func (r *run) step(ctx context.Context, req plan.Request) error {
 		return r.updateTrigger(ctx, q)
 	case *plan.DeleteTrigger:
 		return r.deleteTrigger(ctx, q)
+	case *plan.CreateTags:
+		return r.createTags(ctx, q)
+	case *plan.DeleteTags:
+		return r.deleteTags(ctx, q)
+	case *plan.DeleteAlias:
+		return r.deleteAlias(ctx, q)
+	case *plan.DeleteFunction:
+		return r.deleteFunction(ctx, q)
 	}
 	panic(fmt.Sprintf("applier: impossible request %T", req))
 }

@@ -76,6 +76,9 @@ type FunctionReport struct {
 type Report struct {
 	Functions    []FunctionReport
 	Dependencies []DependencyReport
+	// Command names the run in the summary line ("Apply: ...", the
+	// default, or "Destroy: ...").
+	Command string
 }
 
 // Refuse adds functions that were not attempted, with the reason (a
@@ -120,6 +123,7 @@ func (r *Report) Err() error {
 type Summary struct {
 	Created    int `json:"created"`
 	Updated    int `json:"updated"`
+	Deleted    int `json:"deleted,omitempty"`
 	Unchanged  int `json:"unchanged"`
 	Failed     int `json:"failed"`
 	NotApplied int `json:"not_applied"` // interrupted or refused
@@ -133,9 +137,12 @@ func (r *Report) Summary() Summary {
 		case Unchanged:
 			s.Unchanged++
 		case Applied:
-			if f.Action == plan.Create {
+			switch f.Action {
+			case plan.Create:
 				s.Created++
-			} else {
+			case plan.Delete:
+				s.Deleted++
+			default:
 				s.Updated++
 			}
 		case Failed:
@@ -228,9 +235,12 @@ func (r *Report) Write(w io.Writer) error {
 	for _, f := range r.Functions {
 		switch f.Outcome {
 		case Applied:
-			if f.Action == plan.Create {
+			switch f.Action {
+			case plan.Create:
 				fmt.Fprintf(&b, "%s: created (%s)\n", f.Name, f.doneList())
-			} else {
+			case plan.Delete:
+				fmt.Fprintf(&b, "%s: deleted (%s)\n", f.Name, f.doneList())
+			default:
 				fmt.Fprintf(&b, "%s: updated %s\n", f.Name, f.doneList())
 			}
 		case Failed:
@@ -252,7 +262,15 @@ func (r *Report) Write(w io.Writer) error {
 		}
 	}
 	sum := r.Summary()
-	fmt.Fprintf(&b, "Apply: %d created, %d updated, %d unchanged, %d failed", sum.Created, sum.Updated, sum.Unchanged, sum.Failed)
+	deleted := ""
+	if sum.Deleted > 0 {
+		deleted = fmt.Sprintf(", %d deleted", sum.Deleted)
+	}
+	if r.Command == "destroy" {
+		fmt.Fprintf(&b, "Destroy: %d deleted, %d failed", sum.Deleted, sum.Failed)
+	} else {
+		fmt.Fprintf(&b, "Apply: %d created, %d updated%s, %d unchanged, %d failed", sum.Created, sum.Updated, deleted, sum.Unchanged, sum.Failed)
+	}
 	if sum.NotApplied > 0 {
 		fmt.Fprintf(&b, ", %d not applied", sum.NotApplied)
 	}

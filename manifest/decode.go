@@ -324,7 +324,7 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	d.mapping(n, path, functionSchema, func(k, v *yaml.Node) {
 		nodes[k.Value] = v
 		p := join(path, k.Value)
-		if !d.runtimeKey(f, k.Value, v, p) && !d.configKey(f, k.Value, v, p) && !d.codeKey(f, k, v, p, dir) && !d.releaseKey(f, k.Value, v, p) && !d.triggersKey(f, k.Value, v, p) {
+		if !d.runtimeKey(f, k.Value, v, p) && !d.configKey(f, k.Value, v, p) && !d.codeKey(f, k, v, p, dir) && !d.releaseKey(f, k.Value, v, p) && !d.triggersKey(f, k.Value, v, p) && !d.tagsKey(f, k.Value, v, p) {
 			d.unknown(k, path, functionSchema)
 		}
 	})
@@ -493,7 +493,7 @@ func (d *decoder) required(f *Function, key, n *yaml.Node, nodes map[string]*yam
 // (Project.Check) report on were written.
 func positions(key *yaml.Node, nodes map[string]*yaml.Node) map[string][2]int {
 	pos := map[string][2]int{"key": {key.Line, key.Column}}
-	for _, field := range []string{"runtime", "handler", "initializer_handler", "pre_stop_handler"} {
+	for _, field := range []string{"runtime", "handler", "initializer_handler", "pre_stop_handler", "tags"} {
 		if v := nodes[field]; v != nil {
 			pos[field] = [2]int{v.Line, v.Column}
 		}

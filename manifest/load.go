@@ -31,11 +31,14 @@ type Options struct {
 	// unset. A name the manifest does not declare is an error.
 	Functions []string
 	// LocateOnly asks only for what locates the functions: their name,
-	// package and alias names, and the manifest's region and project_id
-	// (versions, promote, rollback). Nothing else of a function is
-	// interpolated or validated beyond syntax and structure; the returned
-	// functions hold Name, Line, Package and the keys of Aliases only.
+	// package and alias names, and the manifest's region, project_id and
+	// project (versions, promote, rollback, destroy). Nothing else of a
+	// function is interpolated or validated beyond syntax and structure;
+	// the returned functions hold Name, Line, Package and the keys of
+	// Aliases only, and Dependencies hold only names.
 	LocateOnly bool
+	// Owned: see ownedTargets (tags.go).
+	Owned bool
 }
 
 // Load reads the manifest at path, interpolates ${VAR}, applies the
@@ -115,7 +118,7 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 	if err := el.err(); err != nil {
 		return nil, err
 	}
-	if err := undeclared(file, top.functions, opts.Functions); err != nil {
+	if err := ownedTargets(p, opts, undeclared(file, top.functions, opts.Functions)); err != nil {
 		return nil, err
 	}
 	p.File, p.Dir, p.Env = file, dir, opts.Env
@@ -137,6 +140,7 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 		p.ProjectID = in.scalar(top.projectID, "project_id")
 		validateProjectID(el, top.projectID, p.ProjectID)
 	}
+	p.Project = readProject(in, top.project)
 	if top.defaults != nil {
 		checkShape(el, top.defaults, "defaults", functionSchema)
 	}
@@ -150,6 +154,8 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 	var deps map[string]bool
 	if !opts.LocateOnly {
 		p.Dependencies, deps = decodeDependencies(el, in, top.dependencies, dir, defaultsOBS(el, in, top.defaults))
+	} else {
+		p.Dependencies = dependencyNames(top.dependencies)
 	}
 	for i := 0; i+1 < len(top.functions.Content); i += 2 {
 		k, v := top.functions.Content[i], resolveAlias(top.functions.Content[i+1])
@@ -183,6 +189,7 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 		}
 	}
 	checkProjectTriggers(el, p.Functions)
+	checkProjectTags(el, top.project, p)
 	return p
 }
 
@@ -445,6 +452,7 @@ type topNodes struct {
 	region, projectID, defaults, functions, environments *yaml.Node
 	environmentsKey                                      *yaml.Node
 	dependencies                                         *yaml.Node
+	project                                              *yaml.Node // top level only: not in overlays
 }
 
 func topLevel(el *errorList, root *yaml.Node) topNodes {
@@ -456,7 +464,7 @@ func topLevel(el *errorList, root *yaml.Node) topNodes {
 			// Not set (region, project_id); an empty map (defaults,
 			// functions, environments).
 			switch k.Value {
-			case "region", "project_id", "defaults", "functions", "environments", "dependencies":
+			case "region", "project_id", "defaults", "functions", "environments", "dependencies", "project":
 				continue
 			}
 		}
@@ -485,8 +493,10 @@ func topLevel(el *errorList, root *yaml.Node) topNodes {
 				continue
 			}
 			t.dependencies = v
+		case "project":
+			t.project = v
 		default:
-			el.add(k.Line, k.Column, k.Value, "unknown key (allowed: region, project_id, defaults, functions, environments, dependencies)")
+			el.add(k.Line, k.Column, k.Value, "unknown key (allowed: region, project_id, project, defaults, functions, environments, dependencies)")
 		}
 	}
 	return t
@@ -663,6 +673,7 @@ var functionSchema = shape{
 	"publish":  {"version": nil, "description": nil, "keep": nil, "config_changes": nil},
 	"aliases":  {"*": {"version": nil, "canary": nil, "description": nil}},
 	"triggers": nil, // a list: triggers.go checks its items
+	"tags":     {"*": nil},
 }
 
 var overlaySchema = shape{

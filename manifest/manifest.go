@@ -16,7 +16,15 @@ type Project struct {
 	Env       string // the selected environments overlay, or ""
 	Region    string
 	ProjectID string
+	// Project is the top-level project: NAME: the value of the ownership
+	// tag (OwnershipTagKey) of every function the manifest deploys, and
+	// what plan, apply and destroy delete by ("" for none: nothing is ever
+	// deleted). tags.go.
+	Project   string
 	Functions []*Function // sorted by Name
+	// Undeclared are the names Options.Functions asked for that the
+	// manifest does not declare (with Options.Owned only).
+	Undeclared []string
 	// Dependencies are the dependency packages the project builds and
 	// publishes (top-level dependencies), sorted by Name.
 	Dependencies []*Dependency
@@ -60,6 +68,9 @@ type Function struct {
 	// Triggers are the function's triggers (triggers.go): nil when the
 	// manifest does not manage them, empty for none.
 	Triggers []Trigger
+	// Tags are the function's declared tags (tags.go): nil when the
+	// manifest manages none; a nil value removes that key.
+	Tags map[string]*string
 
 	// pos holds where some fields are written ("key" for the function's
 	// key, "runtime", "handler", "initializer_handler",

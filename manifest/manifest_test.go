@@ -763,7 +763,7 @@ func TestDocumentRules(t *testing.T) {
 		{"functions a list", "functions: [hello]\n", 1, 12, "functions", "must be a map of function name to function, got a list"},
 		{"function a list", "functions:\n  hello: [1]\n", 2, 10, "functions.hello", "must be a map of settings, got a list"},
 		{"function a string", "functions:\n  hello: index.handler\n", 2, 10, "functions.hello", "must be a map of settings, got a string"},
-		{"unknown top-level key", fn + "colour: blue\n", 6, 1, "colour", "unknown key (allowed: region, project_id, defaults, functions, environments, dependencies)"},
+		{"unknown top-level key", fn + "colour: blue\n", 6, 1, "colour", "unknown key (allowed: region, project_id, project, defaults, functions, environments, dependencies)"},
 		{"top-level duplicate", fn + "functions: {}\n", 6, 1, "functions", "duplicate key (first at line 1)"},
 		{"duplicate function", fn + "  hello:\n    runtime: Go1.x\n", 6, 3, "functions.hello", "duplicate key (first at line 2)"},
 		{"defaults a list", "defaults: [a]\n" + fn, 1, 11, "defaults", "must be a map of function settings, got a list"},

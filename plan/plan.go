@@ -96,6 +96,7 @@ func (p *Plan) Err() error {
 type Summary struct {
 	Create    int `json:"create"`
 	Update    int `json:"update"`
+	Delete    int `json:"delete,omitempty"`
 	Unchanged int `json:"unchanged"`
 	Failed    int `json:"failed,omitempty"`
 }
@@ -112,6 +113,7 @@ func (p *Plan) Summary() Summary {
 		case NoOp:
 			s.Unchanged++
 		case Delete:
+			s.Delete++
 		}
 	}
 	return s

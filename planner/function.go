@@ -101,6 +101,9 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		}
 		fp.Pre.Release = hashStrings(fp.Pre.Release, tfp)
 	}
+	if err := planTags(ctx, api, fp, f, pk.proj.Project, live != nil); err != nil {
+		return nil, err
+	}
 	if len(fp.Steps) > 0 {
 		fp.Action = plan.Update
 		if live == nil {

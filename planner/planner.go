@@ -24,6 +24,10 @@ type API interface {
 	ListAliases(ctx context.Context, urn string) ([]apiclient.Alias, error)
 	GetCode(ctx context.Context, urn string) (*apiclient.Code, error)
 	ListTriggers(ctx context.Context, urn string) ([]apiclient.Trigger, error)
+	// ListTags and FindTagged read tags and find the project's functions
+	// (tags.go, orphans.go).
+	ListTags(ctx context.Context, urn string) (map[string]string, error)
+	FindTagged(ctx context.Context, key, value string) ([]apiclient.TaggedFunction, error)
 }
 
 var _ API = (*apiclient.Client)(nil)
@@ -53,6 +57,10 @@ type Options struct {
 	// Objects reads OBS objects: the digest of code.obs_url packages,
 	// compared by content. Nil makes obs_url code a plan error.
 	Objects Objects
+	// SavedTargets says Targets are a saved plan's: one the manifest no
+	// longer declares and the project no longer owns is left out (the
+	// saved plan's check refuses it as stale) rather than an error.
+	SavedTargets bool
 }
 
 // Objects is what planning reads from OBS.
@@ -75,13 +83,17 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	salt, err := planSalt(opts)
-	if err != nil {
-		return nil, err
-	}
 	par := opts.Parallelism
 	if par <= 0 {
 		par = 8
+	}
+	orphans, orphanFailures, err := planOrphans(ctx, api, proj, opts.Targets, opts.SavedTargets, par)
+	if err != nil {
+		return nil, err
+	}
+	salt, err := planSalt(opts)
+	if err != nil {
+		return nil, err
 	}
 	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{},
 		region: opts.Region, objects: opts.Objects, remote: map[string]*remoteDigest{}}
@@ -142,6 +154,8 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 		out.Failures = append(out.Failures, &plan.FunctionError{Name: "dependencies", Err: err})
 	}
 	out.Dependencies = dependencyPlans(dproj, deps)
+	out.Functions = append(out.Functions, orphans...)
+	out.Failures = append(out.Failures, orphanFailures...)
 	if ctx.Err() != nil {
 		pk.close()
 		return nil, ErrInterrupted
@@ -185,6 +199,9 @@ func selectFunctions(proj *manifest.Project, targets []string) ([]*manifest.Func
 	seen := map[string]bool{}
 	for _, t := range targets {
 		f, ok := byName[t]
+		if !ok && slices.Contains(proj.Undeclared, t) {
+			continue // perhaps one the project owns: planOrphans
+		}
 		if !ok {
 			names := make([]string, 0, len(byName))
 			for n := range byName {
@@ -204,7 +221,7 @@ func selectFunctions(proj *manifest.Project, targets []string) ([]*manifest.Func
 // usedDependencies is proj narrowed to the selected functions, with the
 // dependencies they use (all of them when every function is selected).
 func usedDependencies(proj *manifest.Project, fns []*manifest.Function) *manifest.Project {
-	if len(fns) == len(proj.Functions) {
+	if len(fns) == len(proj.Functions) && len(fns) > 0 {
 		return proj
 	}
 	p := *proj
