@@ -149,17 +149,22 @@ func loadProject(c *cli.Context, opts manifest.Options) (*manifest.Project, erro
 	}
 	opts.Env, opts.Lookup = str(c, "env"), os.LookupEnv
 	p, err := manifest.Load(str(c, "file"), opts)
-	var ue *manifest.UndeclaredError
-	if errors.As(err, &ue) {
-		return nil, err
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, withHint(err, "run fgsdeploy in the project directory, or point at it with -C DIR or -f FILE; fgsdeploy init NAME writes a manifest from a deployed function")
-	}
 	if err != nil {
-		return nil, &exitError{code: 1, err: manifestError(err)}
+		return nil, loadError(err)
 	}
 	return p, nil
+}
+
+// loadError is a manifest's loading error as commands return it.
+func loadError(err error) error {
+	var ue *manifest.UndeclaredError
+	if errors.As(err, &ue) {
+		return err
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return withHint(err, "run fgsdeploy in the project directory, or point at it with -C DIR or -f FILE; fgsdeploy init NAME writes a manifest from a deployed function")
+	}
+	return &exitError{code: 1, err: manifestError(err)}
 }
 
 // targets is the --target list, or nil (every function) when there is none.

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
@@ -127,7 +126,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Flags:           flags(commonFlags(), remoteFlags()),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return withHint(fmt.Errorf("unknown command %q", c.Args().First()), "fgsdeploy --help lists the commands")
+				return unknownCommand(c)
 			}
 			return cli.ShowAppHelp(c)
 		},

@@ -64,8 +64,8 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 					continue
 				}
 				fmt.Fprintf(stdout, "%s  %s  %d\n", f.Name, res.Digest, res.Size)
-				if lerr := res.CheckUploadLimit(); lerr != nil {
-					errs = append(errs, fmt.Errorf("package %s: %w", f.Name, lerr))
+				if lerr := planner.CheckPackageSize(f, res.Size); lerr != nil {
+					errs = append(errs, lerr)
 				}
 				if out != "" {
 					if err := keepPackage(res, filepath.Join(out, f.Name+packageExt(f))); err != nil {

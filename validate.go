@@ -2,8 +2,11 @@ package main
 
 import (
 	"archive/zip"
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -20,14 +23,15 @@ func validateCmd(stdout, stderr io.Writer) *cli.Command {
 		Usage: "check the manifest and code paths offline",
 		Flags: commonFlags(),
 		Action: func(c *cli.Context) error {
-			p, err := project(c)
-			if err != nil {
+			if err := chdir(c); err != nil {
 				return err
 			}
-			// What plan would find offline: the packages as they would be
-			// built (.fgsignore applied), their handlers' files, runtimes
+			// What plan would find offline, with the manifest's own
+			// problems: the packages as they would be built (.fgsignore
+			// applied), their size, their handlers' files, runtimes
 			// fgsdeploy does not deploy.
-			warnings, err := p.Check(packageFiles(p))
+			opts := manifest.Options{Env: str(c, "env"), Lookup: os.LookupEnv}
+			p, warnings, err := manifest.Validate(str(c, "file"), opts, func(p *manifest.Project) manifest.Lister { return packageFiles(c.Context, p) })
 			for _, w := range warnings {
 				fmt.Fprintf(stderr, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Col, w.Detail())
 				if g := githubOf(c); g != nil {
@@ -35,7 +39,7 @@ func validateCmd(stdout, stderr io.Writer) *cli.Command {
 				}
 			}
 			if err != nil {
-				return &exitError{code: 1, err: manifestError(err)}
+				return loadError(err)
 			}
 			fmt.Fprintf(stdout, "%s: %d function%s valid\n", p.File, len(p.Functions), plural(len(p.Functions)))
 			return nil
@@ -45,12 +49,18 @@ func validateCmd(stdout, stderr io.Writer) *cli.Command {
 
 // packageFiles lists what each function's package would hold, for
 // validate: a directory as codezip would build it, a .zip's entries; a
-// .jar's classes are not looked into.
-func packageFiles(p *manifest.Project) manifest.Lister {
+// .jar's classes are not looked into. A package that may be over
+// FunctionGraph's size limits is built, and its size checked as the plan
+// checks it.
+func packageFiles(ctx context.Context, p *manifest.Project) manifest.Lister {
 	return func(f *manifest.Function) ([]string, map[string]string, error) {
 		if f.Code.IsArchive {
+			var sizeErr error
+			if fi, err := os.Stat(f.Code.Path); err == nil {
+				sizeErr = sizeError(planner.CheckPackageSize(f, fi.Size()))
+			}
 			if !strings.EqualFold(filepath.Ext(f.Code.Path), ".zip") {
-				return nil, nil, nil
+				return nil, nil, sizeErr
 			}
 			zr, err := zip.OpenReader(f.Code.Path)
 			if err != nil {
@@ -66,7 +76,7 @@ func packageFiles(p *manifest.Project) manifest.Lister {
 			if len(names) == 0 {
 				return nil, nil, fmt.Errorf("%s holds no files: uploading it would wipe the function's code", shownPath(p, f.Code.Path))
 			}
-			return names, nil, nil
+			return names, nil, sizeErr
 		}
 		l, err := codezip.List(f.Code.Path, planner.PackageOptions(p))
 		if err != nil {
@@ -79,6 +89,40 @@ func packageFiles(p *manifest.Project) manifest.Lister {
 		for _, x := range l.Excluded {
 			excluded[x.Path] = x.Rule
 		}
-		return l.Files, excluded, nil
+		return l.Files, excluded, checkBuiltSize(ctx, p, f, l)
 	}
+}
+
+// checkBuiltSize applies the package size limits to the package of f that
+// l lists. A zip is never much bigger than its files (headers, and
+// deflate's stored blocks for what does not compress), so only a package
+// whose files come near a limit is built to learn its size.
+func checkBuiltSize(ctx context.Context, p *manifest.Project, f *manifest.Function, l *codezip.Listing) error {
+	bound := l.Size + l.Size/1000 + 1024
+	for _, name := range l.Files {
+		bound += 256 + 2*int64(len(name))
+	}
+	limit := int64(codezip.MaxDirectUpload)
+	if f.Code.OBS != nil {
+		limit = planner.MaxOBSPackage
+	}
+	if bound <= limit {
+		return nil
+	}
+	res, err := codezip.Build(ctx, f.Code.Path, planner.PackageOptions(p))
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	return sizeError(planner.CheckPackageSize(f, res.Size))
+}
+
+// sizeError is CheckPackageSize's error as a Lister returns it: Check
+// places it at code.path itself.
+func sizeError(err error) error {
+	var me *manifest.Error
+	if errors.As(err, &me) {
+		return errors.New(me.Msg)
+	}
+	return err
 }

@@ -404,7 +404,7 @@ func TestFunctionRules(t *testing.T) {
 		{"colour: blue", p + "colour", "unknown key (allowed: "},
 		{"Timeout: 3", p + "Timeout", "unknown key"},
 		{"code_type: zip", p + "code_type", "unknown key"},
-		{"publish: {kep: 3}", p + "publish.kep", "unknown key (allowed: description, keep, version)"},
+		{"publish: {kep: 3}", p + "publish.kep", "unknown key; did you mean keep? (allowed: description, keep, version)"},
 		{"aliases: {live: {version: latest, weight: 3}}", p + "aliases.live.weight", "unknown key (allowed: canary, description, version)"},
 		{"func_vpc: {vpc_id: v, subnet_id: s, vpc: x}", p + "func_vpc.vpc", "unknown key (allowed: security_groups, subnet_id, vpc_id)"},
 		{"log_config: {group_id: g, stream_id: s, topic: t}", p + "log_config.topic", "unknown key (allowed: group_id, stream_id)"},

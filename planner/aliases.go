@@ -39,7 +39,7 @@ func planAliases(f *manifest.Function, st *versionState, published string) ([]*p
 		case "$published":
 			switch {
 			case f.Publish == nil:
-				return nil, nil, fmt.Errorf("%s: alias %s points at $published but nothing is published (add publish:)", f.Name, name)
+				return nil, nil, f.Errorf("aliases."+name+".version", "alias %s points at $published but nothing is published (add publish:)", name)
 			case published != "":
 				target = published
 			case exists:
@@ -50,7 +50,7 @@ func planAliases(f *manifest.Function, st *versionState, published string) ([]*p
 		case release.Latest:
 		default:
 			if st.find(target) == nil && target != published {
-				return nil, nil, fmt.Errorf("%s: alias %s points at version %s, which does not exist", f.Name, name, target)
+				return nil, nil, f.Errorf("aliases."+name+".version", "alias %s points at version %s, which does not exist", name, target)
 			}
 		}
 		next := apiclient.Alias{Name: name, Version: target}

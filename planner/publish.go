@@ -46,7 +46,7 @@ func decidePublish(f *manifest.Function, st *versionState, in releaseInputs) (pu
 				return publishDecision{}, err
 			}
 			if diff != "" {
-				return publishDecision{}, fmt.Errorf("%s: version %s already exists with other %s: give this release another version name", f.Name, p.Version, diff)
+				return publishDecision{}, f.Errorf("publish.version", "version %s already exists with other %s: give this release another version name", p.Version, diff)
 			}
 			return publishDecision{version: p.Version, note: p.Version + " is already published, nothing to publish"}, nil
 		}
