@@ -12,6 +12,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -90,8 +91,48 @@ func checkFlags(c *cli.Context) error {
 				return err
 			}
 		}
+		if slices.Contains(f.Names(), "local") {
+			if _, _, err := localMode(c); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// envBool reads a boolean environment variable: unset or empty is false;
+// otherwise one of strconv.ParseBool's spellings (1, t, true; 0, f,
+// false) or yes, on; no, off, in any case. Anything else is an error
+// naming the variable: a setting silently ignored would be worse.
+func envBool(name string) (bool, error) {
+	v := env(name)
+	if v == "" {
+		return false, nil
+	}
+	switch s := strings.ToLower(strings.TrimSpace(v)); s {
+	case "yes", "on":
+		return true, nil
+	case "no", "off":
+		return false, nil
+	default:
+		if b, err := strconv.ParseBool(s); err == nil {
+			return b, nil
+		}
+	}
+	return false, withHint(fmt.Errorf("%s=%q is not a boolean", name, v), "set %s to 1, true, yes or on (or 0, false, no, off, or leave it empty)", name)
+}
+
+// localMode is whether the run uses the embedded emulator (--local or
+// FGSDEPLOY_LOCAL) and whether strictly (FGSDEPLOY_LOCAL_STRICT).
+func localMode(c *cli.Context) (local, strict bool, err error) {
+	envLocal, err := envBool("FGSDEPLOY_LOCAL")
+	if err != nil {
+		return false, false, err
+	}
+	if strict, err = envBool("FGSDEPLOY_LOCAL_STRICT"); err != nil {
+		return false, false, err
+	}
+	return boolean(c, "local") || envLocal, strict, nil
 }
 
 // versionCap is the version cap the plan checks publishes against.
