@@ -28,6 +28,7 @@ type rig struct {
 	client  *apiclient.Client // default retries
 	fragile *apiclient.Client // at most `attempts` per request, for apply in the soak
 	proj    *manifest.Project
+	url     string // the emulator's
 }
 
 // newRig writes a project of n functions (each publishing a version and
@@ -71,7 +72,7 @@ func newRigAttempts(t testing.TB, n int, eo emulator.Options, attempts int) *rig
 		}
 		return c
 	}
-	return &rig{srv: srv, client: newClient(0), fragile: newClient(attempts), proj: proj}
+	return &rig{srv: srv, client: newClient(0), fragile: newClient(attempts), proj: proj, url: hs.URL}
 }
 
 func (r *rig) plan(t testing.TB) *plan.Plan {

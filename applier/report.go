@@ -76,6 +76,10 @@ type FunctionReport struct {
 type Report struct {
 	Functions    []FunctionReport
 	Dependencies []DependencyReport
+	// Auth is the authentication failure that stopped the run
+	// (apiclient.IsUnauthenticated), or nil. The functions after it are
+	// reported interrupted.
+	Auth error
 }
 
 // Refuse adds functions that were not attempted, with the reason (a
@@ -87,8 +91,12 @@ func (r *Report) Refuse(errs []*plan.FunctionError) {
 	sort.SliceStable(r.Functions, func(i, j int) bool { return r.Functions[i].Name < r.Functions[j].Name })
 }
 
-// Err returns every failure, refusal and interruption, or nil.
+// Err returns every failure, refusal and interruption, or nil; after an
+// authentication failure, only that one: the rest is its consequence.
 func (r *Report) Err() error {
+	if r.Auth != nil {
+		return r.Auth
+	}
 	var errs *multierror.Error
 	for _, d := range r.Dependencies {
 		if d.Err != nil {
