@@ -34,6 +34,8 @@ func logsCmd(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "request-id", Usage: "only the invocation with request id `ID`"},
 		}),
 		Action: func(c *cli.Context) error {
+			reading.Store(true) // Ctrl-C ends --follow: nothing to finish
+			defer reading.Store(false)
 			since := c.Duration("since")
 			if since <= 0 {
 				return fmt.Errorf("--since %v: want a positive duration, such as 10m or 2h", since)
