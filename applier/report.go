@@ -130,13 +130,29 @@ type Summary struct {
 	Updated    int `json:"updated"`
 	Unchanged  int `json:"unchanged"`
 	Failed     int `json:"failed"`
-	NotApplied int `json:"not_applied"` // interrupted or refused
+	NotApplied int `json:"not_applied"` // interrupted or refused before any step
+	// Partial counts the functions, among Created and Updated, that an
+	// interrupt stopped before all their steps ran (a created function
+	// whose release did not run yet).
+	Partial int `json:"partial"`
 }
 
-// Summary counts the report's outcomes.
+// Summary counts the report's outcomes. An interrupted function is
+// created or updated (and Partial) when its create, or for an update any
+// step, was done; otherwise it is not applied.
 func (r *Report) Summary() Summary {
 	var s Summary
 	for _, f := range r.Functions {
+		switch {
+		case f.Outcome == Interrupted && f.Action == plan.Create && slices.Contains(f.Done, plan.StepCreate):
+			s.Created++
+			s.Partial++
+			continue
+		case f.Outcome == Interrupted && f.Action != plan.Create && len(f.Done) > 0:
+			s.Updated++
+			s.Partial++
+			continue
+		}
 		switch f.Outcome {
 		case Unchanged:
 			s.Unchanged++
@@ -263,6 +279,9 @@ func (r *Report) Write(w io.Writer) error {
 	fmt.Fprintf(&b, "Apply: %d created, %d updated, %d unchanged, %d failed", sum.Created, sum.Updated, sum.Unchanged, sum.Failed)
 	if sum.NotApplied > 0 {
 		fmt.Fprintf(&b, ", %d not applied", sum.NotApplied)
+	}
+	if sum.Partial > 0 {
+		fmt.Fprintf(&b, "; %d interrupted part-way", sum.Partial)
 	}
 	b.WriteString(".\n")
 	_, err := io.WriteString(w, b.String())
