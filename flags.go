@@ -225,6 +225,29 @@ func targetError(err error) error {
 	return err
 }
 
+// formatFlag is --format text|json, for the commands that print results
+// for people and scripts alike.
+func formatFlag() cli.Flag {
+	return &cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"}
+}
+
+// formatOf is the --format of formatFlag, checked.
+func formatOf(c *cli.Context) (string, error) {
+	switch f := c.String("format"); f {
+	case "text", "json":
+		return f, nil
+	default:
+		return "", fmt.Errorf("--format %q: want text or json", f)
+	}
+}
+
+// startDirOf is the directory fgsdeploy was started in, before -C: where
+// the files named in JSON are relative to.
+func startDirOf(c *cli.Context) string {
+	s, _ := c.App.Metadata["startDir"].(string)
+	return s
+}
+
 func useColor(c *cli.Context, w io.Writer) bool {
 	return !boolean(c, "no-color") && os.Getenv("NO_COLOR") == "" && isTerminal(w)
 }

@@ -62,7 +62,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	gh := ghactions.FromEnv(os.Getenv, startDir)
-	app.Metadata = map[string]any{"github": gh}
+	app.Metadata = map[string]any{"github": gh, "startDir": startDir}
 	args = flagsFirst(app, args)
 	cmd := commandOf(app, args)
 	stopSignals := interrupts(cancel, stderr, exit, cmd != nil && cmd.Name == "emulator")

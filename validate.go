@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/hashicorp/go-multierror"
 	"github.com/urfave/cli/v2"
 
 	"github.com/fgsdeploy/fgsdeploy/codezip"
@@ -21,8 +23,12 @@ func validateCmd(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:  "validate",
 		Usage: "check the manifest and code paths offline",
-		Flags: commonFlags(),
+		Flags: flags(commonFlags(), []cli.Flag{formatFlag()}),
 		Action: func(c *cli.Context) error {
+			format, err := formatOf(c)
+			if err != nil {
+				return err
+			}
 			if err := chdir(c); err != nil {
 				return err
 			}
@@ -38,13 +44,53 @@ func validateCmd(stdout, stderr io.Writer) *cli.Command {
 					g.Warn(stderr, w)
 				}
 			}
+			var problems *multierror.Error
+			if format == "json" && (err == nil || errors.As(err, &problems)) {
+				if werr := writeValidation(stdout, startDirOf(c), p, warnings, problems); werr != nil {
+					return werr
+				}
+			}
 			if err != nil {
 				return loadError(err)
 			}
-			fmt.Fprintf(stdout, "%s: %d function%s valid\n", p.File, len(p.Functions), plural(len(p.Functions)))
+			if format == "text" {
+				fmt.Fprintf(stdout, "%s: %d function%s valid\n", p.File, len(p.Functions), plural(len(p.Functions)))
+			}
 			return nil
 		},
 	}
+}
+
+// writeValidation prints validate --format json:
+//
+//	{"format_version": "1", "valid", "functions": [NAME], "errors": [...], "warnings": [...]}
+//
+// errors and warnings as in the errors document of a failed run (file,
+// line, col, path, message); functions are those found valid.
+func writeValidation(w io.Writer, startDir string, p *manifest.Project, warnings []*manifest.Error, problems *multierror.Error) error {
+	doc := struct {
+		FormatVersion string      `json:"format_version"`
+		Valid         bool        `json:"valid"`
+		Functions     []string    `json:"functions"`
+		Errors        []jsonError `json:"errors"`
+		Warnings      []jsonError `json:"warnings"`
+	}{FormatVersion: "1", Valid: problems == nil, Functions: []string{}, Errors: []jsonError{}, Warnings: []jsonError{}}
+	if p != nil {
+		for _, f := range p.Functions {
+			doc.Functions = append(doc.Functions, f.Name)
+		}
+	}
+	if problems != nil {
+		for _, e := range problems.Errors {
+			doc.Errors = append(doc.Errors, jsonErrorOf(e, startDir))
+		}
+	}
+	for _, e := range warnings {
+		doc.Warnings = append(doc.Warnings, jsonErrorOf(e, startDir))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
 }
 
 // packageFiles lists what each function's package would hold, for
