@@ -31,6 +31,7 @@ var mayImport = map[string][]string{
 	"importer":      {"apiclient", "codezip", "planner"},
 	"ghactions":     {"manifest"},
 	"emulator":      {"fgsspec"},
+	"tools/dist":    {}, // make dist's archiver: a command of the build, not of fgsdeploy
 }
 
 // Below the CLI nothing parses flags, reads the process environment or
