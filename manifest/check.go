@@ -2,11 +2,31 @@ package manifest
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 )
+
+// Validate loads the manifest at path as Load does and checks its
+// functions' code as Project.Check does with the Lister that list makes
+// for the project, and reports the problems of both at once, sorted by
+// position: a function with problems of its own is checked too, unless
+// its runtime, handlers or code are among them. The warnings are
+// Check's, sorted by function name.
+func Validate(path string, opts Options, list func(*Project) Lister) (*Project, []*Error, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read manifest: %w", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read manifest: %w", err)
+	}
+	return parseChecked(path, filepath.Dir(abs), data, opts, list)
+}
 
 // Lister returns the paths (slash-separated, relative to the package's
 // root) that the package of f would hold and those left out with the rule

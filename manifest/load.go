@@ -54,24 +54,6 @@ func Load(path string, opts Options) (*Project, error) {
 	return parse(path, filepath.Dir(abs), data, opts)
 }
 
-// Validate loads the manifest at path as Load does and checks its
-// functions' code as Project.Check does with the Lister that list makes
-// for the project, and reports the problems of both at once, sorted by
-// position: a function with problems of its own is checked too, unless
-// its runtime, handlers or code are among them. The warnings are
-// Check's, sorted by function name.
-func Validate(path string, opts Options, list func(*Project) Lister) (*Project, []*Error, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read manifest: %w", err)
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read manifest: %w", err)
-	}
-	return parseChecked(path, filepath.Dir(abs), data, opts, list)
-}
-
 // parse does Load's work on bytes; dir is where relative code paths start.
 func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 	p, _, err := parseChecked(file, dir, data, opts, nil)
