@@ -462,9 +462,11 @@ func TestStoreLock(t *testing.T) {
 	if want := filepath.Join(dir, dbFile) + " 300ms"; len(waits) != 1 || waits[0] != want {
 		t.Errorf("wait messages %q, want one %q", waits, want)
 	}
-	opened := make(chan error, 1)
+	// A second one waits (it says so through OnLockWait: its first try
+	// found the lock held) and opens once the first closes.
+	waiting, opened := make(chan struct{}), make(chan error, 1)
 	go func() {
-		s, err := New(Options{StateDir: dir, LockTimeout: 30 * time.Second})
+		s, err := New(Options{StateDir: dir, LockTimeout: 30 * time.Second, OnLockWait: func(string, time.Duration) { close(waiting) }})
 		if err == nil {
 			s.Close()
 		}
@@ -473,7 +475,7 @@ func TestStoreLock(t *testing.T) {
 	select {
 	case err := <-opened:
 		t.Fatalf("opened while the first held the lock: %v", err)
-	case <-time.After(200 * time.Millisecond):
+	case <-waiting:
 	}
 	first.Close()
 	if err := <-opened; err != nil {
