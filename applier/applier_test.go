@@ -134,7 +134,8 @@ func TestInterrupt(t *testing.T) {
 		"fn003: created (create, publish " + rep.Functions[3].Published + ", alias live -> " + rep.Functions[3].Published + ")\n" +
 			"fn004: interrupted\n    done: create\n    not done: publish, aliases\n" +
 			"fn005: interrupted\n    not done: create, publish, aliases\n",
-		"Apply: 4 created, 0 updated, 0 unchanged, 0 failed, 8 not applied.\n",
+		// fn004 was created: it counts as created, stopped part-way (issue 24).
+		"Apply: 5 created, 0 updated, 0 unchanged, 0 failed, 7 not applied; 1 interrupted part-way.\n",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Fatalf("report:\n%s\nwant in it:\n%s", out.String(), want)
