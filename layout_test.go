@@ -19,19 +19,29 @@ import (
 // core. The CLI (the root package) and commands under bench/ may import
 // anything. A new package gets a line here.
 var mayImport = map[string][]string{
-	"apiclient":     {},
-	"codezip":       {},
-	"fgsspec":       {},
-	"manifest":      {"fgsspec"},
-	"release":       {"apiclient"},
-	"plan":          {"apiclient"},
-	"plan/planfile": {"plan"},
-	"planner":       {"apiclient", "codezip", "fgsspec", "manifest", "plan", "release"},
-	"applier":       {"apiclient", "plan", "release"},
-	"importer":      {"apiclient", "codezip", "planner"},
-	"ghactions":     {"manifest"},
-	"emulator":      {"fgsspec"},
-	"tools/dist":    {}, // make dist's archiver: a command of the build, not of fgsdeploy
+	"apiclient":        {},
+	"codezip":          {},
+	"fgsspec":          {},
+	"manifest":         {"fgsspec"},
+	"release":          {"apiclient", "fgsspec"},
+	"plan":             {"apiclient"},
+	"plan/planfile":    {"plan"},
+	"planner":          {"apiclient", "codezip", "fgsspec", "manifest", "plan", "release"},
+	"applier":          {"apiclient", "plan", "release"},
+	"importer":         {"apiclient", "codezip", "planner"},
+	"ghactions":        {"manifest"},
+	"emulator":         {"emulator/auth", "emulator/faults", "emulator/fgs", "emulator/httpapi", "emulator/iam", "emulator/lts", "emulator/obs", "emulator/records", "emulator/runtime", "emulator/store"},
+	"emulator/auth":    {"emulator/httpapi"},
+	"emulator/faults":  {"emulator/httpapi"},
+	"emulator/fgs":     {"fgsspec", "emulator/auth", "emulator/httpapi", "emulator/obs", "emulator/records", "emulator/runtime", "emulator/store"},
+	"emulator/httpapi": {},
+	"emulator/iam":     {"emulator/httpapi"},
+	"emulator/lts":     {"emulator/auth", "emulator/httpapi", "emulator/records", "emulator/store"},
+	"emulator/obs":     {"emulator/auth", "emulator/faults", "emulator/store"},
+	"emulator/records": {"emulator/store"},
+	"emulator/runtime": {"emulator/httpapi", "emulator/store"},
+	"emulator/store":   {},
+	"tools/dist":       {}, // make dist's archiver: a command of the build, not of fgsdeploy
 }
 
 // Below the CLI nothing parses flags, reads the process environment or
