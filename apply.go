@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -109,7 +110,31 @@ func savedPlan(c *cli.Context) (*planfile.Saved, error) {
 	if file := str(c, "file"); saved.Manifest != "" && filepath.Clean(saved.Manifest) != filepath.Clean(file) {
 		return nil, fmt.Errorf("the plan was made from %s, not %s", saved.Manifest, file)
 	}
+	if err := sameTargets(c.StringSlice("target"), saved); err != nil {
+		return nil, err
+	}
 	return saved, nil
+}
+
+// sameTargets refuses a --target that would narrow a saved plan: the plan
+// is applied as it was approved, or not at all (a dependency it publishes
+// may be there for functions --target would leave out). --target naming
+// exactly the plan's functions, as a pipeline passing plan's flags to apply
+// does, is accepted.
+func sameTargets(targets []string, saved *planfile.Saved) error {
+	if len(targets) == 0 {
+		return nil
+	}
+	planned := saved.Targets()
+	for _, f := range saved.Failures() {
+		planned = append(planned, f.Name)
+	}
+	want, have := slices.Sorted(slices.Values(planned)), slices.Compact(slices.Sorted(slices.Values(targets)))
+	if slices.Equal(want, have) {
+		return nil
+	}
+	return withHint(fmt.Errorf("--target cannot narrow a saved plan: it applies as planned, %s", strings.Join(want, ", ")),
+		"apply it without --target, or make a plan of those functions: fgsdeploy plan --target %s --out FILE", strings.Join(have, " --target "))
 }
 
 // approve shows what is about to happen, with or without a prompt (a

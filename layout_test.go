@@ -41,6 +41,7 @@ var mayImport = map[string][]string{
 	"emulator/records": {"emulator/store"},
 	"emulator/runtime": {"emulator/httpapi", "emulator/store"},
 	"emulator/store":   {},
+	"tools/dist":       {}, // make dist's archiver: a command of the build, not of fgsdeploy
 }
 
 // Below the CLI nothing parses flags, reads the process environment or

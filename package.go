@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,13 +23,21 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 		Flags: flags(commonFlags(), []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "also write each package to `DIR`/NAME.zip (DIR is marked and never packaged)"},
 			&cli.BoolFlag{Name: "list", Usage: "list each function's files and what the default and .fgsignore rules leave out; build nothing"},
+			formatFlag(),
 		}),
 		Action: func(c *cli.Context) error {
+			format, err := formatOf(c)
+			if err != nil {
+				return err
+			}
 			p, err := project(c) // after -C: --out is relative to DIR, as plan --out is
 			if err != nil {
 				return err
 			}
 			if c.Bool("list") {
+				if format == "json" {
+					return listPackagesJSON(stdout, p)
+				}
 				return listPackages(stdout, p)
 			}
 			out := c.String("out")
@@ -51,9 +60,15 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 				}
 			}
 			var errs []error
+			doc := packagesJSON{FormatVersion: "1", Packages: []packageJSON{}}
 			for _, f := range p.Functions {
+				pj := packageJSON{Name: f.Name}
 				if f.Code.Path == "" {
-					fmt.Fprintf(stdout, "%s  -  -  (code from obs_url)\n", f.Name)
+					if format == "text" {
+						fmt.Fprintf(stdout, "%s  -  -  (code from obs_url)\n", f.Name)
+					}
+					pj.ObsURL = f.Code.ObsURL
+					doc.Packages = append(doc.Packages, pj)
 					continue
 				}
 				opts := planner.PackageOptions(p)
@@ -61,22 +76,113 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 				res, err := codezip.Build(c.Context, f.Code.Path, opts)
 				if err != nil {
 					errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
+					pj.Error = errs[len(errs)-1].Error()
+					doc.Packages = append(doc.Packages, pj)
 					continue
 				}
-				fmt.Fprintf(stdout, "%s  %s  %d\n", f.Name, res.Digest, res.Size)
-				if lerr := res.CheckUploadLimit(); lerr != nil {
-					errs = append(errs, fmt.Errorf("package %s: %w", f.Name, lerr))
+				pj.SHA512, pj.Bytes = res.Digest, res.Size
+				if format == "text" {
+					fmt.Fprintf(stdout, "%s  %s  %d\n", f.Name, res.Digest, res.Size)
+				}
+				if lerr := planner.CheckPackageSize(f, res.Size); lerr != nil {
+					errs = append(errs, lerr)
+					pj.Error = lerr.Error()
 				}
 				if out != "" {
 					if err := keepPackage(res, filepath.Join(out, f.Name+packageExt(f))); err != nil {
 						errs = append(errs, err)
+						pj.Error = err.Error()
+					} else {
+						pj.File = res.Path
 					}
 				}
 				res.Close()
+				doc.Packages = append(doc.Packages, pj)
+			}
+			if format == "json" {
+				if err := writeJSON(stdout, doc); err != nil {
+					return err
+				}
 			}
 			return errors.Join(errs...) // one line per problem
 		},
 	}
+}
+
+// packagesJSON is package --format json: per function its package's
+// digest and size, the file --out wrote, or the obs_url its code is at,
+// and the problem with it.
+type packagesJSON struct {
+	FormatVersion string        `json:"format_version"`
+	Packages      []packageJSON `json:"packages"`
+}
+
+type packageJSON struct {
+	Name   string `json:"name"`
+	SHA512 string `json:"sha512,omitempty"`
+	Bytes  int64  `json:"bytes,omitempty"`
+	File   string `json:"file,omitempty"`
+	ObsURL string `json:"obs_url,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// writeJSON prints one indented JSON document.
+func writeJSON(w io.Writer, doc any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+// listPackagesJSON prints package --list --format json: per function
+// what its package holds and leaves out, and by which rule.
+func listPackagesJSON(stdout io.Writer, p *manifest.Project) error {
+	type excludedJSON struct {
+		Path string `json:"path"`
+		Rule string `json:"rule"`
+	}
+	type listing struct {
+		Name     string         `json:"name"`
+		Code     string         `json:"code"`
+		Files    []string       `json:"files"`
+		Bytes    int64          `json:"bytes_before_compression"`
+		Excluded []excludedJSON `json:"excluded"`
+		Error    string         `json:"error,omitempty"`
+	}
+	doc := struct {
+		FormatVersion string    `json:"format_version"`
+		Functions     []listing `json:"functions"`
+	}{FormatVersion: "1", Functions: []listing{}}
+	var errs []error
+	for _, f := range p.Functions {
+		l := listing{Name: f.Name, Files: []string{}, Excluded: []excludedJSON{}}
+		switch {
+		case f.Code.Path == "":
+			l.Code = f.Code.ObsURL
+		case f.Code.IsArchive:
+			l.Code = shownPath(p, f.Code.Path)
+		default:
+			l.Code = shownPath(p, f.Code.Path)
+			cl, err := codezip.List(f.Code.Path, planner.PackageOptions(p))
+			if err == nil && len(cl.Files) == 0 {
+				err = &codezip.EmptyError{Dir: f.Code.Path, Excluded: cl.Excluded}
+			}
+			if cl != nil {
+				l.Files, l.Bytes = append(l.Files, cl.Files...), cl.Size
+				for _, x := range cl.Excluded {
+					l.Excluded = append(l.Excluded, excludedJSON{x.Path, x.Rule})
+				}
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
+				l.Error = errs[len(errs)-1].Error()
+			}
+		}
+		doc.Functions = append(doc.Functions, l)
+	}
+	if err := writeJSON(stdout, doc); err != nil {
+		return err
+	}
+	return errors.Join(errs...)
 }
 
 // pathWithin reports whether p is dir or inside it.

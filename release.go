@@ -116,7 +116,7 @@ func writeVersions(w io.Writer, l release.Listing) error {
 		if len(d) > 16 {
 			d = d[:16]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", v.Version.Version, d, v.CodeSize, v.LastModified, strings.Join(names, ", "))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", v.Version.Version, d, v.CodeSize, shownTime(v.LastModified), strings.Join(names, ", "))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -212,7 +212,7 @@ func versionsJSON(l release.Listing) []versionJSON {
 		for _, r := range v.Routes {
 			ws = append(ws, aliasWeight{r.Alias, r.Weight, r.ByRule})
 		}
-		out = append(out, versionJSON{v.Version.Version, v.Description, v.Digest, v.CodeSize, v.LastModified, ws, triggersJSON(v.Triggers)})
+		out = append(out, versionJSON{v.Version.Version, v.Description, v.Digest, v.CodeSize, jsonTime(v.LastModified), ws, triggersJSON(v.Triggers)})
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package applier
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -73,8 +74,15 @@ func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 		stepTimeout = 10 * time.Minute
 	}
 	rep := &Report{Functions: make([]FunctionReport, len(p.Functions))}
+	// An authentication failure stops the run as an interrupt does: every
+	// other request would be refused the same way (Report.Auth).
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	deps, dreps := applyDependencies(ctx, api, p, opts, stepTimeout)
 	rep.Dependencies = dreps
+	for _, d := range dreps {
+		stopIfUnauthenticated(stop, d.Err)
+	}
 	for i, f := range p.Functions {
 		rep.Functions[i] = FunctionReport{Name: f.Name, Action: f.Action}
 	}
@@ -98,10 +106,16 @@ func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 			defer wg.Done()
 			for i := range queue {
 				applyFunction(ctx, api, opts, deps, p.Functions[i], stepTimeout, &rep.Functions[i])
+				stopIfUnauthenticated(stop, rep.Functions[i].Err)
 			}
 		}()
 	}
 	wg.Wait()
+	if cause, ok := context.Cause(ctx).(*authError); ok {
+		var ae *apiclient.APIError
+		errors.As(cause.err, &ae)
+		rep.Auth = fmt.Errorf("authentication failed: %w", ae)
+	}
 	moved := true
 	for _, fr := range rep.Functions {
 		moved = moved && (fr.Outcome == Applied || fr.Outcome == Unchanged)
@@ -112,6 +126,19 @@ func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 	}
 	sort.SliceStable(rep.Functions, func(i, j int) bool { return rep.Functions[i].Name < rep.Functions[j].Name })
 	return rep
+}
+
+// authError is the cause of a run stopped by an authentication failure.
+type authError struct{ err error }
+
+func (e *authError) Error() string { return e.err.Error() }
+
+// stopIfUnauthenticated stops the run when err is an authentication
+// failure; the first one stays the cause.
+func stopIfUnauthenticated(stop context.CancelCauseFunc, err error) {
+	if apiclient.IsUnauthenticated(err) {
+		stop(&authError{err})
+	}
 }
 
 // run is one function's apply: the API, the function's plan, which it
@@ -138,6 +165,9 @@ func applyFunction(ctx context.Context, api API, opts Options, deps *depRun, f *
 		if first && ctx.Err() != nil {
 			fr.Outcome = Interrupted
 			fr.Err = fmt.Errorf("%s: interrupted before %s", f.Name, st.Type())
+			if _, auth := context.Cause(ctx).(*authError); auth {
+				fr.Err = fmt.Errorf("%s: not run from %s on: the credentials were refused", f.Name, st.Type())
+			}
 			fr.NotDone = plan.Types(f.Steps[i:])
 			return
 		}

@@ -79,6 +79,10 @@ type Report struct {
 	// Command names the run in the summary line ("Apply: ...", the
 	// default, or "Destroy: ...").
 	Command string
+	// Auth is the authentication failure that stopped the run
+	// (apiclient.IsUnauthenticated), or nil. The functions after it are
+	// reported interrupted.
+	Auth error
 }
 
 // Refuse adds functions that were not attempted, with the reason (a
@@ -90,8 +94,12 @@ func (r *Report) Refuse(errs []*plan.FunctionError) {
 	sort.SliceStable(r.Functions, func(i, j int) bool { return r.Functions[i].Name < r.Functions[j].Name })
 }
 
-// Err returns every failure, refusal and interruption, or nil.
+// Err returns every failure, refusal and interruption, or nil; after an
+// authentication failure, only that one: the rest is its consequence.
 func (r *Report) Err() error {
+	if r.Auth != nil {
+		return r.Auth
+	}
 	var errs *multierror.Error
 	for _, d := range r.Dependencies {
 		if d.Err != nil {
@@ -126,13 +134,29 @@ type Summary struct {
 	Deleted    int `json:"deleted,omitempty"`
 	Unchanged  int `json:"unchanged"`
 	Failed     int `json:"failed"`
-	NotApplied int `json:"not_applied"` // interrupted or refused
+	NotApplied int `json:"not_applied"` // interrupted or refused before any step
+	// Partial counts the functions, among Created and Updated, that an
+	// interrupt stopped before all their steps ran (a created function
+	// whose release did not run yet).
+	Partial int `json:"partial"`
 }
 
-// Summary counts the report's outcomes.
+// Summary counts the report's outcomes. An interrupted function is
+// created or updated (and Partial) when its create, or for an update any
+// step, was done; otherwise it is not applied.
 func (r *Report) Summary() Summary {
 	var s Summary
 	for _, f := range r.Functions {
+		switch {
+		case f.Outcome == Interrupted && f.Action == plan.Create && slices.Contains(f.Done, plan.StepCreate):
+			s.Created++
+			s.Partial++
+			continue
+		case f.Outcome == Interrupted && f.Action != plan.Create && len(f.Done) > 0:
+			s.Updated++
+			s.Partial++
+			continue
+		}
 		switch f.Outcome {
 		case Unchanged:
 			s.Unchanged++
@@ -273,6 +297,9 @@ func (r *Report) Write(w io.Writer) error {
 	}
 	if sum.NotApplied > 0 {
 		fmt.Fprintf(&b, ", %d not applied", sum.NotApplied)
+	}
+	if sum.Partial > 0 {
+		fmt.Fprintf(&b, "; %d interrupted part-way", sum.Partial)
 	}
 	b.WriteString(".\n")
 	_, err := io.WriteString(w, b.String())

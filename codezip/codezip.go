@@ -95,9 +95,13 @@ func (r *Result) Close() error {
 
 // CheckUploadLimit returns an error wrapping ErrTooLarge when the package
 // cannot be sent in the request body.
-func (r *Result) CheckUploadLimit() error {
-	if r.Size > MaxDirectUpload {
-		return fmt.Errorf("%w: %d bytes, FunctionGraph accepts at most %d in the request (FSS.1071); set code.obs (a bucket to upload it through) or use code.obs_url", ErrTooLarge, r.Size, MaxDirectUpload)
+func (r *Result) CheckUploadLimit() error { return CheckUploadLimit(r.Size) }
+
+// CheckUploadLimit returns an error wrapping ErrTooLarge when a package
+// of size bytes cannot be sent in the request body.
+func CheckUploadLimit(size int64) error {
+	if size > MaxDirectUpload {
+		return fmt.Errorf("%w: %d bytes, FunctionGraph accepts at most %d in the request (FSS.1071); set code.obs (a bucket to upload it through) or use code.obs_url", ErrTooLarge, size, MaxDirectUpload)
 	}
 	return nil
 }

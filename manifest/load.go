@@ -59,17 +59,24 @@ func Load(path string, opts Options) (*Project, error) {
 
 // parse does Load's work on bytes; dir is where relative code paths start.
 func parse(file, dir string, data []byte, opts Options) (*Project, error) {
+	p, _, err := parseChecked(file, dir, data, opts, nil)
+	return p, err
+}
+
+// parseChecked is parse, then Check with the Lister list makes, when list
+// is not nil (Validate).
+func parseChecked(file, dir string, data []byte, opts Options, list func(*Project) Lister) (*Project, []*Error, error) {
 	el := &errorList{file: file}
 	root, ok := readDocument(el, data)
 	if !ok {
-		return nil, el.err()
+		return nil, nil, el.err()
 	}
 	top := topLevel(el, root)
 	if top.functions == nil {
 		if len(el.errs) == 0 {
 			el.add(root.Line, root.Column, "functions", "is required: declare at least one function")
 		}
-		return nil, el.err()
+		return nil, nil, el.err()
 	}
 
 	// Environments: every one is checked for structure; the selected one is
@@ -97,7 +104,7 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 			line, col = top.environmentsKey.Line, top.environmentsKey.Column
 		}
 		el.add(line, col, "environments", "environment %q is not declared (%s)", opts.Env, msg)
-		return nil, el.err()
+		return nil, nil, el.err()
 	}
 	if top.environments != nil {
 		for i := 0; i+1 < len(top.environments.Content); i += 2 {
@@ -113,17 +120,24 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 
 	p := build(el, &interp{lookup: opts.Lookup, el: el}, top, dir, opts)
 	if p == nil {
-		return nil, el.err()
-	}
-	if err := el.err(); err != nil {
-		return nil, err
-	}
-	if err := ownedTargets(p, opts, undeclared(file, top.functions, opts.Functions)); err != nil {
-		return nil, err
+		return nil, nil, el.err()
 	}
 	p.File, p.Dir, p.Env = file, dir, opts.Env
+	for _, f := range append(slices.Clone(p.Functions), p.flawed...) {
+		f.file = file
+	}
 	sort.Slice(p.Functions, func(i, j int) bool { return p.Functions[i].Name < p.Functions[j].Name })
-	return p, nil
+	var warnings []*Error
+	if list != nil {
+		warnings = p.check(el, list(p))
+	}
+	if err := el.err(); err != nil {
+		return nil, warnings, err
+	}
+	if err := ownedTargets(p, opts, undeclared(file, top.functions, opts.Functions)); err != nil {
+		return nil, nil, err
+	}
+	return p, warnings, nil
 }
 
 // build interpolates, decodes and validates the merged top-level nodes,
@@ -152,6 +166,7 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 		el.add(top.functions.Line, top.functions.Column, "functions", "is empty: declare at least one function")
 	}
 	var deps map[string]bool
+	var read []*Function // decoded, in the manifest's order
 	if !opts.LocateOnly {
 		p.Dependencies, deps = decodeDependencies(el, in, top.dependencies, dir, defaultsOBS(el, in, top.defaults))
 	} else {
@@ -183,12 +198,18 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 				p.Functions = append(p.Functions, f)
 			}
 		default:
-			if f := decodeFunction(el, in, k, merged, path, dir, deps); f != nil {
+			f, ok := decodeFunction(el, in, k, merged, path, dir, deps)
+			if ok {
 				p.Functions = append(p.Functions, f)
+			} else {
+				p.flawed = append(p.flawed, f)
 			}
+			read = append(read, f)
 		}
 	}
-	checkProjectTriggers(el, p.Functions)
+	// The rules across functions see every function that was read, those
+	// with problems of their own too: all the problems come in one run.
+	checkProjectTriggers(el, read)
 	checkProjectTags(el, top.project, p)
 	return p
 }
@@ -496,7 +517,8 @@ func topLevel(el *errorList, root *yaml.Node) topNodes {
 		case "project":
 			t.project = v
 		default:
-			el.add(k.Line, k.Column, k.Value, "unknown key (allowed: region, project_id, project, defaults, functions, environments, dependencies)")
+			top := []string{"region", "project_id", "project", "defaults", "functions", "environments", "dependencies"}
+			el.add(k.Line, k.Column, k.Value, "unknown key%s (allowed: %s)", didYouMean(k.Value, top), strings.Join(top, ", "))
 		}
 	}
 	return t
@@ -698,7 +720,7 @@ func checkShape(el *errorList, n *yaml.Node, path string, s shape) {
 			sub, ok = s["*"]
 		}
 		if !ok {
-			el.add(k.Line, k.Column, join(path, k.Value), "unknown key (allowed: %s)", strings.Join(keysOf(s), ", "))
+			el.add(k.Line, k.Column, join(path, k.Value), "unknown key%s (allowed: %s)", didYouMean(k.Value, keysOf(s)), strings.Join(keysOf(s), ", "))
 			continue
 		}
 		if sub != nil {

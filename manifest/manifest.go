@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -28,6 +29,10 @@ type Project struct {
 	// Dependencies are the dependency packages the project builds and
 	// publishes (top-level dependencies), sorted by Name.
 	Dependencies []*Dependency
+
+	// flawed are the functions that were read but have problems: not
+	// part of a loaded project, but still checked (Validate).
+	flawed []*Function
 }
 
 // Path is the manifest file's absolute path: it is never packaged.
@@ -72,21 +77,53 @@ type Function struct {
 	// manifest manages none; a nil value removes that key.
 	Tags map[string]*string
 
-	// pos holds where some fields are written ("key" for the function's
-	// key, "runtime", "handler", "initializer_handler",
-	// "pre_stop_handler", "code.path"), for Check.
+	// pos holds where the function's key ("key") and each of its values
+	// are written, by path below the function (positions).
 	pos map[string][2]int
+	// file is the manifest's path as the user gave it (Errorf).
+	file string
 }
 
-// position is where field is written, else where the function's key is.
+// position is where field is written, else where the nearest value above
+// it is, else where the function's key is.
 func (f *Function) position(field string) (int, int) {
-	if p, ok := f.pos[field]; ok {
-		return p[0], p[1]
+	for p := field; p != ""; p = parentPath(p) {
+		if at, ok := f.pos[p]; ok {
+			return at[0], at[1]
+		}
 	}
 	if p, ok := f.pos["key"]; ok {
 		return p[0], p[1]
 	}
 	return f.Line, 1
+}
+
+// parentPath is the path above p: "a.b" for "a.b.c" and "a.b[2]", "" for
+// "a".
+func parentPath(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+// Errorf returns a problem of f found after loading (by the planner, from
+// the live state) as the manifest's errors are: at the position of field,
+// a path below the function ("code.path", "triggers[0].qualifier"; "" for
+// the function itself), or of the nearest value above it that is written.
+// Its Path is functions.NAME.field.
+//
+// The format may wrap an error with %w, as fmt.Errorf's does: the Error
+// unwraps to it.
+func (f *Function) Errorf(field, format string, args ...any) *Error {
+	line, col := f.position(field)
+	path := "functions." + f.Name
+	if field != "" {
+		path = join(path, field)
+	}
+	cause := fmt.Errorf(format, args...)
+	return &Error{File: f.file, Line: line, Col: col, Path: path, Msg: cause.Error(), cause: cause}
 }
 
 // FuncVpc is a VPC attachment.
@@ -186,6 +223,16 @@ type Error struct {
 	Col  int
 	Path string
 	Msg  string
+	// cause is what Errorf made Msg from, for Unwrap.
+	cause error
+}
+
+// Unwrap returns the error Msg wraps (Function.Errorf's %w), or nil.
+func (e *Error) Unwrap() error {
+	if e.cause == nil {
+		return nil
+	}
+	return errors.Unwrap(e.cause)
 }
 
 // Error formats the problem as FILE:LINE:COL: PATH: MESSAGE, or

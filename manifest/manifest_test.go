@@ -404,7 +404,7 @@ func TestFunctionRules(t *testing.T) {
 		{"colour: blue", p + "colour", "unknown key (allowed: "},
 		{"Timeout: 3", p + "Timeout", "unknown key"},
 		{"code_type: zip", p + "code_type", "unknown key"},
-		{"publish: {kep: 3}", p + "publish.kep", "unknown key (allowed: config_changes, description, keep, version)"},
+		{"publish: {kep: 3}", p + "publish.kep", "unknown key; did you mean keep? (allowed: config_changes, description, keep, version)"},
 		{"publish: {config_changes: latest}", "", ""},
 		{"publish: {config_changes: release}", "", ""},
 		{"publish: {config_changes: skip}", p + "publish.config_changes", `"skip" is not release (publish a change of config alone, the default) or latest (apply it to latest only)`},

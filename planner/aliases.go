@@ -43,7 +43,7 @@ func planAliases(f *manifest.Function, st *versionState, published string) ([]*p
 		case "$published":
 			switch {
 			case f.Publish == nil:
-				return nil, nil, nil, fmt.Errorf("%s: alias %s points at $published but nothing is published (add publish:)", f.Name, name)
+				return nil, nil, nil, f.Errorf("aliases."+name+".version", "alias %s points at $published but nothing is published (add publish:)", name)
 			case exists && published != "" && published == rec.Reverted && !routesTo(cur, published):
 				stay = true // rolled back from this very release: only a new one moves it
 				notes = append(notes, fmt.Sprintf("alias %s stays on %s: a rollback took it off %s, so it goes to the next release (changed code or config), not back to this one (rollback --to %s points it there)", name, release.Describe(cur), published, published))
@@ -57,7 +57,7 @@ func planAliases(f *manifest.Function, st *versionState, published string) ([]*p
 		case release.Latest:
 		default:
 			if st.find(target) == nil && target != published {
-				return nil, nil, nil, fmt.Errorf("%s: alias %s points at version %s, which does not exist", f.Name, name, target)
+				return nil, nil, nil, f.Errorf("aliases."+name+".version", "alias %s points at version %s, which does not exist", name, target)
 			}
 		}
 		next := apiclient.Alias{Name: name, Version: target}

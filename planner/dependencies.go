@@ -186,7 +186,7 @@ func resolveDependencies(f *manifest.Function, deps map[string]*depState) (*mani
 			continue
 		}
 		if st.err != nil {
-			return nil, fmt.Errorf("%s: uses %w", f.Name, st.err)
+			return nil, fmt.Errorf("%s: uses dependency %s, which could not be planned: %w", f.Name, name, st.err)
 		}
 		out.Dependencies[i] = st.plan.Version
 	}

@@ -19,7 +19,7 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 	if f.Runtime == "Custom Image" {
 		// Its code is a container image (custom_image), not a package: a
 		// code update would replace the image with a zip.
-		return nil, fmt.Errorf("%s: fgsdeploy does not manage Custom Image functions yet (their code is a container image, not a package): leave it out of the manifest", f.Name)
+		return nil, f.Errorf("runtime", "fgsdeploy does not manage Custom Image functions yet (their code is a container image, not a package): leave it out of the manifest")
 	}
 	code, err := pk.code(ctx, f)
 	if err != nil {
@@ -148,7 +148,7 @@ func versionHeldReader(ctx context.Context, api API, urn, name string, latestHas
 // after them.
 func planUpdate(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Function, salt []byte) (*apiclient.UpdateConfigRequest, error) {
 	if live.Runtime != f.Runtime {
-		return nil, fmt.Errorf("%s: runtime cannot change in place (live %s, declared %s): delete the function or give it another name", f.Name, live.Runtime, f.Runtime)
+		return nil, f.Errorf("runtime", "cannot change in place (live %s, declared %s): delete the function or give it another name", live.Runtime, f.Runtime)
 	}
 	if err := checkEnterpriseProject(f, live); err != nil {
 		return nil, err

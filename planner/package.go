@@ -110,15 +110,28 @@ func (p *packager) code(ctx context.Context, f *manifest.Function) (*plan.CodeFi
 	if err != nil {
 		return nil, fmt.Errorf("package %s: %w", f.Name, err)
 	}
-	switch {
-	case f.Code.OBS == nil:
-		if err := res.CheckUploadLimit(); err != nil {
-			return nil, fmt.Errorf("package %s: %w", f.Name, err)
-		}
-	case res.Size > MaxOBSPackage:
-		return nil, fmt.Errorf("package %s: %d bytes, FunctionGraph accepts at most %d through OBS", f.Name, res.Size, MaxOBSPackage)
+	if err := CheckPackageSize(f, res.Size); err != nil {
+		return nil, err
 	}
 	return &plan.CodeFile{Path: res.Path, Digest: res.Digest, Size: res.Size}, nil
+}
+
+// CheckPackageSize applies FunctionGraph's limits to a package of f of
+// size bytes: over the direct-upload limit it must go through OBS
+// (code.obs), and through OBS it may be at most MaxOBSPackage. Plans and
+// fgsdeploy validate and package share it. The error is at f's code.path
+// in the manifest (a *manifest.Error) and wraps codezip.ErrTooLarge for
+// the first limit.
+func CheckPackageSize(f *manifest.Function, size int64) error {
+	switch {
+	case f.Code.OBS == nil:
+		if err := codezip.CheckUploadLimit(size); err != nil {
+			return f.Errorf("code.path", "%w", err)
+		}
+	case size > MaxOBSPackage:
+		return f.Errorf("code.path", "the package is %d bytes, and FunctionGraph accepts at most %d through OBS", size, MaxOBSPackage)
+	}
+	return nil
 }
 
 // objectCode is the digest and size of f's obs_url object, read once per

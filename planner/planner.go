@@ -76,8 +76,9 @@ var _ Objects = (*apiclient.OBS)(nil)
 // failure that concerns one function (a refusal, a read that still failed
 // after its retries) is kept in Plan.Failures and the other functions are
 // planned. An error is returned only for the run as a whole (an unknown
-// target; ErrInterrupted when ctx is cancelled), and then the plan is nil
-// and temporary packages are removed.
+// target; ErrInterrupted when ctx is cancelled; an *AuthError when
+// FunctionGraph refused the credentials, which no function would get past),
+// and then the plan is nil and temporary packages are removed.
 func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options) (*plan.Plan, error) {
 	fns, err := selectFunctions(proj, opts.Targets)
 	if err != nil {
@@ -98,7 +99,17 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{},
 		region: opts.Region, objects: opts.Objects, remote: map[string]*remoteDigest{}}
 	out := &plan.Plan{Manifest: proj.File, Env: proj.Env, Salt: salt}
-	deps := planDependencies(ctx, api, pk, usedDependencies(proj, fns))
+	// An authentication failure stops the run at once: every other read
+	// would be refused the same way.
+	work, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	deps := planDependencies(work, api, pk, usedDependencies(proj, fns))
+	for _, st := range deps {
+		if apiclient.IsUnauthenticated(st.err) {
+			pk.close()
+			return nil, &AuthError{Err: st.err}
+		}
+	}
 	planned := make([]*plan.FunctionPlan, len(fns))
 	failed := make([]*plan.FunctionError, len(fns))
 
@@ -118,13 +129,16 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 			defer wg.Done()
 			for i := range queue {
 				f := fns[i]
-				if ctx.Err() != nil {
+				if work.Err() != nil {
 					continue
 				}
 				rf, err := resolveDependencies(f, deps)
 				var fp *plan.FunctionPlan
 				if err == nil {
-					fp, err = planFunction(ctx, api, pk, rf, salt, opts.VersionCap)
+					fp, err = planFunction(work, api, pk, rf, salt, opts.VersionCap)
+				}
+				if apiclient.IsUnauthenticated(err) {
+					stop(&AuthError{Err: err})
 				}
 				if err != nil {
 					failed[i] = &plan.FunctionError{Name: f.Name, URN: api.FunctionURN(f.Package, f.Name), Err: err}
@@ -135,6 +149,11 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 		}()
 	}
 	wg.Wait()
+	var authErr *AuthError
+	if errors.As(context.Cause(work), &authErr) {
+		pk.close()
+		return nil, authErr
+	}
 	if ctx.Err() != nil {
 		// The failures an interrupt causes (cancelled requests, retries
 		// cut short) are its consequence, not news.
@@ -182,6 +201,21 @@ func planSalt(opts Options) ([]byte, error) {
 	}
 	return salt, nil
 }
+
+// AuthError is Compute's error when FunctionGraph refused the credentials
+// (apiclient.IsUnauthenticated): one error for the run, not one per
+// function. It unwraps to the first refusal, an *apiclient.APIError.
+type AuthError struct{ Err error }
+
+func (e *AuthError) Error() string {
+	var ae *apiclient.APIError
+	if errors.As(e.Err, &ae) {
+		return "authentication failed: " + ae.Error()
+	}
+	return "authentication failed: " + e.Err.Error()
+}
+
+func (e *AuthError) Unwrap() error { return e.Err }
 
 // ErrInterrupted is returned by Compute when its context is cancelled:
 // planning writes nothing, so nothing was changed.

@@ -117,7 +117,7 @@ func (in *releaseInputs) existing(f *manifest.Function, st *versionState, v, v0 
 	case err != nil:
 		return dec, false, err
 	case !sameCode:
-		return dec, false, fmt.Errorf("%s: version %s already exists with other code: give this release another version name", f.Name, v.Version)
+		return dec, false, f.Errorf("publish.version", "version %s already exists with other code: give this release another version name", v.Version)
 	case what == "":
 		dec = publishDecision{version: v.Version, notes: []string{v.Version + " is already published, nothing to publish"}}
 		dec, err = in.chooseCode(dec, v0, "", "")
@@ -131,7 +131,7 @@ func (in *releaseInputs) existing(f *manifest.Function, st *versionState, v, v0 
 		case err != nil:
 			return dec, false, err
 		case !sameCode || again != "":
-			return dec, false, fmt.Errorf("%s: versions %s and %s already exist with other code or config: give this release another version name", f.Name, v.Version, name)
+			return dec, false, f.Errorf("publish.version", "versions %s and %s already exist with other code or config: give this release another version name", v.Version, name)
 		}
 		dec = publishDecision{version: name, notes: []string{why + ", already published: nothing to publish"}}
 		dec, err = in.chooseCode(dec, v0, "", "")

@@ -68,9 +68,11 @@
 //     FSS.0400. ":latest" is accepted wherever the unqualified URN is,
 //     except DELETE, where it is FSS.1015 (latest cannot be deleted; the
 //     unqualified URN deletes the function).
-//   - last_modified of functions and versions is China time in the API
-//     reference's example format "2019-10-25 15:37:27" (whole seconds);
-//     of aliases "2020-06-19T10:07:34+08:00", as their examples show.
+//   - last_modified of functions and versions is China time in whole
+//     seconds, with its offset as the function model writes it
+//     ("2018-03-28T11:30:32+08:00"), or strictly without a zone as the
+//     examples of single functions do ("2019-10-25 15:37:27"); of aliases
+//     always with the offset, as their examples show.
 //   - The function list pages with marker (an offset) and maxitems (0 or
 //     over 400 means 400); anything but a non-negative integer is FSS.1001.
 //     func_name is a fuzzy (substring) match.
