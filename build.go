@@ -3,14 +3,18 @@ package main
 // code.build: the builder plans, package and validate run builds with.
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/fgsdeploy/fgsdeploy/codebuild"
+	"github.com/fgsdeploy/fgsdeploy/codezip"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/planner"
 )
 
 // credentialVars are fgsdeploy's own credentials: a build (whose
@@ -59,4 +63,14 @@ func builderFor(p *manifest.Project) (*codebuild.Builder, error) {
 		env = append(env, kv)
 	}
 	return &codebuild.Builder{CacheDir: filepath.Join(top, "build"), Env: env, Redact: redact}, nil
+}
+
+// codeDir is what f's package is built from (planner.CodeDir), saying on
+// stderr when its code.build ran.
+func codeDir(ctx context.Context, stderr io.Writer, p *manifest.Project, f *manifest.Function, b *codebuild.Builder) (string, codezip.Options, error) {
+	dir, opts, built, err := planner.CodeDir(ctx, p, f, b)
+	if built != nil && built.Ran {
+		fmt.Fprintf(stderr, "fgsdeploy: %s: %s\n", f.Name, planner.BuildNote)
+	}
+	return dir, opts, err
 }

@@ -24,7 +24,7 @@ var mayImport = map[string][]string{
 	"codebuild":        {"codezip"},
 	"fgsspec":          {},
 	"manifest":         {"fgsspec"},
-	"release":          {"apiclient"},
+	"release":          {"apiclient", "fgsspec"},
 	"plan":             {"apiclient"},
 	"plan/planfile":    {"plan"},
 	"planner":          {"apiclient", "codebuild", "codezip", "fgsspec", "manifest", "plan", "release"},
@@ -42,6 +42,7 @@ var mayImport = map[string][]string{
 	"emulator/records": {"emulator/store"},
 	"emulator/runtime": {"emulator/httpapi", "emulator/store"},
 	"emulator/store":   {},
+	"tools/dist":       {}, // make dist's archiver: a command of the build, not of fgsdeploy
 }
 
 // Below the CLI nothing parses flags, reads the process environment or

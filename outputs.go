@@ -197,7 +197,7 @@ func setStepOutputs(g *ghactions.Step, outs []*release.Outputs) error {
 }
 
 // applyOutputs reads, once apply is done, the outputs of the functions it
-// applied or found unchanged, into rep. An interrupted apply reads none.
+// applied (deletions aside) or found unchanged, into rep. An interrupted apply reads none.
 func applyOutputs(c *cli.Context, s *session, pl *plan.Plan, rep *applier.Report) error {
 	if c.Context.Err() != nil {
 		return nil
@@ -209,7 +209,7 @@ func applyOutputs(c *cli.Context, s *session, pl *plan.Plan, rep *applier.Report
 	var fns []deployed
 	for _, fr := range rep.Functions {
 		f := byName[fr.Name]
-		if f != nil && (fr.Outcome == applier.Applied || fr.Outcome == applier.Unchanged) {
+		if f != nil && f.Action != plan.Delete && (fr.Outcome == applier.Applied || fr.Outcome == applier.Unchanged) {
 			fns = append(fns, deployed{f.Name, f.FuncName, f.URN})
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,8 +25,13 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 		Flags: flags(commonFlags(), []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "also write each package to `DIR`/NAME.zip (DIR is marked and never packaged)"},
 			&cli.BoolFlag{Name: "list", Usage: "list each function's files and what the default and .fgsignore rules leave out; write no package"},
+			formatFlag(),
 		}),
 		Action: func(c *cli.Context) error {
+			format, err := formatOf(c)
+			if err != nil {
+				return err
+			}
 			p, err := project(c) // after -C: --out is relative to DIR, as plan --out is
 			if err != nil {
 				return err
@@ -35,6 +41,9 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 				return err
 			}
 			if c.Bool("list") {
+				if format == "json" {
+					return listPackagesJSON(c.Context, stdout, stderr, p, b)
+				}
 				return listPackages(c.Context, stdout, stderr, p, b)
 			}
 			out := c.String("out")
@@ -57,52 +66,143 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 				}
 			}
 			var errs []error
+			doc := packagesJSON{FormatVersion: "1", Packages: []packageJSON{}}
 			for _, f := range p.Functions {
+				pj := packageJSON{Name: f.Name}
 				if f.Code.Path == "" {
-					fmt.Fprintf(stdout, "%s  -  -  (code from obs_url)\n", f.Name)
+					if format == "text" {
+						fmt.Fprintf(stdout, "%s  -  -  (code from obs_url)\n", f.Name)
+					}
+					pj.ObsURL = f.Code.ObsURL
+					doc.Packages = append(doc.Packages, pj)
 					continue
 				}
 				dir, opts, err := codeDir(c.Context, stderr, p, f, b)
+				var res *codezip.Result
+				if err == nil {
+					opts.TempDir, opts.Progress = out, packageBar(stderr)
+					res, err = codezip.Build(c.Context, dir, opts)
+				}
 				if err != nil {
 					errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
+					pj.Error = errs[len(errs)-1].Error()
+					doc.Packages = append(doc.Packages, pj)
 					continue
 				}
-				opts.TempDir, opts.Progress = out, packageBar(stderr)
-				res, err := codezip.Build(c.Context, dir, opts)
-				if err != nil {
-					errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
-					continue
+				pj.SHA512, pj.Bytes = res.Digest, res.Size
+				if format == "text" {
+					fmt.Fprintf(stdout, "%s  %s  %d\n", f.Name, res.Digest, res.Size)
 				}
-				fmt.Fprintf(stdout, "%s  %s  %d\n", f.Name, res.Digest, res.Size)
-				if lerr := res.CheckUploadLimit(); lerr != nil {
-					errs = append(errs, fmt.Errorf("package %s: %w", f.Name, lerr))
+				if lerr := planner.CheckPackageSize(f, res.Size); lerr != nil {
+					errs = append(errs, lerr)
+					pj.Error = lerr.Error()
 				}
 				if out != "" {
 					if err := keepPackage(res, filepath.Join(out, f.Name+packageExt(f))); err != nil {
 						errs = append(errs, err)
+						pj.Error = err.Error()
+					} else {
+						pj.File = res.Path
 					}
 				}
 				res.Close()
+				doc.Packages = append(doc.Packages, pj)
+			}
+			if format == "json" {
+				if err := writeJSON(stdout, doc); err != nil {
+					return err
+				}
 			}
 			return errors.Join(errs...) // one line per problem
 		},
 	}
 }
 
+// packagesJSON is package --format json: per function its package's
+// digest and size, the file --out wrote, or the obs_url its code is at,
+// and the problem with it.
+type packagesJSON struct {
+	FormatVersion string        `json:"format_version"`
+	Packages      []packageJSON `json:"packages"`
+}
+
+type packageJSON struct {
+	Name   string `json:"name"`
+	SHA512 string `json:"sha512,omitempty"`
+	Bytes  int64  `json:"bytes,omitempty"`
+	File   string `json:"file,omitempty"`
+	ObsURL string `json:"obs_url,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// writeJSON prints one indented JSON document.
+func writeJSON(w io.Writer, doc any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+// listPackagesJSON prints package --list --format json: per function
+// what its package holds and leaves out, and by which rule (with
+// code.build, of what its build left).
+func listPackagesJSON(ctx context.Context, stdout, stderr io.Writer, p *manifest.Project, b *codebuild.Builder) error {
+	type excludedJSON struct {
+		Path string `json:"path"`
+		Rule string `json:"rule"`
+	}
+	type listing struct {
+		Name     string         `json:"name"`
+		Code     string         `json:"code"`
+		Files    []string       `json:"files"`
+		Bytes    int64          `json:"bytes_before_compression"`
+		Excluded []excludedJSON `json:"excluded"`
+		Error    string         `json:"error,omitempty"`
+	}
+	doc := struct {
+		FormatVersion string    `json:"format_version"`
+		Functions     []listing `json:"functions"`
+	}{FormatVersion: "1", Functions: []listing{}}
+	var errs []error
+	for _, f := range p.Functions {
+		l := listing{Name: f.Name, Files: []string{}, Excluded: []excludedJSON{}}
+		switch {
+		case f.Code.Path == "":
+			l.Code = f.Code.ObsURL
+		case f.Code.IsArchive:
+			l.Code = shownPath(p, f.Code.Path)
+		default:
+			l.Code = shownPath(p, f.Code.Path)
+			var cl *codezip.Listing
+			dir, opts, err := codeDir(ctx, stderr, p, f, b)
+			if err == nil {
+				cl, err = codezip.List(dir, opts)
+			}
+			if err == nil && len(cl.Files) == 0 {
+				err = &codezip.EmptyError{Dir: dir, Excluded: cl.Excluded}
+			}
+			if cl != nil {
+				l.Files, l.Bytes = append(l.Files, cl.Files...), cl.Size
+				for _, x := range cl.Excluded {
+					l.Excluded = append(l.Excluded, excludedJSON{x.Path, x.Rule})
+				}
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
+				l.Error = errs[len(errs)-1].Error()
+			}
+		}
+		doc.Functions = append(doc.Functions, l)
+	}
+	if err := writeJSON(stdout, doc); err != nil {
+		return err
+	}
+	return errors.Join(errs...)
+}
+
 // pathWithin reports whether p is dir or inside it.
 func pathWithin(dir, p string) bool {
 	r, err := filepath.Rel(dir, p)
 	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
-}
-
-// codeDir is what f's package is built from (planner.CodeDir), saying on
-// stderr when its code.build ran.
-func codeDir(ctx context.Context, stderr io.Writer, p *manifest.Project, f *manifest.Function, b *codebuild.Builder) (string, codezip.Options, error) {
-	dir, opts, built, err := planner.CodeDir(ctx, p, f, b)
-	if built != nil && built.Ran {
-		fmt.Fprintf(stderr, "fgsdeploy: %s: %s\n", f.Name, planner.BuildNote)
-	}
-	return dir, opts, err
 }
 
 // listPackages prints package --list: the default exclusions, then each

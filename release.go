@@ -117,7 +117,7 @@ func writeVersions(w io.Writer, l release.Listing) error {
 		if len(d) > 16 {
 			d = d[:16]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", v.Version.Version, d, v.CodeSize, v.LastModified, strings.Join(names, ", "))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", v.Version.Version, d, v.CodeSize, shownTime(v.LastModified), strings.Join(names, ", "))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -213,7 +213,7 @@ func versionsJSON(l release.Listing) []versionJSON {
 		for _, r := range v.Routes {
 			ws = append(ws, aliasWeight{r.Alias, r.Weight, r.ByRule})
 		}
-		out = append(out, versionJSON{v.Version.Version, v.Description, v.Digest, v.CodeSize, v.LastModified, ws, triggersJSON(v.Triggers)})
+		out = append(out, versionJSON{v.Version.Version, v.Description, v.Digest, v.CodeSize, jsonTime(v.LastModified), ws, triggersJSON(v.Triggers)})
 	}
 	return out
 }
@@ -231,8 +231,14 @@ func aliasesJSON(as []apiclient.Alias, triggers map[string][]apiclient.Trigger) 
 		// Where rollback (without --to) would send the alias: its main
 		// version when that calls off a canary, else the recorded
 		// previous version.
-		if _, prev := release.SplitAliasDescription(a.Description); prev != "" {
-			m["previous"] = prev
+		_, rec := release.SplitAliasDescription(a.Description)
+		if rec.Previous != "" {
+			m["previous"] = rec.Previous
+		}
+		// A version a rollback took the alias off: a re-run of its
+		// release does not route to it again.
+		if rec.Reverted != "" {
+			m["reverted"] = rec.Reverted
 		}
 		if to, callsOff := release.RollbackTarget(a); to != "" {
 			m["rollback_to"] = to

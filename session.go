@@ -82,8 +82,12 @@ func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io
 		return nil, err
 	}
 	s := &session{}
-	if boolean(c, "local") || env("FGSDEPLOY_LOCAL") == "1" {
-		if s.local, err = startLocal(p, stderr); err != nil {
+	local, strict, err := localMode(c)
+	if err != nil {
+		return nil, err
+	}
+	if local {
+		if s.local, err = startLocal(p, strict, stderr); err != nil {
 			return nil, err
 		}
 		cfg.Endpoint, cfg.IAMEndpoint = s.local.URL, s.local.URL
@@ -157,7 +161,7 @@ func clientConfig(c *cli.Context, p *manifest.Project, stderr io.Writer) (apicli
 
 // startLocal starts the embedded emulator of --local, its state in the
 // project's .fgsdeploy/local.
-func startLocal(p *manifest.Project, stderr io.Writer) (*emulator.Running, error) {
+func startLocal(p *manifest.Project, strict bool, stderr io.Writer) (*emulator.Running, error) {
 	stateDir, err := localStateDir(p.Dir)
 	if err != nil {
 		return nil, err
@@ -166,7 +170,7 @@ func startLocal(p *manifest.Project, stderr io.Writer) (*emulator.Running, error
 	run, err := emulator.Start("127.0.0.1:0", emulator.Options{
 		AccessKey: localAK, SecretKey: localSK, ProjectID: localProject, Region: localRegion,
 		Buckets: buckets, OBSDomains: domains,
-		StateDir: stateDir, Strict: env("FGSDEPLOY_LOCAL_STRICT") == "1",
+		StateDir: stateDir, Strict: strict,
 		OnLockWait: func(path string, timeout time.Duration) {
 			fmt.Fprintf(stderr, "fgsdeploy: waiting up to %v for another fgsdeploy using %s\n", timeout, path)
 		},

@@ -179,6 +179,7 @@ type call struct {
 	fileField string // the field file goes in instead: "depend_file"
 	out       any
 	noProject bool
+	noFGS     bool              // a path below /v2/{pid}, not /v2/{pid}/fgs (the tag API)
 	header    map[string]string // extra request headers (not signed)
 	readOnly  bool              // a POST that changes nothing: repeated like a GET
 	// recover, for a POST that may have taken effect, looks for its
@@ -340,6 +341,9 @@ func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) 
 	if base == "" {
 		base = c.cfg.Endpoint
 		path = "/v2/" + c.pid() + "/fgs" + k.path
+		if k.noFGS {
+			path = "/v2/" + c.pid() + k.path
+		}
 	}
 	u, err := url.Parse(strings.TrimRight(base, "/"))
 	if err != nil {

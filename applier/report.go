@@ -77,10 +77,17 @@ type FunctionReport struct {
 type Report struct {
 	Functions    []FunctionReport
 	Dependencies []DependencyReport
+	// Command names the run in the summary line ("Apply: ...", the
+	// default, or "Destroy: ...").
+	Command string
+	// Auth is the authentication failure that stopped the run
+	// (apiclient.IsUnauthenticated), or nil. The functions after it are
+	// reported interrupted.
+	Auth error
 	// Outputs are what the functions that were applied or unchanged
 	// give the next step of a pipeline, read from the live state after
 	// apply (release.ReadOutputs; the CLI reads them): the JSON report's
-	// "outputs".
+	// "outputs" (a destroy's report has none).
 	Outputs []*release.Outputs
 }
 
@@ -93,8 +100,12 @@ func (r *Report) Refuse(errs []*plan.FunctionError) {
 	sort.SliceStable(r.Functions, func(i, j int) bool { return r.Functions[i].Name < r.Functions[j].Name })
 }
 
-// Err returns every failure, refusal and interruption, or nil.
+// Err returns every failure, refusal and interruption, or nil; after an
+// authentication failure, only that one: the rest is its consequence.
 func (r *Report) Err() error {
+	if r.Auth != nil {
+		return r.Auth
+	}
 	var errs *multierror.Error
 	for _, d := range r.Dependencies {
 		if d.Err != nil {
@@ -126,22 +137,42 @@ func (r *Report) Err() error {
 type Summary struct {
 	Created    int `json:"created"`
 	Updated    int `json:"updated"`
+	Deleted    int `json:"deleted,omitempty"`
 	Unchanged  int `json:"unchanged"`
 	Failed     int `json:"failed"`
-	NotApplied int `json:"not_applied"` // interrupted or refused
+	NotApplied int `json:"not_applied"` // interrupted or refused before any step
+	// Partial counts the functions, among Created and Updated, that an
+	// interrupt stopped before all their steps ran (a created function
+	// whose release did not run yet).
+	Partial int `json:"partial"`
 }
 
-// Summary counts the report's outcomes.
+// Summary counts the report's outcomes. An interrupted function is
+// created or updated (and Partial) when its create, or for an update any
+// step, was done; otherwise it is not applied.
 func (r *Report) Summary() Summary {
 	var s Summary
 	for _, f := range r.Functions {
+		switch {
+		case f.Outcome == Interrupted && f.Action == plan.Create && slices.Contains(f.Done, plan.StepCreate):
+			s.Created++
+			s.Partial++
+			continue
+		case f.Outcome == Interrupted && f.Action != plan.Create && len(f.Done) > 0:
+			s.Updated++
+			s.Partial++
+			continue
+		}
 		switch f.Outcome {
 		case Unchanged:
 			s.Unchanged++
 		case Applied:
-			if f.Action == plan.Create {
+			switch f.Action {
+			case plan.Create:
 				s.Created++
-			} else {
+			case plan.Delete:
+				s.Deleted++
+			default:
 				s.Updated++
 			}
 		case Failed:
@@ -155,7 +186,7 @@ func (r *Report) Summary() Summary {
 
 // WriteJSON prints the report as JSON (format_version "1"), for scripts:
 // per function its outcome, the steps done and not done, the version
-// published and the aliases written, and the error; then the outputs.
+// published and the aliases written, and the error.
 func (r *Report) WriteJSON(w io.Writer) error {
 	type jsonFunction struct {
 		Name       string            `json:"name"`
@@ -190,14 +221,18 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Error     string  `json:"error,omitempty"`
 	}
 	out := struct {
-		FormatVersion string             `json:"format_version"`
-		Functions     []jsonFunction     `json:"functions"`
-		Dependencies  []jsonDependency   `json:"dependencies,omitempty"`
-		Summary       Summary            `json:"summary"`
-		Outputs       []*release.Outputs `json:"outputs"`
-	}{FormatVersion: "1", Functions: []jsonFunction{}, Summary: r.Summary(), Outputs: r.Outputs}
-	if out.Outputs == nil {
-		out.Outputs = []*release.Outputs{}
+		FormatVersion string              `json:"format_version"`
+		Functions     []jsonFunction      `json:"functions"`
+		Dependencies  []jsonDependency    `json:"dependencies,omitempty"`
+		Summary       Summary             `json:"summary"`
+		Outputs       *[]*release.Outputs `json:"outputs,omitempty"`
+	}{FormatVersion: "1", Functions: []jsonFunction{}, Summary: r.Summary()}
+	if r.Command != "destroy" {
+		outs := r.Outputs
+		if outs == nil {
+			outs = []*release.Outputs{}
+		}
+		out.Outputs = &outs
 	}
 	for _, d := range r.Dependencies {
 		jd := jsonDependency{Name: d.Name, Outcome: d.Outcome.String(), Uploaded: d.Uploaded, Pruned: d.Pruned, Kept: d.Kept}
@@ -240,9 +275,12 @@ func (r *Report) Write(w io.Writer) error {
 		title := plan.Title(f.Name, f.FuncName)
 		switch f.Outcome {
 		case Applied:
-			if f.Action == plan.Create {
+			switch f.Action {
+			case plan.Create:
 				fmt.Fprintf(&b, "%s: created (%s)\n", title, f.doneList())
-			} else {
+			case plan.Delete:
+				fmt.Fprintf(&b, "%s: deleted (%s)\n", title, f.doneList())
+			default:
 				fmt.Fprintf(&b, "%s: updated %s\n", title, f.doneList())
 			}
 		case Failed:
@@ -264,9 +302,20 @@ func (r *Report) Write(w io.Writer) error {
 		}
 	}
 	sum := r.Summary()
-	fmt.Fprintf(&b, "Apply: %d created, %d updated, %d unchanged, %d failed", sum.Created, sum.Updated, sum.Unchanged, sum.Failed)
+	deleted := ""
+	if sum.Deleted > 0 {
+		deleted = fmt.Sprintf(", %d deleted", sum.Deleted)
+	}
+	if r.Command == "destroy" {
+		fmt.Fprintf(&b, "Destroy: %d deleted, %d failed", sum.Deleted, sum.Failed)
+	} else {
+		fmt.Fprintf(&b, "Apply: %d created, %d updated%s, %d unchanged, %d failed", sum.Created, sum.Updated, deleted, sum.Unchanged, sum.Failed)
+	}
 	if sum.NotApplied > 0 {
 		fmt.Fprintf(&b, ", %d not applied", sum.NotApplied)
+	}
+	if sum.Partial > 0 {
+		fmt.Fprintf(&b, "; %d interrupted part-way", sum.Partial)
 	}
 	b.WriteString(".\n")
 	_, err := io.WriteString(w, b.String())

@@ -95,9 +95,13 @@ func (r *Result) Close() error {
 
 // CheckUploadLimit returns an error wrapping ErrTooLarge when the package
 // cannot be sent in the request body.
-func (r *Result) CheckUploadLimit() error {
-	if r.Size > MaxDirectUpload {
-		return fmt.Errorf("%w: %d bytes, FunctionGraph accepts at most %d in the request (FSS.1071); set code.obs (a bucket to upload it through) or use code.obs_url", ErrTooLarge, r.Size, MaxDirectUpload)
+func (r *Result) CheckUploadLimit() error { return CheckUploadLimit(r.Size) }
+
+// CheckUploadLimit returns an error wrapping ErrTooLarge when a package
+// of size bytes cannot be sent in the request body.
+func CheckUploadLimit(size int64) error {
+	if size > MaxDirectUpload {
+		return fmt.Errorf("%w: %d bytes, FunctionGraph accepts at most %d in the request (FSS.1071); set code.obs (a bucket to upload it through) or use code.obs_url", ErrTooLarge, size, MaxDirectUpload)
 	}
 	return nil
 }
@@ -179,12 +183,14 @@ var DefaultRules = []DefaultRule{
 	{"default: .DS_Store", "macOS folder metadata"},
 	{"default: package --out", "folders fgsdeploy package --out wrote (they hold " + OutputMarker + ")"},
 	{"default: saved plan", "plans fgsdeploy plan --out wrote, recognised by their content"},
+	{"default: release marker", ReleaseFile + ", the marker fgsdeploy adds to a release's package itself"},
 }
 
 // defaultByName maps the names excluded at any depth to their rule.
 var defaultByName = map[string]string{
 	".git": "default: .git/", ".hg": "default: .git/", ".svn": "default: .git/",
 	".fgsdeploy": "default: .fgsdeploy/", ".fgsignore": "default: .fgsignore", ".DS_Store": "default: .DS_Store",
+	ReleaseFile: "default: release marker",
 }
 
 // Listing is what a package holds and what it leaves out.

@@ -365,7 +365,7 @@ func mountConfigBody(n int, user bool) map[string]any {
 }
 
 var (
-	functionTime = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$`)
+	functionTime = regexp.MustCompile(`^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\+08:00)?$`) // with the offset, or strictly without
 	aliasTime    = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$`)
 )
 

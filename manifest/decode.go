@@ -196,7 +196,7 @@ func (d *decoder) list(n *yaml.Node, path string) []string {
 }
 
 func (d *decoder) unknown(k *yaml.Node, path string, allowed shape) {
-	d.errAt(k, join(path, k.Value), "unknown key (allowed: %s)", strings.Join(keysOf(allowed), ", "))
+	d.errAt(k, join(path, k.Value), "unknown key%s (allowed: %s)", didYouMean(k.Value, keysOf(allowed)), strings.Join(keysOf(allowed), ", "))
 }
 
 var (
@@ -317,11 +317,14 @@ func locateFunction(el *errorList, in *interp, key, n *yaml.Node, path string) *
 	return f
 }
 
-// decodeFunction decodes and validates one function; nil when it has errors.
-func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir string, deps map[string]bool) *Function {
+// decodeFunction decodes and validates one function. It returns what it
+// read even when the function has problems (ok is false then): the rules
+// across functions and the checks of its code still apply to the parts
+// that could be read, so that every problem is reported in one run.
+func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir string, deps map[string]bool) (f *Function, ok bool) {
 	before := len(el.errs)
 	d := &decoder{el: el, in: in, path: path, deps: deps}
-	f := &Function{Name: key.Value, Line: key.Line, Package: "default"}
+	f = &Function{Name: key.Value, Line: key.Line, Package: "default"}
 	if err := fgsspec.CheckFunctionName(f.Name); err != nil {
 		d.errAt(key, path, "%q is not a valid function name: %v", truncate(f.Name, 70), err)
 	}
@@ -329,21 +332,18 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	d.mapping(n, path, functionSchema, func(k, v *yaml.Node) {
 		nodes[k.Value] = v
 		p := join(path, k.Value)
-		if !d.runtimeKey(f, k.Value, v, p) && !d.configKey(f, k.Value, v, p) && !d.codeKey(f, k, v, p, dir) && !d.releaseKey(f, k.Value, v, p) && !d.triggersKey(f, k.Value, v, p) {
+		if !d.runtimeKey(f, k.Value, v, p) && !d.configKey(f, k.Value, v, p) && !d.codeKey(f, k, v, p, dir) && !d.releaseKey(f, k.Value, v, p) && !d.triggersKey(f, k.Value, v, p) && !d.tagsKey(f, k.Value, v, p) {
 			d.unknown(k, path, functionSchema)
 		}
 	})
 	d.required(f, key, n, nodes, path)
 	d.runtimeRules(f, nodes, path)
-	f.pos = positions(key, nodes)
+	f.pos = positions(key, n)
 	d.crossChecks(f, nodes, path)
-	if len(el.errs) > before {
-		return nil
-	}
 	if f.FuncName == "" {
 		f.FuncName = f.Name
 	}
-	return f
+	return f, len(el.errs) == before
 }
 
 // runtimeKey decodes the keys that say what the function is and runs:
@@ -360,7 +360,7 @@ func (d *decoder) runtimeKey(f *Function, name string, v *yaml.Node, p string) b
 	case "runtime":
 		f.Runtime = d.str(v, p)
 		if !fgsspec.IsRuntime(f.Runtime) {
-			d.errAt(v, p, "%s is not a FunctionGraph runtime (%s)", quote(v, f.Runtime, 40), strings.Join(fgsspec.Runtimes, ", "))
+			d.errAt(v, p, "%s is not a FunctionGraph runtime%s (%s)", quote(v, f.Runtime, 40), didYouMean(f.Runtime, fgsspec.Runtimes), strings.Join(fgsspec.Runtimes, ", "))
 		}
 	case "handler":
 		f.Handler = d.str(v, p)
@@ -499,22 +499,34 @@ func (d *decoder) required(f *Function, key, n *yaml.Node, nodes map[string]*yam
 	}
 }
 
-// positions records where the function and the values that later checks
-// (Project.Check) report on were written.
-func positions(key *yaml.Node, nodes map[string]*yaml.Node) map[string][2]int {
+// positions records where the function's key and each of its values are
+// written, by path below the function ("runtime", "code.path",
+// "triggers[0].qualifier"), for Check and for the planner's errors
+// (Function.Errorf). A value from defaults or an overlay is where it is
+// written there.
+func positions(key, n *yaml.Node) map[string][2]int {
 	pos := map[string][2]int{"key": {key.Line, key.Column}}
-	for _, field := range []string{"name", "runtime", "handler", "initializer_handler", "pre_stop_handler"} {
-		if v := nodes[field]; v != nil {
-			pos[field] = [2]int{v.Line, v.Column}
+	var walk func(n *yaml.Node, p string)
+	walk = func(n *yaml.Node, p string) {
+		n = resolveAlias(n)
+		if n == nil {
+			return
 		}
-	}
-	if c := resolveAlias(nodes["code"]); c != nil && c.Kind == yaml.MappingNode {
-		for _, k := range []string{"path", "build"} {
-			if i := mapIndex(c, k); i >= 0 {
-				pos["code."+k] = [2]int{c.Content[i+1].Line, c.Content[i+1].Column}
+		if p != "" {
+			pos[p] = [2]int{n.Line, n.Column}
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				walk(n.Content[i+1], join(p, n.Content[i].Value))
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, fmt.Sprintf("%s[%d]", p, i))
 			}
 		}
 	}
+	walk(n, "")
 	return pos
 }
 
@@ -907,6 +919,13 @@ func (d *decoder) publish(n *yaml.Node, path string) *Publish {
 		case "keep":
 			if v := d.intPtr(x, kp, fgsspec.Range{Min: 0, Max: 1000}); v != nil {
 				p.Keep = *v
+			}
+		case "config_changes":
+			switch v := d.str(x, kp); v {
+			case "", ConfigChangesRelease, ConfigChangesLatest:
+				p.ConfigChanges = v
+			default:
+				d.errAt(x, kp, "%s is not release (publish a change of config alone, the default) or latest (apply it to latest only)", quote(x, v, 30))
 			}
 		default:
 			d.unknown(k, path, functionSchema["publish"])

@@ -31,11 +31,14 @@ type Options struct {
 	// unset. A name the manifest does not declare is an error.
 	Functions []string
 	// LocateOnly asks only for what locates the functions: their name,
-	// package and alias names, and the manifest's region and project_id
-	// (versions, promote, rollback). Nothing else of a function is
-	// interpolated or validated beyond syntax and structure; the returned
-	// functions hold Name, Line, Package and the keys of Aliases only.
+	// package and alias names, and the manifest's region, project_id and
+	// project (versions, promote, rollback, destroy). Nothing else of a
+	// function is interpolated or validated beyond syntax and structure;
+	// the returned functions hold Name, Line, Package and the keys of
+	// Aliases only, and Dependencies hold only names.
 	LocateOnly bool
+	// Owned: see ownedTargets (tags.go).
+	Owned bool
 }
 
 // Load reads the manifest at path, interpolates ${VAR}, applies the
@@ -56,17 +59,24 @@ func Load(path string, opts Options) (*Project, error) {
 
 // parse does Load's work on bytes; dir is where relative code paths start.
 func parse(file, dir string, data []byte, opts Options) (*Project, error) {
+	p, _, err := parseChecked(file, dir, data, opts, nil)
+	return p, err
+}
+
+// parseChecked is parse, then Check with the Lister list makes, when list
+// is not nil (Validate).
+func parseChecked(file, dir string, data []byte, opts Options, list func(*Project) Lister) (*Project, []*Error, error) {
 	el := &errorList{file: file}
 	root, ok := readDocument(el, data)
 	if !ok {
-		return nil, el.err()
+		return nil, nil, el.err()
 	}
 	top := topLevel(el, root)
 	if top.functions == nil {
 		if len(el.errs) == 0 {
 			el.add(root.Line, root.Column, "functions", "is required: declare at least one function")
 		}
-		return nil, el.err()
+		return nil, nil, el.err()
 	}
 
 	// Environments: every one is checked for structure; the selected one is
@@ -94,7 +104,7 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 			line, col = top.environmentsKey.Line, top.environmentsKey.Column
 		}
 		el.add(line, col, "environments", "environment %q is not declared (%s)", opts.Env, msg)
-		return nil, el.err()
+		return nil, nil, el.err()
 	}
 	if top.environments != nil {
 		for i := 0; i+1 < len(top.environments.Content); i += 2 {
@@ -110,17 +120,24 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 
 	p := build(el, &interp{lookup: opts.Lookup, el: el}, top, dir, opts)
 	if p == nil {
-		return nil, el.err()
-	}
-	if err := el.err(); err != nil {
-		return nil, err
-	}
-	if err := undeclared(file, top.functions, opts.Functions); err != nil {
-		return nil, err
+		return nil, nil, el.err()
 	}
 	p.File, p.Dir, p.Env = file, dir, opts.Env
+	for _, f := range append(slices.Clone(p.Functions), p.flawed...) {
+		f.file = file
+	}
 	sort.Slice(p.Functions, func(i, j int) bool { return p.Functions[i].Name < p.Functions[j].Name })
-	return p, nil
+	var warnings []*Error
+	if list != nil {
+		warnings = p.check(el, list(p))
+	}
+	if err := el.err(); err != nil {
+		return nil, warnings, err
+	}
+	if err := ownedTargets(p, opts, undeclared(file, top.functions, opts.Functions)); err != nil {
+		return nil, nil, err
+	}
+	return p, warnings, nil
 }
 
 // build interpolates, decodes and validates the merged top-level nodes,
@@ -137,6 +154,7 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 		p.ProjectID = in.scalar(top.projectID, "project_id")
 		validateProjectID(el, top.projectID, p.ProjectID)
 	}
+	p.Project = readProject(in, top.project)
 	if top.defaults != nil {
 		checkShape(el, top.defaults, "defaults", functionSchema)
 	}
@@ -148,8 +166,11 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 		el.add(top.functions.Line, top.functions.Column, "functions", "is empty: declare at least one function")
 	}
 	var deps map[string]bool
+	var read []*Function // decoded, in the manifest's order
 	if !opts.LocateOnly {
 		p.Dependencies, deps = decodeDependencies(el, in, top.dependencies, dir, defaultsOBS(el, in, top.defaults))
+	} else {
+		p.Dependencies = dependencyNames(top.dependencies)
 	}
 	for i := 0; i+1 < len(top.functions.Content); i += 2 {
 		k, v := top.functions.Content[i], resolveAlias(top.functions.Content[i+1])
@@ -177,13 +198,20 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 				p.Functions = append(p.Functions, f)
 			}
 		default:
-			if f := decodeFunction(el, in, k, merged, path, dir, deps); f != nil {
+			f, ok := decodeFunction(el, in, k, merged, path, dir, deps)
+			if ok {
 				p.Functions = append(p.Functions, f)
+			} else {
+				p.flawed = append(p.flawed, f)
 			}
+			read = append(read, f)
 		}
 	}
-	checkProjectTriggers(el, p.Functions)
-	checkNames(el, p.Functions)
+	// The rules across functions see every function that was read, those
+	// with problems of their own too: all the problems come in one run.
+	checkProjectTriggers(el, read)
+	checkProjectTags(el, top.project, p)
+	checkNames(el, read)
 	p.SecretVars = projectSecretVars(top)
 	return p
 }
@@ -447,6 +475,7 @@ type topNodes struct {
 	region, projectID, defaults, functions, environments *yaml.Node
 	environmentsKey                                      *yaml.Node
 	dependencies                                         *yaml.Node
+	project                                              *yaml.Node // top level only: not in overlays
 }
 
 func topLevel(el *errorList, root *yaml.Node) topNodes {
@@ -458,7 +487,7 @@ func topLevel(el *errorList, root *yaml.Node) topNodes {
 			// Not set (region, project_id); an empty map (defaults,
 			// functions, environments).
 			switch k.Value {
-			case "region", "project_id", "defaults", "functions", "environments", "dependencies":
+			case "region", "project_id", "defaults", "functions", "environments", "dependencies", "project":
 				continue
 			}
 		}
@@ -487,8 +516,11 @@ func topLevel(el *errorList, root *yaml.Node) topNodes {
 				continue
 			}
 			t.dependencies = v
+		case "project":
+			t.project = v
 		default:
-			el.add(k.Line, k.Column, k.Value, "unknown key (allowed: region, project_id, defaults, functions, environments, dependencies)")
+			top := []string{"region", "project_id", "project", "defaults", "functions", "environments", "dependencies"}
+			el.add(k.Line, k.Column, k.Value, "unknown key%s (allowed: %s)", didYouMean(k.Value, top), strings.Join(top, ", "))
 		}
 	}
 	return t
@@ -662,9 +694,10 @@ var functionSchema = shape{
 	"log_config":     {"group_id": nil, "stream_id": nil},
 	"concurrent_num": nil, "ephemeral_storage": nil, "max_instances": nil, "dependencies": nil,
 	"code":     {"path": nil, "obs_url": nil, "obs": obsSchema, "build": nil},
-	"publish":  {"version": nil, "description": nil, "keep": nil},
+	"publish":  {"version": nil, "description": nil, "keep": nil, "config_changes": nil},
 	"aliases":  {"*": {"version": nil, "canary": nil, "description": nil}},
 	"triggers": nil, // a list: triggers.go checks its items
+	"tags":     {"*": nil},
 }
 
 var overlaySchema = shape{
@@ -689,7 +722,7 @@ func checkShape(el *errorList, n *yaml.Node, path string, s shape) {
 			sub, ok = s["*"]
 		}
 		if !ok {
-			el.add(k.Line, k.Column, join(path, k.Value), "unknown key (allowed: %s)", strings.Join(keysOf(s), ", "))
+			el.add(k.Line, k.Column, join(path, k.Value), "unknown key%s (allowed: %s)", didYouMean(k.Value, keysOf(s)), strings.Join(keysOf(s), ", "))
 			continue
 		}
 		if sub != nil {

@@ -302,7 +302,7 @@ func TestDocumentShape(t *testing.T) {
 		"functions: {}\n":        "is empty",
 		"functions:\n  a: [1]\n": "must be a map of settings",
 		"functions: {a: {]\n":    "1:17: this ] closes the {",
-		base + "colour: blue\n":  "unknown key (allowed: region, project_id, defaults, functions, environments, dependencies)",
+		base + "colour: blue\n":  "unknown key (allowed: region, project_id, project, defaults, functions, environments, dependencies)",
 		base + "region: Mars\n":  "not a region name",
 		base + "project_id: x\n": "32 hexadecimal",
 		"functions:\n  hello:\n    handler: a.b\n    code: {path: ./src}\n": "runtime: is required",

@@ -115,6 +115,7 @@ func (p *Plan) Err() error {
 type Summary struct {
 	Create    int `json:"create"`
 	Update    int `json:"update"`
+	Delete    int `json:"delete,omitempty"`
 	Unchanged int `json:"unchanged"`
 	Failed    int `json:"failed,omitempty"`
 }
@@ -131,6 +132,7 @@ func (p *Plan) Summary() Summary {
 		case NoOp:
 			s.Unchanged++
 		case Delete:
+			s.Delete++
 		}
 	}
 	return s

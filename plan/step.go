@@ -20,8 +20,10 @@ const (
 	StepAliases
 	StepTriggers
 	StepPrune
+	StepTags
 	StepDependency
 	StepDependencyPrune
+	StepDelete
 )
 
 // stepTypes names each step type as JSON plans and reports do, and titles
@@ -37,8 +39,10 @@ var stepTypes = [...]struct{ name, title string }{
 	StepAliases:         {"aliases", "update aliases"},
 	StepTriggers:        {"triggers", "update triggers"},
 	StepPrune:           {"prune", "prune versions"},
+	StepTags:            {"tags", "update tags"},
 	StepDependency:      {"dependency", "publish dependency version"},
 	StepDependencyPrune: {"dependency_prune", "prune dependency versions"},
+	StepDelete:          {"delete", "delete function"},
 }
 
 // String returns the step type's name as used in JSON plans and reports.

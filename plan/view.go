@@ -44,7 +44,11 @@ func (v View) paint(a Action, s string) string {
 // changed function, one line per changed field, the functions that could
 // not be planned, what unchanged functions did not do, then a summary
 // line.
-func (v View) Text(w io.Writer, p *Plan) error {
+func (v View) Text(w io.Writer, p *Plan) error { return v.text(w, p, summaryLine(p), "cannot plan") }
+
+// text writes the plan's blocks, the failures (each "NAME: failed: ..."),
+// then summary.
+func (v View) text(w io.Writer, p *Plan, summary, failed string) error {
 	var b strings.Builder
 	v.dependencyText(&b, p)
 	for _, f := range p.Functions {
@@ -66,7 +70,7 @@ func (v View) Text(w io.Writer, p *Plan) error {
 		b.WriteString("\n")
 	}
 	for _, fe := range p.Failures {
-		fmt.Fprintf(&b, "%s %s: cannot plan: %s\n", v.paint(Delete, "!"), fe.Title(), strings.TrimPrefix(fe.Error(), fe.Name+": "))
+		fmt.Fprintf(&b, "%s %s: %s: %s\n", v.paint(Delete, "!"), fe.Title(), failed, strings.TrimPrefix(fe.Error(), fe.Name+": "))
 	}
 	if len(p.Failures) > 0 {
 		b.WriteString("\n")
@@ -83,7 +87,7 @@ func (v View) Text(w io.Writer, p *Plan) error {
 	if noted {
 		b.WriteString("\n")
 	}
-	b.WriteString(summaryLine(p))
+	b.WriteString(summary)
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -105,7 +109,11 @@ func summaryLine(p *Plan) string {
 	if !p.HasChanges() {
 		return fmt.Sprintf("No changes. %d function%s up to date.", s.Unchanged, plural(s.Unchanged))
 	}
-	return fmt.Sprintf("Plan: %d to create, %d to update, %d unchanged%s%s.", s.Create, s.Update, s.Unchanged, dependencySummary(p), failed)
+	deleted := ""
+	if s.Delete > 0 {
+		deleted = fmt.Sprintf(", %d to delete", s.Delete)
+	}
+	return fmt.Sprintf("Plan: %d to create, %d to update%s, %d unchanged%s%s.", s.Create, s.Update, deleted, s.Unchanged, dependencySummary(p), failed)
 }
 
 func plural(n int) string {

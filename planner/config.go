@@ -2,7 +2,6 @@ package planner
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
@@ -32,7 +31,7 @@ func planConfig(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Fun
 	if len(ch) == 0 {
 		return base, nil
 	}
-	if err := checkConfig(f.Name, want); err != nil {
+	if err := checkConfig(f, want); err != nil {
 		return nil, err
 	}
 	fp.Steps = append(fp.Steps, plan.Step{Request: &plan.UpdateConfig{Body: want}, Changes: ch})
@@ -74,7 +73,7 @@ func checkEnterpriseProject(f *manifest.Function, live *apiclient.Function) erro
 		json.Unmarshal(raw, &have)
 	}
 	if have != "" && have != *want {
-		return fmt.Errorf("%s: the function is in enterprise project %s, not %s: fgsdeploy sets enterprise_project_id only when it creates a function; move it in the Enterprise Project console or change the manifest", f.Name, have, *want)
+		return f.Errorf("enterprise_project_id", "the function is in enterprise project %s, not %s: fgsdeploy sets enterprise_project_id only when it creates a function; move it in the Enterprise Project console or change the manifest", have, *want)
 	}
 	return nil
 }
@@ -172,9 +171,9 @@ func wantConfig(base *apiclient.UpdateConfigRequest, f *manifest.Function, secre
 // checkConfig refuses, before anything changes, a config FunctionGraph
 // would refuse only after a create went through: a VPC needs an agency
 // (xrole) with VPC permissions (docs/api-notes.md, other facts).
-func checkConfig(name string, c *apiclient.UpdateConfigRequest) error {
+func checkConfig(f *manifest.Function, c *apiclient.UpdateConfigRequest) error {
 	if c.FuncVpc != nil && c.Xrole == "" {
-		return fmt.Errorf("%s: func_vpc needs xrole, an agency with VPC permissions, and the function has none", name)
+		return f.Errorf("func_vpc", "needs xrole, an agency with VPC permissions, and the function has none")
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile
 		base.Unmanaged = map[string]json.RawMessage{"enterprise_project_id": ep}
 	}
 	want := wantConfig(base, f, secretsFP)
-	if err := checkConfig(f.Name, want); err != nil {
+	if err := checkConfig(f, want); err != nil {
 		return nil, err
 	}
 	req := createBody(f, want, src)

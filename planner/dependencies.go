@@ -186,7 +186,7 @@ func resolveDependencies(f *manifest.Function, deps map[string]*depState) (*mani
 			continue
 		}
 		if st.err != nil {
-			return nil, fmt.Errorf("%s: uses %w", f.Name, st.err)
+			return nil, fmt.Errorf("%s: uses dependency %s, which could not be planned: %w", f.Name, name, st.err)
 		}
 		out.Dependencies[i] = st.plan.Version
 	}
@@ -230,37 +230,8 @@ func planDependencyPrunes(ctx context.Context, api API, proj *manifest.Project, 
 		}
 	}
 	for _, f := range proj.Functions {
-		urn := api.FunctionURN(f.Package, f.FuncName)
-		live, err := api.GetConfig(ctx, urn)
-		if apiclient.IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("read %s for dependency keep: %w", f.Name, err)
-		}
-		if len(live.DependVersionList) == 0 {
-			if c, err := api.GetCode(ctx, urn); err == nil {
-				live.DependVersionList = c.DependVersionList
-			}
-		}
-		for _, id := range live.DependVersionList {
-			used[id] = true
-		}
-		vs, err := api.ListVersions(ctx, urn)
-		if err != nil {
-			return fmt.Errorf("read versions of %s for dependency keep: %w", f.Name, err)
-		}
-		for _, v := range vs {
-			if v.Version == "latest" {
-				continue
-			}
-			cfg, err := api.GetConfig(ctx, urn+":"+v.Version)
-			if err != nil {
-				return fmt.Errorf("read %s version %s for dependency keep: %w", f.Name, v.Version, err)
-			}
-			for _, id := range cfg.DependVersionList {
-				used[id] = true
-			}
+		if err := dependencyUse(ctx, api, api.FunctionURN(f.Package, f.FuncName), used); err != nil {
+			return fmt.Errorf("%w, for dependency keep", err)
 		}
 	}
 	for _, st := range keepers {

@@ -61,6 +61,15 @@ type packager struct {
 	mu       sync.Mutex
 	built    map[string]*pkgResult
 	remote   map[string]*remoteDigest
+	marked   []*codezip.Result // packages with a release marker (marker.go)
+}
+
+// own adds a package built for the plan (a marked one) to those the plan
+// removes when it is closed.
+func (p *packager) own(res *codezip.Result) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.marked = append(p.marked, res)
 }
 
 type remoteDigest struct {
@@ -105,6 +114,9 @@ func (p *packager) files() []io.Closer {
 			out = append(out, r.res)
 		}
 	}
+	for _, r := range p.marked {
+		out = append(out, r)
+	}
 	return out
 }
 
@@ -137,15 +149,28 @@ func (p *packager) code(ctx context.Context, f *manifest.Function) (code *plan.C
 	if err != nil {
 		return nil, ran, fmt.Errorf("package %s: %w", f.Name, err)
 	}
-	switch {
-	case f.Code.OBS == nil:
-		if err := res.CheckUploadLimit(); err != nil {
-			return nil, ran, fmt.Errorf("package %s: %w", f.Name, err)
-		}
-	case res.Size > MaxOBSPackage:
-		return nil, ran, fmt.Errorf("package %s: %d bytes, FunctionGraph accepts at most %d through OBS", f.Name, res.Size, MaxOBSPackage)
+	if err := CheckPackageSize(f, res.Size); err != nil {
+		return nil, ran, err
 	}
 	return &plan.CodeFile{Path: res.Path, Digest: res.Digest, Size: res.Size}, ran, nil
+}
+
+// CheckPackageSize applies FunctionGraph's limits to a package of f of
+// size bytes: over the direct-upload limit it must go through OBS
+// (code.obs), and through OBS it may be at most MaxOBSPackage. Plans and
+// fgsdeploy validate and package share it. The error is at f's code.path
+// in the manifest (a *manifest.Error) and wraps codezip.ErrTooLarge for
+// the first limit.
+func CheckPackageSize(f *manifest.Function, size int64) error {
+	switch {
+	case f.Code.OBS == nil:
+		if err := codezip.CheckUploadLimit(size); err != nil {
+			return f.Errorf("code.path", "%w", err)
+		}
+	case size > MaxOBSPackage:
+		return f.Errorf("code.path", "the package is %d bytes, and FunctionGraph accepts at most %d through OBS", size, MaxOBSPackage)
+	}
+	return nil
 }
 
 // objectCode is the digest and size of f's obs_url object, read once per

@@ -12,11 +12,11 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/release"
 )
 
-// Rule 23 (docs/api-notes.md): ReadOutputs reads, against either reading
+// Rule 31 (docs/api-notes.md): ReadOutputs reads, against either reading
 // of the API (the strict one pages the version list), the newest of many
 // versions, every alias's routing, and the URL of each API Gateway trigger
 // of latest, of a version and of an alias, and nothing of other triggers.
-func TestRule23ReadOutputs(t *testing.T) {
+func TestRule31ReadOutputs(t *testing.T) {
 	for _, strict := range []bool{false, true} {
 		t.Run(fmt.Sprintf("strict=%v", strict), func(t *testing.T) {
 			r, err := emulator.Start("127.0.0.1:0", emulator.Options{AccessKey: ak, SecretKey: sk, Region: region, ProjectID: pid, Strict: strict})

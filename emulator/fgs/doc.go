@@ -1,7 +1,7 @@
 // Package fgs owns FunctionGraph's control plane as the emulator plays
-// it: functions, versions, aliases, triggers and dependencies, with their
-// own wire types (the SDK's models, docs/api-notes.md: a wrong JSON tag in
-// the client cannot pass) and the documented rules and their strict
+// it: functions, versions, aliases, triggers, tags and dependencies, with
+// their own wire types (the SDK's models, docs/api-notes.md: a wrong JSON
+// tag in the client cannot pass) and the documented rules and their strict
 // readings; invocations (run by emulator/runtime) and their statistics
 // (kept by emulator/records); and the routing table of its API
 // (routes.go). Field names follow the official Go SDK's models
@@ -68,9 +68,11 @@
 //     FSS.0400. ":latest" is accepted wherever the unqualified URN is,
 //     except DELETE, where it is FSS.1015 (latest cannot be deleted; the
 //     unqualified URN deletes the function).
-//   - last_modified of functions and versions is China time in the API
-//     reference's example format "2019-10-25 15:37:27" (whole seconds);
-//     of aliases "2020-06-19T10:07:34+08:00", as their examples show.
+//   - last_modified of functions and versions is China time in whole
+//     seconds, with its offset as the function model writes it
+//     ("2018-03-28T11:30:32+08:00"), or strictly without a zone as the
+//     examples of single functions do ("2019-10-25 15:37:27"); of aliases
+//     always with the offset, as their examples show.
 //   - The function list pages with marker (an offset) and maxitems (0 or
 //     over 400 means 400); anything but a non-negative integer is FSS.1001.
 //     func_name is a fuzzy (substring) match.
@@ -160,6 +162,33 @@
 // strict creates them DISABLED whatever the body asks (17). Reads return
 // event_data's passwords as stored; strict masks them as "******" (18).
 // Timer names are unique per version or alias; strict per function (19).
+//
+// # Tags
+//
+// The tag API is below /v2/{project_id}, without /fgs (tags.go; routes.go
+// checks the project id first, then the resource id): GET
+// /functions/{urn}/tags (tags and sys_tags), POST .../tags/create and
+// DELETE .../tags/delete (bodies of {key, value} items and an optional
+// action, which must match; 204), GET /functions/tags (every key with its
+// values) and POST /functions/resource-instances/{filter|count}. The
+// resource id is the function's URN, unqualified or of latest; a version's
+// or an alias's is 400 FSS.0400, an unknown function 404 FSS.1051. Tags
+// are part of the function's record (Function.Tags), so deleting the
+// function deletes them; at most 20 per function (400 FSS.0400), system
+// tags (_sys_) and sys_tags cannot be set (400 FSS.0400).
+//
+// The open rules (docs/api-notes.md, rules 23-28): key and value rules,
+// the TMS rules of the user guide (lenient) or the API reference's
+// (strict, fgsspec) (23); a create with a key the function has overwrites
+// it, or is refused, 409 FSS.0409 (24); a delete matches the key, or the
+// key and the value (25); the filter takes the tags condition the
+// Terraform provider sends, or (strict) only the SDK's body and answers
+// every function (26); pages hold what limit asks (all without one), or at
+// most 10, and limit and offset may be numbers, or must be strings (27);
+// each resource is named by its unqualified URN with a detail like the
+// function list's, or by the URN of latest with only detailId, and strict
+// reads show a system tag (28). Deleting a function whose alias has
+// triggers deletes everything, or (strict) is 403 FSS.1154 (29).
 //
 // # Invocation
 //

@@ -20,6 +20,7 @@ type call struct {
 	triggerID  string // {trigger_id}
 	depID      string // {depend_id}
 	depVersion int64  // {version} of a dependency
+	action     string // {action} of the resource-instance filter
 }
 
 const (
@@ -27,6 +28,9 @@ const (
 	function     = functions + "/{function_urn}"
 	triggers     = "/v2/{project_id}/fgs/triggers"
 	dependencies = "/v2/{project_id}/fgs/dependencies"
+	// The tag family has no /fgs (tags.go).
+	tagged   = "/v2/{project_id}/functions"
+	resource = tagged + "/{resource_id}/tags"
 )
 
 // routes is the control plane's routing table. FunctionGraph's paths
@@ -45,6 +49,8 @@ func (s *Service) routes() *httpapi.Router[call] {
 	rt.Param("trigger_type_code", func(c *call, v string) *httpapi.Error { c.typeCode = v; return nil })
 	rt.Param("trigger_id", func(c *call, v string) *httpapi.Error { c.triggerID = v; return nil })
 	rt.Param("depend_id", func(c *call, v string) *httpapi.Error { c.depID = v; return nil })
+	rt.Param("resource_id", func(c *call, v string) (e *httpapi.Error) { c.urn, e = s.tagResource(v); return e })
+	rt.Param("action", func(c *call, v string) *httpapi.Error { c.action = v; return nil })
 	rt.Param("version", func(c *call, v string) *httpapi.Error {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
@@ -96,6 +102,19 @@ func (s *Service) routes() *httpapi.Router[call] {
 	rt.Handle(get, depVersion, s.read(func(t *stx, c *call) httpapi.Response { return s.showDependencyVersion(t, c.depID, c.depVersion) }))
 	rt.Handle(del, depVersion, s.write(func(t *stx, c *call) httpapi.Response { return s.deleteDependencyVersion(t, c.depID, c.depVersion) }))
 	rt.Handle("", dependencies+"/{...}", s.noSuchAPI)
+
+	// Tags: the project's keys, the resource-instance filter (its action
+	// is checked by the handler: 400, not the gateway's 404), a
+	// function's tags; the resource id is checked before the sub-path.
+	rt.Handle(get, tagged+"/tags", s.read(func(t *stx, c *call) httpapi.Response { return s.projectTags(t) }))
+	rt.Handle(post, tagged+"/resource-instances/{action}", s.read(func(t *stx, c *call) httpapi.Response {
+		return s.filterResources(t, c.action, c.body)
+	}))
+	rt.Handle(get, resource, s.read(func(t *stx, c *call) httpapi.Response { return s.listTags(t, c.urn) }))
+	rt.Handle(post, resource+"/create", s.write(func(t *stx, c *call) httpapi.Response { return s.createTags(t, c.urn, c.body) }))
+	rt.Handle(del, resource+"/delete", s.write(func(t *stx, c *call) httpapi.Response { return s.deleteTags(t, c.urn, c.body) }))
+	rt.Handle("", resource+"/{...}", s.noSuchAPI)
+	rt.Handle("", tagged+"/{...}", s.noSuchAPI)
 	return rt
 }
 
@@ -125,9 +144,14 @@ func (s *Service) checkProject(r *http.Request, id string) *httpapi.Error {
 
 // RouteName names a request's route for Stats without its identifiers:
 // "functions", "function", "function/config", "function/aliases/{name}",
-// "triggers", "dependencies"; "unknown" for a path of no known shape.
+// "triggers", "dependencies"; the tag family's (no /fgs) "tags",
+// "tags/create", "tags/delete", "project-tags",
+// "resource-instances/filter"; "unknown" for a path of no known shape.
 func RouteName(r *http.Request) string {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(parts) >= 4 && parts[0] == "v2" && parts[2] == "functions" {
+		return tagRouteName(parts[3:])
+	}
 	if len(parts) < 4 || parts[0] != "v2" || parts[2] != "fgs" {
 		return "unknown"
 	}
@@ -147,6 +171,20 @@ func RouteName(r *http.Request) string {
 		return "function/aliases/{name}"
 	case len(rest) == 4 && rest[2] == "statistics":
 		return "function/statistics/{period}"
+	}
+	return "unknown"
+}
+
+// tagRouteName names a request of the tag family by what follows
+// /v2/{project_id}/functions.
+func tagRouteName(rest []string) string {
+	switch {
+	case len(rest) == 1 && rest[0] == "tags":
+		return "project-tags"
+	case len(rest) == 2 && rest[0] == "resource-instances":
+		return "resource-instances/" + rest[1]
+	case len(rest) >= 2 && rest[1] == "tags":
+		return strings.Join(rest[1:], "/")
 	}
 	return "unknown"
 }

@@ -114,6 +114,9 @@ type Function struct {
 	URN                string
 	Pre                plan.Precondition
 	DesiredFingerprint string
+	// Deletion is true for a function the plan deletes (one the project
+	// owns and the manifest no longer declares).
+	Deletion bool
 }
 
 // Failures returns one error per function the saved plan could not plan,
@@ -161,7 +164,8 @@ func Load(path string) (*Saved, error) {
 		if f.Preconditions == nil || f.DesiredFingerprint == "" {
 			return nil, fmt.Errorf("read plan %s: function %s has no preconditions: write the plan with plan --out", path, f.Name)
 		}
-		s.Functions = append(s.Functions, Function{Name: f.Name, URN: f.URN, Pre: plan.Precondition(*f.Preconditions), DesiredFingerprint: f.DesiredFingerprint})
+		s.Functions = append(s.Functions, Function{Name: f.Name, URN: f.URN, Pre: plan.Precondition(*f.Preconditions), DesiredFingerprint: f.DesiredFingerprint,
+			Deletion: f.Action == plan.Delete.String()})
 	}
 	for _, f := range in.Failures {
 		cause := strings.TrimPrefix(f.Error, f.Name+": ")
