@@ -155,6 +155,7 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 		validateProjectID(el, top.projectID, p.ProjectID)
 	}
 	p.Project = readProject(in, top.project)
+	p.Env = opts.Env // the ownership rules read it (tags.go)
 	if top.defaults != nil {
 		checkShape(el, top.defaults, "defaults", functionSchema)
 	}

@@ -149,3 +149,16 @@ functions:
 		t.Fatalf("SecretVars %v, want %v", pr.SecretVars, want)
 	}
 }
+
+// Under project:, an environment's name is the value of its functions'
+// fgsdeploy-env tag: one no tag can hold is an error at project.
+func TestEnvironmentTagName(t *testing.T) {
+	y := "project: shop\n" + fn + "environments:\n  \"prod eu\": {}\n  dev: {}\n"
+	if _, errs, text := load(t, y, manifest.Options{Env: "dev"}); errs != nil {
+		t.Fatalf("dev: %s", text)
+	}
+	_, errs, text := load(t, y, manifest.Options{Env: "prod eu"})
+	if !hasErr(errs, "project", `the environment's name is the value of the fgsdeploy-env tag, and "prod eu" is not a valid one`) {
+		t.Fatalf("prod eu: %s", text)
+	}
+}

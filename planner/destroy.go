@@ -41,7 +41,7 @@ func Destroy(ctx context.Context, api API, proj *manifest.Project, opts DestroyO
 	if proj.Project == "" {
 		return nil, ErrNoProject
 	}
-	all, err := owned(ctx, api, proj.Project)
+	all, err := owned(ctx, api, proj.Project, proj.Env)
 	if err != nil {
 		return nil, err
 	}

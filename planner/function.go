@@ -104,7 +104,7 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		}
 		fp.Pre.Release = hashStrings(fp.Pre.Release, tfp)
 	}
-	if err := planTags(ctx, api, fp, f, pk.proj.Project, live != nil); err != nil {
+	if err := planTags(ctx, api, fp, f, pk.proj.Project, pk.proj.Env, live != nil); err != nil {
 		return nil, err
 	}
 	if len(fp.Steps) > 0 {

@@ -24,13 +24,22 @@ import (
 // and versions) one by one, then each alias (an alias with triggers
 // cannot be deleted, FSS.1154), then the function with its versions.
 
-// owned returns the functions project owns, as the tag filter finds them.
-func owned(ctx context.Context, api API, project string) ([]apiclient.TaggedFunction, error) {
+// owned returns the functions project owns in the environment env ("":
+// the base), as the tag filter finds them: those whose environment tag
+// (manifest.EnvironmentTagKey) is env. Another environment's functions
+// (stage names, name:) are never this run's to delete.
+func owned(ctx context.Context, api API, project, env string) ([]apiclient.TaggedFunction, error) {
 	fs, err := api.FindTagged(ctx, manifest.OwnershipTagKey, project)
 	if err != nil {
 		return nil, fmt.Errorf("find the functions of project %s: %w", project, err)
 	}
-	return fs, nil
+	out := fs[:0:0]
+	for _, tf := range fs {
+		if tf.Tags[manifest.EnvironmentTagKey] == env {
+			out = append(out, tf)
+		}
+	}
+	return out, nil
 }
 
 // ProjectFailure is the name under which a plan reports what concerns
@@ -48,7 +57,7 @@ func planOrphans(ctx context.Context, api API, proj *manifest.Project, targets [
 	if proj.Project == "" {
 		return nil, nil, nil
 	}
-	all, err := owned(ctx, api, proj.Project)
+	all, err := owned(ctx, api, proj.Project, proj.Env)
 	if err != nil {
 		return nil, []*plan.FunctionError{{Name: ProjectFailure(proj.Project), Err: err}}, nil
 	}
