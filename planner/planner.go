@@ -86,7 +86,8 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{},
 		region: opts.Region, objects: opts.Objects, remote: map[string]*remoteDigest{}}
 	out := &plan.Plan{Manifest: proj.File, Env: proj.Env, Salt: salt}
-	deps := planDependencies(ctx, api, pk, usedDependencies(proj, fns))
+	targeted := len(opts.Targets) > 0
+	deps := planDependencies(ctx, api, pk, usedDependencies(proj, fns, targeted))
 	planned := make([]*plan.FunctionPlan, len(fns))
 	failed := make([]*plan.FunctionError, len(fns))
 
@@ -136,9 +137,9 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 			out.Failures = append(out.Failures, failed[i])
 		}
 	}
-	dproj := usedDependencies(proj, fns)
+	dproj := usedDependencies(proj, fns, targeted)
 	out.Failures = append(out.Failures, dependencyFailures(dproj, deps)...)
-	if err := planDependencyPrunes(ctx, api, dproj, deps, out.Functions, len(opts.Targets) > 0); err != nil {
+	if err := planDependencyPrunes(ctx, api, dproj, deps, out.Functions, targeted); err != nil {
 		out.Failures = append(out.Failures, &plan.FunctionError{Name: "dependencies", Err: err})
 	}
 	out.Dependencies = dependencyPlans(dproj, deps)
@@ -202,9 +203,12 @@ func selectFunctions(proj *manifest.Project, targets []string) ([]*manifest.Func
 }
 
 // usedDependencies is proj narrowed to the selected functions, with the
-// dependencies they use (all of them when every function is selected).
-func usedDependencies(proj *manifest.Project, fns []*manifest.Function) *manifest.Project {
-	if len(fns) == len(proj.Functions) {
+// dependencies they use; an untargeted plan has them all. The functions
+// alone cannot tell: a manifest loaded for --target holds only the
+// targets (manifest.Options.Functions), so every function is selected
+// while other functions' dependencies are still declared.
+func usedDependencies(proj *manifest.Project, fns []*manifest.Function, targeted bool) *manifest.Project {
+	if !targeted {
 		return proj
 	}
 	p := *proj
