@@ -270,7 +270,7 @@ func planDependencyPrunes(ctx context.Context, api API, proj *manifest.Project, 
 	}
 	for _, st := range keepers {
 		kept := boolInt(publishes(st.plan)) // the version this apply publishes
-		for _, v := range st.versions {                // newest first
+		for _, v := range st.versions {     // newest first
 			if used[v.ID] {
 				continue
 			}
