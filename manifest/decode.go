@@ -513,6 +513,11 @@ func (d *decoder) crossChecks(f *Function, nodes map[string]*yaml.Node, path str
 	if f.InitializerTimeout != nil && (f.InitializerHandler == nil || *f.InitializerHandler == "") {
 		d.errAt(nodes["initializer_timeout"], join(path, "initializer_timeout"), "needs initializer_handler")
 	}
+	if f.InitializerHandler != nil && *f.InitializerHandler != "" && f.InitializerTimeout == nil {
+		// The SDK's create and update bodies: initializer_timeout is
+		// required when initializer_handler is set.
+		d.errAt(nodes["initializer_handler"], join(path, "initializer_handler"), "needs initializer_timeout (1 to 300 seconds)")
+	}
 	if f.PreStopTimeout != nil && (f.PreStopHandler == nil || *f.PreStopHandler == "") {
 		d.errAt(nodes["pre_stop_timeout"], join(path, "pre_stop_timeout"), "needs pre_stop_handler")
 	}
