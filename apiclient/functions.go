@@ -281,7 +281,7 @@ func (c *Client) GetAlias(ctx context.Context, urn, name string) (*Alias, error)
 // finds the alias already there (FSS.1063) updates it instead.
 func (c *Client) CreateAlias(ctx context.Context, urn string, a *Alias) (*Alias, error) {
 	out := &Alias{}
-	k := call{method: "POST", path: fnPath(urn, "/aliases"), in: aliasBody(a), out: out}
+	k := call{method: "POST", path: fnPath(urn, "/aliases"), in: aliasBody(a, true), out: out}
 	sent := false
 	k.recover = func(ctx context.Context) (bool, error) { sent = true; return false, nil }
 	err := c.do(ctx, k)
@@ -298,7 +298,7 @@ func (c *Client) CreateAlias(ctx context.Context, urn string, a *Alias) (*Alias,
 // UpdateAlias points an alias at a version, with optional weights.
 func (c *Client) UpdateAlias(ctx context.Context, urn string, a *Alias) (*Alias, error) {
 	out := &Alias{}
-	if err := c.do(ctx, call{method: "PUT", path: fnPath(urn, "/aliases/"+a.Name), in: aliasBody(a), out: out}); err != nil {
+	if err := c.do(ctx, call{method: "PUT", path: fnPath(urn, "/aliases/"+a.Name), in: aliasBody(a, false), out: out}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -310,9 +310,14 @@ func (c *Client) DeleteAlias(ctx context.Context, urn, name string) error {
 }
 
 // aliasBody is what create and update send: the routing always present
-// (weights, or rules), so an update replaces it.
-func aliasBody(a *Alias) any {
-	body := map[string]any{"name": a.Name, "version": a.Version, "description": a.Description}
+// (weights, or rules), so an update replaces it. The name goes only in a
+// create's body (CreateVersionAliasRequestBody); an update names the
+// alias in its path, and UpdateVersionAliasRequestBody has no name.
+func aliasBody(a *Alias, create bool) any {
+	body := map[string]any{"version": a.Version, "description": a.Description}
+	if create {
+		body["name"] = a.Name
+	}
 	switch {
 	case len(a.AdditionalVersionStrategy) > 0:
 		// Weights and rules are exclusive (FSS.1091): rules only.
