@@ -40,3 +40,47 @@ func TestRemovingTheLastDependency(t *testing.T) {
 	}
 	w.noChanges()
 }
+
+// strategy_config.concurrency is required in the SDK's StrategyConfig
+// (no omitempty; 0 disables the function): every config update that sends
+// strategy_config carries it, the live value (max instances) or, right
+// after a create, FunctionGraph's documented default of 400.
+func TestStrategyConfigCarriesConcurrency(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	y := func(extra string) string {
+		return "functions:\n  web:\n    runtime: http\n    handler: bootstrap\n    code: {path: ./src}\n" + extra
+	}
+	concurrency := func() []any {
+		var out []any
+		for _, r := range w.writes("PUT", "/config") {
+			var body struct {
+				StrategyConfig map[string]any `json:"strategy_config"`
+			}
+			if err := json.Unmarshal(r.Body, &body); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, body.StrategyConfig["concurrency"])
+		}
+		return out
+	}
+	w.write(y("    concurrent_num: 5\n"), ruleCode)
+	w.apply()
+	if got := concurrency(); len(got) != 1 || got[0] != float64(400) {
+		t.Fatalf("the config update after the create sent concurrency %v, want [400]", got)
+	}
+	w.write(y("    concurrent_num: 5\n    max_instances: 10\n"), ruleCode)
+	w.apply()
+	w.forget()
+	w.write(y("    concurrent_num: 8\n    max_instances: 10\n"), ruleCode)
+	w.apply()
+	if got := concurrency(); len(got) != 1 || got[0] != float64(10) {
+		t.Fatalf("the config update sent concurrency %v, want [10] (the live max instances)", got)
+	}
+	live, err := w.client.GetConfig(ctx, w.client.FunctionURN("default", "web"))
+	if err != nil || live.StrategyConfig == nil || live.StrategyConfig.ConcurrentNum == nil || *live.StrategyConfig.ConcurrentNum != 8 ||
+		live.StrategyConfig.Concurrency == nil || *live.StrategyConfig.Concurrency != 10 {
+		t.Fatalf("read back: %+v, %v", live.StrategyConfig, err)
+	}
+	w.noChanges()
+}

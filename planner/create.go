@@ -127,17 +127,17 @@ func createChanges(f *manifest.Function, req *apiclient.CreateRequest, code *pla
 
 // createConfig is the config a function has right after a create with
 // this body: what the body sets, and FunctionGraph's defaults for what
-// create cannot set (one request per instance, 512 MB of ephemeral
-// storage).
+// create cannot set (one request per instance, 400 instances, 512 MB of
+// ephemeral storage).
 func createConfig(req *apiclient.CreateRequest) *apiclient.UpdateConfigRequest {
-	one := 1
+	one, max := 1, DefaultMaxInstances
 	c := &apiclient.UpdateConfigRequest{FuncName: req.FuncName, Runtime: req.Runtime, Timeout: req.Timeout,
 		Handler: req.Handler, MemorySize: req.MemorySize, Description: req.Description, Xrole: req.Xrole, AppXrole: req.AppXrole,
 		UserData: req.UserData, EncryptedUserData: req.EncryptedUserData, FuncVpc: req.FuncVpc, MountConfig: req.MountConfig,
 		InitializerHandler: req.InitializerHandler, InitializerTimeout: req.InitializerTimeout,
 		PreStopHandler: req.PreStopHandler, PreStopTimeout: req.PreStopTimeout,
 		EnableLtsLog: req.EnableLtsLog, LogConfig: req.LogConfig,
-		StrategyConfig: &apiclient.StrategyConfig{ConcurrentNum: &one}, EphemeralStorage: DefaultEphemeralStorage}
+		StrategyConfig: &apiclient.StrategyConfig{Concurrency: &max, ConcurrentNum: &one}, EphemeralStorage: DefaultEphemeralStorage}
 	if req.EnterpriseProjectID != "" {
 		ep, _ := json.Marshal(req.EnterpriseProjectID)
 		c.Unmanaged = map[string]json.RawMessage{"enterprise_project_id": ep}
