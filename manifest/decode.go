@@ -324,10 +324,14 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	d.mapping(n, path, functionSchema, func(k, v *yaml.Node) {
 		nodes[k.Value] = v
 		p := join(path, k.Value)
-		if !d.runtimeKey(f, k.Value, v, p) && !d.configKey(f, k.Value, v, p) && !d.codeKey(f, k, v, p, dir) && !d.releaseKey(f, k.Value, v, p) && !d.triggersKey(f, k.Value, v, p) {
+		if !d.runtimeKey(f, k.Value, v, p) && !d.configKey(f, k.Value, v, p) && !d.codeKey(f, k, v, p, dir) && !d.releaseKey(f, k.Value, v, p) && !d.triggersKey(f, k.Value, v, p) &&
+			!d.productionKey(f, k.Value, v, p) {
 			d.unknown(k, path, functionSchema)
 		}
 	})
+	if nullKey(n, "async_invoke") != nil {
+		f.AsyncInvoke = &AsyncInvoke{Delete: true} // null deletes the config (production.go)
+	}
 	d.required(f, key, n, nodes, path)
 	d.runtimeRules(f, nodes, path)
 	f.pos = positions(key, nodes)
@@ -538,6 +542,7 @@ func (d *decoder) crossChecks(f *Function, nodes map[string]*yaml.Node, path str
 		}
 	}
 	d.crossTriggers(f, nodes, path)
+	d.crossProduction(f, nodes, path)
 	for name, a := range f.Aliases {
 		if a.Version == "$published" && f.Publish == nil {
 			an := nodes["aliases"]

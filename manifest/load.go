@@ -663,6 +663,7 @@ var functionSchema = shape{
 	"publish":  {"version": nil, "description": nil, "keep": nil},
 	"aliases":  {"*": {"version": nil, "canary": nil, "description": nil}},
 	"triggers": nil, // a list: triggers.go checks its items
+	"functiongraph_version": nil, "reserved_instances": {"*": reservationShape}, "async_invoke": asyncShape,
 }
 
 var overlaySchema = shape{

@@ -60,6 +60,15 @@ type Function struct {
 	// Triggers are the function's triggers (triggers.go): nil when the
 	// manifest does not manage them, empty for none.
 	Triggers []Trigger
+	// FunctionGraphVersion is the create body's type (v1, v2); nil
+	// means v2, as before the key existed (production.go).
+	FunctionGraphVersion *string
+	// ReservedInstances are the reservations by qualifier: nil when not
+	// managed, empty for none (production.go).
+	ReservedInstances map[string]Reservation
+	// AsyncInvoke is the asynchronous invocation config: nil when not
+	// managed; Delete for async_invoke: null (production.go).
+	AsyncInvoke *AsyncInvoke
 
 	// pos holds where some fields are written ("key" for the function's
 	// key, "runtime", "handler", "initializer_handler",
