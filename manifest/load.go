@@ -659,11 +659,10 @@ var functionSchema = shape{
 	"mount_config":   {"mount_user": {"user_id": nil, "user_group_id": nil}, "func_mounts": nil},
 	"log_config":     {"group_id": nil, "stream_id": nil},
 	"concurrent_num": nil, "ephemeral_storage": nil, "max_instances": nil, "dependencies": nil,
-	"code":                  {"path": nil, "obs_url": nil, "obs": obsSchema},
-	"publish":               {"version": nil, "description": nil, "keep": nil},
-	"aliases":               {"*": {"version": nil, "canary": nil, "description": nil}},
-	"triggers":              nil, // a list: triggers.go checks its items
-	"functiongraph_version": nil, "reserved_instances": {"*": reservationShape}, "async_invoke": asyncShape,
+	"code":     {"path": nil, "obs_url": nil, "obs": obsSchema},
+	"publish":  {"version": nil, "description": nil, "keep": nil},
+	"aliases":  {"*": {"version": nil, "canary": nil, "description": nil}},
+	"triggers": nil, // a list: triggers.go checks its items
 }
 
 var overlaySchema = shape{

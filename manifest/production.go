@@ -75,6 +75,13 @@ var (
 		"destination_config": {"on_success": targetShape, "on_failure": targetShape}, "enable_async_status_log": nil}
 )
 
+// The production settings' keys, in the shape of a function (load.go).
+func init() {
+	functionSchema["functiongraph_version"] = nil
+	functionSchema["reserved_instances"] = shape{"*": reservationShape}
+	functionSchema["async_invoke"] = asyncShape
+}
+
 // productionKey decodes functiongraph_version, reserved_instances and
 // async_invoke. It reports whether name is one of them.
 func (d *decoder) productionKey(f *Function, name string, v *yaml.Node, p string) bool {
