@@ -153,6 +153,7 @@ func (s *Server) updateAlias(t *stx, u urn, name string, body []byte) response {
 	if e := checkAlias(t, f, &b); e != nil {
 		return fail(e)
 	}
+	s.aliasMoves(t, f, a, b.Version) // production.go
 	a.Version, a.Description, a.Weights, a.Strategy, a.LastModified = b.Version, b.Description, b.Weights, b.Strategy, s.aliasNow()
 	t.putAlias(f, a)
 	return ok(s.aliasModel(f, a))

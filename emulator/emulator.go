@@ -534,6 +534,9 @@ func (s *Server) handle(r *http.Request, body []byte, reqID string) response {
 	if parts[3] == "triggers" {
 		return s.handleTriggers(r, rest, body)
 	}
+	if resp, handled := s.handleProduction(r, rest, body); handled { // production.go
+		return resp
+	}
 	if len(rest) == 0 {
 		switch r.Method {
 		case http.MethodGet:

@@ -188,7 +188,7 @@ func (t *stx) putFunction(f *function) { t.put(bucketFunctions, f.key(), f) }
 func (t *stx) deleteFunction(f *function) {
 	k := f.key()
 	t.del(bucketFunctions, k)
-	for _, b := range []string{bucketVersions, bucketAliases, bucketTriggers, bucketStats} {
+	for _, b := range []string{bucketVersions, bucketAliases, bucketTriggers, bucketStats, bucketProduction} {
 		if err := deletePrefix(t.kv, b, subKey(k)); err != nil {
 			t.fail(err)
 		}
@@ -210,6 +210,7 @@ func (t *stx) putVersion(f *function, name string, sn *snapshot) {
 
 func (t *stx) deleteVersion(f *function, name string) {
 	t.del(bucketVersions, subKey(f.key(), name))
+	t.deleteProduction(f, name)
 }
 
 // hasVersion tells whether v is latest or a published version of f.
@@ -244,7 +245,10 @@ func (t *stx) alias(f *function, name string) *alias {
 
 func (t *stx) putAlias(f *function, a *alias) { t.put(bucketAliases, subKey(f.key(), a.Name), a) }
 
-func (t *stx) deleteAlias(f *function, name string) { t.del(bucketAliases, subKey(f.key(), name)) }
+func (t *stx) deleteAlias(f *function, name string) {
+	t.del(bucketAliases, subKey(f.key(), name))
+	t.deleteProduction(f, "!"+name) // "deleting the alias will also delete the corresponding reserved instance" (TF)
+}
 
 // triggers returns the triggers of f bound to qualifier q ("latest", a
 // version, or "!" and an alias name), oldest first.

@@ -53,7 +53,7 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 			in.digest = live.Digest
 		}
 		in.reads = newTriggerReads(ctx, api, fp.URN, f.Name)
-		if f.Publish != nil || len(f.Aliases) > 0 || f.Triggers != nil {
+		if f.Publish != nil || len(f.Aliases) > 0 || f.Triggers != nil || f.ReservedInstances != nil {
 			if st, err = readVersionState(ctx, api, fp.URN); err != nil {
 				return nil, fmt.Errorf("read %s: %w", f.Name, err)
 			}
@@ -64,6 +64,10 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		}
 	}
 	in.latestChanges = len(fp.Steps) > 0
+	asyncFP, err := planAsync(ctx, api, fp, f, live != nil)
+	if err != nil {
+		return nil, err
+	}
 	setTriggersFingerprint(fp, f, in.config, in.secrets.value)
 	in.dependenciesChange = slices.ContainsFunc(fp.Steps, func(s plan.Step) bool {
 		return s.Type() == plan.StepCode && slices.ContainsFunc(s.Changes, func(c plan.Change) bool { return c.Field == "dependencies" })
@@ -84,6 +88,14 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 	}
 	if err := planRelease(fp, f, st, in, versionCap); err != nil {
 		return nil, err
+	}
+	reservedFP, err := planReserved(ctx, api, fp, f, st, live != nil)
+	if err != nil {
+		return nil, err
+	}
+	if asyncFP != "" || reservedFP != "" {
+		// A saved plan is refused when the production settings moved.
+		fp.Pre.Release = hashStrings(fp.Pre.Release, asyncFP, reservedFP)
 	}
 	if f.Triggers != nil && in.reads != nil {
 		// A saved plan is refused when the live triggers moved, as when
