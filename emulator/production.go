@@ -26,9 +26,9 @@ func init() { buckets = append(buckets, bucketProduction) }
 
 // reservation is a qualifier's reserved instances as stored.
 type reservation struct {
-	Count         int             `json:"count"`
-	IdleMode      bool            `json:"idle_mode"`
-	TacticsConfig *tacticsConfig  `json:"tactics_config,omitempty"`
+	Count         int            `json:"count"`
+	IdleMode      bool           `json:"idle_mode"`
+	TacticsConfig *tacticsConfig `json:"tactics_config,omitempty"`
 }
 
 type tacticsConfig struct {
