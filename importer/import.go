@@ -81,7 +81,14 @@ func Import(ctx context.Context, api API, hc *http.Client, pkg, name, dir string
 		note := fmt.Sprintf("triggers are left out of function.yaml (so fgsdeploy does not manage them) and written there as a comment: %s; declare them to manage them", strings.Join(unwritable, "; "))
 		imp.Note = strings.TrimPrefix(imp.Note+"; "+note, "; ")
 	}
-	imp.Manifest = manifestYAML(live, pkg, name, codeNode, triggers, len(unwritable) > 0)
+	prod, notes, err := production(ctx, api, live, urn)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	for _, n := range notes {
+		imp.Note = strings.TrimPrefix(imp.Note+"; "+n, "; ")
+	}
+	imp.Manifest = manifestYAML(live, pkg, name, codeNode, triggers, len(unwritable) > 0, prod)
 	return imp, nil
 }
 
@@ -190,7 +197,7 @@ func unzip(data []byte, dir string) error {
 
 // manifestYAML writes every managed field of a live function, in the
 // order of the manifest reference.
-func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]string, triggers []planner.LiveTrigger, commentTriggers bool) []byte {
+func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]string, triggers []planner.LiveTrigger, commentTriggers bool, production []*yaml.Node) []byte {
 	fn := &yaml.Node{Kind: yaml.MappingNode}
 	add := func(key string, v any) {
 		var n yaml.Node
@@ -271,6 +278,7 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 	case len(triggers) > 0:
 		fn.Content = append(fn.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "triggers"}, list)
 	}
+	fn.Content = append(fn.Content, production...) // production.go
 	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
 		{Kind: yaml.ScalarNode, Value: "functions"},
 		{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: name}, fn}},

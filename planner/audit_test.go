@@ -3,6 +3,7 @@ package planner_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -83,4 +84,30 @@ func TestStrategyConfigCarriesConcurrency(t *testing.T) {
 		t.Fatalf("read back: %+v, %v", live.StrategyConfig, err)
 	}
 	w.noChanges()
+}
+
+// functiongraph_version is the create body's type (some regions take only
+// v1, and the SDK's default is v1): v2 when not declared, as before; a
+// function that exists with another version is a plan error, since the
+// type cannot change in place.
+func TestFunctionGraphVersion(t *testing.T) {
+	w := newWorld(t)
+	w.write(fn("    functiongraph_version: v1\n"), ruleCode)
+	w.apply()
+	if got := w.live("hello").Type; got != "v1" {
+		t.Fatalf("created with type %q, want v1", got)
+	}
+	w.noChanges()
+	w.write(fn(""), ruleCode)
+	w.noChanges()
+	w.write(fn("    functiongraph_version: v2\n"), ruleCode)
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "hello: functiongraph_version cannot change in place (live v1, declared v2)") {
+		t.Fatalf("plan error %v", err)
+	}
+	w2 := newWorld(t)
+	w2.write(fn(""), ruleCode)
+	w2.apply()
+	if got := w2.live("hello").Type; got != "v2" {
+		t.Fatalf("created with type %q, want v2 (the default)", got)
+	}
 }

@@ -97,6 +97,7 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		// A saved plan is refused when the production settings moved.
 		fp.Pre.Release = hashStrings(fp.Pre.Release, asyncFP, reservedFP)
 	}
+	productionNote(fp)
 	if f.Triggers != nil && in.reads != nil {
 		// A saved plan is refused when the live triggers moved, as when
 		// the versions or aliases did.
@@ -122,6 +123,9 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 func planUpdate(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Function, code *plan.CodeFile, src codeSource, salt []byte) (*apiclient.UpdateConfigRequest, error) {
 	if live.Runtime != f.Runtime {
 		return nil, fmt.Errorf("%s: runtime cannot change in place (live %s, declared %s): delete the function or give it another name", f.Name, live.Runtime, f.Runtime)
+	}
+	if v := f.FunctionGraphVersion; v != nil && live.Type != "" && live.Type != *v {
+		return nil, fmt.Errorf("%s: functiongraph_version cannot change in place (live %s, declared %s): delete the function or give it another name", f.Name, live.Type, *v)
 	}
 	if err := checkEnterpriseProject(f, live); err != nil {
 		return nil, err

@@ -205,6 +205,23 @@ func asyncFingerprint(c *apiclient.AsyncInvokeConfig) string {
 	return string(b)
 }
 
+// productionNote rewords the publish decision's note for a function whose
+// only changes are production settings: it is not unchanged, but its
+// version would be.
+func productionNote(fp *plan.FunctionPlan) {
+	only := len(fp.Steps) > 0
+	for _, s := range fp.Steps {
+		if t := s.Type(); t != plan.StepAsync && t != plan.StepReserved {
+			only = false
+		}
+	}
+	for i, n := range fp.Notes {
+		if only && n == "unchanged, nothing to publish" { // decidePublish's note
+			fp.Notes[i] = "nothing to publish: the code and config are as in the newest version (reserved instances and asynchronous invocation are not part of a version)"
+		}
+	}
+}
+
 // reservedState is what the reservation plan knows of the live function.
 type reservedState struct {
 	live map[string]apiclient.ReservedInstanceConfig // by target ("latest", "v1", "!live"), empty entries left out
