@@ -259,11 +259,30 @@ func (c *Client) DeleteVersion(ctx context.Context, urn, version string) error {
 	return c.do(ctx, call{method: "DELETE", path: "/functions/" + urn + ":" + version})
 }
 
-// ListAliases lists a function's aliases (a bare JSON array on the wire).
+// ListAliases lists a function's aliases (a bare JSON array on the wire),
+// each with its routing rules. The SDK's list model
+// (ListVersionAliasResult) has no additional_version_strategy, so an
+// alias the list gives without rules is read with ShowVersionAlias, whose
+// model has them: a service that leaves them out of the list must not
+// make a version routed by rule look unreferenced (pruning would delete
+// it) or a managed alias's rules look absent.
 func (c *Client) ListAliases(ctx context.Context, urn string) ([]Alias, error) {
 	var out []Alias
 	if err := c.do(ctx, call{method: "GET", path: fnPath(urn, "/aliases"), out: &out}); err != nil {
 		return nil, err
+	}
+	for i := range out {
+		if len(out[i].AdditionalVersionStrategy) > 0 {
+			continue
+		}
+		a, err := c.GetAlias(ctx, urn, out[i].Name)
+		if IsNotFound(err) {
+			continue // deleted since the list: as listed
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read alias %s: %w", out[i].Name, err)
+		}
+		out[i].AdditionalVersionStrategy = a.AdditionalVersionStrategy
 	}
 	return out, nil
 }

@@ -93,7 +93,14 @@ func (s *Server) listAliases(t *stx, u urn) response {
 	}
 	list := []map[string]any{} // a bare JSON array sorted by name, as FunctionGraph returns
 	for _, a := range t.aliases(f) {
-		list = append(list, s.aliasModel(f, a))
+		m := s.aliasModel(f, a)
+		if s.opts.Strict {
+			// The SDK's ListVersionAliasResult has no
+			// additional_version_strategy: the strict reading leaves the
+			// rules to ShowVersionAlias.
+			delete(m, "additional_version_strategy")
+		}
+		list = append(list, m)
 	}
 	return ok(list)
 }
