@@ -40,7 +40,7 @@ func (w *world) asyncOf(fn string) *apiclient.AsyncInvokeConfig {
 	return c
 }
 
-func TestReservedAndAsyncDeclaredAppliedChanged(t *testing.T) {
+func TestRule24ReservedAndAsyncDeclaredAppliedChanged(t *testing.T) {
 	w := newWorld(t)
 	y := func(count, retries int) string {
 		return fn(fmt.Sprintf(`    reserved_instances:
@@ -125,7 +125,7 @@ func TestReservedAndAsyncDeclaredAppliedChanged(t *testing.T) {
 // A reservation on an alias survives a release that moves the alias:
 // whether a moved alias keeps its reservation is not documented (the
 // strict emulator drops it), so the plan sends it again after the move.
-func TestReservedOnAliasSurvivesARelease(t *testing.T) {
+func TestRule23ReservedOnAliasSurvivesARelease(t *testing.T) {
 	w := newWorld(t)
 	y := func(v string) string {
 		return fn(fmt.Sprintf(`    publish: {version: %s}
@@ -208,7 +208,7 @@ func TestReservedOnVersionsAndPruning(t *testing.T) {
 
 // The reservation list is read to its end however it pages: the strict
 // emulator pages by two and gives count as the number of functions.
-func TestReservedListPages(t *testing.T) {
+func TestRule25ReservedListPages(t *testing.T) {
 	w := newWorld(t)
 	var reserved []string
 	for i := 1; i <= 4; i++ {
@@ -229,7 +229,7 @@ func TestReservedListPages(t *testing.T) {
 // under a PUT that merges (lenient) and one that replaces (strict): the
 // body carries them back. A param is compared as a map, whatever its
 // order or spacing on the wire.
-func TestAsyncKeepsWhatItDoesNotDeclare(t *testing.T) {
+func TestRule27AsyncKeepsWhatItDoesNotDeclare(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	w.write(fn(""), ruleCode)
