@@ -95,7 +95,7 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 	}
 	if asyncFP != "" || reservedFP != "" {
 		// A saved plan is refused when the production settings moved.
-		fp.Pre.Release = hashStrings(fp.Pre.Release, asyncFP, reservedFP)
+		fp.Pre.Production = hashStrings(asyncFP, reservedFP)
 	}
 	productionNote(fp)
 	if f.Triggers != nil && in.reads != nil {
