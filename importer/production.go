@@ -2,14 +2,12 @@ package importer
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
-	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 	"github.com/fgsdeploy/fgsdeploy/planner"
 )
 
@@ -76,7 +74,7 @@ func production(ctx context.Context, api API, live *apiclient.Function, urn stri
 		return nil, nil, fmt.Errorf("read the asynchronous invocation config: %w", err)
 	}
 	if a != nil {
-		m, left := asyncManifest(a)
+		m, left := planner.LiveAsyncInvoke(a)
 		add("async_invoke", m)
 		orderKeys(nodes[len(nodes)-1], "max_async_event_age_in_seconds", "max_async_retry_attempts", "destination_config", "enable_async_status_log")
 		if len(left) > 0 {
@@ -84,52 +82,6 @@ func production(ctx context.Context, api API, live *apiclient.Function, urn stri
 		}
 	}
 	return nodes, notes, nil
-}
-
-// asyncManifest is a live asynchronous config as the manifest writes it,
-// and what of it the manifest cannot declare.
-func asyncManifest(a *apiclient.AsyncInvokeConfig) (map[string]any, []string) {
-	m := map[string]any{}
-	var left []string
-	if a.MaxEventAge != nil {
-		if fgsspec.AsyncEventAge.Contains(*a.MaxEventAge) {
-			m["max_async_event_age_in_seconds"] = *a.MaxEventAge
-		} else {
-			left = append(left, fmt.Sprintf("max_async_event_age_in_seconds %d", *a.MaxEventAge))
-		}
-	}
-	if a.MaxRetries != nil {
-		if fgsspec.AsyncRetries.Contains(*a.MaxRetries) {
-			m["max_async_retry_attempts"] = *a.MaxRetries
-		} else {
-			left = append(left, fmt.Sprintf("max_async_retry_attempts %d", *a.MaxRetries))
-		}
-	}
-	if d := a.DestinationConfig; d != nil {
-		dc := map[string]any{}
-		ok := true
-		for name, t := range map[string]*apiclient.AsyncDestination{"on_success": d.OnSuccess, "on_failure": d.OnFailure} {
-			if t == nil {
-				continue
-			}
-			var param map[string]any
-			dest := fgsspec.AsyncDestinationOf(t.Destination)
-			if json.Unmarshal([]byte(t.Param), &param) != nil || param == nil || dest == nil || len(dest.CheckParam(param)) > 0 {
-				ok = false
-				continue
-			}
-			dc[name] = map[string]any{"destination": t.Destination, "param": param}
-		}
-		if ok {
-			m["destination_config"] = dc
-		} else {
-			left = append(left, "destination_config")
-		}
-	}
-	if a.EnableAsyncStatusLog != nil {
-		m["enable_async_status_log"] = *a.EnableAsyncStatusLog
-	}
-	return m, left
 }
 
 // orderReservations writes each reservation's keys in the manifest

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/plan"
 	"github.com/fgsdeploy/fgsdeploy/release"
@@ -502,4 +503,52 @@ func tacticsView(r manifest.Reservation) any {
 		out["metric_configs"] = list
 	}
 	return out
+}
+
+// LiveAsyncInvoke is a live asynchronous invocation config as a manifest
+// writes it (what init writes), and what of it a manifest cannot declare
+// (outside the range every reading of the API accepts, or a destination
+// whose param is not one the manifest takes).
+func LiveAsyncInvoke(a *apiclient.AsyncInvokeConfig) (map[string]any, []string) {
+	m := map[string]any{}
+	var left []string
+	if a.MaxEventAge != nil {
+		if fgsspec.AsyncEventAge.Contains(*a.MaxEventAge) {
+			m["max_async_event_age_in_seconds"] = *a.MaxEventAge
+		} else {
+			left = append(left, fmt.Sprintf("max_async_event_age_in_seconds %d", *a.MaxEventAge))
+		}
+	}
+	if a.MaxRetries != nil {
+		if fgsspec.AsyncRetries.Contains(*a.MaxRetries) {
+			m["max_async_retry_attempts"] = *a.MaxRetries
+		} else {
+			left = append(left, fmt.Sprintf("max_async_retry_attempts %d", *a.MaxRetries))
+		}
+	}
+	if d := a.DestinationConfig; d != nil {
+		dc := map[string]any{}
+		ok := true
+		for name, t := range map[string]*apiclient.AsyncDestination{"on_success": d.OnSuccess, "on_failure": d.OnFailure} {
+			if t == nil {
+				continue
+			}
+			var param map[string]any
+			dest := fgsspec.AsyncDestinationOf(t.Destination)
+			if json.Unmarshal([]byte(t.Param), &param) != nil || param == nil || dest == nil || len(dest.CheckParam(param)) > 0 {
+				ok = false
+				continue
+			}
+			dc[name] = map[string]any{"destination": t.Destination, "param": param}
+		}
+		if ok {
+			m["destination_config"] = dc
+		} else {
+			left = append(left, "destination_config")
+		}
+	}
+	if a.EnableAsyncStatusLog != nil {
+		m["enable_async_status_log"] = *a.EnableAsyncStatusLog
+	}
+	return m, left
 }
