@@ -27,6 +27,9 @@ func (e *APIError) Error() string {
 	if code == "" {
 		code = http.StatusText(e.StatusCode)
 	}
+	if code == "" {
+		code = "HTTP" // a status without a name (a proxy's 520)
+	}
 	s := fmt.Sprintf("%s (%d): %s", code, e.StatusCode, strings.TrimSpace(e.Message))
 	if e.RequestID != "" {
 		s += " (request id " + e.RequestID + ")"
@@ -91,6 +94,9 @@ func parseError(status int, body []byte, headerID string) *APIError {
 		}
 		if msg == "" {
 			msg = http.StatusText(status)
+		}
+		if msg == "" {
+			msg = "an empty answer"
 		}
 		e.Message = msg
 	}

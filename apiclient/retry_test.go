@@ -3,6 +3,7 @@ package apiclient_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -107,6 +108,41 @@ func TestRetryAfterSequence(t *testing.T) {
 	}
 	if want := "APIG.0201 (400): Request body too large (request id rid-1)"; err.Error() != want {
 		t.Fatalf("Error() = %q, want %q", err.Error(), want)
+	}
+}
+
+// A bare 429, as a proxy or a WAF answers (an HTML page, no error code),
+// is throttling whatever its body: backed off and retried, without a
+// Retry-After and with one (honoured), for a POST too (a throttled request
+// was not forwarded), and the call succeeds.
+func TestBare429IsRetried(t *testing.T) {
+	html := map[string]string{"Content-Type": "text/html"}
+	page := `<html><head><title>429 Too Many Requests</title></head><body><h1>429 Too Many Requests</h1><hr>nginx</body></html>`
+	hs, n := scripted(t,
+		reply(429, html, page),
+		reply(429, map[string]string{"Content-Type": "text/html", "Retry-After": "2"}, page),
+		reply(200, map[string]string{"Content-Type": "application/json"}, `{"func_name":"f","version":"latest"}`),
+	)
+	var sleeps []time.Duration
+	c := scriptedClient(t, hs.URL, &sleeps)
+	f, err := c.GetConfig(context.Background(), c.FunctionURN("default", "f"))
+	if err != nil || f.FuncName != "f" {
+		t.Fatalf("after two bare 429s: %v %+v", err, f)
+	}
+	// 200ms at the jitter's floor (half), then the Retry-After.
+	if *n != 3 || fmt.Sprint(sleeps) != "[100ms 2s]" {
+		t.Fatalf("%d requests, sleeps %v; want 3 and [100ms 2s]", *n, sleeps)
+	}
+
+	hs, n = scripted(t,
+		reply(429, nil, ``),
+		reply(200, map[string]string{"Content-Type": "application/json"}, `{"name":"live","version":"v1"}`),
+	)
+	sleeps = nil
+	c = scriptedClient(t, hs.URL, &sleeps)
+	a, err := c.CreateAlias(context.Background(), c.FunctionURN("default", "f"), &apiclient.Alias{Name: "live", Version: "v1"})
+	if err != nil || a.Version != "v1" || *n != 2 {
+		t.Fatalf("POST after an empty 429: %v %+v, %d requests", err, a, *n)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -40,6 +41,14 @@ func newRig(t testing.TB, n int, eo emulator.Options) *rig {
 // (0 = the default).
 func newRigAttempts(t testing.TB, n int, eo emulator.Options, attempts int) *rig {
 	t.Helper()
+	return newRigGated(t, n, eo, attempts, nil)
+}
+
+// newRigGated is newRigAttempts with gate, when not nil, called with
+// every request before the emulator serves it: a test's event at a known
+// request.
+func newRigGated(t testing.TB, n int, eo emulator.Options, attempts int, gate func(*http.Request)) *rig {
+	t.Helper()
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
 	os.WriteFile(filepath.Join(dir, "src", "index.py"), []byte("def handler(e, c):\n    return 1\n"), 0o644)
@@ -61,7 +70,11 @@ func newRigAttempts(t testing.TB, n int, eo emulator.Options, attempts int) *rig
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv)
+	var h http.Handler = srv
+	if gate != nil {
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { gate(r); srv.ServeHTTP(w, r) })
+	}
+	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
 	newClient := func(attempts int) *apiclient.Client {
 		c, err := apiclient.New(apiclient.Config{Endpoint: hs.URL, Region: "cn-north-4", ProjectID: pid, AccessKey: "AK", SecretKey: "SK",
@@ -84,35 +97,70 @@ func (r *rig) plan(t testing.TB) *plan.Plan {
 	return p
 }
 
-// An interrupt starts nothing new, lets started steps finish, says where
-// it stopped, and a re-run converges.
+// An interrupt starts nothing new and lets the step in flight finish: the
+// function it belongs to stops before its next step, the functions not
+// started are not touched, the report says where each stopped, and a
+// re-run converges. With parallelism 1 the functions go in name order, so
+// an interrupt sent as fn004's create reaches FunctionGraph is exact:
+// fn000-fn003 applied, fn004 created but not published, the rest not
+// created.
 func TestInterrupt(t *testing.T) {
-	r := newRig(t, 12, emulator.Options{Latency: 30 * time.Millisecond})
-	p := r.plan(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(150*time.Millisecond, cancel)
-	rep := applier.Apply(ctx, r.client, p, applier.Options{Parallelism: 2})
-	var interrupted, applied int
-	for _, f := range rep.Functions {
-		switch f.Outcome {
-		case applier.Interrupted:
-			interrupted++
-			if len(f.NotDone) == 0 {
-				t.Errorf("%s: interrupted with nothing left to do", f.Name)
-			}
-		case applier.Applied:
-			applied++
-		case applier.Failed:
-			t.Errorf("%s failed: %v", f.Name, f.Err)
+	defer cancel()
+	var creates atomic.Int32
+	r := newRigGated(t, 12, emulator.Options{}, 0, func(req *http.Request) {
+		if req.Method == http.MethodPost && strings.HasSuffix(req.URL.Path, "/fgs/functions") && creates.Add(1) == 5 {
+			cancel()
 		}
-	}
-	if interrupted == 0 {
-		t.Fatalf("nothing was interrupted (applied %d)", applied)
+	})
+	p := r.plan(t)
+	rep := applier.Apply(ctx, r.client, p, applier.Options{Parallelism: 1})
+	for _, f := range rep.Functions {
+		want := "applied done [create publish aliases] not done []"
+		switch {
+		case f.Name == "fn004":
+			want = "interrupted done [create] not done [publish aliases]"
+		case f.Name > "fn004":
+			want = "interrupted done [] not done [create publish aliases]"
+		}
+		if got := fmt.Sprintf("%s done %v not done %v", f.Outcome, f.Done, f.NotDone); got != want {
+			t.Errorf("%s: %s, want %s (%v)", f.Name, got, want, f.Err)
+		}
 	}
 	var out bytes.Buffer
 	rep.Write(&out)
-	if !strings.Contains(out.String(), "interrupted") || rep.Err() == nil {
-		t.Fatalf("report:\n%s", out.String())
+	for _, want := range []string{
+		"fn003: created (create, publish " + rep.Functions[3].Published + ", alias live -> " + rep.Functions[3].Published + ")\n" +
+			"fn004: interrupted\n    done: create\n    not done: publish, aliases\n" +
+			"fn005: interrupted\n    not done: create, publish, aliases\n",
+		"Apply: 4 created, 0 updated, 0 unchanged, 0 failed, 8 not applied.\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("report:\n%s\nwant in it:\n%s", out.String(), want)
+		}
+	}
+	if err := rep.Err(); err == nil || !strings.Contains(err.Error(), "fn004: interrupted before publish") || !strings.Contains(err.Error(), "fn005: interrupted before create") {
+		t.Fatalf("err = %v", err)
+	}
+	// What FunctionGraph holds: as the report says.
+	bg := context.Background()
+	for i, f := range rep.Functions {
+		urn := r.client.FunctionURN("default", f.Name)
+		_, err := r.client.GetConfig(bg, urn)
+		if exists := err == nil; exists != (i <= 4) {
+			t.Errorf("%s exists: %v (%v)", f.Name, exists, err)
+		}
+		if i > 4 {
+			continue
+		}
+		vs, err := r.client.ListVersions(bg, urn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = r.client.GetAlias(bg, urn, "live")
+		if published := len(vs) > 1; published != (i < 4) || (err == nil) != (i < 4) {
+			t.Errorf("%s: %d versions, alias live: %v", f.Name, len(vs), err)
+		}
 	}
 
 	// Re-run: converges, and publishes no version twice.
@@ -129,6 +177,59 @@ func TestInterrupt(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s published %d times", fn, n)
 		}
+	}
+}
+
+// An interrupt that arrives while a release publishes: the publish
+// finishes, the alias does not move to it (live stays on v1, which is
+// what the report says by "not done: aliases"), and a re-run moves it.
+func TestInterruptBeforeAliasMove(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var armed atomic.Bool
+	r := newRigGated(t, 1, emulator.Options{}, 0, func(req *http.Request) {
+		if armed.Load() && req.Method == http.MethodPost && strings.HasSuffix(req.URL.Path, "/versions") {
+			cancel()
+		}
+	})
+	release := func(version, code string) *manifest.Project {
+		y := "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n" +
+			"    publish: {version: " + version + "}\n    aliases:\n      live: {version: $published}\n"
+		os.WriteFile(filepath.Join(r.proj.Dir, "function.yaml"), []byte(y), 0o644)
+		os.WriteFile(filepath.Join(r.proj.Dir, "src", "index.py"), []byte(code), 0o644)
+		proj, err := manifest.Load(filepath.Join(r.proj.Dir, "function.yaml"), manifest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return proj
+	}
+	r.proj = release("v1", "def handler(e, c):\n    return 1\n")
+	if err := applier.Apply(context.Background(), r.client, r.plan(t), applier.Options{}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	r.proj = release("v2", "def handler(e, c):\n    return 2\n")
+	p := r.plan(t)
+	armed.Store(true)
+	rep := applier.Apply(ctx, r.client, p, applier.Options{})
+	f := rep.Functions[0]
+	if got := fmt.Sprintf("%s done %v not done %v", f.Outcome, f.Done, f.NotDone); got != "interrupted done [code publish] not done [aliases]" {
+		t.Fatalf("%s (%v)", got, f.Err)
+	}
+	var out bytes.Buffer
+	rep.Write(&out)
+	if want := "hello: interrupted\n    done: code, publish v2\n    not done: aliases\n"; !strings.HasPrefix(out.String(), want) {
+		t.Fatalf("report:\n%s\nwant:\n%s", out.String(), want)
+	}
+	urn := r.client.FunctionURN("default", "hello")
+	if a, err := r.client.GetAlias(context.Background(), urn, "live"); err != nil || a.Version != "v1" {
+		t.Fatalf("live alias %+v, %v: moved after the interrupt", a, err)
+	}
+	armed.Store(false)
+	if err := applier.Apply(context.Background(), r.client, r.plan(t), applier.Options{}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := r.client.GetAlias(context.Background(), urn, "live"); err != nil || a.Version != "v2" {
+		t.Fatalf("after the re-run, live alias %+v, %v", a, err)
 	}
 }
 

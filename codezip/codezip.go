@@ -656,7 +656,7 @@ func compressAhead(ctx context.Context, files []file, workers int, tempDir strin
 			zw, _ := flate.NewWriter(nil, compressionLevel)
 			copyBuf := make([]byte, 64<<10)
 			for i := range jobs {
-				a.slots[i] <- compressFile(files[i], zw, copyBuf, tempDir, progress)
+				a.slots[i] <- compressFile(ctx, files[i], zw, copyBuf, tempDir, progress)
 			}
 		}()
 	}
@@ -702,20 +702,20 @@ func (a *ahead) next(ctx context.Context, i int) (*compressed, error) {
 	return c, nil
 }
 
-// stop cancels the workers and removes what they still produce (spill
-// files), without waiting for them.
+// stop cancels the workers, waits for them (a file being compressed
+// stops at its next read) and removes what they produced that was not
+// written (spill files): once Build returns, nothing of it is left in
+// TempDir, even when the process exits right after an interrupt.
 func (a *ahead) stop() {
 	a.cancel()
-	go func() {
-		a.wg.Wait()
-		for _, s := range a.slots {
-			select {
-			case c := <-s:
-				c.release()
-			default:
-			}
+	a.wg.Wait()
+	for _, s := range a.slots {
+		select {
+		case c := <-s:
+			c.release()
+		default:
 		}
-	}()
+	}
 }
 
 func (c *compressed) release() {
@@ -741,9 +741,24 @@ func (w *countWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// ctxReader reads r until ctx is done, so that a cancelled build does not
+// wait for a big file to be compressed to its end.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
 // compressFile deflates one file and fills its header. Everything in the
-// header is fixed except name, sizes, CRC and the exec bit.
-func compressFile(f file, zw *flate.Writer, copyBuf []byte, tempDir string, progress io.Writer) *compressed {
+// header is fixed except name, sizes, CRC and the exec bit. It stops at
+// its next read once ctx is done.
+func compressFile(ctx context.Context, f file, zw *flate.Writer, copyBuf []byte, tempDir string, progress io.Writer) *compressed {
 	c := &compressed{}
 	in, err := os.Open(f.abs)
 	if err != nil {
@@ -785,7 +800,7 @@ func compressFile(f file, zw *flate.Writer, copyBuf []byte, tempDir string, prog
 	if progress != nil {
 		sum = io.MultiWriter(crc, progress)
 	}
-	n64, err := io.CopyBuffer(zw, io.TeeReader(io.MultiReader(bytes.NewReader(head[:n]), in), sum), copyBuf)
+	n64, err := io.CopyBuffer(zw, io.TeeReader(io.MultiReader(bytes.NewReader(head[:n]), ctxReader{ctx, in}), sum), copyBuf)
 	if err == nil {
 		err = zw.Close()
 	}

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -171,6 +172,96 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// entryNames lists the package's entries in the order they are in the
+// zip, an executable one with "*".
+func entryNames(t *testing.T, path string) []string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var out []string
+	for _, f := range zr.File {
+		name := f.Name
+		if f.Mode()&0o100 != 0 {
+			name += "*"
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// TestGoldenDigests pins the bytes of packages of nested trees: entries
+// sorted by their whole slash-separated path (so "a.txt" comes before
+// "a/b.txt", '.' < '/' < '0'), directories only through their files (an
+// empty one is not packaged), the exec bit kept, and symlinks followed
+// (a link to a file is that file under the link's name, a link to a
+// directory is that directory's files under the link's path). A change of
+// entry order, header or compression changes these digests, and every
+// deployed function would then plan a code update: a change that must be
+// made on purpose, never by accident.
+func TestGoldenDigests(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		tree    tree
+		links   map[string]string // link path -> target, relative to the link
+		dirs    []string          // empty directories
+		entries []string          // in zip order
+		digest  string
+	}{
+		{
+			name:    "file and directory of one name",
+			tree:    tree{"a.txt": "a\n", "a/b.txt": "b\n"},
+			entries: []string{"a.txt", "a/b.txt"},
+			digest:  "e25a6351744707a2f07cf6eb5443c2fbd50f7b01e6da2f02505ee0e21c32be62b5d2fc0b55008a2d5ee99fa1b947400c3dc2cbe9db9acc0cdc3173276a7dbf54",
+		},
+		{
+			name: "nested, executables, empty directories",
+			tree: tree{
+				"a-b.txt": "dash", "a.txt": "dot", "a/b.txt": "slash", "a0.txt": "zero",
+				"a/b/c/d.py": "print(1)\n", "a/b/c.py": "x = 1\n", "a/b.py": "y = 2\n",
+				"bin/run.sh*": "#!/bin/sh\nexec ./app\n", "bin/app*": "\x7fELF",
+				"Z.txt": "upper case sorts first", "ü/x.txt": "utf-8",
+			},
+			dirs: []string{"empty", "a/empty/deeper"},
+			entries: []string{"Z.txt", "a-b.txt", "a.txt", "a/b.py", "a/b.txt", "a/b/c.py", "a/b/c/d.py", "a0.txt",
+				"bin/app*", "bin/run.sh*", "ü/x.txt"},
+			digest: "6779b1bca4378e23557ce40687789637ef91743c47cd0c86264a166a4c158cdae3a03d283c44375e81cb53d3c8b29c140fcbe04a3cd27c53770518d4adc92cb4",
+		},
+		{
+			name:  "symlinks",
+			tree:  tree{"lib/x.js": "x", "lib/y/z.js": "z", "tool*": "#!/bin/sh\n", "main.js": "m"},
+			links: map[string]string{"lib.js": "main.js", "libs": "lib", "run": "tool", "lib/y/up.js": "../x.js"},
+			entries: []string{"lib.js", "lib/x.js", "lib/y/up.js", "lib/y/z.js", "libs/x.js", "libs/y/up.js", "libs/y/z.js",
+				"main.js", "run*", "tool*"},
+			digest: "552c7328d8ca491c3aaba508ac3a90cd530a756a36656023dce5c58b8ef96dc8f07fbc27a40458f59984a3c7833a2c1c2431d830468f3238946013f9b7d52b51",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tc.tree.write(t, dir, tc.tree.names(), nil)
+			for link, target := range tc.links {
+				if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
+					t.Skip("no symlinks:", err)
+				}
+			}
+			for _, d := range tc.dirs {
+				if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(d)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r := build(t, dir, Options{})
+			if got := entryNames(t, r.Path); fmt.Sprint(got) != fmt.Sprint(tc.entries) {
+				t.Errorf("entries %q\nwant    %q", got, tc.entries)
+			}
+			if r.Digest != tc.digest {
+				t.Errorf("digest %s, want %s", r.Digest, tc.digest)
+			}
+		})
+	}
+}
+
 func TestIgnore(t *testing.T) {
 	tr := tree{
 		"keep.js":             "k",
@@ -262,23 +353,49 @@ func TestUploadLimit(t *testing.T) {
 	}
 }
 
+// writerFunc is an io.Writer made of a function.
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestCancel: cancelled before it starts, or while big files are being
+// compressed into temporary files (cancelled as the first bytes are read,
+// through Options.Progress), Build returns context.Canceled and has left
+// no temporary file behind when it returns: a process that exits right
+// after an interrupt leaves nothing in TempDir.
 func TestCancel(t *testing.T) {
 	dir := t.TempDir()
 	tr := tree{}
-	for i := 0; i < 200; i++ {
-		tr[fmt.Sprintf("f%03d.txt", i)] = strings.Repeat("x", 10_000)
+	for i := range 6 {
+		tr[fmt.Sprintf("f%d.txt", i)] = strings.Repeat(fmt.Sprintf("%d", i), spillThreshold+1)
 	}
 	tr.write(t, dir, tr.names(), nil)
-	tmp := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := Build(ctx, dir, Options{Root: dir, TempDir: tmp}); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v", err)
-	}
-	time.Sleep(50 * time.Millisecond) // the drain goroutine removes spill files
-	if left, _ := os.ReadDir(tmp); len(left) != 0 {
-		t.Fatalf("temporary files left: %v", left)
-	}
+
+	t.Run("before", func(t *testing.T) {
+		tmp := t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := Build(ctx, dir, Options{Root: dir, TempDir: tmp}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		if left, _ := os.ReadDir(tmp); len(left) != 0 {
+			t.Fatalf("temporary files left: %v", left)
+		}
+	})
+	t.Run("while compressing", func(t *testing.T) {
+		tmp := t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var once sync.Once
+		read := writerFunc(func(p []byte) (int, error) { once.Do(cancel); return len(p), nil })
+		_, err := Build(ctx, dir, Options{Root: dir, TempDir: tmp, Workers: 3, Progress: func(int64) io.Writer { return read }})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		if left, _ := os.ReadDir(tmp); len(left) != 0 {
+			t.Fatalf("temporary files left: %v", left)
+		}
+	})
 }
 
 func FuzzIgnore(f *testing.F) {

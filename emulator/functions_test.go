@@ -73,77 +73,10 @@ func TestCreateGetUpdate(t *testing.T) {
 
 	// Update config: a full replace.
 	u := "/functions/" + urnOf("hello") + "/config"
-	for _, req := range []string{"func_name", "runtime", "timeout", "handler", "memory_size"} {
-		b := configReq("hello")
-		delete(b, req)
-		wantErr(t, "config without "+req, c.do("PUT", u, b), 400, "FSS.0400")
-	}
-	b := configReq("hello")
-	b["runtime"] = "Node.js18.15"
-	wantErr(t, "runtime change", c.do("PUT", u, b), 400, "FSS.1005")
-	b = configReq("hello")
-	b["func_name"] = "renamed"
-	wantErr(t, "name change", c.do("PUT", u, b), 400, "FSS.1002")
-	b = configReq("hello")
-	b["memory_size"] = 100
-	wantErr(t, "bad memory", c.do("PUT", u, b), 400, "FSS.1007")
-	b = configReq("hello")
-	b["timeout"] = 1
-	wantErr(t, "bad timeout", c.do("PUT", u, b), 400, "FSS.1008")
-	b = configReq("hello")
-	b["user_data"] = `not json`
-	wantErr(t, "bad user_data", c.do("PUT", u, b), 400, "FSS.1009")
-
-	r = c.must(200, "PUT", u, configReq("hello"))
-	noSecret(t, "update config", r)
-	m = r.obj()
-	if _, has := m["user_data"]; has {
-		t.Errorf("omitted user_data not cleared: %v", m["user_data"])
-	}
-	if _, has := m["description"]; has {
-		t.Errorf("omitted description not cleared: %v", m["description"])
-	}
-	if _, has := m["xrole"]; has {
-		t.Errorf("omitted xrole not cleared: %v", m["xrole"])
-	}
-	if m["memory_size"] != 512.0 || m["timeout"] != 60.0 || m["digest"] != hexSHA512(zip2) || m["type"] != "v2" {
-		t.Errorf("update config: %s", r.raw)
-	}
-	f, _ := fnState(s, "default", "hello")
-	if f.Latest.Config.EncryptedUserData != `{"SECRET":"s3cr3t-value"}` {
-		t.Errorf("absent encrypted_user_data should be kept, got %q", f.Latest.Config.EncryptedUserData)
-	}
-	r = c.must(200, "GET", u, nil)
-	if _, has := r.obj()["user_data"]; has {
-		t.Errorf("user_data back after replace: %s", r.raw)
-	}
-	b = configReq("hello")
-	b["encrypted_user_data"] = ""
-	b["user_data"] = `{"A":"b"}`
-	c.must(200, "PUT", u, b)
-	if f, _ := fnState(s, "default", "hello"); f.Latest.Config.EncryptedUserData != "" || f.Latest.Config.UserData != `{"A":"b"}` {
-		t.Errorf("explicit empty encrypted_user_data: %+v", f.Latest.Config)
-	}
+	checkConfigReplace(t, s, c, u, zip2)
 	wantErr(t, "config of a version", c.do("PUT", "/functions/"+urnOf("hello")+":v1/config", configReq("hello")), 400, "FSS.0400")
 
-	// Max instances, reported as strategy_config.concurrency.
-	mi := "/functions/" + urnOf("hello") + "/config-max-instance"
-	r = c.must(200, "PUT", mi, map[string]any{"max_instance_num": 50})
-	if sc, _ := r.obj()["strategy_config"].(map[string]any); sc["concurrency"] != 50.0 {
-		t.Errorf("max instances: %s", r.raw)
-	}
-	r = c.must(200, "GET", u, nil)
-	if sc, _ := r.obj()["strategy_config"].(map[string]any); sc["concurrency"] != 50.0 {
-		t.Errorf("max instances after GET: %s", r.raw)
-	}
-	c.must(200, "PUT", mi, map[string]any{"max_instance_num": -1})
-	wantErr(t, "max instances 1001", c.do("PUT", mi, map[string]any{"max_instance_num": 1001}), 400, "FSS.1026")
-	wantErr(t, "max instances absent", c.do("PUT", mi, map[string]any{}), 400, "FSS.1026")
-	// A config update without strategy_config keeps max instances.
-	r = c.must(200, "PUT", u, configReq("hello"))
-	if sc, _ := r.obj()["strategy_config"].(map[string]any); sc["concurrency"] != -1.0 {
-		t.Errorf("config update lost max instances: %s", r.raw)
-	}
+	checkMaxInstances(t, c, u)
 
 	// Lists never carry secrets either.
 	noSecret(t, "list", c.must(200, "GET", "/functions", nil))
@@ -409,67 +342,85 @@ func TestListFunctions(t *testing.T) {
 	}
 }
 
-// FuzzURNParts: parseURN never panics, anything it accepts round-trips,
-// and a URN built from valid parts parses back to the same parts.
-func FuzzURNParts(f *testing.F) {
-	f.Add("urn:fss:cn-north-4:"+testPID+":function:default:hello:latest", "cn-north-4", testPID, "default", "hello", "")
-	f.Add("urn:fss:r:p:function:pkg:name:!live", "r", "p", "pkg", "name", "latest")
-	f.Add("urn:fss:r:p:function:pkg:name:v1:extra", "ap-southeast-1", "p", "pkg", "name", "!live")
-	f.Add("urn:fss::::::", "r", "p", "pkg", "name", "v20260304-050607")
-	f.Add("", "r", "p", "pkg", "name", "!")
-	f.Add("urn:fss:r:p:function:a:b:", "r", "", "pkg", "name", "1.0")
-	f.Add("urn:fss:r:p:function:a:b:!", "r:x", "p", "pkg", "name", "v1")
-	f.Add("urn:fss:cn-north-4:"+testPID+":function:default:hello", "r", "p", "pkg", "name", "")
-	f.Add("urn:fss:r:p:function:pkg:name:v1", "r", "p", "pkg", "name", "v1")
-	f.Fuzz(func(t *testing.T, raw, region, project, pkg, name, qual string) {
-		if u, err := parseURN(raw); err == nil {
-			if u.region == "" || u.project == "" || u.pkg == "" || u.name == "" || (u.version != "" && u.alias != "") {
-				t.Fatalf("%q parsed as %+v", raw, u)
-			}
-			q := ""
-			if u.alias != "" {
-				q = ":!" + u.alias
-			} else if u.version != "" {
-				q = ":" + u.version
-			}
-			again, err := parseURN(fmt.Sprintf("urn:fss:%s:%s:function:%s:%s%s", u.region, u.project, u.pkg, u.name, q))
-			if err != nil || again != u {
-				t.Fatalf("%q → %+v does not round-trip: %+v %v", raw, u, again, err)
-			}
-		} else if err.status != 400 || err.code != "FSS.1309" {
-			t.Fatalf("%q: %v", raw, err)
-		}
+// checkConfigReplace updates config u of function hello, whose code is
+// zip2: a full replace, what it requires and refuses, what it clears and
+// the encrypted_user_data it keeps.
+func checkConfigReplace(t *testing.T, s *Server, c *client, u string, zip2 []byte) {
+	t.Helper()
+	for _, req := range []string{"func_name", "runtime", "timeout", "handler", "memory_size"} {
+		b := configReq("hello")
+		delete(b, req)
+		wantErr(t, "config without "+req, c.do("PUT", u, b), 400, "FSS.0400")
+	}
+	b := configReq("hello")
+	b["runtime"] = "Node.js18.15"
+	wantErr(t, "runtime change", c.do("PUT", u, b), 400, "FSS.1005")
+	b = configReq("hello")
+	b["func_name"] = "renamed"
+	wantErr(t, "name change", c.do("PUT", u, b), 400, "FSS.1002")
+	b = configReq("hello")
+	b["memory_size"] = 100
+	wantErr(t, "bad memory", c.do("PUT", u, b), 400, "FSS.1007")
+	b = configReq("hello")
+	b["timeout"] = 1
+	wantErr(t, "bad timeout", c.do("PUT", u, b), 400, "FSS.1008")
+	b = configReq("hello")
+	b["user_data"] = `not json`
+	wantErr(t, "bad user_data", c.do("PUT", u, b), 400, "FSS.1009")
 
-		s := "urn:fss:" + region + ":" + project + ":function:" + pkg + ":" + name
-		if qual != "" {
-			s += ":" + qual
-		}
-		u, err := parseURN(s)
-		valid := true
-		for _, p := range []string{region, project, pkg, name} {
-			valid = valid && p != "" && !strings.Contains(p, ":")
-		}
-		if strings.Contains(qual, ":") || qual == "!" {
-			valid = false
-		}
-		if !valid {
-			if err == nil && (region == "" || project == "" || pkg == "" || name == "") {
-				t.Fatalf("%q with an empty part parsed as %+v", s, u)
-			}
-			return
-		}
-		want := urn{region: region, project: project, pkg: pkg, name: name}
-		switch {
-		case strings.HasPrefix(qual, "!"):
-			want.alias = qual[1:]
-		case qual != "": // ":latest" stays a qualifier: DELETE {urn}:latest is refused
-			want.version = qual
-		}
-		if err != nil || u != want {
-			t.Fatalf("%q parsed as %+v, %v; want %+v", s, u, err, want)
-		}
-		if u.key() != fnKey(pkg, name) {
-			t.Fatalf("key %q", u.key())
-		}
-	})
+	r := c.must(200, "PUT", u, configReq("hello"))
+	noSecret(t, "update config", r)
+	m := r.obj()
+	if _, has := m["user_data"]; has {
+		t.Errorf("omitted user_data not cleared: %v", m["user_data"])
+	}
+	if _, has := m["description"]; has {
+		t.Errorf("omitted description not cleared: %v", m["description"])
+	}
+	if _, has := m["xrole"]; has {
+		t.Errorf("omitted xrole not cleared: %v", m["xrole"])
+	}
+	if m["memory_size"] != 512.0 || m["timeout"] != 60.0 || m["digest"] != hexSHA512(zip2) || m["type"] != "v2" {
+		t.Errorf("update config: %s", r.raw)
+	}
+	f, _ := fnState(s, "default", "hello")
+	if f.Latest.Config.EncryptedUserData != `{"SECRET":"s3cr3t-value"}` {
+		t.Errorf("absent encrypted_user_data should be kept, got %q", f.Latest.Config.EncryptedUserData)
+	}
+	r = c.must(200, "GET", u, nil)
+	if _, has := r.obj()["user_data"]; has {
+		t.Errorf("user_data back after replace: %s", r.raw)
+	}
+	b = configReq("hello")
+	b["encrypted_user_data"] = ""
+	b["user_data"] = `{"A":"b"}`
+	c.must(200, "PUT", u, b)
+	if f, _ := fnState(s, "default", "hello"); f.Latest.Config.EncryptedUserData != "" || f.Latest.Config.UserData != `{"A":"b"}` {
+		t.Errorf("explicit empty encrypted_user_data: %+v", f.Latest.Config)
+	}
+}
+
+// checkMaxInstances sets max instances of function hello, whose config is
+// u: reported as strategy_config.concurrency, kept by a config update.
+func checkMaxInstances(t *testing.T, c *client, u string) {
+	t.Helper()
+	// Max instances, reported as strategy_config.concurrency.
+	mi := "/functions/" + urnOf("hello") + "/config-max-instance"
+	r := c.must(200, "PUT", mi, map[string]any{"max_instance_num": 50})
+	if sc, _ := r.obj()["strategy_config"].(map[string]any); sc["concurrency"] != 50.0 {
+		t.Errorf("max instances: %s", r.raw)
+	}
+	r = c.must(200, "GET", u, nil)
+	if sc, _ := r.obj()["strategy_config"].(map[string]any); sc["concurrency"] != 50.0 {
+		t.Errorf("max instances after GET: %s", r.raw)
+	}
+	c.must(200, "PUT", mi, map[string]any{"max_instance_num": -1})
+	wantErr(t, "max instances 1001", c.do("PUT", mi, map[string]any{"max_instance_num": 1001}), 400, "FSS.1026")
+	wantErr(t, "max instances absent", c.do("PUT", mi, map[string]any{}), 400, "FSS.1026")
+	// A config update without strategy_config keeps max instances.
+	r = c.must(200, "PUT", u, configReq("hello"))
+	if sc, _ := r.obj()["strategy_config"].(map[string]any); sc["concurrency"] != -1.0 {
+		t.Errorf("config update lost max instances: %s", r.raw)
+	}
+
 }

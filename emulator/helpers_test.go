@@ -22,6 +22,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/auth"
+	"github.com/fgsdeploy/fgsdeploy/emulator/fgs"
 )
 
 const (
@@ -184,7 +187,7 @@ func (c *client) request(method, path string, body []byte) *http.Request {
 	if c.sk == "" && c.ak == "" {
 		return req // unsigned
 	}
-	date := c.now().UTC().Format(sdkDateFormat)
+	date := c.now().UTC().Format(auth.DateFormat)
 	req.Header.Set("X-Sdk-Date", date)
 	signed := c.signed
 	if signed == nil {
@@ -196,9 +199,9 @@ func (c *client) request(method, path string, body []byte) *http.Request {
 		}
 		return req.Header.Get(n)
 	}
-	cr := canonicalRequest(method, req.URL.Path, req.URL.Query(), signed, hv, hexSHA256(body))
+	cr := auth.CanonicalRequest(method, req.URL.Path, req.URL.Query(), signed, hv, hexSHA256(body))
 	req.Header.Set("Authorization", fmt.Sprintf("SDK-HMAC-SHA256 Access=%s, SignedHeaders=%s, Signature=%s",
-		c.ak, strings.Join(signed, ";"), signature(c.sk, date, cr)))
+		c.ak, strings.Join(signed, ";"), auth.Signature(c.sk, date, cr)))
 	return req
 }
 
@@ -303,35 +306,8 @@ func noSecret(t testing.TB, what string, r reply) {
 	}
 }
 
-// storedFunction is a function's records as the store holds them.
-type storedFunction struct {
-	function
-	Published map[string]*snapshot
-	Aliases   map[string]*alias
-}
-
 // fnState reads a function's stored records in a transaction of its own.
-func fnState(s *Server, pkg, name string) (storedFunction, bool) {
-	var sf storedFunction
-	found := false
-	s.db.View(func(tx kvTx) error {
-		t := &stx{kv: tx}
-		f := t.function(fnKey(pkg, name))
-		if f == nil {
-			return nil
-		}
-		found = true
-		sf = storedFunction{function: *f, Published: map[string]*snapshot{}, Aliases: map[string]*alias{}}
-		for _, v := range f.Versions {
-			sf.Published[v] = t.version(f, v)
-		}
-		for _, a := range t.aliases(f) {
-			sf.Aliases[a.Name] = a
-		}
-		return t.err
-	})
-	return sf, found
-}
+func fnState(s *Server, pkg, name string) (fgs.Stored, bool) { return s.fgs.Stored(pkg, name) }
 
 func getLink(t testing.TB, link string) []byte {
 	t.Helper()
@@ -403,4 +379,10 @@ func serveDirect(s *Server, method, path string, body []byte) *httptest.Response
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, req)
 	return rec
+}
+
+// jsonOf is v, the test's own data, as JSON.
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

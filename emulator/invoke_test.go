@@ -19,6 +19,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/fgs"
+	"github.com/fgsdeploy/fgsdeploy/emulator/runtime"
 )
 
 // zipFiles builds a zip of the named files.
@@ -72,9 +75,9 @@ func invoke(c *client, urn, event string) reply {
 }
 
 // answerOf decodes a v1 answer, failing unless it is one.
-func answerOf(t *testing.T, r reply) invokeAnswer {
+func answerOf(t *testing.T, r reply) fgs.InvokeAnswer {
 	t.Helper()
-	var a invokeAnswer
+	var a fgs.InvokeAnswer
 	if r.err != nil || r.status != 200 || json.Unmarshal(r.raw, &a) != nil || a.RequestID == "" {
 		t.Fatalf("invoke: %v", r)
 	}
@@ -224,7 +227,7 @@ func TestInvokeFailures(t *testing.T) {
 	} {
 		for i := 0; i < 2; i++ {
 			a := answerOf(t, invoke(c, urnOf(tc.name), `{"n":5}`))
-			var e handlerError
+			var e runtime.HandlerError
 			if a.Status != 500 || json.Unmarshal([]byte(a.Result), &e) != nil || e.ErrorType != tc.errorType || e.ErrorMessage != tc.message {
 				t.Errorf("%s #%d: status %d result %s", tc.name, i, a.Status, a.Result)
 			}
@@ -240,7 +243,7 @@ func TestInvokeFailures(t *testing.T) {
 
 	r := invoke(c, urnOf("slow"), `{}`)
 	a = answerOf(t, r)
-	var e handlerError
+	var e runtime.HandlerError
 	json.Unmarshal([]byte(a.Result), &e)
 	if a.Status != 408 || a.ErrorCode != "FSS.0408" || e.ErrorType != "Timeout" {
 		t.Errorf("slow: %+v", a)
@@ -468,12 +471,40 @@ func TestInvokeAsyncLogsAndStatistics(t *testing.T) {
 	if strings.Contains(text, "s3cr3t") {
 		t.Errorf("the log holds the secret")
 	}
+	checkLogQueries(t, c, lts, window, logs, sync1.RequestID)
+
+	// Statistics: two invocations of lg (both ok), two failures of quiet.
+	for _, tc := range []struct {
+		urn         string
+		count, fail float64
+	}{
+		{urnOf("lg"), 2, 0}, {urnOf("lg") + ":latest", 2, 0}, {urnOf("quiet"), 2, 2},
+	} {
+		r := c.do("GET", "/functions/"+tc.urn+"/statistics/5", nil)
+		var st map[string][]fgs.SLAValue
+		json.Unmarshal(r.raw, &st)
+		if sum(st["count"]) != tc.count || sum(st["fail_count"]) != tc.fail || sum(st["function_error_count"]) != tc.fail {
+			t.Errorf("%s: %v", tc.urn, r)
+		}
+	}
+	wantErr(t, "period 0", c.do("GET", "/functions/"+urnOf("lg")+"/statistics/0", nil), 400, "FSS.0400")
+	wantErr(t, "unknown version", c.do("GET", "/functions/"+urnOf("lg")+":v9/statistics/5", nil), 404, "FSS.1052")
+}
+
+// checkLogQueries queries stream-lg of group-1, whose lines are logs, one
+// invocation's being requestID's: keywords, labels, limits and the
+// line_num cursor, and LTS's refusals.
+func checkLogQueries(t *testing.T, c, lts *client, window map[string]any, logs []map[string]any, requestID string) {
+	t.Helper()
+	query := func(stream string, q map[string]any) reply {
+		return lts.do("POST", "/v2/"+testPID+"/groups/group-1/streams/"+stream+"/content/query", q)
+	}
 	// Keywords, labels, limits and the line_num cursor.
 	q := map[string]any{"start_time": window["start_time"], "end_time": window["end_time"], "keywords": "bravo"}
 	if _, m := query("stream-lg", q).fields(); len(m["logs"].([]any)) != 1 {
 		t.Errorf("keywords bravo: %v", m["logs"])
 	}
-	q = map[string]any{"start_time": window["start_time"], "end_time": window["end_time"], "labels": map[string]string{"request_id": sync1.RequestID}}
+	q = map[string]any{"start_time": window["start_time"], "end_time": window["end_time"], "labels": map[string]string{"request_id": requestID}}
 	if _, m := query("stream-lg", q).fields(); len(m["logs"].([]any)) < 3 {
 		t.Errorf("labels request_id: %v", m["logs"])
 	}
@@ -498,25 +529,9 @@ func TestInvokeAsyncLogsAndStatistics(t *testing.T) {
 	// LTS is another host: the FunctionGraph listener does not serve it.
 	wantErr(t, "LTS on the FunctionGraph listener", c.do("POST", "/v2/"+testPID+"/groups/group-1/streams/stream-lg/content/query", window), 404, "APIG.0101")
 
-	// Statistics: two invocations of lg (both ok), two failures of quiet.
-	for _, tc := range []struct {
-		urn         string
-		count, fail float64
-	}{
-		{urnOf("lg"), 2, 0}, {urnOf("lg") + ":latest", 2, 0}, {urnOf("quiet"), 2, 2},
-	} {
-		r := c.do("GET", "/functions/"+tc.urn+"/statistics/5", nil)
-		var st map[string][]slaValue
-		json.Unmarshal(r.raw, &st)
-		if sum(st["count"]) != tc.count || sum(st["fail_count"]) != tc.fail || sum(st["function_error_count"]) != tc.fail {
-			t.Errorf("%s: %v", tc.urn, r)
-		}
-	}
-	wantErr(t, "period 0", c.do("GET", "/functions/"+urnOf("lg")+"/statistics/0", nil), 400, "FSS.0400")
-	wantErr(t, "unknown version", c.do("GET", "/functions/"+urnOf("lg")+":v9/statistics/5", nil), 404, "FSS.1052")
 }
 
-func sum(vs []slaValue) float64 {
+func sum(vs []fgs.SLAValue) float64 {
 	n := 0.0
 	for _, v := range vs {
 		n += v.Value

@@ -239,7 +239,7 @@ func TestRule09DigestOfTheBytes(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := s.createBuckets([]string{"elsewhere@cn-south-1"}); err != nil {
+		if err := s.obs.CreateBuckets([]string{"elsewhere@cn-south-1"}); err != nil {
 			t.Fatal(err)
 		}
 		u := "/functions/" + urnOf("hello")

@@ -20,6 +20,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
 // Run prints "listening on URL" first and serves until its context ends.
@@ -295,7 +297,7 @@ func TestRegressions(t *testing.T) {
 	// with every secret included, without authentication.
 	t.Run("code link path traversal", func(t *testing.T) {
 		for _, p := range []string{"/_emulator/code/../state.json", "/_emulator/code/..%2fstate.json",
-			"/_emulator/code/../" + dbFile, "/_emulator/code/..%2f" + dbFile, "/_emulator/code/%2e%2e%2f" + dbFile} {
+			"/_emulator/code/../" + store.DBFile, "/_emulator/code/..%2f" + store.DBFile, "/_emulator/code/%2e%2e%2f" + store.DBFile} {
 			resp, err := http.Get(hs.URL + p)
 			if err != nil {
 				t.Fatal(err)

@@ -16,6 +16,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fgsdeploy/fgsdeploy/emulator/fgs"
+	"github.com/fgsdeploy/fgsdeploy/emulator/store"
 )
 
 func TestPersistence(t *testing.T) {
@@ -49,7 +52,7 @@ func TestPersistence(t *testing.T) {
 	if err := run.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, store.DBFile)); err != nil {
 		t.Fatalf("state.db: %v", err)
 	}
 	// A crash while a package was being written leaves a temporary file.
@@ -93,16 +96,16 @@ func TestPersistence(t *testing.T) {
 // silently replaced.
 func TestPersistenceDamagedState(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, dbFile), []byte(strings.Repeat("not a bbolt file", 512)), 0o600)
+	os.WriteFile(filepath.Join(dir, store.DBFile), []byte(strings.Repeat("not a bbolt file", 512)), 0o600)
 	if _, err := New(Options{StateDir: dir}); err == nil {
 		t.Fatal("a damaged state.db opened without error")
 	}
 	dir = t.TempDir()
-	os.WriteFile(filepath.Join(dir, legacyStateFile), []byte(`{"functions": {"x`), 0o644)
+	os.WriteFile(filepath.Join(dir, legacyState), []byte(`{"functions": {"x`), 0o644)
 	if _, err := New(Options{StateDir: dir}); err == nil {
 		t.Fatal("a truncated state.json imported without error")
 	}
-	if _, err := os.Stat(filepath.Join(dir, legacyStateFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, legacyState)); err != nil {
 		t.Errorf("the state.json that failed to import is gone: %v", err)
 	}
 }
@@ -179,135 +182,40 @@ func testConcurrent(t *testing.T, dir string) {
 	check(s2, c2)
 }
 
-// Both stores behave alike: sorted prefix scans, sequences, and an update
-// that fails or panics keeps nothing it wrote.
-func TestStoreKV(t *testing.T) {
-	open := map[string]func(t *testing.T) kv{
-		"memory": func(*testing.T) kv { return newMemKV() },
-		"bbolt": func(t *testing.T) kv {
-			db, err := openBolt(t.TempDir(), time.Second, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		},
-	}
-	for name, mk := range open {
-		t.Run(name, func(t *testing.T) {
-			db := mk(t)
-			scan := func() string {
-				var got []string
-				db.View(func(tx kvTx) error {
-					return tx.Scan(bucketAliases, "p/f\x00", func(k string, v []byte) error {
-						got = append(got, strings.TrimPrefix(k, "p/f\x00")+"="+string(v))
-						return nil
-					})
-				})
-				return strings.Join(got, ",")
-			}
-			err := db.Update(func(tx kvTx) error {
-				for _, k := range []string{"p/f\x00b", "p/f\x00a", "p/f2\x00z", "p/e\x00y", "p/f\x00c"} {
-					if err := tx.Put(bucketAliases, k, []byte(k[len(k)-1:])); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := scan(); got != "a=a,b=b,c=c" {
-				t.Fatalf("prefix scan: %s", got)
-			}
-			var seqs []uint64
-			db.Update(func(tx kvTx) error {
-				for range 2 {
-					n, _ := tx.NextSeq(bucketTriggers)
-					seqs = append(seqs, n)
-				}
-				return nil
-			})
-			// A failed update and a panicking one change nothing, sequence included.
-			boom := errors.New("boom")
-			err = db.Update(func(tx kvTx) error {
-				tx.Put(bucketAliases, "p/f\x00d", []byte("d"))
-				tx.Put(bucketAliases, "p/f\x00a", []byte("A"))
-				tx.Delete(bucketAliases, "p/f\x00b")
-				tx.NextSeq(bucketTriggers)
-				return boom
-			})
-			if err != boom {
-				t.Fatalf("update error %v", err)
-			}
-			func() {
-				defer func() { recover() }()
-				db.Update(func(tx kvTx) error {
-					tx.Delete(bucketAliases, "p/f\x00c")
-					panic("handler bug")
-				})
-			}()
-			if got := scan(); got != "a=a,b=b,c=c" {
-				t.Errorf("after a failed update: %s", got)
-			}
-			db.Update(func(tx kvTx) error {
-				n, _ := tx.NextSeq(bucketTriggers)
-				seqs = append(seqs, n)
-				return deletePrefix(tx, bucketAliases, "p/f\x00")
-			})
-			if fmt.Sprint(seqs) != "[1 2 3]" {
-				t.Errorf("sequences %v", seqs)
-			}
-			if got := scan(); got != "" {
-				t.Errorf("after deletePrefix: %s", got)
-			}
-			db.View(func(tx kvTx) error {
-				if tx.Get(bucketAliases, "p/f2\x00z") == nil || tx.Get(bucketAliases, "p/e\x00y") == nil {
-					t.Error("deletePrefix deleted another function's records")
-				}
-				if err := tx.Put(bucketAliases, "x", nil); err == nil {
-					t.Error("a view wrote")
-				}
-				return nil
-			})
-		})
-	}
-}
-
 // countingKV counts the keys a request touches: each Get, Put and Delete,
 // and each key a Scan visits.
 type countingKV struct {
-	kv
+	store.KV
 	mu sync.Mutex
 	n  int
 }
 
 func (c *countingKV) add(n int) { c.mu.Lock(); c.n += n; c.mu.Unlock() }
 
-func (c *countingKV) View(fn func(kvTx) error) error {
-	return c.kv.View(func(tx kvTx) error { return fn(countingTx{tx, c}) })
+func (c *countingKV) View(fn func(store.KVTx) error) error {
+	return c.KV.View(func(tx store.KVTx) error { return fn(countingTx{tx, c}) })
 }
 
-func (c *countingKV) Update(fn func(kvTx) error) error {
-	return c.kv.Update(func(tx kvTx) error { return fn(countingTx{tx, c}) })
+func (c *countingKV) Update(fn func(store.KVTx) error) error {
+	return c.KV.Update(func(tx store.KVTx) error { return fn(countingTx{tx, c}) })
 }
 
 type countingTx struct {
-	kvTx
+	store.KVTx
 	c *countingKV
 }
 
-func (t countingTx) Get(b, k string) []byte { t.c.add(1); return t.kvTx.Get(b, k) }
+func (t countingTx) Get(b, k string) []byte { t.c.add(1); return t.KVTx.Get(b, k) }
 
 func (t countingTx) Put(b, k string, v []byte) error {
 	t.c.add(1)
-	return t.kvTx.Put(b, k, v)
+	return t.KVTx.Put(b, k, v)
 }
 
-func (t countingTx) Delete(b, k string) error { t.c.add(1); return t.kvTx.Delete(b, k) }
+func (t countingTx) Delete(b, k string) error { t.c.add(1); return t.KVTx.Delete(b, k) }
 
 func (t countingTx) Scan(b, p string, fn func(string, []byte) error) error {
-	return t.kvTx.Scan(b, p, func(k string, v []byte) error { t.c.add(1); return fn(k, v) })
+	return t.KVTx.Scan(b, p, func(k string, v []byte) error { t.c.add(1); return fn(k, v) })
 }
 
 // The records a request reads and writes do not depend on how many
@@ -323,7 +231,7 @@ func TestStoreRequestCost(t *testing.T) {
 					o.StateDir = t.TempDir()
 				}
 				s, c := newServer(t, o)
-				counter := &countingKV{kv: s.db}
+				counter := &countingKV{KV: s.db}
 				s.db = counter
 				for i := range others {
 					name := fmt.Sprintf("other%03d", i)
@@ -421,8 +329,8 @@ func TestStoreSurvivesKill(t *testing.T) {
 		}
 	}
 	// Every record in the store decodes.
-	err = s.db.View(func(tx kvTx) error {
-		for _, b := range []string{bucketFunctions, bucketVersions} {
+	err = s.db.View(func(tx store.KVTx) error {
+		for _, b := range []string{"functions", "versions"} {
 			if err := tx.Scan(b, "", func(k string, v []byte) error {
 				if !json.Valid(v) {
 					return fmt.Errorf("%s %q: %q", b, k, v)
@@ -456,15 +364,17 @@ func TestStoreLock(t *testing.T) {
 		mu.Unlock()
 	}
 	_, err = New(Options{StateDir: dir, LockTimeout: 300 * time.Millisecond, OnLockWait: onWait})
-	if !errors.Is(err, ErrStateLocked) || !strings.Contains(err.Error(), filepath.Join(dir, dbFile)) {
+	if !errors.Is(err, ErrStateLocked) || !strings.Contains(err.Error(), filepath.Join(dir, store.DBFile)) {
 		t.Errorf("refusal: %v", err)
 	}
-	if want := filepath.Join(dir, dbFile) + " 300ms"; len(waits) != 1 || waits[0] != want {
+	if want := filepath.Join(dir, store.DBFile) + " 300ms"; len(waits) != 1 || waits[0] != want {
 		t.Errorf("wait messages %q, want one %q", waits, want)
 	}
-	opened := make(chan error, 1)
+	// A second one waits (it says so through OnLockWait: its first try
+	// found the lock held) and opens once the first closes.
+	waiting, opened := make(chan struct{}), make(chan error, 1)
 	go func() {
-		s, err := New(Options{StateDir: dir, LockTimeout: 30 * time.Second})
+		s, err := New(Options{StateDir: dir, LockTimeout: 30 * time.Second, OnLockWait: func(string, time.Duration) { close(waiting) }})
 		if err == nil {
 			s.Close()
 		}
@@ -473,7 +383,7 @@ func TestStoreLock(t *testing.T) {
 	select {
 	case err := <-opened:
 		t.Fatalf("opened while the first held the lock: %v", err)
-	case <-time.After(200 * time.Millisecond):
+	case <-waiting:
 	}
 	first.Close()
 	if err := <-opened; err != nil {
@@ -538,6 +448,9 @@ func TestStoreConcurrentWriters(t *testing.T) {
 	}
 }
 
+// legacyState is the file earlier emulators kept their state in.
+const legacyState = "state.json"
+
 // A state.json of an earlier emulator is imported once: functions,
 // versions, aliases, triggers and code; the file is renamed, and new
 // trigger ids do not repeat the imported ones.
@@ -547,22 +460,22 @@ func TestStoreImportLegacy(t *testing.T) {
 	digest := hexSHA512(zip)
 	os.MkdirAll(filepath.Join(dir, "blobs"), 0o755)
 	os.WriteFile(filepath.Join(dir, "blobs", digest), zip, 0o644)
-	code := code{CodeType: "zip", CodeFilename: "code.zip", CodeSize: int64(len(zip)), Digest: digest}
-	cfg := config{Runtime: "Python3.10", Handler: "index.handler", MemorySize: 256, Timeout: 30, EncryptedUserData: `{"S":"s3cr3t-value"}`}
+	code := fgs.Code{CodeType: "zip", CodeFilename: "code.zip", CodeSize: int64(len(zip)), Digest: digest}
+	cfg := fgs.Config{Runtime: "Python3.10", Handler: "index.handler", MemorySize: 256, Timeout: 30, EncryptedUserData: `{"S":"s3cr3t-value"}`}
 	legacy := map[string]any{
 		"seq": 41,
 		"functions": map[string]any{"default/old": map[string]any{
 			"name": "old", "package": "default", "max_instances": 7, "created": "2025-01-01 00:00:00",
-			"latest":    snapshot{Config: cfg, Code: code, LastModified: "2025-01-02 00:00:00"},
+			"latest":    fgs.Snapshot{Config: cfg, Code: code, LastModified: "2025-01-02 00:00:00"},
 			"versions":  []string{"v1"},
-			"published": map[string]any{"v1": snapshot{Config: cfg, Code: code, Description: "one", LastModified: "2025-01-01 00:00:00"}},
-			"aliases":   map[string]any{"live": alias{Name: "live", Version: "v1", LastModified: "2025-01-01T00:00:00+08:00"}},
-			"triggers": map[string]any{"!live": []trigger{{ID: "emu-trigger-41", TypeCode: "TIMER", Status: "ACTIVE",
+			"published": map[string]any{"v1": fgs.Snapshot{Config: cfg, Code: code, Description: "one", LastModified: "2025-01-01 00:00:00"}},
+			"aliases":   map[string]any{"live": fgs.Alias{Name: "live", Version: "v1", LastModified: "2025-01-01T00:00:00+08:00"}},
+			"triggers": map[string]any{"!live": []fgs.Trigger{{ID: "emu-trigger-41", TypeCode: "TIMER", Status: "ACTIVE",
 				EventData: json.RawMessage(`{"name":"t"}`)}}},
 		}},
 	}
 	raw, _ := json.Marshal(legacy)
-	os.WriteFile(filepath.Join(dir, legacyStateFile), raw, 0o600)
+	os.WriteFile(filepath.Join(dir, legacyState), raw, 0o600)
 
 	for round := range 2 { // the second open imports nothing again
 		s, c := newServer(t, Options{StateDir: dir})
@@ -572,7 +485,7 @@ func TestStoreImportLegacy(t *testing.T) {
 			t.Errorf("round %d: alias live: %s", round, r.raw)
 		}
 		if f, _ := fnState(s, "default", "old"); f.Latest.Config.EncryptedUserData != cfg.EncryptedUserData || f.MaxInstances != 7 {
-			t.Errorf("round %d: latest %+v", round, f.function)
+			t.Errorf("round %d: latest %+v", round, f.Function)
 		}
 		if l := c.must(200, "GET", "/triggers/"+urnOf("old")+":!live", nil).list(); len(l) != 1 {
 			t.Errorf("round %d: triggers %v", round, l)
@@ -587,17 +500,17 @@ func TestStoreImportLegacy(t *testing.T) {
 				t.Errorf("new trigger id %v repeats an imported one", id)
 			}
 		}
-		if _, err := os.Stat(filepath.Join(dir, legacyStateFile)); !os.IsNotExist(err) {
+		if _, err := os.Stat(filepath.Join(dir, legacyState)); !os.IsNotExist(err) {
 			t.Errorf("round %d: state.json still there: %v", round, err)
 		}
-		if _, err := os.Stat(filepath.Join(dir, legacyStateFile+".imported")); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, legacyState+".imported")); err != nil {
 			t.Errorf("round %d: %v", round, err)
 		}
 		s.Close()
 	}
 	// The marker keeps a state.json that reappears (a crash before the
 	// rename) from being imported over newer state.
-	os.WriteFile(filepath.Join(dir, legacyStateFile), raw, 0o600)
+	os.WriteFile(filepath.Join(dir, legacyState), raw, 0o600)
 	_, c := newServer(t, Options{StateDir: dir})
 	if l := c.must(200, "GET", "/triggers/"+urnOf("old")+":v1", nil).list(); len(l) != 1 {
 		t.Errorf("after a second state.json: %v", l)

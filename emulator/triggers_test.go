@@ -201,12 +201,9 @@ func TestTriggerDefaultsAndSecrets(t *testing.T) {
 		}
 		// A strict read masks; the stored secret stays.
 		var stored string
-		s.db.View(func(tx kvTx) error {
-			for _, x := range (&stx{kv: tx}).triggers(&function{Package: "default", Name: "fn"}, "v1") {
-				stored += string(x.EventData)
-			}
-			return nil
-		})
+		for _, x := range s.fgs.StoredTriggers("default", "fn", "v1") {
+			stored += string(x.EventData)
+		}
 		if !strings.Contains(stored, "hunter2") {
 			t.Errorf("stored: %s", stored)
 		}
@@ -285,7 +282,7 @@ func FuzzTriggerBodies(f *testing.F) {
 		root := "/v2/" + testPID + "/fgs"
 		urn := urnOf("fn")
 		setup := []struct{ method, path, body string }{
-			{"POST", root + "/functions", mustJSON(createReq(t, "fn", "1"))},
+			{"POST", root + "/functions", jsonOf(createReq(t, "fn", "1"))},
 			{"POST", root + "/functions/" + urn + "/versions", `{"version":"v1"}`},
 			{"POST", root + "/triggers/" + urn + ":v1", `{"trigger_type_code":"DIS","event_data":{"stream_name":"s","sharditerator_type":"LATEST","batch_size":1,"polling_interval":30,"polling_unit":"s","is_serial":"true"}}`},
 		}

@@ -196,6 +196,45 @@ func TestTriggersCrossRules(t *testing.T) {
 	}
 }
 
+// A trigger's identity does not depend on the order of its lists (OBS
+// events, in either of their forms, Kafka topics): two declarations that
+// differ only in it are the same trigger, refused as declared twice, and
+// a live trigger whose lists come back in another order pairs with its
+// declaration (the planner's TestTriggerListOrderIsNoChange).
+func TestTriggerIdentityIgnoresListOrder(t *testing.T) {
+	for _, tc := range []struct {
+		typ  string
+		a, b map[string]any
+	}{
+		{"OBS", map[string]any{"bucket": "uploads", "events": []any{"Put", "Delete"}, "prefix": "in/"},
+			map[string]any{"bucket": "uploads", "events": []any{"s3:ObjectRemoved:Delete", "s3:ObjectCreated:Put"}, "prefix": "in/"}},
+		{"KAFKA", map[string]any{"instance_id": "k1", "topic_ids": []string{"orders", "payments", "audit"}},
+			map[string]any{"instance_id": "k1", "topic_ids": []string{"audit", "payments", "orders"}}},
+	} {
+		if a, b := manifest.TriggerIdentity(tc.typ, tc.a), manifest.TriggerIdentity(tc.typ, tc.b); a != b {
+			t.Errorf("%s: identity %q and %q", tc.typ, a, b)
+		}
+	}
+	if a, b := manifest.TriggerIdentity("KAFKA", map[string]any{"instance_id": "k1", "topic_ids": []string{"orders"}}),
+		manifest.TriggerIdentity("KAFKA", map[string]any{"instance_id": "k1", "topic_ids": []string{"orders", "audit"}}); a == b {
+		t.Errorf("other topics, one identity %q", a)
+	}
+	_, _, out := loadFile(t, project(t, fn+`    triggers:
+      - {type: KAFKA, event_data: {instance_id: k1, topic_ids: [orders, payments]}}
+      - {type: KAFKA, event_data: {instance_id: k1, topic_ids: [payments, orders]}}
+      - {type: OBS, event_data: {bucket: uploads, events: [Put, Delete]}}
+      - {type: OBS, event_data: {bucket: uploads, events: ["s3:ObjectRemoved:Delete", Put]}}
+`), manifest.Options{})
+	for _, want := range []string{
+		`:8:9: functions.hello.triggers[1]: declares the same trigger as triggers[0] (KAFKA k1 orders,payments on latest)`,
+		`:10:9: functions.hello.triggers[3]: declares the same trigger as triggers[2] (OBS uploads Delete,Put   on latest)`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing: %s\n%s", want, out)
+		}
+	}
+}
+
 // FuzzTriggers decodes arbitrary triggers: no panic; an error is a list
 // of positioned errors; a secret given through ${VAR} never shows in one.
 func FuzzTriggers(f *testing.F) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/functiongraph/v2/model"
 
-	"github.com/fgsdeploy/fgsdeploy/emulator"
+	"github.com/fgsdeploy/fgsdeploy/emulator/fgs"
 )
 
 // The emulator's statement of each request body (the fields its strict
@@ -29,7 +29,7 @@ func TestEmulatorBodiesAreTheSDKs(t *testing.T) {
 		"UpdateFunctionReservedInstancesCount": model.UpdateFunctionReservedInstancesCountRequestBody{},
 		"UpdateFunctionAsyncInvokeConfig":      model.UpdateFunctionAsyncInvokeConfigRequestBody{},
 	}
-	stated := emulator.RequestBodyFields()
+	stated := fgs.RequestBodyFields()
 	var names []string
 	for op := range stated {
 		names = append(names, op)
@@ -56,12 +56,12 @@ func TestEmulatorBodiesAreTheSDKs(t *testing.T) {
 // sdkFields reads a model's fields by their JSON tags: structs of the
 // model package are objects (through pointers, slices and maps), their
 // enum types (a struct of one unexported value) leaves.
-func sdkFields(t reflect.Type, seen map[reflect.Type]bool) emulator.Fields {
+func sdkFields(t reflect.Type, seen map[reflect.Type]bool) fgs.Fields {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
 		t = t.Elem()
 	}
 	if t.Kind() == reflect.Map {
-		return emulator.Fields{"*": sdkFields(t.Elem(), seen)}
+		return fgs.Fields{"*": sdkFields(t.Elem(), seen)}
 	}
 	if t.Kind() != reflect.Struct || t.PkgPath() != reflect.TypeOf(model.StrategyConfig{}).PkgPath() ||
 		t.NumField() == 1 && !t.Field(0).IsExported() || seen[t] {
@@ -69,7 +69,7 @@ func sdkFields(t reflect.Type, seen map[reflect.Type]bool) emulator.Fields {
 	}
 	seen[t] = true
 	defer delete(seen, t)
-	out := emulator.Fields{}
+	out := fgs.Fields{}
 	for i := 0; i < t.NumField(); i++ {
 		tag := strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
 		if tag != "" && tag != "-" {
@@ -79,7 +79,7 @@ func sdkFields(t reflect.Type, seen map[reflect.Type]bool) emulator.Fields {
 	return out
 }
 
-func diffFields(got, want emulator.Fields, path string) string {
+func diffFields(got, want fgs.Fields, path string) string {
 	var diffs []string
 	for k, w := range want {
 		g, ok := got[k]

@@ -1,0 +1,11 @@
+// Package lts owns the emulator's LTS, the log service, which lives at
+// another host than FunctionGraph (lts.{region}.myhuaweicloud.com): the
+// part of its API that reads a function's logs, served on a listener of
+// its own (Running.LTSURL; Server.LTSHandler for tests). POST
+// /v2/{project_id}/groups/{group}/streams/{stream}/content/query, the
+// SDK's ListLogs, over the lines invocations wrote (emulator/records),
+// with LTS's error codes. FunctionGraph's lts-log-detail, on the
+// FunctionGraph listener, names a function's group and stream; it is the
+// control plane's (emulator/fgs). Fault injection and Options.Latency
+// apply to the FunctionGraph listener only.
+package lts
