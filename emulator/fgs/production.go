@@ -93,8 +93,8 @@ func (s *Service) reservedListRoute(rt *httpapi.Router[call]) {
 // productionRoutes adds the reservation and async config operations of a
 // function.
 func (s *Service) productionRoutes(rt *httpapi.Router[call]) {
-	rt.Handle(http.MethodPut, function+"/reservedinstances", s.write(func(t *stx, c *call) httpapi.Response { return s.putReserved(t, c.urn, c.body) }))
-	rt.Handle(http.MethodPut, function+"/async-invoke-config", s.write(func(t *stx, c *call) httpapi.Response { return s.putAsync(t, c.urn, c.body) }))
+	rt.Handle(http.MethodPut, function+"/reservedinstances", s.write(s.strictBody("UpdateFunctionReservedInstancesCount", func(t *stx, c *call) httpapi.Response { return s.putReserved(t, c.urn, c.body) })))
+	rt.Handle(http.MethodPut, function+"/async-invoke-config", s.write(s.strictBody("UpdateFunctionAsyncInvokeConfig", func(t *stx, c *call) httpapi.Response { return s.putAsync(t, c.urn, c.body) })))
 	rt.Handle(http.MethodGet, function+"/async-invoke-config", s.read(func(t *stx, c *call) httpapi.Response { return s.getAsync(t, c.urn) }))
 	rt.Handle(http.MethodDelete, function+"/async-invoke-config", s.write(func(t *stx, c *call) httpapi.Response { return s.deleteAsync(t, c.urn) }))
 }

@@ -504,3 +504,59 @@ func kafkaSASL(d map[string]any) (string, string) {
 	}
 	return "", ""
 }
+
+// strs reads a JSON list of strings (what is not a string is left out).
+func strs(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// obsOverlap reports whether two event notifications of one bucket would
+// both take some object event (FSS.1108): their events meet (a group
+// meets its members), and some key could match both prefixes and both
+// suffixes (one prefix starts the other, one suffix ends the other), as
+// OBS's event notification rules have it.
+func obsOverlap(eventsA []string, prefixA, suffixA string, eventsB []string, prefixB, suffixB string) bool {
+	if !strings.HasPrefix(prefixA, prefixB) && !strings.HasPrefix(prefixB, prefixA) {
+		return false
+	}
+	if !strings.HasSuffix(suffixA, suffixB) && !strings.HasSuffix(suffixB, suffixA) {
+		return false
+	}
+	expand := func(evs []string) map[string]bool {
+		out := map[string]bool{}
+		for _, e := range evs {
+			short := strings.TrimPrefix(e, "s3:")
+			if g, m, ok := strings.Cut(short, ":"); ok {
+				short = g
+				if m != "*" {
+					short = m
+				}
+			}
+			switch short {
+			case "ObjectCreated":
+				for _, m := range []string{"Put", "Post", "Copy", "CompleteMultipartUpload"} {
+					out[m] = true
+				}
+			case "ObjectRemoved":
+				out["Delete"], out["DeleteMarkerCreated"] = true, true
+			default:
+				out[short] = true
+			}
+		}
+		return out
+	}
+	b := expand(eventsB)
+	for e := range expand(eventsA) {
+		if b[e] {
+			return true
+		}
+	}
+	return false
+}
