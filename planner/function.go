@@ -89,15 +89,9 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 	if err := planRelease(fp, f, st, in, versionCap); err != nil {
 		return nil, err
 	}
-	reservedFP, err := planReserved(ctx, api, fp, f, st, live != nil)
-	if err != nil {
+	if err := finishProduction(ctx, api, fp, f, st, live != nil, asyncFP); err != nil {
 		return nil, err
 	}
-	if asyncFP != "" || reservedFP != "" {
-		// A saved plan is refused when the production settings moved.
-		fp.Pre.Production = hashStrings(asyncFP, reservedFP)
-	}
-	productionNote(fp)
 	if f.Triggers != nil && in.reads != nil {
 		// A saved plan is refused when the live triggers moved, as when
 		// the versions or aliases did.

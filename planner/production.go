@@ -206,6 +206,22 @@ func asyncFingerprint(c *apiclient.AsyncInvokeConfig) string {
 	return string(b)
 }
 
+// finishProduction adds the reservation steps after the release, the
+// production fingerprint a saved plan is checked against (asyncFP is
+// planAsync's), and the note of a function with only these changes.
+func finishProduction(ctx context.Context, api API, fp *plan.FunctionPlan, f *manifest.Function, st *versionState, exists bool, asyncFP string) error {
+	reservedFP, err := planReserved(ctx, api, fp, f, st, exists)
+	if err != nil {
+		return err
+	}
+	if asyncFP != "" || reservedFP != "" {
+		// A saved plan is refused when the production settings moved.
+		fp.Pre.Production = hashStrings(asyncFP, reservedFP)
+	}
+	productionNote(fp)
+	return nil
+}
+
 // productionNote rewords the publish decision's note for a function whose
 // only changes are production settings: it is not unchanged, but its
 // version would be.
