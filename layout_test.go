@@ -23,7 +23,7 @@ var mayImport = map[string][]string{
 	"codezip":          {},
 	"fgsspec":          {},
 	"manifest":         {"fgsspec"},
-	"release":          {"apiclient"},
+	"release":          {"apiclient", "fgsspec"},
 	"plan":             {"apiclient"},
 	"plan/planfile":    {"plan"},
 	"planner":          {"apiclient", "codezip", "fgsspec", "manifest", "plan", "release"},

@@ -240,8 +240,14 @@ func aliasesJSON(as []apiclient.Alias, triggers map[string][]apiclient.Trigger) 
 		// Where rollback (without --to) would send the alias: its main
 		// version when that calls off a canary, else the recorded
 		// previous version.
-		if _, prev := release.SplitAliasDescription(a.Description); prev != "" {
-			m["previous"] = prev
+		_, rec := release.SplitAliasDescription(a.Description)
+		if rec.Previous != "" {
+			m["previous"] = rec.Previous
+		}
+		// A version a rollback took the alias off: a re-run of its
+		// release does not route to it again.
+		if rec.Reverted != "" {
+			m["reverted"] = rec.Reverted
 		}
 		if to, callsOff := release.RollbackTarget(a); to != "" {
 			m["rollback_to"] = to

@@ -179,12 +179,14 @@ var DefaultRules = []DefaultRule{
 	{"default: .DS_Store", "macOS folder metadata"},
 	{"default: package --out", "folders fgsdeploy package --out wrote (they hold " + OutputMarker + ")"},
 	{"default: saved plan", "plans fgsdeploy plan --out wrote, recognised by their content"},
+	{"default: release marker", ReleaseFile + ", the marker fgsdeploy adds to a release's package itself"},
 }
 
 // defaultByName maps the names excluded at any depth to their rule.
 var defaultByName = map[string]string{
 	".git": "default: .git/", ".hg": "default: .git/", ".svn": "default: .git/",
 	".fgsdeploy": "default: .fgsdeploy/", ".fgsignore": "default: .fgsignore", ".DS_Store": "default: .DS_Store",
+	ReleaseFile: "default: release marker",
 }
 
 // Listing is what a package holds and what it leaves out.

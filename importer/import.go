@@ -132,8 +132,8 @@ func downloadCode(ctx context.Context, hc *http.Client, code *apiclient.Code, li
 	if err := unzip(data, folder); err == nil {
 		res, err := codezip.Build(ctx, folder, codezip.Options{Root: dir})
 		if err == nil {
-			res.Close()
-			if res.Digest == digest {
+			defer res.Close()
+			if res.Digest == digest || markedFolder(data, res, live, digest) {
 				return name, "", nil
 			}
 		}
@@ -149,7 +149,27 @@ func downloadCode(ctx context.Context, hc *http.Client, code *apiclient.Code, li
 	return archive, note, nil
 }
 
+// markedFolder reports whether the package (data, of the given digest)
+// is the folder's package with the release marker a plan of the live
+// function adds (codezip.ReleaseFile): the folder then plans as no change.
+// A marker for another config (latest changed since that release) is
+// not: the package is then used as it is.
+func markedFolder(data []byte, folder *codezip.Result, live *apiclient.Function, digest string) bool {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return false
+	}
+	content, err := codezip.ReleaseFileContent(zr)
+	if err != nil || content == nil || !bytes.Equal(content, planner.ReleaseMarker(live)) {
+		return false
+	}
+	d, _, err := codezip.ReleaseFileDigest(folder, content)
+	return err == nil && d == digest
+}
+
 // unzip extracts a package, refusing entries that would land outside dir.
+// The release marker a plan adds (codezip.ReleaseFile) is fgsdeploy's,
+// not the function's code: it is not written.
 func unzip(data []byte, dir string) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -159,6 +179,9 @@ func unzip(data []byte, dir string) error {
 		clean := filepath.Clean(filepath.FromSlash(f.Name))
 		if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
 			return fmt.Errorf("package entry %q escapes the folder", f.Name)
+		}
+		if clean == codezip.ReleaseFile {
+			continue
 		}
 		p := filepath.Join(dir, clean)
 		if f.FileInfo().IsDir() {

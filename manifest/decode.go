@@ -899,6 +899,13 @@ func (d *decoder) publish(n *yaml.Node, path string) *Publish {
 			if v := d.intPtr(x, kp, fgsspec.Range{Min: 0, Max: 1000}); v != nil {
 				p.Keep = *v
 			}
+		case "config_changes":
+			switch v := d.str(x, kp); v {
+			case "", ConfigChangesRelease, ConfigChangesLatest:
+				p.ConfigChanges = v
+			default:
+				d.errAt(x, kp, "%s is not release (publish a change of config alone, the default) or latest (apply it to latest only)", quote(x, v, 30))
+			}
 		default:
 			d.unknown(k, path, functionSchema["publish"])
 		}

@@ -660,7 +660,7 @@ var functionSchema = shape{
 	"log_config":     {"group_id": nil, "stream_id": nil},
 	"concurrent_num": nil, "ephemeral_storage": nil, "max_instances": nil, "dependencies": nil,
 	"code":     {"path": nil, "obs_url": nil, "obs": obsSchema},
-	"publish":  {"version": nil, "description": nil, "keep": nil},
+	"publish":  {"version": nil, "description": nil, "keep": nil, "config_changes": nil},
 	"aliases":  {"*": {"version": nil, "canary": nil, "description": nil}},
 	"triggers": nil, // a list: triggers.go checks its items
 }

@@ -158,7 +158,17 @@ type Publish struct {
 	Version     string // "" = the server's default name
 	Description string
 	Keep        int // 0 = never prune
+	// ConfigChanges is what a change of config (or dependencies) alone
+	// does: ConfigChangesRelease (the default, "") publishes it like a code
+	// change; ConfigChangesLatest applies it to latest only.
+	ConfigChanges string
 }
+
+// The values of publish.config_changes.
+const (
+	ConfigChangesRelease = "release"
+	ConfigChangesLatest  = "latest"
+)
 
 // Alias is a declared alias. Version is "$published", "latest" or a name.
 type Alias struct {

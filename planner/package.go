@@ -32,6 +32,15 @@ type packager struct {
 	mu       sync.Mutex
 	built    map[string]*pkgResult
 	remote   map[string]*remoteDigest
+	marked   []*codezip.Result // packages with a release marker (marker.go)
+}
+
+// own adds a package built for the plan (a marked one) to those the plan
+// removes when it is closed.
+func (p *packager) own(res *codezip.Result) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.marked = append(p.marked, res)
 }
 
 type remoteDigest struct {
@@ -71,6 +80,9 @@ func (p *packager) files() []io.Closer {
 		if r := p.built[path]; r.res != nil {
 			out = append(out, r.res)
 		}
+	}
+	for _, r := range p.marked {
+		out = append(out, r)
 	}
 	return out
 }
