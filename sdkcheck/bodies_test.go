@@ -28,6 +28,8 @@ func TestEmulatorBodiesAreTheSDKs(t *testing.T) {
 		"CreateDependencyVersion":              model.CreateDependencyRequestBody{},
 		"UpdateFunctionReservedInstancesCount": model.UpdateFunctionReservedInstancesCountRequestBody{},
 		"UpdateFunctionAsyncInvokeConfig":      model.UpdateFunctionAsyncInvokeConfigRequestBody{},
+		"CreateTags":                           model.UpdateFunctionTagsRequestBody{},
+		"DeleteTags":                           model.UpdateFunctionTagsRequestBody{},
 	}
 	stated := fgs.RequestBodyFields()
 	var names []string

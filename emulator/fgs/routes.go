@@ -113,8 +113,8 @@ func (s *Service) routes() *httpapi.Router[call] {
 		return s.filterResources(t, c.action, c.body)
 	}))
 	rt.Handle(get, resource, s.read(func(t *stx, c *call) httpapi.Response { return s.listTags(t, c.urn) }))
-	rt.Handle(post, resource+"/create", s.write(func(t *stx, c *call) httpapi.Response { return s.createTags(t, c.urn, c.body) }))
-	rt.Handle(del, resource+"/delete", s.write(func(t *stx, c *call) httpapi.Response { return s.deleteTags(t, c.urn, c.body) }))
+	rt.Handle(post, resource+"/create", s.write(s.strictBody("CreateTags", func(t *stx, c *call) httpapi.Response { return s.createTags(t, c.urn, c.body) })))
+	rt.Handle(del, resource+"/delete", s.write(s.strictBody("DeleteTags", func(t *stx, c *call) httpapi.Response { return s.deleteTags(t, c.urn, c.body) })))
 	rt.Handle("", resource+"/{...}", s.noSuchAPI)
 	rt.Handle("", tagged+"/{...}", s.noSuchAPI)
 	return rt
