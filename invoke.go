@@ -118,7 +118,27 @@ func payloadArg(c *cli.Context, stdin io.Reader) ([]byte, error) {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return nil, withHint(fmt.Errorf("%s is not JSON: %v", what, err), `the event is a JSON document, for example --payload '{"name": "world"}'`)
 	}
+	if _, isObject := v.(map[string]any); !isObject {
+		// The SDK's InvokeFunctionRequest.Body is a map: FunctionGraph
+		// takes an object.
+		return nil, withHint(fmt.Errorf("%s is a JSON %s, not an object: the event FunctionGraph takes is a JSON object", what, jsonKind(v)), `wrap the value, for example --payload '{"items": [1, 2]}'`)
+	}
 	return raw, nil
+}
+
+// jsonKind names the kind of a decoded JSON value.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case float64:
+		return "number"
+	case bool:
+		return "boolean"
+	}
+	return "null"
 }
 
 // qualified returns the URN of version or alias q of the function with

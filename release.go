@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 	"text/tabwriter"
 
@@ -86,12 +87,21 @@ func versionsCmd(stdout, stderr io.Writer) *cli.Command {
 			if err := l.ReadTriggers(c.Context, s.client, urn); err != nil {
 				return fmt.Errorf("list triggers of %s: %w", fn.Name, err)
 			}
+			prod, err := readProduction(c.Context, s.client, urn) // production.go
+			if err != nil {
+				return fmt.Errorf("%s: %w", fn.Name, err)
+			}
 			if format == "json" {
 				enc := json.NewEncoder(stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"function": fn.Name, "urn": urn, "versions": versionsJSON(l), "aliases": aliasesJSON(l.Aliases, l.AliasTriggers)})
+				doc := map[string]any{"function": fn.Name, "urn": urn, "versions": versionsJSON(l), "aliases": aliasesJSON(l.Aliases, l.AliasTriggers)}
+				maps.Copy(doc, productionJSON(prod))
+				return enc.Encode(doc)
 			}
-			return writeVersions(stdout, l)
+			if err := writeVersions(stdout, l); err != nil {
+				return err
+			}
+			return writeProduction(stdout, prod)
 		},
 	}
 }

@@ -390,8 +390,13 @@ func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) 
 	if getBody != nil {
 		req.GetBody = getBody
 	}
+	// Every request model of the SDK declares Content-Type, and its client
+	// sends it on GET and DELETE too (functionGraph_meta.go); it is not
+	// signed, as in the SDK.
 	if k.in != nil {
 		req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	} else {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
 	for h, v := range k.header {

@@ -226,6 +226,12 @@ func (r *run) step(ctx context.Context, req plan.Request) error {
 		return r.deleteAlias(ctx, q)
 	case *plan.DeleteFunction:
 		return r.deleteFunction(ctx, q)
+	case *plan.SetReservedInstances:
+		return r.setReserved(ctx, q)
+	case *plan.SetAsyncInvoke:
+		return r.setAsync(ctx, q)
+	case *plan.DeleteAsyncInvoke:
+		return r.deleteAsync(ctx, q)
 	}
 	panic(fmt.Sprintf("applier: impossible request %T", req))
 }

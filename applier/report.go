@@ -69,6 +69,8 @@ type FunctionReport struct {
 	Uploaded int64
 	// Triggers are the triggers the triggers step changed, in order.
 	Triggers []TriggerChange
+	// Reserved are the reservations the reserved instances step set.
+	Reserved []ReservedReport
 	Err      error
 }
 
@@ -201,6 +203,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Pruned     []string          `json:"pruned,omitempty"`
 		Uploaded   *int64            `json:"uploaded_bytes,omitempty"`
 		Triggers   []TriggerChange   `json:"triggers,omitempty"`
+		Reserved   []ReservedReport  `json:"reserved_instances,omitempty"`
 		Error      string            `json:"error,omitempty"`
 	}
 	names := func(ts []plan.StepType) []string {
@@ -246,7 +249,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	}
 	for _, f := range r.Functions {
 		jf := jsonFunction{Name: f.Name, FuncName: f.FuncName, Action: f.Action.String(), Outcome: f.Outcome.String(),
-			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned, Triggers: f.Triggers}
+			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned, Triggers: f.Triggers, Reserved: f.Reserved}
 		if slices.Contains(f.Done, plan.StepUpload) {
 			jf.Uploaded = &f.Uploaded
 		}
@@ -348,6 +351,8 @@ func (f FunctionReport) doneList() string {
 			names[i] += " " + strings.Join(f.Pruned, " ")
 		case t == plan.StepTriggers && len(f.Triggers) > 0:
 			names[i] += " (" + triggerCounts(f.Triggers) + ")"
+		case t == plan.StepReserved && len(f.Reserved) > 0:
+			names[i] += " (" + reservedList(f.Reserved) + ")"
 		case t == plan.StepAliases && len(f.Aliases) > 0:
 			moves := make([]string, len(f.Aliases))
 			for j, a := range f.Aliases {

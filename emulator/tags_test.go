@@ -60,6 +60,21 @@ func TestTagAPI(t *testing.T) {
 		wantErr(t, "not JSON", c.do("POST", tagsPath(urn)+"/create", "{"), 406, "FSS.0406")
 		wantErr(t, "the same key twice", c.do("POST", tagsPath(urn)+"/create", tagBody("a", "1", "a", "2")), 400, "FSS.0400")
 		wantErr(t, "GET of create", c.do("GET", tagsPath(urn)+"/create", nil), 404, s.gw.Code("0101"))
+		// Strict: a tag body with a field UpdateFunctionTagsRequestBody
+		// does not have is refused, naming it; lenient ignores it.
+		misspelt := map[string]any{"tag": []map[string]string{{"key": "a", "value": "b"}}, "tags": []map[string]string{{"key": "x", "value": "y"}}}
+		for _, op := range []string{"create", "delete"} {
+			method := map[string]string{"create": "POST", "delete": "DELETE"}[op]
+			r := c.do(method, tagsPath(urn)+"/"+op, misspelt)
+			if strict {
+				wantErr(t, "an unknown field in "+op, r, 400, "FSS.0400")
+				if msg, _ := r.obj()["error_msg"].(string); !strings.Contains(msg, "unknown field tag:") {
+					t.Errorf("%s: the message does not name the field: %v", op, r)
+				}
+			} else if r.status != 204 {
+				t.Errorf("lenient, an unknown field in %s: %v", op, r)
+			}
+		}
 
 		// A key with a space or a colon: the TMS rules take it, the API
 		// reference does not.

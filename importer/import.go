@@ -91,7 +91,14 @@ func Import(ctx context.Context, api API, hc *http.Client, pkg, name, dir string
 		note := fmt.Sprintf("tags that a manifest cannot declare as they are are left out (not managed, left as they are): %s", strings.Join(left, ", "))
 		imp.Note = strings.TrimPrefix(imp.Note+"; "+note, "; ")
 	}
-	imp.Manifest = manifestYAML(live, pkg, name, codeNode, triggers, len(unwritable) > 0, project, tags)
+	prod, notes, err := production(ctx, api, live, urn)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	for _, n := range notes {
+		imp.Note = strings.TrimPrefix(imp.Note+"; "+n, "; ")
+	}
+	imp.Manifest = manifestYAML(live, pkg, name, codeNode, triggers, len(unwritable) > 0, prod, project, tags)
 	return imp, nil
 }
 
@@ -222,9 +229,9 @@ func unzip(data []byte, dir string) error {
 }
 
 // manifestYAML writes every managed field of a live function, in the
-// order of the manifest reference, its tags last, and the project that
-// owns it (project, "" for none) at the top.
-func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]string, triggers []planner.LiveTrigger, commentTriggers bool, project string, tags map[string]string) []byte {
+// order of the manifest reference, its production settings and its tags
+// last, and the project that owns it (project, "" for none) at the top.
+func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]string, triggers []planner.LiveTrigger, commentTriggers bool, production []*yaml.Node, project string, tags map[string]string) []byte {
 	fn := &yaml.Node{Kind: yaml.MappingNode}
 	add := func(key string, v any) {
 		var n yaml.Node
@@ -305,6 +312,7 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 	case len(triggers) > 0:
 		fn.Content = append(fn.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "triggers"}, list)
 	}
+	fn.Content = append(fn.Content, production...) // production.go
 	if len(tags) > 0 {
 		add("tags", tags)
 	}

@@ -332,10 +332,14 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	d.mapping(n, path, functionSchema, func(k, v *yaml.Node) {
 		nodes[k.Value] = v
 		p := join(path, k.Value)
-		if !d.runtimeKey(f, k.Value, v, p) && !d.configKey(f, k.Value, v, p) && !d.codeKey(f, k, v, p, dir) && !d.releaseKey(f, k.Value, v, p) && !d.triggersKey(f, k.Value, v, p) && !d.tagsKey(f, k.Value, v, p) {
+		if !d.runtimeKey(f, k.Value, v, p) && !d.configKey(f, k.Value, v, p) && !d.codeKey(f, k, v, p, dir) && !d.releaseKey(f, k.Value, v, p) && !d.triggersKey(f, k.Value, v, p) &&
+			!d.tagsKey(f, k.Value, v, p) && !d.productionKey(f, k.Value, v, p) {
 			d.unknown(k, path, functionSchema)
 		}
 	})
+	if nullKey(n, "async_invoke") != nil {
+		f.AsyncInvoke = &AsyncInvoke{Delete: true} // null deletes the config (production.go)
+	}
 	d.required(f, key, n, nodes, path)
 	d.runtimeRules(f, nodes, path)
 	f.pos = positions(key, n)
@@ -537,6 +541,11 @@ func (d *decoder) crossChecks(f *Function, nodes map[string]*yaml.Node, path str
 	if f.InitializerTimeout != nil && (f.InitializerHandler == nil || *f.InitializerHandler == "") {
 		d.errAt(nodes["initializer_timeout"], join(path, "initializer_timeout"), "needs initializer_handler")
 	}
+	if f.InitializerHandler != nil && *f.InitializerHandler != "" && f.InitializerTimeout == nil {
+		// The SDK's create and update bodies: initializer_timeout is
+		// required when initializer_handler is set.
+		d.errAt(nodes["initializer_handler"], join(path, "initializer_handler"), "needs initializer_timeout (1 to 300 seconds)")
+	}
 	if f.PreStopTimeout != nil && (f.PreStopHandler == nil || *f.PreStopHandler == "") {
 		d.errAt(nodes["pre_stop_timeout"], join(path, "pre_stop_timeout"), "needs pre_stop_handler")
 	}
@@ -557,6 +566,7 @@ func (d *decoder) crossChecks(f *Function, nodes map[string]*yaml.Node, path str
 		}
 	}
 	d.crossTriggers(f, nodes, path)
+	d.crossProduction(f, nodes, path)
 	for name, a := range f.Aliases {
 		if a.Version == "$published" && f.Publish == nil {
 			an := nodes["aliases"]

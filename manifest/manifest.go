@@ -85,6 +85,15 @@ type Function struct {
 	// Tags are the function's declared tags (tags.go): nil when the
 	// manifest manages none; a nil value removes that key.
 	Tags map[string]*string
+	// FunctionGraphVersion is the create body's type (v1, v2); nil
+	// means v2, as before the key existed (production.go).
+	FunctionGraphVersion *string
+	// ReservedInstances are the reservations by qualifier: nil when not
+	// managed, empty for none (production.go).
+	ReservedInstances map[string]Reservation
+	// AsyncInvoke is the asynchronous invocation config: nil when not
+	// managed; Delete for async_invoke: null (production.go).
+	AsyncInvoke *AsyncInvoke
 
 	// pos holds where the function's key ("key") and each of its values
 	// are written, by path below the function (positions).

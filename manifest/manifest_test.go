@@ -228,7 +228,7 @@ func TestFunctionRules(t *testing.T) {
 		{"timeout: 30s", p + "timeout", `must be a whole number, got "30s"`},
 
 		// initializer
-		{"initializer_handler: index.init", "", ""},
+		{"initializer_handler: index.init", p + "initializer_handler", "needs initializer_timeout (1 to 300 seconds)"},
 		{"initializer_handler: index.init\n    initializer_timeout: 1", "", ""},
 		{"initializer_handler: index.init\n    initializer_timeout: 300", "", ""},
 		{"initializer_timeout: 10", p + "initializer_timeout", "needs initializer_handler"},

@@ -15,6 +15,9 @@ type Precondition struct {
 	// Release hashes the function's versions and aliases (when it manages
 	// them), and its triggers when it manages those.
 	Release string
+	// Production hashes its reserved instances and asynchronous
+	// invocation config, when the plan reads them.
+	Production string
 }
 
 // FunctionPlan is the plan of one function: its steps, each one request

@@ -16,9 +16,11 @@ const (
 	StepCode
 	StepConfig
 	StepMaxInstances
+	StepAsync
 	StepPublish
 	StepAliases
 	StepTriggers
+	StepReserved
 	StepPrune
 	StepTags
 	StepDependency
@@ -35,9 +37,11 @@ var stepTypes = [...]struct{ name, title string }{
 	StepCode:            {"code", "update code"},
 	StepConfig:          {"config", "update config"},
 	StepMaxInstances:    {"max_instances", "update max instances"},
+	StepAsync:           {"async_invoke", "update async invocation"},
 	StepPublish:         {"publish", "publish version"},
 	StepAliases:         {"aliases", "update aliases"},
 	StepTriggers:        {"triggers", "update triggers"},
+	StepReserved:        {"reserved_instances", "update reserved instances"},
 	StepPrune:           {"prune", "prune versions"},
 	StepTags:            {"tags", "update tags"},
 	StepDependency:      {"dependency", "publish dependency version"},

@@ -138,13 +138,17 @@ func (v View) writeChange(b *strings.Builder, c Change) {
 		}
 		return
 	}
+	reason := ""
+	if c.Reason != "" {
+		reason = " (" + c.Reason + ")"
+	}
 	switch c.Action {
 	case Create:
-		fmt.Fprintf(b, "      %s %s: %s\n", sym, c.Field, after)
+		fmt.Fprintf(b, "      %s %s: %s%s\n", sym, c.Field, after, reason)
 	case Delete:
-		fmt.Fprintf(b, "      %s %s: %s\n", sym, c.Field, before)
+		fmt.Fprintf(b, "      %s %s: %s%s\n", sym, c.Field, before, reason)
 	case Update, NoOp:
-		fmt.Fprintf(b, "      %s %s: %s -> %s\n", sym, c.Field, before, after)
+		fmt.Fprintf(b, "      %s %s: %s -> %s%s\n", sym, c.Field, before, after, reason)
 	case Replace:
 	}
 }

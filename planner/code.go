@@ -64,7 +64,10 @@ func planCode(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Funct
 	}
 	deps := sortedCopy(live.DependVersionList)
 	if f.Dependencies != nil {
-		want := sortedCopy(f.Dependencies)
+		// Declared, even empty: the list is sent, so that [] removes the
+		// last dependency where a service keeps the list when the field
+		// is absent.
+		want := append([]string{}, sortedCopy(f.Dependencies)...)
 		if strings.Join(want, "\n") != strings.Join(deps, "\n") {
 			ch = append(ch, plan.Change{Action: plan.Update, Field: "dependencies", Before: deps, After: want})
 		}

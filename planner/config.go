@@ -14,6 +14,10 @@ const (
 	DefaultMemorySize       = 128
 	DefaultTimeout          = 3
 	DefaultEphemeralStorage = 512
+	// DefaultMaxInstances is strategy_config.concurrency (max instances)
+	// of a new function: "Default value: 400" (HW functiongraph_01_0303,
+	// Configuring Concurrency).
+	DefaultMaxInstances = 400
 )
 
 // planConfig adds the config update of an existing function when a
@@ -158,9 +162,13 @@ func wantConfig(base *apiclient.UpdateConfigRequest, f *manifest.Function, secre
 		c.EnableLtsLog = &on
 	}
 	if f.ConcurrentNum != nil {
+		// concurrency is required with strategy_config (the SDK's
+		// StrategyConfig; 0 disables the function): the live value,
+		// which liveConfig always fills in.
 		n := *f.ConcurrentNum
-		sc := apiclient.StrategyConfig{ConcurrentNum: &n}
-		if base.StrategyConfig != nil {
+		max := DefaultMaxInstances
+		sc := apiclient.StrategyConfig{ConcurrentNum: &n, Concurrency: &max}
+		if base.StrategyConfig != nil && base.StrategyConfig.Concurrency != nil {
 			sc.Concurrency = base.StrategyConfig.Concurrency
 		}
 		c.StrategyConfig = &sc

@@ -65,7 +65,7 @@ func createBody(f *manifest.Function, want *apiclient.UpdateConfigRequest, src c
 		CodeURL:            src.url,
 		CodeFilename:       src.filename,
 		CodeFile:           src.file,
-		Type:               "v2",
+		Type:               functionGraphVersion(f),
 		UserData:           want.UserData,
 		EncryptedUserData:  want.EncryptedUserData,
 		Xrole:              want.Xrole,
@@ -85,6 +85,18 @@ func createBody(f *manifest.Function, want *apiclient.UpdateConfigRequest, src c
 	return req
 }
 
+// DefaultFunctionGraphVersion is the type fgsdeploy creates functions
+// with when the manifest does not say (functiongraph_version), as before
+// the key existed; the SDK's own default is v1.
+const DefaultFunctionGraphVersion = "v2"
+
+func functionGraphVersion(f *manifest.Function) string {
+	if f.FunctionGraphVersion != nil {
+		return *f.FunctionGraphVersion
+	}
+	return DefaultFunctionGraphVersion
+}
+
 // createChanges shows what a create sets: the fields of the create body
 // in its order, then what else differs from a function created with
 // nothing but defaults.
@@ -98,6 +110,9 @@ func createChanges(f *manifest.Function, req *apiclient.CreateRequest, code *pla
 	add("package", req.Package)
 	add("enterprise_project_id", req.EnterpriseProjectID)
 	add("runtime", req.Runtime)
+	if f.FunctionGraphVersion != nil {
+		add("functiongraph_version", req.Type)
+	}
 	add("handler", req.Handler)
 	add("memory_size", req.MemorySize)
 	add("timeout", req.Timeout)
@@ -127,17 +142,17 @@ func createChanges(f *manifest.Function, req *apiclient.CreateRequest, code *pla
 
 // createConfig is the config a function has right after a create with
 // this body: what the body sets, and FunctionGraph's defaults for what
-// create cannot set (one request per instance, 512 MB of ephemeral
-// storage).
+// create cannot set (one request per instance, 400 instances, 512 MB of
+// ephemeral storage).
 func createConfig(req *apiclient.CreateRequest) *apiclient.UpdateConfigRequest {
-	one := 1
+	one, max := 1, DefaultMaxInstances
 	c := &apiclient.UpdateConfigRequest{FuncName: req.FuncName, Runtime: req.Runtime, Timeout: req.Timeout,
 		Handler: req.Handler, MemorySize: req.MemorySize, Description: req.Description, Xrole: req.Xrole, AppXrole: req.AppXrole,
 		UserData: req.UserData, EncryptedUserData: req.EncryptedUserData, FuncVpc: req.FuncVpc, MountConfig: req.MountConfig,
 		InitializerHandler: req.InitializerHandler, InitializerTimeout: req.InitializerTimeout,
 		PreStopHandler: req.PreStopHandler, PreStopTimeout: req.PreStopTimeout,
 		EnableLtsLog: req.EnableLtsLog, LogConfig: req.LogConfig,
-		StrategyConfig: &apiclient.StrategyConfig{ConcurrentNum: &one}, EphemeralStorage: DefaultEphemeralStorage}
+		StrategyConfig: &apiclient.StrategyConfig{Concurrency: &max, ConcurrentNum: &one}, EphemeralStorage: DefaultEphemeralStorage}
 	if req.EnterpriseProjectID != "" {
 		ep, _ := json.Marshal(req.EnterpriseProjectID)
 		c.Unmanaged = map[string]json.RawMessage{"enterprise_project_id": ep}

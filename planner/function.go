@@ -54,7 +54,7 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 			return nil, err
 		}
 		in.reads = newTriggerReads(ctx, api, fp.URN, f.Name)
-		if f.Publish != nil || len(f.Aliases) > 0 || f.Triggers != nil {
+		if f.Publish != nil || len(f.Aliases) > 0 || f.Triggers != nil || f.ReservedInstances != nil {
 			if st, err = readVersionState(ctx, api, fp.URN); err != nil {
 				return nil, fmt.Errorf("read %s: %w", f.Name, err)
 			}
@@ -65,6 +65,10 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		}
 	}
 	in.latestChanges = len(fp.Steps) > 0
+	asyncFP, err := planAsync(ctx, api, fp, f, live != nil)
+	if err != nil {
+		return nil, err
+	}
 	setTriggersFingerprint(fp, f, in.config, in.secrets.value)
 	in.versionHeld = versionHeldReader(ctx, api, fp.URN, f.Name, func() bool { return len(in.after.deps) > 0 })
 	in.triggers = func(version string) (int, error) {
@@ -93,6 +97,9 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		planCode(fp, f, live, dec.code, pk.sourceOf(f, dec.code), dec.marker)
 	}
 	if err := planRelease(fp, f, st, in, dec, versionCap); err != nil {
+		return nil, err
+	}
+	if err := finishProduction(ctx, api, fp, f, st, live != nil, asyncFP); err != nil {
 		return nil, err
 	}
 	if f.Triggers != nil && in.reads != nil {
@@ -152,6 +159,9 @@ func versionHeldReader(ctx context.Context, api API, urn, name string, latestHas
 func planUpdate(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Function, salt []byte) (*apiclient.UpdateConfigRequest, error) {
 	if live.Runtime != f.Runtime {
 		return nil, f.Errorf("runtime", "cannot change in place (live %s, declared %s): delete the function or give it another name", live.Runtime, f.Runtime)
+	}
+	if v := f.FunctionGraphVersion; v != nil && live.Type != "" && live.Type != *v {
+		return nil, fmt.Errorf("%s: functiongraph_version cannot change in place (live %s, declared %s): delete the function or give it another name", f.Name, live.Type, *v)
 	}
 	if err := checkEnterpriseProject(f, live); err != nil {
 		return nil, err

@@ -104,11 +104,12 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 	pk := &packager{proj: proj, builder: opts.Builder, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{},
 		region: opts.Region, objects: opts.Objects, remote: map[string]*remoteDigest{}}
 	out := &plan.Plan{Manifest: proj.File, Env: proj.Env, Salt: salt}
+	targeted := len(opts.Targets) > 0
 	// An authentication failure stops the run at once: every other read
 	// would be refused the same way.
 	work, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	deps := planDependencies(work, api, pk, usedDependencies(proj, fns))
+	deps := planDependencies(work, api, pk, usedDependencies(proj, fns, targeted))
 	for _, st := range deps {
 		if apiclient.IsUnauthenticated(st.err) {
 			pk.close()
@@ -172,9 +173,9 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 			out.Failures = append(out.Failures, failed[i])
 		}
 	}
-	dproj := usedDependencies(proj, fns)
+	dproj := usedDependencies(proj, fns, targeted)
 	out.Failures = append(out.Failures, dependencyFailures(dproj, deps)...)
-	if err := planDependencyPrunes(ctx, api, dproj, deps, out.Functions, len(opts.Targets) > 0); err != nil {
+	if err := planDependencyPrunes(ctx, api, dproj, deps, out.Functions, targeted); err != nil {
 		out.Failures = append(out.Failures, &plan.FunctionError{Name: "dependencies", Err: err})
 	}
 	out.Dependencies = dependencyPlans(dproj, deps)
@@ -258,9 +259,12 @@ func selectFunctions(proj *manifest.Project, targets []string) ([]*manifest.Func
 }
 
 // usedDependencies is proj narrowed to the selected functions, with the
-// dependencies they use (all of them when every function is selected).
-func usedDependencies(proj *manifest.Project, fns []*manifest.Function) *manifest.Project {
-	if len(fns) == len(proj.Functions) && len(fns) > 0 {
+// dependencies they use; an untargeted plan has them all. The functions
+// alone cannot tell: a manifest loaded for --target holds only the
+// targets (manifest.Options.Functions), so every function is selected
+// while other functions' dependencies are still declared.
+func usedDependencies(proj *manifest.Project, fns []*manifest.Function, targeted bool) *manifest.Project {
+	if !targeted {
 		return proj
 	}
 	p := *proj

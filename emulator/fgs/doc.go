@@ -130,9 +130,12 @@
 // FSS.1131 when there is none). A trigger belongs to latest (the
 // unqualified URN), a version or an alias (FSS.1052/1053 when they do not
 // exist). trigger_type_code is the SDK's enum (400 FSS.1101); the
-// event_data of the types fgsdeploy manages is checked with fgsspec's
-// rules (required fields, kinds, enums, ranges, schedule, path and bucket
-// syntax), with each type's code of the error table (FSS.1109 timer,
+// event_data of the types whose fields the SDK documents is checked with
+// the emulator's own statement of their rules (triggerrules.go: required
+// fields, kinds, enums, ranges, schedule, path and bucket syntax; a DIS
+// trigger's is_serial the string "true" or "false", as the SDK's create
+// enum has it), not the manifest's (fgsspec), and a test compares the
+// two; each type has its code of the error table (FSS.1109 timer,
 // FSS.1107 APIG, FSS.1417 dedicated gateway, FSS.1106 OBS, FSS.1102 SMN,
 // FSS.1112 Kafka, FSS.1113 Kafka SASL without credentials, FSS.0400 for
 // the others); other types take any object. At most 10 triggers per
@@ -230,6 +233,43 @@
 // is served on a listener of its own (Running.LTSURL, Server.LTSHandler),
 // with LTS's error codes (emulator/lts). Fault injection and Options.Latency
 // apply to the FunctionGraph listener only.
+//
+// # Production settings
+//
+// production.go: PUT .../{function_urn}/reservedinstances sets a
+// qualifier's reservation (the unqualified URN is latest; count required,
+// 0 to 1000 and within max instances, policies as TF states them, 400
+// FSS.0400; an alias and the version it points at cannot both hold one;
+// 404 FSS.1052/1053 for a qualifier that does not exist); GET
+// .../functions/reservedinstanceconfigs lists them (function_urn,
+// marker, limit; page_info and count). PUT, GET and DELETE
+// .../{function_urn}/async-invoke-config set, show and delete a
+// qualifier's asynchronous invocation config (destinations OBS, SMN, DIS,
+// FunctionGraph with a param that is a JSON object string). Records live
+// in the production bucket under the function and the qualifier: deleting
+// a version, an alias or the function deletes them. The open rules
+// (docs/api-notes.md, 31-37): a moved alias keeps its reservation
+// (strict: loses it); a reservation set to 0 is gone (strict: listed at
+// 0); the list comes whole with count the entries (strict: pages of two,
+// count the functions, limit at most 500); the async ranges are age
+// 1-86400 and retries 0-8 (strict: 60-86400 and 0-3); a PUT merges into
+// the stored config (strict: replaces it, age 3600 and retries 3 by
+// default); a qualifier without a config answers 200 with no settings and
+// deletes with 204 (strict: 404 FSS.0404); the alias list carries the
+// routing rules (strict: only ShowVersionAlias does).
+//
+// # What catches a client's mistakes
+//
+// checks.go, bodyfields.go. Both modes: func_vpc without xrole is 400
+// FSS.0400; an invocation's event that is not a JSON object is 400
+// FSS.0400 (the SDK's body is a map). Strict mode (docs/api-notes.md,
+// 30-33): a body with a field the SDK's request model for its operation
+// does not have is 400 FSS.0400 naming the field (bodyfields.go states
+// each model, nested objects too; sdkcheck compares it with the SDK's
+// models by reflection); a request without Content-Type is 400 FSS.0400;
+// a config update's strategy_config without concurrency is 400 FSS.0400;
+// a code update without depend_version_list keeps the function's
+// dependencies (lenient: none).
 //
 // # Dependencies
 //

@@ -96,6 +96,8 @@ func staleReason(saved Function, f *plan.FunctionPlan) string {
 		return "its config changed remotely since the plan was made"
 	case f.Pre.Release != saved.Pre.Release:
 		return "its versions, aliases or triggers changed remotely since the plan was made"
+	case f.Pre.Production != saved.Pre.Production:
+		return "its reserved instances or asynchronous invocation changed remotely since the plan was made"
 	case f.DesiredFingerprint != saved.DesiredFingerprint:
 		return "the manifest, the environment or the code changed since the plan was made"
 	}

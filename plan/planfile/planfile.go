@@ -46,6 +46,7 @@ type preconditions struct {
 	LastModified      string `json:"last_modified,omitempty"`
 	ConfigFingerprint string `json:"config_fingerprint,omitempty"`
 	Release           string `json:"release_fingerprint,omitempty"`
+	Production        string `json:"production_fingerprint,omitempty"`
 }
 
 // Save writes p to path with mode 0600, atomically. The file holds no
