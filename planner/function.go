@@ -21,12 +21,9 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		// code update would replace the image with a zip.
 		return nil, f.Errorf("runtime", "fgsdeploy does not manage Custom Image functions yet (their code is a container image, not a package): leave it out of the manifest")
 	}
-	code, built, err := pk.code(ctx, f)
+	code, err := pk.functionCode(ctx, fp, f)
 	if err != nil {
 		return nil, err
-	}
-	if built {
-		fp.Notes = append(fp.Notes, BuildNote)
 	}
 	live, err := api.GetConfig(ctx, fp.URN)
 	switch {

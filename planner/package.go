@@ -173,6 +173,15 @@ func CheckPackageSize(f *manifest.Function, size int64) error {
 	return nil
 }
 
+// functionCode is code, with the plan's note when f's code.build ran.
+func (p *packager) functionCode(ctx context.Context, fp *plan.FunctionPlan, f *manifest.Function) (*plan.CodeFile, error) {
+	code, built, err := p.code(ctx, f)
+	if built && err == nil {
+		fp.Notes = append(fp.Notes, BuildNote)
+	}
+	return code, err
+}
+
 // objectCode is the digest and size of f's obs_url object, read once per
 // URL.
 func (p *packager) objectCode(ctx context.Context, f *manifest.Function) (*plan.CodeFile, error) {
