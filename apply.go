@@ -64,10 +64,13 @@ func apply(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	view := plan.View{Color: useColor(c, human)}
 	if !pl.HasChanges() && len(refused) == 0 && len(pl.Failures) == 0 {
-		if format == "json" {
-			return applier.Apply(c.Context, s.client, pl, applier.Options{}).WriteJSON(stdout)
+		rep := applier.Apply(c.Context, s.client, pl, applier.Options{})
+		if format == "text" {
+			if err := view.Text(stdout, pl); err != nil {
+				return err
+			}
 		}
-		return view.Text(stdout, pl)
+		return reportApply(c, s, stdout, format, pl, rep, false)
 	}
 	if saved == nil { // applying a saved plan is its approval
 		if err := approve(c, stdin, human, view, pl); err != nil {
@@ -82,7 +85,7 @@ func apply(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	rep := applier.Apply(c.Context, s.client, pl, opts)
 	rep.Refuse(refused)
-	return reportApply(c, stdout, format, rep)
+	return reportApply(c, s, stdout, format, pl, rep, true)
 }
 
 // savedPlan loads the plan file apply was given, or returns nil without
@@ -155,17 +158,47 @@ func approve(c *cli.Context, stdin io.Reader, human io.Writer, view plan.View, p
 	return nil
 }
 
-// reportApply prints the apply report in format, appends it to the step
-// summary and returns what failed.
-func reportApply(c *cli.Context, stdout io.Writer, format string, rep *applier.Report) error {
-	return reportRun(c, stdout, format, rep, "apply")
+// reportApply reads the outputs of what was applied (outputs.go), prints
+// the apply report in format (with changed; without, the plan said "No
+// changes" and only the outputs follow), with the outputs after it in
+// text, appends it to the step summary, writes the outputs to the step's,
+// and returns what failed, then what kept the outputs from being read.
+func reportApply(c *cli.Context, s *session, stdout io.Writer, format string, pl *plan.Plan, rep *applier.Report, changed bool) error {
+	outErr := applyOutputs(c, s, pl, rep)
+	if err := setStepOutputs(githubOf(c), rep.Outputs); err != nil && outErr == nil {
+		outErr = err
+	}
+	outputs := func(w io.Writer) error { return writeOutputsText(w, rep.Outputs) }
+	if !changed {
+		write := outputs
+		if format == "json" {
+			write = rep.WriteJSON
+		}
+		if err := write(stdout); err != nil {
+			return err
+		}
+		return outErr
+	}
+	if err := reportRun(c, stdout, format, rep, "apply", outputs); err != nil {
+		return err
+	}
+	return outErr
 }
 
-// reportRun is reportApply for the command named cmd (apply, destroy).
-func reportRun(c *cli.Context, stdout io.Writer, format string, rep *applier.Report, cmd string) error {
+// reportRun prints the report of the command named cmd (apply, destroy)
+// in format, then, in text, what after writes (nil: nothing); appends the
+// report to the step summary and returns what failed.
+func reportRun(c *cli.Context, stdout io.Writer, format string, rep *applier.Report, cmd string, after func(io.Writer) error) error {
 	write := rep.Write
 	if format == "json" {
 		write = rep.WriteJSON
+	} else if after != nil {
+		write = func(w io.Writer) error {
+			if err := rep.Write(w); err != nil {
+				return err
+			}
+			return after(w)
+		}
 	}
 	if err := write(stdout); err != nil {
 		return err

@@ -88,7 +88,7 @@ func destroy(c *cli.Context, stdin io.Reader, stdout, stderr io.Writer) error {
 	rep := applier.Apply(c.Context, s.client, pl, applier.Options{Parallelism: integer(c, "parallelism")})
 	rep.Refuse(refused)
 	rep.Command = "destroy"
-	return reportRun(c, stdout, format, rep, "destroy")
+	return reportRun(c, stdout, format, rep, "destroy", nil)
 }
 
 // targetPhrase names the targets in "nothing to destroy".

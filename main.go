@@ -141,6 +141,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			rollbackCmd(stdout, stderr),
 			invokeCmd(stdin, stdout, stderr),
 			logsCmd(stdout, stderr),
+			outputsCmd(stdout, stderr),
 			emulatorCmd(stdout, stderr),
 			completionCmd(stdout),
 			schemaCmd(stdout),

@@ -110,8 +110,11 @@ func runScripts(t *testing.T, strict bool) {
 		UpdateScripts: *update && !strict,
 		Setup:         setup,
 		Condition: func(cond string) (bool, error) {
-			if cond == "strict" {
+			switch cond {
+			case "strict":
 				return strict, nil
+			case "pip": // python3 -m pip works (code.build scenarios)
+				return pipWorks(), nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
@@ -134,6 +137,11 @@ func runScripts(t *testing.T, strict bool) {
 		},
 	})
 }
+
+// pipWorks reports whether python3 -m pip runs here, once.
+var pipWorks = sync.OnceValue(func() bool {
+	return exec.Command("python3", "-m", "pip", "--version").Run() == nil
+})
 
 func setupScript(env *testscript.Env) error {
 	// Scenarios must not pick up the developer's credentials or colour settings.

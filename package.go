@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fgsdeploy/fgsdeploy/codebuild"
 	"github.com/fgsdeploy/fgsdeploy/codezip"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/planner"
@@ -22,7 +24,7 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 		Usage: "build each function's deterministic zip and print NAME  SHA512  BYTES",
 		Flags: flags(commonFlags(), []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "also write each package to `DIR`/NAME.zip (DIR is marked and never packaged)"},
-			&cli.BoolFlag{Name: "list", Usage: "list each function's files and what the default and .fgsignore rules leave out; build nothing"},
+			&cli.BoolFlag{Name: "list", Usage: "list each function's files and what the default and .fgsignore rules leave out; write no package"},
 			formatFlag(),
 		}),
 		Action: func(c *cli.Context) error {
@@ -34,11 +36,15 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 			if err != nil {
 				return err
 			}
+			b, err := builderFor(p)
+			if err != nil {
+				return err
+			}
 			if c.Bool("list") {
 				if format == "json" {
-					return listPackagesJSON(stdout, p)
+					return listPackagesJSON(c.Context, stdout, stderr, p, b)
 				}
-				return listPackages(stdout, p)
+				return listPackages(c.Context, stdout, stderr, p, b)
 			}
 			out := c.String("out")
 			if out != "" {
@@ -71,9 +77,12 @@ func packageCmd(stdout, stderr io.Writer) *cli.Command {
 					doc.Packages = append(doc.Packages, pj)
 					continue
 				}
-				opts := planner.PackageOptions(p)
-				opts.TempDir, opts.Progress = out, packageBar(stderr)
-				res, err := codezip.Build(c.Context, f.Code.Path, opts)
+				dir, opts, err := codeDir(c.Context, stderr, p, f, b)
+				var res *codezip.Result
+				if err == nil {
+					opts.TempDir, opts.Progress = out, packageBar(stderr)
+					res, err = codezip.Build(c.Context, dir, opts)
+				}
 				if err != nil {
 					errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
 					pj.Error = errs[len(errs)-1].Error()
@@ -134,8 +143,9 @@ func writeJSON(w io.Writer, doc any) error {
 }
 
 // listPackagesJSON prints package --list --format json: per function
-// what its package holds and leaves out, and by which rule.
-func listPackagesJSON(stdout io.Writer, p *manifest.Project) error {
+// what its package holds and leaves out, and by which rule (with
+// code.build, of what its build left).
+func listPackagesJSON(ctx context.Context, stdout, stderr io.Writer, p *manifest.Project, b *codebuild.Builder) error {
 	type excludedJSON struct {
 		Path string `json:"path"`
 		Rule string `json:"rule"`
@@ -162,9 +172,13 @@ func listPackagesJSON(stdout io.Writer, p *manifest.Project) error {
 			l.Code = shownPath(p, f.Code.Path)
 		default:
 			l.Code = shownPath(p, f.Code.Path)
-			cl, err := codezip.List(f.Code.Path, planner.PackageOptions(p))
+			var cl *codezip.Listing
+			dir, opts, err := codeDir(ctx, stderr, p, f, b)
+			if err == nil {
+				cl, err = codezip.List(dir, opts)
+			}
 			if err == nil && len(cl.Files) == 0 {
-				err = &codezip.EmptyError{Dir: f.Code.Path, Excluded: cl.Excluded}
+				err = &codezip.EmptyError{Dir: dir, Excluded: cl.Excluded}
 			}
 			if cl != nil {
 				l.Files, l.Bytes = append(l.Files, cl.Files...), cl.Size
@@ -192,8 +206,9 @@ func pathWithin(dir, p string) bool {
 }
 
 // listPackages prints package --list: the default exclusions, then each
-// function's packaged files and what was left out by which rule.
-func listPackages(stdout io.Writer, p *manifest.Project) error {
+// function's packaged files and what was left out by which rule (with
+// code.build, of what its build left).
+func listPackages(ctx context.Context, stdout, stderr io.Writer, p *manifest.Project, b *codebuild.Builder) error {
 	fmt.Fprintln(stdout, "Never packaged, at any depth:")
 	for _, r := range codezip.DefaultRules {
 		fmt.Fprintf(stdout, "  %-24s %s\n", r.Rule, r.What)
@@ -209,12 +224,21 @@ func listPackages(stdout io.Writer, p *manifest.Project) error {
 			fmt.Fprintf(stdout, "%s: %s, uploaded as it is\n", f.Name, shownPath(p, f.Code.Path))
 			continue
 		}
-		l, err := codezip.List(f.Code.Path, planner.PackageOptions(p))
+		dir, opts, err := codeDir(ctx, stderr, p, f, b)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: %s, %d file%s, %d bytes before compression\n", f.Name, shownPath(p, f.Code.Path), len(l.Files), plural(len(l.Files)), l.Size)
+		l, err := codezip.List(dir, opts)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("package %s: %w", f.Name, err))
+			continue
+		}
+		from := shownPath(p, f.Code.Path)
+		if f.Code.Build != "" {
+			from += " built by code.build"
+		}
+		fmt.Fprintf(stdout, "%s: %s, %d file%s, %d bytes before compression\n", f.Name, from, len(l.Files), plural(len(l.Files)), l.Size)
 		for _, name := range l.Files {
 			fmt.Fprintf(stdout, "  %s\n", name)
 		}
@@ -222,7 +246,7 @@ func listPackages(stdout io.Writer, p *manifest.Project) error {
 			fmt.Fprintf(stdout, "  excluded %s  (%s)\n", x.Path, x.Rule)
 		}
 		if len(l.Files) == 0 {
-			errs = append(errs, fmt.Errorf("package %s: %w", f.Name, &codezip.EmptyError{Dir: f.Code.Path, Excluded: l.Excluded}))
+			errs = append(errs, fmt.Errorf("package %s: %w", f.Name, &codezip.EmptyError{Dir: dir, Excluded: l.Excluded}))
 		}
 	}
 	return errors.Join(errs...)

@@ -17,7 +17,8 @@ import (
 )
 
 // functionArg connects and returns the URN of the function named by the
-// first argument (its package comes from the manifest).
+// first argument, its key in the manifest (its package and FunctionGraph
+// name, name:, come from the manifest and the --env overlay).
 func functionArg(c *cli.Context, stderr io.Writer) (*session, *manifest.Function, string, error) {
 	if c.NArg() != 1 {
 		return nil, nil, "", fmt.Errorf("%s takes one function name, got %d arguments", c.Command.Name, c.NArg())
@@ -42,7 +43,7 @@ func functionArg(c *cli.Context, stderr io.Writer) (*session, *manifest.Function
 	if err != nil {
 		return nil, nil, "", err
 	}
-	return s, fn, s.client.FunctionURN(fn.Package, fn.Name), nil
+	return s, fn, s.client.FunctionURN(fn.Package, fn.FuncName), nil
 }
 
 // aliasArg picks the alias: --alias, or the function's only declared alias.

@@ -43,21 +43,34 @@ func (s *session) Close() {
 }
 
 // localStateDir makes <project>/.fgsdeploy/local for --local. The state
-// holds secrets (encrypted_user_data) as the real service does, so
-// .fgsdeploy/ gets a .gitignore of "*" when it is created.
+// holds secrets (encrypted_user_data) as the real service does.
 func localStateDir(project string) (string, error) {
-	top := filepath.Join(project, ".fgsdeploy")
+	top, err := stateDir(project)
+	if err != nil {
+		return "", fmt.Errorf("local emulator state: %w", err)
+	}
 	dir := filepath.Join(top, "local")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("local emulator state: %w", err)
 	}
+	return dir, nil
+}
+
+// stateDir makes <project>/.fgsdeploy, fgsdeploy's own files (the
+// --local state, the code.build cache), with a .gitignore of "*" when
+// it is created: nothing in it belongs in git.
+func stateDir(project string) (string, error) {
+	top := filepath.Join(project, ".fgsdeploy")
+	if err := os.MkdirAll(top, 0o700); err != nil {
+		return "", err
+	}
 	ignore := filepath.Join(top, ".gitignore")
 	if _, err := os.Lstat(ignore); os.IsNotExist(err) {
 		if err := os.WriteFile(ignore, []byte("*\n"), 0o644); err != nil {
-			return "", fmt.Errorf("local emulator state: %w", err)
+			return "", err
 		}
 	}
-	return dir, nil
+	return top, nil
 }
 
 // connect returns the session a command works through: the API client,

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/go-multierror"
 	"github.com/urfave/cli/v2"
 
+	"github.com/fgsdeploy/fgsdeploy/codebuild"
 	"github.com/fgsdeploy/fgsdeploy/codezip"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/planner"
@@ -37,7 +38,10 @@ func validateCmd(stdout, stderr io.Writer) *cli.Command {
 			// applied), their size, their handlers' files, runtimes
 			// fgsdeploy does not deploy.
 			opts := manifest.Options{Env: str(c, "env"), Lookup: os.LookupEnv}
-			p, warnings, err := manifest.Validate(str(c, "file"), opts, func(p *manifest.Project) manifest.Lister { return packageFiles(c.Context, p) })
+			p, warnings, err := manifest.Validate(str(c, "file"), opts, func(p *manifest.Project) manifest.Lister {
+				b, err := builderFor(p)
+				return packageFiles(c.Context, stderr, p, b, err)
+			})
 			for _, w := range warnings {
 				fmt.Fprintf(stderr, "%s:%d:%d: warning: %s\n", w.File, w.Line, w.Col, w.Detail())
 				if g := githubOf(c); g != nil {
@@ -94,11 +98,12 @@ func writeValidation(w io.Writer, startDir string, p *manifest.Project, warnings
 }
 
 // packageFiles lists what each function's package would hold, for
-// validate: a directory as codezip would build it, a .zip's entries; a
-// .jar's classes are not looked into. A package that may be over
-// FunctionGraph's size limits is built, and its size checked as the plan
-// checks it.
-func packageFiles(ctx context.Context, p *manifest.Project) manifest.Lister {
+// validate: a directory as codezip would build it (after its code.build,
+// which runs unless its result is cached: b, or berr when there is no
+// builder), a .zip's entries; a .jar's classes are not looked into. A
+// package that may be over FunctionGraph's size limits is built, and its
+// size checked as the plan checks it.
+func packageFiles(ctx context.Context, stderr io.Writer, p *manifest.Project, b *codebuild.Builder, berr error) manifest.Lister {
 	return func(f *manifest.Function) ([]string, map[string]string, error) {
 		if f.Code.IsArchive {
 			var sizeErr error
@@ -124,26 +129,33 @@ func packageFiles(ctx context.Context, p *manifest.Project) manifest.Lister {
 			}
 			return names, nil, sizeErr
 		}
-		l, err := codezip.List(f.Code.Path, planner.PackageOptions(p))
+		if f.Code.Build != "" && berr != nil {
+			return nil, nil, berr
+		}
+		dir, opts, err := codeDir(ctx, stderr, p, f, b)
+		if err != nil {
+			return nil, nil, err
+		}
+		l, err := codezip.List(dir, opts)
 		if err != nil {
 			return nil, nil, err
 		}
 		if len(l.Files) == 0 {
-			return nil, nil, &codezip.EmptyError{Dir: f.Code.Path, Excluded: l.Excluded}
+			return nil, nil, &codezip.EmptyError{Dir: dir, Excluded: l.Excluded}
 		}
 		excluded := map[string]string{}
 		for _, x := range l.Excluded {
 			excluded[x.Path] = x.Rule
 		}
-		return l.Files, excluded, checkBuiltSize(ctx, p, f, l)
+		return l.Files, excluded, checkBuiltSize(ctx, dir, opts, f, l)
 	}
 }
 
 // checkBuiltSize applies the package size limits to the package of f that
-// l lists. A zip is never much bigger than its files (headers, and
+// l lists, built from dir with opts (planner.CodeDir). A zip is never much bigger than its files (headers, and
 // deflate's stored blocks for what does not compress), so only a package
 // whose files come near a limit is built to learn its size.
-func checkBuiltSize(ctx context.Context, p *manifest.Project, f *manifest.Function, l *codezip.Listing) error {
+func checkBuiltSize(ctx context.Context, dir string, opts codezip.Options, f *manifest.Function, l *codezip.Listing) error {
 	bound := l.Size + l.Size/1000 + 1024
 	for _, name := range l.Files {
 		bound += 256 + 2*int64(len(name))
@@ -155,7 +167,7 @@ func checkBuiltSize(ctx context.Context, p *manifest.Project, f *manifest.Functi
 	if bound <= limit {
 		return nil
 	}
-	res, err := codezip.Build(ctx, f.Code.Path, planner.PackageOptions(p))
+	res, err := codezip.Build(ctx, dir, opts)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -46,7 +47,9 @@ func TestValidatePackageSize(t *testing.T) {
 			write("src/index.py", []byte("def handler(e, c):\n    return 1\n"))
 			write("src/blob.bin", c.data)
 			_, _, err := manifest.Validate(filepath.Join(dir, "function.yaml"), manifest.Options{},
-				func(p *manifest.Project) manifest.Lister { return packageFiles(context.Background(), p) })
+				func(p *manifest.Project) manifest.Lister {
+					return packageFiles(context.Background(), io.Discard, p, nil, nil)
+				})
 			got := ""
 			if err != nil {
 				got = err.Error()

@@ -84,7 +84,7 @@ func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 		stopIfUnauthenticated(stop, d.Err)
 	}
 	for i, f := range p.Functions {
-		rep.Functions[i] = FunctionReport{Name: f.Name, Action: f.Action}
+		rep.Functions[i] = FunctionReport{Name: f.Name, FuncName: f.FuncName, Action: f.Action}
 	}
 	// par workers take the functions in the plan's (name) order, so that
 	// with --parallelism 1 a run is the same sequence of requests every
@@ -122,7 +122,7 @@ func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 	}
 	pruneDependencies(ctx, api, p, rep.Dependencies, stepTimeout, !moved)
 	for _, fe := range p.Failures {
-		rep.Functions = append(rep.Functions, FunctionReport{Name: fe.Name, Outcome: Failed, Err: fe})
+		rep.Functions = append(rep.Functions, FunctionReport{Name: fe.Name, FuncName: fe.FuncName, Outcome: Failed, Err: fe})
 	}
 	sort.SliceStable(rep.Functions, func(i, j int) bool { return rep.Functions[i].Name < rep.Functions[j].Name })
 	return rep

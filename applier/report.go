@@ -47,9 +47,10 @@ func (o Outcome) String() string {
 
 // FunctionReport is what happened to one function.
 type FunctionReport struct {
-	Name    string
-	Action  plan.Action
-	Outcome Outcome
+	Name     string // the manifest's key
+	FuncName string // the FunctionGraph name ("" when not known)
+	Action   plan.Action
+	Outcome  Outcome
 	// Done are the steps that completed, NotDone those not run (after a
 	// failure or an interrupt), by type as plans show them (plan.Types):
 	// a step of several requests is done when all of them are.
@@ -85,13 +86,18 @@ type Report struct {
 	// (apiclient.IsUnauthenticated), or nil. The functions after it are
 	// reported interrupted.
 	Auth error
+	// Outputs are what the functions that were applied or unchanged
+	// give the next step of a pipeline, read from the live state after
+	// apply (release.ReadOutputs; the CLI reads them): the JSON report's
+	// "outputs" (a destroy's report has none).
+	Outputs []*release.Outputs
 }
 
 // Refuse adds functions that were not attempted, with the reason (a
 // saved plan's stale functions, and those it could not plan).
 func (r *Report) Refuse(errs []*plan.FunctionError) {
 	for _, fe := range errs {
-		r.Functions = append(r.Functions, FunctionReport{Name: fe.Name, Outcome: Refused, Err: fe})
+		r.Functions = append(r.Functions, FunctionReport{Name: fe.Name, FuncName: fe.FuncName, Outcome: Refused, Err: fe})
 	}
 	sort.SliceStable(r.Functions, func(i, j int) bool { return r.Functions[i].Name < r.Functions[j].Name })
 }
@@ -186,6 +192,7 @@ func (r *Report) Summary() Summary {
 func (r *Report) WriteJSON(w io.Writer) error {
 	type jsonFunction struct {
 		Name       string            `json:"name"`
+		FuncName   string            `json:"func_name,omitempty"`
 		Action     string            `json:"action"`
 		Outcome    string            `json:"outcome"`
 		Done       []string          `json:"done"`
@@ -217,11 +224,19 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Error     string  `json:"error,omitempty"`
 	}
 	out := struct {
-		FormatVersion string           `json:"format_version"`
-		Functions     []jsonFunction   `json:"functions"`
-		Dependencies  []jsonDependency `json:"dependencies,omitempty"`
-		Summary       Summary          `json:"summary"`
+		FormatVersion string              `json:"format_version"`
+		Functions     []jsonFunction      `json:"functions"`
+		Dependencies  []jsonDependency    `json:"dependencies,omitempty"`
+		Summary       Summary             `json:"summary"`
+		Outputs       *[]*release.Outputs `json:"outputs,omitempty"`
 	}{FormatVersion: "1", Functions: []jsonFunction{}, Summary: r.Summary()}
+	if r.Command != "destroy" {
+		outs := r.Outputs
+		if outs == nil {
+			outs = []*release.Outputs{}
+		}
+		out.Outputs = &outs
+	}
 	for _, d := range r.Dependencies {
 		jd := jsonDependency{Name: d.Name, Outcome: d.Outcome.String(), Uploaded: d.Uploaded, Pruned: d.Pruned, Kept: d.Kept}
 		if d.Published != nil {
@@ -233,7 +248,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		out.Dependencies = append(out.Dependencies, jd)
 	}
 	for _, f := range r.Functions {
-		jf := jsonFunction{Name: f.Name, Action: f.Action.String(), Outcome: f.Outcome.String(),
+		jf := jsonFunction{Name: f.Name, FuncName: f.FuncName, Action: f.Action.String(), Outcome: f.Outcome.String(),
 			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned, Triggers: f.Triggers, Reserved: f.Reserved}
 		if slices.Contains(f.Done, plan.StepUpload) {
 			jf.Uploaded = &f.Uploaded
@@ -260,32 +275,33 @@ func (r *Report) Write(w io.Writer) error {
 	var b strings.Builder
 	writeDependencies(&b, r.Dependencies)
 	for _, f := range r.Functions {
+		title := plan.Title(f.Name, f.FuncName)
 		switch f.Outcome {
 		case Applied:
 			switch f.Action {
 			case plan.Create:
-				fmt.Fprintf(&b, "%s: created (%s)\n", f.Name, f.doneList())
+				fmt.Fprintf(&b, "%s: created (%s)\n", title, f.doneList())
 			case plan.Delete:
-				fmt.Fprintf(&b, "%s: deleted (%s)\n", f.Name, f.doneList())
+				fmt.Fprintf(&b, "%s: deleted (%s)\n", title, f.doneList())
 			default:
-				fmt.Fprintf(&b, "%s: updated %s\n", f.Name, f.doneList())
+				fmt.Fprintf(&b, "%s: updated %s\n", title, f.doneList())
 			}
 		case Failed:
 			if f.Failed == plan.StepNone {
-				fmt.Fprintf(&b, "%s: failed while planning: %v\n", f.Name, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
+				fmt.Fprintf(&b, "%s: failed while planning: %v\n", title, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
 				continue
 			}
 			cause := f.Err
 			if u := errors.Unwrap(cause); u != nil {
 				cause = u // f.Err repeats the name and step for Err()
 			}
-			fmt.Fprintf(&b, "%s: failed at %s: %v\n", f.Name, f.Failed, cause)
+			fmt.Fprintf(&b, "%s: failed at %s: %v\n", title, f.Failed, cause)
 			writeDoneNotDone(&b, f)
 		case Interrupted:
-			fmt.Fprintf(&b, "%s: interrupted\n", f.Name)
+			fmt.Fprintf(&b, "%s: interrupted\n", title)
 			writeDoneNotDone(&b, f)
 		case Refused:
-			fmt.Fprintf(&b, "%s: refused: %s\n", f.Name, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
+			fmt.Fprintf(&b, "%s: refused: %s\n", title, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
 		}
 	}
 	sum := r.Summary()

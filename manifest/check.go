@@ -36,7 +36,7 @@ func Validate(path string, opts Options, list func(*Project) Lister) (*Project, 
 type Lister func(f *Function) (files []string, excluded map[string]string, err error)
 
 // Check applies what validate knows offline beyond Load, from the code
-// itself: a runtime fgsdeploy does not deploy yet (Custom Image), a
+// itself (with code.build, what the build leaves: list runs it): a runtime fgsdeploy does not deploy yet (Custom Image), a
 // package that cannot be built (a symlink out of the project, an empty
 // package: whatever list says), and a handler whose file is missing from
 // the package where the runtime loads handlers from files (Python,
@@ -85,8 +85,12 @@ func (p *Project) check(el *errorList, list Lister) (warnings []*Error) {
 		}
 		files, excluded, err := list(f)
 		if err != nil {
-			line, col := f.position("code.path")
-			el.add(line, col, path+".code.path", "%v", err)
+			field := "code.path"
+			if f.Code.Build != "" {
+				field = "code.build" // what the package is made of: the build's copy and result
+			}
+			line, col := f.position(field)
+			el.add(line, col, path+"."+field, "%v", err)
 			if files == nil {
 				continue
 			}

@@ -295,6 +295,8 @@ func locateFunction(el *errorList, in *interp, key, n *yaml.Node, path string) *
 			if !packageRe.MatchString(f.Package) {
 				d.errAt(v, p, "%s is not a valid package name: 1 to 64 letters, digits, _ or -", quote(v, f.Package, 70))
 			}
+		case "name":
+			d.funcName(f, v, join(path, "name"))
 		case "aliases":
 			if v.Kind == yaml.MappingNode {
 				f.Aliases = map[string]Alias{}
@@ -308,6 +310,9 @@ func locateFunction(el *errorList, in *interp, key, n *yaml.Node, path string) *
 	}
 	if len(el.errs) > before {
 		return nil
+	}
+	if f.FuncName == "" {
+		f.FuncName = f.Name
 	}
 	return f
 }
@@ -339,6 +344,9 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	d.runtimeRules(f, nodes, path)
 	f.pos = positions(key, n)
 	d.crossChecks(f, nodes, path)
+	if f.FuncName == "" {
+		f.FuncName = f.Name
+	}
 	return f, len(el.errs) == before
 }
 
@@ -346,6 +354,8 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 // its package, runtime and handlers. It reports whether name is one.
 func (d *decoder) runtimeKey(f *Function, name string, v *yaml.Node, p string) bool {
 	switch name {
+	case "name":
+		d.funcName(f, v, p)
 	case "package":
 		f.Package = d.str(v, p)
 		if !packageRe.MatchString(f.Package) {
@@ -783,7 +793,7 @@ func (d *decoder) logConfig(n *yaml.Node, path string) *LogConfig {
 
 func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 	var c Code
-	var pathNode, urlNode *yaml.Node
+	var pathNode, urlNode, buildNode *yaml.Node
 	d.mapping(n, path, functionSchema["code"], func(k, x *yaml.Node) {
 		p := join(path, k.Value)
 		switch k.Value {
@@ -793,10 +803,17 @@ func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 			c.ObsURL, urlNode = d.str(x, p), x
 		case "obs":
 			c.OBS = d.obsUpload(x, p)
+		case "build":
+			buildNode = x
+			if c.Build = d.str(x, p); c.Build == "" {
+				d.errAt(x, p, "is empty; build: ~ for no build")
+			}
 		default:
 			d.unknown(k, path, functionSchema["code"])
 		}
 	})
+	// Once the kind of code is known: a build needs a directory.
+	defer func() { d.checkBuild(c, buildNode, path) }()
 	switch {
 	case pathNode != nil && urlNode != nil:
 		d.errAt(urlNode, path, "give exactly one of path and obs_url, not both")

@@ -155,6 +155,7 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 		validateProjectID(el, top.projectID, p.ProjectID)
 	}
 	p.Project = readProject(in, top.project)
+	p.Env = opts.Env // the ownership rules read it (tags.go)
 	if top.defaults != nil {
 		checkShape(el, top.defaults, "defaults", functionSchema)
 	}
@@ -211,6 +212,8 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 	// with problems of their own too: all the problems come in one run.
 	checkProjectTriggers(el, read)
 	checkProjectTags(el, top.project, p)
+	checkNames(el, read)
+	p.SecretVars = projectSecretVars(top)
 	return p
 }
 
@@ -684,14 +687,14 @@ func expandedSize(n *yaml.Node, limit int, memo map[*yaml.Node]int) int {
 type shape map[string]shape
 
 var functionSchema = shape{
-	"package": nil, "runtime": nil, "handler": nil, "memory_size": nil, "timeout": nil, "description": nil,
+	"name": nil, "package": nil, "runtime": nil, "handler": nil, "memory_size": nil, "timeout": nil, "description": nil,
 	"initializer_handler": nil, "initializer_timeout": nil, "pre_stop_handler": nil, "pre_stop_timeout": nil,
 	"environment": {"*": nil}, "encrypted_environment": {"*": nil}, "xrole": nil, "app_xrole": nil, "enterprise_project_id": nil,
 	"func_vpc":       {"vpc_id": nil, "subnet_id": nil, "security_groups": nil},
 	"mount_config":   {"mount_user": {"user_id": nil, "user_group_id": nil}, "func_mounts": nil},
 	"log_config":     {"group_id": nil, "stream_id": nil},
 	"concurrent_num": nil, "ephemeral_storage": nil, "max_instances": nil, "dependencies": nil,
-	"code":     {"path": nil, "obs_url": nil, "obs": obsSchema},
+	"code":     {"path": nil, "obs_url": nil, "obs": obsSchema, "build": nil},
 	"publish":  {"version": nil, "description": nil, "keep": nil, "config_changes": nil},
 	"aliases":  {"*": {"version": nil, "canary": nil, "description": nil}},
 	"triggers": nil, // a list: triggers.go checks its items

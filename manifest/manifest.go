@@ -26,6 +26,10 @@ type Project struct {
 	// Undeclared are the names Options.Functions asked for that the
 	// manifest does not declare (with Options.Owned only).
 	Undeclared []string
+	// SecretVars are the process variables whose values go into secrets
+	// (encrypted_environment, trigger passwords) of any function, selected
+	// or not, sorted: a code.build command's environment leaves them out.
+	SecretVars []string
 	// Dependencies are the dependency packages the project builds and
 	// publishes (top-level dependencies), sorted by Name.
 	Dependencies []*Dependency
@@ -43,7 +47,12 @@ func (p *Project) Path() string { return filepath.Join(p.Dir, filepath.Base(p.Fi
 // FuncVpc and MountConfig, whose nil turns the feature off. A nil
 // LogConfig leaves logging unmanaged (docs/api-notes.md, rule 5).
 type Function struct {
-	Name                 string
+	// Name is the function's key in the manifest: what commands, --target
+	// and saved plans name it by.
+	Name string
+	// FuncName is its FunctionGraph name (func_name, in its URN): name:,
+	// interpolated with ${FUNCTION} = Name; Name when not set.
+	FuncName             string
 	Line                 int // line of the function's key
 	Package              string
 	Runtime              string
@@ -170,12 +179,15 @@ type LogConfig struct {
 
 // Code is where a function's code comes from: exactly one of Path and
 // ObsURL. OBS, when set, is where a package from Path is uploaded to
-// (code.obs); it has no use with ObsURL.
+// (code.obs); it has no use with ObsURL. Build, when set, is the command
+// (code.build, run by sh -c in a copy of the directory Path) whose result
+// is packaged instead of Path itself.
 type Code struct {
 	Path      string // absolute and clean; "" when ObsURL is used
 	ObsURL    string
 	IsArchive bool // Path is a .zip or .jar used as is
 	OBS       *OBSUpload
+	Build     string
 }
 
 // OBSUpload is where packages go through OBS: a bucket, a key prefix and

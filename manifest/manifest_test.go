@@ -668,7 +668,7 @@ func TestCodeRules(t *testing.T) {
 		{"{}", nil, p + "code", "needs path (a directory, .zip or .jar) or obs_url"},
 		{"~", nil, p + "code", "is required"},
 		{"./src", nil, p + "code", "must be a map, got a string"},
-		{"{path: ./src, zip: true}", nil, p + "code.zip", "unknown key (allowed: obs, obs_url, path)"},
+		{"{path: ./src, zip: true}", nil, p + "code.zip", "unknown key (allowed: build, obs, obs_url, path)"},
 	} {
 		t.Run(tt.code, func(t *testing.T) {
 			y := strings.Replace(fn, "{path: ./src}", tt.code, 1)
@@ -772,7 +772,7 @@ func TestDocumentRules(t *testing.T) {
 		{"unknown defaults key", "defaults: {colour: blue}\n" + fn, 1, 12, "defaults.colour", "unknown key"},
 		{"unknown overlay key", fn + "environments:\n  prod: {colour: red}\n", 7, 10, "environments.prod.colour", "unknown key (allowed: defaults, functions, project_id, region)"},
 		{"unknown overlay function key", fn + "environments:\n  prod: {functions: {hello: {colour: red}}}\n", 7, 30, "environments.prod.functions.hello.colour", "unknown key"},
-		{"unknown overlay code key", fn + "environments:\n  prod: {functions: {hello: {code: {zip: x}}}}\n", 7, 37, "environments.prod.functions.hello.code.zip", "unknown key (allowed: obs, obs_url, path)"},
+		{"unknown overlay code key", fn + "environments:\n  prod: {functions: {hello: {code: {zip: x}}}}\n", 7, 37, "environments.prod.functions.hello.code.zip", "unknown key (allowed: build, obs, obs_url, path)"},
 		{"unknown overlay defaults key", fn + "environments:\n  prod: {defaults: {colour: red}}\n", 7, 21, "environments.prod.defaults.colour", "unknown key"},
 		{"duplicate overlay key", fn + "environments:\n  prod: {region: cn-north-4, region: cn-north-1}\n", 7, 30, "environments.prod.region", "duplicate key"},
 		{"bad region", "region: Mars\n" + fn, 1, 9, "region", `"Mars" is not a region name (e.g. cn-north-4)`},

@@ -27,6 +27,14 @@ import (
 // and a manifest cannot declare it among its tags.
 const OwnershipTagKey = "fgsdeploy-project"
 
+// EnvironmentTagKey is the key of the tag that says, under project:,
+// which environment (--env) of the project deployed a function: a
+// project's functions of one environment are those that carry it with
+// that environment's name (none for the base), so that with stage names
+// (name:) a run of one environment never takes another's functions for
+// ones the manifest no longer declares. A manifest cannot declare it.
+const EnvironmentTagKey = "fgsdeploy-env"
+
 // tagsKey decodes the function's tags. It reports whether name is that key.
 func (d *decoder) tagsKey(f *Function, name string, v *yaml.Node, p string) bool {
 	if name != "tags" {
@@ -52,6 +60,8 @@ func (d *decoder) tags(n *yaml.Node, path string) map[string]*string {
 		switch err := fgsspec.CheckTagKey(k.Value); {
 		case k.Value == OwnershipTagKey:
 			d.errAt(k, p, "is the tag fgsdeploy keeps the owning project in: set project: at the top of the manifest instead")
+		case k.Value == EnvironmentTagKey:
+			d.errAt(k, p, "is the tag fgsdeploy keeps the environment (--env) of a project's function in")
 		case err != nil:
 			d.errAt(k, p, "%q is not a valid tag key: %v", truncate(k.Value, 60), err)
 		}
@@ -91,6 +101,8 @@ func checkProjectTags(el *errorList, projectNode *yaml.Node, p *Project) {
 			el.add(projectNode.Line, projectNode.Column, "project", "is empty; remove the key for a manifest that owns nothing")
 		} else if err := fgsspec.CheckTagValue(p.Project); err != nil {
 			el.add(projectNode.Line, projectNode.Column, "project", "%s is not a valid project name (it is the value of the %s tag): %v", quote(projectNode, p.Project, 40), OwnershipTagKey, err)
+		} else if err := fgsspec.CheckTagValue(p.Env); p.Env != "" && err != nil {
+			el.add(projectNode.Line, projectNode.Column, "project", "with project:, the environment's name is the value of the %s tag, and %q is not a valid one: %v", EnvironmentTagKey, truncate(p.Env, 40), err)
 		}
 	}
 	for _, f := range p.Functions {
@@ -103,12 +115,18 @@ func checkProjectTags(el *errorList, projectNode *yaml.Node, p *Project) {
 		limit := fgsspec.MaxTags
 		if p.Project != "" {
 			limit-- // the ownership tag
+			if p.Env != "" {
+				limit-- // and the environment's
+			}
 		}
 		if set > limit {
 			line, col := f.position("tags")
 			extra := ""
 			if p.Project != "" {
 				extra = fmt.Sprintf(", and project: adds the %s tag", OwnershipTagKey)
+				if p.Env != "" {
+					extra += " and the " + EnvironmentTagKey + " tag"
+				}
 			}
 			el.add(line, col, "functions."+f.Name+".tags", "declares %d tags; FunctionGraph allows %d per function%s", set, fgsspec.MaxTags, extra)
 		}

@@ -24,12 +24,15 @@ type Precondition struct {
 // with the changes it makes, in the order apply runs them, and the
 // preconditions it was planned against.
 type FunctionPlan struct {
-	Name    string
-	Package string
-	URN     string
-	Action  Action
-	Steps   []Step
-	Pre     Precondition
+	Name string // the manifest's key
+	// FuncName is the FunctionGraph name (the manifest's name:, by
+	// default the key): the one in URN.
+	FuncName string
+	Package  string
+	URN      string
+	Action   Action
+	Steps    []Step
+	Pre      Precondition
 	// DesiredFingerprint summarises everything the manifest and the code
 	// declare (secrets only through a salted slow hash), so a saved plan can
 	// be refused when the project changed after planning.
@@ -75,10 +78,26 @@ type Plan struct {
 // (a version name taken by other content, the version cap, a runtime
 // change) or a read that still failed after its retries.
 type FunctionError struct {
-	Name string
-	URN  string
-	Err  error // its message names the function
+	Name     string // the manifest's key
+	FuncName string // the FunctionGraph name; "" when not known
+	URN      string
+	Err      error // its message names the function
 }
+
+// Title names the function for people: its key, and its FunctionGraph
+// name when that differs, "api (api-dev)".
+func Title(name, funcName string) string {
+	if funcName == "" || funcName == name {
+		return name
+	}
+	return name + " (" + funcName + ")"
+}
+
+// Title is the function's name as views show it (Title).
+func (f *FunctionPlan) Title() string { return Title(f.Name, f.FuncName) }
+
+// Title is the function's name as views show it (Title).
+func (e *FunctionError) Title() string { return Title(e.Name, e.FuncName) }
 
 func (e *FunctionError) Error() string { return e.Err.Error() }
 func (e *FunctionError) Unwrap() error { return e.Err }

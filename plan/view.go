@@ -55,7 +55,7 @@ func (v View) text(w io.Writer, p *Plan, summary, failed string) error {
 		if f.Action == NoOp {
 			continue
 		}
-		fmt.Fprintf(&b, "%s %s (%s)\n", v.paint(f.Action, f.Action.Symbol()), f.Name, f.Action)
+		fmt.Fprintf(&b, "%s %s (%s)\n", v.paint(f.Action, f.Action.Symbol()), f.Title(), f.Action)
 		for i, s := range f.Steps {
 			if i == 0 || f.Steps[i-1].Type() != s.Type() {
 				fmt.Fprintf(&b, "    %s:\n", s.Type().Title())
@@ -70,7 +70,7 @@ func (v View) text(w io.Writer, p *Plan, summary, failed string) error {
 		b.WriteString("\n")
 	}
 	for _, fe := range p.Failures {
-		fmt.Fprintf(&b, "%s %s: %s: %s\n", v.paint(Delete, "!"), fe.Name, failed, strings.TrimPrefix(fe.Error(), fe.Name+": "))
+		fmt.Fprintf(&b, "%s %s: %s: %s\n", v.paint(Delete, "!"), fe.Title(), failed, strings.TrimPrefix(fe.Error(), fe.Name+": "))
 	}
 	if len(p.Failures) > 0 {
 		b.WriteString("\n")
@@ -79,7 +79,7 @@ func (v View) text(w io.Writer, p *Plan, summary, failed string) error {
 	for _, f := range p.Functions {
 		if f.Action == NoOp {
 			for _, n := range f.Notes {
-				fmt.Fprintf(&b, "  %s: %s\n", f.Name, n)
+				fmt.Fprintf(&b, "  %s: %s\n", f.Title(), n)
 				noted = true
 			}
 		}
@@ -234,7 +234,7 @@ func (v View) Markdown(w io.Writer, p *Plan) error {
 		b.WriteString("**No changes.**" + strings.TrimPrefix(line, "No changes.") + "\n")
 	}
 	for _, fe := range p.Failures {
-		fmt.Fprintf(&b, "\n:x: `%s` could not be planned: %s\n", fe.Name, mdText(strings.TrimPrefix(fe.Error(), fe.Name+": ")))
+		fmt.Fprintf(&b, "\n:x: `%s` could not be planned: %s\n", fe.Title(), mdText(strings.TrimPrefix(fe.Error(), fe.Name+": ")))
 	}
 	dependencyMarkdown(&b, p)
 	for _, f := range p.Functions {
@@ -245,7 +245,7 @@ func (v View) Markdown(w io.Writer, p *Plan) error {
 		for _, t := range Types(f.Steps) {
 			steps = append(steps, t.Title())
 		}
-		fmt.Fprintf(&b, "\n<details><summary><code>%s %s</code> (%s: %s)</summary>\n\n", f.Action.Symbol(), f.Name, f.Action, strings.Join(steps, ", "))
+		fmt.Fprintf(&b, "\n<details><summary><code>%s %s</code> (%s: %s)</summary>\n\n", f.Action.Symbol(), f.Title(), f.Action, strings.Join(steps, ", "))
 		b.WriteString("| step | field | before | after |\n|---|---|---|---|\n")
 		for _, st := range f.Steps {
 			for _, c := range st.Changes {
@@ -274,7 +274,7 @@ func (v View) Markdown(w io.Writer, p *Plan) error {
 		if f.Action == NoOp && len(f.Notes) > 0 {
 			noted++
 			for _, n := range f.Notes {
-				unchanged = append(unchanged, fmt.Sprintf("- `%s`: %s\n", f.Name, mdText(n)))
+				unchanged = append(unchanged, fmt.Sprintf("- `%s`: %s\n", f.Title(), mdText(n)))
 			}
 		}
 	}

@@ -32,7 +32,7 @@ func (p *packager) sourceOf(f *manifest.Function, code *plan.CodeFile) codeSourc
 	case f.Code.IsArchive:
 		return codeSource{codeType: "zip", filename: filepath.Base(f.Code.Path), file: code.Path}
 	}
-	return codeSource{codeType: "zip", filename: f.Name + ".zip", file: code.Path}
+	return codeSource{codeType: "zip", filename: f.FuncName + ".zip", file: code.Path}
 }
 
 // uploadStep is the step that puts the package in OBS.

@@ -16,7 +16,7 @@ import (
 // body it sends. It returns the config latest will have after them.
 func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile, src codeSource, salt []byte) (*apiclient.UpdateConfigRequest, error) {
 	secretsFP, _ := secretsFingerprint(f, nil, salt)
-	base := createConfig(&apiclient.CreateRequest{FuncName: f.Name, Runtime: f.Runtime, Handler: f.Handler,
+	base := createConfig(&apiclient.CreateRequest{FuncName: f.FuncName, Runtime: f.Runtime, Handler: f.Handler,
 		MemorySize: DefaultMemorySize, Timeout: DefaultTimeout})
 	if f.EnterpriseProjectID != nil {
 		// A config update sends back what it does not manage: the
@@ -55,7 +55,7 @@ func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile
 // createBody is the create request of f with the config want.
 func createBody(f *manifest.Function, want *apiclient.UpdateConfigRequest, src codeSource) *apiclient.CreateRequest {
 	req := &apiclient.CreateRequest{
-		FuncName:           f.Name,
+		FuncName:           f.FuncName,
 		Package:            f.Package,
 		Runtime:            f.Runtime,
 		Handler:            want.Handler,

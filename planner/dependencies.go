@@ -235,7 +235,7 @@ func planDependencyPrunes(ctx context.Context, api API, proj *manifest.Project, 
 		}
 	}
 	for _, f := range proj.Functions {
-		if err := dependencyUse(ctx, api, api.FunctionURN(f.Package, f.Name), used); err != nil {
+		if err := dependencyUse(ctx, api, api.FunctionURN(f.Package, f.FuncName), used); err != nil {
 			return fmt.Errorf("%w, for dependency keep", err)
 		}
 	}

@@ -41,7 +41,7 @@ func Destroy(ctx context.Context, api API, proj *manifest.Project, opts DestroyO
 	if proj.Project == "" {
 		return nil, ErrNoProject
 	}
-	all, err := owned(ctx, api, proj.Project)
+	all, err := owned(ctx, api, proj.Project, proj.Env)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func Destroy(ctx context.Context, api API, proj *manifest.Project, opts DestroyO
 	out := &plan.Plan{Manifest: proj.File, Env: proj.Env}
 	var keepUses []string // URNs of declared functions destroy leaves
 	for _, f := range proj.Functions {
-		urn := api.FunctionURN(f.Package, f.Name)
+		urn := api.FunctionURN(f.Package, f.FuncName)
 		if !wanted(f.Name) || byURN[urn] {
 			continue
 		}
@@ -79,6 +79,14 @@ func Destroy(ctx context.Context, api API, proj *manifest.Project, opts DestroyO
 		}
 		return "a function of project " + proj.Project
 	})
+	// A declared function is named by its key, as plans name it.
+	for _, fp := range plans {
+		for _, f := range proj.Functions {
+			if api.FunctionURN(f.Package, f.FuncName) == fp.URN {
+				fp.Name = f.Name
+			}
+		}
+	}
 	out.Functions, out.Failures = plans, append(out.Failures, errs...)
 	if len(opts.Targets) == 0 && len(proj.Dependencies) > 0 && len(plans) > 0 {
 		deps, err := destroyDependencies(ctx, api, proj, plans, keepUses)
@@ -99,7 +107,9 @@ func Destroy(ctx context.Context, api API, proj *manifest.Project, opts DestroyO
 // return: nothing when it does not exist, the function when it carries
 // the project's tag (or none, with force), a failure otherwise.
 func declaredToDestroy(ctx context.Context, api API, f *manifest.Function, urn, project string, force bool) (*apiclient.TaggedFunction, *plan.FunctionError) {
-	fail := func(err error) *plan.FunctionError { return &plan.FunctionError{Name: f.Name, URN: urn, Err: err} }
+	fail := func(err error) *plan.FunctionError {
+		return &plan.FunctionError{Name: f.Name, FuncName: f.FuncName, URN: urn, Err: err}
+	}
 	_, err := api.GetConfig(ctx, urn)
 	switch {
 	case apiclient.IsNotFound(err):
@@ -117,7 +127,7 @@ func declaredToDestroy(ctx context.Context, api API, f *manifest.Function, urn, 
 	case !ok && !force:
 		return nil, fail(fmt.Errorf("%s: declared in the manifest, but the function does not carry the %s tag of project %s (made elsewhere, or before project: was set): destroy deletes only what the project owns; pass --force-unowned to delete it anyway", f.Name, manifest.OwnershipTagKey, project))
 	}
-	return &apiclient.TaggedFunction{URN: urn, Package: f.Package, Name: f.Name, Tags: tags}, nil
+	return &apiclient.TaggedFunction{URN: urn, Package: f.Package, Name: f.FuncName, Tags: tags}, nil
 }
 
 // destroyDependencies plans the deletion of the versions of the

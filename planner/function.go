@@ -15,13 +15,13 @@ import (
 // publishes and so what latest's code becomes (publish.go, marker.go: the
 // code step goes before the others), then its release (release.go).
 func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Function, salt []byte, versionCap int) (*plan.FunctionPlan, error) {
-	fp := &plan.FunctionPlan{Name: f.Name, Package: f.Package, URN: api.FunctionURN(f.Package, f.Name)}
+	fp := &plan.FunctionPlan{Name: f.Name, FuncName: f.FuncName, Package: f.Package, URN: api.FunctionURN(f.Package, f.FuncName)}
 	if f.Runtime == "Custom Image" {
 		// Its code is a container image (custom_image), not a package: a
 		// code update would replace the image with a zip.
 		return nil, f.Errorf("runtime", "fgsdeploy does not manage Custom Image functions yet (their code is a container image, not a package): leave it out of the manifest")
 	}
-	code, err := pk.code(ctx, f)
+	code, err := pk.functionCode(ctx, fp, f)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func planFunction(ctx context.Context, api API, pk *packager, f *manifest.Functi
 		}
 		fp.Pre.Release = hashStrings(fp.Pre.Release, tfp)
 	}
-	if err := planTags(ctx, api, fp, f, pk.proj.Project, live != nil); err != nil {
+	if err := planTags(ctx, api, fp, f, pk.proj.Project, pk.proj.Env, live != nil); err != nil {
 		return nil, err
 	}
 	if len(fp.Steps) > 0 {

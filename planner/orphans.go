@@ -24,13 +24,22 @@ import (
 // and versions) one by one, then each alias (an alias with triggers
 // cannot be deleted, FSS.1154), then the function with its versions.
 
-// owned returns the functions project owns, as the tag filter finds them.
-func owned(ctx context.Context, api API, project string) ([]apiclient.TaggedFunction, error) {
+// owned returns the functions project owns in the environment env ("":
+// the base), as the tag filter finds them: those whose environment tag
+// (manifest.EnvironmentTagKey) is env. Another environment's functions
+// (stage names, name:) are never this run's to delete.
+func owned(ctx context.Context, api API, project, env string) ([]apiclient.TaggedFunction, error) {
 	fs, err := api.FindTagged(ctx, manifest.OwnershipTagKey, project)
 	if err != nil {
 		return nil, fmt.Errorf("find the functions of project %s: %w", project, err)
 	}
-	return fs, nil
+	out := fs[:0:0]
+	for _, tf := range fs {
+		if tf.Tags[manifest.EnvironmentTagKey] == env {
+			out = append(out, tf)
+		}
+	}
+	return out, nil
 }
 
 // ProjectFailure is the name under which a plan reports what concerns
@@ -48,21 +57,24 @@ func planOrphans(ctx context.Context, api API, proj *manifest.Project, targets [
 	if proj.Project == "" {
 		return nil, nil, nil
 	}
-	all, err := owned(ctx, api, proj.Project)
+	all, err := owned(ctx, api, proj.Project, proj.Env)
 	if err != nil {
 		return nil, []*plan.FunctionError{{Name: ProjectFailure(proj.Project), Err: err}}, nil
 	}
-	declared := map[string]*manifest.Function{}
+	// Live functions are matched by their FunctionGraph name (name:);
+	// targets name declared functions by their key.
+	declared, keys := map[string]*manifest.Function{}, map[string]bool{}
 	for _, f := range proj.Functions {
-		declared[f.Name] = f
+		declared[f.FuncName], keys[f.Name] = f, true
 	}
 	var todo []apiclient.TaggedFunction
 	var failures []*plan.FunctionError
 	for _, tf := range all {
-		if len(targets) > 0 && !slices.Contains(targets, tf.Name) {
+		d, ok := declared[tf.Name]
+		if len(targets) > 0 && !slices.Contains(targets, tf.Name) && (!ok || !slices.Contains(targets, d.Name)) {
 			continue
 		}
-		if d, ok := declared[tf.Name]; ok {
+		if ok {
 			if d.Package != tf.Package {
 				failures = append(failures, &plan.FunctionError{Name: tf.Name, URN: tf.URN, Err: fmt.Errorf("%s: project %s owns %s/%s, which the manifest no longer declares, and the manifest declares %s/%s: fgsdeploy does not delete a function that shares its name with a declared one; delete it in the console, or remove its %s tag", tf.Name, proj.Project, tf.Package, tf.Name, d.Package, d.Name, manifest.OwnershipTagKey)})
 			}
@@ -72,7 +84,7 @@ func planOrphans(ctx context.Context, api API, proj *manifest.Project, targets [
 	}
 	if !lenient {
 		for _, t := range targets {
-			if _, ok := declared[t]; !ok && !slices.ContainsFunc(all, func(tf apiclient.TaggedFunction) bool { return tf.Name == t }) {
+			if !keys[t] && !slices.ContainsFunc(all, func(tf apiclient.TaggedFunction) bool { return tf.Name == t }) {
 				return nil, nil, fmt.Errorf("target %q is not a function of %s nor one project %s owns", t, proj.File, proj.Project)
 			}
 		}
@@ -102,7 +114,7 @@ func planDeletions(ctx context.Context, api API, fns []apiclient.TaggedFunction,
 			defer func() { <-sem }()
 			fp, err := planDeletion(ctx, api, tf)
 			if err != nil {
-				errs[i] = &plan.FunctionError{Name: tf.Name, URN: tf.URN, Err: err}
+				errs[i] = &plan.FunctionError{Name: tf.Name, FuncName: tf.Name, URN: tf.URN, Err: err}
 				return
 			}
 			if fp != nil {
@@ -138,7 +150,7 @@ func planDeletion(ctx context.Context, api API, tf apiclient.TaggedFunction) (*p
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", tf.Name, err)
 	}
-	fp := &plan.FunctionPlan{Name: tf.Name, Package: tf.Package, URN: tf.URN, Action: plan.Delete,
+	fp := &plan.FunctionPlan{Name: tf.Name, FuncName: tf.Name, Package: tf.Package, URN: tf.URN, Action: plan.Delete,
 		Pre: plan.Precondition{Exists: true, Digest: live.Digest, LastModified: live.LastModified,
 			ConfigFingerprint: hashStrings(configFingerprint(live), ownerFingerprint(tf.Tags))}}
 	reads := newTriggerReads(ctx, api, tf.URN, tf.Name)

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/codebuild"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/plan"
 )
@@ -57,6 +58,10 @@ type Options struct {
 	// Objects reads OBS objects: the digest of code.obs_url packages,
 	// compared by content. Nil makes obs_url code a plan error.
 	Objects Objects
+	// Builder runs code.build commands and keeps their results (the CLI
+	// gives it the build's environment). Nil makes code.build a plan
+	// error of the function.
+	Builder *codebuild.Builder
 	// SavedTargets says Targets are a saved plan's: one the manifest no
 	// longer declares and the project no longer owns is left out (the
 	// saved plan's check refuses it as stale) rather than an error.
@@ -96,7 +101,7 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{},
+	pk := &packager{proj: proj, builder: opts.Builder, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{},
 		region: opts.Region, objects: opts.Objects, remote: map[string]*remoteDigest{}}
 	out := &plan.Plan{Manifest: proj.File, Env: proj.Env, Salt: salt}
 	targeted := len(opts.Targets) > 0
@@ -142,7 +147,7 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 					stop(&AuthError{Err: err})
 				}
 				if err != nil {
-					failed[i] = &plan.FunctionError{Name: f.Name, URN: api.FunctionURN(f.Package, f.Name), Err: err}
+					failed[i] = &plan.FunctionError{Name: f.Name, FuncName: f.FuncName, URN: api.FunctionURN(f.Package, f.FuncName), Err: err}
 				} else {
 					planned[i] = fp
 				}

@@ -21,7 +21,7 @@ import (
 // planTags appends the tags step of a declared function, and folds the
 // tags it manages into the config precondition. exists says whether the
 // function exists (its live tags are read then).
-func planTags(ctx context.Context, api API, fp *plan.FunctionPlan, f *manifest.Function, project string, exists bool) error {
+func planTags(ctx context.Context, api API, fp *plan.FunctionPlan, f *manifest.Function, project, env string, exists bool) error {
 	if f.Tags == nil && project == "" {
 		return nil
 	}
@@ -47,6 +47,7 @@ func planTags(ctx context.Context, api API, fp *plan.FunctionPlan, f *manifest.F
 				fp.Notes = append(fp.Notes, fmt.Sprintf("adopted into project %s: the function exists without fgsdeploy's %s tag, which this apply adds", project, manifest.OwnershipTagKey))
 			}
 		}
+		planEnvironmentTag(live, env, del, add, &delCh, &addCh)
 	}
 	for _, k := range f.TagKeys() {
 		want, declared := f.Tags[k], "tags."+k
@@ -78,6 +79,26 @@ func planTags(ctx context.Context, api API, fp *plan.FunctionPlan, f *manifest.F
 	return nil
 }
 
+// planEnvironmentTag makes the environment tag of a project's function
+// say env: set (a different value replaced), or deleted for the base
+// (env ""). It is what a run's deletions are scoped by (orphans.go).
+func planEnvironmentTag(live map[string]string, env string, del, add map[string]string, delCh, addCh *[]plan.Change) {
+	const field = "project.environment"
+	have, has := live[manifest.EnvironmentTagKey]
+	switch {
+	case env == "" && has:
+		del[manifest.EnvironmentTagKey] = have
+		*delCh = append(*delCh, plan.Change{Action: plan.Delete, Field: field, Before: have})
+	case env == "" || (has && have == env):
+	case has:
+		del[manifest.EnvironmentTagKey], add[manifest.EnvironmentTagKey] = have, env
+		*addCh = append(*addCh, plan.Change{Action: plan.Update, Field: field, Before: have, After: env})
+	default:
+		add[manifest.EnvironmentTagKey] = env
+		*addCh = append(*addCh, plan.Change{Action: plan.Create, Field: field, After: env})
+	}
+}
+
 // countNew counts the keys of add that live does not have.
 func countNew(live, add map[string]string) int {
 	n := 0
@@ -93,7 +114,7 @@ func countNew(live, add map[string]string) int {
 func undeclaredTags(live map[string]string, f *manifest.Function) int {
 	n := 0
 	for k := range live {
-		if _, ok := f.Tags[k]; !ok && k != manifest.OwnershipTagKey {
+		if _, ok := f.Tags[k]; !ok && k != manifest.OwnershipTagKey && k != manifest.EnvironmentTagKey {
 			n++
 		}
 	}
@@ -101,12 +122,13 @@ func undeclaredTags(live map[string]string, f *manifest.Function) int {
 }
 
 // managedTagsFingerprint hashes the live tags the plan manages: the
-// declared keys and, under project:, the ownership tag. A saved plan is
-// refused when they moved; tags it does not manage may come and go.
+// declared keys and, under project:, the ownership and environment tags.
+// A saved plan is refused when they moved; tags it does not manage may
+// come and go.
 func managedTagsFingerprint(live map[string]string, f *manifest.Function, project string) string {
 	keys := f.TagKeys()
 	if project != "" {
-		keys = append(keys, manifest.OwnershipTagKey)
+		keys = append(keys, manifest.OwnershipTagKey, manifest.EnvironmentTagKey)
 	}
 	sort.Strings(keys)
 	parts := []string{"tags"}
@@ -139,6 +161,9 @@ func DeclarableTags(live map[string]string) (project string, tags map[string]str
 			} else {
 				left = append(left, k)
 			}
+		case k == manifest.EnvironmentTagKey:
+			// fgsdeploy's own: follows from the --env a manifest is
+			// applied with, never declared.
 		case fgsspec.CheckTagKey(k) != nil, fgsspec.CheckTagValue(v) != nil, lower[strings.ToLower(k)] > 1:
 			left = append(left, k)
 		default:

@@ -170,7 +170,7 @@ func Load(path string) (*Saved, error) {
 	}
 	for _, f := range in.Failures {
 		cause := strings.TrimPrefix(f.Error, f.Name+": ")
-		s.failures = append(s.failures, &plan.FunctionError{Name: f.Name, URN: f.URN,
+		s.failures = append(s.failures, &plan.FunctionError{Name: f.Name, FuncName: f.FuncName, URN: f.URN,
 			Err: fmt.Errorf("%s: not in the saved plan, which could not plan it (%s): run plan again", f.Name, cause)})
 	}
 	return s, nil
