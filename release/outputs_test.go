@@ -16,7 +16,7 @@ import (
 // of the API (the strict one pages the version list), the newest of many
 // versions, every alias's routing, and the URL of each API Gateway trigger
 // of latest, of a version and of an alias, and nothing of other triggers.
-func TestRule31ReadOutputs(t *testing.T) {
+func TestRule42ReadOutputs(t *testing.T) {
 	for _, strict := range []bool{false, true} {
 		t.Run(fmt.Sprintf("strict=%v", strict), func(t *testing.T) {
 			r, err := emulator.Start("127.0.0.1:0", emulator.Options{AccessKey: ak, SecretKey: sk, Region: region, ProjectID: pid, Strict: strict})
