@@ -12,7 +12,7 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/release"
 )
 
-// Rule 31 (docs/api-notes.md): ReadOutputs reads, against either reading
+// Rule 42 (docs/api-notes.md): ReadOutputs reads, against either reading
 // of the API (the strict one pages the version list), the newest of many
 // versions, every alias's routing, and the URL of each API Gateway trigger
 // of latest, of a version and of an alias, and nothing of other triggers.
