@@ -6,10 +6,13 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/fgsdeploy/fgsdeploy/manifest"
 )
 
 // completionFlag, as the last argument, asks for the candidates of the
@@ -117,10 +120,47 @@ func flagsFirst(app *cli.App, args []string) []string {
 
 func usageError(c *cli.Context, err error, _ bool) error {
 	name := "fgsdeploy"
+	flags := c.App.Flags
 	if c.Command != nil && c.Command.Name != "" && c.Command.Name != name {
 		name += " " + c.Command.Name
+		flags = c.Command.Flags
 	}
-	return withHint(errors.New(longFlags(err.Error())), "its flags: %s --help", name)
+	msg := longFlags(err.Error())
+	if m := undefinedFlag.FindStringSubmatch(err.Error()); m != nil {
+		var names []string
+		for _, f := range flags {
+			names = append(names, f.Names()...)
+		}
+		if s := manifest.Suggest(m[1], names); s != "" {
+			return withHint(errors.New(msg), "did you mean %s? its flags: %s --help", dashes(s), name)
+		}
+	}
+	return withHint(errors.New(msg), "its flags: %s --help", name)
+}
+
+// undefinedFlag is the flag package's error for a flag no one defines.
+var undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(\S+)$`)
+
+// dashes writes a flag's name as it is typed: --name, or -n.
+func dashes(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// unknownCommand is the error for a first argument that is no command,
+// with the command it may be a typo of.
+func unknownCommand(c *cli.Context) error {
+	word := c.Args().First()
+	var names []string
+	for _, cmd := range c.App.VisibleCommands() {
+		names = append(names, cmd.Name)
+	}
+	if s := manifest.Suggest(word, names); s != "" {
+		return withHint(fmt.Errorf("unknown command %q", word), "did you mean fgsdeploy %s? fgsdeploy --help lists the commands", s)
+	}
+	return withHint(fmt.Errorf("unknown command %q", word), "fgsdeploy --help lists the commands")
 }
 
 // flagName is a flag named in one of Go's flag package errors ("flag

@@ -18,7 +18,8 @@ func TestWantsJSON(t *testing.T) {
 		{[]string{"fgsdeploy", "plan", "--format", "text"}, false},
 		{[]string{"fgsdeploy", "plan"}, false},
 		{[]string{"fgsdeploy", "plan", "--", "--format", "json"}, false},
-		{[]string{"fgsdeploy", "validate", "--format", "json"}, false}, // validate has no --format
+		{[]string{"fgsdeploy", "validate", "--format", "json"}, true},
+		{[]string{"fgsdeploy", "schema", "--format", "json"}, false}, // schema has no --format
 		{[]string{"fgsdeploy", "--format", "json"}, false},
 	}
 	for _, tt := range tests {

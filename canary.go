@@ -109,8 +109,12 @@ func canaryArgs(c *cli.Context) (release.Canary, error) {
 		if err != nil {
 			return release.Canary{}, fmt.Errorf("--check-payload: %w", err)
 		}
-		if !json.Valid(b) {
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
 			return release.Canary{}, fmt.Errorf("--check-payload %s is not JSON", file)
+		}
+		if _, isObject := v.(map[string]any); !isObject {
+			return release.Canary{}, fmt.Errorf("--check-payload %s is a JSON %s, not an object: the event FunctionGraph takes is a JSON object", file, jsonKind(v))
 		}
 		canary.Payload = b
 	}

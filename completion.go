@@ -73,9 +73,10 @@ function __fgsdeploy_complete --description 'Ask fgsdeploy for the candidates'
     end
     $words[1] $words[2..-1] --generate-bash-completion 2>/dev/null
 end
-complete -c fgsdeploy -n '__fish_seen_subcommand_from versions promote rollback' -f -a '(__fgsdeploy_complete)'
+complete -c fgsdeploy -n '__fish_seen_subcommand_from versions promote rollback invoke logs' -f -a '(__fgsdeploy_complete)'
 complete -c fgsdeploy -n '__fish_seen_subcommand_from plan apply' -l target -x -a '(__fgsdeploy_complete)'
 complete -c fgsdeploy -n '__fish_seen_subcommand_from promote rollback' -l alias -x -a '(__fgsdeploy_complete)'
+complete -c fgsdeploy -n '__fish_seen_subcommand_from invoke logs' -l qualifier -x -a '(__fgsdeploy_complete)'
 complete -c fgsdeploy -l env -s e -x -a '(__fgsdeploy_complete)'
 `
 
@@ -124,6 +125,12 @@ func completeWords(app *cli.App, words []string, w io.Writer) {
 	)
 	for i := 0; i < len(words); i++ {
 		word, last := words[i], i == len(words)-1
+		if last && strings.HasPrefix(word, "-") && findFlag(scopeFlags, word) == nil {
+			// A flag being typed, "-" and "--" too (plan --<TAB>): the
+			// scripts pass the word being completed when it starts with -.
+			partial = true
+			continue
+		}
 		if strings.HasPrefix(word, "-") && word != "-" && word != "--" {
 			f := findFlag(scopeFlags, word)
 			_, value, hasValue := strings.Cut(word, "=")
@@ -213,9 +220,22 @@ func flagNames(flags []cli.Flag) []string {
 
 // flagValues lists the values of the flag being completed, where they are
 // known: function names for --target, the manifest's environments for
-// --env, the declared aliases for --alias, the formats for --format.
+// --env, the declared aliases for --alias, the formats for --format, and
+// for --qualifier latest, the function's declared aliases and the version
+// its manifest publishes. The live versions are not offered: knowing them
+// takes a request to FunctionGraph, and completion answers at once,
+// offline.
 func flagValues(cmd *cli.Command, flag string, values map[string]string, pos []string) []string {
 	switch flag {
+	case "qualifier":
+		m := completionManifest(values)
+		all := []string{"latest"}
+		for _, name := range m.functions {
+			if len(pos) == 0 || pos[0] == name {
+				all = append(append(all, m.aliases[name]...), m.versions[name]...)
+			}
+		}
+		return uniqueSorted(all)
 	case "target":
 		return completionManifest(values).functions
 	case "env":
@@ -244,13 +264,14 @@ type manifestNames struct {
 	functions    []string
 	environments []string
 	aliases      map[string][]string // by function, defaults' included
+	versions     map[string][]string // publish.version, when written without ${}
 }
 
 // completionManifest reads the manifest that -C, -f and --env (as typed so
 // far) name, leniently: no interpolation, no validation, no error. A
 // manifest that cannot be read or parsed gives no names.
 func completionManifest(values map[string]string) manifestNames {
-	out := manifestNames{aliases: map[string][]string{}}
+	out := manifestNames{aliases: map[string][]string{}, versions: map[string][]string{}}
 	file := values["file"]
 	if file == "" {
 		file = "function.yaml"
@@ -276,10 +297,18 @@ func completionManifest(values map[string]string) manifestNames {
 			}
 		}
 	}
-	defaultAliases := keys(mapping(mapping(top["defaults"])["aliases"]))
+	defaults := mapping(top["defaults"])
+	defaultAliases := keys(mapping(defaults["aliases"]))
 	for name, fn := range fns {
 		out.functions = append(out.functions, name)
 		out.aliases[name] = uniqueSorted(append(keys(mapping(mapping(fn)["aliases"])), defaultAliases...))
+		v, ok := mapping(mapping(fn)["publish"])["version"]
+		if !ok {
+			v = mapping(defaults["publish"])["version"]
+		}
+		if v != nil && v.Kind == yaml.ScalarNode && v.Value != "" && !strings.Contains(v.Value, "$") {
+			out.versions[name] = []string{v.Value}
+		}
 	}
 	sort.Strings(out.functions)
 	out.environments = keys(envs)

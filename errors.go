@@ -112,29 +112,35 @@ func gatewayCode(code string) (string, bool) {
 // file, line, col and path are there for manifest errors; file is relative
 // to the directory fgsdeploy was started in (before -C).
 func writeJSONErrors(w io.Writer, err error, startDir string) {
-	type jsonError struct {
-		Message string `json:"message"`
-		File    string `json:"file,omitempty"`
-		Line    int    `json:"line,omitempty"`
-		Col     int    `json:"col,omitempty"`
-		Path    string `json:"path,omitempty"`
-	}
 	doc := struct {
 		FormatVersion string      `json:"format_version"`
 		Errors        []jsonError `json:"errors"`
 		Hint          string      `json:"hint,omitempty"`
 	}{FormatVersion: "1", Errors: []jsonError{}, Hint: hintOf(err)}
 	for _, e := range errorList(err) {
-		var m *manifest.Error
-		if errors.As(e, &m) {
-			doc.Errors = append(doc.Errors, jsonError{Message: m.Detail(), File: ghactions.RelPath(startDir, m.File), Line: m.Line, Col: m.Col, Path: m.Path})
-			continue
-		}
-		doc.Errors = append(doc.Errors, jsonError{Message: e.Error()})
+		doc.Errors = append(doc.Errors, jsonErrorOf(e, startDir))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(doc)
+}
+
+// jsonError is one error (or warning) in JSON: file, line, col and path
+// for manifest problems, file relative to where fgsdeploy was started.
+type jsonError struct {
+	Message string `json:"message"`
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Col     int    `json:"col,omitempty"`
+	Path    string `json:"path,omitempty"`
+}
+
+func jsonErrorOf(e error, startDir string) jsonError {
+	var m *manifest.Error
+	if errors.As(e, &m) {
+		return jsonError{Message: m.Detail(), File: ghactions.RelPath(startDir, m.File), Line: m.Line, Col: m.Col, Path: m.Path}
+	}
+	return jsonError{Message: e.Error()}
 }
 
 // manifestErrors is every problem of a manifest, printed one per line

@@ -12,6 +12,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -90,8 +91,48 @@ func checkFlags(c *cli.Context) error {
 				return err
 			}
 		}
+		if slices.Contains(f.Names(), "local") {
+			if _, _, err := localMode(c); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// envBool reads a boolean environment variable: unset or empty is false;
+// otherwise one of strconv.ParseBool's spellings (1, t, true; 0, f,
+// false) or yes, on; no, off, in any case. Anything else is an error
+// naming the variable: a setting silently ignored would be worse.
+func envBool(name string) (bool, error) {
+	v := env(name)
+	if v == "" {
+		return false, nil
+	}
+	switch s := strings.ToLower(strings.TrimSpace(v)); s {
+	case "yes", "on":
+		return true, nil
+	case "no", "off":
+		return false, nil
+	default:
+		if b, err := strconv.ParseBool(s); err == nil {
+			return b, nil
+		}
+	}
+	return false, withHint(fmt.Errorf("%s=%q is not a boolean", name, v), "set %s to 1, true, yes or on (or 0, false, no, off, or leave it empty)", name)
+}
+
+// localMode is whether the run uses the embedded emulator (--local or
+// FGSDEPLOY_LOCAL) and whether strictly (FGSDEPLOY_LOCAL_STRICT).
+func localMode(c *cli.Context) (local, strict bool, err error) {
+	envLocal, err := envBool("FGSDEPLOY_LOCAL")
+	if err != nil {
+		return false, false, err
+	}
+	if strict, err = envBool("FGSDEPLOY_LOCAL_STRICT"); err != nil {
+		return false, false, err
+	}
+	return boolean(c, "local") || envLocal, strict, nil
 }
 
 // versionCap is the version cap the plan checks publishes against.
@@ -152,17 +193,22 @@ func loadProject(c *cli.Context, opts manifest.Options) (*manifest.Project, erro
 	}
 	opts.Env, opts.Lookup = str(c, "env"), os.LookupEnv
 	p, err := manifest.Load(str(c, "file"), opts)
-	var ue *manifest.UndeclaredError
-	if errors.As(err, &ue) {
-		return nil, err
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, withHint(err, "run fgsdeploy in the project directory, or point at it with -C DIR or -f FILE; the init command writes a manifest from a deployed function")
-	}
 	if err != nil {
-		return nil, &exitError{code: 1, err: manifestError(err)}
+		return nil, loadError(err)
 	}
 	return p, nil
+}
+
+// loadError is a manifest's loading error as commands return it.
+func loadError(err error) error {
+	var ue *manifest.UndeclaredError
+	if errors.As(err, &ue) {
+		return err
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return withHint(err, "run fgsdeploy in the project directory, or point at it with -C DIR or -f FILE; the init command writes a manifest from a deployed function")
+	}
+	return &exitError{code: 1, err: manifestError(err)}
 }
 
 // targets is the --target list, or nil (every function) when there is none.
@@ -180,6 +226,29 @@ func targetError(err error) error {
 		return fmt.Errorf("target %w", err)
 	}
 	return err
+}
+
+// formatFlag is --format text|json, for the commands that print results
+// for people and scripts alike.
+func formatFlag() cli.Flag {
+	return &cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"}
+}
+
+// formatOf is the --format of formatFlag, checked.
+func formatOf(c *cli.Context) (string, error) {
+	switch f := c.String("format"); f {
+	case "text", "json":
+		return f, nil
+	default:
+		return "", fmt.Errorf("--format %q: want text or json", f)
+	}
+}
+
+// startDirOf is the directory fgsdeploy was started in, before -C: where
+// the files named in JSON are relative to.
+func startDirOf(c *cli.Context) string {
+	s, _ := c.App.Metadata["startDir"].(string)
+	return s
 }
 
 func useColor(c *cli.Context, w io.Writer) bool {

@@ -58,7 +58,7 @@ func invokeCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 				if format == "json" {
 					return writeInvocation(stdout, &apiclient.Invocation{RequestID: id, Status: 202})
 				}
-				fmt.Fprintf(stderr, "fgsdeploy: request id %s (queued; its log: %s)\n", id, hintCommand(c, "logs", fn.Name, "--request-id", id))
+				fmt.Fprintf(stderr, "fgsdeploy: request id %s (queued; its log: %s)\n", id, hintCommand(c, logsArgs(c, fn.Name, id)...))
 				return nil
 			}
 			inv, err := s.client.Invoke(c.Context, target, payload, c.Bool("log"))
@@ -118,7 +118,27 @@ func payloadArg(c *cli.Context, stdin io.Reader) ([]byte, error) {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return nil, withHint(fmt.Errorf("%s is not JSON: %v", what, err), `the event is a JSON document, for example --payload '{"name": "world"}'`)
 	}
+	if _, isObject := v.(map[string]any); !isObject {
+		// The SDK's InvokeFunctionRequest.Body is a map: FunctionGraph
+		// takes an object.
+		return nil, withHint(fmt.Errorf("%s is a JSON %s, not an object: the event FunctionGraph takes is a JSON object", what, jsonKind(v)), `wrap the value, for example --payload '{"items": [1, 2]}'`)
+	}
 	return raw, nil
+}
+
+// jsonKind names the kind of a decoded JSON value.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case float64:
+		return "number"
+	case bool:
+		return "boolean"
+	}
+	return "null"
 }
 
 // qualified returns the URN of version or alias q of the function with
@@ -141,6 +161,17 @@ func qualified(ctx context.Context, api *apiclient.Client, urn, q string) (strin
 	return "", nil, fmt.Errorf("read alias %s: %w", q, err)
 }
 
+// logsArgs is the logs command that reads the log of invocation id of
+// name: of the version or alias invoked, whose log target may not be
+// latest's.
+func logsArgs(c *cli.Context, name, id string) []string {
+	args := []string{"logs", name, "--request-id", id}
+	if q := c.String("qualifier"); q != "" {
+		args = append(args, "--qualifier", q)
+	}
+	return args
+}
+
 // invocationError says how an invocation failed: the status, and the
 // error's type and message as the function's runtime reported them.
 func invocationError(c *cli.Context, api *apiclient.Client, name, urn string, inv *apiclient.Invocation) error {
@@ -157,7 +188,7 @@ func invocationError(c *cli.Context, api *apiclient.Client, name, urn string, in
 		err = fmt.Errorf("%s: the function %s (%s): %s", name, what, status, strings.TrimPrefix(typ+": "+msg, ": "))
 	}
 	if _, lerr := api.LogTarget(c.Context, urn); !errors.Is(lerr, apiclient.ErrNoLogTarget) {
-		return withHint(err, "its log: %s", hintCommand(c, "logs", name, "--request-id", inv.RequestID))
+		return withHint(err, "its log: %s", hintCommand(c, logsArgs(c, name, inv.RequestID)...))
 	}
 	// It does not log to LTS: only an invocation's answer holds its log.
 	again := []string{"invoke", name, "--log"}

@@ -21,12 +21,13 @@ import (
 var mayImport = map[string][]string{
 	"apiclient":        {},
 	"codezip":          {},
+	"codebuild":        {"codezip"},
 	"fgsspec":          {},
 	"manifest":         {"fgsspec"},
-	"release":          {"apiclient"},
+	"release":          {"apiclient", "fgsspec"},
 	"plan":             {"apiclient"},
 	"plan/planfile":    {"plan"},
-	"planner":          {"apiclient", "codezip", "fgsspec", "manifest", "plan", "release"},
+	"planner":          {"apiclient", "codebuild", "codezip", "fgsspec", "manifest", "plan", "release"},
 	"applier":          {"apiclient", "plan", "release"},
 	"importer":         {"apiclient", "codezip", "planner"},
 	"ghactions":        {"manifest"},
@@ -42,6 +43,7 @@ var mayImport = map[string][]string{
 	"emulator/runtime": {"emulator/httpapi", "emulator/store"},
 	"emulator/store":   {},
 	"emulator/timers":  {"fgsspec"},
+	"tools/dist":       {}, // make dist's archiver: a command of the build, not of fgsdeploy
 }
 
 // Below the CLI nothing parses flags, reads the process environment or

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
 )
 
 // followInterval is how often logs --follow asks LTS for new lines.
@@ -33,11 +34,21 @@ func logsCmd(stdout, stderr io.Writer) *cli.Command {
 			&cli.DurationFlag{Name: "since", Value: 10 * time.Minute, Usage: "from `DURATION` ago"},
 			&cli.BoolFlag{Name: "follow", Aliases: []string{"F"}, Usage: "keep printing new lines until interrupted"},
 			&cli.StringFlag{Name: "request-id", Usage: "only the invocation with request id `ID`"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "text (the lines as logged) or json (one document; not with --follow)"},
 		}),
 		Action: func(c *cli.Context) error {
+			reading.Store(true) // Ctrl-C ends --follow: nothing to finish
+			defer reading.Store(false)
 			since := c.Duration("since")
 			if since <= 0 {
 				return fmt.Errorf("--since %v: want a positive duration, such as 10m or 2h", since)
+			}
+			format, err := formatOf(c)
+			if err != nil {
+				return err
+			}
+			if format == "json" && c.Bool("follow") {
+				return withHint(errors.New("--follow prints lines as they come, and --format json prints one document when done"), "follow in text, or leave --follow out for a JSON document of the lines so far")
 			}
 			s, fn, urn, err := functionArg(c, stderr)
 			if err != nil {
@@ -56,9 +67,19 @@ func logsCmd(stdout, stderr io.Writer) *cli.Command {
 				}
 			}
 			r := &logReader{api: s.client, target: target, filter: f, out: stdout, start: time.Now().Add(-since)}
+			if format == "json" {
+				r.kept = []logLineJSON{}
+			}
 			n, err := r.read(c.Context)
 			if err != nil {
 				return fmt.Errorf("logs of %s: %w", fn.Name, err)
+			}
+			if format == "json" {
+				return writeJSON(stdout, struct {
+					FormatVersion string        `json:"format_version"`
+					Function      string        `json:"function"`
+					Lines         []logLineJSON `json:"lines"`
+				}{"1", fn.Name, r.kept})
 			}
 			if !c.Bool("follow") {
 				if n == 0 {
@@ -90,13 +111,13 @@ func logTarget(c *cli.Context, api *apiclient.Client, fn *manifest.Function, urn
 	case fn.LogConfig != nil && !fn.LogConfig.Auto:
 		return &apiclient.LogTarget{GroupID: fn.LogConfig.GroupID, StreamID: fn.LogConfig.StreamID}, nil
 	}
-	what := fn.Name
+	what := plan.Title(fn.Name, fn.FuncName)
 	if q != "" {
 		what += " " + q
 	}
 	return nil, withHint(fmt.Errorf("%s does not log to LTS", what),
 		"declare log_config: {group_id: ..., stream_id: ...} (an LTS stream of yours) for %s in %s, then: %s; or turn LTS logging on for %s in the FunctionGraph console (functions created after the account's switch, the console's Enable LTS or the API's EnableLtsLogs, log by default, as do those declaring log_config: auto)",
-		fn.Name, str(c, "file"), hintCommand(c, "apply"), fn.Name)
+		fn.Name, str(c, "file"), hintCommand(c, "apply"), fn.FuncName)
 }
 
 // follow prints new lines until ctx is done. Under --local it holds the
@@ -167,6 +188,17 @@ type logReader struct {
 	out    io.Writer
 	start  time.Time
 	after  string // line_num of the last line read
+	// kept, when not nil, gets the lines instead of out (--format json).
+	kept []logLineJSON
+}
+
+// logLineJSON is a line of logs --format json: as logged, with the
+// invocation it belongs to when known.
+type logLineJSON struct {
+	Content   string `json:"content"`
+	LineNum   string `json:"line_num,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+	Version   string `json:"version,omitempty"`
 }
 
 // read prints the lines written since the last read and returns how many
@@ -178,7 +210,12 @@ func (r *logReader) read(ctx context.Context) (int, error) {
 		apiclient.LogQuery{Start: r.start, End: time.Now(), After: r.after, Limit: logsPage},
 		func(l apiclient.LogLine) error {
 			if r.filter.keep(l) {
-				fmt.Fprintln(r.out, strings.TrimRight(l.Content, "\n"))
+				content := strings.TrimRight(l.Content, "\n")
+				if r.kept != nil {
+					r.kept = append(r.kept, logLineJSON{content, l.LineNum, r.filter.lineID, r.filter.lineVersion})
+				} else {
+					fmt.Fprintln(r.out, content)
+				}
 				printed++
 			}
 			return nil
@@ -202,6 +239,9 @@ type lineFilter struct {
 	versions  map[string]bool // nil: every version
 
 	curID, curVersion string // the invocation the lines read are in
+	// lineID and lineVersion are the invocation of the line keep was
+	// last given, "" when not known.
+	lineID, lineVersion string
 }
 
 func (f *lineFilter) keep(l apiclient.LogLine) bool {
@@ -215,6 +255,7 @@ func (f *lineFilter) keep(l apiclient.LogLine) bool {
 	if version == "" {
 		version = f.curVersion
 	}
+	f.lineID, f.lineVersion = id, version
 	if m := finishLine.FindStringSubmatch(l.Content); m != nil && m[1] == f.curID {
 		f.curID, f.curVersion = "", ""
 	}

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
@@ -63,7 +62,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	gh := ghactions.FromEnv(os.Getenv, startDir)
-	app.Metadata = map[string]any{"github": gh}
+	app.Metadata = map[string]any{"github": gh, "startDir": startDir}
 	args = flagsFirst(app, args)
 	cmd := commandOf(app, args)
 	stopSignals := interrupts(cancel, stderr, exit, cmd != nil && cmd.Name == "emulator")
@@ -127,7 +126,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Flags:           flags(commonFlags(), remoteFlags()),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return withHint(fmt.Errorf("unknown command %q", c.Args().First()), "fgsdeploy --help lists the commands")
+				return unknownCommand(c)
 			}
 			return cli.ShowAppHelp(c)
 		},
@@ -136,11 +135,13 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			packageCmd(stdout, stderr),
 			planCmd(stdout, stderr),
 			applyCmd(stdin, stdout, stderr),
+			destroyCmd(stdin, stdout, stderr),
 			versionsCmd(stdout, stderr),
 			promoteCmd(stdout, stderr),
 			rollbackCmd(stdout, stderr),
 			invokeCmd(stdin, stdout, stderr),
 			logsCmd(stdout, stderr),
+			outputsCmd(stdout, stderr),
 			emulatorCmd(stdout, stderr),
 			completionCmd(stdout),
 			schemaCmd(stdout),

@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bufio"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/emulator"
 )
 
@@ -109,8 +111,11 @@ func runScripts(t *testing.T, strict bool) {
 		UpdateScripts: *update && !strict,
 		Setup:         setup,
 		Condition: func(cond string) (bool, error) {
-			if cond == "strict" {
+			switch cond {
+			case "strict":
 				return strict, nil
+			case "pip": // python3 -m pip works (code.build scenarios)
+				return pipWorks(), nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
@@ -132,9 +137,15 @@ func runScripts(t *testing.T, strict bool) {
 			"runhints": cmdRunHints,
 			"waitfile": cmdWaitFile,
 			"timers":   cmdTimers,
+			"tag":      cmdTag,
 		},
 	})
 }
+
+// pipWorks reports whether python3 -m pip runs here, once.
+var pipWorks = sync.OnceValue(func() bool {
+	return exec.Command("python3", "-m", "pip", "--version").Run() == nil
+})
 
 func setupScript(env *testscript.Env) error {
 	// Scenarios must not pick up the developer's credentials or colour settings.
@@ -450,11 +461,12 @@ func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdWaitRequests waits until the script's emulator has received at least
-// N requests, so a scenario can interrupt a command at a known point:
-// waitreq N
+// N requests (of ROUTE, as emulator.Stats names them, when given), so a
+// scenario can interrupt a command at a known point:
+// waitreq N ['METHOD route']
 func cmdWaitRequests(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: waitreq N")
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: waitreq N ['METHOD route']")
 	}
 	n, err := strconv.Atoi(args[0])
 	ts.Check(err)
@@ -462,8 +474,10 @@ func cmdWaitRequests(ts *testscript.TestScript, neg bool, args []string) {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		total := 0
-		for _, c := range e.server.Stats().Requests {
-			total += c
+		for route, c := range e.server.Stats().Requests {
+			if len(args) == 1 || route == args[1] {
+				total += c
+			}
 		}
 		if total >= n {
 			return
@@ -647,4 +661,21 @@ func TestScriptsCheckStatus(t *testing.T) {
 			t.Errorf("%s: ends without the status of %s", file, want)
 		}
 	}
+}
+
+// cmdTag sets tags on a function of the default package through the tag
+// API, as the console or another tool would: tag NAME KEY=VALUE...
+func cmdTag(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: tag NAME KEY=VALUE...")
+	}
+	e := scriptEmulatorOf(ts, "tag")
+	c, err := apiclient.New(apiclient.Config{Endpoint: e.URL, Region: testRegion, ProjectID: testProject, AccessKey: testAK, SecretKey: testSK})
+	ts.Check(err)
+	tags := map[string]string{}
+	for _, a := range args[1:] {
+		k, v, _ := strings.Cut(a, "=")
+		tags[k] = v
+	}
+	ts.Check(c.CreateTags(context.Background(), c.FunctionURN("default", args[0]), tags))
 }

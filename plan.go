@@ -66,7 +66,9 @@ func planFromFlags(c *cli.Context, stderr io.Writer, saved *planfile.Saved) (*se
 	if saved != nil {
 		only = saved.Targets()
 	}
-	p, err := loadProject(c, manifest.Options{Functions: only})
+	// Owned: a target may name a function the project owns and the
+	// manifest no longer declares (a deletion).
+	p, err := loadProject(c, manifest.Options{Functions: only, Owned: true})
 	var ue *manifest.UndeclaredError
 	if saved != nil && errors.As(err, &ue) {
 		return nil, nil, fmt.Errorf("the saved plan's %w", err)
@@ -83,14 +85,19 @@ func planFromFlags(c *cli.Context, stderr io.Writer, saved *planfile.Saved) (*se
 		s.Close()
 		return nil, nil, err
 	}
+	b, err := builderFor(p)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
 	opts := planner.Options{Parallelism: integer(c, "parallelism"), Targets: c.StringSlice("target"), VersionCap: vc, PackageProgress: packageBar(stderr),
-		Region: s.client.Region(), Objects: s.obs}
+		Region: s.client.Region(), Objects: s.obs, Builder: b}
 	if saved != nil {
-		opts.Salt, opts.Targets = saved.Salt, saved.Targets()
+		opts.Salt, opts.Targets, opts.SavedTargets = saved.Salt, saved.Targets(), true
 		err := saved.SameTarget(func(name string) string {
 			for _, f := range p.Functions {
 				if f.Name == name {
-					return s.client.FunctionURN(f.Package, f.Name)
+					return s.client.FunctionURN(f.Package, f.FuncName)
 				}
 			}
 			return ""

@@ -4,8 +4,11 @@ package main
 // few MB.
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -28,19 +31,36 @@ const progressThreshold = 4 << 20
 
 // uploadBar returns a progress bar for the plan's code uploads when stderr
 // is a terminal and there is more than a few MB to send; nil otherwise.
-func uploadBar(stderr io.Writer, pl *plan.Plan) *progressbar.ProgressBar {
+func uploadBar(stderr io.Writer, pl *plan.Plan) *steadyBar {
 	if !isTerminal(stderr) {
 		return nil
 	}
-	var total int64
+	total, names := uploads(pl)
+	if total < progressThreshold {
+		return nil
+	}
+	return newBar(stderr, total, uploadDescription(names))
+}
+
+// uploads is how many bytes the plan's requests upload, and the names of
+// the functions and dependencies whose packages they are.
+func uploads(pl *plan.Plan) (total int64, names []string) {
+	add := func(name string, n int64) {
+		if n > 0 {
+			total += n
+			if len(names) == 0 || names[len(names)-1] != name {
+				names = append(names, name)
+			}
+		}
+	}
 	for _, d := range pl.Dependencies {
 		for _, s := range d.Steps {
 			switch r := s.Request.(type) {
 			case *plan.UploadObject:
-				total += r.Size
+				add(d.Name, r.Size)
 			case *plan.PublishDependency:
 				if r.Body.DependType == "zip" {
-					total += size(r.Code)
+					add(d.Name, size(r.Code))
 				}
 			}
 		}
@@ -49,22 +69,31 @@ func uploadBar(stderr io.Writer, pl *plan.Plan) *progressbar.ProgressBar {
 		for _, s := range f.Steps {
 			switch r := s.Request.(type) {
 			case *plan.UploadObject:
-				total += r.Size
+				add(f.Name, r.Size)
 			case *plan.CreateFunction:
 				if r.Body.CodeFile != "" { // obs code is not in the request
-					total += size(r.Code)
+					add(f.Name, size(r.Code))
 				}
 			case *plan.UpdateCode:
 				if r.Body.CodeFile != "" {
-					total += size(r.Code)
+					add(f.Name, size(r.Code))
 				}
 			}
 		}
 	}
-	if total < progressThreshold {
-		return nil
+	return total, names
+}
+
+// uploadDescription names what a bar uploads: "uploading big", "uploading
+// api, jobs and 3 more".
+func uploadDescription(names []string) string {
+	switch {
+	case len(names) == 0:
+		return "uploading code"
+	case len(names) <= 3:
+		return "uploading " + strings.Join(names, ", ")
 	}
-	return newBar(stderr, total, "uploading code")
+	return fmt.Sprintf("uploading %s and %d more", strings.Join(names[:2], ", "), len(names)-2)
 }
 
 // size is the size of an upload, 0 for none (obs code).
@@ -76,15 +105,49 @@ func size(c *plan.CodeFile) int64 {
 }
 
 // newBar is the byte-counting progress bar of uploads and packaging.
-func newBar(stderr io.Writer, total int64, what string) *progressbar.ProgressBar {
-	return progressbar.NewOptions64(total,
+func newBar(stderr io.Writer, total int64, what string) *steadyBar {
+	return &steadyBar{total: total, start: time.Now(), now: time.Now, bar: progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(stderr),
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
-	)
+	)}
 }
+
+// barWarmup is how long a bar holds back the bytes written to it before it
+// first shows them.
+const barWarmup = 500 * time.Millisecond
+
+// steadyBar feeds a progress bar, holding back what is written in its
+// first barWarmup: the bar's rate is bytes over the time since it started,
+// and the first chunk, read at once from disk, would show as 1% at 256
+// GB/s. The last byte is always shown.
+type steadyBar struct {
+	bar   *progressbar.ProgressBar
+	total int64
+	start time.Time
+	now   func() time.Time
+
+	mu          sync.Mutex
+	held, shown int64
+}
+
+func (s *steadyBar) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.held += int64(len(p))
+	if s.now().Sub(s.start) < barWarmup && s.shown+s.held < s.total {
+		return len(p), nil
+	}
+	s.shown += s.held
+	err := s.bar.Add64(s.held)
+	s.held = 0
+	return len(p), err
+}
+
+// Finish ends the bar (and clears it).
+func (s *steadyBar) Finish() error { return s.bar.Finish() }
 
 // packageBar returns what shows a progress bar while a package of more
 // than a few MB is built, when stderr is a terminal; nil otherwise.

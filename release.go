@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 	"text/tabwriter"
 
@@ -16,7 +17,8 @@ import (
 )
 
 // functionArg connects and returns the URN of the function named by the
-// first argument (its package comes from the manifest).
+// first argument, its key in the manifest (its package and FunctionGraph
+// name, name:, come from the manifest and the --env overlay).
 func functionArg(c *cli.Context, stderr io.Writer) (*session, *manifest.Function, string, error) {
 	if c.NArg() != 1 {
 		return nil, nil, "", fmt.Errorf("%s takes one function name, got %d arguments", c.Command.Name, c.NArg())
@@ -41,7 +43,7 @@ func functionArg(c *cli.Context, stderr io.Writer) (*session, *manifest.Function
 	if err != nil {
 		return nil, nil, "", err
 	}
-	return s, fn, s.client.FunctionURN(fn.Package, fn.Name), nil
+	return s, fn, s.client.FunctionURN(fn.Package, fn.FuncName), nil
 }
 
 // aliasArg picks the alias: --alias, or the function's only declared alias.
@@ -85,12 +87,21 @@ func versionsCmd(stdout, stderr io.Writer) *cli.Command {
 			if err := l.ReadTriggers(c.Context, s.client, urn); err != nil {
 				return fmt.Errorf("list triggers of %s: %w", fn.Name, err)
 			}
+			prod, err := readProduction(c.Context, s.client, urn) // production.go
+			if err != nil {
+				return fmt.Errorf("%s: %w", fn.Name, err)
+			}
 			if format == "json" {
 				enc := json.NewEncoder(stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"function": fn.Name, "urn": urn, "versions": versionsJSON(l), "aliases": aliasesJSON(l.Aliases, l.AliasTriggers)})
+				doc := map[string]any{"function": fn.Name, "urn": urn, "versions": versionsJSON(l), "aliases": aliasesJSON(l.Aliases, l.AliasTriggers)}
+				maps.Copy(doc, productionJSON(prod))
+				return enc.Encode(doc)
 			}
-			return writeVersions(stdout, l)
+			if err := writeVersions(stdout, l); err != nil {
+				return err
+			}
+			return writeProduction(stdout, prod)
 		},
 	}
 }
@@ -116,7 +127,7 @@ func writeVersions(w io.Writer, l release.Listing) error {
 		if len(d) > 16 {
 			d = d[:16]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", v.Version.Version, d, v.CodeSize, v.LastModified, strings.Join(names, ", "))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", v.Version.Version, d, v.CodeSize, shownTime(v.LastModified), strings.Join(names, ", "))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -212,7 +223,7 @@ func versionsJSON(l release.Listing) []versionJSON {
 		for _, r := range v.Routes {
 			ws = append(ws, aliasWeight{r.Alias, r.Weight, r.ByRule})
 		}
-		out = append(out, versionJSON{v.Version.Version, v.Description, v.Digest, v.CodeSize, v.LastModified, ws, triggersJSON(v.Triggers)})
+		out = append(out, versionJSON{v.Version.Version, v.Description, v.Digest, v.CodeSize, jsonTime(v.LastModified), ws, triggersJSON(v.Triggers)})
 	}
 	return out
 }
@@ -230,8 +241,14 @@ func aliasesJSON(as []apiclient.Alias, triggers map[string][]apiclient.Trigger) 
 		// Where rollback (without --to) would send the alias: its main
 		// version when that calls off a canary, else the recorded
 		// previous version.
-		if _, prev := release.SplitAliasDescription(a.Description); prev != "" {
-			m["previous"] = prev
+		_, rec := release.SplitAliasDescription(a.Description)
+		if rec.Previous != "" {
+			m["previous"] = rec.Previous
+		}
+		// A version a rollback took the alias off: a re-run of its
+		// release does not route to it again.
+		if rec.Reverted != "" {
+			m["reverted"] = rec.Reverted
 		}
 		if to, callsOff := release.RollbackTarget(a); to != "" {
 			m["rollback_to"] = to

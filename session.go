@@ -64,21 +64,34 @@ func (s *session) Close() {
 }
 
 // localStateDir makes <project>/.fgsdeploy/local for --local. The state
-// holds secrets (encrypted_user_data) as the real service does, so
-// .fgsdeploy/ gets a .gitignore of "*" when it is created.
+// holds secrets (encrypted_user_data) as the real service does.
 func localStateDir(project string) (string, error) {
-	top := filepath.Join(project, ".fgsdeploy")
+	top, err := stateDir(project)
+	if err != nil {
+		return "", fmt.Errorf("local emulator state: %w", err)
+	}
 	dir := filepath.Join(top, "local")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("local emulator state: %w", err)
 	}
+	return dir, nil
+}
+
+// stateDir makes <project>/.fgsdeploy, fgsdeploy's own files (the
+// --local state, the code.build cache), with a .gitignore of "*" when
+// it is created: nothing in it belongs in git.
+func stateDir(project string) (string, error) {
+	top := filepath.Join(project, ".fgsdeploy")
+	if err := os.MkdirAll(top, 0o700); err != nil {
+		return "", err
+	}
 	ignore := filepath.Join(top, ".gitignore")
 	if _, err := os.Lstat(ignore); os.IsNotExist(err) {
 		if err := os.WriteFile(ignore, []byte("*\n"), 0o644); err != nil {
-			return "", fmt.Errorf("local emulator state: %w", err)
+			return "", err
 		}
 	}
-	return dir, nil
+	return top, nil
 }
 
 // connect returns the session a command works through: the API client,
@@ -96,8 +109,12 @@ func connectWaiting(ctx context.Context, c *cli.Context, p *manifest.Project, st
 		return nil, err
 	}
 	s := &session{stderr: stderr}
-	if boolean(c, "local") || env("FGSDEPLOY_LOCAL") == "1" {
-		if s.local, err = startLocal(p, waiting); err != nil {
+	local, strict, err := localMode(c)
+	if err != nil {
+		return nil, err
+	}
+	if local {
+		if s.local, err = startLocal(p, strict, waiting); err != nil {
 			return nil, err
 		}
 		// Another command's short wait for the state is no news to one
@@ -174,7 +191,7 @@ func clientConfig(c *cli.Context, p *manifest.Project, stderr io.Writer) (apicli
 
 // startLocal starts the embedded emulator of --local, its state in the
 // project's .fgsdeploy/local.
-func startLocal(p *manifest.Project, waiting io.Writer) (*emulator.Running, error) {
+func startLocal(p *manifest.Project, strict bool, waiting io.Writer) (*emulator.Running, error) {
 	stateDir, err := localStateDir(p.Dir)
 	if err != nil {
 		return nil, err
@@ -183,7 +200,7 @@ func startLocal(p *manifest.Project, waiting io.Writer) (*emulator.Running, erro
 	run, err := emulator.Start("127.0.0.1:0", emulator.Options{
 		AccessKey: localAK, SecretKey: localSK, ProjectID: localProject, Region: localRegion,
 		Buckets: buckets, OBSDomains: domains,
-		StateDir: stateDir, Strict: env("FGSDEPLOY_LOCAL_STRICT") == "1",
+		StateDir: stateDir, Strict: strict,
 		OnLockWait: func(path string, timeout time.Duration) {
 			if waiting != nil {
 				fmt.Fprintf(waiting, "fgsdeploy: waiting up to %v for another fgsdeploy using %s\n", timeout, path)

@@ -17,6 +17,10 @@ import (
 // written then, so an interrupt needs no "finishing what is in flight".
 var planning atomic.Bool
 
+// reading is true while a command that only reads runs (logs): the first
+// interrupt is how it is ended, and it says nothing.
+var reading atomic.Bool
+
 // interrupts turns the first SIGINT or SIGTERM into a cancelled context:
 // nothing new starts and the steps in flight finish, which can take a
 // while (an upload). A second one exits at once, as in Terraform, for
@@ -38,7 +42,8 @@ func interrupts(cancel context.CancelFunc, stderr io.Writer, exit func(int), ser
 			return
 		}
 		cancel()
-		if !planning.Load() || server { // an interrupted plan says so itself, in one line
+		// An interrupted plan says so itself, in one line; a read ends.
+		if !planning.Load() && !reading.Load() || server {
 			fmt.Fprintln(stderr, first)
 		}
 		select {
@@ -46,7 +51,7 @@ func interrupts(cancel context.CancelFunc, stderr io.Writer, exit func(int), ser
 		case <-done:
 			return
 		}
-		if planning.Load() && !server {
+		if (planning.Load() || reading.Load()) && !server {
 			second = "fgsdeploy: interrupted twice: stopping now; nothing was changed"
 		}
 		fmt.Fprintln(stderr, second)

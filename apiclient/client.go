@@ -185,6 +185,7 @@ type call struct {
 	fileField string // the field file goes in instead: "depend_file"
 	out       any
 	noProject bool
+	noFGS     bool              // a path below /v2/{pid}, not /v2/{pid}/fgs (the tag API)
 	header    map[string]string // extra request headers (not signed)
 	readOnly  bool              // a POST that changes nothing: repeated like a GET
 	// recover, for a POST that may have taken effect, looks for its
@@ -346,6 +347,9 @@ func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) 
 	if base == "" {
 		base = c.cfg.Endpoint
 		path = "/v2/" + c.pid() + "/fgs" + k.path
+		if k.noFGS {
+			path = "/v2/" + c.pid() + k.path
+		}
 	}
 	u, err := url.Parse(strings.TrimRight(base, "/"))
 	if err != nil {
@@ -392,8 +396,13 @@ func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) 
 	if getBody != nil {
 		req.GetBody = getBody
 	}
+	// Every request model of the SDK declares Content-Type, and its client
+	// sends it on GET and DELETE too (functionGraph_meta.go); it is not
+	// signed, as in the SDK.
 	if k.in != nil {
 		req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	} else {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
 	for h, v := range k.header {

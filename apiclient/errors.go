@@ -69,6 +69,27 @@ func (e *APIError) Throttled() bool {
 	return e.StatusCode == http.StatusTooManyRequests
 }
 
+// Unauthenticated reports whether the request was refused because its
+// credentials were: a wrong access or secret key, a bad signature or a
+// skewed clock (APIG.0301, APIG.0303, or APIGW.), an expired token
+// (APIG.0307), or another 401 but FunctionGraph's not-found trap
+// (FSS.0401). Such a refusal is the same for every request of a run.
+func (e *APIError) Unauthenticated() bool {
+	for _, p := range []string{"APIGW.", "APIG."} {
+		if n, ok := strings.CutPrefix(e.Code, p); ok {
+			return n == "0301" || n == "0303" || n == "0307" || e.StatusCode == http.StatusUnauthorized
+		}
+	}
+	return e.StatusCode == http.StatusUnauthorized && e.Code != "FSS.0401"
+}
+
+// IsUnauthenticated reports whether err holds an *APIError that is
+// Unauthenticated.
+func IsUnauthenticated(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Unauthenticated()
+}
+
 // IsNotFound reports whether err means "does not exist".
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 

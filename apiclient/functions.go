@@ -259,11 +259,30 @@ func (c *Client) DeleteVersion(ctx context.Context, urn, version string) error {
 	return c.do(ctx, call{method: "DELETE", path: "/functions/" + urn + ":" + version})
 }
 
-// ListAliases lists a function's aliases (a bare JSON array on the wire).
+// ListAliases lists a function's aliases (a bare JSON array on the wire),
+// each with its routing rules. The SDK's list model
+// (ListVersionAliasResult) has no additional_version_strategy, so an
+// alias the list gives without rules is read with ShowVersionAlias, whose
+// model has them: a service that leaves them out of the list must not
+// make a version routed by rule look unreferenced (pruning would delete
+// it) or a managed alias's rules look absent.
 func (c *Client) ListAliases(ctx context.Context, urn string) ([]Alias, error) {
 	var out []Alias
 	if err := c.do(ctx, call{method: "GET", path: fnPath(urn, "/aliases"), out: &out}); err != nil {
 		return nil, err
+	}
+	for i := range out {
+		if len(out[i].AdditionalVersionStrategy) > 0 {
+			continue
+		}
+		a, err := c.GetAlias(ctx, urn, out[i].Name)
+		if IsNotFound(err) {
+			continue // deleted since the list: as listed
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read alias %s: %w", out[i].Name, err)
+		}
+		out[i].AdditionalVersionStrategy = a.AdditionalVersionStrategy
 	}
 	return out, nil
 }
@@ -281,7 +300,7 @@ func (c *Client) GetAlias(ctx context.Context, urn, name string) (*Alias, error)
 // finds the alias already there (FSS.1063) updates it instead.
 func (c *Client) CreateAlias(ctx context.Context, urn string, a *Alias) (*Alias, error) {
 	out := &Alias{}
-	k := call{method: "POST", path: fnPath(urn, "/aliases"), in: aliasBody(a), out: out}
+	k := call{method: "POST", path: fnPath(urn, "/aliases"), in: aliasBody(a, true), out: out}
 	sent := false
 	k.recover = func(ctx context.Context) (bool, error) { sent = true; return false, nil }
 	err := c.do(ctx, k)
@@ -298,7 +317,7 @@ func (c *Client) CreateAlias(ctx context.Context, urn string, a *Alias) (*Alias,
 // UpdateAlias points an alias at a version, with optional weights.
 func (c *Client) UpdateAlias(ctx context.Context, urn string, a *Alias) (*Alias, error) {
 	out := &Alias{}
-	if err := c.do(ctx, call{method: "PUT", path: fnPath(urn, "/aliases/"+a.Name), in: aliasBody(a), out: out}); err != nil {
+	if err := c.do(ctx, call{method: "PUT", path: fnPath(urn, "/aliases/"+a.Name), in: aliasBody(a, false), out: out}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -310,9 +329,14 @@ func (c *Client) DeleteAlias(ctx context.Context, urn, name string) error {
 }
 
 // aliasBody is what create and update send: the routing always present
-// (weights, or rules), so an update replaces it.
-func aliasBody(a *Alias) any {
-	body := map[string]any{"name": a.Name, "version": a.Version, "description": a.Description}
+// (weights, or rules), so an update replaces it. The name goes only in a
+// create's body (CreateVersionAliasRequestBody); an update names the
+// alias in its path, and UpdateVersionAliasRequestBody has no name.
+func aliasBody(a *Alias, create bool) any {
+	body := map[string]any{"version": a.Version, "description": a.Description}
+	if create {
+		body["name"] = a.Name
+	}
 	switch {
 	case len(a.AdditionalVersionStrategy) > 0:
 		// Weights and rules are exclusive (FSS.1091): rules only.

@@ -213,8 +213,8 @@ func TestInvokeRetries(t *testing.T) {
 // back the scroll id the answer before had (spelt scroll_id or scrollId)
 // with the last line's line_num; from a service that does not say, until
 // a page is shorter than the limit; and it stops at an answer that moves
-// nothing.
-func TestReadLogsPaging(t *testing.T) {
+// nothing (docs/api-notes.md, rule 43).
+func TestRule43ReadLogsPaging(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		answers []string

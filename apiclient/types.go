@@ -198,16 +198,33 @@ type CreateRequest struct {
 }
 
 // UpdateCodeRequest is the body of PUT /functions/{urn}/code.
+// DependVersionList nil leaves depend_version_list out; an empty, non-nil
+// list sends [], which removes every dependency (a service may keep the
+// list when the field is absent: docs/api-notes.md).
 type UpdateCodeRequest struct {
 	CodeType            string    `json:"code_type"`
 	CodeURL             string    `json:"code_url,omitempty"`
 	CodeFilename        string    `json:"code_filename,omitempty"`
 	FuncCode            *FuncCode `json:"func_code,omitempty"`
-	DependVersionList   []string  `json:"depend_version_list,omitempty"`
+	DependVersionList   []string  `json:"-"`
 	CodeEncryptKmsKeyID string    `json:"code_encrypt_kms_key_id,omitempty"`
 
 	// CodeFile, when set, is a local package streamed as func_code.file.
 	CodeFile string `json:"-"`
+}
+
+// MarshalJSON writes the body, depend_version_list included whenever the
+// list is not nil, even empty.
+func (r UpdateCodeRequest) MarshalJSON() ([]byte, error) {
+	type plain UpdateCodeRequest
+	w := struct {
+		plain
+		DependVersionList *[]string `json:"depend_version_list,omitempty"`
+	}{plain: plain(r)}
+	if r.DependVersionList != nil {
+		w.DependVersionList = &r.DependVersionList
+	}
+	return json.Marshal(w)
 }
 
 // Code is the response of get code and update code.

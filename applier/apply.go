@@ -2,6 +2,7 @@ package applier
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -27,6 +28,11 @@ type API interface {
 	AddTrigger(ctx context.Context, urn string, req *apiclient.CreateTriggerRequest, mine func(apiclient.Trigger) bool) (*apiclient.Trigger, error)
 	UpdateTrigger(ctx context.Context, urn, typeCode, id string, req *apiclient.UpdateTriggerRequest) (*apiclient.Trigger, error)
 	DeleteTrigger(ctx context.Context, urn, typeCode, id string) error
+	// Tags and deletions (lifecycle.go).
+	CreateTags(ctx context.Context, urn string, tags map[string]string) error
+	DeleteTags(ctx context.Context, urn string, tags map[string]string) error
+	DeleteAlias(ctx context.Context, urn, name string) error
+	DeleteFunction(ctx context.Context, urn string) error
 }
 
 var _ API = (*apiclient.Client)(nil)
@@ -68,10 +74,17 @@ func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 		stepTimeout = 10 * time.Minute
 	}
 	rep := &Report{Functions: make([]FunctionReport, len(p.Functions))}
+	// An authentication failure stops the run as an interrupt does: every
+	// other request would be refused the same way (Report.Auth).
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	deps, dreps := applyDependencies(ctx, api, p, opts, stepTimeout)
 	rep.Dependencies = dreps
+	for _, d := range dreps {
+		stopIfUnauthenticated(stop, d.Err)
+	}
 	for i, f := range p.Functions {
-		rep.Functions[i] = FunctionReport{Name: f.Name, Action: f.Action}
+		rep.Functions[i] = FunctionReport{Name: f.Name, FuncName: f.FuncName, Action: f.Action}
 	}
 	// par workers take the functions in the plan's (name) order, so that
 	// with --parallelism 1 a run is the same sequence of requests every
@@ -93,20 +106,39 @@ func Apply(ctx context.Context, api API, p *plan.Plan, opts Options) *Report {
 			defer wg.Done()
 			for i := range queue {
 				applyFunction(ctx, api, opts, deps, p.Functions[i], stepTimeout, &rep.Functions[i])
+				stopIfUnauthenticated(stop, rep.Functions[i].Err)
 			}
 		}()
 	}
 	wg.Wait()
+	if cause, ok := context.Cause(ctx).(*authError); ok {
+		var ae *apiclient.APIError
+		errors.As(cause.err, &ae)
+		rep.Auth = fmt.Errorf("authentication failed: %w", ae)
+	}
 	moved := true
 	for _, fr := range rep.Functions {
 		moved = moved && (fr.Outcome == Applied || fr.Outcome == Unchanged)
 	}
 	pruneDependencies(ctx, api, p, rep.Dependencies, stepTimeout, !moved)
 	for _, fe := range p.Failures {
-		rep.Functions = append(rep.Functions, FunctionReport{Name: fe.Name, Outcome: Failed, Err: fe})
+		rep.Functions = append(rep.Functions, FunctionReport{Name: fe.Name, FuncName: fe.FuncName, Outcome: Failed, Err: fe})
 	}
 	sort.SliceStable(rep.Functions, func(i, j int) bool { return rep.Functions[i].Name < rep.Functions[j].Name })
 	return rep
+}
+
+// authError is the cause of a run stopped by an authentication failure.
+type authError struct{ err error }
+
+func (e *authError) Error() string { return e.err.Error() }
+
+// stopIfUnauthenticated stops the run when err is an authentication
+// failure; the first one stays the cause.
+func stopIfUnauthenticated(stop context.CancelCauseFunc, err error) {
+	if apiclient.IsUnauthenticated(err) {
+		stop(&authError{err})
+	}
 }
 
 // run is one function's apply: the API, the function's plan, which it
@@ -133,6 +165,9 @@ func applyFunction(ctx context.Context, api API, opts Options, deps *depRun, f *
 		if first && ctx.Err() != nil {
 			fr.Outcome = Interrupted
 			fr.Err = fmt.Errorf("%s: interrupted before %s", f.Name, st.Type())
+			if _, auth := context.Cause(ctx).(*authError); auth {
+				fr.Err = fmt.Errorf("%s: not run from %s on: the credentials were refused", f.Name, st.Type())
+			}
 			fr.NotDone = plan.Types(f.Steps[i:])
 			return
 		}
@@ -158,7 +193,7 @@ func applyFunction(ctx context.Context, api API, opts Options, deps *depRun, f *
 }
 
 // step sends one request. Each kind of request is executed by a method of
-// its own, in function.go, release.go and triggers.go.
+// its own, in function.go, release.go, triggers.go and lifecycle.go.
 func (r *run) step(ctx context.Context, req plan.Request) error {
 	switch q := req.(type) {
 	case *plan.UploadObject:
@@ -183,6 +218,20 @@ func (r *run) step(ctx context.Context, req plan.Request) error {
 		return r.updateTrigger(ctx, q)
 	case *plan.DeleteTrigger:
 		return r.deleteTrigger(ctx, q)
+	case *plan.CreateTags:
+		return r.createTags(ctx, q)
+	case *plan.DeleteTags:
+		return r.deleteTags(ctx, q)
+	case *plan.DeleteAlias:
+		return r.deleteAlias(ctx, q)
+	case *plan.DeleteFunction:
+		return r.deleteFunction(ctx, q)
+	case *plan.SetReservedInstances:
+		return r.setReserved(ctx, q)
+	case *plan.SetAsyncInvoke:
+		return r.setAsync(ctx, q)
+	case *plan.DeleteAsyncInvoke:
+		return r.deleteAsync(ctx, q)
 	}
 	panic(fmt.Sprintf("applier: impossible request %T", req))
 }

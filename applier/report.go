@@ -47,9 +47,10 @@ func (o Outcome) String() string {
 
 // FunctionReport is what happened to one function.
 type FunctionReport struct {
-	Name    string
-	Action  plan.Action
-	Outcome Outcome
+	Name     string // the manifest's key
+	FuncName string // the FunctionGraph name ("" when not known)
+	Action   plan.Action
+	Outcome  Outcome
 	// Done are the steps that completed, NotDone those not run (after a
 	// failure or an interrupt), by type as plans show them (plan.Types):
 	// a step of several requests is done when all of them are.
@@ -68,6 +69,8 @@ type FunctionReport struct {
 	Uploaded int64
 	// Triggers are the triggers the triggers step changed, in order.
 	Triggers []TriggerChange
+	// Reserved are the reservations the reserved instances step set.
+	Reserved []ReservedReport
 	Err      error
 }
 
@@ -76,19 +79,35 @@ type FunctionReport struct {
 type Report struct {
 	Functions    []FunctionReport
 	Dependencies []DependencyReport
+	// Command names the run in the summary line ("Apply: ...", the
+	// default, or "Destroy: ...").
+	Command string
+	// Auth is the authentication failure that stopped the run
+	// (apiclient.IsUnauthenticated), or nil. The functions after it are
+	// reported interrupted.
+	Auth error
+	// Outputs are what the functions that were applied or unchanged
+	// give the next step of a pipeline, read from the live state after
+	// apply (release.ReadOutputs; the CLI reads them): the JSON report's
+	// "outputs" (a destroy's report has none).
+	Outputs []*release.Outputs
 }
 
 // Refuse adds functions that were not attempted, with the reason (a
 // saved plan's stale functions, and those it could not plan).
 func (r *Report) Refuse(errs []*plan.FunctionError) {
 	for _, fe := range errs {
-		r.Functions = append(r.Functions, FunctionReport{Name: fe.Name, Outcome: Refused, Err: fe})
+		r.Functions = append(r.Functions, FunctionReport{Name: fe.Name, FuncName: fe.FuncName, Outcome: Refused, Err: fe})
 	}
 	sort.SliceStable(r.Functions, func(i, j int) bool { return r.Functions[i].Name < r.Functions[j].Name })
 }
 
-// Err returns every failure, refusal and interruption, or nil.
+// Err returns every failure, refusal and interruption, or nil; after an
+// authentication failure, only that one: the rest is its consequence.
 func (r *Report) Err() error {
+	if r.Auth != nil {
+		return r.Auth
+	}
 	var errs *multierror.Error
 	for _, d := range r.Dependencies {
 		if d.Err != nil {
@@ -120,22 +139,42 @@ func (r *Report) Err() error {
 type Summary struct {
 	Created    int `json:"created"`
 	Updated    int `json:"updated"`
+	Deleted    int `json:"deleted,omitempty"`
 	Unchanged  int `json:"unchanged"`
 	Failed     int `json:"failed"`
-	NotApplied int `json:"not_applied"` // interrupted or refused
+	NotApplied int `json:"not_applied"` // interrupted or refused before any step
+	// Partial counts the functions, among Created and Updated, that an
+	// interrupt stopped before all their steps ran (a created function
+	// whose release did not run yet).
+	Partial int `json:"partial"`
 }
 
-// Summary counts the report's outcomes.
+// Summary counts the report's outcomes. An interrupted function is
+// created or updated (and Partial) when its create, or for an update any
+// step, was done; otherwise it is not applied.
 func (r *Report) Summary() Summary {
 	var s Summary
 	for _, f := range r.Functions {
+		switch {
+		case f.Outcome == Interrupted && f.Action == plan.Create && slices.Contains(f.Done, plan.StepCreate):
+			s.Created++
+			s.Partial++
+			continue
+		case f.Outcome == Interrupted && f.Action != plan.Create && len(f.Done) > 0:
+			s.Updated++
+			s.Partial++
+			continue
+		}
 		switch f.Outcome {
 		case Unchanged:
 			s.Unchanged++
 		case Applied:
-			if f.Action == plan.Create {
+			switch f.Action {
+			case plan.Create:
 				s.Created++
-			} else {
+			case plan.Delete:
+				s.Deleted++
+			default:
 				s.Updated++
 			}
 		case Failed:
@@ -153,6 +192,7 @@ func (r *Report) Summary() Summary {
 func (r *Report) WriteJSON(w io.Writer) error {
 	type jsonFunction struct {
 		Name       string            `json:"name"`
+		FuncName   string            `json:"func_name,omitempty"`
 		Action     string            `json:"action"`
 		Outcome    string            `json:"outcome"`
 		Done       []string          `json:"done"`
@@ -163,6 +203,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Pruned     []string          `json:"pruned,omitempty"`
 		Uploaded   *int64            `json:"uploaded_bytes,omitempty"`
 		Triggers   []TriggerChange   `json:"triggers,omitempty"`
+		Reserved   []ReservedReport  `json:"reserved_instances,omitempty"`
 		Error      string            `json:"error,omitempty"`
 	}
 	names := func(ts []plan.StepType) []string {
@@ -183,11 +224,19 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Error     string  `json:"error,omitempty"`
 	}
 	out := struct {
-		FormatVersion string           `json:"format_version"`
-		Functions     []jsonFunction   `json:"functions"`
-		Dependencies  []jsonDependency `json:"dependencies,omitempty"`
-		Summary       Summary          `json:"summary"`
+		FormatVersion string              `json:"format_version"`
+		Functions     []jsonFunction      `json:"functions"`
+		Dependencies  []jsonDependency    `json:"dependencies,omitempty"`
+		Summary       Summary             `json:"summary"`
+		Outputs       *[]*release.Outputs `json:"outputs,omitempty"`
 	}{FormatVersion: "1", Functions: []jsonFunction{}, Summary: r.Summary()}
+	if r.Command != "destroy" {
+		outs := r.Outputs
+		if outs == nil {
+			outs = []*release.Outputs{}
+		}
+		out.Outputs = &outs
+	}
 	for _, d := range r.Dependencies {
 		jd := jsonDependency{Name: d.Name, Outcome: d.Outcome.String(), Uploaded: d.Uploaded, Pruned: d.Pruned, Kept: d.Kept}
 		if d.Published != nil {
@@ -199,8 +248,8 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		out.Dependencies = append(out.Dependencies, jd)
 	}
 	for _, f := range r.Functions {
-		jf := jsonFunction{Name: f.Name, Action: f.Action.String(), Outcome: f.Outcome.String(),
-			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned, Triggers: f.Triggers}
+		jf := jsonFunction{Name: f.Name, FuncName: f.FuncName, Action: f.Action.String(), Outcome: f.Outcome.String(),
+			Done: names(f.Done), NotDone: names(f.NotDone), Published: f.Published, Aliases: f.Aliases, Pruned: f.Pruned, Triggers: f.Triggers, Reserved: f.Reserved}
 		if slices.Contains(f.Done, plan.StepUpload) {
 			jf.Uploaded = &f.Uploaded
 		}
@@ -226,35 +275,50 @@ func (r *Report) Write(w io.Writer) error {
 	var b strings.Builder
 	writeDependencies(&b, r.Dependencies)
 	for _, f := range r.Functions {
+		title := plan.Title(f.Name, f.FuncName)
 		switch f.Outcome {
 		case Applied:
-			if f.Action == plan.Create {
-				fmt.Fprintf(&b, "%s: created (%s)\n", f.Name, f.doneList())
-			} else {
-				fmt.Fprintf(&b, "%s: updated %s\n", f.Name, f.doneList())
+			switch f.Action {
+			case plan.Create:
+				fmt.Fprintf(&b, "%s: created (%s)\n", title, f.doneList())
+			case plan.Delete:
+				fmt.Fprintf(&b, "%s: deleted (%s)\n", title, f.doneList())
+			default:
+				fmt.Fprintf(&b, "%s: updated %s\n", title, f.doneList())
 			}
 		case Failed:
 			if f.Failed == plan.StepNone {
-				fmt.Fprintf(&b, "%s: failed while planning: %v\n", f.Name, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
+				fmt.Fprintf(&b, "%s: failed while planning: %v\n", title, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
 				continue
 			}
 			cause := f.Err
 			if u := errors.Unwrap(cause); u != nil {
 				cause = u // f.Err repeats the name and step for Err()
 			}
-			fmt.Fprintf(&b, "%s: failed at %s: %v\n", f.Name, f.Failed, cause)
+			fmt.Fprintf(&b, "%s: failed at %s: %v\n", title, f.Failed, cause)
 			writeDoneNotDone(&b, f)
 		case Interrupted:
-			fmt.Fprintf(&b, "%s: interrupted\n", f.Name)
+			fmt.Fprintf(&b, "%s: interrupted\n", title)
 			writeDoneNotDone(&b, f)
 		case Refused:
-			fmt.Fprintf(&b, "%s: refused: %s\n", f.Name, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
+			fmt.Fprintf(&b, "%s: refused: %s\n", title, strings.TrimPrefix(f.Err.Error(), f.Name+": "))
 		}
 	}
 	sum := r.Summary()
-	fmt.Fprintf(&b, "Apply: %d created, %d updated, %d unchanged, %d failed", sum.Created, sum.Updated, sum.Unchanged, sum.Failed)
+	deleted := ""
+	if sum.Deleted > 0 {
+		deleted = fmt.Sprintf(", %d deleted", sum.Deleted)
+	}
+	if r.Command == "destroy" {
+		fmt.Fprintf(&b, "Destroy: %d deleted, %d failed", sum.Deleted, sum.Failed)
+	} else {
+		fmt.Fprintf(&b, "Apply: %d created, %d updated%s, %d unchanged, %d failed", sum.Created, sum.Updated, deleted, sum.Unchanged, sum.Failed)
+	}
 	if sum.NotApplied > 0 {
 		fmt.Fprintf(&b, ", %d not applied", sum.NotApplied)
+	}
+	if sum.Partial > 0 {
+		fmt.Fprintf(&b, "; %d interrupted part-way", sum.Partial)
 	}
 	b.WriteString(".\n")
 	_, err := io.WriteString(w, b.String())
@@ -287,6 +351,8 @@ func (f FunctionReport) doneList() string {
 			names[i] += " " + strings.Join(f.Pruned, " ")
 		case t == plan.StepTriggers && len(f.Triggers) > 0:
 			names[i] += " (" + triggerCounts(f.Triggers) + ")"
+		case t == plan.StepReserved && len(f.Reserved) > 0:
+			names[i] += " (" + reservedList(f.Reserved) + ")"
 		case t == plan.StepAliases && len(f.Aliases) > 0:
 			moves := make([]string, len(f.Aliases))
 			for j, a := range f.Aliases {

@@ -95,9 +95,13 @@ func (r *Result) Close() error {
 
 // CheckUploadLimit returns an error wrapping ErrTooLarge when the package
 // cannot be sent in the request body.
-func (r *Result) CheckUploadLimit() error {
-	if r.Size > MaxDirectUpload {
-		return fmt.Errorf("%w: %d bytes, FunctionGraph accepts at most %d in the request (FSS.1071); set code.obs (a bucket to upload it through) or use code.obs_url", ErrTooLarge, r.Size, MaxDirectUpload)
+func (r *Result) CheckUploadLimit() error { return CheckUploadLimit(r.Size) }
+
+// CheckUploadLimit returns an error wrapping ErrTooLarge when a package
+// of size bytes cannot be sent in the request body.
+func CheckUploadLimit(size int64) error {
+	if size > MaxDirectUpload {
+		return fmt.Errorf("%w: %d bytes, FunctionGraph accepts at most %d in the request (FSS.1071); set code.obs (a bucket to upload it through) or use code.obs_url", ErrTooLarge, size, MaxDirectUpload)
 	}
 	return nil
 }
@@ -112,7 +116,7 @@ func Build(ctx context.Context, src string, opts Options) (*Result, error) {
 	if !fi.IsDir() {
 		return hashFile(src)
 	}
-	c, err := collect(src, opts, false)
+	c, err := collect(src, opts, &collector{})
 	if err != nil {
 		return nil, err
 	}
@@ -179,12 +183,14 @@ var DefaultRules = []DefaultRule{
 	{"default: .DS_Store", "macOS folder metadata"},
 	{"default: package --out", "folders fgsdeploy package --out wrote (they hold " + OutputMarker + ")"},
 	{"default: saved plan", "plans fgsdeploy plan --out wrote, recognised by their content"},
+	{"default: release marker", ReleaseFile + ", the marker fgsdeploy adds to a release's package itself"},
 }
 
 // defaultByName maps the names excluded at any depth to their rule.
 var defaultByName = map[string]string{
 	".git": "default: .git/", ".hg": "default: .git/", ".svn": "default: .git/",
 	".fgsdeploy": "default: .fgsdeploy/", ".fgsignore": "default: .fgsignore", ".DS_Store": "default: .DS_Store",
+	ReleaseFile: "default: release marker",
 }
 
 // Listing is what a package holds and what it leaves out.
@@ -247,7 +253,7 @@ func plural(n int, one, many string) string {
 // symlink out of the project, an unreadable directory), but an empty
 // package is not an error here: the listing says what emptied it.
 func List(src string, opts Options) (*Listing, error) {
-	c, err := collect(src, opts, true)
+	c, err := collect(src, opts, &collector{sniff: true})
 	if err != nil {
 		return nil, err
 	}
@@ -264,9 +270,9 @@ func (c *collector) listing() *Listing {
 	return l
 }
 
-// collect lists the files under src, sorted by name, applying the ignore
-// rules and resolving symlinks.
-func collect(src string, opts Options, sniff bool) (*collector, error) {
+// collect lists the files under src into c, sorted by name, applying the
+// ignore rules (unless c.all) and resolving symlinks.
+func collect(src string, opts Options, c *collector) (*collector, error) {
 	root := opts.Root
 	if root == "" {
 		root = src
@@ -286,7 +292,7 @@ func collect(src string, opts Options, sniff bool) (*collector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("code directory: %w", err)
 	}
-	c := &collector{root: realRoot, exclude: exclude, sniff: sniff}
+	c.root, c.exclude = realRoot, exclude
 	if err := c.dir(realSrc, nil, nil, map[string]bool{realSrc: true}); err != nil {
 		return nil, err
 	}
@@ -304,7 +310,10 @@ type collector struct {
 	exclude map[string]bool
 	// sniff recognises saved plans while walking (List). Build leaves it
 	// to the compressors, which open every file anyway, in parallel.
-	sniff    bool
+	sniff bool
+	// all keeps what the .fgsignore files leave out, and those files
+	// (Sources).
+	all      bool
 	files    []file
 	excluded []Excluded
 }
@@ -353,7 +362,7 @@ func (c *collector) dir(real string, rel []string, rules []ignoreRule, chain map
 		}
 	}
 	for _, e := range entries {
-		if e.Name() != ".fgsignore" {
+		if e.Name() != ".fgsignore" || c.all {
 			continue
 		}
 		where := strings.Join(append(append([]string(nil), rel...), ".fgsignore"), "/")
@@ -376,7 +385,7 @@ func (c *collector) dir(real string, rel []string, rules []ignoreRule, chain map
 		if info.IsDir() {
 			shown += "/"
 		}
-		if rule, ok := defaultByName[name]; ok {
+		if rule, ok := defaultByName[name]; ok && !(c.all && name == ".fgsignore") {
 			c.excluded = append(c.excluded, Excluded{shown, rule})
 			continue
 		}

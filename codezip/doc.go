@@ -15,7 +15,8 @@
 // every digest and so makes every function plan a code update once.
 //
 // Never packaged, at any depth (DefaultRules): .git, .hg, .svn,
-// .fgsdeploy, .DS_Store and .fgsignore; every directory that holds
+// .fgsdeploy, .DS_Store, .fgsignore and the release marker ReleaseFile,
+// which WithReleaseFile adds to a package; every directory that holds
 // OutputMarker (fgsdeploy package --out writes it); every saved plan
 // (fgsdeploy plan --out), recognised by its content: a JSON object whose
 // first key is format_version, with a salt and a functions list. Nor the

@@ -16,8 +16,8 @@
 // API (Options, New, Start, Run, Server, Running, Stats).
 //
 //   - fgs: FunctionGraph's control plane: functions, versions, aliases,
-//     triggers, dependencies, invocations and statistics, its wire types
-//     and rules, its routing table (fgs/routes.go).
+//     triggers, tags, dependencies, invocations and statistics, its wire
+//     types and rules, its routing table (fgs/routes.go).
 //   - obs: the OBS object API and its V2 signature, and what FunctionGraph
 //     reads of it (code_url, depend_link).
 //   - lts: LTS's log query, on a listener of its own.
@@ -35,9 +35,9 @@
 //   - faults: fault injection.
 //
 // Each room's doc comment holds its rules: authentication in auth, the
-// functions, versions, aliases, triggers, invocations and dependencies in
-// fgs, OBS in obs, LTS in lts, the state in store, faults and latency in
-// faults. The readings that span them follow.
+// functions, versions, aliases, triggers, tags, invocations and
+// dependencies in fgs, OBS in obs, LTS in lts, the state in store, faults
+// and latency in faults. The readings that span them follow.
 //
 // # Strict mode
 //
@@ -50,8 +50,9 @@
 // logging left out of an update is kept, and lts-log-detail of a
 // function that does not log names nothing (5); the publish response says
 // "latest" (6); the version list pages without count (7); the gateway's
-// codes are APIGW.* (12); the trigger rules 15-19 above; LTS pages hold at
-// most 100 lines and name the scroll id scrollId (23). Rules 3, 8-14 and 20-22 hold in both modes.
+// codes are APIGW.* (12); the trigger rules 15-19 and the tag rules 23-29
+// (fgs); LTS pages hold at most 100 lines and name the scroll id scrollId
+// (43). Rules 3, 8-14 and 20-22 hold in both modes.
 //
 // # Codes the emulator chose
 //
@@ -59,16 +60,19 @@
 // documented one: 403 FSS.0403 for another project id, 400 FSS.1015 for a
 // publish beyond the version cap, 428 FSS.0428 for a publish digest that
 // does not match, 400 FSS.0400 for a refused ephemeral_storage, a missing
-// mount_user (strict) and a bad mount_type.
+// mount_user (strict), a bad mount_type and every refused tag or filter
+// body, 409 FSS.0409 for a tag key a function has (strict).
 //
 // # Not emulated
 //
-// Firing triggers other than timers, the tenant-wide trigger list (GET /triggers, which TF
-// reads and the SDK does not model), async invoke config, reserved
-// instances, tags, checking depend_version_list entries against the
-// dependencies, custom images (code_type Custom-Image-Swr is FSS.1006
+// Firing triggers other than timers (and timers under --local, whose
+// emulator lives as long as one command), the tenant-wide trigger list
+// (GET /triggers, which TF reads and the SDK does not model), tags in a
+// create's body (the SDK types them as a string of an undocumented
+// format: they are ignored), checking depend_version_list entries against
+// the dependencies, custom images (code_type Custom-Image-Swr is FSS.1006
 // here), running handlers other than Python 3 and Node.js, memory limits
 // (memory is noted, not enforced), request size limits of invocations,
-// the AK lock-out after failed
-// signatures, and quotas on total code size (FSS.1042).
+// the AK lock-out after failed signatures, and quotas on total code size
+// (FSS.1042).
 package emulator

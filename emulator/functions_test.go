@@ -97,7 +97,7 @@ func TestWireModels(t *testing.T) {
 	body["func_vpc"] = map[string]string{"vpc_id": "vpc", "subnet_id": "subnet"}
 	body["initializer_handler"], body["initializer_timeout"] = "index.init", 5
 	st, m := c.do("POST", "/functions", body).fields()
-	if st != 200 || m["last_modified"] != "2026-01-02 11:04:05" || m["func_urn"] != urnOf("hello")+":latest" || m["version"] != "latest" || m["type"] != "v2" {
+	if st != 200 || m["last_modified"] != "2026-01-02T11:04:05+08:00" || m["func_urn"] != urnOf("hello")+":latest" || m["version"] != "latest" || m["type"] != "v2" {
 		t.Fatalf("create: %d %v", st, m)
 	}
 	// Create takes VPC, initializer and logging (rule 13).

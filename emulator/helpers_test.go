@@ -176,9 +176,9 @@ func (c *client) request(method, path string, body []byte) *http.Request {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	// As the SDK's client: on every request, GET and DELETE too (the
+	// strict emulator refuses a request without it).
+	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Project-Id", c.pid)
 	if c.token != "" {
 		req.Header.Set("X-Auth-Token", c.token)
@@ -365,7 +365,7 @@ func mountConfigBody(n int, user bool) map[string]any {
 }
 
 var (
-	functionTime = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$`)
+	functionTime = regexp.MustCompile(`^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\+08:00)?$`) // with the offset, or strictly without
 	aliasTime    = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$`)
 )
 

@@ -21,13 +21,13 @@ func TestLTSNamedStreamWithoutLines(t *testing.T) {
 	wantErr(t, "a stream no function names", lts.do("POST", "/v2/"+testPID+"/groups/group-1/streams/stream-nobody/content/query", window), 400, "LTS.0208")
 }
 
-// LTS pages as its API defines: an answer with more to come says
-// isQueryComplete false and gives a scroll id, which continues where it
-// stopped. Lenient: pages of the limit asked, the id as scroll_id.
+// LTS pages as its API defines (docs/api-notes.md, rule 43): an answer
+// with more to come says isQueryComplete false and gives a scroll id,
+// which continues where it stopped. Lenient: pages of the limit asked, the id as scroll_id.
 // Strict: pages of at most 100 lines whatever the limit, the id as
 // scrollId, so that a client stopping at a page shorter than its limit
 // loses lines.
-func TestLTSPaging(t *testing.T) {
+func TestRule43LTSPaging(t *testing.T) {
 	needInterpreter(t, "python3")
 	for _, strict := range []bool{false, true} {
 		s, c := newServer(t, Options{Strict: strict})

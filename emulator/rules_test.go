@@ -352,10 +352,10 @@ func TestRule11ValueRules(t *testing.T) {
 			{"ephemeral_storage 10240 on Python", "hello", map[string]any{"ephemeral_storage": 10240}, 400, "FSS.0400"},
 			{"ephemeral_storage 10240 on http", "web", map[string]any{"ephemeral_storage": 10240}, 200, ""},
 			{"ephemeral_storage 512 on Python", "hello", map[string]any{"ephemeral_storage": 512}, 200, ""},
-			{"concurrent_num 5 on Python", "hello", map[string]any{"strategy_config": map[string]any{"concurrent_num": 5}}, 400, "FSS.1026"},
-			{"concurrent_num 1 on Python", "hello", map[string]any{"strategy_config": map[string]any{"concurrent_num": 1}}, 200, ""},
-			{"concurrent_num 5 on http", "web", map[string]any{"strategy_config": map[string]any{"concurrent_num": 5}}, 200, ""},
-			{"concurrent_num 1001 on http", "web", map[string]any{"strategy_config": map[string]any{"concurrent_num": 1001}}, 400, "FSS.1026"},
+			{"concurrent_num 5 on Python", "hello", map[string]any{"strategy_config": map[string]any{"concurrency": 400, "concurrent_num": 5}}, 400, "FSS.1026"},
+			{"concurrent_num 1 on Python", "hello", map[string]any{"strategy_config": map[string]any{"concurrency": 400, "concurrent_num": 1}}, 200, ""},
+			{"concurrent_num 5 on http", "web", map[string]any{"strategy_config": map[string]any{"concurrency": 400, "concurrent_num": 5}}, 200, ""},
+			{"concurrent_num 1001 on http", "web", map[string]any{"strategy_config": map[string]any{"concurrency": 400, "concurrent_num": 1001}}, 400, "FSS.1026"},
 			{"memory 8192", "hello", map[string]any{"memory_size": 8192}, 400, "FSS.1007"},
 			{"memory 4096", "hello", map[string]any{"memory_size": 4096}, 200, ""},
 			{"6 mounts", "hello", map[string]any{"mount_config": func() map[string]any {
@@ -446,10 +446,16 @@ func TestRule13CreateTakesItsFields(t *testing.T) {
 			m["pre_stop_handler"] != "index.stop" || m["pre_stop_timeout"] != 20.0 || m["app_xrole"] != "app-agency" {
 			t.Errorf("create did not keep its fields: %v", m)
 		}
-		// strategy_config and ephemeral_storage are not create fields.
+		// strategy_config and ephemeral_storage are not create fields:
+		// lenient ignores them, strict refuses a field the SDK's create
+		// body does not have.
 		b = createReq(t, "other", "x")
 		b["strategy_config"] = map[string]any{"concurrent_num": 7}
 		b["ephemeral_storage"] = 10240
+		if strict {
+			wantErr(t, "create with update-only fields", c.do("POST", "/functions", b), 400, "FSS.0400")
+			return
+		}
 		m = c.must(200, "POST", "/functions", b).obj()
 		if sc, _ := m["strategy_config"].(map[string]any); sc["concurrent_num"] != 1.0 || m["ephemeral_storage"] != 512.0 {
 			t.Errorf("create took update-only fields: %v", m)

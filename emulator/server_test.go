@@ -385,6 +385,9 @@ var fuzzRoutes = []struct{ method, path string }{
 	{http.MethodDelete, "/functions/{F}:{A}"},
 	{http.MethodDelete, "/functions/{F}/aliases/{A}"},
 	{http.MethodPost, "/triggers/{F}:{A}"},
+	{http.MethodPut, "/functions/{F}:{A}/reservedinstances"},
+	{http.MethodPut, "/functions/{F}:{A}/async-invoke-config"},
+	{http.MethodDelete, "/functions/{F}/async-invoke-config"},
 }
 
 // FuzzRequestBodies sends arbitrary bodies to every write route of a
@@ -407,6 +410,10 @@ func FuzzRequestBodies(f *testing.F) {
 		`{"version":"v1","additional_version_weights":{"latest":-1,"v1":200}}`,
 		`{"name":"a2","version":"v1","additional_version_weights":null,"additional_version_strategy":{"v1":null}}`,
 		`{"trigger_type_code":"TIMER","event_data":{"name":"t"}}`, `{"trigger_type_code":"APIG","trigger_status":"DISABLED","event_data":{}}`,
+		`{"count":2,"idle_mode":true,"tactics_config":{"cron_configs":[{"name":"p","cron":"0 0 8 * * ?","count":3,"start_time":1,"expired_time":2}],"metric_configs":[{"name":"m","type":"Concurrency","threshold":50,"min":2}]}}`,
+		`{"count":-1}`, `{"count":1,"tactics_config":{"cron_configs":[null,{"cron":"x"}]}}`,
+		`{"max_async_event_age_in_seconds":600,"max_async_retry_attempts":2,"destination_config":{"on_failure":{"destination":"SMN","param":"{\"topic_urn\":\"urn:smn:x\"}"}},"enable_async_status_log":true}`,
+		`{"destination_config":{"on_success":{"destination":"OBS","param":"[1]"}}}`, `{"max_async_retry_attempts":1e9}`,
 	}
 	for i, s := range seeds {
 		for r := range fuzzRoutes {
@@ -471,5 +478,7 @@ func FuzzRequestBodies(f *testing.F) {
 			check("GET "+p, do("GET", base+p, nil))
 		}
 		check("GET triggers", do("GET", root+"/triggers/"+urn+":v1", nil))
+		check("GET reservations", do("GET", base+"/reservedinstanceconfigs?function_urn="+urn, nil))
+		check("GET async config", do("GET", base+"/"+urn+"/async-invoke-config", nil))
 	})
 }

@@ -19,6 +19,9 @@ type Step struct {
 	Workspace string
 	// SummaryFile is the file a step appends Markdown to ("" = none).
 	SummaryFile string
+	// OutputFile is the file a step appends its outputs to
+	// (GITHUB_OUTPUT; "" = none).
+	OutputFile string
 }
 
 // FromEnv returns the step's settings, or nil when not running under
@@ -31,7 +34,7 @@ func FromEnv(getenv func(string) string, startDir string) *Step {
 	if ws == "" {
 		ws = startDir
 	}
-	return &Step{Workspace: ws, SummaryFile: getenv("GITHUB_STEP_SUMMARY")}
+	return &Step{Workspace: ws, SummaryFile: getenv("GITHUB_STEP_SUMMARY"), OutputFile: getenv("GITHUB_OUTPUT")}
 }
 
 // Annotate writes one ::error workflow command for each of errs: manifest

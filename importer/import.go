@@ -26,6 +26,7 @@ type API interface {
 	FunctionURN(pkg, name string) string
 	GetConfig(ctx context.Context, urn string) (*apiclient.Function, error)
 	GetCode(ctx context.Context, urn string) (*apiclient.Code, error)
+	ListTags(ctx context.Context, urn string) (map[string]string, error)
 	planner.TriggerReader
 }
 
@@ -81,7 +82,23 @@ func Import(ctx context.Context, api API, hc *http.Client, pkg, name, dir string
 		note := fmt.Sprintf("triggers are left out of function.yaml (so fgsdeploy does not manage them) and written there as a comment: %s; declare them to manage them", strings.Join(unwritable, "; "))
 		imp.Note = strings.TrimPrefix(imp.Note+"; "+note, "; ")
 	}
-	imp.Manifest = manifestYAML(live, pkg, name, codeNode, triggers, len(unwritable) > 0)
+	liveTags, err := api.ListTags(ctx, urn)
+	if err != nil {
+		return nil, fmt.Errorf("read tags of %s: %w", name, err)
+	}
+	project, tags, left := planner.DeclarableTags(liveTags)
+	if len(left) > 0 {
+		note := fmt.Sprintf("tags that a manifest cannot declare as they are are left out (not managed, left as they are): %s", strings.Join(left, ", "))
+		imp.Note = strings.TrimPrefix(imp.Note+"; "+note, "; ")
+	}
+	prod, notes, err := production(ctx, api, live, urn)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	for _, n := range notes {
+		imp.Note = strings.TrimPrefix(imp.Note+"; "+n, "; ")
+	}
+	imp.Manifest = manifestYAML(live, pkg, name, codeNode, triggers, len(unwritable) > 0, prod, project, tags)
 	return imp, nil
 }
 
@@ -125,8 +142,8 @@ func downloadCode(ctx context.Context, hc *http.Client, code *apiclient.Code, li
 	if err := unzip(data, folder); err == nil {
 		res, err := codezip.Build(ctx, folder, codezip.Options{Root: dir})
 		if err == nil {
-			res.Close()
-			if res.Digest == digest {
+			defer res.Close()
+			if res.Digest == digest || markedFolder(data, res, live, digest) {
 				return name, "", nil
 			}
 		}
@@ -142,7 +159,27 @@ func downloadCode(ctx context.Context, hc *http.Client, code *apiclient.Code, li
 	return archive, note, nil
 }
 
+// markedFolder reports whether the package (data, of the given digest)
+// is the folder's package with the release marker a plan of the live
+// function adds (codezip.ReleaseFile): the folder then plans as no change.
+// A marker for another config (latest changed since that release) is
+// not: the package is then used as it is.
+func markedFolder(data []byte, folder *codezip.Result, live *apiclient.Function, digest string) bool {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return false
+	}
+	content, err := codezip.ReleaseFileContent(zr)
+	if err != nil || content == nil || !bytes.Equal(content, planner.ReleaseMarker(live)) {
+		return false
+	}
+	d, _, err := codezip.ReleaseFileDigest(folder, content)
+	return err == nil && d == digest
+}
+
 // unzip extracts a package, refusing entries that would land outside dir.
+// The release marker a plan adds (codezip.ReleaseFile) is fgsdeploy's,
+// not the function's code: it is not written.
 func unzip(data []byte, dir string) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -152,6 +189,9 @@ func unzip(data []byte, dir string) error {
 		clean := filepath.Clean(filepath.FromSlash(f.Name))
 		if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
 			return fmt.Errorf("package entry %q escapes the folder", f.Name)
+		}
+		if clean == codezip.ReleaseFile {
+			continue
 		}
 		p := filepath.Join(dir, clean)
 		if f.FileInfo().IsDir() {
@@ -189,8 +229,9 @@ func unzip(data []byte, dir string) error {
 }
 
 // manifestYAML writes every managed field of a live function, in the
-// order of the manifest reference.
-func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]string, triggers []planner.LiveTrigger, commentTriggers bool) []byte {
+// order of the manifest reference, its production settings and its tags
+// last, and the project that owns it (project, "" for none) at the top.
+func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]string, triggers []planner.LiveTrigger, commentTriggers bool, production []*yaml.Node, project string, tags map[string]string) []byte {
 	fn := &yaml.Node{Kind: yaml.MappingNode}
 	add := func(key string, v any) {
 		var n yaml.Node
@@ -271,11 +312,11 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 	case len(triggers) > 0:
 		fn.Content = append(fn.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "triggers"}, list)
 	}
-	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
-		{Kind: yaml.ScalarNode, Value: "functions"},
-		{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: name}, fn}},
-	}}
-	root.HeadComment = fmt.Sprintf("Written by fgsdeploy init from the live function %s.", name)
+	fn.Content = append(fn.Content, production...) // production.go
+	if len(tags) > 0 {
+		add("tags", tags)
+	}
+	root := document(name, fn, project)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -283,6 +324,20 @@ func manifestYAML(live *apiclient.Function, pkg, name string, code map[string]st
 		panic(err)
 	}
 	return buf.Bytes()
+}
+
+// document is a manifest's top level: the project (when it has one) and
+// the one function.
+func document(name string, fn *yaml.Node, project string) *yaml.Node {
+	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+		{Kind: yaml.ScalarNode, Value: "functions"},
+		{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: name}, fn}},
+	}}
+	if project != "" {
+		root.Content = append([]*yaml.Node{{Kind: yaml.ScalarNode, Value: "project"}, {Kind: yaml.ScalarNode, Value: project}}, root.Content...)
+	}
+	root.HeadComment = fmt.Sprintf("Written by fgsdeploy init from the live function %s.", name)
+	return root
 }
 
 // triggersNode is the triggers key of a manifest holding triggers; a

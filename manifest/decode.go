@@ -196,7 +196,7 @@ func (d *decoder) list(n *yaml.Node, path string) []string {
 }
 
 func (d *decoder) unknown(k *yaml.Node, path string, allowed shape) {
-	d.errAt(k, join(path, k.Value), "unknown key (allowed: %s)", strings.Join(keysOf(allowed), ", "))
+	d.errAt(k, join(path, k.Value), "unknown key%s (allowed: %s)", didYouMean(k.Value, keysOf(allowed)), strings.Join(keysOf(allowed), ", "))
 }
 
 var (
@@ -271,7 +271,8 @@ func memoryList() string {
 }
 
 // locateFunction reads only what locates a function (Options.LocateOnly):
-// its name, package and the names of its aliases; nil when they are wrong.
+// its name, FunctionGraph name, package, the names of its aliases and
+// its log_config; nil when they are wrong.
 func locateFunction(el *errorList, in *interp, key, n *yaml.Node, path string) *Function {
 	before := len(el.errs)
 	d := &decoder{el: el, in: in, path: path}
@@ -295,6 +296,8 @@ func locateFunction(el *errorList, in *interp, key, n *yaml.Node, path string) *
 			if !packageRe.MatchString(f.Package) {
 				d.errAt(v, p, "%s is not a valid package name: 1 to 64 letters, digits, _ or -", quote(v, f.Package, 70))
 			}
+		case "name":
+			d.funcName(f, v, join(path, "name"))
 		case "aliases":
 			if v.Kind == yaml.MappingNode {
 				f.Aliases = map[string]Alias{}
@@ -312,14 +315,20 @@ func locateFunction(el *errorList, in *interp, key, n *yaml.Node, path string) *
 	if len(el.errs) > before {
 		return nil
 	}
+	if f.FuncName == "" {
+		f.FuncName = f.Name
+	}
 	return f
 }
 
-// decodeFunction decodes and validates one function; nil when it has errors.
-func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir string, deps map[string]bool) *Function {
+// decodeFunction decodes and validates one function. It returns what it
+// read even when the function has problems (ok is false then): the rules
+// across functions and the checks of its code still apply to the parts
+// that could be read, so that every problem is reported in one run.
+func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir string, deps map[string]bool) (f *Function, ok bool) {
 	before := len(el.errs)
 	d := &decoder{el: el, in: in, path: path, deps: deps}
-	f := &Function{Name: key.Value, Line: key.Line, Package: "default"}
+	f = &Function{Name: key.Value, Line: key.Line, Package: "default"}
 	if err := fgsspec.CheckFunctionName(f.Name); err != nil {
 		d.errAt(key, path, "%q is not a valid function name: %v", truncate(f.Name, 70), err)
 	}
@@ -327,24 +336,30 @@ func decodeFunction(el *errorList, in *interp, key, n *yaml.Node, path, dir stri
 	d.mapping(n, path, functionSchema, func(k, v *yaml.Node) {
 		nodes[k.Value] = v
 		p := join(path, k.Value)
-		if !d.runtimeKey(f, k.Value, v, p) && !d.configKey(f, k.Value, v, p) && !d.codeKey(f, k, v, p, dir) && !d.releaseKey(f, k.Value, v, p) && !d.triggersKey(f, k.Value, v, p) {
+		if !d.runtimeKey(f, k.Value, v, p) && !d.configKey(f, k.Value, v, p) && !d.codeKey(f, k, v, p, dir) && !d.releaseKey(f, k.Value, v, p) && !d.triggersKey(f, k.Value, v, p) &&
+			!d.tagsKey(f, k.Value, v, p) && !d.productionKey(f, k.Value, v, p) {
 			d.unknown(k, path, functionSchema)
 		}
 	})
+	if nullKey(n, "async_invoke") != nil {
+		f.AsyncInvoke = &AsyncInvoke{Delete: true} // null deletes the config (production.go)
+	}
 	d.required(f, key, n, nodes, path)
 	d.runtimeRules(f, nodes, path)
-	f.pos = positions(key, nodes)
+	f.pos = positions(key, n)
 	d.crossChecks(f, nodes, path)
-	if len(el.errs) > before {
-		return nil
+	if f.FuncName == "" {
+		f.FuncName = f.Name
 	}
-	return f
+	return f, len(el.errs) == before
 }
 
 // runtimeKey decodes the keys that say what the function is and runs:
 // its package, runtime and handlers. It reports whether name is one.
 func (d *decoder) runtimeKey(f *Function, name string, v *yaml.Node, p string) bool {
 	switch name {
+	case "name":
+		d.funcName(f, v, p)
 	case "package":
 		f.Package = d.str(v, p)
 		if !packageRe.MatchString(f.Package) {
@@ -353,7 +368,7 @@ func (d *decoder) runtimeKey(f *Function, name string, v *yaml.Node, p string) b
 	case "runtime":
 		f.Runtime = d.str(v, p)
 		if !fgsspec.IsRuntime(f.Runtime) {
-			d.errAt(v, p, "%s is not a FunctionGraph runtime (%s)", quote(v, f.Runtime, 40), strings.Join(fgsspec.Runtimes, ", "))
+			d.errAt(v, p, "%s is not a FunctionGraph runtime%s (%s)", quote(v, f.Runtime, 40), didYouMean(f.Runtime, fgsspec.Runtimes), strings.Join(fgsspec.Runtimes, ", "))
 		}
 	case "handler":
 		f.Handler = d.str(v, p)
@@ -492,20 +507,34 @@ func (d *decoder) required(f *Function, key, n *yaml.Node, nodes map[string]*yam
 	}
 }
 
-// positions records where the function and the values that later checks
-// (Project.Check) report on were written.
-func positions(key *yaml.Node, nodes map[string]*yaml.Node) map[string][2]int {
+// positions records where the function's key and each of its values are
+// written, by path below the function ("runtime", "code.path",
+// "triggers[0].qualifier"), for Check and for the planner's errors
+// (Function.Errorf). A value from defaults or an overlay is where it is
+// written there.
+func positions(key, n *yaml.Node) map[string][2]int {
 	pos := map[string][2]int{"key": {key.Line, key.Column}}
-	for _, field := range []string{"runtime", "handler", "initializer_handler", "pre_stop_handler"} {
-		if v := nodes[field]; v != nil {
-			pos[field] = [2]int{v.Line, v.Column}
+	var walk func(n *yaml.Node, p string)
+	walk = func(n *yaml.Node, p string) {
+		n = resolveAlias(n)
+		if n == nil {
+			return
+		}
+		if p != "" {
+			pos[p] = [2]int{n.Line, n.Column}
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				walk(n.Content[i+1], join(p, n.Content[i].Value))
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, fmt.Sprintf("%s[%d]", p, i))
+			}
 		}
 	}
-	if c := resolveAlias(nodes["code"]); c != nil && c.Kind == yaml.MappingNode {
-		if i := mapIndex(c, "path"); i >= 0 {
-			pos["code.path"] = [2]int{c.Content[i+1].Line, c.Content[i+1].Column}
-		}
-	}
+	walk(n, "")
 	return pos
 }
 
@@ -515,6 +544,11 @@ func positions(key *yaml.Node, nodes map[string]*yaml.Node) map[string][2]int {
 func (d *decoder) crossChecks(f *Function, nodes map[string]*yaml.Node, path string) {
 	if f.InitializerTimeout != nil && (f.InitializerHandler == nil || *f.InitializerHandler == "") {
 		d.errAt(nodes["initializer_timeout"], join(path, "initializer_timeout"), "needs initializer_handler")
+	}
+	if f.InitializerHandler != nil && *f.InitializerHandler != "" && f.InitializerTimeout == nil {
+		// The SDK's create and update bodies: initializer_timeout is
+		// required when initializer_handler is set.
+		d.errAt(nodes["initializer_handler"], join(path, "initializer_handler"), "needs initializer_timeout (1 to 300 seconds)")
 	}
 	if f.PreStopTimeout != nil && (f.PreStopHandler == nil || *f.PreStopHandler == "") {
 		d.errAt(nodes["pre_stop_timeout"], join(path, "pre_stop_timeout"), "needs pre_stop_handler")
@@ -536,6 +570,7 @@ func (d *decoder) crossChecks(f *Function, nodes map[string]*yaml.Node, path str
 		}
 	}
 	d.crossTriggers(f, nodes, path)
+	d.crossProduction(f, nodes, path)
 	for name, a := range f.Aliases {
 		if a.Version == "$published" && f.Publish == nil {
 			an := nodes["aliases"]
@@ -775,7 +810,7 @@ func (d *decoder) logConfig(n *yaml.Node, path string) *LogConfig {
 
 func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 	var c Code
-	var pathNode, urlNode *yaml.Node
+	var pathNode, urlNode, buildNode *yaml.Node
 	d.mapping(n, path, functionSchema["code"], func(k, x *yaml.Node) {
 		p := join(path, k.Value)
 		switch k.Value {
@@ -785,10 +820,17 @@ func (d *decoder) code(key, n *yaml.Node, path, dir string) Code {
 			c.ObsURL, urlNode = d.str(x, p), x
 		case "obs":
 			c.OBS = d.obsUpload(x, p)
+		case "build":
+			buildNode = x
+			if c.Build = d.str(x, p); c.Build == "" {
+				d.errAt(x, p, "is empty; build: ~ for no build")
+			}
 		default:
 			d.unknown(k, path, functionSchema["code"])
 		}
 	})
+	// Once the kind of code is known: a build needs a directory.
+	defer func() { d.checkBuild(c, buildNode, path) }()
 	switch {
 	case pathNode != nil && urlNode != nil:
 		d.errAt(urlNode, path, "give exactly one of path and obs_url, not both")
@@ -904,6 +946,13 @@ func (d *decoder) publish(n *yaml.Node, path string) *Publish {
 		case "keep":
 			if v := d.intPtr(x, kp, fgsspec.Range{Min: 0, Max: 1000}); v != nil {
 				p.Keep = *v
+			}
+		case "config_changes":
+			switch v := d.str(x, kp); v {
+			case "", ConfigChangesRelease, ConfigChangesLatest:
+				p.ConfigChanges = v
+			default:
+				d.errAt(x, kp, "%s is not release (publish a change of config alone, the default) or latest (apply it to latest only)", quote(x, v, 30))
 			}
 		default:
 			d.unknown(k, path, functionSchema["publish"])

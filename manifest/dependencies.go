@@ -116,7 +116,7 @@ func decodeDependencies(el *errorList, in *interp, n *yaml.Node, dir string, def
 			case "runtime":
 				dep.Runtime, runtimeNode = d.str(x, p), x
 				if !fgsspec.IsRuntime(dep.Runtime) {
-					d.errAt(x, p, "%s is not a FunctionGraph runtime (%s)", quote(x, dep.Runtime, 40), strings.Join(fgsspec.Runtimes, ", "))
+					d.errAt(x, p, "%s is not a FunctionGraph runtime%s (%s)", quote(x, dep.Runtime, 40), didYouMean(dep.Runtime, fgsspec.Runtimes), strings.Join(fgsspec.Runtimes, ", "))
 				}
 			case "description":
 				dep.Description = d.str(x, p)

@@ -31,12 +31,15 @@ type Options struct {
 	// unset. A name the manifest does not declare is an error.
 	Functions []string
 	// LocateOnly asks only for what locates the functions: their name,
-	// package, alias names and log_config, and the manifest's region and
-	// project_id (versions, promote, rollback, invoke, logs). Nothing else
-	// of a function is interpolated or validated beyond syntax and
-	// structure; the returned functions hold Name, Line, Package, the keys
-	// of Aliases and LogConfig only.
+	// package, FunctionGraph name (name:), alias names and log_config, and
+	// the manifest's region, project_id and project (versions, promote,
+	// rollback, destroy, invoke, logs). Nothing else of a function is
+	// interpolated or validated beyond syntax and structure; the returned
+	// functions hold Name, FuncName, Line, Package, the keys of Aliases
+	// and LogConfig only, and Dependencies hold only names.
 	LocateOnly bool
+	// Owned: see ownedTargets (tags.go).
+	Owned bool
 }
 
 // Load reads the manifest at path, interpolates ${VAR}, applies the
@@ -57,17 +60,24 @@ func Load(path string, opts Options) (*Project, error) {
 
 // parse does Load's work on bytes; dir is where relative code paths start.
 func parse(file, dir string, data []byte, opts Options) (*Project, error) {
+	p, _, err := parseChecked(file, dir, data, opts, nil)
+	return p, err
+}
+
+// parseChecked is parse, then Check with the Lister list makes, when list
+// is not nil (Validate).
+func parseChecked(file, dir string, data []byte, opts Options, list func(*Project) Lister) (*Project, []*Error, error) {
 	el := &errorList{file: file}
 	root, ok := readDocument(el, data)
 	if !ok {
-		return nil, el.err()
+		return nil, nil, el.err()
 	}
 	top := topLevel(el, root)
 	if top.functions == nil {
 		if len(el.errs) == 0 {
 			el.add(root.Line, root.Column, "functions", "is required: declare at least one function")
 		}
-		return nil, el.err()
+		return nil, nil, el.err()
 	}
 
 	// Environments: every one is checked for structure; the selected one is
@@ -95,7 +105,7 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 			line, col = top.environmentsKey.Line, top.environmentsKey.Column
 		}
 		el.add(line, col, "environments", "environment %q is not declared (%s)", opts.Env, msg)
-		return nil, el.err()
+		return nil, nil, el.err()
 	}
 	if top.environments != nil {
 		for i := 0; i+1 < len(top.environments.Content); i += 2 {
@@ -111,17 +121,24 @@ func parse(file, dir string, data []byte, opts Options) (*Project, error) {
 
 	p := build(el, &interp{lookup: opts.Lookup, el: el}, top, dir, opts)
 	if p == nil {
-		return nil, el.err()
-	}
-	if err := el.err(); err != nil {
-		return nil, err
-	}
-	if err := undeclared(file, top.functions, opts.Functions); err != nil {
-		return nil, err
+		return nil, nil, el.err()
 	}
 	p.File, p.Dir, p.Env = file, dir, opts.Env
+	for _, f := range append(slices.Clone(p.Functions), p.flawed...) {
+		f.file = file
+	}
 	sort.Slice(p.Functions, func(i, j int) bool { return p.Functions[i].Name < p.Functions[j].Name })
-	return p, nil
+	var warnings []*Error
+	if list != nil {
+		warnings = p.check(el, list(p))
+	}
+	if err := el.err(); err != nil {
+		return nil, warnings, err
+	}
+	if err := ownedTargets(p, opts, undeclared(file, top.functions, opts.Functions)); err != nil {
+		return nil, nil, err
+	}
+	return p, warnings, nil
 }
 
 // build interpolates, decodes and validates the merged top-level nodes,
@@ -138,6 +155,8 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 		p.ProjectID = in.scalar(top.projectID, "project_id")
 		validateProjectID(el, top.projectID, p.ProjectID)
 	}
+	p.Project = readProject(in, top.project)
+	p.Env = opts.Env // the ownership rules read it (tags.go)
 	if top.defaults != nil {
 		checkShape(el, top.defaults, "defaults", functionSchema)
 	}
@@ -149,8 +168,11 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 		el.add(top.functions.Line, top.functions.Column, "functions", "is empty: declare at least one function")
 	}
 	var deps map[string]bool
+	var read []*Function // decoded, in the manifest's order
 	if !opts.LocateOnly {
 		p.Dependencies, deps = decodeDependencies(el, in, top.dependencies, dir, defaultsOBS(el, in, top.defaults))
+	} else {
+		p.Dependencies = dependencyNames(top.dependencies)
 	}
 	for i := 0; i+1 < len(top.functions.Content); i += 2 {
 		k, v := top.functions.Content[i], resolveAlias(top.functions.Content[i+1])
@@ -178,12 +200,21 @@ func build(el *errorList, in *interp, top topNodes, dir string, opts Options) *P
 				p.Functions = append(p.Functions, f)
 			}
 		default:
-			if f := decodeFunction(el, in, k, merged, path, dir, deps); f != nil {
+			f, ok := decodeFunction(el, in, k, merged, path, dir, deps)
+			if ok {
 				p.Functions = append(p.Functions, f)
+			} else {
+				p.flawed = append(p.flawed, f)
 			}
+			read = append(read, f)
 		}
 	}
-	checkProjectTriggers(el, p.Functions)
+	// The rules across functions see every function that was read, those
+	// with problems of their own too: all the problems come in one run.
+	checkProjectTriggers(el, read)
+	checkProjectTags(el, top.project, p)
+	checkNames(el, read)
+	p.SecretVars = projectSecretVars(top)
 	return p
 }
 
@@ -446,6 +477,7 @@ type topNodes struct {
 	region, projectID, defaults, functions, environments *yaml.Node
 	environmentsKey                                      *yaml.Node
 	dependencies                                         *yaml.Node
+	project                                              *yaml.Node // top level only: not in overlays
 }
 
 func topLevel(el *errorList, root *yaml.Node) topNodes {
@@ -457,7 +489,7 @@ func topLevel(el *errorList, root *yaml.Node) topNodes {
 			// Not set (region, project_id); an empty map (defaults,
 			// functions, environments).
 			switch k.Value {
-			case "region", "project_id", "defaults", "functions", "environments", "dependencies":
+			case "region", "project_id", "defaults", "functions", "environments", "dependencies", "project":
 				continue
 			}
 		}
@@ -486,8 +518,11 @@ func topLevel(el *errorList, root *yaml.Node) topNodes {
 				continue
 			}
 			t.dependencies = v
+		case "project":
+			t.project = v
 		default:
-			el.add(k.Line, k.Column, k.Value, "unknown key (allowed: region, project_id, defaults, functions, environments, dependencies)")
+			top := []string{"region", "project_id", "project", "defaults", "functions", "environments", "dependencies"}
+			el.add(k.Line, k.Column, k.Value, "unknown key%s (allowed: %s)", didYouMean(k.Value, top), strings.Join(top, ", "))
 		}
 	}
 	return t
@@ -653,17 +688,18 @@ func expandedSize(n *yaml.Node, limit int, memo map[*yaml.Node]int) int {
 type shape map[string]shape
 
 var functionSchema = shape{
-	"package": nil, "runtime": nil, "handler": nil, "memory_size": nil, "timeout": nil, "description": nil,
+	"name": nil, "package": nil, "runtime": nil, "handler": nil, "memory_size": nil, "timeout": nil, "description": nil,
 	"initializer_handler": nil, "initializer_timeout": nil, "pre_stop_handler": nil, "pre_stop_timeout": nil,
 	"environment": {"*": nil}, "encrypted_environment": {"*": nil}, "xrole": nil, "app_xrole": nil, "enterprise_project_id": nil,
 	"func_vpc":       {"vpc_id": nil, "subnet_id": nil, "security_groups": nil},
 	"mount_config":   {"mount_user": {"user_id": nil, "user_group_id": nil}, "func_mounts": nil},
 	"log_config":     {"group_id": nil, "stream_id": nil, scalarToo: nil},
 	"concurrent_num": nil, "ephemeral_storage": nil, "max_instances": nil, "dependencies": nil,
-	"code":     {"path": nil, "obs_url": nil, "obs": obsSchema},
-	"publish":  {"version": nil, "description": nil, "keep": nil},
+	"code":     {"path": nil, "obs_url": nil, "obs": obsSchema, "build": nil},
+	"publish":  {"version": nil, "description": nil, "keep": nil, "config_changes": nil},
 	"aliases":  {"*": {"version": nil, "canary": nil, "description": nil}},
 	"triggers": nil, // a list: triggers.go checks its items
+	"tags":     {"*": nil},
 }
 
 var overlaySchema = shape{
@@ -695,7 +731,7 @@ func checkShape(el *errorList, n *yaml.Node, path string, s shape) {
 			sub, ok = s["*"]
 		}
 		if !ok {
-			el.add(k.Line, k.Column, join(path, k.Value), "unknown key (allowed: %s)", strings.Join(keysOf(s), ", "))
+			el.add(k.Line, k.Column, join(path, k.Value), "unknown key%s (allowed: %s)", didYouMean(k.Value, keysOf(s)), strings.Join(keysOf(s), ", "))
 			continue
 		}
 		if sub != nil {

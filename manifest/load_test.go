@@ -302,7 +302,7 @@ func TestDocumentShape(t *testing.T) {
 		"functions: {}\n":        "is empty",
 		"functions:\n  a: [1]\n": "must be a map of settings",
 		"functions: {a: {]\n":    "1:17: this ] closes the {",
-		base + "colour: blue\n":  "unknown key (allowed: region, project_id, defaults, functions, environments, dependencies)",
+		base + "colour: blue\n":  "unknown key (allowed: region, project_id, project, defaults, functions, environments, dependencies)",
 		base + "region: Mars\n":  "not a region name",
 		base + "project_id: x\n": "32 hexadecimal",
 		"functions:\n  hello:\n    handler: a.b\n    code: {path: ./src}\n": "runtime: is required",
@@ -372,6 +372,8 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("functions: {f: {runtime: Java17, handler: a.B::c, code: {obs_url: 'https://x'}, publish: {version: '${X}', keep: 3}, aliases: {live: {version: $published, canary: 5}}}}\nenvironments: {p: {region: cn-north-4, project_id: 0123456789abcdef0123456789abcdef, defaults: {timeout: 5}, functions: {f: {memory_size: 256}}}, q: {functions: {g: {}}, region: '${Y'}}\n"))
 	f.Add([]byte("functions:\n  f:\n    runtime: Python3.10\n    runtime: Python3.10\n---\nx: 1\n"))
 	f.Add([]byte("functions: {f: {environment: {A: 1, B: true, C: ~, D: [x]}, encrypted_environment: {K: '${X}'}, func_vpc: {vpc_id: v, subnet_id: s, security_groups: [g]}, mount_config: {mount_user: {user_id: 1, user_group_id: 1}, func_mounts: [{mount_type: sfs, mount_resource: r, local_mount_path: /m}]}, log_config: {group_id: g, stream_id: s}}}\n"))
+	f.Add([]byte("defaults: {runtime: Python3.10, handler: a.b, code: {path: ., build: 'make'}}\nfunctions: {fa: {name: '${FUNCTION}-x'}, fb: {code: {build: ~}}}\nenvironments: {p: {defaults: {name: '${FUNCTION}-${X}'}}}\n"))
+	f.Add([]byte("functions: {fa: {runtime: Python3.10, handler: a.b, code: {path: .}, name: fb}, fb: {runtime: Python3.10, handler: a.b, code: {path: .}}}\n"))
 	// One directory per worker: the target is Load on a real file, and a
 	// fresh temporary directory per input would make the fuzzer crawl.
 	dir := f.TempDir()
@@ -384,6 +386,18 @@ func FuzzLoad(f *testing.F) {
 		if err == nil {
 			if proj == nil || len(proj.Functions) == 0 {
 				t.Fatalf("no error and no functions: %+v", proj)
+			}
+			// Every function has a FunctionGraph name of its own.
+			seen := map[[2]string]bool{}
+			for _, fn := range proj.Functions {
+				if err := fgsspec.CheckFunctionName(fn.FuncName); err != nil {
+					t.Fatalf("%s: name %q: %v", fn.Name, fn.FuncName, err)
+				}
+				k := [2]string{fn.Package, fn.FuncName}
+				if seen[k] {
+					t.Fatalf("two functions deploy to %v", k)
+				}
+				seen[k] = true
 			}
 			return
 		}

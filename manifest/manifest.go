@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -16,10 +17,26 @@ type Project struct {
 	Env       string // the selected environments overlay, or ""
 	Region    string
 	ProjectID string
+	// Project is the top-level project: NAME: the value of the ownership
+	// tag (OwnershipTagKey) of every function the manifest deploys, and
+	// what plan, apply and destroy delete by ("" for none: nothing is ever
+	// deleted). tags.go.
+	Project   string
 	Functions []*Function // sorted by Name
+	// Undeclared are the names Options.Functions asked for that the
+	// manifest does not declare (with Options.Owned only).
+	Undeclared []string
+	// SecretVars are the process variables whose values go into secrets
+	// (encrypted_environment, trigger passwords) of any function, selected
+	// or not, sorted: a code.build command's environment leaves them out.
+	SecretVars []string
 	// Dependencies are the dependency packages the project builds and
 	// publishes (top-level dependencies), sorted by Name.
 	Dependencies []*Dependency
+
+	// flawed are the functions that were read but have problems: not
+	// part of a loaded project, but still checked (Validate).
+	flawed []*Function
 }
 
 // Path is the manifest file's absolute path: it is never packaged.
@@ -30,7 +47,12 @@ func (p *Project) Path() string { return filepath.Join(p.Dir, filepath.Base(p.Fi
 // FuncVpc and MountConfig, whose nil turns the feature off. A nil
 // LogConfig leaves logging unmanaged (docs/api-notes.md, rule 5).
 type Function struct {
-	Name                 string
+	// Name is the function's key in the manifest: what commands, --target
+	// and saved plans name it by.
+	Name string
+	// FuncName is its FunctionGraph name (func_name, in its URN): name:,
+	// interpolated with ${FUNCTION} = Name; Name when not set.
+	FuncName             string
 	Line                 int // line of the function's key
 	Package              string
 	Runtime              string
@@ -60,22 +82,66 @@ type Function struct {
 	// Triggers are the function's triggers (triggers.go): nil when the
 	// manifest does not manage them, empty for none.
 	Triggers []Trigger
+	// Tags are the function's declared tags (tags.go): nil when the
+	// manifest manages none; a nil value removes that key.
+	Tags map[string]*string
+	// FunctionGraphVersion is the create body's type (v1, v2); nil
+	// means v2, as before the key existed (production.go).
+	FunctionGraphVersion *string
+	// ReservedInstances are the reservations by qualifier: nil when not
+	// managed, empty for none (production.go).
+	ReservedInstances map[string]Reservation
+	// AsyncInvoke is the asynchronous invocation config: nil when not
+	// managed; Delete for async_invoke: null (production.go).
+	AsyncInvoke *AsyncInvoke
 
-	// pos holds where some fields are written ("key" for the function's
-	// key, "runtime", "handler", "initializer_handler",
-	// "pre_stop_handler", "code.path"), for Check.
+	// pos holds where the function's key ("key") and each of its values
+	// are written, by path below the function (positions).
 	pos map[string][2]int
+	// file is the manifest's path as the user gave it (Errorf).
+	file string
 }
 
-// position is where field is written, else where the function's key is.
+// position is where field is written, else where the nearest value above
+// it is, else where the function's key is.
 func (f *Function) position(field string) (int, int) {
-	if p, ok := f.pos[field]; ok {
-		return p[0], p[1]
+	for p := field; p != ""; p = parentPath(p) {
+		if at, ok := f.pos[p]; ok {
+			return at[0], at[1]
+		}
 	}
 	if p, ok := f.pos["key"]; ok {
 		return p[0], p[1]
 	}
 	return f.Line, 1
+}
+
+// parentPath is the path above p: "a.b" for "a.b.c" and "a.b[2]", "" for
+// "a".
+func parentPath(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+// Errorf returns a problem of f found after loading (by the planner, from
+// the live state) as the manifest's errors are: at the position of field,
+// a path below the function ("code.path", "triggers[0].qualifier"; "" for
+// the function itself), or of the nearest value above it that is written.
+// Its Path is functions.NAME.field.
+//
+// The format may wrap an error with %w, as fmt.Errorf's does: the Error
+// unwraps to it.
+func (f *Function) Errorf(field, format string, args ...any) *Error {
+	line, col := f.position(field)
+	path := "functions." + f.Name
+	if field != "" {
+		path = join(path, field)
+	}
+	cause := fmt.Errorf(format, args...)
+	return &Error{File: f.file, Line: line, Col: col, Path: path, Msg: cause.Error(), cause: cause}
 }
 
 // FuncVpc is a VPC attachment.
@@ -116,12 +182,15 @@ type LogConfig struct {
 
 // Code is where a function's code comes from: exactly one of Path and
 // ObsURL. OBS, when set, is where a package from Path is uploaded to
-// (code.obs); it has no use with ObsURL.
+// (code.obs); it has no use with ObsURL. Build, when set, is the command
+// (code.build, run by sh -c in a copy of the directory Path) whose result
+// is packaged instead of Path itself.
 type Code struct {
 	Path      string // absolute and clean; "" when ObsURL is used
 	ObsURL    string
 	IsArchive bool // Path is a .zip or .jar used as is
 	OBS       *OBSUpload
+	Build     string
 }
 
 // OBSUpload is where packages go through OBS: a bucket, a key prefix and
@@ -152,7 +221,17 @@ type Publish struct {
 	Version     string // "" = the server's default name
 	Description string
 	Keep        int // 0 = never prune
+	// ConfigChanges is what a change of config (or dependencies) alone
+	// does: ConfigChangesRelease (the default, "") publishes it like a code
+	// change; ConfigChangesLatest applies it to latest only.
+	ConfigChanges string
 }
+
+// The values of publish.config_changes.
+const (
+	ConfigChangesRelease = "release"
+	ConfigChangesLatest  = "latest"
+)
 
 // Alias is a declared alias. Version is "$published", "latest" or a name.
 type Alias struct {
@@ -168,6 +247,16 @@ type Error struct {
 	Col  int
 	Path string
 	Msg  string
+	// cause is what Errorf made Msg from, for Unwrap.
+	cause error
+}
+
+// Unwrap returns the error Msg wraps (Function.Errorf's %w), or nil.
+func (e *Error) Unwrap() error {
+	if e.cause == nil {
+		return nil
+	}
+	return errors.Unwrap(e.cause)
 }
 
 // Error formats the problem as FILE:LINE:COL: PATH: MESSAGE, or

@@ -228,7 +228,7 @@ func TestFunctionRules(t *testing.T) {
 		{"timeout: 30s", p + "timeout", `must be a whole number, got "30s"`},
 
 		// initializer
-		{"initializer_handler: index.init", "", ""},
+		{"initializer_handler: index.init", p + "initializer_handler", "needs initializer_timeout (1 to 300 seconds)"},
 		{"initializer_handler: index.init\n    initializer_timeout: 1", "", ""},
 		{"initializer_handler: index.init\n    initializer_timeout: 300", "", ""},
 		{"initializer_timeout: 10", p + "initializer_timeout", "needs initializer_handler"},
@@ -407,7 +407,11 @@ func TestFunctionRules(t *testing.T) {
 		{"colour: blue", p + "colour", "unknown key (allowed: "},
 		{"Timeout: 3", p + "Timeout", "unknown key"},
 		{"code_type: zip", p + "code_type", "unknown key"},
-		{"publish: {kep: 3}", p + "publish.kep", "unknown key (allowed: description, keep, version)"},
+		{"publish: {kep: 3}", p + "publish.kep", "unknown key; did you mean keep? (allowed: config_changes, description, keep, version)"},
+		{"publish: {config_changes: latest}", "", ""},
+		{"publish: {config_changes: release}", "", ""},
+		{"publish: {config_changes: skip}", p + "publish.config_changes", `"skip" is not release (publish a change of config alone, the default) or latest (apply it to latest only)`},
+		{"publish: {config_changes: 1}", p + "publish.config_changes", "must be a string"},
 		{"aliases: {live: {version: latest, weight: 3}}", p + "aliases.live.weight", "unknown key (allowed: canary, description, version)"},
 		{"func_vpc: {vpc_id: v, subnet_id: s, vpc: x}", p + "func_vpc.vpc", "unknown key (allowed: security_groups, subnet_id, vpc_id)"},
 		{"log_config: {group_id: g, stream_id: s, topic: t}", p + "log_config.topic", "unknown key (allowed: group_id, stream_id)"},
@@ -667,7 +671,7 @@ func TestCodeRules(t *testing.T) {
 		{"{}", nil, p + "code", "needs path (a directory, .zip or .jar) or obs_url"},
 		{"~", nil, p + "code", "is required"},
 		{"./src", nil, p + "code", "must be a map, got a string"},
-		{"{path: ./src, zip: true}", nil, p + "code.zip", "unknown key (allowed: obs, obs_url, path)"},
+		{"{path: ./src, zip: true}", nil, p + "code.zip", "unknown key (allowed: build, obs, obs_url, path)"},
 	} {
 		t.Run(tt.code, func(t *testing.T) {
 			y := strings.Replace(fn, "{path: ./src}", tt.code, 1)
@@ -762,7 +766,7 @@ func TestDocumentRules(t *testing.T) {
 		{"functions a list", "functions: [hello]\n", 1, 12, "functions", "must be a map of function name to function, got a list"},
 		{"function a list", "functions:\n  hello: [1]\n", 2, 10, "functions.hello", "must be a map of settings, got a list"},
 		{"function a string", "functions:\n  hello: index.handler\n", 2, 10, "functions.hello", "must be a map of settings, got a string"},
-		{"unknown top-level key", fn + "colour: blue\n", 6, 1, "colour", "unknown key (allowed: region, project_id, defaults, functions, environments, dependencies)"},
+		{"unknown top-level key", fn + "colour: blue\n", 6, 1, "colour", "unknown key (allowed: region, project_id, project, defaults, functions, environments, dependencies)"},
 		{"top-level duplicate", fn + "functions: {}\n", 6, 1, "functions", "duplicate key (first at line 1)"},
 		{"duplicate function", fn + "  hello:\n    runtime: Go1.x\n", 6, 3, "functions.hello", "duplicate key (first at line 2)"},
 		{"defaults a list", "defaults: [a]\n" + fn, 1, 11, "defaults", "must be a map of function settings, got a list"},
@@ -771,7 +775,7 @@ func TestDocumentRules(t *testing.T) {
 		{"unknown defaults key", "defaults: {colour: blue}\n" + fn, 1, 12, "defaults.colour", "unknown key"},
 		{"unknown overlay key", fn + "environments:\n  prod: {colour: red}\n", 7, 10, "environments.prod.colour", "unknown key (allowed: defaults, functions, project_id, region)"},
 		{"unknown overlay function key", fn + "environments:\n  prod: {functions: {hello: {colour: red}}}\n", 7, 30, "environments.prod.functions.hello.colour", "unknown key"},
-		{"unknown overlay code key", fn + "environments:\n  prod: {functions: {hello: {code: {zip: x}}}}\n", 7, 37, "environments.prod.functions.hello.code.zip", "unknown key (allowed: obs, obs_url, path)"},
+		{"unknown overlay code key", fn + "environments:\n  prod: {functions: {hello: {code: {zip: x}}}}\n", 7, 37, "environments.prod.functions.hello.code.zip", "unknown key (allowed: build, obs, obs_url, path)"},
 		{"unknown overlay defaults key", fn + "environments:\n  prod: {defaults: {colour: red}}\n", 7, 21, "environments.prod.defaults.colour", "unknown key"},
 		{"duplicate overlay key", fn + "environments:\n  prod: {region: cn-north-4, region: cn-north-1}\n", 7, 30, "environments.prod.region", "duplicate key"},
 		{"bad region", "region: Mars\n" + fn, 1, 9, "region", `"Mars" is not a region name (e.g. cn-north-4)`},

@@ -26,6 +26,9 @@ type Trigger struct {
 	Secrets map[string]string
 	// Line and Col are where the trigger is written.
 	Line, Col int
+	// index is the trigger's place in the manifest's list, which is its
+	// place in Function.Triggers only when every trigger could be read.
+	index int
 }
 
 // TriggerSecretsFingerprintKey is the environment key the planner writes
@@ -54,6 +57,7 @@ func (d *decoder) triggers(n *yaml.Node, path string) []Trigger {
 			continue
 		}
 		if t, ok := d.trigger(item, ip); ok {
+			t.index = i
 			out = append(out, t)
 		}
 	}
@@ -90,7 +94,7 @@ func (d *decoder) trigger(n *yaml.Node, path string) (Trigger, bool) {
 		if slices.Contains(fgsspec.TriggerTypeCodes, t.Type) {
 			d.errAt(typeNode, join(path, "type"), "fgsdeploy does not manage %s triggers yet (it manages %s)", t.Type, strings.Join(fgsspec.ManagedTriggerTypes(), ", "))
 		} else {
-			d.errAt(typeNode, join(path, "type"), "%s is not a trigger type (%s)", quote(typeNode, t.Type, 40), strings.Join(fgsspec.ManagedTriggerTypes(), ", "))
+			d.errAt(typeNode, join(path, "type"), "%s is not a trigger type%s (%s)", quote(typeNode, t.Type, 40), didYouMean(t.Type, fgsspec.ManagedTriggerTypes()), strings.Join(fgsspec.ManagedTriggerTypes(), ", "))
 		}
 		return t, false
 	}
@@ -133,6 +137,11 @@ func (d *decoder) trigger(n *yaml.Node, path string) (Trigger, bool) {
 		}
 		d.errAt(at, join(path, "event_data."+fe.Field), "%v", fe.Err)
 	}
+	if schedule, _ := full["schedule"].(string); len(d.el.errs) == before && t.Type == "TIMER" && full["schedule_type"] == "Cron" {
+		if msg := fiveFieldCron(schedule); msg != "" {
+			d.errAt(nodes["schedule"], join(path, "event_data.schedule"), "%s", msg)
+		}
+	}
 	if len(d.el.errs) > before {
 		return t, false
 	}
@@ -141,6 +150,26 @@ func (d *decoder) trigger(n *yaml.Node, path string) (Trigger, bool) {
 	}
 	t.EventData = full
 	return t, true
+}
+
+// fiveFieldCron refuses a cron schedule of five fields, which
+// FunctionGraph takes (day-of-week is optional) but reads with seconds
+// first, so that a Unix cron line means something else: "*/5 * * * *" is
+// every five seconds there, not every five minutes. It returns the message
+// with both six-field forms, or "" for any other schedule.
+func fiveFieldCron(s string) string {
+	expr, zone := s, ""
+	if rest, ok := strings.CutPrefix(s, "CRON_TZ="); ok {
+		z, fields, _ := strings.Cut(rest, " ")
+		expr, zone = fields, "CRON_TZ="+z+" "
+	}
+	fields := strings.Fields(expr)
+	if len(fields) != 5 {
+		return ""
+	}
+	unix := zone + "0 " + strings.Join(fields, " ")
+	asRead := zone + strings.Join(fields, " ") + " *"
+	return fmt.Sprintf("%q has 5 fields, and FunctionGraph reads them as seconds minutes hours day-of-month month (a Unix cron line starts with minutes): write all six fields, %q for the Unix meaning (minutes first), or %q for the one FunctionGraph would read", truncate(s, 60), unix, asRead)
 }
 
 // checkQualifier applies the shape of a qualifier: latest, or a name an
@@ -173,7 +202,7 @@ func (d *decoder) eventData(fields []fgsspec.TriggerField, n *yaml.Node, path st
 		f := byName[k.Value]
 		p := join(path, k.Value)
 		if f == nil {
-			d.errAt(k, p, "unknown field (the fields of this type: %s)", strings.Join(keysOf(allowed), ", "))
+			d.errAt(k, p, "unknown field%s (the fields of this type: %s)", didYouMean(k.Value, keysOf(allowed)), strings.Join(keysOf(allowed), ", "))
 			return
 		}
 		nodes[k.Value] = v
@@ -274,7 +303,8 @@ func (d *decoder) crossTriggers(f *Function, nodes map[string]*yaml.Node, path s
 	seen := map[string]int{}
 	timers := map[string]int{}
 	secrets := false
-	for i, t := range f.Triggers {
+	for _, t := range f.Triggers {
+		i := t.index
 		ip := fmt.Sprintf("%s.triggers[%d]", path, i)
 		per[t.Qualifier]++
 		if per[t.Qualifier] == fgsspec.MaxTriggersPerVersion+1 {
@@ -358,8 +388,8 @@ func checkProjectTriggers(el *errorList, fns []*Function) {
 	}
 	var all []ref
 	for _, f := range fns {
-		for i, t := range f.Triggers {
-			all = append(all, ref{f.Name, i, t})
+		for _, t := range f.Triggers {
+			all = append(all, ref{f.Name, t.index, t})
 		}
 	}
 	str := func(t Trigger, k string) string { s, _ := t.EventData[k].(string); return s }

@@ -14,8 +14,9 @@ import (
 // DependencyPlan is one dependency's plan.
 type DependencyPlan struct {
 	Name string
-	// Action is Create when this apply publishes a version (the first one
-	// makes the dependency), Update when it only prunes, NoOp otherwise.
+	// Action is Create when this apply publishes the dependency's first
+	// version (which makes the dependency), Update when it publishes a
+	// new version of one that exists or only prunes, NoOp otherwise.
 	Action Action
 	Steps  []Step // [upload,] publish; prune steps last
 	Notes  []string

@@ -18,12 +18,14 @@ type JSONPlan struct {
 
 // JSONFunction is one function of a JSON plan.
 type JSONFunction struct {
-	Name    string     `json:"name"`
-	Package string     `json:"package"`
-	URN     string     `json:"urn"`
-	Action  string     `json:"action"`
-	Steps   []JSONStep `json:"steps"`
-	Notes   []string   `json:"notes,omitempty"`
+	Name string `json:"name"` // the manifest's key
+	// FuncName is the FunctionGraph name (name:), the key by default.
+	FuncName string     `json:"func_name"`
+	Package  string     `json:"package"`
+	URN      string     `json:"urn"`
+	Action   string     `json:"action"`
+	Steps    []JSONStep `json:"steps"`
+	Notes    []string   `json:"notes,omitempty"`
 }
 
 // JSONStep is one step of a JSON plan: consecutive steps of one type
@@ -44,9 +46,10 @@ type JSONChange struct {
 
 // JSONFailure is a function that could not be planned.
 type JSONFailure struct {
-	Name  string `json:"name"`
-	URN   string `json:"urn"`
-	Error string `json:"error"`
+	Name     string `json:"name"`
+	FuncName string `json:"func_name,omitempty"`
+	URN      string `json:"urn"`
+	Error    string `json:"error"`
 }
 
 // JSONFormatVersion is the format_version of JSON plans.
@@ -59,14 +62,14 @@ func ToJSON(p *Plan) JSONPlan {
 		out.Functions = append(out.Functions, jsonFunction(f))
 	}
 	for _, fe := range p.Failures {
-		out.Failures = append(out.Failures, JSONFailure{Name: fe.Name, URN: fe.URN, Error: fe.Error()})
+		out.Failures = append(out.Failures, JSONFailure{Name: fe.Name, FuncName: fe.FuncName, URN: fe.URN, Error: fe.Error()})
 	}
 	out.Dependencies = jsonDependencies(p)
 	return out
 }
 
 func jsonFunction(f *FunctionPlan) JSONFunction {
-	jf := JSONFunction{Name: f.Name, Package: f.Package, URN: f.URN, Action: f.Action.String(), Steps: []JSONStep{}, Notes: f.Notes}
+	jf := JSONFunction{Name: f.Name, FuncName: f.FuncName, Package: f.Package, URN: f.URN, Action: f.Action.String(), Steps: []JSONStep{}, Notes: f.Notes}
 	for i, s := range f.Steps {
 		if i == 0 || f.Steps[i-1].Type() != s.Type() {
 			jf.Steps = append(jf.Steps, JSONStep{Type: s.Type().String(), Changes: []JSONChange{}})

@@ -15,18 +15,24 @@ type Precondition struct {
 	// Release hashes the function's versions and aliases (when it manages
 	// them), and its triggers when it manages those.
 	Release string
+	// Production hashes its reserved instances and asynchronous
+	// invocation config, when the plan reads them.
+	Production string
 }
 
 // FunctionPlan is the plan of one function: its steps, each one request
 // with the changes it makes, in the order apply runs them, and the
 // preconditions it was planned against.
 type FunctionPlan struct {
-	Name    string
-	Package string
-	URN     string
-	Action  Action
-	Steps   []Step
-	Pre     Precondition
+	Name string // the manifest's key
+	// FuncName is the FunctionGraph name (the manifest's name:, by
+	// default the key): the one in URN.
+	FuncName string
+	Package  string
+	URN      string
+	Action   Action
+	Steps    []Step
+	Pre      Precondition
 	// DesiredFingerprint summarises everything the manifest and the code
 	// declare (secrets only through a salted slow hash), so a saved plan can
 	// be refused when the project changed after planning.
@@ -75,10 +81,26 @@ type Plan struct {
 // (a version name taken by other content, the version cap, a runtime
 // change) or a read that still failed after its retries.
 type FunctionError struct {
-	Name string
-	URN  string
-	Err  error // its message names the function
+	Name     string // the manifest's key
+	FuncName string // the FunctionGraph name; "" when not known
+	URN      string
+	Err      error // its message names the function
 }
+
+// Title names the function for people: its key, and its FunctionGraph
+// name when that differs, "api (api-dev)".
+func Title(name, funcName string) string {
+	if funcName == "" || funcName == name {
+		return name
+	}
+	return name + " (" + funcName + ")"
+}
+
+// Title is the function's name as views show it (Title).
+func (f *FunctionPlan) Title() string { return Title(f.Name, f.FuncName) }
+
+// Title is the function's name as views show it (Title).
+func (e *FunctionError) Title() string { return Title(e.Name, e.FuncName) }
 
 func (e *FunctionError) Error() string { return e.Err.Error() }
 func (e *FunctionError) Unwrap() error { return e.Err }
@@ -99,6 +121,7 @@ func (p *Plan) Err() error {
 type Summary struct {
 	Create    int `json:"create"`
 	Update    int `json:"update"`
+	Delete    int `json:"delete,omitempty"`
 	Unchanged int `json:"unchanged"`
 	Failed    int `json:"failed,omitempty"`
 }
@@ -115,6 +138,7 @@ func (p *Plan) Summary() Summary {
 		case NoOp:
 			s.Unchanged++
 		case Delete:
+			s.Delete++
 		}
 	}
 	return s

@@ -16,12 +16,16 @@ const (
 	StepCode
 	StepConfig
 	StepMaxInstances
+	StepAsync
 	StepPublish
 	StepAliases
 	StepTriggers
+	StepReserved
 	StepPrune
+	StepTags
 	StepDependency
 	StepDependencyPrune
+	StepDelete
 )
 
 // stepTypes names each step type as JSON plans and reports do, and titles
@@ -33,12 +37,16 @@ var stepTypes = [...]struct{ name, title string }{
 	StepCode:            {"code", "update code"},
 	StepConfig:          {"config", "update config"},
 	StepMaxInstances:    {"max_instances", "update max instances"},
+	StepAsync:           {"async_invoke", "update async invocation"},
 	StepPublish:         {"publish", "publish version"},
 	StepAliases:         {"aliases", "update aliases"},
 	StepTriggers:        {"triggers", "update triggers"},
+	StepReserved:        {"reserved_instances", "update reserved instances"},
 	StepPrune:           {"prune", "prune versions"},
+	StepTags:            {"tags", "update tags"},
 	StepDependency:      {"dependency", "publish dependency version"},
 	StepDependencyPrune: {"dependency_prune", "prune dependency versions"},
+	StepDelete:          {"delete", "delete function"},
 }
 
 // String returns the step type's name as used in JSON plans and reports.

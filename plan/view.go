@@ -44,14 +44,18 @@ func (v View) paint(a Action, s string) string {
 // changed function, one line per changed field, the functions that could
 // not be planned, what unchanged functions did not do, then a summary
 // line.
-func (v View) Text(w io.Writer, p *Plan) error {
+func (v View) Text(w io.Writer, p *Plan) error { return v.text(w, p, summaryLine(p), "cannot plan") }
+
+// text writes the plan's blocks, the failures (each "NAME: failed: ..."),
+// then summary.
+func (v View) text(w io.Writer, p *Plan, summary, failed string) error {
 	var b strings.Builder
 	v.dependencyText(&b, p)
 	for _, f := range p.Functions {
 		if f.Action == NoOp {
 			continue
 		}
-		fmt.Fprintf(&b, "%s %s (%s)\n", v.paint(f.Action, f.Action.Symbol()), f.Name, f.Action)
+		fmt.Fprintf(&b, "%s %s (%s)\n", v.paint(f.Action, f.Action.Symbol()), f.Title(), f.Action)
 		for i, s := range f.Steps {
 			if i == 0 || f.Steps[i-1].Type() != s.Type() {
 				fmt.Fprintf(&b, "    %s:\n", s.Type().Title())
@@ -66,7 +70,7 @@ func (v View) Text(w io.Writer, p *Plan) error {
 		b.WriteString("\n")
 	}
 	for _, fe := range p.Failures {
-		fmt.Fprintf(&b, "%s %s: cannot plan: %s\n", v.paint(Delete, "!"), fe.Name, strings.TrimPrefix(fe.Error(), fe.Name+": "))
+		fmt.Fprintf(&b, "%s %s: %s: %s\n", v.paint(Delete, "!"), fe.Title(), failed, strings.TrimPrefix(fe.Error(), fe.Name+": "))
 	}
 	if len(p.Failures) > 0 {
 		b.WriteString("\n")
@@ -75,7 +79,7 @@ func (v View) Text(w io.Writer, p *Plan) error {
 	for _, f := range p.Functions {
 		if f.Action == NoOp {
 			for _, n := range f.Notes {
-				fmt.Fprintf(&b, "  %s: %s\n", f.Name, n)
+				fmt.Fprintf(&b, "  %s: %s\n", f.Title(), n)
 				noted = true
 			}
 		}
@@ -83,7 +87,7 @@ func (v View) Text(w io.Writer, p *Plan) error {
 	if noted {
 		b.WriteString("\n")
 	}
-	b.WriteString(summaryLine(p))
+	b.WriteString(summary)
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -105,7 +109,11 @@ func summaryLine(p *Plan) string {
 	if !p.HasChanges() {
 		return fmt.Sprintf("No changes. %d function%s up to date.", s.Unchanged, plural(s.Unchanged))
 	}
-	return fmt.Sprintf("Plan: %d to create, %d to update, %d unchanged%s%s.", s.Create, s.Update, s.Unchanged, dependencySummary(p), failed)
+	deleted := ""
+	if s.Delete > 0 {
+		deleted = fmt.Sprintf(", %d to delete", s.Delete)
+	}
+	return fmt.Sprintf("Plan: %d to create, %d to update%s, %d unchanged%s%s.", s.Create, s.Update, deleted, s.Unchanged, dependencySummary(p), failed)
 }
 
 func plural(n int) string {
@@ -130,13 +138,17 @@ func (v View) writeChange(b *strings.Builder, c Change) {
 		}
 		return
 	}
+	reason := ""
+	if c.Reason != "" {
+		reason = " (" + c.Reason + ")"
+	}
 	switch c.Action {
 	case Create:
-		fmt.Fprintf(b, "      %s %s: %s\n", sym, c.Field, after)
+		fmt.Fprintf(b, "      %s %s: %s%s\n", sym, c.Field, after, reason)
 	case Delete:
-		fmt.Fprintf(b, "      %s %s: %s\n", sym, c.Field, before)
+		fmt.Fprintf(b, "      %s %s: %s%s\n", sym, c.Field, before, reason)
 	case Update, NoOp:
-		fmt.Fprintf(b, "      %s %s: %s -> %s\n", sym, c.Field, before, after)
+		fmt.Fprintf(b, "      %s %s: %s -> %s%s\n", sym, c.Field, before, after, reason)
 	case Replace:
 	}
 }
@@ -222,7 +234,7 @@ func (v View) Markdown(w io.Writer, p *Plan) error {
 		b.WriteString("**No changes.**" + strings.TrimPrefix(line, "No changes.") + "\n")
 	}
 	for _, fe := range p.Failures {
-		fmt.Fprintf(&b, "\n:x: `%s` could not be planned: %s\n", fe.Name, mdText(strings.TrimPrefix(fe.Error(), fe.Name+": ")))
+		fmt.Fprintf(&b, "\n:x: `%s` could not be planned: %s\n", fe.Title(), mdText(strings.TrimPrefix(fe.Error(), fe.Name+": ")))
 	}
 	dependencyMarkdown(&b, p)
 	for _, f := range p.Functions {
@@ -233,7 +245,7 @@ func (v View) Markdown(w io.Writer, p *Plan) error {
 		for _, t := range Types(f.Steps) {
 			steps = append(steps, t.Title())
 		}
-		fmt.Fprintf(&b, "\n<details><summary><code>%s %s</code> (%s: %s)</summary>\n\n", f.Action.Symbol(), f.Name, f.Action, strings.Join(steps, ", "))
+		fmt.Fprintf(&b, "\n<details><summary><code>%s %s</code> (%s: %s)</summary>\n\n", f.Action.Symbol(), f.Title(), f.Action, strings.Join(steps, ", "))
 		b.WriteString("| step | field | before | after |\n|---|---|---|---|\n")
 		for _, st := range f.Steps {
 			for _, c := range st.Changes {
@@ -262,7 +274,7 @@ func (v View) Markdown(w io.Writer, p *Plan) error {
 		if f.Action == NoOp && len(f.Notes) > 0 {
 			noted++
 			for _, n := range f.Notes {
-				unchanged = append(unchanged, fmt.Sprintf("- `%s`: %s\n", f.Name, mdText(n)))
+				unchanged = append(unchanged, fmt.Sprintf("- `%s`: %s\n", f.Title(), mdText(n)))
 			}
 		}
 	}

@@ -15,20 +15,24 @@ import (
 )
 
 // planAliases decides where each declared alias goes, in name order, and
-// returns the alias writes in an order FunctionGraph accepts, and every
-// alias as it will be after them. published is what $published means (""
-// when this apply publishes nothing: such aliases stay where they are, and
-// one that does not exist yet is created on the newest version).
-func planAliases(f *manifest.Function, st *versionState, published string) ([]*plan.WriteAlias, map[string]apiclient.Alias, error) {
+// returns the alias writes in an order FunctionGraph accepts, every alias
+// as it will be after them, and notes on aliases it does not move.
+// published is what $published means ("" when this apply publishes
+// nothing: such aliases stay where they are, and one that does not exist
+// yet is created on the newest version). An alias declared $published
+// never goes back to a version a rollback took it off (its record's
+// Reverted): only another release moves it.
+func planAliases(f *manifest.Function, st *versionState, published string) ([]*plan.WriteAlias, map[string]apiclient.Alias, []string, error) {
 	want := map[string]apiclient.Alias{}
 	var ops []*plan.WriteAlias
+	var notes []string
 	var firstCanary []string // new canary aliases with no version to keep
 	for _, name := range sortedKeys(f.Aliases) {
 		a := f.Aliases[name]
 		cur, exists := st.aliases[name]
-		userDesc, prev := "", ""
+		userDesc, rec := "", release.Record{}
 		if exists {
-			userDesc, prev = release.SplitAliasDescription(cur.Description)
+			userDesc, rec = release.SplitAliasDescription(cur.Description)
 		}
 		if a.Description != "" {
 			userDesc = a.Description
@@ -39,7 +43,10 @@ func planAliases(f *manifest.Function, st *versionState, published string) ([]*p
 		case "$published":
 			switch {
 			case f.Publish == nil:
-				return nil, nil, fmt.Errorf("%s: alias %s points at $published but nothing is published (add publish:)", f.Name, name)
+				return nil, nil, nil, f.Errorf("aliases."+name+".version", "alias %s points at $published but nothing is published (add publish:)", name)
+			case exists && published != "" && published == rec.Reverted && !routesTo(cur, published):
+				stay = true // rolled back from this very release: only a new one moves it
+				notes = append(notes, fmt.Sprintf("alias %s stays on %s: a rollback took it off %s, so it goes to the next release (changed code or config), not back to this one (rollback --to %s points it there)", name, release.Describe(cur), published, published))
 			case published != "":
 				target = published
 			case exists:
@@ -50,14 +57,19 @@ func planAliases(f *manifest.Function, st *versionState, published string) ([]*p
 		case release.Latest:
 		default:
 			if st.find(target) == nil && target != published {
-				return nil, nil, fmt.Errorf("%s: alias %s points at version %s, which does not exist", f.Name, name, target)
+				return nil, nil, nil, f.Errorf("aliases."+name+".version", "alias %s points at version %s, which does not exist", name, target)
 			}
 		}
 		next := apiclient.Alias{Name: name, Version: target}
 		switch {
 		case stay:
+			// As it is, less any weight of 0: it sends nothing, and
+			// FunctionGraph would keep the version it names from being
+			// deleted (FSS.1094).
 			next.Version = cur.Version
-			next.AdditionalVersionWeights = maps.Clone(cur.AdditionalVersionWeights)
+			if w := release.Weights(cur); len(w) > 0 {
+				next.AdditionalVersionWeights = w
+			}
 			next.AdditionalVersionStrategy = maps.Clone(cur.AdditionalVersionStrategy)
 		case !exists && a.Canary > 0 && target != release.Latest && !wholly:
 			// A new canary alias keeps the newest other version, as an
@@ -75,10 +87,7 @@ func planAliases(f *manifest.Function, st *versionState, published string) ([]*p
 			next.Version = cur.Version
 			next.AdditionalVersionWeights = map[string]int{target: a.Canary}
 		}
-		if exists && next.Version != cur.Version {
-			prev = cur.Version
-		}
-		next.Description = release.AliasDescription(userDesc, prev)
+		next.Description = release.AliasDescription(userDesc, nextRecord(cur, exists, next, rec))
 		want[name] = next
 		if exists && aliasEqual(cur, next) {
 			continue
@@ -97,9 +106,31 @@ func planAliases(f *manifest.Function, st *versionState, published string) ([]*p
 		}
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return ops, after, nil
+	return ops, after, notes, nil
+}
+
+// nextRecord is the record an alias keeps in its description once it
+// routes as next: as it was while the routing stays; when the main version
+// changes, the one it leaves is the previous version; a new routing (a
+// release) leaves no version reverted.
+func nextRecord(cur apiclient.Alias, exists bool, next apiclient.Alias, rec release.Record) release.Record {
+	switch {
+	case !exists:
+		return release.Record{}
+	case next.Version != cur.Version:
+		return release.Record{Previous: cur.Version}
+	case !maps.Equal(release.Weights(cur), release.Weights(next)):
+		return release.Record{Previous: rec.Previous}
+	}
+	return rec
+}
+
+// routesTo reports whether alias a sends traffic to version v.
+func routesTo(a apiclient.Alias, v string) bool {
+	_, byRule := a.AdditionalVersionStrategy[v]
+	return a.Version == v || release.Weights(a)[v] > 0 || byRule
 }
 
 // aliasSteps are the steps of alias writes, one each, with the alias
@@ -174,7 +205,7 @@ func (e *aliasClash) Error() string {
 // aliasEqual compares what fgsdeploy writes of an alias. Rule-based
 // routing (additional_version_strategy) is never written, so an alias
 // that has rules differs from any alias fgsdeploy would write, unless it
-// stays as it is.
+// stays as it is. fgsdeploy never writes a weight of 0.
 func aliasEqual(a, b apiclient.Alias) bool {
 	if a.Version != b.Version || a.Description != b.Description {
 		return false
@@ -186,13 +217,15 @@ func aliasEqual(a, b apiclient.Alias) bool {
 			return false
 		}
 	}
-	return maps.Equal(release.Weights(a), release.Weights(b))
+	// Raw weights: a live weight of 0 is a difference, which the write
+	// removes.
+	return maps.Equal(a.AdditionalVersionWeights, b.AdditionalVersionWeights)
 }
 
 func aliasView(a apiclient.Alias) any {
 	m := map[string]any{"version": a.Version}
-	if w := release.Weights(a); len(w) > 0 {
-		m["weights"] = w
+	if len(a.AdditionalVersionWeights) > 0 {
+		m["weights"] = a.AdditionalVersionWeights // a weight of 0 shows, so that its removal does
 	}
 	if len(a.AdditionalVersionStrategy) > 0 {
 		m["rules_to"] = sortedKeys(a.AdditionalVersionStrategy) // versions routed by request rules

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
@@ -31,7 +32,7 @@ func (p *packager) sourceOf(f *manifest.Function, code *plan.CodeFile) codeSourc
 	case f.Code.IsArchive:
 		return codeSource{codeType: "zip", filename: filepath.Base(f.Code.Path), file: code.Path}
 	}
-	return codeSource{codeType: "zip", filename: f.Name + ".zip", file: code.Path}
+	return codeSource{codeType: "zip", filename: f.FuncName + ".zip", file: code.Path}
 }
 
 // uploadStep is the step that puts the package in OBS.
@@ -40,25 +41,33 @@ func (src codeSource) uploadStep() plan.Step {
 	return plan.Step{Request: u, Changes: []plan.Change{{Action: plan.Create, Field: "code.object", After: u.Object.String()}}}
 }
 
-// planCode adds the code update of an existing function when its code or
-// its declared dependencies differ: the package by its digest, whatever
-// its origin (docs/api-notes.md rule 9), dependencies as a set. A package
-// through OBS is uploaded first. The body sends back the dependencies it
-// does not manage and the code's KMS key.
-func planCode(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Function, code *plan.CodeFile, src codeSource) {
+// planCode adds the code update of an existing function, before its
+// other updates, when its code or its declared dependencies differ: code
+// is the package to upload (the function's package, or that package with
+// a release marker, whose reason marker gives), compared by digest
+// whatever its origin (docs/api-notes.md rule 9); dependencies as a set.
+// A package through OBS is uploaded first. The body sends back the
+// dependencies it does not manage and the code's KMS key.
+func planCode(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Function, code *plan.CodeFile, src codeSource, marker string) {
 	var ch []plan.Change
-	if codeDiffers(f, live, code) {
-		ch = append(ch, plan.Change{Action: plan.Update, Field: "code.digest", Before: live.Digest, After: digest(code)})
+	if live.Digest != code.Digest {
+		ch = append(ch, plan.Change{Action: plan.Update, Field: "code.digest", Before: live.Digest, After: code.Digest})
 		// The size before and after, so that a package emptied or
 		// bloated by an ignore rule shows before it is uploaded.
 		ch = append(ch, plan.Change{Action: plan.Update, Field: "code.size", Before: live.CodeSize, After: code.Size})
 		if f.Code.ObsURL != "" && live.CodeURL != f.Code.ObsURL {
 			ch = append(ch, plan.Change{Action: plan.Update, Field: "code.obs_url", Before: live.CodeURL, After: f.Code.ObsURL})
 		}
+		if marker != "" {
+			ch = append(ch, plan.Change{Action: plan.Create, Field: "code.release_marker", After: marker})
+		}
 	}
 	deps := sortedCopy(live.DependVersionList)
 	if f.Dependencies != nil {
-		want := sortedCopy(f.Dependencies)
+		// Declared, even empty: the list is sent, so that [] removes the
+		// last dependency where a service keeps the list when the field
+		// is absent.
+		want := append([]string{}, sortedCopy(f.Dependencies)...)
 		if strings.Join(want, "\n") != strings.Join(deps, "\n") {
 			ch = append(ch, plan.Change{Action: plan.Update, Field: "dependencies", Before: deps, After: want})
 		}
@@ -69,10 +78,16 @@ func planCode(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Funct
 	}
 	req := &apiclient.UpdateCodeRequest{CodeType: src.codeType, CodeURL: src.url, CodeFilename: src.filename, CodeFile: src.file,
 		DependVersionList: deps, CodeEncryptKmsKeyID: live.CodeEncryptKmsKeyID} // not managed: kept
+	var steps []plan.Step
 	if src.upload != nil {
-		fp.Steps = append(fp.Steps, src.uploadStep())
+		steps = append(steps, src.uploadStep())
 	}
-	fp.Steps = append(fp.Steps, plan.Step{Request: &plan.UpdateCode{Body: req, Code: code}, Changes: ch})
+	steps = append(steps, plan.Step{Request: &plan.UpdateCode{Body: req, Code: code}, Changes: ch})
+	at := slices.IndexFunc(fp.Steps, func(s plan.Step) bool { return s.Type() > plan.StepCode })
+	if at < 0 {
+		at = len(fp.Steps)
+	}
+	fp.Steps = slices.Insert(fp.Steps, at, steps...)
 }
 
 // codeDiffers reports whether f's code differs from the live function's:

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
@@ -15,6 +14,10 @@ const (
 	DefaultMemorySize       = 128
 	DefaultTimeout          = 3
 	DefaultEphemeralStorage = 512
+	// DefaultMaxInstances is strategy_config.concurrency (max instances)
+	// of a new function: "Default value: 400" (HW functiongraph_01_0303,
+	// Configuring Concurrency).
+	DefaultMaxInstances = 400
 )
 
 // planConfig adds the config update of an existing function when a
@@ -35,7 +38,7 @@ func planConfig(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Fun
 	if len(ch) == 0 {
 		return base, nil
 	}
-	if err := checkConfig(f.Name, want); err != nil {
+	if err := checkConfig(f, want); err != nil {
 		return nil, err
 	}
 	fp.Steps = append(fp.Steps, plan.Step{Request: &plan.UpdateConfig{Body: want}, Changes: ch})
@@ -54,7 +57,7 @@ func checkAutoLogging(f *manifest.Function, base *apiclient.UpdateConfigRequest,
 	if f.LogConfig == nil || !f.LogConfig.Auto || logOn(base) || (live.EnableLtsLog != nil && *live.EnableLtsLog) {
 		return nil
 	}
-	return fmt.Errorf("%s: log_config: auto, and the function does not log to LTS: FunctionGraph makes its default log group and stream only when it creates a function; declare log_config: {group_id: ..., stream_id: ...} (an LTS stream of yours), or turn LTS logging on for %s in the FunctionGraph console", f.Name, f.Name)
+	return f.Errorf("log_config", "auto, and the function does not log to LTS: FunctionGraph makes its default log group and stream only when it creates a function; declare log_config: {group_id: ..., stream_id: ...} (an LTS stream of yours), or turn LTS logging on for %s in the FunctionGraph console", f.FuncName)
 }
 
 // planMaxInstances adds the update of an existing function's maximum
@@ -89,7 +92,7 @@ func checkEnterpriseProject(f *manifest.Function, live *apiclient.Function) erro
 		json.Unmarshal(raw, &have)
 	}
 	if have != "" && have != *want {
-		return fmt.Errorf("%s: the function is in enterprise project %s, not %s: fgsdeploy sets enterprise_project_id only when it creates a function; move it in the Enterprise Project console or change the manifest", f.Name, have, *want)
+		return f.Errorf("enterprise_project_id", "the function is in enterprise project %s, not %s: fgsdeploy sets enterprise_project_id only when it creates a function; move it in the Enterprise Project console or change the manifest", have, *want)
 	}
 	return nil
 }
@@ -180,9 +183,13 @@ func wantConfig(base *apiclient.UpdateConfigRequest, f *manifest.Function, secre
 		c.EnableLtsLog = &on
 	}
 	if f.ConcurrentNum != nil {
+		// concurrency is required with strategy_config (the SDK's
+		// StrategyConfig; 0 disables the function): the live value,
+		// which liveConfig always fills in.
 		n := *f.ConcurrentNum
-		sc := apiclient.StrategyConfig{ConcurrentNum: &n}
-		if base.StrategyConfig != nil {
+		max := DefaultMaxInstances
+		sc := apiclient.StrategyConfig{ConcurrentNum: &n, Concurrency: &max}
+		if base.StrategyConfig != nil && base.StrategyConfig.Concurrency != nil {
 			sc.Concurrency = base.StrategyConfig.Concurrency
 		}
 		c.StrategyConfig = &sc
@@ -193,9 +200,9 @@ func wantConfig(base *apiclient.UpdateConfigRequest, f *manifest.Function, secre
 // checkConfig refuses, before anything changes, a config FunctionGraph
 // would refuse only after a create went through: a VPC needs an agency
 // (xrole) with VPC permissions (docs/api-notes.md, other facts).
-func checkConfig(name string, c *apiclient.UpdateConfigRequest) error {
+func checkConfig(f *manifest.Function, c *apiclient.UpdateConfigRequest) error {
 	if c.FuncVpc != nil && c.Xrole == "" {
-		return fmt.Errorf("%s: func_vpc needs xrole, an agency with VPC permissions, and the function has none", name)
+		return f.Errorf("func_vpc", "needs xrole, an agency with VPC permissions, and the function has none")
 	}
 	return nil
 }

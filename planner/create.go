@@ -2,7 +2,6 @@ package planner
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
@@ -17,7 +16,7 @@ import (
 // body it sends. It returns the config latest will have after them.
 func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile, src codeSource, salt []byte) (*apiclient.UpdateConfigRequest, error) {
 	secretsFP, _ := secretsFingerprint(f, nil, salt)
-	base := createConfig(&apiclient.CreateRequest{FuncName: f.Name, Runtime: f.Runtime, Handler: f.Handler,
+	base := createConfig(&apiclient.CreateRequest{FuncName: f.FuncName, Runtime: f.Runtime, Handler: f.Handler,
 		MemorySize: DefaultMemorySize, Timeout: DefaultTimeout})
 	if f.EnterpriseProjectID != nil {
 		// A config update sends back what it does not manage: the
@@ -26,7 +25,7 @@ func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile
 		base.Unmanaged = map[string]json.RawMessage{"enterprise_project_id": ep}
 	}
 	want := wantConfig(base, f, secretsFP)
-	if err := checkConfig(f.Name, want); err != nil {
+	if err := checkConfig(f, want); err != nil {
 		return nil, err
 	}
 	if f.LogConfig != nil && f.LogConfig.Auto {
@@ -44,7 +43,7 @@ func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile
 
 	latest := created
 	if !sameConfig(created, want) && f.LogConfig != nil && f.LogConfig.Auto {
-		return nil, fmt.Errorf("%s: log_config: auto with concurrent_num or ephemeral_storage: FunctionGraph sets those in a config update after the create, which would have to send the log target it makes, unknown when planning; declare log_config: {group_id: ..., stream_id: ...}", f.Name)
+		return nil, f.Errorf("log_config", "auto with concurrent_num or ephemeral_storage: FunctionGraph sets those in a config update after the create, which would have to send the log target it makes, unknown when planning; declare log_config: {group_id: ..., stream_id: ...}")
 	}
 	if !sameConfig(created, want) {
 		latest = want
@@ -65,7 +64,7 @@ func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile
 // createBody is the create request of f with the config want.
 func createBody(f *manifest.Function, want *apiclient.UpdateConfigRequest, src codeSource) *apiclient.CreateRequest {
 	req := &apiclient.CreateRequest{
-		FuncName:           f.Name,
+		FuncName:           f.FuncName,
 		Package:            f.Package,
 		Runtime:            f.Runtime,
 		Handler:            want.Handler,
@@ -75,7 +74,7 @@ func createBody(f *manifest.Function, want *apiclient.UpdateConfigRequest, src c
 		CodeURL:            src.url,
 		CodeFilename:       src.filename,
 		CodeFile:           src.file,
-		Type:               "v2",
+		Type:               functionGraphVersion(f),
 		UserData:           want.UserData,
 		EncryptedUserData:  want.EncryptedUserData,
 		Xrole:              want.Xrole,
@@ -95,6 +94,18 @@ func createBody(f *manifest.Function, want *apiclient.UpdateConfigRequest, src c
 	return req
 }
 
+// DefaultFunctionGraphVersion is the type fgsdeploy creates functions
+// with when the manifest does not say (functiongraph_version), as before
+// the key existed; the SDK's own default is v1.
+const DefaultFunctionGraphVersion = "v2"
+
+func functionGraphVersion(f *manifest.Function) string {
+	if f.FunctionGraphVersion != nil {
+		return *f.FunctionGraphVersion
+	}
+	return DefaultFunctionGraphVersion
+}
+
 // createChanges shows what a create sets: the fields of the create body
 // in its order, then what else differs from a function created with
 // nothing but defaults.
@@ -108,6 +119,9 @@ func createChanges(f *manifest.Function, req *apiclient.CreateRequest, code *pla
 	add("package", req.Package)
 	add("enterprise_project_id", req.EnterpriseProjectID)
 	add("runtime", req.Runtime)
+	if f.FunctionGraphVersion != nil {
+		add("functiongraph_version", req.Type)
+	}
 	add("handler", req.Handler)
 	add("memory_size", req.MemorySize)
 	add("timeout", req.Timeout)
@@ -137,17 +151,17 @@ func createChanges(f *manifest.Function, req *apiclient.CreateRequest, code *pla
 
 // createConfig is the config a function has right after a create with
 // this body: what the body sets, and FunctionGraph's defaults for what
-// create cannot set (one request per instance, 512 MB of ephemeral
-// storage).
+// create cannot set (one request per instance, 400 instances, 512 MB of
+// ephemeral storage).
 func createConfig(req *apiclient.CreateRequest) *apiclient.UpdateConfigRequest {
-	one := 1
+	one, max := 1, DefaultMaxInstances
 	c := &apiclient.UpdateConfigRequest{FuncName: req.FuncName, Runtime: req.Runtime, Timeout: req.Timeout,
 		Handler: req.Handler, MemorySize: req.MemorySize, Description: req.Description, Xrole: req.Xrole, AppXrole: req.AppXrole,
 		UserData: req.UserData, EncryptedUserData: req.EncryptedUserData, FuncVpc: req.FuncVpc, MountConfig: req.MountConfig,
 		InitializerHandler: req.InitializerHandler, InitializerTimeout: req.InitializerTimeout,
 		PreStopHandler: req.PreStopHandler, PreStopTimeout: req.PreStopTimeout,
 		EnableLtsLog: req.EnableLtsLog, LogConfig: req.LogConfig,
-		StrategyConfig: &apiclient.StrategyConfig{ConcurrentNum: &one}, EphemeralStorage: DefaultEphemeralStorage}
+		StrategyConfig: &apiclient.StrategyConfig{Concurrency: &max, ConcurrentNum: &one}, EphemeralStorage: DefaultEphemeralStorage}
 	if req.EnterpriseProjectID != "" {
 		ep, _ := json.Marshal(req.EnterpriseProjectID)
 		c.Unmanaged = map[string]json.RawMessage{"enterprise_project_id": ep}

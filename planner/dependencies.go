@@ -112,7 +112,12 @@ func planDependency(ctx context.Context, api DependencyAPI, pk *packager, st *de
 		}
 		return nil
 	}
-	dp.Action, dp.Version = plan.Create, plan.PendingDependency(d.Name)
+	// A new version of a dependency that exists updates it; only the
+	// first version creates it.
+	dp.Action, dp.Version = plan.Update, plan.PendingDependency(d.Name)
+	if st.depID == "" {
+		dp.Action = plan.Create
+	}
 	body := &apiclient.CreateDependencyRequest{DependType: "zip", DependFile: res.Path, Runtime: d.Runtime, Name: d.Name, Description: d.Description}
 	if loc != nil {
 		body = &apiclient.CreateDependencyRequest{DependType: "obs", DependLink: loc.URL(), Runtime: d.Runtime, Name: d.Name, Description: d.Description}
@@ -186,7 +191,7 @@ func resolveDependencies(f *manifest.Function, deps map[string]*depState) (*mani
 			continue
 		}
 		if st.err != nil {
-			return nil, fmt.Errorf("%s: uses %w", f.Name, st.err)
+			return nil, fmt.Errorf("%s: uses dependency %s, which could not be planned: %w", f.Name, name, st.err)
 		}
 		out.Dependencies[i] = st.plan.Version
 	}
@@ -201,7 +206,7 @@ func resolveDependencies(f *manifest.Function, deps map[string]*depState) (*mani
 func planDependencyPrunes(ctx context.Context, api API, proj *manifest.Project, deps map[string]*depState, planned []*plan.FunctionPlan, targeted bool) error {
 	var keepers []*depState
 	for _, d := range proj.Dependencies {
-		if st := deps[d.Name]; st.err == nil && d.Keep > 0 && len(st.versions) > d.Keep-boolInt(st.plan.Action == plan.Create) {
+		if st := deps[d.Name]; st.err == nil && d.Keep > 0 && len(st.versions) > d.Keep-boolInt(publishes(st.plan)) {
 			keepers = append(keepers, st)
 		}
 	}
@@ -230,42 +235,13 @@ func planDependencyPrunes(ctx context.Context, api API, proj *manifest.Project, 
 		}
 	}
 	for _, f := range proj.Functions {
-		urn := api.FunctionURN(f.Package, f.Name)
-		live, err := api.GetConfig(ctx, urn)
-		if apiclient.IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("read %s for dependency keep: %w", f.Name, err)
-		}
-		if len(live.DependVersionList) == 0 {
-			if c, err := api.GetCode(ctx, urn); err == nil {
-				live.DependVersionList = c.DependVersionList
-			}
-		}
-		for _, id := range live.DependVersionList {
-			used[id] = true
-		}
-		vs, err := api.ListVersions(ctx, urn)
-		if err != nil {
-			return fmt.Errorf("read versions of %s for dependency keep: %w", f.Name, err)
-		}
-		for _, v := range vs {
-			if v.Version == "latest" {
-				continue
-			}
-			cfg, err := api.GetConfig(ctx, urn+":"+v.Version)
-			if err != nil {
-				return fmt.Errorf("read %s version %s for dependency keep: %w", f.Name, v.Version, err)
-			}
-			for _, id := range cfg.DependVersionList {
-				used[id] = true
-			}
+		if err := dependencyUse(ctx, api, api.FunctionURN(f.Package, f.FuncName), used); err != nil {
+			return fmt.Errorf("%w, for dependency keep", err)
 		}
 	}
 	for _, st := range keepers {
-		kept := boolInt(st.plan.Action == plan.Create) // the version this apply publishes
-		for _, v := range st.versions {                // newest first
+		kept := boolInt(publishes(st.plan)) // the version this apply publishes
+		for _, v := range st.versions {     // newest first
 			if used[v.ID] {
 				continue
 			}
@@ -281,6 +257,11 @@ func planDependencyPrunes(ctx context.Context, api API, proj *manifest.Project, 
 		}
 	}
 	return nil
+}
+
+// publishes reports whether a dependency's plan publishes a version.
+func publishes(dp *plan.DependencyPlan) bool {
+	return dp.Version == plan.PendingDependency(dp.Name)
 }
 
 func boolInt(b bool) int {

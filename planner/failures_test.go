@@ -137,7 +137,7 @@ func TestSavedPlanFunctionFailingAtApply(t *testing.T) {
 	defer fresh.Close()
 	ok, stale := saved.Check(fresh)
 	if len(stale) != 0 || len(ok.Functions) != 1 || ok.Functions[0].Name != "svc-a" || len(ok.Failures) != 1 ||
-		!strings.Contains(ok.Failures[0].Error(), "svc-b: version vbbb222 already exists with other code") {
+		!strings.Contains(ok.Failures[0].Error(), "function.yaml:4:22: functions.svc-b.publish.version: version vbbb222 already exists with other code") {
 		t.Fatalf("stale %v, ok %d functions, failures %v", stale, len(ok.Functions), ok.Err())
 	}
 }

@@ -26,8 +26,9 @@ func configFingerprint(live *apiclient.Function) string {
 
 // desiredFingerprint hashes every request apply would send, without secret
 // values (they are covered by their fingerprint in user_data) or file
-// paths, and the package's digest, so that a saved plan is refused when
-// what apply would send changed.
+// paths, and the package's digest (and the uploaded one's, when a release
+// marker makes it another), so that a saved plan is refused when what
+// apply would send changed.
 //
 // The requests are laid out as saved plans of format 1 have always hashed
 // them, so plans saved by an earlier fgsdeploy still apply. A request type
@@ -54,6 +55,9 @@ func desiredFingerprint(steps []plan.Step, digest string) string {
 		MakeRoom []string `json:",omitempty"`
 		Prune    []string
 		Other    []other `json:",omitempty"`
+		// Marked is the digest of the package the code step uploads when
+		// it is not the package's (a release marker was added).
+		Marked string `json:",omitempty"`
 	}
 	v.Digest = digest
 	// Versions deleted before a publish make room for it; all others are
@@ -69,6 +73,9 @@ func desiredFingerprint(steps []plan.Step, digest string) string {
 			c := *r.Body
 			c.CodeFile = ""
 			v.Code = &c
+			if r.Code != nil && r.Code.Digest != digest {
+				v.Marked = r.Code.Digest
+			}
 		case *plan.UpdateConfig:
 			c := *r.Body
 			c.EncryptedUserData = ""

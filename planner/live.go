@@ -89,8 +89,14 @@ func liveConfig(live *apiclient.Function) *apiclient.UpdateConfigRequest {
 		c.EnableLtsLog = &on
 	}
 	if s := live.StrategyConfig; s != nil {
+		// concurrency goes with every strategy_config sent (the SDK marks
+		// it required): the live max instances, else the default.
 		n := normConcurrentNum(s.ConcurrentNum)
-		c.StrategyConfig = &apiclient.StrategyConfig{Concurrency: s.Concurrency, ConcurrentNum: &n}
+		max, known := liveMaxInstances(live)
+		if !known {
+			max = DefaultMaxInstances
+		}
+		c.StrategyConfig = &apiclient.StrategyConfig{Concurrency: &max, ConcurrentNum: &n}
 	}
 	return c
 }

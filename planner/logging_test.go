@@ -60,7 +60,7 @@ func TestLogConfigAuto(t *testing.T) {
 	w.write(fn("    log_config: auto\n    memory_size: 512\n")+quiet+"    log_config: auto\n", ruleCode)
 	w.forget()
 	p, err = w.plan()
-	if err == nil || !strings.Contains(err.Error(), "quiet: log_config: auto, and the function does not log to LTS") {
+	if err == nil || !strings.Contains(err.Error(), "functions.quiet.log_config: auto, and the function does not log to LTS") {
 		t.Fatalf("plan of auto on a function that does not log: %v", err)
 	}
 	if len(p.Failures) != 1 || p.Failures[0].Name != "quiet" || len(p.Functions) != 1 || len(p.Functions[0].Steps) == 0 {
@@ -70,7 +70,7 @@ func TestLogConfigAuto(t *testing.T) {
 	// With concurrent_num, a config update follows the create, and would
 	// have to send a target nobody knows when planning.
 	w.write("functions:\n  web:\n    runtime: http\n    handler: bootstrap\n    code: {path: ./src}\n    concurrent_num: 5\n    log_config: auto\n", ruleCode)
-	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "web: log_config: auto with concurrent_num or ephemeral_storage") {
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "functions.web.log_config: auto with concurrent_num or ephemeral_storage") {
 		t.Fatalf("plan of auto with concurrent_num: %v", err)
 	}
 }

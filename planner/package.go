@@ -2,12 +2,14 @@ package planner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"sync"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/codebuild"
 	"github.com/fgsdeploy/fgsdeploy/codezip"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/plan"
@@ -21,10 +23,37 @@ func PackageOptions(proj *manifest.Project) codezip.Options {
 	return codezip.Options{Root: proj.Dir, Exclude: []string{proj.Path(), filepath.Join(proj.Dir, ".fgsdeploy")}}
 }
 
+// CodeDir is the directory f's package is built from, and the codezip
+// options to build it with: code.path and PackageOptions, or, with
+// code.build, the result of the build (run by b in a copy of code.path,
+// or taken from b's cache) with itself as the root its symlinks may not
+// leave. built is that build (nil without code.build); plans, fgsdeploy
+// package and validate all package what CodeDir returns, so that they
+// agree on the digest.
+func CodeDir(ctx context.Context, proj *manifest.Project, f *manifest.Function, b *codebuild.Builder) (dir string, opts codezip.Options, built *codebuild.Result, err error) {
+	if f.Code.Build == "" {
+		return f.Code.Path, PackageOptions(proj), nil, nil
+	}
+	if b == nil {
+		return "", codezip.Options{}, nil, errors.New("code.build: this command cannot run builds")
+	}
+	res, err := b.Build(ctx, codebuild.Spec{Dir: f.Code.Path, Command: f.Code.Build, Runtime: f.Runtime,
+		Function: f.Name, FuncName: f.FuncName, Sources: PackageOptions(proj)})
+	if err != nil {
+		return "", codezip.Options{}, nil, err
+	}
+	return res.Dir, codezip.Options{Root: res.Dir}, res, nil
+}
+
+// BuildNote is the note a plan has for a function whose code.build ran
+// (nothing is said when its result came from the cache).
+const BuildNote = "code.build ran: nothing cached for these sources, command and runtime"
+
 // packager builds each code path once, however many functions share it,
 // and reads the digest of each obs_url object once.
 type packager struct {
 	proj     *manifest.Project
+	builder  *codebuild.Builder
 	tempDir  string
 	progress func(total int64) io.Writer
 	region   string
@@ -32,6 +61,15 @@ type packager struct {
 	mu       sync.Mutex
 	built    map[string]*pkgResult
 	remote   map[string]*remoteDigest
+	marked   []*codezip.Result // packages with a release marker (marker.go)
+}
+
+// own adds a package built for the plan (a marked one) to those the plan
+// removes when it is closed.
+func (p *packager) own(res *codezip.Result) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.marked = append(p.marked, res)
 }
 
 type remoteDigest struct {
@@ -47,6 +85,11 @@ type pkgResult struct {
 }
 
 func (p *packager) build(ctx context.Context, path string) (*codezip.Result, error) {
+	return p.buildWith(ctx, path, PackageOptions(p.proj))
+}
+
+// buildWith builds the package of path with opts, once per path.
+func (p *packager) buildWith(ctx context.Context, path string, opts codezip.Options) (*codezip.Result, error) {
 	p.mu.Lock()
 	r, ok := p.built[path]
 	if !ok {
@@ -55,7 +98,6 @@ func (p *packager) build(ctx context.Context, path string) (*codezip.Result, err
 	}
 	p.mu.Unlock()
 	r.once.Do(func() {
-		opts := PackageOptions(p.proj)
 		opts.TempDir, opts.Progress = p.tempDir, p.progress
 		r.res, r.err = codezip.Build(ctx, path, opts)
 	})
@@ -72,6 +114,9 @@ func (p *packager) files() []io.Closer {
 			out = append(out, r.res)
 		}
 	}
+	for _, r := range p.marked {
+		out = append(out, r)
+	}
 	return out
 }
 
@@ -86,37 +131,55 @@ func (p *packager) close() {
 const MaxOBSPackage = 300 << 20
 
 // code builds f's package and returns it as the plan's requests upload
-// it. A package over the direct-upload limit is an error of f unless it
-// goes through OBS (code.obs). For obs_url code it is the object's digest
-// and size, read from OBS, with no Path: code is compared by content
-// whatever its origin.
-func (p *packager) code(ctx context.Context, f *manifest.Function) (*plan.CodeFile, error) {
+// it, and whether its code.build ran. A package over the direct-upload
+// limit is an error of f unless it goes through OBS (code.obs). For
+// obs_url code it is the object's digest and size, read from OBS, with no
+// Path: code is compared by content whatever its origin.
+func (p *packager) code(ctx context.Context, f *manifest.Function) (code *plan.CodeFile, ran bool, err error) {
 	if f.Code.ObsURL != "" {
-		return p.objectCode(ctx, f)
+		code, err := p.objectCode(ctx, f)
+		return code, false, err
 	}
-	res, err := p.build(ctx, f.Code.Path)
+	dir, opts, built, err := CodeDir(ctx, p.proj, f, p.builder)
 	if err != nil {
-		return nil, fmt.Errorf("package %s: %w", f.Name, err)
+		return nil, false, fmt.Errorf("%s: %w", f.Name, err)
+	}
+	ran = built != nil && built.Ran
+	res, err := p.buildWith(ctx, dir, opts)
+	if err != nil {
+		return nil, ran, fmt.Errorf("package %s: %w", f.Name, err)
 	}
 	if err := CheckPackageSize(f, res.Size); err != nil {
-		return nil, err
+		return nil, ran, err
 	}
-	return &plan.CodeFile{Path: res.Path, Digest: res.Digest, Size: res.Size}, nil
+	return &plan.CodeFile{Path: res.Path, Digest: res.Digest, Size: res.Size}, ran, nil
 }
 
-// CheckPackageSize is the plan's rule for the size of f's package, which
-// fgsdeploy package applies too: over the direct-upload limit it needs
-// code.obs, and through OBS it may be at most MaxOBSPackage.
+// CheckPackageSize applies FunctionGraph's limits to a package of f of
+// size bytes: over the direct-upload limit it must go through OBS
+// (code.obs), and through OBS it may be at most MaxOBSPackage. Plans and
+// fgsdeploy validate and package share it. The error is at f's code.path
+// in the manifest (a *manifest.Error) and wraps codezip.ErrTooLarge for
+// the first limit.
 func CheckPackageSize(f *manifest.Function, size int64) error {
 	switch {
 	case f.Code.OBS == nil:
-		if err := (&codezip.Result{Size: size}).CheckUploadLimit(); err != nil {
-			return fmt.Errorf("package %s: %w", f.Name, err)
+		if err := codezip.CheckUploadLimit(size); err != nil {
+			return f.Errorf("code.path", "%w", err)
 		}
 	case size > MaxOBSPackage:
-		return fmt.Errorf("package %s: %d bytes, FunctionGraph accepts at most %d through OBS", f.Name, size, MaxOBSPackage)
+		return f.Errorf("code.path", "the package is %d bytes, and FunctionGraph accepts at most %d through OBS", size, MaxOBSPackage)
 	}
 	return nil
+}
+
+// functionCode is code, with the plan's note when f's code.build ran.
+func (p *packager) functionCode(ctx context.Context, fp *plan.FunctionPlan, f *manifest.Function) (*plan.CodeFile, error) {
+	code, built, err := p.code(ctx, f)
+	if built && err == nil {
+		fp.Notes = append(fp.Notes, BuildNote)
+	}
+	return code, err
 }
 
 // objectCode is the digest and size of f's obs_url object, read once per
@@ -152,10 +215,11 @@ func (p *packager) objectCode(ctx context.Context, f *manifest.Function) (*plan.
 }
 
 // objectOf is where f's package goes through OBS:
-// <prefix><package>/<func_name>/<sha512>.zip in code.obs's bucket.
+// <prefix><package>/<func_name>/<sha512>.zip in code.obs's bucket, by
+// its FunctionGraph name (name:).
 func (p *packager) objectOf(f *manifest.Function, code *plan.CodeFile) apiclient.Location {
 	o := f.Code.OBS
-	return apiclient.Location{Host: obsHost(o, p.region), Bucket: o.Bucket, Key: o.Prefix + f.Package + "/" + f.Name + "/" + code.Digest + ".zip"}
+	return apiclient.Location{Host: obsHost(o, p.region), Bucket: o.Bucket, Key: o.Prefix + f.Package + "/" + f.FuncName + "/" + code.Digest + ".zip"}
 }
 
 // obsHost is the endpoint host of an upload place: its own, else the

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/codebuild"
 	"github.com/fgsdeploy/fgsdeploy/manifest"
 	"github.com/fgsdeploy/fgsdeploy/plan"
 )
@@ -24,6 +25,10 @@ type API interface {
 	ListAliases(ctx context.Context, urn string) ([]apiclient.Alias, error)
 	GetCode(ctx context.Context, urn string) (*apiclient.Code, error)
 	ListTriggers(ctx context.Context, urn string) ([]apiclient.Trigger, error)
+	// ListTags and FindTagged read tags and find the project's functions
+	// (tags.go, orphans.go).
+	ListTags(ctx context.Context, urn string) (map[string]string, error)
+	FindTagged(ctx context.Context, key, value string) ([]apiclient.TaggedFunction, error)
 }
 
 var _ API = (*apiclient.Client)(nil)
@@ -53,6 +58,14 @@ type Options struct {
 	// Objects reads OBS objects: the digest of code.obs_url packages,
 	// compared by content. Nil makes obs_url code a plan error.
 	Objects Objects
+	// Builder runs code.build commands and keeps their results (the CLI
+	// gives it the build's environment). Nil makes code.build a plan
+	// error of the function.
+	Builder *codebuild.Builder
+	// SavedTargets says Targets are a saved plan's: one the manifest no
+	// longer declares and the project no longer owns is left out (the
+	// saved plan's check refuses it as stale) rather than an error.
+	SavedTargets bool
 }
 
 // Objects is what planning reads from OBS.
@@ -68,14 +81,11 @@ var _ Objects = (*apiclient.OBS)(nil)
 // failure that concerns one function (a refusal, a read that still failed
 // after its retries) is kept in Plan.Failures and the other functions are
 // planned. An error is returned only for the run as a whole (an unknown
-// target; ErrInterrupted when ctx is cancelled), and then the plan is nil
-// and temporary packages are removed.
+// target; ErrInterrupted when ctx is cancelled; an *AuthError when
+// FunctionGraph refused the credentials, which no function would get past),
+// and then the plan is nil and temporary packages are removed.
 func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options) (*plan.Plan, error) {
 	fns, err := selectFunctions(proj, opts.Targets)
-	if err != nil {
-		return nil, err
-	}
-	salt, err := planSalt(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -83,10 +93,29 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 	if par <= 0 {
 		par = 8
 	}
-	pk := &packager{proj: proj, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{},
+	orphans, orphanFailures, err := planOrphans(ctx, api, proj, opts.Targets, opts.SavedTargets, par)
+	if err != nil {
+		return nil, err
+	}
+	salt, err := planSalt(opts)
+	if err != nil {
+		return nil, err
+	}
+	pk := &packager{proj: proj, builder: opts.Builder, tempDir: opts.TempDir, progress: opts.PackageProgress, built: map[string]*pkgResult{},
 		region: opts.Region, objects: opts.Objects, remote: map[string]*remoteDigest{}}
 	out := &plan.Plan{Manifest: proj.File, Env: proj.Env, Salt: salt}
-	deps := planDependencies(ctx, api, pk, usedDependencies(proj, fns))
+	targeted := len(opts.Targets) > 0
+	// An authentication failure stops the run at once: every other read
+	// would be refused the same way.
+	work, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	deps := planDependencies(work, api, pk, usedDependencies(proj, fns, targeted))
+	for _, st := range deps {
+		if apiclient.IsUnauthenticated(st.err) {
+			pk.close()
+			return nil, &AuthError{Err: st.err}
+		}
+	}
 	planned := make([]*plan.FunctionPlan, len(fns))
 	failed := make([]*plan.FunctionError, len(fns))
 
@@ -106,16 +135,19 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 			defer wg.Done()
 			for i := range queue {
 				f := fns[i]
-				if ctx.Err() != nil {
+				if work.Err() != nil {
 					continue
 				}
 				rf, err := resolveDependencies(f, deps)
 				var fp *plan.FunctionPlan
 				if err == nil {
-					fp, err = planFunction(ctx, api, pk, rf, salt, opts.VersionCap)
+					fp, err = planFunction(work, api, pk, rf, salt, opts.VersionCap)
+				}
+				if apiclient.IsUnauthenticated(err) {
+					stop(&AuthError{Err: err})
 				}
 				if err != nil {
-					failed[i] = &plan.FunctionError{Name: f.Name, URN: api.FunctionURN(f.Package, f.Name), Err: err}
+					failed[i] = &plan.FunctionError{Name: f.Name, FuncName: f.FuncName, URN: api.FunctionURN(f.Package, f.FuncName), Err: err}
 				} else {
 					planned[i] = fp
 				}
@@ -123,6 +155,11 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 		}()
 	}
 	wg.Wait()
+	var authErr *AuthError
+	if errors.As(context.Cause(work), &authErr) {
+		pk.close()
+		return nil, authErr
+	}
 	if ctx.Err() != nil {
 		// The failures an interrupt causes (cancelled requests, retries
 		// cut short) are its consequence, not news.
@@ -136,12 +173,14 @@ func Compute(ctx context.Context, api API, proj *manifest.Project, opts Options)
 			out.Failures = append(out.Failures, failed[i])
 		}
 	}
-	dproj := usedDependencies(proj, fns)
+	dproj := usedDependencies(proj, fns, targeted)
 	out.Failures = append(out.Failures, dependencyFailures(dproj, deps)...)
-	if err := planDependencyPrunes(ctx, api, dproj, deps, out.Functions, len(opts.Targets) > 0); err != nil {
+	if err := planDependencyPrunes(ctx, api, dproj, deps, out.Functions, targeted); err != nil {
 		out.Failures = append(out.Failures, &plan.FunctionError{Name: "dependencies", Err: err})
 	}
 	out.Dependencies = dependencyPlans(dproj, deps)
+	out.Functions = append(out.Functions, orphans...)
+	out.Failures = append(out.Failures, orphanFailures...)
 	if ctx.Err() != nil {
 		pk.close()
 		return nil, ErrInterrupted
@@ -169,6 +208,21 @@ func planSalt(opts Options) ([]byte, error) {
 	return salt, nil
 }
 
+// AuthError is Compute's error when FunctionGraph refused the credentials
+// (apiclient.IsUnauthenticated): one error for the run, not one per
+// function. It unwraps to the first refusal, an *apiclient.APIError.
+type AuthError struct{ Err error }
+
+func (e *AuthError) Error() string {
+	var ae *apiclient.APIError
+	if errors.As(e.Err, &ae) {
+		return "authentication failed: " + ae.Error()
+	}
+	return "authentication failed: " + e.Err.Error()
+}
+
+func (e *AuthError) Unwrap() error { return e.Err }
+
 // ErrInterrupted is returned by Compute when its context is cancelled:
 // planning writes nothing, so nothing was changed.
 var ErrInterrupted = errors.New("interrupted while planning; nothing was changed")
@@ -185,6 +239,9 @@ func selectFunctions(proj *manifest.Project, targets []string) ([]*manifest.Func
 	seen := map[string]bool{}
 	for _, t := range targets {
 		f, ok := byName[t]
+		if !ok && slices.Contains(proj.Undeclared, t) {
+			continue // perhaps one the project owns: planOrphans
+		}
 		if !ok {
 			names := make([]string, 0, len(byName))
 			for n := range byName {
@@ -202,9 +259,12 @@ func selectFunctions(proj *manifest.Project, targets []string) ([]*manifest.Func
 }
 
 // usedDependencies is proj narrowed to the selected functions, with the
-// dependencies they use (all of them when every function is selected).
-func usedDependencies(proj *manifest.Project, fns []*manifest.Function) *manifest.Project {
-	if len(fns) == len(proj.Functions) {
+// dependencies they use; an untargeted plan has them all. The functions
+// alone cannot tell: a manifest loaded for --target holds only the
+// targets (manifest.Options.Functions), so every function is selected
+// while other functions' dependencies are still declared.
+func usedDependencies(proj *manifest.Project, fns []*manifest.Function, targeted bool) *manifest.Project {
+	if !targeted {
 		return proj
 	}
 	p := *proj

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
@@ -154,6 +156,51 @@ func TestPruneKeepsVersionsListedAtWeightZero(t *testing.T) {
 	makeRoom, prune, err := planPrune(f, st, pruneInputs{now: live, after: live}, noTriggers, DefaultVersionCap)
 	if err != nil || len(makeRoom) != 0 || strings.Join(prune, ",") != "v2" {
 		t.Fatalf("make room %v, prune %v, %v; want v2 pruned, v1 kept", makeRoom, prune, err)
+	}
+}
+
+// A declared alias that lists a version at weight 0 (left by the console
+// or another tool) is written without it, so that the version stops being
+// protected and is pruned after the alias step; an alias staying where it
+// is keeps its real canary.
+func TestWeightZeroIsRemovedFromDeclaredAliases(t *testing.T) {
+	st := &versionState{versions: []apiclient.Version{{Version: "v5"}, {Version: "v4"}, {Version: "vx"}, {Version: "v3"}, {Version: "v2"}, {Version: "v1"}},
+		aliases: map[string]apiclient.Alias{
+			"live":  {Name: "live", Version: "v4", Description: "fgsdeploy:previous=v3", AdditionalVersionWeights: map[string]int{"v1": 0}},
+			"other": {Name: "other", Version: "v2", AdditionalVersionWeights: map[string]int{"v5": 20, "v1": 0}},
+		}}
+	f := &manifest.Function{Name: "f", Publish: &manifest.Publish{Keep: 1}, Aliases: map[string]manifest.Alias{"live": {Version: "$published"}, "other": {Version: "$published", Canary: 20}}}
+	ops, after, _, err := planAliases(f, st, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ops) != 2 || len(after["live"].AdditionalVersionWeights) != 0 || !maps.Equal(after["other"].AdditionalVersionWeights, map[string]int{"v5": 20}) {
+		t.Fatalf("writes %+v, after %+v", ops, after)
+	}
+	if c := aliasSteps(ops, st.aliases)[0].Changes[0]; fmt.Sprint(c.Before) != "map[version:v4 weights:map[v1:0]]" || fmt.Sprint(c.After) != "map[version:v4]" {
+		t.Errorf("the plan shows %v -> %v", c.Before, c.After)
+	}
+	noTriggers := func(string) (int, int, error) { return 0, 0, nil }
+	makeRoom, prune, err := planPrune(f, st, pruneInputs{now: st.aliases, after: after}, noTriggers, DefaultVersionCap)
+	if err != nil || len(makeRoom) != 0 || strings.Join(prune, ",") != "v1" {
+		t.Fatalf("make room %v, prune %v, %v; want v1 pruned (keep: 1 keeps vx, the newest nothing protects; v5, v4, v3 and v2 are routed to or rolled back to)", makeRoom, prune, err)
+	}
+}
+
+// The desired fingerprint tells a code step that uploads the package
+// from one that uploads it with a release marker (the bodies are the same
+// but for the temporary path): a saved plan is refused when the re-plan
+// would mark the package otherwise.
+func TestDesiredFingerprintCoversTheReleaseMarker(t *testing.T) {
+	step := func(c *plan.CodeFile) []plan.Step {
+		return []plan.Step{{Request: &plan.UpdateCode{Body: &apiclient.UpdateCodeRequest{CodeType: "zip", CodeFilename: "f.zip", CodeFile: c.Path}, Code: c}}}
+	}
+	plain := &plan.CodeFile{Path: "/tmp/a.zip", Digest: "aaa"}
+	marked := &plan.CodeFile{Path: "/tmp/b.zip", Digest: "bbb"}
+	other := &plan.CodeFile{Path: "/tmp/c.zip", Digest: "ccc"}
+	a, b, c := desiredFingerprint(step(plain), "aaa"), desiredFingerprint(step(marked), "aaa"), desiredFingerprint(step(other), "aaa")
+	if a == b || b == c || a == c {
+		t.Errorf("fingerprints %s, %s, %s: want three", a, b, c)
 	}
 }
 

@@ -20,14 +20,17 @@ type pruneInputs struct {
 // planPrune decides which versions keep: N deletes.
 //
 // keep: N keeps the N newest versions that nothing else protects, in
-// addition to every protected version: one an alias references (wholly,
-// by weight or by rule) once the aliases moved, an alias's recorded
-// previous version (where rollback returns), and one with triggers
-// (deleting a version deletes its triggers: one that has triggers once
-// the triggers step ran, or that a declared trigger is bound to).
-// Protected versions never take one of the N places. The others go,
-// oldest first; one whose triggers the plan deletes goes after the
-// triggers step.
+// addition to every protected version: one an alias routes to (wholly,
+// by weight or by rule) once the aliases moved, at most one rollback
+// target per alias (release.Kept: none during a canary, whose rollback is
+// the main version; else the recorded previous version, or the version a
+// rollback took the alias off), and one with triggers (deleting a version
+// deletes its triggers: one that has triggers once the triggers step ran,
+// or that a declared trigger is bound to). Protected versions never take
+// one of the N places. The others go, oldest first; one whose triggers
+// the plan deletes goes after the triggers step. So what is kept does not
+// change with a promote or a rollback, and a plan right after them prunes
+// nothing.
 //
 // Pruning runs after the alias step (prune). When a publish would exceed
 // FunctionGraph's version cap, room is made before the publish
@@ -55,7 +58,8 @@ func planPrune(f *manifest.Function, st *versionState, in pruneInputs, triggers 
 		}
 		return nil, nil, nil
 	}
-	protect := referenced(in.after)
+	exists := func(v string) bool { return st.find(v) != nil || (in.publishing && v == in.published) }
+	protect := kept(in.after, exists)
 	places := keep
 	if in.publishing && !protect[in.published] {
 		places-- // the new version is the newest one
@@ -92,7 +96,7 @@ func planPrune(f *manifest.Function, st *versionState, in pruneInputs, triggers 
 		return nil, gone, nil
 	}
 	protectNow := maps.Clone(protect)
-	maps.Copy(protectNow, referenced(in.now))
+	maps.Copy(protectNow, kept(in.now, exists))
 	for _, v := range gone {
 		if protectNow[v] || hasNow[v] {
 			prune = append(prune, v)

@@ -157,46 +157,6 @@ func TestSameReleaseFinishesItsAliases(t *testing.T) {
 	}
 }
 
-// A change of config alone publishes nothing, under either reading of
-// FSS.1016: the config goes to latest, the plan says why no version is
-// published, and the aliases stay. The next code change publishes both.
-func TestConfigOnlyChangePublishesNothing(t *testing.T) {
-	w := newWorld(t)
-	y := "functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    memory_size: MEM\n    code: {path: ./src}\n" +
-		"    publish: {version: VERSION}\n    aliases:\n      live: {version: $published}\n"
-	manifestAt := func(v, mem string) string {
-		return strings.NewReplacer("VERSION", v, "MEM", mem).Replace(y)
-	}
-	w.write(manifestAt("v1", "256"), "1")
-	w.apply()
-	w.write(manifestAt("v2", "512"), "1")
-	p, err := w.plan()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := p.Functions[0]
-	out := text(p)
-	if !f.Has(plan.StepConfig) || f.Has(plan.StepPublish) || len(aliasWrites(f)) != 0 ||
-		!strings.Contains(out, "note: nothing to publish: the code has not changed since v1, only the config; FunctionGraph publishes a version only after a code change (FSS.1016)") {
-		t.Fatalf("plan:\n%s", out)
-	}
-	w.apply()
-	// After it: nothing to do, and the plan still says why nothing is published.
-	p, err = w.plan()
-	if err != nil || p.HasChanges() || !strings.Contains(text(p), "  hello: nothing to publish: the code has not changed since v1, only the config;") {
-		t.Fatalf("re-plan: %v\n%s", err, text(p))
-	}
-	w.write(manifestAt("v3", "512"), "3")
-	w.apply()
-	if a := w.alias("hello", "live"); a.Version != "v3" {
-		t.Fatalf("live on %s", a.Version)
-	}
-	cfg, err := w.client.GetConfig(context.Background(), w.client.FunctionURN("default", "hello")+":v3")
-	if err != nil || cfg.MemorySize != 512 {
-		t.Fatalf("v3: %+v, %v", cfg, err)
-	}
-}
-
 // Versions do not hold mount_config (FunctionGraph user guide, Versions):
 // the comparison with the newest version leaves it out, so a change of
 // mounts is not reported as a config difference a version would carry.

@@ -82,12 +82,13 @@ func (s *versionState) fingerprint() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// referenced returns the versions the aliases reference
-// (release.Referenced): pruning never deletes one.
-func referenced(aliases map[string]apiclient.Alias) map[string]bool {
+// kept returns the versions the aliases keep from pruning (release.Kept):
+// those they route to, and each one's rollback target. exists tells which
+// versions there are.
+func kept(aliases map[string]apiclient.Alias, exists func(string) bool) map[string]bool {
 	out := map[string]bool{}
 	for _, a := range aliases {
-		for _, v := range release.Referenced(a) {
+		for _, v := range release.Kept(a, exists) {
 			out[v] = true
 		}
 	}
@@ -96,16 +97,22 @@ func referenced(aliases map[string]apiclient.Alias) map[string]bool {
 
 // releaseInputs is what planRelease needs from the code and config plan.
 type releaseInputs struct {
-	digest string                         // the code digest latest will have
-	config *apiclient.UpdateConfigRequest // the config latest will have
-	// pin is the package's digest, which latest must hold when it is
-	// published ("" for obs code).
+	// live is the function as read (nil for one this plan creates), code
+	// its package, mark what adds a release marker to the package.
+	live *apiclient.Function
+	code *plan.CodeFile
+	mark *marker
+	// config is the config latest will have; after and now are what a
+	// version would hold of latest after the plan and now.
+	config     *apiclient.UpdateConfigRequest
+	after, now held
+	// pin is the digest latest holds when it is published.
 	pin string
-	// latestChanges is true when the plan changes latest (code, config or
-	// max instances); dependenciesChange when it changes the dependencies.
+	// latestChanges is true when the plan changes latest's config or max
+	// instances; dependenciesChange when it changes the dependencies.
 	latestChanges, dependenciesChange bool
-	// versionConfig reads a published version's config (qualified URN).
-	versionConfig func(version string) (*apiclient.Function, error)
+	// versionHeld reads what a published version holds.
+	versionHeld func(version string) (held, error)
 	// triggers counts a published version's triggers.
 	triggers func(version string) (int, error)
 	// reads reads the live triggers (nil for a new function); secrets is
@@ -116,23 +123,18 @@ type releaseInputs struct {
 
 // planRelease adds the publish, alias, trigger and prune steps of f, in
 // order: [prune to make room,] publish, aliases, triggers, prune. Whether
-// to publish is publish.go's decision, where the aliases go aliases.go's,
-// the triggers triggers.go's, which versions go prune.go's.
-func planRelease(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, in releaseInputs, versionCap int) error {
+// to publish is publish.go's decision (dec), where the aliases go
+// aliases.go's, the triggers triggers.go's, which versions go prune.go's.
+func planRelease(fp *plan.FunctionPlan, f *manifest.Function, st *versionState, in *releaseInputs, dec publishDecision, versionCap int) error {
 	if versionCap <= 0 {
 		versionCap = DefaultVersionCap
 	}
-	dec, err := decidePublish(f, st, in)
+	fp.Notes = append(fp.Notes, dec.notes...)
+	ops, after, notes, err := planAliases(f, st, dec.version)
 	if err != nil {
 		return err
 	}
-	if dec.note != "" {
-		fp.Notes = append(fp.Notes, dec.note)
-	}
-	ops, after, err := planAliases(f, st, dec.version)
-	if err != nil {
-		return err
-	}
+	fp.Notes = append(fp.Notes, notes...)
 	var tp *triggerPlan
 	if f.Triggers != nil {
 		if tp, err = planTriggers(f, st, after, dec.version, in.reads, in.secrets); err != nil {

@@ -258,7 +258,7 @@ func TestNamedVersionRules(t *testing.T) {
 		t.Fatalf("re-plan: %v\n%s", err, text(p))
 	}
 	w.write(releaseManifest("v1"), "changed")
-	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "hello: version v1 already exists with other code: give this release another version name") {
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "function.yaml:6:24: functions.hello.publish.version: version v1 already exists with other code: give this release another version name") {
 		t.Fatalf("err = %v", err)
 	}
 	// Same code, new name: FunctionGraph would answer FSS.1016. Nothing is
@@ -304,7 +304,7 @@ func TestRuntimeChange(t *testing.T) {
 	w.write(releaseManifest("v1"), "1")
 	w.apply()
 	w.write(strings.Replace(releaseManifest("v1"), "Python3.10", "Python3.9", 1), "1")
-	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "hello: runtime cannot change in place") {
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "function.yaml:3:14: functions.hello.runtime: cannot change in place") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -591,7 +591,7 @@ func TestEnterpriseProject(t *testing.T) {
 		t.Fatalf("re-plan: %v\n%s", err, text(p))
 	}
 	w.write(y("ep-9"), "1")
-	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "hello: the function is in enterprise project ep-1234, not ep-9") {
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "function.yaml:8:28: functions.hello.enterprise_project_id: the function is in enterprise project ep-1234, not ep-9") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -601,7 +601,7 @@ func TestEnterpriseProject(t *testing.T) {
 func TestCustomImageRefused(t *testing.T) {
 	w := newWorld(t)
 	w.write("functions:\n  img:\n    runtime: Custom Image\n    handler: \"-\"\n    code: {path: ./src}\n", "1")
-	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "img: fgsdeploy does not manage Custom Image functions yet") {
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "function.yaml:3:14: functions.img.runtime: fgsdeploy does not manage Custom Image functions yet") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -611,7 +611,7 @@ func TestCustomImageRefused(t *testing.T) {
 func TestVPCNeedsXrole(t *testing.T) {
 	w := newWorld(t)
 	w.write("functions:\n  hello:\n    runtime: Python3.10\n    handler: index.handler\n    code: {path: ./src}\n    func_vpc: {vpc_id: v, subnet_id: s}\n", "1")
-	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "hello: func_vpc needs xrole") {
+	if _, err := w.plan(); err == nil || !strings.Contains(err.Error(), "function.yaml:6:15: functions.hello.func_vpc: needs xrole") {
 		t.Fatalf("err = %v", err)
 	}
 }

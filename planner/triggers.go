@@ -314,7 +314,7 @@ func resolveTargets(f *manifest.Function, st *versionState, after map[string]api
 		case st.find(t.Qualifier) != nil || (t.Qualifier == published && published != plan.PendingVersion):
 			d.target = t.Qualifier
 		default:
-			return nil, fmt.Errorf("%s: triggers[%d] is bound to %s, which is neither an alias nor a version of the function: declare the alias, or publish that version (publish.version)", f.Name, i, t.Qualifier)
+			return nil, f.Errorf(fmt.Sprintf("triggers[%d].qualifier", i), "%s is neither an alias nor a version of the function: declare the alias, or publish that version (publish.version)", t.Qualifier)
 		}
 		out = append(out, d)
 	}
@@ -391,7 +391,7 @@ func planTriggers(f *manifest.Function, st *versionState, after map[string]apicl
 			}
 		}
 		if n := len(byTarget[target]) + unmanaged; n > fgsspec.MaxTriggersPerVersion {
-			return nil, fmt.Errorf("%s: %s would have %d triggers (%d of types fgsdeploy does not manage); FunctionGraph allows %d per version or alias", f.Name, plan.DescribeTarget(target), n, unmanaged, fgsspec.MaxTriggersPerVersion)
+			return nil, f.Errorf("triggers", "%s would have %d triggers (%d of types fgsdeploy does not manage); FunctionGraph allows %d per version or alias", plan.DescribeTarget(target), n, unmanaged, fgsspec.MaxTriggersPerVersion)
 		}
 		tp.after[target] = len(byTarget[target]) + unmanaged
 	}

@@ -381,7 +381,7 @@ func TestTriggerQualifierUnknown(t *testing.T) {
 	w := newWorld(t)
 	w.write(triggersManifest("v1", "    triggers:\n      - {type: TIMER, qualifier: beta, event_data: {name: n, schedule_type: Rate, schedule: 5m}}\n"), "1")
 	_, err := w.plan()
-	if err == nil || !strings.Contains(err.Error(), "hello: triggers[0] is bound to beta, which is neither an alias nor a version of the function") {
+	if err == nil || !strings.Contains(err.Error(), "function.yaml:10:34: functions.hello.triggers[0].qualifier: beta is neither an alias nor a version of the function") {
 		t.Fatalf("plan: %v", err)
 	}
 	// The version this apply publishes is one.

@@ -92,8 +92,9 @@ func CheckSteps(steps []int) error {
 // payload (when there is one), waits the interval, and reads the canary
 // version's error rate during the step from FunctionGraph's metrics. A
 // failed invocation or an error rate above the limit rolls the alias back
-// wholly to its stable version, records nothing as previous, and returns
-// an error matching ErrRolledBack with the evidence. The last step, 100,
+// wholly to its stable version, records the canary as reverted (its
+// previous version stays as it was), and returns an error matching
+// ErrRolledBack with the evidence. The last step, 100,
 // moves the alias wholly to the canary as Promote does (recording the
 // stable version for rollback) and is checked like the others. When ctx
 // ends during a step, the alias is put back to the routing of the last
@@ -138,7 +139,7 @@ func Shift(ctx context.Context, api CanaryAPI, urn, alias string, c Canary) (*Ca
 			AdditionalVersionWeights: map[string]int{res.Canary: w}}
 		if w == 100 {
 			user, _ := SplitAliasDescription(cur.Description)
-			next = apiclient.Alias{Name: alias, Version: res.Canary, Description: AliasDescription(user, res.Stable)}
+			next = apiclient.Alias{Name: alias, Version: res.Canary, Description: AliasDescription(user, Record{Previous: res.Stable})}
 		}
 		r := StepReport{Step: i + 1, Of: len(c.Steps), Weight: w, Alias: next}
 		t0 := now()
@@ -164,7 +165,11 @@ func Shift(ctx context.Context, api CanaryAPI, urn, alias string, c Canary) (*Ca
 			c.Step(r)
 		}
 		if !r.Healthy {
-			back := apiclient.Alias{Name: alias, Version: res.Stable, Description: cur.Description}
+			// Back wholly on the stable version, the canary recorded as
+			// reverted: a re-run of its release does not route to it again.
+			user, rec := SplitAliasDescription(cur.Description)
+			rec.Reverted = res.Canary
+			back := apiclient.Alias{Name: alias, Version: res.Stable, Description: AliasDescription(user, rec)}
 			if _, err := move(context.WithoutCancel(ctx), api, urn, &written, back); err != nil {
 				return res, fmt.Errorf("step %d of %d: %s; rolling back alias %s to %s: %w", r.Step, r.Of, r.Reason, alias, res.Stable, err)
 			}

@@ -101,7 +101,8 @@ func TestShiftHealthy(t *testing.T) {
 }
 
 // A canary whose check invocation fails is rolled back at once, with the
-// evidence; the alias keeps its description.
+// evidence; the alias keeps its description, and records the canary as
+// reverted.
 func TestShiftCheckFails(t *testing.T) {
 	c, urn := released(t, healthy, broken)
 	res, err := release.Shift(context.Background(), c, urn, "live", release.Canary{Steps: []int{50, 100}, Interval: time.Second,
@@ -118,7 +119,7 @@ func TestShiftCheckFails(t *testing.T) {
 		t.Errorf("the check's log tail: %q", log)
 	}
 	a, _ := c.GetAlias(context.Background(), urn, "live")
-	if a.Version != "v1" || len(release.Weights(*a)) != 0 || a.Description != "traffic" {
+	if a.Version != "v1" || len(release.Weights(*a)) != 0 || a.Description != "traffic (fgsdeploy:reverted=v2)" {
 		t.Errorf("alias after: %+v", a)
 	}
 }

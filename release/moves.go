@@ -40,14 +40,7 @@ func Promote(ctx context.Context, api AliasAPI, urn, alias string) (*AliasMove, 
 	if err != nil {
 		return nil, fmt.Errorf("read alias %s: %w", alias, err)
 	}
-	var canary []string
-	for v := range Weights(*cur) {
-		canary = append(canary, v)
-	}
-	for v := range cur.AdditionalVersionStrategy {
-		canary = append(canary, v) // routed by request rules
-	}
-	sort.Strings(canary)
+	canary := canaries(*cur) // by weight or by request rules
 	switch len(canary) {
 	case 0:
 		all, err := api.ListVersions(ctx, urn)
@@ -68,7 +61,7 @@ func Promote(ctx context.Context, api AliasAPI, urn, alias string) (*AliasMove, 
 		return nil, fmt.Errorf("alias %s sends traffic to several extra versions (%v): point it with rollback --to instead", alias, canary)
 	}
 	user, _ := SplitAliasDescription(cur.Description)
-	next := apiclient.Alias{Name: alias, Version: canary[0], Description: AliasDescription(user, cur.Version)}
+	next := apiclient.Alias{Name: alias, Version: canary[0], Description: AliasDescription(user, Record{Previous: cur.Version})}
 	return move(ctx, api, urn, cur, next)
 }
 
@@ -76,35 +69,55 @@ func Promote(ctx context.Context, api AliasAPI, urn, alias string) (*AliasMove, 
 // canary in progress is called off (all traffic back on the stable
 // version); failing that, the alias returns to the version it pointed at
 // before fgsdeploy last moved it, as recorded in its description.
+//
+// The version the alias is taken off (the canary called off, or the main
+// version left) is recorded as reverted: the planner does not send an
+// alias declared $published back to it until a new release. A rollback of
+// the main version keeps a version already recorded (see reverted). A recorded
+// previous version that no longer exists (pruned) is no target: the error
+// says so and --to names one.
 func Rollback(ctx context.Context, api AliasAPI, urn, alias, to string) (*AliasMove, error) {
 	cur, err := api.GetAlias(ctx, urn, alias)
 	if err != nil {
 		return nil, fmt.Errorf("read alias %s: %w", alias, err)
 	}
-	user, _ := SplitAliasDescription(cur.Description)
-	next := apiclient.Alias{Name: alias}
+	user, rec := SplitAliasDescription(cur.Description)
 	target, callsOff := RollbackTarget(*cur)
+	if to == cur.Version && callsOff {
+		to = "" // back wholly on the main version: calling the canary off
+	}
+	// The version a rollback takes the alias off is recorded, unless one
+	// is already: a rollback since the last release took the alias off
+	// that release, which the planner would route to again, and this one
+	// off an older version. Returning to the recorded one records the
+	// version left instead.
+	reverted := func(to string) string {
+		if rec.Reverted != "" && rec.Reverted != to {
+			return rec.Reverted
+		}
+		return cur.Version
+	}
+	next := apiclient.Alias{Name: alias}
 	switch {
 	case to != "":
-		vs, err := api.ListVersions(ctx, urn)
-		if err != nil {
-			return nil, fmt.Errorf("list versions: %w", err)
-		}
-		found := false
-		for _, v := range vs {
-			found = found || v.Version == to
-		}
-		if !found {
-			return nil, fmt.Errorf("version %s does not exist", to)
+		if err := versionExists(ctx, api, urn, to, "version %s does not exist"); err != nil {
+			return nil, err
 		}
 		next.Version = to
-		next.Description = AliasDescription(user, cur.Version)
+		next.Description = AliasDescription(user, Record{Previous: cur.Version, Reverted: reverted(to)})
 	case callsOff:
 		next.Version = cur.Version
-		next.Description = cur.Description
+		rec.Reverted = ""
+		if canary := canaries(*cur); len(canary) == 1 {
+			rec.Reverted = canary[0]
+		}
+		next.Description = AliasDescription(user, rec)
 	case target != "":
+		if err := versionExists(ctx, api, urn, target, "the recorded previous version %s no longer exists"); err != nil {
+			return nil, goneError{err}
+		}
 		next.Version = target
-		next.Description = AliasDescription(user, cur.Version)
+		next.Description = AliasDescription(user, Record{Previous: cur.Version, Reverted: reverted(target)})
 	default:
 		return nil, ErrNoPrevious
 	}
@@ -112,6 +125,41 @@ func Rollback(ctx context.Context, api AliasAPI, urn, alias, to string) (*AliasM
 		return nil, fmt.Errorf("alias %s already points at %s", alias, cur.Version)
 	}
 	return move(ctx, api, urn, cur, next)
+}
+
+// goneError is a recorded previous version that no longer exists: like
+// ErrNoPrevious, a rollback that needs --to.
+type goneError struct{ error }
+
+func (goneError) Is(target error) bool { return target == ErrNoPrevious }
+
+// canaries are the versions an alias sends traffic to beside its main
+// version, by weight or by rule, in name order.
+func canaries(a apiclient.Alias) []string {
+	var out []string
+	for v := range Weights(a) {
+		out = append(out, v)
+	}
+	for v := range a.AdditionalVersionStrategy {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// versionExists returns an error worded by msg (with the version) unless
+// the function has that version.
+func versionExists(ctx context.Context, api AliasAPI, urn, version, msg string) error {
+	vs, err := api.ListVersions(ctx, urn)
+	if err != nil {
+		return fmt.Errorf("list versions: %w", err)
+	}
+	for _, v := range vs {
+		if v.Version == version {
+			return nil
+		}
+	}
+	return fmt.Errorf(msg, version)
 }
 
 // move writes next over cur, refusing what FunctionGraph would refuse.

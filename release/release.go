@@ -1,7 +1,6 @@
 package release
 
 import (
-	"regexp"
 	"sort"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
@@ -9,33 +8,6 @@ import (
 
 // Latest is the unpublished, mutable version.
 const Latest = "latest"
-
-// previousRe finds fgsdeploy's record of an alias's previous version in the
-// alias description, where promote and rollback read it.
-var previousRe = regexp.MustCompile(`\s*\(?fgsdeploy:previous=([A-Za-z0-9_.-]+)\)?$`)
-
-// AliasDescription joins a user's description and the record of the
-// version the alias pointed at before.
-func AliasDescription(user, previous string) string {
-	if previous == "" {
-		return user
-	}
-	rec := "fgsdeploy:previous=" + previous
-	if user == "" {
-		return rec
-	}
-	return user + " (" + rec + ")"
-}
-
-// SplitAliasDescription returns the user's part of an alias description
-// and the recorded previous version ("" when none).
-func SplitAliasDescription(d string) (user, previous string) {
-	m := previousRe.FindStringSubmatchIndex(d)
-	if m == nil {
-		return d, ""
-	}
-	return d[:m[0]], d[m[2]:m[3]]
-}
 
 // NewestFirst returns the published versions of a version list, latest
 // left out, newest first: by last_modified, and for versions published
@@ -67,18 +39,13 @@ func Weights(a apiclient.Alias) map[string]int {
 	return out
 }
 
-// Referenced returns every version alias a names: the version it points
-// at, every additional version it lists by weight or by rule, and the
-// previous version recorded in its description, where rollback returns.
-// An additional version listed with a weight of 0 receives no traffic
-// (Weights leaves it out) but is named all the same: FunctionGraph
-// refuses to delete a version an alias lists (FSS.1094), so pruning must
-// not plan it.
-func Referenced(a apiclient.Alias) []string {
+// Routed returns the versions alias a routes to: the version it points
+// at, then every additional version it lists by weight or by rule, in
+// name order. An additional version listed with a weight of 0 receives no
+// traffic (Weights leaves it out) but is listed all the same:
+// FunctionGraph refuses to delete a version an alias lists (FSS.1094).
+func Routed(a apiclient.Alias) []string {
 	out := []string{a.Version}
-	if _, prev := SplitAliasDescription(a.Description); prev != "" {
-		out = append(out, prev)
-	}
 	for v := range a.AdditionalVersionWeights {
 		out = append(out, v)
 	}
@@ -86,5 +53,30 @@ func Referenced(a apiclient.Alias) []string {
 		out = append(out, v)
 	}
 	sort.Strings(out[1:])
+	return out
+}
+
+// Kept returns the versions alias a keeps from pruning: those it routes to
+// (Routed), and at most one rollback target. While a canary is in
+// progress there is none beyond them: rollback calls the canary off, back
+// to the main version. Otherwise it is the recorded previous version,
+// where rollback returns, when that exists; else the version a rollback
+// took the alias off (Record.Reverted), when that exists. So a promote or
+// a rollback never changes what is kept: promote turns the main version
+// into the previous one; a rollback swaps main and previous; calling a
+// canary off frees the canary version only when the previous version
+// takes its place. exists tells which versions exist.
+func Kept(a apiclient.Alias, exists func(version string) bool) []string {
+	out := Routed(a)
+	if _, callsOff := RollbackTarget(a); callsOff {
+		return out
+	}
+	_, r := SplitAliasDescription(a.Description)
+	switch {
+	case r.Previous != "" && exists(r.Previous):
+		out = append(out, r.Previous)
+	case r.Reverted != "" && exists(r.Reverted):
+		out = append(out, r.Reverted)
+	}
 	return out
 }

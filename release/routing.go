@@ -45,8 +45,8 @@ func RollbackTarget(a apiclient.Alias) (version string, callsOff bool) {
 	if len(Weights(a)) > 0 || len(a.AdditionalVersionStrategy) > 0 {
 		return a.Version, true
 	}
-	_, prev := SplitAliasDescription(a.Description)
-	return prev, false
+	_, r := SplitAliasDescription(a.Description)
+	return r.Previous, false
 }
 
 // Route is one alias's share of a version's traffic.

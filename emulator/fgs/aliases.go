@@ -109,7 +109,14 @@ func (s *Service) listAliases(t *stx, u urn) httpapi.Response {
 	}
 	list := []map[string]any{} // a bare JSON array sorted by name, as FunctionGraph returns
 	for _, a := range t.aliases(f) {
-		list = append(list, s.aliasModel(f, a))
+		m := s.aliasModel(f, a)
+		if s.opts.Strict {
+			// The SDK's ListVersionAliasResult has no
+			// additional_version_strategy: the strict reading leaves the
+			// rules to ShowVersionAlias.
+			delete(m, "additional_version_strategy")
+		}
+		list = append(list, m)
 	}
 	return httpapi.OK(list)
 }
@@ -161,6 +168,7 @@ func (s *Service) updateAlias(t *stx, u urn, name string, body []byte) httpapi.R
 	if e := checkAlias(t, f, &b); e != nil {
 		return httpapi.Fail(e)
 	}
+	s.aliasMoves(t, f, a, b.Version) // production.go
 	a.Version, a.Description, a.Weights, a.Strategy, a.LastModified = b.Version, b.Description, b.Weights, b.Strategy, s.aliasNow()
 	t.putAlias(f, a)
 	return httpapi.OK(s.aliasModel(f, a))

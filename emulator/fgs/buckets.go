@@ -16,4 +16,4 @@ const (
 )
 
 // Buckets are the control plane's buckets of the store, for store.Open.
-var Buckets = []string{bucketFunctions, bucketVersions, bucketAliases, bucketTriggers, bucketDeps}
+var Buckets = []string{bucketFunctions, bucketVersions, bucketAliases, bucketTriggers, bucketDeps, bucketProduction}

@@ -1,7 +1,7 @@
 // Package fgs owns FunctionGraph's control plane as the emulator plays
-// it: functions, versions, aliases, triggers and dependencies, with their
-// own wire types (the SDK's models, docs/api-notes.md: a wrong JSON tag in
-// the client cannot pass) and the documented rules and their strict
+// it: functions, versions, aliases, triggers, tags and dependencies, with
+// their own wire types (the SDK's models, docs/api-notes.md: a wrong JSON
+// tag in the client cannot pass) and the documented rules and their strict
 // readings; invocations (run by emulator/runtime) and their statistics
 // (kept by emulator/records); and the routing table of its API
 // (routes.go). Field names follow the official Go SDK's models
@@ -70,9 +70,11 @@
 //     FSS.0400. ":latest" is accepted wherever the unqualified URN is,
 //     except DELETE, where it is FSS.1015 (latest cannot be deleted; the
 //     unqualified URN deletes the function).
-//   - last_modified of functions and versions is China time in the API
-//     reference's example format "2019-10-25 15:37:27" (whole seconds);
-//     of aliases "2020-06-19T10:07:34+08:00", as their examples show.
+//   - last_modified of functions and versions is China time in whole
+//     seconds, with its offset as the function model writes it
+//     ("2018-03-28T11:30:32+08:00"), or strictly without a zone as the
+//     examples of single functions do ("2019-10-25 15:37:27"); of aliases
+//     always with the offset, as their examples show.
 //   - The function list pages with marker (an offset) and maxitems (0 or
 //     over 400 means 400); anything but a non-negative integer is FSS.1001.
 //     func_name is a fuzzy (substring) match.
@@ -130,9 +132,12 @@
 // FSS.1131 when there is none). A trigger belongs to latest (the
 // unqualified URN), a version or an alias (FSS.1052/1053 when they do not
 // exist). trigger_type_code is the SDK's enum (400 FSS.1101); the
-// event_data of the types fgsdeploy manages is checked with fgsspec's
-// rules (required fields, kinds, enums, ranges, schedule, path and bucket
-// syntax), with each type's code of the error table (FSS.1109 timer,
+// event_data of the types whose fields the SDK documents is checked with
+// the emulator's own statement of their rules (triggerrules.go: required
+// fields, kinds, enums, ranges, schedule, path and bucket syntax; a DIS
+// trigger's is_serial the string "true" or "false", as the SDK's create
+// enum has it), not the manifest's (fgsspec), and a test compares the
+// two; each type has its code of the error table (FSS.1109 timer,
 // FSS.1107 APIG, FSS.1417 dedicated gateway, FSS.1106 OBS, FSS.1102 SMN,
 // FSS.1112 Kafka, FSS.1113 Kafka SASL without credentials, FSS.0400 for
 // the others); other types take any object. At most 10 triggers per
@@ -162,6 +167,33 @@
 // strict creates them DISABLED whatever the body asks (17). Reads return
 // event_data's passwords as stored; strict masks them as "******" (18).
 // Timer names are unique per version or alias; strict per function (19).
+//
+// # Tags
+//
+// The tag API is below /v2/{project_id}, without /fgs (tags.go; routes.go
+// checks the project id first, then the resource id): GET
+// /functions/{urn}/tags (tags and sys_tags), POST .../tags/create and
+// DELETE .../tags/delete (bodies of {key, value} items and an optional
+// action, which must match; 204), GET /functions/tags (every key with its
+// values) and POST /functions/resource-instances/{filter|count}. The
+// resource id is the function's URN, unqualified or of latest; a version's
+// or an alias's is 400 FSS.0400, an unknown function 404 FSS.1051. Tags
+// are part of the function's record (Function.Tags), so deleting the
+// function deletes them; at most 20 per function (400 FSS.0400), system
+// tags (_sys_) and sys_tags cannot be set (400 FSS.0400).
+//
+// The open rules (docs/api-notes.md, rules 23-28): key and value rules,
+// the TMS rules of the user guide (lenient) or the API reference's
+// (strict, fgsspec) (23); a create with a key the function has overwrites
+// it, or is refused, 409 FSS.0409 (24); a delete matches the key, or the
+// key and the value (25); the filter takes the tags condition the
+// Terraform provider sends, or (strict) only the SDK's body and answers
+// every function (26); pages hold what limit asks (all without one), or at
+// most 10, and limit and offset may be numbers, or must be strings (27);
+// each resource is named by its unqualified URN with a detail like the
+// function list's, or by the URN of latest with only detailId, and strict
+// reads show a system tag (28). Deleting a function whose alias has
+// triggers deletes everything, or (strict) is 403 FSS.1154 (29).
 //
 // # Invocation
 //
@@ -204,6 +236,43 @@
 // with LTS's error codes and paging (emulator/lts). Timer triggers fire
 // as invocations of their version or alias (timers.go). Fault injection and Options.Latency
 // apply to the FunctionGraph listener only.
+//
+// # Production settings
+//
+// production.go: PUT .../{function_urn}/reservedinstances sets a
+// qualifier's reservation (the unqualified URN is latest; count required,
+// 0 to 1000 and within max instances, policies as TF states them, 400
+// FSS.0400; an alias and the version it points at cannot both hold one;
+// 404 FSS.1052/1053 for a qualifier that does not exist); GET
+// .../functions/reservedinstanceconfigs lists them (function_urn,
+// marker, limit; page_info and count). PUT, GET and DELETE
+// .../{function_urn}/async-invoke-config set, show and delete a
+// qualifier's asynchronous invocation config (destinations OBS, SMN, DIS,
+// FunctionGraph with a param that is a JSON object string). Records live
+// in the production bucket under the function and the qualifier: deleting
+// a version, an alias or the function deletes them. The open rules
+// (docs/api-notes.md, 31-37): a moved alias keeps its reservation
+// (strict: loses it); a reservation set to 0 is gone (strict: listed at
+// 0); the list comes whole with count the entries (strict: pages of two,
+// count the functions, limit at most 500); the async ranges are age
+// 1-86400 and retries 0-8 (strict: 60-86400 and 0-3); a PUT merges into
+// the stored config (strict: replaces it, age 3600 and retries 3 by
+// default); a qualifier without a config answers 200 with no settings and
+// deletes with 204 (strict: 404 FSS.0404); the alias list carries the
+// routing rules (strict: only ShowVersionAlias does).
+//
+// # What catches a client's mistakes
+//
+// checks.go, bodyfields.go. Both modes: func_vpc without xrole is 400
+// FSS.0400; an invocation's event that is not a JSON object is 400
+// FSS.0400 (the SDK's body is a map). Strict mode (docs/api-notes.md,
+// 30-33): a body with a field the SDK's request model for its operation
+// does not have is 400 FSS.0400 naming the field (bodyfields.go states
+// each model, nested objects too; sdkcheck compares it with the SDK's
+// models by reflection); a request without Content-Type is 400 FSS.0400;
+// a config update's strategy_config without concurrency is 400 FSS.0400;
+// a code update without depend_version_list keeps the function's
+// dependencies (lenient: none).
 //
 // # Dependencies
 //

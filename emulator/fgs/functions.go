@@ -243,6 +243,7 @@ func (s *Service) updateCode(t *stx, u urn, body []byte) httpapi.Response {
 	if e != nil {
 		return httpapi.Fail(e)
 	}
+	s.keepDependencies(body, &c, f.Latest.Code.DependVersionList) // checks.go
 	f.Latest.Code = c
 	f.Latest.LastModified = s.now()
 	t.putFunction(f)
@@ -271,6 +272,9 @@ func (s *Service) updateConfig(t *stx, u urn, body []byte) httpapi.Response {
 		if _, ok := present[req]; !ok {
 			return httpapi.Failf(400, "FSS.0400", "%s is required", req)
 		}
+	}
+	if e := s.checkStrategy(present); e != nil { // checks.go
+		return httpapi.Fail(e)
 	}
 	var b updateConfigBody
 	if e := httpapi.DecodeJSON(body, &b); e != nil {

@@ -128,6 +128,9 @@ func (s *Service) invoke(r *http.Request, u urn, body []byte, async bool) httpap
 	if !json.Valid(event) {
 		return httpapi.Failf(406, "FSS.0406", "the request body is not valid JSON")
 	}
+	if e := checkEvent(event); e != nil { // checks.go
+		return httpapi.Fail(e)
+	}
 	j, resp := s.prepare(u, event)
 	if resp.Failed() {
 		return resp

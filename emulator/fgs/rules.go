@@ -100,6 +100,10 @@ func (s *Service) validateConfig(c *Config) *httpapi.Error {
 	if v := c.FuncVpc; v != nil && (v.VpcID == "" || v.SubnetID == "") {
 		return httpapi.Errorf(400, "FSS.0400", "func_vpc needs vpc_id and subnet_id")
 	}
+	if c.FuncVpc != nil && c.Xrole == "" {
+		// A VPC needs an agency with VPC permissions (docs/api-notes.md).
+		return httpapi.Errorf(400, "FSS.0400", "func_vpc needs xrole, an agency with VPC permissions")
+	}
 	return s.checkMounts(c.MountConfig)
 }
 

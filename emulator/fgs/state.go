@@ -112,6 +112,9 @@ type Function struct {
 	Versions     []string `json:"versions"` // publish order
 	MaxInstances int      `json:"max_instances"`
 	Created      string   `json:"created"`
+	// Tags are the function's tags (tags.go): part of its record, so
+	// deleting the function deletes them.
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 func fnKey(pkg, name string) string { return pkg + "/" + name }

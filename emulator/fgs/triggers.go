@@ -9,7 +9,6 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/emulator/httpapi"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
-	"github.com/fgsdeploy/fgsdeploy/fgsspec"
 )
 
 // Trigger is a function trigger as the SDK's ListFunctionTriggerResult
@@ -25,23 +24,24 @@ type Trigger struct {
 	Updated       string          `json:"last_updated_time"`
 }
 
-// triggerTypes is the SDK's enum of trigger_type_code (create body).
-var triggerTypes = func() map[string]bool {
-	m := map[string]bool{}
-	for _, c := range fgsspec.TriggerTypeCodes {
-		m[c] = true
-	}
-	return m
-}()
+// triggerTypes is the SDK's enum of trigger_type_code
+// (CreateFunctionTriggerRequestBodyTriggerTypeCode).
+var triggerTypes = map[string]bool{"TIMER": true, "APIG": true, "CTS": true, "DDS": true, "DMS": true, "DIS": true, "LTS": true,
+	"OBS": true, "SMN": true, "KAFKA": true, "RABBITMQ": true, "DEDICATEDGATEWAY": true, "OPENSOURCEKAFKA": true, "APIC": true,
+	"GAUSSMONGO": true, "EVENTGRID": true}
+
+// maxTriggersPerVersion: "maximum number of triggers allowed for a
+// function version: 10" (HW and OTC Notes and Constraints).
+const maxTriggersPerVersion = 10
 
 // disableLenient are the types the lenient reading lets be DISABLED (HW
 // functiongraph_06_0122: timer, DDS, DMS, Kafka, LTS); the strict one
-// takes OTC's shorter list (fgsspec.TriggerType.Disable).
+// takes OTC's shorter list (triggerrules.go).
 var disableLenient = []string{"TIMER", "DDS", "DMS", "KAFKA", "LTS"}
 
 func (s *Service) canDisable(code string) bool {
-	if tt := fgsspec.TriggerTypeOf(code); tt != nil {
-		return tt.CanDisable(s.opts.Strict)
+	if triggerRuleOf(code) != nil {
+		return canDisableType(code, s.opts.Strict)
 	}
 	return !s.opts.Strict && slices.Contains(disableLenient, code)
 }
@@ -96,15 +96,15 @@ func (s *Service) listTriggers(t *stx, u urn) httpapi.Response {
 // its secrets masked, since what a read returns for them is not
 // documented (docs/api-notes.md, rule T5).
 func (s *Service) triggerView(tr *Trigger) *Trigger {
-	tt := fgsspec.TriggerTypeOf(tr.TypeCode)
-	if !s.opts.Strict || tt == nil || len(tt.SecretFields()) == 0 {
+	rule := triggerRuleOf(tr.TypeCode)
+	if !s.opts.Strict || rule == nil || len(rule.secrets) == 0 {
 		return tr
 	}
 	var data map[string]any
 	if json.Unmarshal(tr.EventData, &data) != nil {
 		return tr
 	}
-	for _, k := range tt.SecretFields() {
+	for _, k := range rule.secrets {
 		if _, ok := data[k]; ok {
 			data[k] = secretMask
 		}
@@ -135,11 +135,11 @@ func (s *Service) createTrigger(t *stx, u urn, body []byte) httpapi.Response {
 	if !triggerTypes[b.TypeCode] {
 		return httpapi.Failf(400, "FSS.1101", "invalid trigger type %q", httpapi.Trunc(b.TypeCode))
 	}
-	tt := fgsspec.TriggerTypeOf(b.TypeCode)
+	rule := triggerRuleOf(b.TypeCode)
 	switch b.Status {
 	case "":
 		b.Status = "ACTIVE"
-		if tt != nil && tt.DefaultDisabled {
+		if rule != nil && rule.defaultDisabled {
 			b.Status = "DISABLED"
 		}
 	case "ACTIVE", "DISABLED":
@@ -149,7 +149,7 @@ func (s *Service) createTrigger(t *stx, u urn, body []byte) httpapi.Response {
 	if b.Status == "DISABLED" && !s.canDisable(b.TypeCode) {
 		return httpapi.Failf(400, "FSS.1318", "invalid trigger operation: %s triggers cannot be disabled", b.TypeCode)
 	}
-	if tt != nil && tt.DefaultDisabled && s.opts.Strict {
+	if rule != nil && rule.defaultDisabled && s.opts.Strict {
 		// Strict: "by default, DDS and Kafka triggers are in the DISABLED
 		// state" whatever the body asks; a client enables them after.
 		b.Status = "DISABLED"
@@ -159,18 +159,16 @@ func (s *Service) createTrigger(t *stx, u urn, body []byte) httpapi.Response {
 	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &data) != nil {
 		return httpapi.Failf(400, "FSS.0400", "event_data is required and must be an object")
 	}
-	if tt != nil {
-		if errs := tt.CheckEventData(data); len(errs) > 0 {
-			code := tt.ErrorCode
-			if tt.Code == "KAFKA" && errs[0].Field == "kafka_ssl_enable" {
-				code = "FSS.1113"
-			}
-			return httpapi.Failf(400, code, "invalid %s trigger parameters: %s", tt.Code, errs[0])
+	if rule != nil {
+		// The emulator's own statement of the type's rules
+		// (triggerrules.go), not the manifest's.
+		if code, msg := rule.checkEventData(data); msg != "" {
+			return httpapi.Failf(400, code, "invalid %s trigger parameters: %s", b.TypeCode, msg)
 		}
 	}
 	existing := t.triggers(f, q)
-	if len(existing) >= fgsspec.MaxTriggersPerVersion {
-		return httpapi.Failf(400, "FSS.1306", "the number of triggers exceeds the maximum allowed limit (%d per version)", fgsspec.MaxTriggersPerVersion)
+	if len(existing) >= maxTriggersPerVersion {
+		return httpapi.Failf(400, "FSS.1306", "the number of triggers exceeds the maximum allowed limit (%d per version)", maxTriggersPerVersion)
 	}
 	if e := s.triggerConflict(t, f, q, b.TypeCode, data); e != nil {
 		return httpapi.Fail(e)
@@ -253,13 +251,13 @@ func (s *Service) triggerConflict(t *stx, f *Function, q, code string, data map[
 			return httpapi.Errorf(409, "FSS.1146", "the APIG trigger already exists: %s %s", httpapi.Trunc(str(data, "req_method")), httpapi.Trunc(str(data, "path")))
 		}
 	case "OBS":
-		evs, _ := fgsspec.AsStrings(data["events"])
+		evs := strs(data["events"])
 		var clash bool
 		s.eachTrigger(t, func(tr *Trigger) {
 			d := eventData(tr)
-			other, _ := fgsspec.AsStrings(d["events"])
+			other := strs(d["events"])
 			if tr.TypeCode == "OBS" && str(d, "bucket") == str(data, "bucket") &&
-				fgsspec.OBSNotificationsOverlap(evs, str(data, "prefix"), str(data, "suffix"), other, str(d, "prefix"), str(d, "suffix")) {
+				obsOverlap(evs, str(data, "prefix"), str(data, "suffix"), other, str(d, "prefix"), str(d, "suffix")) {
 				clash = true
 			}
 		})
@@ -271,7 +269,7 @@ func (s *Service) triggerConflict(t *stx, f *Function, q, code string, data map[
 			if code == "SMN" {
 				return str(m, "topic_urn")
 			}
-			ts, _ := fgsspec.AsStrings(m["topic_ids"])
+			ts := strs(m["topic_ids"])
 			ts = slices.Clone(ts)
 			slices.Sort(ts)
 			return str(m, "instance_id") + "\x00" + strings.Join(ts, "\x00")
@@ -382,8 +380,7 @@ func (s *Service) updateTrigger(t *stx, u urn, code, id string, body []byte) htt
 		}
 		for _, up := range updates {
 			for k, v := range up {
-				if k == "is_serial" {
-					on, _ := fgsspec.AsBool(v, true)
+				if on, ok := v.(bool); ok && k == "is_serial" {
 					v = fmt.Sprint(on) // stored as the create body takes it
 				}
 				data[k] = v
@@ -400,18 +397,25 @@ func (s *Service) updateTrigger(t *stx, u urn, code, id string, body []byte) htt
 }
 
 // updatable are UpdateriggerEventData's fields, as the update body types
-// them.
-var updatable = map[string]fgsspec.TriggerField{
-	"is_serial":        {Name: "is_serial", Kind: fgsspec.KindBool},
-	"max_fetch_bytes":  {Name: "max_fetch_bytes", Kind: fgsspec.KindInt},
-	"polling_interval": {Name: "polling_interval", Kind: fgsspec.KindInt},
-	"polling_unit":     {Name: "polling_unit", Kind: fgsspec.KindString, Enum: []string{"ms", "s"}},
+// them (is_serial a boolean there).
+var updatable = map[string]eventField{
+	"is_serial":        {kind: kBool},
+	"max_fetch_bytes":  {kind: kInt},
+	"polling_interval": {kind: kInt},
+	"polling_unit":     {kind: kString, enum: []string{"ms", "s"}},
 }
 
 // triggerUpdates reads an update's event_data into the field changes it
 // makes.
 func (s *Service) triggerUpdates(code string, raw []byte) ([]map[string]any, *httpapi.Error) {
-	tt := fgsspec.TriggerTypeOf(code)
+	rule := triggerRuleOf(code)
+	has := func(k string) bool {
+		if rule == nil {
+			return false
+		}
+		_, ok := rule.fields[k]
+		return ok
+	}
 	var list []map[string]any
 	if raw[0] == '{' {
 		if s.opts.Strict {
@@ -424,7 +428,7 @@ func (s *Service) triggerUpdates(code string, raw []byte) ([]map[string]any, *ht
 		// The whole event_data, as TF sends it: only what can change.
 		kept := map[string]any{}
 		for k, v := range m {
-			if _, ok := updatable[k]; ok && tt != nil && tt.Field(k) != nil {
+			if _, ok := updatable[k]; ok && has(k) {
 				kept[k] = v
 			}
 		}
@@ -435,19 +439,19 @@ func (s *Service) triggerUpdates(code string, raw []byte) ([]map[string]any, *ht
 	for _, up := range list {
 		for k, v := range up {
 			f, ok := updatable[k]
-			if !ok || tt == nil || tt.Field(k) == nil {
+			if !ok || !has(k) {
 				if !s.opts.Strict {
 					delete(up, k)
 					continue
 				}
 				return nil, httpapi.Errorf(400, "FSS.0400", "%s cannot be updated for %s triggers", httpapi.Trunc(k), code)
 			}
-			if err := f.CheckValue(v); err != nil {
-				return nil, httpapi.Errorf(400, "FSS.0400", "event_data.%s: %v", k, err)
+			if m := f.checkValue(v, "event_data."+k); m != "" {
+				return nil, httpapi.Errorf(400, "FSS.0400", "%s", m)
 			}
-			if tf := tt.Field(k); tf.Kind == fgsspec.KindInt {
-				if err := tf.CheckValue(v); err != nil {
-					return nil, httpapi.Errorf(400, tt.ErrorCode, "event_data.%s: %v", k, err)
+			if tf := rule.fields[k]; tf.kind == kInt {
+				if m := tf.checkValue(v, "event_data."+k); m != "" {
+					return nil, httpapi.Errorf(400, rule.code, "%s", m)
 				}
 			}
 		}

@@ -34,7 +34,7 @@ func (t *stx) putFunction(f *Function) { t.Put(bucketFunctions, f.key(), f) }
 func (t *stx) deleteFunction(f *Function) {
 	k := f.key()
 	t.Delete(bucketFunctions, k)
-	for _, b := range []string{bucketVersions, bucketAliases, bucketTriggers, records.Stats} {
+	for _, b := range []string{bucketVersions, bucketAliases, bucketTriggers, records.Stats, bucketProduction} {
 		if err := store.DeletePrefix(t.KV, b, store.SubKey(k)); err != nil {
 			t.Fail(err)
 		}
@@ -56,6 +56,7 @@ func (t *stx) putVersion(f *Function, name string, sn *Snapshot) {
 
 func (t *stx) deleteVersion(f *Function, name string) {
 	t.Delete(bucketVersions, store.SubKey(f.key(), name))
+	t.deleteProduction(f, name)
 }
 
 // hasVersion tells whether v is latest or a published version of f.
@@ -82,6 +83,7 @@ func (t *stx) putAlias(f *Function, a *Alias) { t.Put(bucketAliases, store.SubKe
 
 func (t *stx) deleteAlias(f *Function, name string) {
 	t.Delete(bucketAliases, store.SubKey(f.key(), name))
+	t.deleteProduction(f, "!"+name) // "deleting the alias will also delete the corresponding reserved instance" (TF)
 }
 
 // triggers returns the triggers of f bound to qualifier q ("latest", a

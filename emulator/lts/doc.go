@@ -10,7 +10,7 @@
 // it stopped (line_num with search_type pages too). Lenient: pages of the
 // limit asked (at most 5000), the id as scroll_id; strict: pages of at
 // most 100 lines whatever the limit, the id as scrollId
-// (docs/api-notes.md, rule 23). FunctionGraph's lts-log-detail, on the
+// (docs/api-notes.md, rule 43). FunctionGraph's lts-log-detail, on the
 // FunctionGraph listener, names a function's group and stream; it is the
 // control plane's (emulator/fgs). Fault injection and Options.Latency
 // apply to the FunctionGraph listener only.

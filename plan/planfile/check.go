@@ -78,6 +78,12 @@ func (s *Saved) Check(fresh *plan.Plan) (*plan.Plan, []*plan.FunctionError) {
 // now (nil when it is no longer in the manifest), or returns "".
 func staleReason(saved Function, f *plan.FunctionPlan) string {
 	switch {
+	case saved.Deletion && f == nil:
+		return "the plan deletes it, and it is no longer a function the project owns (deleted, or its tag changed, since the plan was made)"
+	case saved.Deletion && f.Action != plan.Delete:
+		return "the plan deletes it, and the manifest declares it again"
+	case !saved.Deletion && f != nil && f.Action == plan.Delete:
+		return "the function is no longer in the manifest"
 	case f == nil:
 		return "the function is no longer in the manifest"
 	case f.Pre.Exists != saved.Pre.Exists && saved.Pre.Exists:
@@ -90,6 +96,8 @@ func staleReason(saved Function, f *plan.FunctionPlan) string {
 		return "its config changed remotely since the plan was made"
 	case f.Pre.Release != saved.Pre.Release:
 		return "its versions, aliases or triggers changed remotely since the plan was made"
+	case f.Pre.Production != saved.Pre.Production:
+		return "its reserved instances or asynchronous invocation changed remotely since the plan was made"
 	case f.DesiredFingerprint != saved.DesiredFingerprint:
 		return "the manifest, the environment or the code changed since the plan was made"
 	}

@@ -47,6 +47,7 @@ type preconditions struct {
 	LastModified      string `json:"last_modified,omitempty"`
 	ConfigFingerprint string `json:"config_fingerprint,omitempty"`
 	Release           string `json:"release_fingerprint,omitempty"`
+	Production        string `json:"production_fingerprint,omitempty"`
 }
 
 // Save writes p to path with mode 0600, atomically. The file holds no
@@ -116,6 +117,9 @@ type Function struct {
 	URN                string
 	Pre                plan.Precondition
 	DesiredFingerprint string
+	// Deletion is true for a function the plan deletes (one the project
+	// owns and the manifest no longer declares).
+	Deletion bool
 }
 
 // Failures returns one error per function the saved plan could not plan,
@@ -163,11 +167,12 @@ func Load(path string) (*Saved, error) {
 		if f.Preconditions == nil || f.DesiredFingerprint == "" {
 			return nil, fmt.Errorf("read plan %s: function %s has no preconditions: write the plan with plan --out", path, f.Name)
 		}
-		s.Functions = append(s.Functions, Function{Name: f.Name, URN: f.URN, Pre: plan.Precondition(*f.Preconditions), DesiredFingerprint: f.DesiredFingerprint})
+		s.Functions = append(s.Functions, Function{Name: f.Name, URN: f.URN, Pre: plan.Precondition(*f.Preconditions), DesiredFingerprint: f.DesiredFingerprint,
+			Deletion: f.Action == plan.Delete.String()})
 	}
 	for _, f := range in.Failures {
 		cause := strings.TrimPrefix(f.Error, f.Name+": ")
-		s.failures = append(s.failures, &plan.FunctionError{Name: f.Name, URN: f.URN,
+		s.failures = append(s.failures, &plan.FunctionError{Name: f.Name, FuncName: f.FuncName, URN: f.URN,
 			Err: fmt.Errorf("%s: not in the saved plan, which could not plan it (%s): run plan again", f.Name, cause)})
 	}
 	return s, nil

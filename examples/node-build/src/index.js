@@ -1,0 +1,3 @@
+const shout = require("shout");
+
+exports.handler = async (event) => shout(event.text || "hello");
