@@ -2,6 +2,7 @@ package codezip
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -22,6 +23,9 @@ type compressed struct {
 	spill *os.File      // big entries, compressed into a temporary file
 	err   error
 }
+
+// spillBuffer is the write buffer of a big entry's temporary file.
+const spillBuffer = 256 << 10
 
 // bufPool recycles the buffers of small compressed entries, so packaging
 // thousands of files does not churn the heap.
@@ -59,38 +63,38 @@ func (c ctxReader) Read(p []byte) (int, error) {
 
 // compressFile deflates one file and fills its header. Everything in the
 // header is fixed except name, sizes, CRC and the exec bit. It stops at
-// its next read once ctx is done.
-func compressFile(ctx context.Context, f file, zw *flate.Writer, copyBuf []byte, tempDir string, progress io.Writer) *compressed {
+// its next read once ctx is done. buf is the worker's read buffer.
+func compressFile(ctx context.Context, f file, zw *flate.Writer, buf []byte, tempDir string, progress io.Writer) *compressed {
 	c := &compressed{}
-	in, err := os.Open(f.abs)
+	in, err := openFile(f.abs)
 	if err != nil {
 		c.err = fmt.Errorf("cannot read %s: %w", f.name, cause(err))
 		return c
 	}
 	defer in.Close()
-	head := make([]byte, 64)
-	n, err := io.ReadFull(in, head)
+	// The first read fills buf (most files are smaller): its first bytes
+	// tell a saved plan, and it is compressed as is.
+	n, err := io.ReadAtLeast(in, buf, planHead)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		c.err = fmt.Errorf("cannot read %s: %w", f.name, cause(err))
 		return c
 	}
-	if planPrefixRe.Match(head[:n]) && isSavedPlan(f.abs, f.size) {
+	if planPrefixRe.Match(buf[:min(n, planHead)]) && isSavedPlan(f.abs, f.size) {
 		c.plan = true
 		return c
 	}
-	st, err := in.Stat()
-	if err != nil {
-		c.err = err
-		return c
-	}
 	var sink io.Writer
-	if st.Size() > spillThreshold {
+	var spill *bufio.Writer
+	if f.size > spillThreshold {
 		c.spill, err = os.CreateTemp(tempDir, ".fgsdeploy-entry-*")
 		if err != nil {
 			c.err = err
 			return c
 		}
-		sink = c.spill
+		// flate writes a few hundred bytes at a time: without a buffer,
+		// each would be a system call.
+		spill = bufio.NewWriterSize(c.spill, spillBuffer)
+		sink = spill
 	} else {
 		c.buf = bufPool.Get().(*bytes.Buffer)
 		sink = c.buf
@@ -102,9 +106,19 @@ func compressFile(ctx context.Context, f file, zw *flate.Writer, copyBuf []byte,
 	if progress != nil {
 		sum = io.MultiWriter(crc, progress)
 	}
-	n64, err := io.CopyBuffer(zw, io.TeeReader(io.MultiReader(bytes.NewReader(head[:n]), ctxReader{ctx, in}), sum), copyBuf)
+	sum.Write(buf[:n])
+	_, err = zw.Write(buf[:n])
+	n64 := int64(n)
+	if err == nil {
+		var rest int64
+		rest, err = io.CopyBuffer(zw, io.TeeReader(ctxReader{ctx, in}, sum), buf)
+		n64 += rest
+	}
 	if err == nil {
 		err = zw.Close()
+	}
+	if err == nil && spill != nil {
+		err = spill.Flush()
 	}
 	if err != nil {
 		c.release()

@@ -15,6 +15,10 @@ var planPrefixRe = regexp.MustCompile(`^\s*\{\s*"format_version"\s*:`)
 
 const maxPlanSize = 64 << 20
 
+// planHead is how many of a file's first bytes tell whether it may be a
+// saved plan (planPrefixRe).
+const planHead = 64
+
 func isSavedPlan(path string, size int64) bool {
 	if size < 32 || size > maxPlanSize {
 		return false
@@ -24,7 +28,7 @@ func isSavedPlan(path string, size int64) bool {
 		return false // the compressor reports it
 	}
 	defer f.Close()
-	head := make([]byte, 64)
+	head := make([]byte, planHead)
 	n, _ := io.ReadFull(f, head)
 	if !planPrefixRe.Match(head[:n]) {
 		return false
