@@ -1,19 +1,41 @@
 package codezip
 
 import (
+	"cmp"
 	"context"
 	"io"
+	"slices"
 	"sync"
 
 	"github.com/klauspost/compress/flate"
 	"golang.org/x/sync/semaphore"
 )
 
+// How the compressors run ahead of the zip writer. None of these is part
+// of any digest: they decide when an entry is compressed and where it
+// waits, never its bytes.
+const (
+	// Big files are compressed into temporary files, small ones in memory.
+	spillThreshold = 1 << 20
+	// aheadBytes bounds what compressed entries may wait in memory for
+	// their turn in the zip (an entry counts its size up to
+	// spillThreshold), and aheadEntries how many may wait.
+	aheadBytes   = 8 << 20
+	aheadEntries = 64
+	// earlyBytes bounds the big files compressed first, whatever their
+	// place in the zip (their sizes before compression: what waits on
+	// disk is less), and earlyEntries how many.
+	earlyBytes   = 256 << 20
+	earlyEntries = 64
+)
+
 // ahead is the files being compressed ahead of the zip writer: workers
-// take them in order and each waits in its slot until written, within
-// aheadEntries entries and aheadBytes bytes.
+// take them in order (dispatch order, see dispatchOrder) and each waits
+// in its slot until written. An early file waits on disk; the others
+// count against aheadEntries entries and aheadBytes bytes until written.
 type ahead struct {
 	files  []file
+	early  []bool
 	slots  []chan *compressed
 	window chan struct{}
 	budget *semaphore.Weighted
@@ -21,11 +43,49 @@ type ahead struct {
 	wg     sync.WaitGroup
 }
 
+// dispatchOrder is the order files are compressed in, and which are
+// early: the big files first, the biggest first (within earlyBytes and
+// earlyEntries), then the rest in name order, the order the writer
+// needs them. Taken in name order, a big file near the start of the zip
+// (node_modules/@types, a vendored binary) would hold the writer while
+// one core compresses it and the others, once aheadEntries or aheadBytes
+// is used up, have nothing they may do; compressed first, the big files
+// keep every core busy while the writer has nothing to write yet, and
+// they are ready on disk when their turn comes.
+func dispatchOrder(files []file) (order []int, early []bool) {
+	var big []int
+	for i, f := range files {
+		if f.size > spillThreshold {
+			big = append(big, i)
+		}
+	}
+	slices.SortStableFunc(big, func(a, b int) int { return cmp.Compare(files[b].size, files[a].size) })
+	early = make([]bool, len(files))
+	var sum int64
+	for _, i := range big {
+		if len(order) == earlyEntries {
+			break
+		}
+		if len(order) == 0 || sum+files[i].size <= earlyBytes {
+			order = append(order, i)
+			early[i] = true
+			sum += files[i].size
+		}
+	}
+	for i := range files {
+		if !early[i] {
+			order = append(order, i)
+		}
+	}
+	return order, early
+}
+
 // compressAhead starts workers compressing files. The context it returns
 // is cancelled by stop.
 func compressAhead(ctx context.Context, files []file, workers int, tempDir string, progress io.Writer) (context.Context, *ahead) {
 	ctx, cancel := context.WithCancel(ctx)
-	a := &ahead{files: files, slots: make([]chan *compressed, len(files)), window: make(chan struct{}, aheadEntries),
+	order, early := dispatchOrder(files)
+	a := &ahead{files: files, early: early, slots: make([]chan *compressed, len(files)), window: make(chan struct{}, aheadEntries),
 		budget: semaphore.NewWeighted(aheadBytes), cancel: cancel}
 	for i := range a.slots {
 		a.slots[i] = make(chan *compressed, 1)
@@ -44,13 +104,8 @@ func compressAhead(ctx context.Context, files []file, workers int, tempDir strin
 	}
 	go func() {
 		defer close(jobs)
-		for i := range files {
-			select {
-			case a.window <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			if a.budget.Acquire(ctx, a.weight(i)) != nil {
+		for _, i := range order {
+			if !early[i] && !a.reserve(ctx, i) {
 				return
 			}
 			select {
@@ -61,6 +116,16 @@ func compressAhead(ctx context.Context, files []file, workers int, tempDir strin
 		}
 	}()
 	return ctx, a
+}
+
+// reserve waits for file i's place ahead: false once ctx is done.
+func (a *ahead) reserve(ctx context.Context, i int) bool {
+	select {
+	case a.window <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	return a.budget.Acquire(ctx, a.weight(i)) == nil
 }
 
 // weight is what file i counts against aheadBytes while it waits.
@@ -75,8 +140,10 @@ func (a *ahead) next(ctx context.Context, i int) (*compressed, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	<-a.window
-	a.budget.Release(a.weight(i))
+	if !a.early[i] {
+		<-a.window
+		a.budget.Release(a.weight(i))
+	}
 	if c.err != nil {
 		c.release()
 		return nil, c.err

@@ -25,16 +25,6 @@ const (
 	// as the only timestamp of every entry; no extended-time extra field.
 	dosDate = 1<<5 | 1
 	dosTime = 0
-	// Big files are compressed into temporary files, small ones in memory.
-	spillThreshold = 1 << 20
-	// aheadBytes bounds what compressed entries may wait in memory for
-	// their turn in the zip (an entry counts its size up to
-	// spillThreshold), and aheadEntries how many may wait. Workers run
-	// ahead of the writer, so a big file being compressed on one core
-	// does not leave the others idle; memory stays bounded whatever the
-	// tree.
-	aheadBytes   = 8 << 20
-	aheadEntries = 64
 )
 
 // ErrTooLarge marks a package over MaxDirectUpload.

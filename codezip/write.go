@@ -15,11 +15,9 @@ import (
 // errOnlyPlans is write's error when every file was a saved plan.
 var errOnlyPlans = errors.New("only saved plans")
 
-// write compresses the files on all workers and streams the zip, in name
-// order, into a temporary file while hashing it. At most aheadEntries
-// compressed entries and aheadBytes wait in memory (big ones wait on
-// disk), so memory does not grow with the package. Saved plans found
-// among the files are left out and returned by name.
+// write compresses the files on all workers (compressAhead) and streams
+// the zip, in name order, into a temporary file while hashing it. Saved
+// plans found among the files are left out and returned by name.
 func write(ctx context.Context, files []file, opts Options) (res *Result, plans []string, err error) {
 	workers := opts.Workers
 	if workers <= 0 {
