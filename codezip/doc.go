@@ -41,9 +41,9 @@
 // Files are compressed in parallel (one worker per CPU by default) and the
 // zip is streamed to a temporary file while it is hashed. Files over 1 MiB
 // are compressed first, the biggest first (up to 256 MiB of them), into
-// temporary files (so that
-// one big file does not hold the writer while the other workers have
-// nothing to do); the others in the zip's order, at most 64 compressed
-// entries and 8 MiB waiting in memory, so memory does not grow with the
-// package. The order files are compressed in never changes the bytes.
+// temporary files, so that one big file does not hold the writer while the
+// other workers have nothing to do; the others follow in the zip's order,
+// with at most 64 compressed entries and 8 MiB waiting in memory, so memory
+// does not grow with the package. The order files are compressed in never
+// changes the bytes.
 package codezip
