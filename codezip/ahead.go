@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/klauspost/compress/flate"
 	"golang.org/x/sync/semaphore"
 )
 
@@ -18,10 +17,13 @@ const (
 	// Big files are compressed into temporary files, small ones in memory.
 	spillThreshold = 1 << 20
 	// aheadBytes bounds what compressed entries may wait in memory for
-	// their turn in the zip (an entry counts its size up to
-	// spillThreshold), and aheadEntries how many may wait.
+	// their turn in the zip (an entry counts its size before compression,
+	// up to spillThreshold; it holds exactly its compressed bytes), and
+	// aheadEntries how many may wait: enough small files for the other
+	// workers to go on with while one compresses a big file that the
+	// writer waits for.
 	aheadBytes   = 8 << 20
-	aheadEntries = 64
+	aheadEntries = 1024
 	// earlyBytes bounds the big files compressed first, whatever their
 	// place in the zip (their sizes before compression: what waits on
 	// disk is less), and earlyEntries how many.
@@ -95,10 +97,9 @@ func compressAhead(ctx context.Context, files []file, workers int, tempDir strin
 		a.wg.Add(1)
 		go func() {
 			defer a.wg.Done()
-			zw, _ := flate.NewWriter(nil, compressionLevel)
-			copyBuf := make([]byte, 64<<10)
+			w := newCompressor(tempDir, progress)
 			for i := range jobs {
-				a.slots[i] <- compressFile(ctx, files[i], zw, copyBuf, tempDir, progress)
+				a.slots[i] <- w.compress(ctx, files[i])
 			}
 		}()
 	}

@@ -24,6 +24,7 @@ func bigText(seed string, n int) string {
 // digest was taken before big files went first), with one worker or
 // several.
 func TestGoldenDigestBigFiles(t *testing.T) {
+	t.Parallel()
 	tr := tree{
 		".bin/tool*":        bigText("tool", spillThreshold+1),
 		"a.js":              "a",

@@ -10,7 +10,6 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
-	"sync"
 
 	"github.com/klauspost/compress/flate"
 )
@@ -19,17 +18,13 @@ import (
 type compressed struct {
 	plan  bool // a saved plan: not packaged
 	hdr   zip.FileHeader
-	buf   *bytes.Buffer // small entries, from bufPool
-	spill *os.File      // big entries, compressed into a temporary file
+	data  []byte   // small entries: exactly their compressed bytes
+	spill *os.File // big entries, compressed into a temporary file
 	err   error
 }
 
 // spillBuffer is the write buffer of a big entry's temporary file.
 const spillBuffer = 256 << 10
-
-// bufPool recycles the buffers of small compressed entries, so packaging
-// thousands of files does not churn the heap.
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func (c *compressed) release() {
 	if c == nil {
@@ -40,11 +35,7 @@ func (c *compressed) release() {
 		os.Remove(c.spill.Name())
 		c.spill = nil
 	}
-	if c.buf != nil {
-		c.buf.Reset()
-		bufPool.Put(c.buf)
-		c.buf = nil
-	}
+	c.data = nil
 }
 
 // ctxReader reads r until ctx is done, so that a cancelled build does not
@@ -61,10 +52,27 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// compressFile deflates one file and fills its header. Everything in the
+// compressor is one worker's: its deflater, read buffer and output
+// buffer are reused from file to file, so packaging thousands of files
+// does not churn the heap. A small entry waits for the writer in a copy
+// of exactly its compressed size, the memory aheadBytes counts.
+type compressor struct {
+	zw       *flate.Writer
+	read     []byte
+	out      bytes.Buffer
+	tempDir  string
+	progress io.Writer // nil for none
+}
+
+func newCompressor(tempDir string, progress io.Writer) *compressor {
+	zw, _ := flate.NewWriter(nil, compressionLevel)
+	return &compressor{zw: zw, read: make([]byte, 64<<10), tempDir: tempDir, progress: progress}
+}
+
+// compress deflates one file and fills its header. Everything in the
 // header is fixed except name, sizes, CRC and the exec bit. It stops at
-// its next read once ctx is done. buf is the worker's read buffer.
-func compressFile(ctx context.Context, f file, zw *flate.Writer, buf []byte, tempDir string, progress io.Writer) *compressed {
+// its next read once ctx is done.
+func (w *compressor) compress(ctx context.Context, f file) *compressed {
 	c := &compressed{}
 	in, err := openFile(f.abs)
 	if err != nil {
@@ -72,21 +80,21 @@ func compressFile(ctx context.Context, f file, zw *flate.Writer, buf []byte, tem
 		return c
 	}
 	defer in.Close()
-	// The first read fills buf (most files are smaller): its first bytes
-	// tell a saved plan, and it is compressed as is.
-	n, err := io.ReadAtLeast(in, buf, planHead)
+	// The first read fills the read buffer (most files are smaller): its
+	// first bytes tell a saved plan, and it is compressed as is.
+	n, err := io.ReadAtLeast(in, w.read, planHead)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		c.err = fmt.Errorf("cannot read %s: %w", f.name, cause(err))
 		return c
 	}
-	if planPrefixRe.Match(buf[:min(n, planHead)]) && isSavedPlan(f.abs, f.size) {
+	if planPrefixRe.Match(w.read[:min(n, planHead)]) && isSavedPlan(f.abs, f.size) {
 		c.plan = true
 		return c
 	}
-	var sink io.Writer
 	var spill *bufio.Writer
+	w.out.Reset()
 	if f.size > spillThreshold {
-		c.spill, err = os.CreateTemp(tempDir, ".fgsdeploy-entry-*")
+		c.spill, err = os.CreateTemp(w.tempDir, ".fgsdeploy-entry-*")
 		if err != nil {
 			c.err = err
 			return c
@@ -94,43 +102,56 @@ func compressFile(ctx context.Context, f file, zw *flate.Writer, buf []byte, tem
 		// flate writes a few hundred bytes at a time: without a buffer,
 		// each would be a system call.
 		spill = bufio.NewWriterSize(c.spill, spillBuffer)
-		sink = spill
-	} else {
-		c.buf = bufPool.Get().(*bytes.Buffer)
-		sink = c.buf
 	}
-	cw := &countWriter{}
-	zw.Reset(io.MultiWriter(sink, cw))
-	crc := crc32.NewIEEE()
-	var sum io.Writer = crc
-	if progress != nil {
-		sum = io.MultiWriter(crc, progress)
-	}
-	sum.Write(buf[:n])
-	_, err = zw.Write(buf[:n])
-	n64 := int64(n)
-	if err == nil {
-		var rest int64
-		rest, err = io.CopyBuffer(zw, io.TeeReader(ctxReader{ctx, in}, sum), buf)
-		n64 += rest
-	}
-	if err == nil {
-		err = zw.Close()
-	}
-	if err == nil && spill != nil {
-		err = spill.Flush()
-	}
+	size, compressedSize, crc, err := w.deflate(ctx, in, n, spill)
 	if err != nil {
 		c.release()
 		c.err = fmt.Errorf("compress %s: %w", f.name, err)
 		return c
 	}
-	c.hdr = zip.FileHeader{
+	if spill == nil {
+		c.data = append([]byte(nil), w.out.Bytes()...)
+	}
+	c.hdr = header(f, crc, compressedSize, size)
+	return c
+}
+
+// deflate compresses the n bytes already in the read buffer and the rest
+// of in, into spill when it is not nil, else into the output buffer, and
+// returns the sizes read and written and the CRC-32 of what it read.
+func (w *compressor) deflate(ctx context.Context, in io.Reader, n int, spill *bufio.Writer) (size, compressedSize int64, crc32sum uint32, err error) {
+	out := &countWriter{w: &w.out}
+	if spill != nil {
+		out.w = spill
+	}
+	w.zw.Reset(out)
+	crc := crc32.NewIEEE()
+	var sum io.Writer = crc
+	if w.progress != nil {
+		sum = io.MultiWriter(crc, w.progress)
+	}
+	sum.Write(w.read[:n])
+	if _, err := w.zw.Write(w.read[:n]); err != nil {
+		return 0, 0, 0, err
+	}
+	rest, err := io.CopyBuffer(w.zw, io.TeeReader(ctxReader{ctx, in}, sum), w.read)
+	if err == nil {
+		err = w.zw.Close()
+	}
+	if err == nil && spill != nil {
+		err = spill.Flush()
+	}
+	return int64(n) + rest, out.n, crc.Sum32(), err
+}
+
+// header is the zip header of f compressed.
+func header(f file, crc uint32, compressedSize, size int64) zip.FileHeader {
+	hdr := zip.FileHeader{
 		Name:               f.name,
 		Method:             zip.Deflate,
-		CRC32:              crc.Sum32(),
-		CompressedSize64:   uint64(cw.n),
-		UncompressedSize64: uint64(n64),
+		CRC32:              crc,
+		CompressedSize64:   uint64(compressedSize),
+		UncompressedSize64: uint64(size),
 		// The MS-DOS fields, not Modified: Modified would also write an
 		// extended-timestamp extra field, and the package has none.
 		//lint:ignore SA1019 deliberate, see above
@@ -140,7 +161,7 @@ func compressFile(ctx context.Context, f file, zw *flate.Writer, buf []byte, tem
 	}
 	for _, r := range f.name {
 		if r >= 0x80 {
-			c.hdr.Flags |= 0x800 // names are UTF-8
+			hdr.Flags |= 0x800 // names are UTF-8
 			break
 		}
 	}
@@ -148,8 +169,8 @@ func compressFile(ctx context.Context, f file, zw *flate.Writer, buf []byte, tem
 	if f.exec {
 		mode = 0o755
 	}
-	c.hdr.SetMode(mode)
-	c.hdr.CreatorVersion = 3<<8 | 20 // Unix, zip 2.0
-	c.hdr.ReaderVersion = 20         // deflate needs zip 2.0
-	return c
+	hdr.SetMode(mode)
+	hdr.CreatorVersion = 3<<8 | 20 // Unix, zip 2.0
+	hdr.ReaderVersion = 20         // deflate needs zip 2.0
+	return hdr
 }

@@ -94,13 +94,22 @@ func writeEntry(zw *zip.Writer, c *compressed) error {
 		_, err = io.Copy(w, c.spill)
 		return err
 	}
-	_, err = w.Write(c.buf.Bytes())
+	_, err = w.Write(c.data)
 	return err
 }
 
-type countWriter struct{ n int64 }
+// countWriter counts what it writes to w (nil: what it is given).
+type countWriter struct {
+	w io.Writer
+	n int64
+}
 
 func (w *countWriter) Write(p []byte) (int, error) {
-	w.n += int64(len(p))
-	return len(p), nil
+	if w.w == nil {
+		w.n += int64(len(p))
+		return len(p), nil
+	}
+	n, err := w.w.Write(p)
+	w.n += int64(n)
+	return n, err
 }
