@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math/bits"
 	"os"
+	"sync"
 
 	"github.com/klauspost/compress/flate"
 )
@@ -21,6 +23,38 @@ type compressed struct {
 	data  []byte   // small entries: exactly their compressed bytes
 	spill *os.File // big entries, compressed into a temporary file
 	err   error
+}
+
+// Small entries wait in buffers recycled by size class, powers of two
+// from 512 bytes: a class at most twice the compressed entry (so what
+// waits stays within about twice aheadBytes, whatever buffers it had
+// before), and no fresh pages faulted in for every file.
+const (
+	minEntryClass = 9  // 512 bytes
+	maxEntryClass = 22 // 4 MiB, above any entry of up to spillThreshold
+)
+
+var entryPools [maxEntryClass + 1]sync.Pool
+
+// getEntry returns a buffer of n bytes from its size class.
+func getEntry(n int) []byte {
+	class := max(bits.Len(uint(n-1)), minEntryClass)
+	if n == 0 || class > maxEntryClass {
+		return make([]byte, n)
+	}
+	if p, ok := entryPools[class].Get().(*[]byte); ok {
+		return (*p)[:n]
+	}
+	return make([]byte, n, 1<<class)
+}
+
+// putEntry gives back a buffer getEntry returned.
+func putEntry(b []byte) {
+	class := bits.Len(uint(cap(b) - 1))
+	if cap(b) != 1<<class || class < minEntryClass || class > maxEntryClass {
+		return
+	}
+	entryPools[class].Put(&b)
 }
 
 // spillBuffer is the write buffer of a big entry's temporary file.
@@ -35,7 +69,10 @@ func (c *compressed) release() {
 		os.Remove(c.spill.Name())
 		c.spill = nil
 	}
-	c.data = nil
+	if c.data != nil {
+		putEntry(c.data)
+		c.data = nil
+	}
 }
 
 // ctxReader reads r until ctx is done, so that a cancelled build does not
@@ -55,7 +92,7 @@ func (c ctxReader) Read(p []byte) (int, error) {
 // compressor is one worker's: its deflater, read buffer and output
 // buffer are reused from file to file, so packaging thousands of files
 // does not churn the heap. A small entry waits for the writer in a copy
-// of exactly its compressed size, the memory aheadBytes counts.
+// of its compressed bytes (getEntry).
 type compressor struct {
 	zw       *flate.Writer
 	read     []byte
@@ -110,7 +147,8 @@ func (w *compressor) compress(ctx context.Context, f file) *compressed {
 		return c
 	}
 	if spill == nil {
-		c.data = append([]byte(nil), w.out.Bytes()...)
+		c.data = getEntry(w.out.Len())
+		copy(c.data, w.out.Bytes())
 	}
 	c.hdr = header(f, crc, compressedSize, size)
 	return c
