@@ -18,7 +18,8 @@ const (
 	spillThreshold = 1 << 20
 	// aheadBytes bounds what compressed entries may wait in memory for
 	// their turn in the zip (an entry counts its size before compression,
-	// up to spillThreshold; it holds exactly its compressed bytes), and
+	// up to spillThreshold; it holds its compressed bytes, in a buffer at
+	// most twice their size: see getEntry), and
 	// aheadEntries how many may wait: enough small files for the other
 	// workers to go on with while one compresses a big file that the
 	// writer waits for.
@@ -93,7 +94,7 @@ func compressAhead(ctx context.Context, files []file, workers int, tempDir strin
 		a.slots[i] = make(chan *compressed, 1)
 	}
 	jobs := make(chan int)
-	for w := 0; w < workers; w++ {
+	for range workers {
 		a.wg.Add(1)
 		go func() {
 			defer a.wg.Done()

@@ -43,7 +43,7 @@
 // are compressed first, the biggest first (up to 256 MiB of them), into
 // temporary files, so that one big file does not hold the writer while the
 // other workers have nothing to do; the others follow in the zip's order,
-// with at most 1,024 compressed entries and 8 MiB waiting in memory, so memory
-// does not grow with the package. The order files are compressed in never
-// changes the bytes.
+// at most 1,024 compressed entries (of 8 MiB of files) waiting in memory,
+// so memory does not grow with the package. The order files are compressed
+// in never changes the bytes.
 package codezip
