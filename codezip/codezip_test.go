@@ -411,34 +411,6 @@ func FuzzIgnore(f *testing.F) {
 	})
 }
 
-func BenchmarkBuild(b *testing.B) {
-	dir := b.TempDir()
-	rnd := rand.New(rand.NewSource(1))
-	words := []string{"function", "return", "const", "module", "exports", "require", "async", "await", "value", "{", "}", "(", ")", ";", "\n"}
-	var total int64
-	for i := 0; i < 400; i++ {
-		var sb bytes.Buffer
-		n := 2000 + rnd.Intn(20000)
-		for sb.Len() < n {
-			sb.WriteString(words[rnd.Intn(len(words))])
-			sb.WriteByte(' ')
-		}
-		p := filepath.Join(dir, fmt.Sprintf("pkg%02d/file%03d.js", i%20, i))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		os.WriteFile(p, sb.Bytes(), 0o644)
-		total += int64(sb.Len())
-	}
-	b.SetBytes(total)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		r, err := Build(context.Background(), dir, Options{Root: dir, TempDir: b.TempDir()})
-		if err != nil {
-			b.Fatal(err)
-		}
-		r.Close()
-	}
-}
-
 // A saved plan as fgsdeploy plan --out writes it (its content is what
 // matters, not its name), and the plan view --format json prints.
 const (
@@ -621,21 +593,4 @@ func FuzzIsSavedPlan(f *testing.F) {
 			t.Fatalf("%q: isSavedPlan = %v", data, got)
 		}
 	})
-}
-
-// BenchmarkList measures the file walk alone on many small files, where
-// recognising saved plans by their first bytes costs the most.
-func BenchmarkList(b *testing.B) {
-	dir := b.TempDir()
-	for i := 0; i < 5000; i++ {
-		p := filepath.Join(dir, fmt.Sprintf("mod%02d/file%04d.js", i%50, i))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		os.WriteFile(p, []byte(strings.Repeat("x", 100+i%300)), 0o644)
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := List(dir, Options{Root: dir}); err != nil {
-			b.Fatal(err)
-		}
-	}
 }

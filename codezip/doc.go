@@ -39,7 +39,11 @@
 // SHA-512 of its bytes.
 //
 // Files are compressed in parallel (one worker per CPU by default) and the
-// zip is streamed to a temporary file while it is hashed; at most two
-// compressed entries per worker wait in memory, and entries over 1 MiB
-// wait in temporary files, so memory does not grow with the package.
+// zip is streamed to a temporary file while it is hashed. Files over 1 MiB
+// are compressed first, the biggest first (up to 256 MiB of them), into
+// temporary files, so that one big file does not hold the writer while the
+// other workers have nothing to do; the others follow in the zip's order,
+// at most 1,024 compressed entries (of 8 MiB of files) waiting in memory,
+// so memory does not grow with the package. The order files are compressed
+// in never changes the bytes.
 package codezip
