@@ -103,8 +103,11 @@ func savedPlan(c *cli.Context) (*planfile.Saved, error) {
 	if !c.IsSet("env") && saved.Env != "" {
 		c.Set("env", saved.Env)
 	}
-	if !c.IsSet("file") && saved.Manifest != "" {
-		c.Set("file", saved.Manifest)
+	if !c.IsSet("file") && saved.Manifest != "" && filepath.Clean(saved.Manifest) != filepath.Clean(str(c, "file")) {
+		c.Set("file", saved.Manifest) // set only when it is not the default, so hints need not repeat it
+	}
+	if saved.Local && !boolean(c, "local") {
+		c.Set("local", "true") // made under --local: applied there again
 	}
 	if env := str(c, "env"); saved.Env != env {
 		return nil, withHint(fmt.Errorf("the plan was made %s, not %s", envPhrase(saved.Env), envPhrase(env)),
@@ -113,7 +116,7 @@ func savedPlan(c *cli.Context) (*planfile.Saved, error) {
 	if file := str(c, "file"); saved.Manifest != "" && filepath.Clean(saved.Manifest) != filepath.Clean(file) {
 		return nil, fmt.Errorf("the plan was made from %s, not %s", saved.Manifest, file)
 	}
-	if err := sameTargets(c.StringSlice("target"), saved); err != nil {
+	if err := sameTargets(c, saved); err != nil {
 		return nil, err
 	}
 	return saved, nil
@@ -124,7 +127,8 @@ func savedPlan(c *cli.Context) (*planfile.Saved, error) {
 // may be there for functions --target would leave out). --target naming
 // exactly the plan's functions, as a pipeline passing plan's flags to apply
 // does, is accepted.
-func sameTargets(targets []string, saved *planfile.Saved) error {
+func sameTargets(c *cli.Context, saved *planfile.Saved) error {
+	targets := c.StringSlice("target")
 	if len(targets) == 0 {
 		return nil
 	}
@@ -136,8 +140,12 @@ func sameTargets(targets []string, saved *planfile.Saved) error {
 	if slices.Equal(want, have) {
 		return nil
 	}
+	args := []string{"plan"}
+	for _, t := range have {
+		args = append(args, "--target", t)
+	}
 	return withHint(fmt.Errorf("--target cannot narrow a saved plan: it applies as planned, %s", strings.Join(want, ", ")),
-		"apply it without --target, or make a plan of those functions: fgsdeploy plan --target %s --out FILE", strings.Join(have, " --target "))
+		"apply it without --target, or make a plan of those functions: %s", hintCommand(c, append(args, "--out", "plan.json")...))
 }
 
 // approve shows what is about to happen, with or without a prompt (a
@@ -151,7 +159,7 @@ func approve(c *cli.Context, stdin io.Reader, human io.Writer, view plan.View, p
 	case !pl.HasChanges():
 		fmt.Fprintln(human) // nothing to approve: only what could not be planned to report
 	case !c.Bool("auto-approve"):
-		return confirm(c.Context, stdin, human)
+		return confirm(c, stdin, human)
 	default:
 		fmt.Fprintln(human)
 	}
@@ -240,9 +248,10 @@ func envPhrase(env string) string {
 }
 
 // confirm asks for "yes" on a terminal and refuses elsewhere.
-func confirm(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
-	return confirmAction(ctx, stdin, stdout, "Do you want to apply these changes? Only 'yes' will be accepted: ",
-		errors.New("apply needs approval and stdin is not a terminal"), "pass --auto-approve, or apply a saved plan: fgsdeploy plan --out plan.json && fgsdeploy apply plan.json", "apply cancelled")
+func confirm(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
+	return confirmAction(c.Context, stdin, stdout, "Do you want to apply these changes? Only 'yes' will be accepted: ",
+		errors.New("apply needs approval and stdin is not a terminal"),
+		fmt.Sprintf("pass --auto-approve, or apply a saved plan: %s && %s", hintCommand(c, "plan", "--out", "plan.json"), savedPlanCommand(c, "plan.json")), "apply cancelled")
 }
 
 // confirmAction asks question on a terminal and wants "yes"; elsewhere it

@@ -132,10 +132,10 @@ func usageError(c *cli.Context, err error, _ bool) error {
 			names = append(names, f.Names()...)
 		}
 		if s := manifest.Suggest(m[1], names); s != "" {
-			return withHint(errors.New(msg), "did you mean %s? %s --help lists the flags", dashes(s), name)
+			return withHint(errors.New(msg), "did you mean %s? its flags: %s --help", dashes(s), name)
 		}
 	}
-	return withHint(errors.New(msg), "%s --help lists the flags", name)
+	return withHint(errors.New(msg), "its flags: %s --help", name)
 }
 
 // undefinedFlag is the flag package's error for a flag no one defines.

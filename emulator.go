@@ -50,6 +50,10 @@ func emulatorCmd(stdout, stderr io.Writer) *cli.Command {
 				VersionCap: c.Int("version-cap"), Strict: c.Bool("strict"), Buckets: c.StringSlice("bucket"),
 			}
 			opts.LTSAddr = c.String("lts-addr")
+			// TIMER triggers fire: a scheduler pass every second.
+			tick := time.NewTicker(time.Second)
+			defer tick.Stop()
+			opts.TimerTicks = tick.C
 			if !c.Bool("quiet") {
 				// One line per request: method, path, status, error code,
 				// request id. Never credentials or code.

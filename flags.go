@@ -173,6 +173,9 @@ func chdir(c *cli.Context) error {
 	if err := os.Chdir(dir); err != nil {
 		return fmt.Errorf("chdir: %w", err)
 	}
+	if c.App.Metadata != nil {
+		c.App.Metadata[chdirKey] = dir // for the commands hints print
+	}
 	return c.Set("chdir", "")
 }
 
@@ -203,7 +206,7 @@ func loadError(err error) error {
 		return err
 	}
 	if errors.Is(err, fs.ErrNotExist) {
-		return withHint(err, "run fgsdeploy in the project directory, or point at it with -C DIR or -f FILE; fgsdeploy init NAME writes a manifest from a deployed function")
+		return withHint(err, "run fgsdeploy in the project directory, or point at it with -C DIR or -f FILE; the init command writes a manifest from a deployed function")
 	}
 	return &exitError{code: 1, err: manifestError(err)}
 }

@@ -35,7 +35,7 @@ func invokeCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 				return fmt.Errorf("--format %q: want text or json", format)
 			}
 			if c.Bool("async") && c.Bool("log") {
-				return withHint(errors.New("--log needs a synchronous invocation"), "read an asynchronous invocation's log with fgsdeploy logs NAME --request-id ID")
+				return withHint(errors.New("--log needs a synchronous invocation"), "invoke without --log, then read the log with the logs command and the request id the invocation prints")
 			}
 			payload, err := payloadArg(c, stdin)
 			if err != nil {
@@ -58,7 +58,7 @@ func invokeCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 				if format == "json" {
 					return writeInvocation(stdout, &apiclient.Invocation{RequestID: id, Status: 202})
 				}
-				fmt.Fprintf(stderr, "fgsdeploy: request id %s (queued: fgsdeploy logs %s --request-id %s shows its log)\n", id, fn.Name, id)
+				fmt.Fprintf(stderr, "fgsdeploy: request id %s (queued; its log: %s)\n", id, hintCommand(c, logsArgs(c, fn.Name, id)...))
 				return nil
 			}
 			inv, err := s.client.Invoke(c.Context, target, payload, c.Bool("log"))
@@ -81,7 +81,7 @@ func invokeCmd(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 				fmt.Fprintf(stderr, "fgsdeploy: request id %s\n", inv.RequestID)
 			}
 			if inv.Failed() {
-				return invocationError(fn.Name, inv)
+				return invocationError(c, s.client, fn.Name, target, inv)
 			}
 			return nil
 		},
@@ -161,9 +161,20 @@ func qualified(ctx context.Context, api *apiclient.Client, urn, q string) (strin
 	return "", nil, fmt.Errorf("read alias %s: %w", q, err)
 }
 
+// logsArgs is the logs command that reads the log of invocation id of
+// name: of the version or alias invoked, whose log target may not be
+// latest's.
+func logsArgs(c *cli.Context, name, id string) []string {
+	args := []string{"logs", name, "--request-id", id}
+	if q := c.String("qualifier"); q != "" {
+		args = append(args, "--qualifier", q)
+	}
+	return args
+}
+
 // invocationError says how an invocation failed: the status, and the
 // error's type and message as the function's runtime reported them.
-func invocationError(name string, inv *apiclient.Invocation) error {
+func invocationError(c *cli.Context, api *apiclient.Client, name, urn string, inv *apiclient.Invocation) error {
 	status := fmt.Sprintf("status %d", inv.Status)
 	if inv.ErrorCode != "" {
 		status += ", " + inv.ErrorCode
@@ -176,7 +187,17 @@ func invocationError(name string, inv *apiclient.Invocation) error {
 	if typ, msg := inv.FunctionError(); typ != "" || msg != "" {
 		err = fmt.Errorf("%s: the function %s (%s): %s", name, what, status, strings.TrimPrefix(typ+": "+msg, ": "))
 	}
-	return withHint(err, "fgsdeploy invoke %s --log shows the end of its log; fgsdeploy logs %s --request-id %s all of it", name, name, inv.RequestID)
+	if _, lerr := api.LogTarget(c.Context, urn); !errors.Is(lerr, apiclient.ErrNoLogTarget) {
+		return withHint(err, "its log: %s", hintCommand(c, logsArgs(c, name, inv.RequestID)...))
+	}
+	// It does not log to LTS: only an invocation's answer holds its log.
+	again := []string{"invoke", name, "--log"}
+	for _, f := range []string{"qualifier", "payload", "payload-file"} {
+		if c.IsSet(f) {
+			again = append(again, "--"+f, c.String(f))
+		}
+	}
+	return withHint(err, "the function does not log to LTS; the end of its log: %s", hintCommand(c, again...))
 }
 
 // writeInvocation prints an invocation as the JSON document of

@@ -31,10 +31,10 @@ var mayImport = map[string][]string{
 	"applier":          {"apiclient", "plan", "release"},
 	"importer":         {"apiclient", "codezip", "planner"},
 	"ghactions":        {"manifest"},
-	"emulator":         {"emulator/auth", "emulator/faults", "emulator/fgs", "emulator/httpapi", "emulator/iam", "emulator/lts", "emulator/obs", "emulator/records", "emulator/runtime", "emulator/store"},
+	"emulator":         {"emulator/auth", "emulator/faults", "emulator/fgs", "emulator/httpapi", "emulator/iam", "emulator/lts", "emulator/obs", "emulator/records", "emulator/runtime", "emulator/store", "emulator/timers"},
 	"emulator/auth":    {"emulator/httpapi"},
 	"emulator/faults":  {"emulator/httpapi"},
-	"emulator/fgs":     {"fgsspec", "emulator/auth", "emulator/httpapi", "emulator/obs", "emulator/records", "emulator/runtime", "emulator/store"},
+	"emulator/fgs":     {"fgsspec", "emulator/auth", "emulator/httpapi", "emulator/obs", "emulator/records", "emulator/runtime", "emulator/store", "emulator/timers"},
 	"emulator/httpapi": {},
 	"emulator/iam":     {"emulator/httpapi"},
 	"emulator/lts":     {"emulator/auth", "emulator/httpapi", "emulator/records", "emulator/store"},
@@ -42,6 +42,7 @@ var mayImport = map[string][]string{
 	"emulator/records": {"emulator/store"},
 	"emulator/runtime": {"emulator/httpapi", "emulator/store"},
 	"emulator/store":   {},
+	"emulator/timers":  {"fgsspec"},
 	"tools/dist":       {}, // make dist's archiver: a command of the build, not of fgsdeploy
 }
 

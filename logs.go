@@ -14,6 +14,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
+	"github.com/fgsdeploy/fgsdeploy/manifest"
+	"github.com/fgsdeploy/fgsdeploy/plan"
 )
 
 // followInterval is how often logs --follow asks LTS for new lines.
@@ -53,15 +55,13 @@ func logsCmd(stdout, stderr io.Writer) *cli.Command {
 				return err
 			}
 			defer s.Close()
-			target, err := s.client.LogTarget(c.Context, urn)
-			if errors.Is(err, apiclient.ErrNoLogTarget) {
-				return withHint(fmt.Errorf("%s does not log to LTS", fn.Name), "declare log_config: {group_id: ..., stream_id: ...} for %s in the manifest and apply, or turn on LTS logging in the FunctionGraph console", fn.Name)
-			}
+			q := c.String("qualifier")
+			target, err := logTarget(c, s.client, fn, urn, q)
 			if err != nil {
-				return fmt.Errorf("logs of %s: %w", fn.Name, err)
+				return err
 			}
 			f := &lineFilter{requestID: c.String("request-id")}
-			if q := c.String("qualifier"); q != "" {
+			if q != "" {
 				if f.versions, err = versionsOf(c.Context, s.client, urn, q); err != nil {
 					return fmt.Errorf("logs of %s: %w", fn.Name, err)
 				}
@@ -87,20 +87,77 @@ func logsCmd(stdout, stderr io.Writer) *cli.Command {
 				}
 				return nil
 			}
-			t := time.NewTicker(followInterval)
-			defer t.Stop()
-			for {
-				select {
-				case <-c.Context.Done():
-					return nil // interrupted: following ends there
-				case <-t.C:
-				}
-				if _, err := r.read(c.Context); err != nil && c.Context.Err() == nil {
-					return fmt.Errorf("logs of %s: %w", fn.Name, err)
-				}
-			}
+			return follow(c.Context, s, r, fn.Name)
 		},
 	}
+}
+
+// logTarget is where the function logs: the LTS group and stream that
+// lts-log-detail names for the version or alias q (latest when ""), else
+// the manifest's log_config when it names one (a service that does not
+// report a target it was given), else an error that says how to turn
+// logging on.
+func logTarget(c *cli.Context, api *apiclient.Client, fn *manifest.Function, urn, q string) (*apiclient.LogTarget, error) {
+	qurn, _, err := qualified(c.Context, api, urn, q)
+	if err != nil {
+		return nil, fmt.Errorf("logs of %s: %w", fn.Name, err)
+	}
+	target, err := api.LogTarget(c.Context, qurn)
+	switch {
+	case err == nil:
+		return target, nil
+	case !errors.Is(err, apiclient.ErrNoLogTarget):
+		return nil, fmt.Errorf("logs of %s: %w", fn.Name, err)
+	case fn.LogConfig != nil && !fn.LogConfig.Auto:
+		return &apiclient.LogTarget{GroupID: fn.LogConfig.GroupID, StreamID: fn.LogConfig.StreamID}, nil
+	}
+	what := plan.Title(fn.Name, fn.FuncName)
+	if q != "" {
+		what += " " + q
+	}
+	return nil, withHint(fmt.Errorf("%s does not log to LTS", what),
+		"declare log_config: {group_id: ..., stream_id: ...} (an LTS stream of yours) for %s in %s, then: %s; or turn LTS logging on for %s in the FunctionGraph console (functions created after the account's switch, the console's Enable LTS or the API's EnableLtsLogs, log by default, as do those declaring log_config: auto)",
+		fn.Name, str(c, "file"), hintCommand(c, "apply"), fn.FuncName)
+}
+
+// follow prints new lines until ctx is done. Under --local it holds the
+// local state only while it reads: between reads it is released, so
+// that other --local commands (an invoke) run beside it, and each read
+// opens it again.
+func follow(ctx context.Context, s *session, r *logReader, name string) error {
+	reopen := s.reopen
+	if reopen != nil {
+		s.Close()
+	}
+	t := time.NewTicker(followInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil // interrupted: following ends there
+		case <-t.C:
+		}
+		if err := r.poll(ctx, reopen); err != nil && ctx.Err() == nil {
+			return fmt.Errorf("logs of %s: %w", name, err)
+		}
+	}
+}
+
+// poll reads the new lines, through a session of its own when reopen is
+// set (the local state, held for this read only).
+func (r *logReader) poll(ctx context.Context, reopen func(context.Context) (*session, error)) error {
+	if reopen == nil {
+		_, err := r.read(ctx)
+		return err
+	}
+	s, err := reopen(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	r.api = s.client
+	_, err = r.read(ctx)
+	return err
 }
 
 // versionsOf is the versions whose invocations --qualifier q selects: the
@@ -145,16 +202,13 @@ type logLineJSON struct {
 }
 
 // read prints the lines written since the last read and returns how many
-// it printed.
+// it printed. Every page is read (apiclient.ReadLogs follows LTS's scroll
+// ids), so an invocation that printed thousands of lines is whole.
 func (r *logReader) read(ctx context.Context) (int, error) {
 	printed := 0
-	for {
-		lines, err := r.api.QueryLogs(ctx, r.target.GroupID, r.target.StreamID,
-			apiclient.LogQuery{Start: r.start, End: time.Now(), After: r.after, Limit: logsPage})
-		if err != nil {
-			return printed, err
-		}
-		for _, l := range lines {
+	last, err := r.api.ReadLogs(ctx, r.target.GroupID, r.target.StreamID,
+		apiclient.LogQuery{Start: r.start, End: time.Now(), After: r.after, Limit: logsPage},
+		func(l apiclient.LogLine) error {
 			if r.filter.keep(l) {
 				content := strings.TrimRight(l.Content, "\n")
 				if r.kept != nil {
@@ -164,12 +218,10 @@ func (r *logReader) read(ctx context.Context) (int, error) {
 				}
 				printed++
 			}
-			r.after = l.LineNum
-		}
-		if len(lines) < logsPage {
-			return printed, nil
-		}
-	}
+			return nil
+		})
+	r.after = last
+	return printed, err
 }
 
 var (

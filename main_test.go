@@ -33,8 +33,9 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata/script
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"fgsdeploy": func() {
-			exit = func(code int) { recordStatus(code); os.Exit(code) }
-			exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+			stdout, stderr, record := teeHints(os.Args)
+			exit = func(code int) { record(); recordStatus(code); os.Exit(code) }
+			exit(run(os.Args, os.Stdin, stdout, stderr))
 		},
 	})
 }
@@ -133,6 +134,9 @@ func runScripts(t *testing.T, strict bool) {
 			"sleep":    cmdSleep,
 			"inflight": cmdInflight,
 			"jsonenv":  cmdJSONEnv,
+			"runhints": cmdRunHints,
+			"waitfile": cmdWaitFile,
+			"timers":   cmdTimers,
 			"tag":      cmdTag,
 		},
 	})
@@ -159,6 +163,7 @@ func setupScript(env *testscript.Env) error {
 	// that second most of make test's time. A tenth of it is kept.
 	env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=100"))
 	env.Setenv(statusEnv, filepath.Join(env.WorkDir, ".fgsdeploy-exit-status"))
+	checkHintsRun(env)
 	// Under -race, every fgsdeploy a script runs would wait a second at
 	// exit for late race reports (the race runtime's atexit_sleep_ms),
 	// most of the suite's time; races found before exit are still reported.
@@ -190,10 +195,11 @@ const (
 // fgsdeploy at it through the environment:
 //
 //	emulator [fault-rate=F] [seed=N] [latency=D] [version-cap=N] [function-cap=N] [strict=1]
-//	         [bucket=NAME[@REGION]]... [obs-object=URL,FILE]...
+//	         [lts-disabled=1] [bucket=NAME[@REGION]]... [obs-object=URL,FILE]...
 //
 // strict=1 takes the harshest documented reading of each open API rule
-// (emulator.Options.Strict); bucket makes an OBS bucket (of another region
+// (emulator.Options.Strict); lts-disabled=1 is an account whose new
+// functions do not log unless they ask; bucket makes an OBS bucket (of another region
 // with @REGION); obs-object puts FILE's bytes in the emulator's OBS as the
 // object at URL (https://BUCKET.obs.REGION.myhuaweicloud.com/KEY), for
 // code_type obs.
@@ -232,6 +238,8 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 			opts.StateDir = ts.MkAbs(v)
 		case "strict":
 			opts.Strict, err = strconv.ParseBool(v)
+		case "lts-disabled":
+			opts.LTSDisabled, err = strconv.ParseBool(v)
 		case "bucket":
 			opts.Buckets = append(opts.Buckets, v)
 		case "obs-object":

@@ -41,7 +41,7 @@ func planCmd(stdout, stderr io.Writer) *cli.Command {
 				return err
 			}
 			if out := c.String("out"); out != "" {
-				if err := savePlan(stdout, out, format, pl); err != nil {
+				if err := savePlan(c, stdout, out, format, pl); err != nil {
 					return err
 				}
 			}
@@ -117,6 +117,7 @@ func planFromFlags(c *cli.Context, stderr io.Writer, saved *planfile.Saved) (*se
 		s.Close()
 		return nil, nil, err
 	}
+	pl.Local = s.local != nil
 	return s, pl, nil
 }
 
@@ -134,7 +135,7 @@ func writePlan(w io.Writer, format string, view plan.View, pl *plan.Plan) error 
 
 // savePlan writes plan --out FILE and, under --format text, says how to
 // apply it.
-func savePlan(stdout io.Writer, out, format string, pl *plan.Plan) error {
+func savePlan(c *cli.Context, stdout io.Writer, out, format string, pl *plan.Plan) error {
 	if err := planfile.Save(out, pl); err != nil {
 		return err
 	}
@@ -143,7 +144,7 @@ func savePlan(stdout io.Writer, out, format string, pl *plan.Plan) error {
 		if n := len(pl.Failures); n > 0 {
 			without = fmt.Sprintf(", without the %d function%s it could not plan", n, plural(n))
 		}
-		fmt.Fprintf(stdout, "Saved the plan to %s%s; apply it with: fgsdeploy apply %s\n", out, without, out)
+		fmt.Fprintf(stdout, "Saved the plan to %s%s; apply it with: %s\n", out, without, savedPlanCommand(c, out))
 	}
 	return nil
 }

@@ -34,12 +34,33 @@ type session struct {
 	local  *emulator.Running
 	// obs is the OBS client: packages through code.obs, obs_url digests.
 	obs *apiclient.OBS
+	// stderr is where Close reports an embedded emulator that did not
+	// stop cleanly.
+	stderr io.Writer
+	// reopen, under --local, connects again to the same local state: a
+	// command that runs long (logs --follow) releases the state between
+	// its requests and reopens it for the next ones.
+	reopen func(ctx context.Context) (*session, error)
 }
 
+// Close ends the session. The client's idle connections are closed
+// before the embedded emulator stops: with parallel requests the client
+// may hold a connection it dialed but never used, which the emulator's
+// shutdown would otherwise wait 5 seconds for (docs/benchmarks.md).
+//
+// An embedded emulator that could not stop cleanly says so on stderr, so
+// that a stall at exit is never silent.
 func (s *session) Close() {
-	if s.local != nil {
-		s.local.Close()
+	if s.client != nil {
+		s.client.CloseIdleConnections()
 	}
+	if s.local == nil {
+		return
+	}
+	if err := s.local.Close(); err != nil && s.stderr != nil {
+		fmt.Fprintf(s.stderr, "fgsdeploy: warning: local emulator: %v\n", err)
+	}
+	s.local = nil // closed once, whoever closes it first
 }
 
 // localStateDir makes <project>/.fgsdeploy/local for --local. The state
@@ -77,19 +98,28 @@ func stateDir(project string) (string, error) {
 // configured by clientConfig or for the embedded emulator (--local), with
 // its project id resolved.
 func connect(ctx context.Context, c *cli.Context, p *manifest.Project, stderr io.Writer) (*session, error) {
+	return connectWaiting(ctx, c, p, stderr, stderr)
+}
+
+// connectWaiting is connect, saying on waiting (when not nil) that the
+// local state is held by another fgsdeploy.
+func connectWaiting(ctx context.Context, c *cli.Context, p *manifest.Project, stderr, waiting io.Writer) (*session, error) {
 	cfg, err := clientConfig(c, p, stderr)
 	if err != nil {
 		return nil, err
 	}
-	s := &session{}
+	s := &session{stderr: stderr}
 	local, strict, err := localMode(c)
 	if err != nil {
 		return nil, err
 	}
 	if local {
-		if s.local, err = startLocal(p, strict, stderr); err != nil {
+		if s.local, err = startLocal(p, strict, waiting); err != nil {
 			return nil, err
 		}
+		// Another command's short wait for the state is no news to one
+		// that reopens it again and again.
+		s.reopen = func(ctx context.Context) (*session, error) { return connectWaiting(ctx, c, p, stderr, nil) }
 		cfg.Endpoint, cfg.IAMEndpoint = s.local.URL, s.local.URL
 		cfg.LTSEndpoint = s.local.LTSURL
 		cfg.Region, cfg.ProjectID = localRegion, localProject
@@ -161,7 +191,7 @@ func clientConfig(c *cli.Context, p *manifest.Project, stderr io.Writer) (apicli
 
 // startLocal starts the embedded emulator of --local, its state in the
 // project's .fgsdeploy/local.
-func startLocal(p *manifest.Project, strict bool, stderr io.Writer) (*emulator.Running, error) {
+func startLocal(p *manifest.Project, strict bool, waiting io.Writer) (*emulator.Running, error) {
 	stateDir, err := localStateDir(p.Dir)
 	if err != nil {
 		return nil, err
@@ -172,7 +202,9 @@ func startLocal(p *manifest.Project, strict bool, stderr io.Writer) (*emulator.R
 		Buckets: buckets, OBSDomains: domains,
 		StateDir: stateDir, Strict: strict,
 		OnLockWait: func(path string, timeout time.Duration) {
-			fmt.Fprintf(stderr, "fgsdeploy: waiting up to %v for another fgsdeploy using %s\n", timeout, path)
+			if waiting != nil {
+				fmt.Fprintf(waiting, "fgsdeploy: waiting up to %v for another fgsdeploy using %s\n", timeout, path)
+			}
 		},
 	})
 	if err != nil {

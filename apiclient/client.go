@@ -154,6 +154,12 @@ func (c *Client) pid() string {
 	return c.projectID
 }
 
+// CloseIdleConnections closes the connections the client keeps open for
+// its next requests, those a dial left spare included: a server that
+// shuts down waits for a connection that never carried a request as if
+// one were about to come (net/http counts it active for 5 seconds).
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+
 // SetUploadProgress makes every code upload also write the package bytes
 // it sends to w (a progress bar); nil turns it off.
 func (c *Client) SetUploadProgress(w io.Writer) {

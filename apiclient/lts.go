@@ -46,7 +46,10 @@ type LogQuery struct {
 	// After, when set, is the line_num of the last line read: the query
 	// returns the lines after it ("forwards").
 	After string
-	Limit int // 0 = LTS's default, 50
+	// ScrollID continues the query an incomplete answer stopped (the
+	// SDK's scroll_id: "if the last answer had it, send it back").
+	ScrollID string
+	Limit    int // 0 = LTS's default, 50
 }
 
 // LogLine is one line of a stream (the SDK's LogContents).
@@ -56,11 +59,20 @@ type LogLine struct {
 	Labels  map[string]string `json:"labels"`
 }
 
-// QueryLogs reads a stream's lines, oldest first (LTS ListLogs: POST
-// /v2/{project_id}/groups/{group}/streams/{stream}/content/query at
-// Config.LTSEndpoint). The query reads and changes nothing, so it is
-// repeated like a GET.
-func (c *Client) QueryLogs(ctx context.Context, group, stream string, q LogQuery) ([]LogLine, error) {
+// LogPage is one answer of a log query.
+type LogPage struct {
+	Lines []LogLine
+	// Complete is isQueryComplete: nil when the answer leaves it out.
+	Complete *bool
+	// ScrollID continues the query, when the answer has one.
+	ScrollID string
+}
+
+// QueryLogs reads one page of a stream's lines, oldest first (LTS
+// ListLogs: POST /v2/{project_id}/groups/{group}/streams/{stream}/content/query
+// at Config.LTSEndpoint). ReadLogs reads them all. The query reads and
+// changes nothing, so it is repeated like a GET.
+func (c *Client) QueryLogs(ctx context.Context, group, stream string, q LogQuery) (*LogPage, error) {
 	if c.cfg.LTSEndpoint == "" {
 		return nil, errors.New("no LTS endpoint")
 	}
@@ -76,15 +88,68 @@ func (c *Client) QueryLogs(ctx context.Context, group, stream string, q LogQuery
 	if q.After != "" {
 		body["line_num"], body["search_type"] = q.After, "forwards"
 	}
+	if q.ScrollID != "" {
+		body["scroll_id"] = q.ScrollID
+	}
 	if q.Limit > 0 {
 		body["limit"] = q.Limit
 	}
 	var out struct {
-		Logs []LogLine `json:"logs"`
+		Logs     []LogLine `json:"logs"`
+		Complete *bool     `json:"isQueryComplete"`
+		// The sources name the request's scroll_id only; an answer
+		// may spell it either way.
+		ScrollID      string `json:"scroll_id"`
+		ScrollIDCamel string `json:"scrollId"`
 	}
 	path := "/v2/" + c.pid() + "/groups/" + group + "/streams/" + stream + "/content/query"
 	if err := c.do(ctx, call{method: "POST", base: c.cfg.LTSEndpoint, path: path, in: body, out: &out, readOnly: true}); err != nil {
 		return nil, err
 	}
-	return out.Logs, nil
+	return &LogPage{Lines: out.Logs, Complete: out.Complete, ScrollID: firstOf(out.ScrollID, out.ScrollIDCamel)}, nil
+}
+
+// ReadLogs calls fn with every line q selects, oldest first, reading
+// page after page: each next query sends the last line's line_num
+// ("forwards") and the scroll id of the answer before, when it had one,
+// so that it goes on under either reading of LTS's paging. It stops at
+// an answer that says it is complete (isQueryComplete), or, from a
+// service that does not say, at a page shorter than the limit; and at
+// an answer that moves neither the line nor the scroll id. It returns
+// the line_num of the last line read (q.After when none).
+func (c *Client) ReadLogs(ctx context.Context, group, stream string, q LogQuery, fn func(LogLine) error) (string, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	for {
+		page, err := c.QueryLogs(ctx, group, stream, q)
+		if err != nil {
+			return q.After, err
+		}
+		for _, l := range page.Lines {
+			if err := fn(l); err != nil {
+				return q.After, err
+			}
+			q.After = l.LineNum
+		}
+		switch {
+		case page.Complete != nil && *page.Complete:
+			return q.After, nil
+		case page.Complete == nil && len(page.Lines) < limit:
+			return q.After, nil
+		case len(page.Lines) == 0 && (page.ScrollID == "" || page.ScrollID == q.ScrollID):
+			return q.After, nil // no way on: nothing would change
+		}
+		q.ScrollID = page.ScrollID
+	}
+}
+
+func firstOf(v ...string) string {
+	for _, s := range v {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }

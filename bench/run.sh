@@ -14,6 +14,7 @@ echo
 echo "## Plans with triggers: 100 functions, 3 triggers each, against the same without"
 go run ./bench/applybench -functions 100 -latency 50ms -parallelism 8 -triggers 3
 bench/local.sh
+bench/local_exit.sh
 
 echo
 echo "## Invocations under --local"

@@ -25,6 +25,8 @@
 //   - runtime: the handler processes (python3, node) and their bootstraps.
 //   - records: what invocations leave behind, log lines and per-minute
 //     statistics, written by fgs and read by fgs and lts.
+//   - timers: the scheduler of TIMER triggers, which fgs lists and fires
+//     (Options.TimerTicks, Server.RunTimers).
 //   - store: the bbolt and memory stores, code blobs, object data, the
 //     state directory's lock.
 //   - auth: the gateway's authentication (SDK-HMAC-SHA256, tokens) and
@@ -45,11 +47,12 @@
 // is right under every reading (docs/api-notes.md, rules 1-7): GET config
 // returns encrypted_user_data and a PUT without it clears it (1); a
 // publish needs a code change (2); mount_config needs mount_user (4);
-// logging left out of an update is kept and a new function logs by
-// default (5); the publish response says "latest" (6); the version list
-// pages without count (7); the gateway's codes are APIGW.* (12); the
-// trigger rules 15-19 and the tag rules 23-29 (fgs). Rules 3, 8-14 and
-// 20-22 hold in both modes.
+// logging left out of an update is kept, and lts-log-detail of a
+// function that does not log names nothing (5); the publish response says
+// "latest" (6); the version list pages without count (7); the gateway's
+// codes are APIGW.* (12); the trigger rules 15-19 and the tag rules 23-29
+// (fgs); LTS pages hold at most 100 lines and name the scroll id scrollId
+// (43). Rules 3, 8-14 and 20-22 hold in both modes.
 //
 // # Codes the emulator chose
 //
@@ -62,14 +65,14 @@
 //
 // # Not emulated
 //
-// Firing triggers, the tenant-wide trigger list (GET /triggers, which TF
-// reads and the SDK does not model), async invoke config, reserved
-// instances, tags in a create's body (the SDK types them as a string of an
-// undocumented format: they are ignored), checking depend_version_list
-// entries against the
-// dependencies, custom images (code_type Custom-Image-Swr is FSS.1006
+// Firing triggers other than timers (and timers under --local, whose
+// emulator lives as long as one command), the tenant-wide trigger list
+// (GET /triggers, which TF reads and the SDK does not model), tags in a
+// create's body (the SDK types them as a string of an undocumented
+// format: they are ignored), checking depend_version_list entries against
+// the dependencies, custom images (code_type Custom-Image-Swr is FSS.1006
 // here), running handlers other than Python 3 and Node.js, memory limits
 // (memory is noted, not enforced), request size limits of invocations,
-// the AK lock-out after failed
-// signatures, and quotas on total code size (FSS.1042).
+// the AK lock-out after failed signatures, and quotas on total code size
+// (FSS.1042).
 package emulator

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 	"github.com/fgsdeploy/fgsdeploy/emulator/records"
 	"github.com/fgsdeploy/fgsdeploy/emulator/runtime"
 	"github.com/fgsdeploy/fgsdeploy/emulator/store"
+	"github.com/fgsdeploy/fgsdeploy/emulator/timers"
 )
 
 // Options configure an emulator.
@@ -60,6 +62,12 @@ type Options struct {
 	// NotFoundTrap makes a missing function come back as 401 FSS.0401 on
 	// config reads, as FunctionGraph sometimes does (docs/api-notes.md).
 	NotFoundTrap bool
+	// LTSDisabled is an account that has not turned on FunctionGraph's
+	// LTS logging (EnableLtsLogs): a function created without
+	// enable_lts_log does not log, until POST .../enable-lts-logs. The
+	// default is an account with it on, as most are: such a function logs
+	// to a group and stream FunctionGraph makes.
+	LTSDisabled bool
 	// ConfigWithoutDependencies leaves depend_version_list out of GET
 	// config, as API versions before the SDK's current model answer; GET
 	// code still has it.
@@ -76,6 +84,15 @@ type Options struct {
 	// LTSAddr is where Start serves the LTS API; "" means the host of the
 	// FunctionGraph address, any free port.
 	LTSAddr string
+	// TimerTicks, when set, makes TIMER triggers fire: a scheduler pass
+	// (emulator/timers) at each time received, which is the pass's time
+	// (fgsdeploy emulator: a time.Ticker's, every second). Without it,
+	// timers fire only when RunTimers says.
+	TimerTicks <-chan time.Time
+	// TimeZone is the region's, which a timer's cron fields are read in
+	// when it names no CRON_TZ=; nil means timers.RegionZone's (China
+	// Standard Time for a cn- region, UTC for one it does not know).
+	TimeZone *time.Location
 }
 
 // Stats counts what the emulator saw, for tests.
@@ -97,6 +114,11 @@ type Server struct {
 	obs     *obs.Service    // OBS, on the same listener
 	lts     *lts.Service    // LTS, on a listener of its own
 	records *records.Writer // invocations' logs and statistics
+	timers  *timers.Scheduler
+	// stopTimers ends the scheduler's passes of Options.TimerTicks;
+	// timersDone is closed when they ended.
+	stopTimers context.CancelFunc
+	timersDone chan struct{}
 
 	mu    sync.Mutex // guards stats
 	stats Stats
@@ -151,12 +173,42 @@ func New(opts Options) (*Server, error) {
 	}
 	s.records = records.NewWriter(db)
 	s.fgs = fgs.New(fgs.Options{ProjectID: opts.ProjectID, Region: opts.Region, Strict: opts.Strict,
-		VersionCap: opts.VersionCap, FunctionCap: opts.FunctionCap, NotFoundTrap: opts.NotFoundTrap,
+		VersionCap: opts.VersionCap, FunctionCap: opts.FunctionCap, NotFoundTrap: opts.NotFoundTrap, LTSDisabled: opts.LTSDisabled,
 		ConfigWithoutDependencies: opts.ConfigWithoutDependencies, Now: opts.Now, Seed: opts.Seed, OnPublish: s.countPublish,
 		Runtime: runtime.Options{LookPath: opts.LookPath, WarmProcesses: opts.WarmProcesses, StateDir: opts.StateDir}},
 		fgs.Deps{DB: db, Blobs: blobs, OBS: s.obs, Records: s.records, Gateway: s.gw})
-	s.lts = lts.New(lts.Options{ProjectID: opts.ProjectID, Gateway: s.gw, StreamNamed: fgs.StreamNamed}, db, s.records)
+	s.lts = lts.New(lts.Options{ProjectID: opts.ProjectID, Strict: opts.Strict, Gateway: s.gw, StreamNamed: fgs.StreamNamed}, db, s.records)
+	s.startTimers()
 	return s, nil
+}
+
+// startTimers makes the scheduler of TIMER triggers, and runs its passes
+// when Options.TimerTicks is set.
+func (s *Server) startTimers() {
+	zone := s.opts.TimeZone
+	if zone == nil {
+		zone = timers.RegionZone(s.opts.Region)
+	}
+	s.timers = timers.New(timers.Options{List: s.fgs.Timers, Fire: s.fgs.FireTimer, Zone: zone, Logf: s.opts.Logf})
+	s.timersDone = make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopTimers = cancel
+	if s.opts.TimerTicks == nil {
+		close(s.timersDone)
+		return
+	}
+	go func() {
+		defer close(s.timersDone)
+		s.timers.Run(ctx, s.opts.TimerTicks)
+	}()
+}
+
+// RunTimers makes one pass of the scheduler of TIMER triggers at time at,
+// as if the clock said so, and returns once the invocations it started
+// are recorded: how tests and scripts make timers fire. A timer seen for
+// the first time fires only at a later pass (emulator/timers).
+func (s *Server) RunTimers(at time.Time) {
+	s.timers.Tick(at)()
 }
 
 // openState opens the store of Options.StateDir, or a memory store, with
@@ -178,6 +230,9 @@ func openState(o Options) (store.KV, store.Blobs, error) {
 // Close closes the store and releases the state directory. Every change
 // is already on disk when its request is answered.
 func (s *Server) Close() error {
+	s.stopTimers()
+	<-s.timersDone
+	s.timers.Wait()
 	s.fgs.Close()
 	s.records.Close()
 	return s.db.Close()

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -40,13 +41,30 @@ func Start(addr string, opts Options) (*Running, error) {
 	return r, nil
 }
 
-// Close stops serving and closes the store.
+// shutdownTimeout bounds how long Close waits for the connections still
+// serving a request, or opened and not yet used (net/http counts those
+// active for their first 5 seconds).
+const shutdownTimeout = 5 * time.Second
+
+// Close stops serving and closes the store. A connection still open when
+// the wait ends is closed, and Close reports it: a client that closes its
+// idle connections first (apiclient.Client.CloseIdleConnections) is never
+// waited for.
 func (r *Running) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	r.http.Shutdown(ctx)
-	r.stopLTS(ctx)
-	return r.Server.Close()
+	err := r.http.Shutdown(ctx)
+	if lerr := r.stopLTS(ctx); err == nil {
+		err = lerr
+	}
+	if err != nil {
+		r.http.Close()
+		if r.lts != nil {
+			r.lts.Close()
+		}
+		err = fmt.Errorf("stop the emulator: connections still open after %v: %w", shutdownTimeout, err)
+	}
+	return errors.Join(err, r.Server.Close())
 }
 
 // startLTS serves LTS on a listener of its own: opts.LTSAddr, or the host
@@ -69,10 +87,11 @@ func (r *Running) startLTS(addr string) error {
 	return nil
 }
 
-func (r *Running) stopLTS(ctx context.Context) {
-	if r.lts != nil {
-		r.lts.Shutdown(ctx)
+func (r *Running) stopLTS(ctx context.Context) error {
+	if r.lts == nil {
+		return nil
 	}
+	return r.lts.Shutdown(ctx)
 }
 
 // Run serves on addr until ctx is done. Its first line of stdout is

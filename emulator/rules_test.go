@@ -103,10 +103,13 @@ func TestRule05Logging(t *testing.T) {
 				t.Errorf("%s: enable_lts_log %v, log_group_id %v; want logging %v (group %q)", what, m["enable_lts_log"], m["log_group_id"], want, group)
 			}
 		}
-		// A new function has the service's default: off by the create
-		// reference, on in strict mode.
+		// A new function has the service's default: with the tenant's
+		// LTS logging on (most accounts), a group and stream it makes.
 		c.must(200, "POST", "/functions", createReq(t, "hello", "x"))
-		logged("new function", strict, "")
+		logged("new function", true, "emu-lts-group-functiongraph")
+		if m := c.must(200, "GET", u+"/lts-log-detail", nil).obj(); m["group_id"] != "emu-lts-group-functiongraph" || m["stream_id"] != "emu-lts-stream-hello" {
+			t.Errorf("lts-log-detail of a new function: %v", m)
+		}
 		on := configReq("hello")
 		on["enable_lts_log"], on["log_config"] = true, map[string]string{"group_id": "g1", "stream_id": "s1"}
 		c.must(200, "PUT", u+"/config", on)
@@ -122,11 +125,46 @@ func TestRule05Logging(t *testing.T) {
 		off["enable_lts_log"] = false
 		c.must(200, "PUT", u+"/config", off)
 		logged("enable_lts_log false", false, "")
+		// No target: 404 FSS.0404 (the reference's example), or, strict,
+		// an answer that names none.
+		if r := c.do("GET", u+"/lts-log-detail", nil); strict {
+			if st, m := r.fields(); st != 200 || len(m) != 0 {
+				t.Errorf("strict lts-log-detail without logging: %v", r)
+			}
+		} else {
+			wantErr(t, "lts-log-detail without logging", r, 404, "FSS.0404")
+		}
 		// enable_lts_log true without log_config creates a group and stream.
 		b := createReq(t, "auto", "x")
 		b["enable_lts_log"] = true
 		if m := c.must(200, "POST", "/functions", b).obj(); m["log_group_id"] == nil || m["log_stream_id"] == nil {
 			t.Errorf("no log group created: %v", m)
+		}
+	})
+}
+
+// An account whose LTS logging is off: a new function that does not ask
+// does not log, until the tenant switch (EnableLtsLogs) turns it on for
+// the functions created after it.
+func TestRule05TenantSwitch(t *testing.T) {
+	modes(t, Options{LTSDisabled: true}, func(t *testing.T, s *Server, c *client, strict bool) {
+		c.must(200, "POST", "/functions", createReq(t, "before", "x"))
+		if m := c.must(200, "GET", "/functions/"+urnOf("before")+"/config", nil).obj(); m["enable_lts_log"] == true || m["log_group_id"] != nil {
+			t.Errorf("a new function of an account without LTS logs: %v %v", m["enable_lts_log"], m["log_group_id"])
+		}
+		r := c.do("POST", "/functions/enable-lts-logs", nil)
+		if r.status != 200 || len(r.raw) != 0 {
+			t.Fatalf("enable-lts-logs: %v", r)
+		}
+		c.must(200, "POST", "/functions", createReq(t, "after", "x"))
+		if m := c.must(200, "GET", "/functions/"+urnOf("after")+"/config", nil).obj(); m["log_stream_id"] != "emu-lts-stream-after" {
+			t.Errorf("a new function after enable-lts-logs: %v", m["log_stream_id"])
+		}
+		if m := c.must(200, "GET", "/functions/"+urnOf("before")+"/config", nil).obj(); m["log_group_id"] != nil {
+			t.Errorf("an existing function changed with the switch: %v", m["log_group_id"])
+		}
+		if got := s.Stats().Requests["POST functions/enable-lts-logs"]; got != 1 {
+			t.Errorf("stats: %d enable-lts-logs", got)
 		}
 	})
 }

@@ -271,7 +271,8 @@ func memoryList() string {
 }
 
 // locateFunction reads only what locates a function (Options.LocateOnly):
-// its name, package and the names of its aliases; nil when they are wrong.
+// its name, FunctionGraph name, package, the names of its aliases and
+// its log_config; nil when they are wrong.
 func locateFunction(el *errorList, in *interp, key, n *yaml.Node, path string) *Function {
 	before := len(el.errs)
 	d := &decoder{el: el, in: in, path: path}
@@ -306,6 +307,9 @@ func locateFunction(el *errorList, in *interp, key, n *yaml.Node, path string) *
 					}
 				}
 			}
+		case "log_config":
+			// Where it logs: logs reads it when the service names none.
+			f.LogConfig = d.logConfig(v, join(path, "log_config"))
 		}
 	}
 	if len(el.errs) > before {
@@ -772,7 +776,20 @@ func (d *decoder) funcMount(item *yaml.Node, path string) FuncMount {
 	return fm
 }
 
+// logConfigAuto is the scalar log_config takes besides a map: the
+// function logs where FunctionGraph's default puts it.
+const logConfigAuto = "auto"
+
 func (d *decoder) logConfig(n *yaml.Node, path string) *LogConfig {
+	if n = resolveAlias(n); n.Kind == yaml.ScalarNode {
+		const want = "must be auto (FunctionGraph's default logging) or a map {group_id, stream_id}"
+		if n.ShortTag() != "!!str" {
+			d.typeErr(n, path, want+", got %s", kindName(n))
+		} else if v := d.in.scalar(n, path); v != logConfigAuto {
+			d.errAt(n, path, want+", got %s", quote(n, v, 40))
+		}
+		return &LogConfig{Auto: true}
+	}
 	l := &LogConfig{}
 	d.mapping(n, path, functionSchema["log_config"], func(k, x *yaml.Node) {
 		p := join(path, k.Value)

@@ -31,11 +31,12 @@ type Options struct {
 	// unset. A name the manifest does not declare is an error.
 	Functions []string
 	// LocateOnly asks only for what locates the functions: their name,
-	// package and alias names, and the manifest's region, project_id and
-	// project (versions, promote, rollback, destroy). Nothing else of a
-	// function is interpolated or validated beyond syntax and structure;
-	// the returned functions hold Name, Line, Package and the keys of
-	// Aliases only, and Dependencies hold only names.
+	// package, FunctionGraph name (name:), alias names and log_config, and
+	// the manifest's region, project_id and project (versions, promote,
+	// rollback, destroy, invoke, logs). Nothing else of a function is
+	// interpolated or validated beyond syntax and structure; the returned
+	// functions hold Name, FuncName, Line, Package, the keys of Aliases
+	// and LogConfig only, and Dependencies hold only names.
 	LocateOnly bool
 	// Owned: see ownedTargets (tags.go).
 	Owned bool
@@ -692,7 +693,7 @@ var functionSchema = shape{
 	"environment": {"*": nil}, "encrypted_environment": {"*": nil}, "xrole": nil, "app_xrole": nil, "enterprise_project_id": nil,
 	"func_vpc":       {"vpc_id": nil, "subnet_id": nil, "security_groups": nil},
 	"mount_config":   {"mount_user": {"user_id": nil, "user_group_id": nil}, "func_mounts": nil},
-	"log_config":     {"group_id": nil, "stream_id": nil},
+	"log_config":     {"group_id": nil, "stream_id": nil, scalarToo: nil},
 	"concurrent_num": nil, "ephemeral_storage": nil, "max_instances": nil, "dependencies": nil,
 	"code":     {"path": nil, "obs_url": nil, "obs": obsSchema, "build": nil},
 	"publish":  {"version": nil, "description": nil, "keep": nil, "config_changes": nil},
@@ -706,10 +707,17 @@ var overlaySchema = shape{
 	"functions": {"*": functionSchema},
 }
 
+// scalarToo in a shape lets the value be a scalar instead of a map (its
+// decoder checks it): log_config: auto.
+const scalarToo = "="
+
 // checkShape reports unknown keys and maps where scalars belong.
 func checkShape(el *errorList, n *yaml.Node, path string, s shape) {
 	n = resolveAlias(n)
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return
+	}
+	if _, ok := s[scalarToo]; ok && n.Kind == yaml.ScalarNode {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
@@ -735,7 +743,9 @@ func checkShape(el *errorList, n *yaml.Node, path string, s shape) {
 func keysOf(s shape) []string {
 	out := make([]string, 0, len(s))
 	for k := range s {
-		out = append(out, k)
+		if k != scalarToo {
+			out = append(out, k)
+		}
 	}
 	sort.Strings(out)
 	return out

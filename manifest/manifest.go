@@ -171,10 +171,13 @@ type FuncMount struct {
 	LocalMountPath string
 }
 
-// LogConfig names an LTS log group and stream.
+// LogConfig names an LTS log group and stream, or, with Auto
+// (log_config: auto), asks for FunctionGraph's default logging: the
+// function logs to LTS where FunctionGraph puts it.
 type LogConfig struct {
 	GroupID  string
 	StreamID string
+	Auto     bool
 }
 
 // Code is where a function's code comes from: exactly one of Path and

@@ -378,6 +378,9 @@ func TestFunctionRules(t *testing.T) {
 		// log_config
 		{"log_config: {group_id: g, stream_id: s}", "", ""},
 		{"log_config: ~", "", ""},
+		{"log_config: auto", "", ""},
+		{"log_config: on", p + "log_config", `must be auto (FunctionGraph's default logging) or a map {group_id, stream_id}, got "on"`},
+		{"log_config: 3", p + "log_config", "must be auto (FunctionGraph's default logging) or a map {group_id, stream_id}, got a number"},
 		{"log_config: {group_id: g}", p + "log_config", "needs group_id and stream_id"},
 		{"log_config: {stream_id: s}", p + "log_config", "needs group_id and stream_id"},
 		{`log_config: {group_id: "", stream_id: s}`, p + "log_config", "needs group_id and stream_id"},

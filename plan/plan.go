@@ -57,6 +57,9 @@ func (f *FunctionPlan) Has(t StepType) bool {
 type Plan struct {
 	Manifest string // the manifest path as the user gave it
 	Env      string // the --env overlay, "" for none
+	// Local is true for a plan made against the embedded emulator of
+	// --local: a saved one is applied there again.
+	Local bool
 	// Salt keys the fingerprints of secrets for this plan; it is not secret.
 	Salt      []byte
 	Functions []*FunctionPlan

@@ -26,6 +26,9 @@ const (
 // managed is sent back as it is. It returns the config latest will have.
 func planConfig(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Function, salt []byte) (*apiclient.UpdateConfigRequest, error) {
 	base := liveConfig(live)
+	if err := checkAutoLogging(f, base, live); err != nil {
+		return nil, err
+	}
 	secretsFP, secretsChanged := secretsFingerprint(f, parseEnv(base.UserData), salt)
 	want := wantConfig(base, f, secretsFP)
 	if !secretsChanged && sameConfig(base, want) {
@@ -43,6 +46,18 @@ func planConfig(fp *plan.FunctionPlan, f *manifest.Function, live *apiclient.Fun
 		fp.Notes = append(fp.Notes, "this config update cannot send back the function's encrypted_environment: FunctionGraph does not return it and the manifest does not declare it; declare it so that the update cannot drop it")
 	}
 	return want, nil
+}
+
+// checkAutoLogging refuses log_config: auto for an existing function
+// that does not log: FunctionGraph makes its default group and stream
+// when a function is created with logging on, and whether a config update
+// with enable_lts_log and no log_config does the same is not documented
+// (Terraform found it refused; docs/api-notes.md, rule 5).
+func checkAutoLogging(f *manifest.Function, base *apiclient.UpdateConfigRequest, live *apiclient.Function) error {
+	if f.LogConfig == nil || !f.LogConfig.Auto || logOn(base) || (live.EnableLtsLog != nil && *live.EnableLtsLog) {
+		return nil
+	}
+	return f.Errorf("log_config", "auto, and the function does not log to LTS: FunctionGraph makes its default log group and stream only when it creates a function; declare log_config: {group_id: ..., stream_id: ...} (an LTS stream of yours), or turn LTS logging on for %s in the FunctionGraph console", f.FuncName)
 }
 
 // planMaxInstances adds the update of an existing function's maximum
@@ -153,7 +168,13 @@ func wantConfig(base *apiclient.UpdateConfigRequest, f *manifest.Function, secre
 	// live logging as read, so that neither reading of the update (a full
 	// replace, or absent fields kept) changes it. enable_lts_log false is
 	// never sent: it would turn off logging fgsdeploy was not asked about.
-	if l := f.LogConfig; l != nil {
+	switch l := f.LogConfig; {
+	case l == nil:
+	case l.Auto:
+		// FunctionGraph's default: the live logging, whatever its target
+		// (checkAutoLogging refuses a function that does not log; a
+		// create asks for it, planCreate).
+	default:
 		on := true
 		c.LogConfig = &apiclient.LogConfig{GroupID: l.GroupID, StreamID: l.StreamID}
 		if b := base.LogConfig; b != nil && b.GroupID == l.GroupID && b.StreamID == l.StreamID && logOn(base) {

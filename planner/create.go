@@ -28,6 +28,12 @@ func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile
 	if err := checkConfig(f, want); err != nil {
 		return nil, err
 	}
+	if f.LogConfig != nil && f.LogConfig.Auto {
+		// enable_lts_log without log_config: FunctionGraph makes a log
+		// group and stream for the new function (docs/api-notes.md, rule 5).
+		on := true
+		want.EnableLtsLog, want.LogConfig = &on, nil
+	}
 	req := createBody(f, want, src)
 	created := createConfig(req)
 	if src.upload != nil {
@@ -36,6 +42,9 @@ func planCreate(fp *plan.FunctionPlan, f *manifest.Function, code *plan.CodeFile
 	fp.Steps = append(fp.Steps, plan.Step{Request: &plan.CreateFunction{Body: req, Code: code}, Changes: createChanges(f, req, code, base, created)})
 
 	latest := created
+	if !sameConfig(created, want) && f.LogConfig != nil && f.LogConfig.Auto {
+		return nil, f.Errorf("log_config", "auto with concurrent_num or ephemeral_storage: FunctionGraph sets those in a config update after the create, which would have to send the log target it makes, unknown when planning; declare log_config: {group_id: ..., stream_id: ...}")
+	}
 	if !sameConfig(created, want) {
 		latest = want
 		var cc []plan.Change

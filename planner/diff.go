@@ -134,6 +134,9 @@ func mountView(m *apiclient.MountConfig) any {
 }
 
 func logView(c *apiclient.UpdateConfigRequest) any {
+	if c.LogConfig == nil && c.EnableLtsLog != nil && *c.EnableLtsLog {
+		return "auto" // FunctionGraph's default target (a create's)
+	}
 	if !logOn(c) {
 		return nil
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fgsdeploy/fgsdeploy/apiclient"
 	"github.com/fgsdeploy/fgsdeploy/applier"
+	"github.com/fgsdeploy/fgsdeploy/emulator"
 	"github.com/fgsdeploy/fgsdeploy/plan"
 	"github.com/fgsdeploy/fgsdeploy/plan/planfile"
 )
@@ -198,8 +199,17 @@ func TestRule04MountUserIsSent(t *testing.T) {
 // logging as read (so a full replace keeps it, and a service that keeps
 // absent fields sees no change), enable_lts_log false is never sent, and
 // the plan never proposes to undo the service's default logging.
+// Both with the account's LTS logging on (new functions log by default)
+// and off.
 func TestRule05LoggingNotManagedWhenAbsent(t *testing.T) {
-	w := newWorld(t)
+	for _, off := range []bool{false, true} {
+		t.Run(map[bool]string{false: "tenant logs by default", true: "tenant without LTS"}[off], func(t *testing.T) {
+			loggingNotManaged(t, newWorldWith(t, emulator.Options{LTSDisabled: off}), off)
+		})
+	}
+}
+
+func loggingNotManaged(t *testing.T, w *world, tenantOff bool) {
 	w.write(fn(""), ruleCode)
 	w.apply()
 	create := w.only("POST", "/functions")
@@ -210,8 +220,8 @@ func TestRule05LoggingNotManagedWhenAbsent(t *testing.T) {
 		t.Fatal("create sent log_config without one in the manifest")
 	}
 	defaultGroup := w.live("hello").LogGroupID
-	if strictEmulator == (defaultGroup == "") {
-		t.Fatalf("log group after create %q (the strict emulator logs by default, the lenient one does not)", defaultGroup)
+	if tenantOff != (defaultGroup == "") {
+		t.Fatalf("log group after create %q (the tenant's LTS logging off: %v)", defaultGroup, tenantOff)
 	}
 	w.noChanges()
 
@@ -222,7 +232,7 @@ func TestRule05LoggingNotManagedWhenAbsent(t *testing.T) {
 	if on, ok := put["enable_lts_log"]; ok && on != true {
 		t.Fatalf("update sent enable_lts_log %v", on)
 	}
-	if strictEmulator {
+	if !tenantOff {
 		lc, _ := put["log_config"].(map[string]any)
 		if put["enable_lts_log"] != true || lc["group_id"] != defaultGroup {
 			t.Fatalf("update sent enable_lts_log %v, log_config %v: want the live logging as read", put["enable_lts_log"], put["log_config"])

@@ -53,8 +53,10 @@
 //     except encrypted_user_data, which is kept when absent since it
 //     cannot be read back (strict: cleared, and GET config returns it).
 //     enable_lts_log false turns logging off (strict: enable_lts_log left
-//     out keeps logging as it was, and a new function without it has
-//     logging on, with a group and stream the emulator makes).
+//     out keeps logging as it was). A new function without
+//     enable_lts_log logs when the account's LTS logging is on (the
+//     default; Options.LTSDisabled until POST .../enable-lts-logs), to a
+//     group and stream the emulator makes.
 //   - Config fields of the SDK's update body the emulator does not
 //     interpret (dynamic memory, GPU, custom image, heartbeat and restore
 //     hook handlers, extend_config, the KMS key of user_data, ...:
@@ -152,8 +154,8 @@
 // alias only theirs (OTC deleting_all_triggers_of_a_function.rst).
 // Deleting a version deletes its triggers and those of the aliases
 // deleted with it; an alias with triggers cannot be deleted (403
-// FSS.1154). Triggers are stored and persist; they never fire here (the
-// invoke work may make timers fire).
+// FSS.1154). Triggers are stored and persist; of them only TIMER ones
+// fire, when emulator/timers says (timers.go: Timers, FireTimer).
 //
 // The open trigger rules (docs/api-notes.md, rules 15-19): an update's
 // event_data is UpdateriggerEventData's fields as an array (SDK, both
@@ -227,11 +229,12 @@
 // request_id (labels of the emulator's own), and its outcome to
 // per-minute statistics of the version (emulator/records). One writer stores
 // them after the answer, in batches; reads flush it first. GET
-// .../lts-log-detail names the stream (404 FSS.0404 when the function does
-// not log); GET .../statistics/{period} reads the statistics (metrics.go);
+// .../lts-log-detail names the stream of the version the URN names (404
+// FSS.0404 when it does not log; strict: 200 naming nothing); GET .../statistics/{period} reads the statistics (metrics.go);
 // LTS's ListLogs, POST /v2/{project}/groups/{g}/streams/{s}/content/query,
 // is served on a listener of its own (Running.LTSURL, Server.LTSHandler),
-// with LTS's error codes (emulator/lts). Fault injection and Options.Latency
+// with LTS's error codes and paging (emulator/lts). Timer triggers fire
+// as invocations of their version or alias (timers.go). Fault injection and Options.Latency
 // apply to the FunctionGraph listener only.
 //
 // # Production settings

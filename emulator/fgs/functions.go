@@ -59,7 +59,7 @@ func (s *Service) createFunction(t *stx, body []byte) httpapi.Response {
 	if cfg.PreStopHandler == "" {
 		cfg.PreStopTimeout = 0
 	}
-	s.createLogging(&cfg, b.FuncName)
+	s.createLogging(t, &cfg, b.FuncName)
 	f := &Function{Name: b.FuncName, Package: b.Package, MaxInstances: 400, Latest: Snapshot{Config: cfg, Code: c, Other: otherConfig(body)}}
 	f.Created = s.now()
 	f.Latest.LastModified = f.Created
@@ -87,11 +87,12 @@ func boolp(v bool) *bool { return &v }
 
 // createLogging settles a new function's LTS logging. enable_lts_log true
 // without log_config makes FunctionGraph create a log group and stream
-// (create reference). Left out, it is the service's default: off in the
-// create reference ("Default: false"), on in strict mode, where the
-// service's configured default is taken to be logging on.
-func (s *Service) createLogging(c *Config, name string) {
-	if c.EnableLtsLog == nil && s.opts.Strict {
+// (create reference). Left out, it is the service's configured default
+// (Terraform: "the default value configured on the FunctionGraph
+// service", true for most accounts): on when the tenant's LTS logging is
+// on (tenantLogs), off otherwise, the create reference's "Default: false".
+func (s *Service) createLogging(t *stx, c *Config, name string) {
+	if c.EnableLtsLog == nil && s.tenantLogs(t) {
 		c.EnableLtsLog = boolp(true)
 	}
 	switch {

@@ -68,6 +68,36 @@ func spec(sn *Snapshot) runtime.Spec {
 		Digest: sn.Code.Digest, CodeFilename: sn.Code.CodeFilename}
 }
 
+// dependencyPackages returns the packages (digests in the blob store) of
+// the dependency versions a version lists, in its order. An id of no
+// version of this emulator (a public dependency of the real service) has
+// no package here and is left out: the handler's import of it fails, as
+// it would without the dependency.
+func dependencyPackages(t *stx, ids []string) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	byID := map[string]string{}
+	err := t.KV.Scan(bucketDeps, "v/", func(_ string, v []byte) error {
+		var dv depVersion
+		if err := json.Unmarshal(v, &dv); err != nil {
+			return err
+		}
+		byID[dv.ID] = dv.Digest
+		return nil
+	})
+	if err != nil {
+		t.Fail(err)
+	}
+	var out []string
+	for _, id := range ids {
+		if d := byID[id]; d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // maxTail is the log an invocation answers with when asked for its tail
 // (X-Cff-Log-Type: tail, "4 KB logs will be returned").
 const maxTail = 4 << 10
@@ -101,26 +131,7 @@ func (s *Service) invoke(r *http.Request, u urn, body []byte, async bool) httpap
 	if e := checkEvent(event); e != nil { // checks.go
 		return httpapi.Fail(e)
 	}
-	var j invocation
-	resp := s.view(func(t *stx) httpapi.Response {
-		f, sn, version, e := s.lookup(t, u)
-		if e != nil {
-			return httpapi.Fail(e)
-		}
-		if u.alias != "" {
-			if a := t.alias(f, u.alias); a != nil {
-				if v := s.inv.pick(a); v != version {
-					if sn = t.versionOrLatest(f, v); sn == nil {
-						return httpapi.Failf(404, "FSS.1052", "version %s not found", v)
-					}
-					version = v
-				}
-			}
-		}
-		j = invocation{fnKey: f.key(), log: sn.Config.LogConfig, Job: runtime.Job{Function: f.Name, Package: f.Package, Version: version,
-			Alias: u.alias, Event: bytes.Clone(event), ProjectID: s.opts.ProjectID, Spec: spec(sn)}}
-		return httpapi.OK(nil)
-	})
+	j, resp := s.prepare(u, event)
 	if resp.Failed() {
 		return resp
 	}
@@ -153,6 +164,34 @@ func (s *Service) invoke(r *http.Request, u urn, body []byte, async bool) httpap
 		return httpapi.Failf(429, "FSS.0429", "every process of %s:%s stayed busy for its timeout", j.Function, j.Version)
 	}
 	return s.answer(r, j, o, lines)
+}
+
+// prepare finds what an invocation of u with event runs: the version the
+// URN names (for an alias, one it routes to, by weight), its spec and
+// where its log goes.
+func (s *Service) prepare(u urn, event []byte) (invocation, httpapi.Response) {
+	var j invocation
+	resp := s.view(func(t *stx) httpapi.Response {
+		f, sn, version, e := s.lookup(t, u)
+		if e != nil {
+			return httpapi.Fail(e)
+		}
+		if u.alias != "" {
+			if a := t.alias(f, u.alias); a != nil {
+				if v := s.inv.pick(a); v != version {
+					if sn = t.versionOrLatest(f, v); sn == nil {
+						return httpapi.Failf(404, "FSS.1052", "version %s not found", v)
+					}
+					version = v
+				}
+			}
+		}
+		j = invocation{fnKey: f.key(), log: sn.Config.LogConfig, Job: runtime.Job{Function: f.Name, Package: f.Package, Version: version,
+			Alias: u.alias, Event: bytes.Clone(event), ProjectID: s.opts.ProjectID, Spec: spec(sn)}}
+		j.Spec.Dependencies = dependencyPackages(t, sn.Code.DependVersionList)
+		return httpapi.OK(nil)
+	})
+	return j, resp
 }
 
 // pick chooses the version an invocation of alias a runs: an additional

@@ -63,6 +63,7 @@ func (s *Service) routes() *httpapi.Router[call] {
 
 	rt.Handle(get, functions, s.read(func(t *stx, c *call) httpapi.Response { return s.listFunctions(t, c.r) }))
 	rt.Handle(post, functions, s.write(s.strictBody("CreateFunction", func(t *stx, c *call) httpapi.Response { return s.createFunction(t, c.body) })))
+	rt.Handle(post, functions+"/enable-lts-logs", s.write(func(t *stx, c *call) httpapi.Response { return s.enableLTSLogs(t) }))
 	s.reservedListRoute(rt) // production.go; before the function's routes, whose {function_urn} it would be
 	rt.Handle(del, function, s.write(func(t *stx, c *call) httpapi.Response { return s.deleteFunctionOrVersion(t, c.urn) }))
 	rt.Handle(get, function+"/config", s.read(func(t *stx, c *call) httpapi.Response { return s.getConfig(t, c.urn) }))
@@ -168,6 +169,8 @@ func RouteName(r *http.Request) string {
 		return "dependencies"
 	case len(rest) == 1:
 		return rest[0]
+	case len(rest) == 2 && rest[1] == "enable-lts-logs":
+		return "functions/enable-lts-logs"
 	case len(rest) == 2:
 		return "function"
 	case len(rest) == 3:

@@ -30,6 +30,9 @@ type Options struct {
 	OnPublish func(key string)
 	// Runtime runs the handlers invocations run.
 	Runtime runtime.Options
+	// LTSDisabled is an account whose LTS logging for FunctionGraph is
+	// off until EnableLtsLogs: new functions do not log by default.
+	LTSDisabled bool
 }
 
 // Service is FunctionGraph's control plane over a store: functions,

@@ -12,7 +12,8 @@ import (
 )
 
 // Trigger is a function trigger as the SDK's ListFunctionTriggerResult
-// describes it. The emulator stores triggers and never fires them.
+// describes it. The emulator fires TIMER triggers (timers.go) and no
+// others.
 type Trigger struct {
 	ID            string          `json:"trigger_id"`
 	TypeCode      string          `json:"trigger_type_code"`

@@ -17,6 +17,9 @@ import (
 // CreateBuckets makes the buckets of names ("NAME" in the emulator's
 // region, or "NAME@REGION") unless they exist.
 func (s *Service) CreateBuckets(names []string) error {
+	if s.bucketsExist(names) {
+		return nil // no commit: it would sync the state to disk for nothing
+	}
 	return s.db.Update(func(tx store.KVTx) error {
 		t := (&store.Tx{KV: tx})
 		for _, n := range names {
@@ -34,6 +37,22 @@ func (s *Service) CreateBuckets(names []string) error {
 		}
 		return t.Err
 	})
+}
+
+// bucketsExist tells whether every bucket of names ("NAME" or
+// "NAME@REGION") exists.
+func (s *Service) bucketsExist(names []string) bool {
+	all := true
+	s.db.View(func(tx store.KVTx) error {
+		for _, n := range names {
+			name, _, _ := strings.Cut(n, "@")
+			if tx.Get(bucketOBS, "b/"+name) == nil {
+				all = false
+			}
+		}
+		return nil
+	})
+	return all
 }
 
 // PutObject stores data as the object key of bucket, creating the bucket

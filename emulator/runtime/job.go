@@ -51,6 +51,10 @@ type Spec struct {
 	InitializerTimeout int
 	Digest             string // the package, in the blob store
 	CodeFilename       string
+	// Dependencies are the function's dependency packages (its
+	// depend_version_list), by digest in the blob store, in order: each
+	// is unpacked over the code, its files taking precedence (unpack.go).
+	Dependencies []string
 }
 
 // HandlerError is a failed invocation's result, as FunctionGraph's

@@ -25,12 +25,24 @@ type language struct {
 	interpreter string // the program looked up on PATH: python3, node
 	bootstrap   []byte
 	file        string // the bootstrap's file name
+	// modules is where, under the code, the runtime also finds modules
+	// (a dependency's layout), through NODE_PATH; "" for none. Python's
+	// python/ is put on sys.path by its bootstrap.
+	modules string
 }
 
 var (
 	python = language{interpreter: "python3", bootstrap: pythonBootstrap, file: "bootstrap.py"}
-	node   = language{interpreter: "node", bootstrap: nodeBootstrap, file: "bootstrap.js"}
+	node   = language{interpreter: "node", bootstrap: nodeBootstrap, file: "bootstrap.js", modules: "nodejs/node_modules"}
 )
+
+// codeEnv is what a process of lang needs to know of its code directory.
+func (l language) codeEnv(code string) []string {
+	if l.modules == "" {
+		return nil
+	}
+	return []string{"NODE_PATH=" + filepath.Join(code, filepath.FromSlash(l.modules))}
+}
 
 // languageOf picks how a runtime runs, or says why the emulator cannot.
 func languageOf(runtime string) (language, *httpapi.Error) {

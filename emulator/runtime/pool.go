@@ -27,6 +27,10 @@ func identity(j Job) string {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
+	for _, d := range c.Dependencies {
+		h.Write([]byte(d))
+		h.Write([]byte{1})
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 

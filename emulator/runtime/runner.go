@@ -168,7 +168,7 @@ func (r *Runner) start(lang language, path string, j Job) (*proc, []byte, *Outco
 	if cfg.InitializerHandler != "" && cfg.InitializerTimeout > 0 {
 		initTimeout = cfg.InitializerTimeout
 	}
-	pr, err := startProc(path, boot, code, processEnv(j, filepath.Dir(path), initTimeout))
+	pr, err := startProc(path, boot, code, append(processEnv(j, filepath.Dir(path), initTimeout), lang.codeEnv(code)...))
 	if err != nil {
 		return nil, nil, &Outcome{Infra: httpapi.Errorf(500, "FSS.0500", "start %s: %v", lang.interpreter, err)}
 	}

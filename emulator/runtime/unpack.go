@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -26,11 +27,19 @@ func writeIfChanged(path string, data []byte) error {
 	return os.Rename(tmp, path)
 }
 
-// unpacked returns the directory holding sp's code, unpacking it once.
+// unpacked returns the directory holding sp's code with its dependencies,
+// unpacking them once. Dependencies are merged with the code, as
+// FunctionGraph does ("if a dependency contains a file with the same name
+// as a file in the function code, the file in the dependency takes
+// precedence"): each is unpacked over the code, in order. So a Python
+// dependency zipped from site-packages is at the package root, and one
+// laid out under python/ is in python/ (both on sys.path, bootstrap);
+// a Node.js one's node_modules/ is the code's, and nodejs/node_modules
+// is on NODE_PATH (language.go).
 func (r *Runner) unpacked(dir string, sp Spec) (string, error) {
 	r.unpack.Lock()
 	defer r.unpack.Unlock()
-	dst := filepath.Join(dir, "code", sp.Digest)
+	dst := filepath.Join(dir, "code", unpackedName(sp))
 	if fi, err := os.Stat(dst); err == nil && fi.IsDir() {
 		now := time.Now()
 		os.Chtimes(dst, now, now) // most recently used
@@ -54,6 +63,15 @@ func (r *Runner) unpacked(dir string, sp Spec) (string, error) {
 		}
 		err = os.WriteFile(filepath.Join(tmp, name), data, 0o600)
 	}
+	for _, d := range sp.Dependencies {
+		if err != nil {
+			break
+		}
+		var dep []byte
+		if dep, err = r.blobs.Get(d); err == nil {
+			err = unzip(dep, tmp)
+		}
+	}
 	if err == nil {
 		err = os.Rename(tmp, dst)
 	}
@@ -62,6 +80,21 @@ func (r *Runner) unpacked(dir string, sp Spec) (string, error) {
 		return "", err
 	}
 	return dst, nil
+}
+
+// unpackedName names the directory of sp's code with its dependencies:
+// the code's digest alone, or a hash of it and theirs.
+func unpackedName(sp Spec) string {
+	if len(sp.Dependencies) == 0 {
+		return sp.Digest
+	}
+	h := sha256.New()
+	h.Write([]byte(sp.Digest))
+	for _, d := range sp.Dependencies {
+		h.Write([]byte{0})
+		h.Write([]byte(d))
+	}
+	return "deps-" + hex.EncodeToString(h.Sum(nil))
 }
 
 // defaultSource names an inline package's file after its handler.

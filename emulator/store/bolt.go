@@ -48,7 +48,30 @@ func openBolt(dir string, buckets []string, timeout time.Duration, onWait func(p
 	if err != nil {
 		return nil, fmt.Errorf("open emulator state %s: %w", path, err)
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
+	if err := createBuckets(db, buckets); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open emulator state %s: %w", path, err)
+	}
+	return &boltKV{db: db}, nil
+}
+
+// createBuckets makes the buckets db lacks. It writes only when one is
+// missing: a commit syncs the file to disk, which every start of a
+// --local command would otherwise pay for nothing.
+func createBuckets(db *bolt.DB, buckets []string) error {
+	missing := false
+	db.View(func(tx *bolt.Tx) error {
+		for _, b := range buckets {
+			if tx.Bucket([]byte(b)) == nil {
+				missing = true
+			}
+		}
+		return nil
+	})
+	if !missing {
+		return nil
+	}
+	return db.Update(func(tx *bolt.Tx) error {
 		for _, b := range buckets {
 			if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
 				return err
@@ -56,11 +79,6 @@ func openBolt(dir string, buckets []string, timeout time.Duration, onWait func(p
 		}
 		return nil
 	})
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open emulator state %s: %w", path, err)
-	}
-	return &boltKV{db: db}, nil
 }
 
 func (b *boltKV) View(fn func(KVTx) error) error {

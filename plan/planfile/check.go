@@ -54,7 +54,7 @@ func (s *Saved) Check(fresh *plan.Plan) (*plan.Plan, []*plan.FunctionError) {
 	// A function that could not be planned now stays a failure of its own.
 	// Dependencies are planned afresh: content-addressed, and what they
 	// give the functions is in the functions' desired fingerprints.
-	ok := &plan.Plan{Manifest: fresh.Manifest, Env: fresh.Env, Salt: fresh.Salt, Failures: fresh.Failures, Dependencies: fresh.Dependencies}
+	ok := &plan.Plan{Manifest: fresh.Manifest, Env: fresh.Env, Local: fresh.Local, Salt: fresh.Salt, Failures: fresh.Failures, Dependencies: fresh.Dependencies}
 	failed := map[string]bool{}
 	for _, fe := range fresh.Failures {
 		failed[fe.Name] = true

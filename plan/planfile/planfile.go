@@ -25,6 +25,7 @@ type file struct {
 	FormatVersion string             `json:"format_version"`
 	Manifest      string             `json:"manifest,omitempty"`
 	Env           string             `json:"env,omitempty"`
+	Local         bool               `json:"local,omitempty"`
 	Salt          []byte             `json:"salt"`
 	Functions     []function         `json:"functions"`
 	Failures      []plan.JSONFailure `json:"failures,omitempty"`
@@ -59,7 +60,7 @@ type preconditions struct {
 // refused, so a release is never mistaken for complete.
 func Save(path string, p *plan.Plan) error {
 	jp := plan.ToJSON(p)
-	out := file{FormatVersion: FormatVersion, Manifest: p.Manifest, Env: p.Env, Salt: p.Salt, Failures: jp.Failures, Summary: jp.Summary,
+	out := file{FormatVersion: FormatVersion, Manifest: p.Manifest, Env: p.Env, Local: p.Local, Salt: p.Salt, Failures: jp.Failures, Summary: jp.Summary,
 		Functions: make([]function, len(p.Functions))}
 	for i, f := range p.Functions {
 		pre := preconditions(f.Pre)
@@ -100,6 +101,7 @@ func writeFile(path string, b []byte) error {
 type Saved struct {
 	Manifest  string // the manifest it was made from, as the user gave it
 	Env       string // its --env overlay
+	Local     bool   // made under --local: applied to the embedded emulator
 	Salt      []byte
 	Functions []Function
 	// failures are the functions the plan could not plan: applying the
@@ -160,7 +162,7 @@ func Load(path string) (*Saved, error) {
 	if len(in.Salt) == 0 {
 		return nil, fmt.Errorf("read plan %s: not a saved plan (no salt): write one with plan --out", path)
 	}
-	s := &Saved{Manifest: in.Manifest, Env: in.Env, Salt: in.Salt}
+	s := &Saved{Manifest: in.Manifest, Env: in.Env, Local: in.Local, Salt: in.Salt}
 	for _, f := range in.Functions {
 		if f.Preconditions == nil || f.DesiredFingerprint == "" {
 			return nil, fmt.Errorf("read plan %s: function %s has no preconditions: write the plan with plan --out", path, f.Name)

@@ -15,7 +15,7 @@ import (
 
 func saved(t *testing.T) (string, *plan.Plan) {
 	t.Helper()
-	p := &plan.Plan{Manifest: "function.yaml", Env: "prod", Salt: []byte("0123456789abcdef"),
+	p := &plan.Plan{Manifest: "function.yaml", Env: "prod", Local: true, Salt: []byte("0123456789abcdef"),
 		Functions: []*plan.FunctionPlan{{Name: "a", Package: "default", URN: "urn:fss:r:p:function:default:a", Action: plan.Update,
 			Steps: []plan.Step{{Request: &plan.UpdateConfig{}, Changes: []plan.Change{{Action: plan.Update, Field: "encrypted_environment", Before: plan.Sensitive, After: plan.Sensitive, Sensitive: true}}}},
 			Pre:   plan.Precondition{Exists: true, Digest: "d", LastModified: "m", ConfigFingerprint: "c", Release: "r"}, DesiredFingerprint: "x"}},
@@ -29,7 +29,8 @@ func saved(t *testing.T) (string, *plan.Plan) {
 }
 
 // What Save writes, Load reads back: the preconditions, the fingerprint,
-// the salt, the manifest and environment, and the failures as refusals.
+// the salt, the manifest and environment, --local, and the failures as
+// refusals.
 // The file is private, starts with format_version and has a salt and a
 // functions list (what codezip recognises saved plans by).
 func TestSaveLoad(t *testing.T) {
@@ -57,7 +58,7 @@ func TestSaveLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Function{{Name: "a", URN: p.Functions[0].URN, Pre: p.Functions[0].Pre, DesiredFingerprint: "x"}}
-	if !reflect.DeepEqual(s.Functions, want) || string(s.Salt) != string(p.Salt) || s.Manifest != "function.yaml" || s.Env != "prod" {
+	if !reflect.DeepEqual(s.Functions, want) || string(s.Salt) != string(p.Salt) || s.Manifest != "function.yaml" || s.Env != "prod" || !s.Local {
 		t.Fatalf("loaded %+v", s)
 	}
 	if fs := s.Failures(); len(fs) != 1 || fs[0].Name != "b" || fs[0].Error() != "b: not in the saved plan, which could not plan it (read b: boom): run plan again" {

@@ -173,7 +173,10 @@ def main():
         answers.write(json.dumps(doc).encode() + b"\n")
         answers.flush()
 
+    # The package root, then python/: where FunctionGraph's Python runtime
+    # finds a function's dependencies (unpacked over its code).
     sys.path.insert(0, os.getcwd())
+    sys.path.insert(1, os.path.join(os.getcwd(), "python"))
     try:
         handler = _load(HANDLER)
         if INITIALIZER:
